@@ -1,0 +1,94 @@
+# mapkeeper: a plain Makefile with pkg-config (docs/style.md, 13).
+#
+#   make            build ./mapkeeper
+#   make test       install missing packages, build, build again with sanitizers, run every test
+#   make demo       install missing packages, build, run the main job on the bundled calls
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS each (default 60)
+#   make SANITIZE=address,undefined   a sanitizer build (into build-san/)
+#
+# The library (util/ ingest/ extractor/ merge/ store/) builds as one static library,
+# $(BUILD)/libmapkeeper.a, with one public header, include/mapkeeper.h; cli/ builds
+# ./mapkeeper from it. New .c files in those folders are picked up by themselves.
+
+CC      ?= cc
+SANITIZE ?=
+ifeq ($(SANITIZE),)
+BUILD   ?= build
+else
+BUILD   ?= build-san
+endif
+
+PKGS     = libpcre2-8 libcurl jansson sqlite3
+OPT     ?= -O2 -g
+WARN     = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wvla
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -Iinclude -I. -D_GNU_SOURCE
+CFLAGS_ALL = -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
+ifneq ($(SANITIZE),)
+CFLAGS_ALL += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS    += -fsanitize=$(SANITIZE)
+endif
+
+LIB_DIRS = util ingest extractor merge store
+LIB_SRC  = $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+CLI_SRC  = $(wildcard cli/*.c)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HEADERS  = include/mapkeeper.h $(foreach d,$(LIB_DIRS) cli tests/unit,$(wildcard $(d)/*.h))
+LIB      = $(BUILD)/libmapkeeper.a
+
+.SECONDARY:
+.PHONY: all deps test check demo fuzz bench clean units
+
+all: mapkeeper
+
+ifeq ($(SANITIZE),)
+mapkeeper: $(BUILD)/mapkeeper
+	cp $< $@
+endif
+
+$(BUILD)/mapkeeper: $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_ALL)
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+
+units: $(UNIT_BIN) $(BUILD)/mapkeeper
+
+deps:
+	@scripts/deps.sh
+
+# make test: what README gives and .ci/run calls. The sanitizer build runs the unit
+# tests and the command-line tests a second time.
+test: deps
+	$(MAKE) --no-print-directory all units
+	$(MAKE) --no-print-directory SANITIZE=address,undefined units
+	@tests/run.sh
+
+check: test
+
+demo: deps
+	$(MAKE) --no-print-directory all
+	@scripts/demo.sh
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/deps.sh --fuzz
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf build build-san build-fuzz mapkeeper

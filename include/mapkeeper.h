@@ -1,0 +1,147 @@
+/*
+ * mapkeeper.h: the one public header of libmapkeeper.
+ *
+ * Owns the types and calls that cli/ (and any other program) may use: errors and
+ * diagnostics, the normalized transcript and its readers (ingest/), date resolution
+ * (extractor/when), rules and extraction (extractor/). Library code never prints,
+ * exits or reads argv: every fallible call returns an enum mk_err and puts details
+ * (file, line, message) into a struct mk_diag the caller passes.
+ */
+#ifndef MAPKEEPER_H
+#define MAPKEEPER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- errors -------------------------------------------------------------- */
+
+enum mk_err {
+	MK_OK = 0,
+	MK_ENOMEM,   /* out of memory (the allocator aborts; kept for completeness) */
+	MK_EIO,      /* a file could not be read or written */
+	MK_EFORMAT,  /* input is not in a format we read, or is malformed */
+	MK_ETOOBIG,  /* input over a documented size limit */
+	MK_EUTF8,    /* input is not valid UTF-8 */
+	MK_EEMPTY,   /* input holds nothing to read */
+	MK_EARG,     /* a bad argument */
+	MK_ERULE,    /* a rule failed to load or compile, or an example failed */
+	MK_EDATE,    /* a date expression could not be resolved */
+	MK_EDB,      /* the store failed */
+	MK_ENET,     /* a network call failed */
+	MK_ENOTFOUND,/* the thing asked for does not exist */
+	MK_ERR_COUNT
+};
+
+/* A short lower-case description of an error code ("malformed input"). */
+const char *mk_strerror(enum mk_err err);
+
+/*
+ * Where and why something failed. msg follows the project's message grammar:
+ * lower-case, no full stop, problem first. mk_diag_format() renders
+ * "file:line: msg" (or "file: msg" when line is 0).
+ */
+struct mk_diag {
+	char file[512];
+	long line;
+	char msg[512];
+};
+
+void mk_diag_clear(struct mk_diag *d);
+void mk_diag_set(struct mk_diag *d, const char *file, long line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+const char *mk_diag_format(const struct mk_diag *d, char *out, size_t outlen);
+
+/* ---- limits (every buffer of untrusted data has a cap) -------------------- */
+
+#define MK_MAX_TRANSCRIPT_BYTES  (64u * 1024u * 1024u)  /* one transcript file */
+#define MK_MAX_LINE_BYTES        (64u * 1024u)          /* one line of a transcript */
+#define MK_MAX_UTTERANCES        (1000000u)             /* cues in one transcript */
+#define MK_MAX_RULES_FILE_BYTES  (4u * 1024u * 1024u)   /* one rules file */
+
+/* ---- transcripts (ingest/) ------------------------------------------------ */
+
+enum mk_format {
+	MK_FMT_UNKNOWN = 0,
+	MK_FMT_ZOOM_VTT,   /* Zoom cloud recording WebVTT: numbered cues, "Name: text" */
+	MK_FMT_TEAMS_VTT,  /* Teams WebVTT: <v Name>text</v> */
+	MK_FMT_VTT,        /* WebVTT with no speaker labels */
+	MK_FMT_SRT,        /* SubRip */
+	MK_FMT_PLAIN       /* "Name: text" lines, with or without [hh:mm:ss] stamps */
+};
+
+/* "zoom-vtt", "teams-vtt", "webvtt", "srt", "plain", "unknown" */
+const char *mk_format_name(enum mk_format fmt);
+
+struct mk_utterance {
+	char *speaker;     /* never NULL: "" when nobody is named */
+	int64_t start_ms;
+	int64_t end_ms;
+	char *text;        /* UTF-8, entities decoded, tags removed, spaces folded */
+	long line;         /* line of the source file where the cue starts */
+};
+
+struct mk_transcript {
+	char *path;                 /* as given ("-" for standard input) */
+	enum mk_format format;
+	char sha256[65];            /* hex digest of the raw input bytes */
+	char *start;                /* the meeting's start (ISO 8601) when the file or its
+				       name gives one (Zoom's GMT20240124-202901_...), else NULL */
+	struct mk_utterance *utt;
+	size_t n, cap;
+};
+
+void mk_transcript_init(struct mk_transcript *t);
+void mk_transcript_release(struct mk_transcript *t);
+void mk_transcript_free(struct mk_transcript *t);
+
+/*
+ * Parses len bytes of data (a whole transcript export; the reader is chosen by
+ * content). path is only for naming the input in t and in diagnostics.
+ */
+enum mk_err mk_transcript_parse(struct mk_transcript *t, const char *path,
+				const char *data, size_t len, struct mk_diag *diag);
+
+/* Reads path ("-" = standard input) up to MK_MAX_TRANSCRIPT_BYTES and parses it. */
+enum mk_err mk_transcript_read_file(struct mk_transcript *t, const char *path,
+				    struct mk_diag *diag);
+
+/* Renders ms as "HH:MM:SS.mmm" into out (at least 16 bytes). */
+void mk_format_ms(int64_t ms, char *out, size_t outlen);
+
+/* ---- dates (extractor/when) ----------------------------------------------- */
+
+struct mk_date {
+	int y, m, d;   /* a proleptic Gregorian calendar date; m and d from 1 */
+};
+
+/*
+ * A resolved date expression. When is_window is 0, lo == hi == pick. pick is the
+ * date inside [lo, hi] to use as a single due date (the deadline end of a window,
+ * per docs/date-conventions.md). has_date is 0 for expressions that name no date
+ * (ASAP, soon): they still match, with lo/hi/pick zeroed.
+ */
+struct mk_when {
+	int has_date;
+	int is_window;
+	struct mk_date lo, hi, pick;
+	size_t start, len;   /* byte span of the expression in the text searched */
+};
+
+/* Resolves a whole phrase ("next friday", "by March 15th"); MK_EDATE if it is not one. */
+enum mk_err mk_when_resolve(const char *phrase, struct mk_date ref, struct mk_when *out);
+
+/*
+ * Finds the first date expression in text (the longest one starting at the earliest
+ * word) and resolves it. Returns MK_ENOTFOUND when the text holds none.
+ */
+enum mk_err mk_when_find(const char *text, struct mk_date ref, struct mk_when *out);
+
+/* Parses "YYYY-MM-DD" (or the date part of an ISO 8601 timestamp). */
+enum mk_err mk_date_parse(const char *s, struct mk_date *out);
+/* Renders "YYYY-MM-DD" into out (at least 11 bytes). */
+void mk_date_format(struct mk_date d, char *out, size_t outlen);
+/* 0 = Monday ... 6 = Sunday */
+int mk_date_weekday(struct mk_date d);
+struct mk_date mk_date_add_days(struct mk_date d, int days);
+
+#endif
