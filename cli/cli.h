@@ -14,6 +14,8 @@
 
 int cmd_transcript(int argc, char **argv);
 int cmd_when(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 /* "mapkeeper: <message>" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

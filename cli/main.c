@@ -18,6 +18,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "transcript", cmd_transcript, "print a transcript as read (json or text)" },
+	{ "extract", cmd_extract, "find commitments, stakeholders, risks and updates in a transcript" },
+	{ "rules", cmd_rules, "check the rules: compile them and run their examples" },
 	{ "when", cmd_when, "resolve a spoken date expression against a reference date" },
 };
 

@@ -144,4 +144,129 @@ void mk_date_format(struct mk_date d, char *out, size_t outlen);
 int mk_date_weekday(struct mk_date d);
 struct mk_date mk_date_add_days(struct mk_date d, int days);
 
+/* ---- rules (extractor/rules) -------------------------------------------- */
+
+struct mk_rules; /* the compiled rule set: see rules/FORMAT.md */
+
+/*
+ * Loads every *.rules file of dir (in name order), expands macros and compiles every
+ * pattern with JIT. On failure diag names file:line and the PCRE2 message.
+ */
+enum mk_err mk_rules_load(struct mk_rules **out, const char *dir, struct mk_diag *diag);
+void mk_rules_free(struct mk_rules *rs);
+size_t mk_rules_count(const struct mk_rules *rs);
+
+/*
+ * Runs every rule's examples ("example:" must match, with the fields it names;
+ * "counter:" must not). Calls report once per failure with the example's file:line
+ * and a message; returns the number of failures and sets *nexamples.
+ */
+typedef void (*mk_rules_report_fn)(void *ctx, const char *file, long line, const char *msg);
+size_t mk_rules_check(const struct mk_rules *rs, mk_rules_report_fn report, void *ctx,
+		      size_t *nexamples);
+
+/*
+ * Where rules live when no directory is given: $MAPKEEPER_RULES, else rules/ beside
+ * the executable (or one folder up), else ./rules. Returns a new string.
+ */
+char *mk_rules_default_dir(void);
+
+/* ---- extraction (extractor/) ---------------------------------------------- */
+
+enum mk_side { MK_SIDE_UNKNOWN = 0, MK_SIDE_BUYER, MK_SIDE_SELLER };
+const char *mk_side_name(enum mk_side side); /* "unknown", "buyer", "seller" */
+
+struct mk_extract_opts {
+	struct mk_date date;        /* the meeting's local date: relative dates resolve on it */
+	const char *const *sellers; /* names of the selling team */
+	size_t nsellers;
+	const char *seller_domain;  /* e-mail domain of the selling team, or NULL */
+	const char *seller_org;     /* "Routewise", or NULL */
+	const char *buyer_org;
+};
+
+struct mk_evidence {
+	char *speaker;
+	int64_t start_ms, end_ms;   /* of the cue(s) quoted */
+	char *quote;
+	size_t utt_first, utt_last; /* indexes into the transcript's utterances */
+};
+
+struct mk_commitment {
+	char *owner;                /* NULL when nobody can be named */
+	enum mk_side side;
+	char *action;
+	int has_due;
+	struct mk_date due;
+	char *due_text;             /* the words that gave the date, or NULL */
+	double confidence;
+	const char *rule;           /* id of the rule that found it (owned by the rules) */
+	struct mk_evidence ev;
+};
+
+struct mk_stakeholder {
+	char *name;                 /* NULL when only a role is given ("our CFO") */
+	char *role;                 /* NULL when not said */
+	enum mk_side side;
+	const char *rule;
+	struct mk_evidence ev;
+};
+
+struct mk_risk {
+	const char *category;       /* budget|timeline|competition|paper_process|stakeholder|technical|priority */
+	char *text;
+	const char *rule;
+	struct mk_evidence ev;
+};
+
+struct mk_update {
+	char *item;                 /* what the news is about, in the call's words */
+	const char *change;         /* done|new_due|blocked|dropped */
+	int has_due;
+	struct mk_date due;
+	const char *rule;
+	struct mk_evidence ev;
+};
+
+struct mk_date_mention {
+	char *text;
+	int has_date;
+	struct mk_date value;
+	struct mk_evidence ev;
+};
+
+struct mk_speaker {
+	char *name;
+	enum mk_side side;
+	size_t utterances;
+};
+
+struct mk_findings {
+	struct mk_speaker *speakers;
+	size_t nspeakers;
+	struct mk_commitment *commitments;
+	size_t ncommitments;
+	struct mk_stakeholder *stakeholders;
+	size_t nstakeholders;
+	struct mk_risk *risks;
+	size_t nrisks;
+	struct mk_update *updates;
+	size_t nupdates;
+	struct mk_date_mention *dates;
+	size_t ndates;
+};
+
+void mk_findings_init(struct mk_findings *f);
+void mk_findings_release(struct mk_findings *f);
+
+/*
+ * Runs the rules over a transcript: joins each speaker's consecutive cues, splits
+ * sentences, finds commitments (with owners, sides and due dates), stakeholders,
+ * risks, updates and dates, each with its evidence. Rules are only read: one
+ * struct mk_rules can serve several threads.
+ */
+enum mk_err mk_extract(const struct mk_rules *rs, const struct mk_transcript *t,
+		       const struct mk_extract_opts *opts, struct mk_findings *out,
+		       struct mk_diag *diag);
+
 #endif

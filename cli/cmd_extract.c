@@ -1,0 +1,336 @@
+/*
+ * cmd_extract.c: `mapkeeper extract FILE... [--date WHEN] [--seller "A,B"]
+ * [--seller-domain D] [--seller-org S] [--buyer-org B] [--format json|text] [--rules DIR]`.
+ * Prints findings per docs/extraction-contract.md; needs no database. On bad input:
+ * one line on standard error naming the file, exit 1, nothing on standard output.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char usage[] =
+	"mapkeeper extract FILE... [--date WHEN] [--seller \"Name A,Name B\"] [--seller-domain x.com]\n"
+	"                          [--seller-org ORG] [--buyer-org ORG] [--format json|text] [--rules DIR]";
+
+struct names {
+	char **v;
+	size_t n;
+};
+
+static void split_names(const char *s, struct names *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	while (s && *s) {
+		const char *e = strchr(s, ',');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		const char *a = s, *b = s + len;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b > a) {
+			out->v = realloc(out->v, (out->n + 1) * sizeof *out->v);
+			if (!out->v)
+				abort();
+			out->v[out->n] = strndup(a, (size_t)(b - a));
+			if (!out->v[out->n])
+				abort();
+			out->n++;
+		}
+		s = e ? e + 1 : NULL;
+	}
+}
+
+static json_t *ev_json(const struct mk_evidence *ev)
+{
+	char s[32], e[32];
+	mk_format_ms(ev->start_ms, s, sizeof s);
+	mk_format_ms(ev->end_ms, e, sizeof e);
+	return json_pack("{s:s, s:s, s:s, s:s}", "speaker", ev->speaker ? ev->speaker : "", "start", s,
+			 "end", e, "quote", ev->quote ? ev->quote : "");
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *date_or_null(int has, struct mk_date d)
+{
+	char buf[16];
+	if (!has)
+		return json_null();
+	mk_date_format(d, buf, sizeof buf);
+	return json_string(buf);
+}
+
+static json_t *findings_json(const struct mk_transcript *t, const struct mk_findings *f,
+			     const char *start, const char *date_source)
+{
+	json_t *root = json_object(), *a;
+	json_object_set_new(root, "source", json_pack("{s:s, s:s, s:s}", "path", t->path, "format",
+						      mk_format_name(t->format), "sha256", t->sha256));
+	json_object_set_new(root, "meeting", json_pack("{s:s, s:s}", "start", start, "date_source", date_source));
+	a = json_array();
+	for (size_t i = 0; i < f->nspeakers; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I}", "name", f->speakers[i].name, "side",
+						   mk_side_name(f->speakers[i].side), "utterances",
+						   (json_int_t)f->speakers[i].utterances));
+	json_object_set_new(root, "speakers", a);
+	a = json_array();
+	for (size_t i = 0; i < f->ncommitments; i++) {
+		const struct mk_commitment *c = &f->commitments[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "owner", str_or_null(c->owner));
+		json_object_set_new(o, "side", json_string(mk_side_name(c->side)));
+		json_object_set_new(o, "action", json_string(c->action ? c->action : ""));
+		json_object_set_new(o, "due", date_or_null(c->has_due, c->due));
+		json_object_set_new(o, "due_text", str_or_null(c->due_text));
+		json_object_set_new(o, "confidence", json_real((double)(int)(c->confidence * 100 + 0.5) / 100));
+		json_object_set_new(o, "rule", json_string(c->rule ? c->rule : ""));
+		json_object_set_new(o, "evidence", ev_json(&c->ev));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(root, "commitments", a);
+	a = json_array();
+	for (size_t i = 0; i < f->nstakeholders; i++) {
+		const struct mk_stakeholder *s = &f->stakeholders[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "name", str_or_null(s->name));
+		json_object_set_new(o, "role", str_or_null(s->role));
+		json_object_set_new(o, "side", json_string(mk_side_name(s->side)));
+		json_object_set_new(o, "rule", json_string(s->rule));
+		json_object_set_new(o, "evidence", ev_json(&s->ev));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(root, "stakeholders", a);
+	a = json_array();
+	for (size_t i = 0; i < f->nrisks; i++) {
+		const struct mk_risk *r = &f->risks[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o}", "category", r->category, "text",
+						   r->text, "rule", r->rule, "evidence", ev_json(&r->ev)));
+	}
+	json_object_set_new(root, "risks", a);
+	a = json_array();
+	for (size_t i = 0; i < f->nupdates; i++) {
+		const struct mk_update *u = &f->updates[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:s, s:o}", "item", u->item, "change",
+						   u->change, "due", date_or_null(u->has_due, u->due),
+						   "rule", u->rule, "evidence", ev_json(&u->ev)));
+	}
+	json_object_set_new(root, "updates", a);
+	a = json_array();
+	for (size_t i = 0; i < f->ndates; i++) {
+		const struct mk_date_mention *d = &f->dates[i];
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o}", "text", d->text, "value",
+						   date_or_null(d->has_date, d->value), "evidence",
+						   ev_json(&d->ev)));
+	}
+	json_object_set_new(root, "dates", a);
+	return root;
+}
+
+static void print_text(FILE *out, const struct mk_transcript *t, const struct mk_findings *f,
+		       const char *start)
+{
+	char ts[32], d[16];
+	fprintf(out, "# %s (%s), meeting %s\n", t->path, mk_format_name(t->format), start);
+	for (size_t i = 0; i < f->ncommitments; i++) {
+		const struct mk_commitment *c = &f->commitments[i];
+		mk_format_ms(c->ev.start_ms, ts, sizeof ts);
+		if (c->has_due)
+			mk_date_format(c->due, d, sizeof d);
+		else
+			snprintf(d, sizeof d, "no date");
+		fprintf(out, "[%.8s] commitment  %s (%s): %s; due %s | %s: \"%s\"\n", ts,
+			c->owner ? c->owner : "?", mk_side_name(c->side), c->action ? c->action : "", d,
+			c->ev.speaker, c->ev.quote);
+	}
+	for (size_t i = 0; i < f->nstakeholders; i++) {
+		const struct mk_stakeholder *s = &f->stakeholders[i];
+		mk_format_ms(s->ev.start_ms, ts, sizeof ts);
+		fprintf(out, "[%.8s] stakeholder %s%s%s (%s) | %s: \"%s\"\n", ts, s->name ? s->name : "",
+			s->name && s->role ? ", " : "", s->role ? s->role : "", mk_side_name(s->side),
+			s->ev.speaker, s->ev.quote);
+	}
+	for (size_t i = 0; i < f->nrisks; i++) {
+		const struct mk_risk *r = &f->risks[i];
+		mk_format_ms(r->ev.start_ms, ts, sizeof ts);
+		fprintf(out, "[%.8s] risk        %s | %s: \"%s\"\n", ts, r->category, r->ev.speaker,
+			r->ev.quote);
+	}
+	for (size_t i = 0; i < f->nupdates; i++) {
+		const struct mk_update *u = &f->updates[i];
+		mk_format_ms(u->ev.start_ms, ts, sizeof ts);
+		fprintf(out, "[%.8s] update      %s | %s: \"%s\"\n", ts, u->change, u->ev.speaker,
+			u->ev.quote);
+	}
+}
+
+/* Today's local date, for a meeting whose date nobody gave. */
+static struct mk_date today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	struct mk_date d;
+	localtime_r(&now, &tm);
+	d.y = tm.tm_year + 1900;
+	d.m = tm.tm_mon + 1;
+	d.d = tm.tm_mday;
+	return d;
+}
+
+int cmd_extract(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "date", required_argument, NULL, 'd' },
+		{ "seller", required_argument, NULL, 's' },
+		{ "seller-domain", required_argument, NULL, 'D' },
+		{ "seller-org", required_argument, NULL, 'S' },
+		{ "buyer-org", required_argument, NULL, 'B' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *date = NULL, *fmt = "json", *rules_dir = NULL;
+	struct mk_extract_opts o;
+	struct names sellers = { NULL, 0 };
+	struct mk_rules *rs = NULL;
+	struct mk_diag diag;
+	json_t *all = NULL;
+	int ch, rc = 1, nfiles;
+	char *dir = NULL;
+	memset(&o, 0, sizeof o);
+	mk_diag_clear(&diag);
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': date = optarg; break;
+		case 's': split_names(optarg, &sellers); break;
+		case 'D': o.seller_domain = optarg; break;
+		case 'S': o.seller_org = optarg; break;
+		case 'B': o.buyer_org = optarg; break;
+		case 'f': fmt = optarg; break;
+		case 'r': rules_dir = optarg; break;
+		case 'h': printf("usage: %s\n", usage); rc = 0; goto out;
+		default:
+			cli_error("extract: unknown or incomplete option '%s'", argv[optind - 1]);
+			rc = cli_usage(usage);
+			goto out;
+		}
+	}
+	nfiles = argc - optind;
+	if (nfiles < 1) {
+		rc = cli_usage(usage);
+		goto out;
+	}
+	if (strcmp(fmt, "json") && strcmp(fmt, "text")) {
+		cli_error("extract: unknown format '%s' (json or text)", fmt);
+		rc = 2;
+		goto out;
+	}
+	if (date && mk_date_parse(date, &o.date) != MK_OK) {
+		cli_error("extract: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", date);
+		rc = 2;
+		goto out;
+	}
+	o.sellers = (const char *const *)sellers.v;
+	o.nsellers = sellers.n;
+	dir = rules_dir ? strdup(rules_dir) : mk_rules_default_dir();
+	if (mk_rules_load(&rs, dir, &diag) != MK_OK) {
+		cli_diag(&diag, MK_ERULE);
+		goto out;
+	}
+	if (nfiles > 1)
+		all = json_array();
+	{
+		/* read and extract every file before printing anything */
+		struct mk_buf_out { char *s; } *outs = calloc((size_t)nfiles, sizeof *outs);
+		int ok = 1;
+		if (!outs)
+			abort();
+		for (int i = 0; i < nfiles && ok; i++) {
+			const char *path = argv[optind + i];
+			struct mk_transcript t;
+			struct mk_findings f;
+			const char *source = "flag", *start = date;
+			char startbuf[40];
+			enum mk_err err;
+			mk_transcript_init(&t);
+			mk_findings_init(&f);
+			err = mk_transcript_read_file(&t, path, &diag);
+			if (err) {
+				cli_diag(&diag, err);
+				ok = 0;
+			} else {
+				struct mk_extract_opts fo = o;
+				if (!date) {
+					if (t.start && mk_date_parse(t.start, &fo.date) == MK_OK) {
+						source = "file";
+						start = t.start;
+					} else {
+						fo.date = today();
+						mk_date_format(fo.date, startbuf, sizeof startbuf);
+						source = "today";
+						start = startbuf;
+					}
+				}
+				err = mk_extract(rs, &t, &fo, &f, &diag);
+				if (err) {
+					cli_diag(&diag, err);
+					ok = 0;
+				} else if (!strcmp(fmt, "json")) {
+					json_t *j = findings_json(&t, &f, start, source);
+					if (all)
+						json_array_append_new(all, j);
+					else
+						outs[i].s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+					if (!all)
+						json_decref(j);
+				} else {
+					char *buf = NULL;
+					size_t len = 0;
+					FILE *mem = open_memstream(&buf, &len);
+					if (!mem)
+						abort();
+					print_text(mem, &t, &f, start);
+					fclose(mem);
+					outs[i].s = buf;
+				}
+			}
+			mk_findings_release(&f);
+			mk_transcript_release(&t);
+		}
+		if (ok) {
+			if (all) {
+				char *s = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+				if (!strcmp(fmt, "json"))
+					printf("%s\n", s);
+				free(s);
+			}
+			for (int i = 0; i < nfiles; i++)
+				if (outs[i].s)
+					fputs(outs[i].s, stdout), !strcmp(fmt, "json") ? putchar('\n') : 0;
+			rc = 0;
+		}
+		for (int i = 0; i < nfiles; i++)
+			free(outs[i].s);
+		free(outs);
+	}
+out:
+	json_decref(all);
+	mk_rules_free(rs);
+	free(dir);
+	for (size_t i = 0; i < sellers.n; i++)
+		free(sellers.v[i]);
+	free(sellers.v);
+	return rc;
+}

@@ -1,0 +1,1090 @@
+/*
+ * extract.c: the extraction pipeline. Joins each speaker's consecutive cues into
+ * turns, splits turns into sentences (mapping every byte back to its cue), runs the
+ * rules of each kind, and turns matches into findings: owners (I/we = the speaker,
+ * delegation, reported third parties, acceptance of a request in the next turn), sides,
+ * due dates (extractor/when), vetoes (negation, hedge, question, past, generic,
+ * capability, hypothetical). Does not read files or print. Invariant: every finding's
+ * evidence names cues that exist in the transcript it was given.
+ */
+#include "extractor/rules.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CANDS 16          /* commitment candidates kept per sentence */
+#define MAX_VETOES 16
+#define NEAR_BEFORE 48        /* bytes before a commitment a "near" veto may start */
+#define LOOKAHEAD_SENTENCES 2 /* sentences of the same turn searched for a missing date */
+
+const char *mk_side_name(enum mk_side side)
+{
+	switch (side) {
+	case MK_SIDE_BUYER:
+		return "buyer";
+	case MK_SIDE_SELLER:
+		return "seller";
+	default:
+		return "unknown";
+	}
+}
+
+/* ---- turns and sentences ---- */
+
+struct turn {
+	const char *speaker;
+	char *text;          /* the cues' texts joined by single spaces, fillers masked */
+	char *orig;          /* the same without masking, for quotes */
+	size_t len;
+	size_t first, last;  /* utterance indexes */
+	size_t *utt_off;     /* byte offset in text where utterance first+i begins */
+};
+
+struct sentence {
+	size_t turn;
+	size_t off, len;     /* in the turn's text */
+	int question;
+};
+
+struct person {
+	char *name;
+	enum mk_side side;
+	int participant;
+};
+
+struct ctx {
+	const struct mk_rules *rs;
+	const struct mk_transcript *t;
+	const struct mk_extract_opts *o;
+	struct mk_findings *f;
+	pcre2_match_data *md;
+	struct turn *turns;
+	size_t nturns;
+	struct sentence *sents;
+	size_t nsents, capsents;
+	struct person *people;
+	size_t npeople, cappeople;
+	const char *last_third;  /* the last named person who is not the speaker */
+	size_t capc, caps, capr, capu, capd;
+};
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int is_word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '\'' || c >= 0x80;
+}
+
+/* Replaces filler words (um, uh, erm ...) by spaces of the same length: offsets stay. */
+static void mask_fillers(char *s, size_t n)
+{
+	static const char *const fillers[] = { "um", "umm", "uh", "uhh", "erm", "uhm", "hmm", "mm", "er", NULL };
+	size_t i = 0;
+	while (i < n) {
+		size_t j;
+		if (!is_word((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; j < n && is_word((unsigned char)s[j]); j++)
+			;
+		for (int k = 0; fillers[k]; k++)
+			if (strlen(fillers[k]) == j - i && mk_strnieq(s + i, fillers[k], j - i)) {
+				memset(s + i, ' ', j - i);
+				if (j < n && s[j] == ',')
+					s[j] = ' ';
+				break;
+			}
+		i = j;
+	}
+}
+
+static void build_turns(struct ctx *c)
+{
+	const struct mk_transcript *t = c->t;
+	size_t cap = 0;
+	for (size_t i = 0; i < t->n;) {
+		size_t j = i;
+		struct mk_buf b;
+		struct turn *tu;
+		while (j + 1 < t->n && !strcmp(t->utt[j + 1].speaker, t->utt[i].speaker))
+			j++;
+		c->turns = mk_grow(c->turns, &cap, c->nturns + 1, sizeof *c->turns);
+		tu = &c->turns[c->nturns++];
+		tu->speaker = t->utt[i].speaker;
+		tu->first = i;
+		tu->last = j;
+		tu->utt_off = mk_malloc((j - i + 1) * sizeof *tu->utt_off);
+		mk_buf_init(&b);
+		for (size_t k = i; k <= j; k++) {
+			if (b.len)
+				mk_buf_addc(&b, ' ');
+			tu->utt_off[k - i] = b.len;
+			mk_buf_adds(&b, t->utt[k].text);
+		}
+		if (!b.s)
+			mk_buf_adds(&b, "");
+		tu->len = b.len;
+		tu->orig = mk_buf_detach(&b);
+		tu->text = mk_strndup(tu->orig, tu->len);
+		mask_fillers(tu->text, tu->len);
+		i = j + 1;
+	}
+}
+
+static void free_turns(struct ctx *c)
+{
+	for (size_t i = 0; i < c->nturns; i++) {
+		free(c->turns[i].text);
+		free(c->turns[i].orig);
+		free(c->turns[i].utt_off);
+	}
+	free(c->turns);
+}
+
+static int abbrev_before(const char *s, size_t dot)
+{
+	static const char *const ab[] = { "mr", "mrs", "ms", "dr", "st", "vs", "e.g", "i.e", "jr", "sr", "no", "approx", NULL };
+	size_t b = dot;
+	while (b > 0 && (is_word((unsigned char)s[b - 1]) || s[b - 1] == '.'))
+		b--;
+	for (int k = 0; ab[k]; k++)
+		if (strlen(ab[k]) == dot - b && mk_strnieq(s + b, ab[k], dot - b))
+			return 1;
+	/* a single letter ("J. Smith") */
+	return dot - b == 1 && s[b] >= 'A' && s[b] <= 'Z';
+}
+
+static void add_sentence(struct ctx *c, size_t turn, size_t a, size_t b)
+{
+	const char *s = c->turns[turn].text;
+	struct sentence *se;
+	while (a < b && is_space(s[a]))
+		a++;
+	while (b > a && is_space(s[b - 1]))
+		b--;
+	if (a >= b)
+		return;
+	c->sents = mk_grow(c->sents, &c->capsents, c->nsents + 1, sizeof *c->sents);
+	se = &c->sents[c->nsents++];
+	se->turn = turn;
+	se->off = a;
+	se->len = b - a;
+	se->question = s[b - 1] == '?';
+}
+
+static void split_sentences(struct ctx *c)
+{
+	for (size_t t = 0; t < c->nturns; t++) {
+		const char *s = c->turns[t].text;
+		size_t n = c->turns[t].len, start = 0;
+		for (size_t i = 0; i < n; i++) {
+			char ch = s[i];
+			if (ch != '.' && ch != '?' && ch != '!')
+				continue;
+			while (i + 1 < n && (s[i + 1] == '.' || s[i + 1] == '?' || s[i + 1] == '!' ||
+					     s[i + 1] == '"' || s[i + 1] == ')'))
+				i++;
+			if (i + 1 < n && !is_space(s[i + 1]))
+				continue;
+			if (ch == '.' && abbrev_before(s, i))
+				continue;
+			add_sentence(c, t, start, i + 1);
+			start = i + 1;
+		}
+		add_sentence(c, t, start, n);
+	}
+}
+
+/* The utterance (global index) holding byte off of a turn's text. */
+static size_t utt_at(const struct turn *tu, size_t off)
+{
+	size_t lo = 0, hi = tu->last - tu->first;
+	while (lo < hi) {
+		size_t mid = (lo + hi + 1) / 2;
+		if (tu->utt_off[mid] <= off)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return tu->first + lo;
+}
+
+static void evidence(struct ctx *c, const struct sentence *se, size_t from, struct mk_evidence *ev)
+{
+	const struct turn *tu = &c->turns[se->turn];
+	size_t a = se->off, b = se->off + se->len;
+	if (from < a || from >= b)
+		from = a;
+	ev->utt_first = utt_at(tu, from);
+	ev->utt_last = utt_at(tu, b - 1);
+	ev->speaker = mk_strdup(tu->speaker);
+	ev->start_ms = c->t->utt[ev->utt_first].start_ms;
+	ev->end_ms = c->t->utt[ev->utt_last].end_ms;
+	ev->quote = mk_strndup(tu->orig + a, b - a);
+}
+
+/* ---- people ---- */
+
+static struct person *find_person_exact(struct ctx *c, const char *name, size_t n)
+{
+	for (size_t i = 0; i < c->npeople; i++)
+		if (strlen(c->people[i].name) == n && mk_strnieq(c->people[i].name, name, n))
+			return &c->people[i];
+	return NULL;
+}
+
+/* A known person whose first word(s) are name (the most recently added wins). */
+static struct person *find_person(struct ctx *c, const char *name, size_t n)
+{
+	struct person *p = find_person_exact(c, name, n);
+	if (p)
+		return p;
+	for (size_t i = c->npeople; i-- > 0;) {
+		const char *full = c->people[i].name;
+		if (strlen(full) > n && mk_strnieq(full, name, n) && full[n] == ' ')
+			return &c->people[i];
+	}
+	return NULL;
+}
+
+static struct person *add_person(struct ctx *c, const char *name, enum mk_side side, int participant)
+{
+	struct person *p = find_person_exact(c, name, strlen(name));
+	if (p)
+		return p;
+	c->people = mk_grow(c->people, &c->cappeople, c->npeople + 1, sizeof *c->people);
+	p = &c->people[c->npeople++];
+	p->name = mk_strdup(name);
+	p->side = side;
+	p->participant = participant;
+	return p;
+}
+
+static int is_seller(const struct mk_extract_opts *o, const char *name)
+{
+	for (size_t i = 0; i < o->nsellers; i++)
+		if (mk_strieq(o->sellers[i], name))
+			return 1;
+	if (o->seller_domain && *o->seller_domain) {
+		const char *at = strchr(name, '@');
+		if (at && mk_strieq(at + 1, o->seller_domain))
+			return 1;
+	}
+	return 0;
+}
+
+static enum mk_side speaker_side(struct ctx *c, const char *speaker)
+{
+	struct person *p = find_person_exact(c, speaker, strlen(speaker));
+	return p ? p->side : MK_SIDE_UNKNOWN;
+}
+
+static enum mk_side other_side(enum mk_side s)
+{
+	return s == MK_SIDE_BUYER ? MK_SIDE_SELLER : s == MK_SIDE_SELLER ? MK_SIDE_BUYER : MK_SIDE_UNKNOWN;
+}
+
+static void collect_speakers(struct ctx *c)
+{
+	const struct mk_transcript *t = c->t;
+	int sides_known = c->o->nsellers > 0 || (c->o->seller_domain && *c->o->seller_domain);
+	for (size_t i = 0; i < t->n; i++) {
+		const char *sp = t->utt[i].speaker;
+		size_t k;
+		if (!*sp)
+			continue;
+		for (k = 0; k < c->f->nspeakers; k++)
+			if (!strcmp(c->f->speakers[k].name, sp))
+				break;
+		if (k == c->f->nspeakers) {
+			enum mk_side side = is_seller(c->o, sp) ? MK_SIDE_SELLER :
+					    sides_known ? MK_SIDE_BUYER : MK_SIDE_UNKNOWN;
+			c->f->speakers = mk_realloc(c->f->speakers, (k + 1) * sizeof *c->f->speakers);
+			c->f->speakers[k].name = mk_strdup(sp);
+			c->f->speakers[k].side = side;
+			c->f->speakers[k].utterances = 0;
+			c->f->nspeakers++;
+			add_person(c, sp, side, 1);
+		}
+		c->f->speakers[k].utterances++;
+	}
+	for (size_t i = 0; i < c->o->nsellers; i++)
+		add_person(c, c->o->sellers[i], MK_SIDE_SELLER, 1);
+}
+
+static int is_pronoun(const char *s, size_t n)
+{
+	static const char *const pr[] = { "he", "she", "they", "him", "her", "them", NULL };
+	for (int k = 0; pr[k]; k++)
+		if (strlen(pr[k]) == n && mk_strnieq(s, pr[k], n))
+			return 1;
+	return 0;
+}
+
+static int is_first_person(const char *s, size_t n)
+{
+	static const char *const fp[] = { "i", "we", "me", "us", "my team", "our team", NULL };
+	for (int k = 0; fp[k]; k++)
+		if (strlen(fp[k]) == n && mk_strnieq(s, fp[k], n))
+			return 1;
+	return 0;
+}
+
+/* Strips a possessive "'s" and surrounding space/punctuation from a captured name. */
+static void clean_name(const char **s, size_t *n)
+{
+	while (*n && (is_space(**s) || **s == ',')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && (is_space((*s)[*n - 1]) || (*s)[*n - 1] == ',' || (*s)[*n - 1] == '.'))
+		(*n)--;
+	if (*n > 2 && (*s)[*n - 2] == '\'' && ((*s)[*n - 1] == 's' || (*s)[*n - 1] == 'S'))
+		*n -= 2;
+	if (*n > 4 && !memcmp(*s + *n - 4, "\xe2\x80\x99s", 4))
+		*n -= 4;
+}
+
+/* ---- date helpers ---- */
+
+static int date_cmp(struct mk_date a, struct mk_date b)
+{
+	if (a.y != b.y)
+		return a.y < b.y ? -1 : 1;
+	if (a.m != b.m)
+		return a.m < b.m ? -1 : 1;
+	return a.d < b.d ? -1 : a.d > b.d;
+}
+
+/* The first date expression in text[from..to) resolving to today or later. */
+static int find_due(struct ctx *c, const char *text, size_t from, size_t to, struct mk_when *w)
+{
+	char *buf;
+	size_t off = from;
+	int found = 0;
+	if (to <= from)
+		return 0;
+	buf = mk_strndup(text, to); /* bounded copy: the finder must not look past "to" */
+	while (off < to) {
+		struct mk_when tw;
+		if (mk_when_find(buf + off, c->o->date, &tw) != MK_OK)
+			break;
+		tw.start += off;
+		if (!tw.has_date || date_cmp(tw.pick, c->o->date) >= 0) {
+			*w = tw;
+			found = 1;
+			break;
+		}
+		off = tw.start + (tw.len ? tw.len : 1);
+	}
+	free(buf);
+	return found;
+}
+
+/* ---- findings ---- */
+
+struct cand {
+	struct rule_match m;
+	int vetoed;
+};
+
+static void set_due(struct mk_commitment *cm, const struct mk_when *w, const char *text)
+{
+	free(cm->due_text);
+	cm->due_text = mk_strndup(text + w->start, w->len);
+	cm->has_due = w->has_date;
+	if (w->has_date)
+		cm->due = w->pick;
+}
+
+static char *clean_action(const char *s, size_t n, const struct mk_when *w, size_t base)
+{
+	/* cut the action before the due expression when it lies inside */
+	if (w && w->len && w->start >= base && w->start < base + n)
+		n = w->start - base;
+	while (n && (is_space(s[n - 1]) || s[n - 1] == ',' || s[n - 1] == '.' || s[n - 1] == '?' ||
+		     s[n - 1] == '!' || s[n - 1] == '-'))
+		n--;
+	while (n && is_space(*s))
+		s++, n--;
+	{ /* fold the runs of spaces left by masked fillers */
+		char *out = mk_malloc(n + 1);
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (is_space(s[i]) && (k == 0 || out[k - 1] == ' '))
+				continue;
+			out[k++] = is_space(s[i]) ? ' ' : s[i];
+		}
+		while (k && out[k - 1] == ' ')
+			k--;
+		out[k] = '\0';
+		return out;
+	}
+}
+
+static struct mk_commitment *new_commitment(struct ctx *c)
+{
+	struct mk_findings *f = c->f;
+	f->commitments = mk_grow(f->commitments, &c->capc, f->ncommitments + 1, sizeof *f->commitments);
+	memset(&f->commitments[f->ncommitments], 0, sizeof *f->commitments);
+	return &f->commitments[f->ncommitments++];
+}
+
+/* Owner of a commitment match: the named group, a pronoun's referent, or the speaker. */
+static void resolve_owner(struct ctx *c, const struct turn *tu, const struct rule_match *m,
+			  struct mk_commitment *cm)
+{
+	const char *sp = tu->speaker;
+	enum mk_side sside = speaker_side(c, sp);
+	cm->owner = *sp ? mk_strdup(sp) : NULL;
+	cm->side = sside;
+	if (m->gs[RG_OWNER] >= 0) {
+		const char *s = tu->text + m->gs[RG_OWNER];
+		size_t n = (size_t)(m->ge[RG_OWNER] - m->gs[RG_OWNER]);
+		clean_name(&s, &n);
+		if (!n || is_first_person(s, n))
+			return;
+		if (is_pronoun(s, n)) {
+			if (c->last_third) {
+				struct person *p = find_person_exact(c, c->last_third, strlen(c->last_third));
+				free(cm->owner);
+				cm->owner = mk_strdup(c->last_third);
+				cm->side = p && p->side != MK_SIDE_UNKNOWN ? p->side : sside;
+			}
+			return;
+		}
+		struct person *p = find_person(c, s, n);
+		free(cm->owner);
+		if (p) {
+			cm->owner = mk_strdup(p->name);
+			cm->side = p->side != MK_SIDE_UNKNOWN ? p->side : sside;
+		} else {
+			cm->owner = mk_strndup(s, n);
+			cm->side = sside; /* "I'll have Priya ..." : Priya works with the speaker */
+		}
+	}
+}
+
+static int collect_cand(void *vctx, const struct rule_match *m)
+{
+	struct cand *cands = ((void **)vctx)[0];
+	size_t *n = ((void **)vctx)[1];
+	for (size_t i = 0; i < *n; i++) {
+		struct cand *o = &cands[i];
+		if (m->start < o->m.end && o->m.start < m->end) { /* overlap: keep the stronger */
+			if (m->rule->confidence > o->m.rule->confidence ||
+			    (m->rule->confidence == o->m.rule->confidence && m->start < o->m.start))
+				o->m = *m;
+			return 0;
+		}
+	}
+	if (*n < MAX_CANDS) {
+		cands[*n].m = *m;
+		cands[*n].vetoed = 0;
+		(*n)++;
+	}
+	return 0;
+}
+
+struct vetoes {
+	struct rule_match v[MAX_VETOES];
+	size_t n;
+};
+
+static int collect_veto(void *vctx, const struct rule_match *m)
+{
+	struct vetoes *vs = vctx;
+	if (vs->n < MAX_VETOES)
+		vs->v[vs->n++] = *m;
+	return 0;
+}
+
+/* Does a veto apply to a commitment candidate in the same sentence? */
+static int veto_applies(const struct rule_match *v, const struct rule_match *m, size_t sent_off)
+{
+	size_t lo;
+	if (v->rule->scope_sentence)
+		return 1; /* "no promises" anywhere in the sentence softens all of it */
+	lo = m->start > sent_off + NEAR_BEFORE ? m->start - NEAR_BEFORE : sent_off;
+	return v->start < m->end && v->end > lo;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	return (x->m.start > y->m.start) - (x->m.start < y->m.start);
+}
+
+struct pending_request {
+	int active;
+	size_t sent;         /* the request sentence */
+	const char *speaker;
+	struct rule_match m;
+};
+
+static size_t sentence_commitments(struct ctx *c, size_t si, struct cand *cands, size_t *ncands)
+{
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	void *args[2] = { cands, ncands };
+	struct vetoes vs = { .n = 0 };
+	size_t kept = 0;
+	*ncands = 0;
+	rules_match_kind(c->rs, RK_COMMITMENT, tu->text + se->off, se->len, c->md, collect_cand, args);
+	if (!*ncands)
+		return 0;
+	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, se->len, c->md, collect_veto, &vs);
+	for (size_t i = 0; i < *ncands; i++) {
+		cands[i].m.start += se->off;
+		cands[i].m.end += se->off;
+		for (int g = 0; g < RG_COUNT; g++)
+			if (cands[i].m.gs[g] >= 0) {
+				cands[i].m.gs[g] += (long)se->off;
+				cands[i].m.ge[g] += (long)se->off;
+			}
+	}
+	for (size_t v = 0; v < vs.n; v++) {
+		vs.v[v].start += se->off;
+		vs.v[v].end += se->off;
+	}
+	qsort(cands, *ncands, sizeof *cands, cmp_cand);
+	for (size_t i = 0; i < *ncands; i++) {
+		if (se->question) {
+			cands[i].vetoed = 1;
+			continue;
+		}
+		for (size_t v = 0; v < vs.n; v++)
+			if (veto_applies(&vs.v[v], &cands[i].m, se->off)) {
+				cands[i].vetoed = 1;
+				break;
+			}
+		kept += !cands[i].vetoed;
+	}
+	return kept;
+}
+
+static void emit_commitment(struct ctx *c, size_t si, const struct rule_match *m, size_t due_to)
+{
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	struct mk_commitment *cm = new_commitment(c);
+	struct mk_when w;
+	int have_w;
+	memset(&w, 0, sizeof w);
+	resolve_owner(c, tu, m, cm);
+	/* the due date: after the commitment starts, within its clause and sentence */
+	have_w = find_due(c, tu->text, m->start, due_to, &w);
+	if (!have_w)
+		have_w = find_due(c, tu->text, se->off, m->start, &w);
+	if (have_w)
+		set_due(cm, &w, tu->orig);
+	if (m->gs[RG_ACTION] >= 0)
+		cm->action = clean_action(tu->text + m->gs[RG_ACTION],
+					  (size_t)(m->ge[RG_ACTION] - m->gs[RG_ACTION]), have_w ? &w : NULL,
+					  (size_t)m->gs[RG_ACTION]);
+	else
+		cm->action = clean_action(tu->text + m->start, m->end - m->start, have_w ? &w : NULL,
+					  m->start);
+	cm->confidence = m->rule->confidence * (cm->has_due ? 1.0 : 0.9);
+	cm->rule = m->rule->id;
+	evidence(c, se, m->start, &cm->ev);
+}
+
+/* ---- stakeholders, risks, updates, dates ---- */
+
+struct sent_matches {
+	struct rule_match m[MAX_CANDS];
+	size_t n;
+};
+
+static int collect_any(void *vctx, const struct rule_match *m)
+{
+	struct sent_matches *sm = vctx;
+	if (sm->n < MAX_CANDS)
+		sm->m[sm->n++] = *m;
+	return 0;
+}
+
+static int org_name(const struct mk_extract_opts *o, const char *s, size_t n)
+{
+	return (o->seller_org && strlen(o->seller_org) == n && mk_strnieq(o->seller_org, s, n)) ||
+	       (o->buyer_org && strlen(o->buyer_org) == n && mk_strnieq(o->buyer_org, s, n));
+}
+
+static int role_seen(struct ctx *c, const char *role)
+{
+	for (size_t i = 0; i < c->f->nstakeholders; i++)
+		if (c->f->stakeholders[i].role && mk_strieq(c->f->stakeholders[i].role, role))
+			return 1;
+	return 0;
+}
+
+static int span_has_word(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	for (size_t i = 0; i + w <= n; i++)
+		if (mk_strnieq(s + i, word, w) && (i == 0 || !is_word((unsigned char)s[i - 1])) &&
+		    (i + w == n || !is_word((unsigned char)s[i + w])))
+			return 1;
+	return 0;
+}
+
+static void do_stakeholders(struct ctx *c, size_t si)
+{
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	struct sent_matches sm = { .n = 0 };
+	rules_match_kind(c->rs, RK_STAKEHOLDER, tu->text + se->off, se->len, c->md, collect_any, &sm);
+	for (size_t i = 0; i < sm.n; i++) {
+		const struct rule_match *m = &sm.m[i];
+		const char *base = tu->text + se->off;
+		const char *ns = NULL, *rsn = NULL;
+		size_t nn = 0, rn = 0;
+		char *name = NULL, *role = NULL;
+		enum mk_side side = speaker_side(c, tu->speaker);
+		if (m->gs[RG_NAME] >= 0) {
+			ns = tu->orig + se->off + m->gs[RG_NAME];
+			nn = (size_t)(m->ge[RG_NAME] - m->gs[RG_NAME]);
+			clean_name(&ns, &nn);
+		}
+		if (m->gs[RG_ROLE] >= 0) {
+			rsn = tu->orig + se->off + m->gs[RG_ROLE];
+			rn = (size_t)(m->ge[RG_ROLE] - m->gs[RG_ROLE]);
+			clean_name(&rsn, &rn);
+		}
+		if (!nn && !rn)
+			continue;
+		if (span_has_word(base + m->start, m->end - m->start, "your"))
+			side = other_side(side);
+		if (nn) {
+			struct person *p;
+			if (org_name(c->o, ns, nn) || is_pronoun(ns, nn) || is_first_person(ns, nn))
+				continue;
+			p = find_person(c, ns, nn);
+			if (p && p->participant)
+				continue;
+			if (p) { /* seen before in this call: a later mention may add the surname */
+				if (nn > strlen(p->name) && mk_strnieq(ns, p->name, strlen(p->name))) {
+					for (size_t k = 0; k < c->f->nstakeholders; k++)
+						if (c->f->stakeholders[k].name &&
+						    !strcmp(c->f->stakeholders[k].name, p->name)) {
+							free(c->f->stakeholders[k].name);
+							c->f->stakeholders[k].name = mk_strndup(ns, nn);
+						}
+					free(p->name);
+					p->name = mk_strndup(ns, nn);
+				}
+				c->last_third = p->name;
+				continue;
+			}
+			name = mk_strndup(ns, nn);
+		}
+		if (rn) {
+			role = mk_strndup(rsn, rn);
+			if (!name && role_seen(c, role)) {
+				free(role);
+				continue;
+			}
+		}
+		c->f->stakeholders = mk_grow(c->f->stakeholders, &c->caps, c->f->nstakeholders + 1,
+					     sizeof *c->f->stakeholders);
+		struct mk_stakeholder *sh = &c->f->stakeholders[c->f->nstakeholders++];
+		memset(sh, 0, sizeof *sh);
+		sh->name = name;
+		sh->role = role;
+		sh->side = side;
+		sh->rule = m->rule->id;
+		evidence(c, se, se->off + m->start, &sh->ev);
+		if (name) {
+			struct person *p = add_person(c, name, side, 0);
+			c->last_third = p->name;
+		}
+	}
+}
+
+/* Remembers the last named non-speaker for "he'll" / "she'll". */
+static void track_mentions(struct ctx *c, size_t si)
+{
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	const char *s = tu->orig + se->off;
+	size_t n = se->len;
+	for (size_t i = 0; i < n;) {
+		size_t j;
+		if (!is_word((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; j < n && is_word((unsigned char)s[j]); j++)
+			;
+		if (s[i] >= 'A' && s[i] <= 'Z') {
+			size_t wn = j - i;
+			if (wn > 2 && s[j - 2] == '\'' && s[j - 1] == 's')
+				wn -= 2;
+			struct person *p = find_person(c, s + i, wn);
+			if (p && strcmp(p->name, tu->speaker) && wn >= 2)
+				c->last_third = p->name;
+		}
+		i = j;
+	}
+}
+
+static void do_risks(struct ctx *c, size_t si)
+{
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	struct sent_matches sm = { .n = 0 };
+	const struct rule_match *best = NULL;
+	rules_match_kind(c->rs, RK_RISK, tu->text + se->off, se->len, c->md, collect_any, &sm);
+	for (size_t i = 0; i < sm.n; i++)
+		if (!best || sm.m[i].rule->confidence > best->rule->confidence)
+			best = &sm.m[i];
+	if (!best)
+		return;
+	c->f->risks = mk_grow(c->f->risks, &c->capr, c->f->nrisks + 1, sizeof *c->f->risks);
+	struct mk_risk *r = &c->f->risks[c->f->nrisks++];
+	memset(r, 0, sizeof *r);
+	r->category = best->rule->tag;
+	r->rule = best->rule->id;
+	evidence(c, se, se->off + best->start, &r->ev);
+	r->text = mk_strdup(r->ev.quote);
+}
+
+static void do_updates(struct ctx *c, size_t si)
+{
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	struct sent_matches sm = { .n = 0 };
+	const struct rule_match *best = NULL;
+	struct mk_when w;
+	rules_match_kind(c->rs, RK_UPDATE, tu->text + se->off, se->len, c->md, collect_any, &sm);
+	for (size_t i = 0; i < sm.n; i++)
+		if (!best || sm.m[i].rule->confidence > best->rule->confidence)
+			best = &sm.m[i];
+	if (!best)
+		return;
+	c->f->updates = mk_grow(c->f->updates, &c->capu, c->f->nupdates + 1, sizeof *c->f->updates);
+	struct mk_update *u = &c->f->updates[c->f->nupdates++];
+	memset(u, 0, sizeof *u);
+	u->change = best->rule->tag;
+	u->rule = best->rule->id;
+	if (best->gs[RG_ITEM] >= 0)
+		u->item = clean_action(tu->text + se->off + best->gs[RG_ITEM],
+				       (size_t)(best->ge[RG_ITEM] - best->gs[RG_ITEM]), NULL, 0);
+	if (!strcmp(u->change, "new_due") &&
+	    find_due(c, tu->text, se->off, se->off + se->len, &w) && w.has_date) {
+		u->has_due = 1;
+		u->due = w.pick;
+	}
+	evidence(c, se, se->off + best->start, &u->ev);
+	if (!u->item)
+		u->item = mk_strdup(u->ev.quote);
+}
+
+static void do_dates(struct ctx *c, size_t si)
+{
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	char *buf = mk_strndup(tu->text + se->off, se->len);
+	size_t off = 0;
+	while (off < se->len) {
+		struct mk_when w;
+		struct mk_date_mention *dm;
+		if (mk_when_find(buf + off, c->o->date, &w) != MK_OK || !w.len)
+			break;
+		w.start += off;
+		c->f->dates = mk_grow(c->f->dates, &c->capd, c->f->ndates + 1, sizeof *c->f->dates);
+		dm = &c->f->dates[c->f->ndates++];
+		memset(dm, 0, sizeof *dm);
+		dm->text = mk_strndup(tu->orig + se->off + w.start, w.len);
+		dm->has_date = w.has_date;
+		dm->value = w.pick;
+		evidence(c, se, se->off + w.start, &dm->ev);
+		off = w.start + w.len;
+	}
+	free(buf);
+}
+
+/* ---- the pass over a call ---- */
+
+static int first_match_cb(void *vctx, const struct rule_match *m)
+{
+	struct rule_match *out = vctx;
+	if (!out->rule || m->start < out->start)
+		*out = *m;
+	return 0;
+}
+
+/* An acceptance at the start of a turn answering a request of another speaker. */
+static int accepts(struct ctx *c, size_t si)
+{
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	struct rule_match m = { 0 };
+	struct vetoes vs = { .n = 0 };
+	rules_match_kind(c->rs, RK_ACCEPT, tu->text + se->off, se->len, c->md, first_match_cb, &m);
+	if (!m.rule || m.start > 12)
+		return 0;
+	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, se->len, c->md, collect_veto, &vs);
+	return vs.n == 0;
+}
+
+static int action_is_pronoun(const struct turn *tu, const struct rule_match *m)
+{
+	static const char *const pr[] = { "it", "that", "this", "those", "them", "these", NULL };
+	const char *s;
+	size_t n;
+	if (m->gs[RG_ACTION] < 0)
+		return 0;
+	s = tu->text + m->gs[RG_ACTION];
+	n = (size_t)(m->ge[RG_ACTION] - m->gs[RG_ACTION]);
+	/* skip the verb and small words: "have that ready", "send it over", "get them to you" */
+	for (size_t i = 0, words = 0; i < n && words < 4;) {
+		size_t j;
+		while (i < n && !is_word((unsigned char)s[i]))
+			i++;
+		for (j = i; j < n && is_word((unsigned char)s[j]); j++)
+			;
+		for (int k = 0; pr[k]; k++)
+			if (strlen(pr[k]) == j - i && mk_strnieq(s + i, pr[k], j - i))
+				return 1;
+		words++;
+		i = j;
+	}
+	return 0;
+}
+
+static void commitments_pass(struct ctx *c)
+{
+	struct pending_request req = { 0 };
+	size_t last_turn = (size_t)-1;
+	int turn_has_commit = 0;
+	for (size_t si = 0; si < c->nsents; si++) {
+		const struct sentence *se = &c->sents[si];
+		const struct turn *tu = &c->turns[se->turn];
+		struct cand cands[MAX_CANDS];
+		size_t ncands = 0, kept;
+		int new_turn = se->turn != last_turn;
+		if (new_turn) {
+			/* a request expires after the turn that answers it */
+			if (req.active && si > 0 && c->sents[si - 1].turn != req.sent &&
+			    c->turns[c->sents[si - 1].turn].speaker != req.speaker &&
+			    c->sents[si - 1].turn != c->sents[req.sent].turn)
+				req.active = 0;
+			last_turn = se->turn;
+			turn_has_commit = 0;
+		}
+		track_mentions(c, si);
+		do_stakeholders(c, si);
+		kept = sentence_commitments(c, si, cands, &ncands);
+		for (size_t i = 0; i < ncands; i++) {
+			size_t due_to = i + 1 < ncands ? cands[i + 1].m.start : se->off + se->len;
+			size_t before = c->f->ncommitments;
+			if (cands[i].vetoed)
+				continue;
+			/* "I can have that ready by Friday" after "I'll set up a sandbox": one item */
+			if (before > 0 && action_is_pronoun(tu, &cands[i].m)) {
+				struct mk_commitment *prev = &c->f->commitments[before - 1];
+				struct mk_commitment probe;
+				memset(&probe, 0, sizeof probe);
+				resolve_owner(c, tu, &cands[i].m, &probe);
+				int same_owner = probe.owner && prev->owner && !strcmp(probe.owner, prev->owner);
+				free(probe.owner);
+				if (same_owner && !prev->has_due && prev->ev.speaker && !strcmp(prev->ev.speaker, tu->speaker) &&
+				    prev->ev.utt_first >= tu->first) {
+					struct mk_when w;
+					if (find_due(c, tu->text, cands[i].m.start, due_to, &w)) {
+						set_due(prev, &w, tu->orig);
+						turn_has_commit = 1;
+						continue;
+					}
+				}
+			}
+			emit_commitment(c, si, &cands[i].m, se->off + se->len);
+			turn_has_commit = 1;
+			{ /* a date from the request this turn answers */
+				struct mk_commitment *cm = &c->f->commitments[c->f->ncommitments - 1];
+				struct mk_when w;
+				if ((!cm->action || !*cm->action) && req.active && req.speaker != tu->speaker &&
+				    req.m.gs[RG_ACTION] >= 0) {
+					const struct turn *rt = &c->turns[c->sents[req.sent].turn];
+					free(cm->action);
+					cm->action = clean_action(rt->text + req.m.gs[RG_ACTION],
+								  (size_t)(req.m.ge[RG_ACTION] - req.m.gs[RG_ACTION]),
+								  NULL, 0);
+				}
+				if (!cm->has_due && req.active && req.speaker != tu->speaker) {
+					const struct sentence *rq = &c->sents[req.sent];
+					const struct turn *rt = &c->turns[rq->turn];
+					if (find_due(c, rt->text, rq->off, rq->off + rq->len, &w))
+						set_due(cm, &w, rt->orig);
+				}
+			}
+			break; /* one commitment per sentence: the rest of it is the same promise */
+		}
+		/* acceptance of the previous speaker's request */
+		if (!kept && new_turn && req.active && req.speaker != tu->speaker && accepts(c, si)) {
+			const struct sentence *rq = &c->sents[req.sent];
+			const struct turn *rt = &c->turns[rq->turn];
+			struct mk_commitment *cm = new_commitment(c);
+			struct mk_when w;
+			cm->owner = *tu->speaker ? mk_strdup(tu->speaker) : NULL;
+			cm->side = speaker_side(c, tu->speaker);
+			if (find_due(c, tu->text, se->off, se->off + se->len, &w) ||
+			    find_due(c, rt->text, rq->off, rq->off + rq->len, &w))
+				set_due(cm, &w, find_due(c, tu->text, se->off, se->off + se->len, &w) ? tu->orig : rt->orig);
+			if (req.m.gs[RG_ACTION] >= 0)
+				cm->action = clean_action(rt->text + req.m.gs[RG_ACTION],
+							  (size_t)(req.m.ge[RG_ACTION] - req.m.gs[RG_ACTION]),
+							  NULL, 0);
+			else
+				cm->action = mk_strndup(rt->orig + rq->off, rq->len);
+			cm->confidence = req.m.rule->confidence;
+			cm->rule = req.m.rule->id;
+			evidence(c, se, se->off, &cm->ev);
+			req.active = 0;
+			turn_has_commit = 1;
+		}
+		/* a request waiting for an answer */
+		if (se->question || !kept) {
+			struct rule_match m = { 0 };
+			rules_match_kind(c->rs, RK_REQUEST, tu->text + se->off, se->len, c->md, first_match_cb, &m);
+			if (m.rule) {
+				m.start += se->off;
+				m.end += se->off;
+				for (int g = 0; g < RG_COUNT; g++)
+					if (m.gs[g] >= 0) {
+						m.gs[g] += (long)se->off;
+						m.ge[g] += (long)se->off;
+					}
+				req.active = 1;
+				req.sent = si;
+				req.speaker = tu->speaker;
+				req.m = m;
+			}
+		}
+		do_risks(c, si);
+		do_updates(c, si);
+		do_dates(c, si);
+	}
+	(void)turn_has_commit;
+}
+
+/* A commitment with no date takes one from the next sentences of the same turn. */
+static void lookahead_dates(struct ctx *c)
+{
+	for (size_t i = 0; i < c->f->ncommitments; i++) {
+		struct mk_commitment *cm = &c->f->commitments[i];
+		size_t si;
+		if (cm->has_due || cm->due_text)
+			continue;
+		for (si = 0; si < c->nsents; si++) { /* the sentence of the evidence */
+			const struct sentence *se = &c->sents[si];
+			const struct turn *tu = &c->turns[se->turn];
+			if (utt_at(tu, se->off) <= cm->ev.utt_first && utt_at(tu, se->off + se->len - 1) >= cm->ev.utt_first &&
+			    !strcmp(tu->speaker, cm->ev.speaker) && !strncmp(tu->orig + se->off, cm->ev.quote, se->len))
+				break;
+		}
+		for (size_t k = 1; si < c->nsents && k <= LOOKAHEAD_SENTENCES && si + k < c->nsents; k++) {
+			const struct sentence *nx = &c->sents[si + k];
+			const struct turn *tu = &c->turns[nx->turn];
+			struct mk_when w;
+			int other = 0;
+			if (nx->turn != c->sents[si].turn)
+				break;
+			for (size_t j = 0; j < c->f->ncommitments; j++)
+				if (j != i && c->f->commitments[j].ev.utt_first >= utt_at(tu, nx->off) &&
+				    c->f->commitments[j].ev.utt_first <= utt_at(tu, nx->off + nx->len - 1) &&
+				    !strncmp(c->f->commitments[j].ev.quote, tu->orig + nx->off, nx->len))
+					other = 1;
+			if (other)
+				break;
+			if (find_due(c, tu->text, nx->off, nx->off + nx->len, &w)) {
+				set_due(cm, &w, tu->orig);
+				break;
+			}
+		}
+	}
+}
+
+void mk_findings_init(struct mk_findings *f)
+{
+	memset(f, 0, sizeof *f);
+}
+
+static void ev_release(struct mk_evidence *e)
+{
+	free(e->speaker);
+	free(e->quote);
+}
+
+void mk_findings_release(struct mk_findings *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->nspeakers; i++)
+		free(f->speakers[i].name);
+	free(f->speakers);
+	for (size_t i = 0; i < f->ncommitments; i++) {
+		free(f->commitments[i].owner);
+		free(f->commitments[i].action);
+		free(f->commitments[i].due_text);
+		ev_release(&f->commitments[i].ev);
+	}
+	free(f->commitments);
+	for (size_t i = 0; i < f->nstakeholders; i++) {
+		free(f->stakeholders[i].name);
+		free(f->stakeholders[i].role);
+		ev_release(&f->stakeholders[i].ev);
+	}
+	free(f->stakeholders);
+	for (size_t i = 0; i < f->nrisks; i++) {
+		free(f->risks[i].text);
+		ev_release(&f->risks[i].ev);
+	}
+	free(f->risks);
+	for (size_t i = 0; i < f->nupdates; i++) {
+		free(f->updates[i].item);
+		ev_release(&f->updates[i].ev);
+	}
+	free(f->updates);
+	for (size_t i = 0; i < f->ndates; i++) {
+		free(f->dates[i].text);
+		ev_release(&f->dates[i].ev);
+	}
+	free(f->dates);
+	mk_findings_init(f);
+}
+
+enum mk_err mk_extract(const struct mk_rules *rs, const struct mk_transcript *t,
+		       const struct mk_extract_opts *opts, struct mk_findings *out,
+		       struct mk_diag *diag)
+{
+	struct ctx c;
+	(void)diag;
+	memset(&c, 0, sizeof c);
+	mk_findings_init(out);
+	c.rs = rs;
+	c.t = t;
+	c.o = opts;
+	c.f = out;
+	c.md = rules_match_data(rs);
+	collect_speakers(&c);
+	build_turns(&c);
+	split_sentences(&c);
+	commitments_pass(&c);
+	lookahead_dates(&c);
+	pcre2_match_data_free(c.md);
+	free_turns(&c);
+	free(c.sents);
+	for (size_t i = 0; i < c.npeople; i++)
+		free(c.people[i].name);
+	free(c.people);
+	return MK_OK;
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Checks `mapkeeper extract` against a NAME.expect file (tests/cases/extract/).
+
+Lines of NAME.expect:
+  date: D / seller: A,B              flags passed to extract
+  commitment: at=HH:MM:SS; owner=..; side=..; due=YYYY-MM-DD | LO..HI | null
+  stakeholder: at=HH:MM:SS; name=..; role=..
+  risk: at=HH:MM:SS; category=..
+  nothing-at: HH:MM:SS               no commitment starts in that second
+  count: commitments=N; stakeholders=N; risks=N
+Prints TAP lines; exits 1 on any failure."""
+import json, subprocess, sys
+
+def fields(s):
+    out = {}
+    for part in s.split(";"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+def main(mk, vtt, expect):
+    args, checks = [mk, "extract", vtt, "--format", "json"], []
+    for line in open(expect, encoding="utf-8"):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, val = line.partition(":")
+        val = val.strip()
+        if key == "date": args += ["--date", val]
+        elif key == "seller": args += ["--seller", val]
+        else: checks.append((key, val))
+    r = subprocess.run(args, capture_output=True, text=True)
+    name = vtt.rsplit("/", 1)[-1]
+    if r.returncode != 0:
+        print(f"not ok - {name}: exit {r.returncode}: {r.stderr.strip()}"); return 1
+    out = json.loads(r.stdout)
+    fails = 0
+    for key, val in checks:
+        ok, why = True, ""
+        if key in ("commitment", "stakeholder", "risk"):
+            want = fields(val)
+            items = [x for x in out[key + "s"] if x["evidence"]["start"].startswith(want["at"])]
+            if not items:
+                ok, why = False, f"no {key} at {want['at']}"
+            else:
+                x = items[0]
+                for k, v in want.items():
+                    if k == "at": continue
+                    got = x.get(k)
+                    if k == "due" and ".." in v:
+                        lo, hi = v.split("..")
+                        good = got is not None and lo <= got <= hi
+                    elif v == "null":
+                        good = got is None
+                    else:
+                        good = got is not None and str(got).lower() == v.lower()
+                    if not good:
+                        ok, why = False, f"{key} at {want['at']}: {k}={got!r}, wanted {v!r}"
+        elif key == "nothing-at":
+            hits = [x for x in out["commitments"] if x["evidence"]["start"].startswith(val)]
+            ok, why = not hits, f"unexpected commitment at {val}: {hits[:1]}"
+        elif key == "count":
+            for k, v in fields(val).items():
+                if len(out[k]) != int(v):
+                    ok, why = False, f"{len(out[k])} {k}, wanted {v}: " + "; ".join(
+                        x["evidence"]["start"] + " " + x["evidence"]["quote"][:60] for x in out[k])
+        print(("ok" if ok else "not ok") + f" - {name}: {key}: {val}" + ("" if ok else f" ({why})"))
+        fails += not ok
+    return 1 if fails else 0
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))
