@@ -17,6 +17,7 @@
 #define MAX_VETOES 16
 #define NEAR_BEFORE 48        /* bytes before a commitment a "near" veto may start */
 #define LOOKAHEAD_SENTENCES 2 /* sentences of the same turn searched for a missing date */
+#define RISK_REPEAT_MS 45000  /* a risk of the same category this soon after one is the same risk */
 
 const char *mk_side_name(enum mk_side side)
 {
@@ -611,10 +612,20 @@ static int collect_any(void *vctx, const struct rule_match *m)
 	return 0;
 }
 
+/* Is s the seller's or buyer's organisation, or its first word ("Harbor" of "Harbor & Pine")? */
+static int org_is(const char *org, const char *s, size_t n)
+{
+	size_t first = 0;
+	if (!org)
+		return 0;
+	while (org[first] && org[first] != ' ')
+		first++;
+	return (strlen(org) == n || first == n) && mk_strnieq(org, s, n);
+}
+
 static int org_name(const struct mk_extract_opts *o, const char *s, size_t n)
 {
-	return (o->seller_org && strlen(o->seller_org) == n && mk_strnieq(o->seller_org, s, n)) ||
-	       (o->buyer_org && strlen(o->buyer_org) == n && mk_strnieq(o->buyer_org, s, n));
+	return org_is(o->seller_org, s, n) || org_is(o->buyer_org, s, n);
 }
 
 static int role_seen(struct ctx *c, const char *role)
@@ -640,7 +651,16 @@ static void do_stakeholders(struct ctx *c, size_t si)
 	const struct sentence *se = &c->sents[si];
 	const struct turn *tu = &c->turns[se->turn];
 	struct sent_matches sm = { .n = 0 };
+	size_t named_here = 0;
 	rules_match_kind(c->rs, RK_STAKEHOLDER, tu->text + se->off, se->len, c->md, collect_any, &sm);
+	/* named matches first: a role said beside a name is that person's role */
+	for (size_t i = 0; i < sm.n; i++)
+		for (size_t j = i + 1; j < sm.n; j++)
+			if (sm.m[i].gs[RG_NAME] < 0 && sm.m[j].gs[RG_NAME] >= 0) {
+				struct rule_match tmp = sm.m[i];
+				sm.m[i] = sm.m[j];
+				sm.m[j] = tmp;
+			}
 	for (size_t i = 0; i < sm.n; i++) {
 		const struct rule_match *m = &sm.m[i];
 		const char *base = tu->text + se->off;
@@ -658,7 +678,7 @@ static void do_stakeholders(struct ctx *c, size_t si)
 			rn = (size_t)(m->ge[RG_ROLE] - m->gs[RG_ROLE]);
 			clean_name(&rsn, &rn);
 		}
-		if (!nn && !rn)
+		if ((!nn && !rn) || (!nn && named_here))
 			continue;
 		if (span_has_word(base + m->start, m->end - m->start, "your"))
 			side = other_side(side);
@@ -704,6 +724,7 @@ static void do_stakeholders(struct ctx *c, size_t si)
 		if (name) {
 			struct person *p = add_person(c, name, side, 0);
 			c->last_third = p->name;
+			named_here++;
 		}
 	}
 }
@@ -735,17 +756,34 @@ static void track_mentions(struct ctx *c, size_t si)
 	}
 }
 
-static void do_risks(struct ctx *c, size_t si)
+/* A risk of the same category this soon after another is the same risk, said again. */
+static int risk_repeats(struct ctx *c, const char *category, int64_t start_ms)
+{
+	for (size_t i = 0; i < c->f->nrisks; i++) {
+		const struct mk_risk *r = &c->f->risks[i];
+		if (!strcmp(r->category, category) && start_ms - r->ev.start_ms < RISK_REPEAT_MS)
+			return 1;
+	}
+	return 0;
+}
+
+static void do_risks(struct ctx *c, size_t si, int has_commitment)
 {
 	const struct sentence *se = &c->sents[si];
 	const struct turn *tu = &c->turns[se->turn];
 	struct sent_matches sm = { .n = 0 };
 	const struct rule_match *best = NULL;
+	int64_t start_ms;
+	if (has_commitment) /* "we'll get you the works council pack" is a plan item, not a threat */
+		return;
 	rules_match_kind(c->rs, RK_RISK, tu->text + se->off, se->len, c->md, collect_any, &sm);
 	for (size_t i = 0; i < sm.n; i++)
 		if (!best || sm.m[i].rule->confidence > best->rule->confidence)
 			best = &sm.m[i];
 	if (!best)
+		return;
+	start_ms = c->t->utt[utt_at(tu, se->off + best->start)].start_ms;
+	if (risk_repeats(c, best->rule->tag, start_ms))
 		return;
 	c->f->risks = mk_grow(c->f->risks, &c->capr, c->f->nrisks + 1, sizeof *c->f->risks);
 	struct mk_risk *r = &c->f->risks[c->f->nrisks++];
@@ -880,6 +918,7 @@ static void commitments_pass(struct ctx *c)
 			last_turn = se->turn;
 			turn_has_commit = 0;
 		}
+		size_t ncommit_before = c->f->ncommitments;
 		track_mentions(c, si);
 		do_stakeholders(c, si);
 		kept = sentence_commitments(c, si, cands, &ncands);
@@ -969,7 +1008,7 @@ static void commitments_pass(struct ctx *c)
 				req.m = m;
 			}
 		}
-		do_risks(c, si);
+		do_risks(c, si, c->f->ncommitments > ncommit_before);
 		do_updates(c, si);
 		do_dates(c, si);
 	}

@@ -444,7 +444,7 @@ static enum mk_err compile_rule(const struct mk_rules *rs, struct rule *r, struc
 	if (err)
 		goto out;
 	r->expanded = mk_buf_detach(&b);
-	r->code = compile(r->expanded, r->case_sensitive, 0, &ec, &off);
+	r->code = compile(r->expanded, r->case_sensitive, 1, &ec, &off);
 	if (!r->code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(ec, msg, sizeof msg);
@@ -454,8 +454,15 @@ static enum mk_err compile_rule(const struct mk_rules *rs, struct rule *r, struc
 		goto out;
 	}
 	for (int g = 0; g < RG_COUNT; g++) {
-		int n = pcre2_substring_number_from_name(r->code, (PCRE2_SPTR)group_names[g]);
-		r->group[g] = n > 0 ? n : -1;
+		PCRE2_SPTR first, last;
+		uint32_t entry = 0;
+		int rc = pcre2_substring_nametable_scan(r->code, (PCRE2_SPTR)group_names[g], &first, &last);
+		pcre2_pattern_info(r->code, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+		r->ngroup[g] = 0;
+		if (rc <= 0 || !entry)
+			continue;
+		for (PCRE2_SPTR e = first; e <= last && r->ngroup[g] < 4; e += entry)
+			r->group[g][r->ngroup[g]++] = (e[0] << 8) | e[1];
 	}
 out:
 	mk_buf_release(&b);
@@ -583,11 +590,14 @@ static int run_rule(const struct rule *r, const char *text, size_t len, size_t o
 	m->start = ov[0];
 	m->end = ov[1];
 	for (int g = 0; g < RG_COUNT; g++) {
-		int n = r->group[g];
 		m->gs[g] = m->ge[g] = -1;
-		if (n > 0 && n < rc && ov[2 * n] != PCRE2_UNSET) {
-			m->gs[g] = (long)ov[2 * n];
-			m->ge[g] = (long)ov[2 * n + 1];
+		for (int k = 0; k < r->ngroup[g]; k++) {
+			int n = r->group[g][k];
+			if (n > 0 && n < rc && ov[2 * n] != PCRE2_UNSET) {
+				m->gs[g] = (long)ov[2 * n];
+				m->ge[g] = (long)ov[2 * n + 1];
+				break;
+			}
 		}
 	}
 	return 1;

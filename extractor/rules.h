@@ -53,7 +53,8 @@ struct rule {
 	char *pattern;      /* as written */
 	char *expanded;     /* after macro expansion */
 	pcre2_code *code;
-	int group[RG_COUNT];
+	int group[RG_COUNT][4];  /* group numbers per field (a name may repeat in alternatives) */
+	int ngroup[RG_COUNT];
 	char *file;
 	long line;          /* of the "rule" line */
 	long pattern_line;
