@@ -85,6 +85,16 @@ demo: deps
 	$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
+# make bench: a benchmark, not a test. Extraction time per call after start-up.
+BENCH_RUNS ?= 200
+bench: deps all $(BUILD)/bench_extract
+	@mkdir -p $(BUILD)/bench
+	@python3 bench/make_hour.py $(BUILD)/bench/hour.vtt
+	@$(BUILD)/bench_extract rules $(BENCH_RUNS) $(BUILD)/bench/hour.vtt $(wildcard ../shared/corpus/dev/*/call-01.vtt)
+
+$(BUILD)/bench_extract: $(BUILD)/bench/bench_extract.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/deps.sh --fuzz

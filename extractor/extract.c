@@ -37,6 +37,7 @@ struct turn {
 	const char *speaker;
 	char *text;          /* the cues' texts joined by single spaces, fillers masked */
 	char *orig;          /* the same without masking, for quotes */
+	char *lower;         /* text ASCII-lower-cased, for the rules' needs: words */
 	size_t len;
 	size_t first, last;  /* utterance indexes */
 	size_t *utt_off;     /* byte offset in text where utterance first+i begins */
@@ -68,6 +69,8 @@ struct ctx {
 	size_t npeople, cappeople;
 	const char *last_third;  /* the last named person who is not the speaker */
 	size_t capc, caps, capr, capu, capd;
+	size_t *commit_sent;     /* the sentence of each commitment */
+	size_t capcs;
 };
 
 static int is_space(char c)
@@ -134,6 +137,8 @@ static void build_turns(struct ctx *c)
 		tu->orig = mk_buf_detach(&b);
 		tu->text = mk_strndup(tu->orig, tu->len);
 		mask_fillers(tu->text, tu->len);
+		tu->lower = mk_malloc(tu->len + 1);
+		rules_lower(tu->text, tu->len, tu->lower);
 		i = j + 1;
 	}
 }
@@ -143,6 +148,7 @@ static void free_turns(struct ctx *c)
 	for (size_t i = 0; i < c->nturns; i++) {
 		free(c->turns[i].text);
 		free(c->turns[i].orig);
+		free(c->turns[i].lower);
 		free(c->turns[i].utt_off);
 	}
 	free(c->turns);
@@ -429,9 +435,11 @@ static char *clean_action(const char *s, size_t n, const struct mk_when *w, size
 	}
 }
 
-static struct mk_commitment *new_commitment(struct ctx *c)
+static struct mk_commitment *new_commitment(struct ctx *c, size_t si)
 {
 	struct mk_findings *f = c->f;
+	c->commit_sent = mk_grow(c->commit_sent, &c->capcs, f->ncommitments + 1, sizeof *c->commit_sent);
+	c->commit_sent[f->ncommitments] = si;
 	f->commitments = mk_grow(f->commitments, &c->capc, f->ncommitments + 1, sizeof *f->commitments);
 	memset(&f->commitments[f->ncommitments], 0, sizeof *f->commitments);
 	return &f->commitments[f->ncommitments++];
@@ -537,10 +545,10 @@ static size_t sentence_commitments(struct ctx *c, size_t si, struct cand *cands,
 	struct vetoes vs = { .n = 0 };
 	size_t kept = 0;
 	*ncands = 0;
-	rules_match_kind(c->rs, RK_COMMITMENT, tu->text + se->off, se->len, c->md, collect_cand, args);
+	rules_match_kind(c->rs, RK_COMMITMENT, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_cand, args);
 	if (!*ncands)
 		return 0;
-	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, se->len, c->md, collect_veto, &vs);
+	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_veto, &vs);
 	for (size_t i = 0; i < *ncands; i++) {
 		cands[i].m.start += se->off;
 		cands[i].m.end += se->off;
@@ -574,7 +582,7 @@ static void emit_commitment(struct ctx *c, size_t si, const struct rule_match *m
 {
 	const struct sentence *se = &c->sents[si];
 	const struct turn *tu = &c->turns[se->turn];
-	struct mk_commitment *cm = new_commitment(c);
+	struct mk_commitment *cm = new_commitment(c, si);
 	struct mk_when w;
 	int have_w;
 	memset(&w, 0, sizeof w);
@@ -652,7 +660,7 @@ static void do_stakeholders(struct ctx *c, size_t si)
 	const struct turn *tu = &c->turns[se->turn];
 	struct sent_matches sm = { .n = 0 };
 	size_t named_here = 0;
-	rules_match_kind(c->rs, RK_STAKEHOLDER, tu->text + se->off, se->len, c->md, collect_any, &sm);
+	rules_match_kind(c->rs, RK_STAKEHOLDER, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_any, &sm);
 	/* named matches first: a role said beside a name is that person's role */
 	for (size_t i = 0; i < sm.n; i++)
 		for (size_t j = i + 1; j < sm.n; j++)
@@ -776,7 +784,7 @@ static void do_risks(struct ctx *c, size_t si, int has_commitment)
 	int64_t start_ms;
 	if (has_commitment) /* "we'll get you the works council pack" is a plan item, not a threat */
 		return;
-	rules_match_kind(c->rs, RK_RISK, tu->text + se->off, se->len, c->md, collect_any, &sm);
+	rules_match_kind(c->rs, RK_RISK, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_any, &sm);
 	for (size_t i = 0; i < sm.n; i++)
 		if (!best || sm.m[i].rule->confidence > best->rule->confidence)
 			best = &sm.m[i];
@@ -801,7 +809,7 @@ static void do_updates(struct ctx *c, size_t si)
 	struct sent_matches sm = { .n = 0 };
 	const struct rule_match *best = NULL;
 	struct mk_when w;
-	rules_match_kind(c->rs, RK_UPDATE, tu->text + se->off, se->len, c->md, collect_any, &sm);
+	rules_match_kind(c->rs, RK_UPDATE, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_any, &sm);
 	for (size_t i = 0; i < sm.n; i++)
 		if (!best || sm.m[i].rule->confidence > best->rule->confidence)
 			best = &sm.m[i];
@@ -866,10 +874,10 @@ static int accepts(struct ctx *c, size_t si)
 	const struct turn *tu = &c->turns[se->turn];
 	struct rule_match m = { 0 };
 	struct vetoes vs = { .n = 0 };
-	rules_match_kind(c->rs, RK_ACCEPT, tu->text + se->off, se->len, c->md, first_match_cb, &m);
+	rules_match_kind(c->rs, RK_ACCEPT, tu->text + se->off, tu->lower + se->off, se->len, c->md, first_match_cb, &m);
 	if (!m.rule || m.start > 12)
 		return 0;
-	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, se->len, c->md, collect_veto, &vs);
+	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_veto, &vs);
 	return vs.n == 0;
 }
 
@@ -971,7 +979,7 @@ static void commitments_pass(struct ctx *c)
 		if (!kept && new_turn && req.active && req.speaker != tu->speaker && accepts(c, si)) {
 			const struct sentence *rq = &c->sents[req.sent];
 			const struct turn *rt = &c->turns[rq->turn];
-			struct mk_commitment *cm = new_commitment(c);
+			struct mk_commitment *cm = new_commitment(c, si);
 			struct mk_when w;
 			cm->owner = *tu->speaker ? mk_strdup(tu->speaker) : NULL;
 			cm->side = speaker_side(c, tu->speaker);
@@ -993,7 +1001,7 @@ static void commitments_pass(struct ctx *c)
 		/* a request waiting for an answer */
 		if (se->question || !kept) {
 			struct rule_match m = { 0 };
-			rules_match_kind(c->rs, RK_REQUEST, tu->text + se->off, se->len, c->md, first_match_cb, &m);
+			rules_match_kind(c->rs, RK_REQUEST, tu->text + se->off, tu->lower + se->off, se->len, c->md, first_match_cb, &m);
 			if (m.rule) {
 				m.start += se->off;
 				m.end += se->off;
@@ -1018,31 +1026,19 @@ static void commitments_pass(struct ctx *c)
 /* A commitment with no date takes one from the next sentences of the same turn. */
 static void lookahead_dates(struct ctx *c)
 {
+	size_t *has_commit = mk_calloc(c->nsents, sizeof *has_commit);
+	for (size_t i = 0; i < c->f->ncommitments; i++)
+		has_commit[c->commit_sent[i]] = 1;
 	for (size_t i = 0; i < c->f->ncommitments; i++) {
 		struct mk_commitment *cm = &c->f->commitments[i];
-		size_t si;
+		size_t si = c->commit_sent[i];
 		if (cm->has_due || cm->due_text)
 			continue;
-		for (si = 0; si < c->nsents; si++) { /* the sentence of the evidence */
-			const struct sentence *se = &c->sents[si];
-			const struct turn *tu = &c->turns[se->turn];
-			if (utt_at(tu, se->off) <= cm->ev.utt_first && utt_at(tu, se->off + se->len - 1) >= cm->ev.utt_first &&
-			    !strcmp(tu->speaker, cm->ev.speaker) && !strncmp(tu->orig + se->off, cm->ev.quote, se->len))
-				break;
-		}
-		for (size_t k = 1; si < c->nsents && k <= LOOKAHEAD_SENTENCES && si + k < c->nsents; k++) {
+		for (size_t k = 1; k <= LOOKAHEAD_SENTENCES && si + k < c->nsents; k++) {
 			const struct sentence *nx = &c->sents[si + k];
 			const struct turn *tu = &c->turns[nx->turn];
 			struct mk_when w;
-			int other = 0;
-			if (nx->turn != c->sents[si].turn)
-				break;
-			for (size_t j = 0; j < c->f->ncommitments; j++)
-				if (j != i && c->f->commitments[j].ev.utt_first >= utt_at(tu, nx->off) &&
-				    c->f->commitments[j].ev.utt_first <= utt_at(tu, nx->off + nx->len - 1) &&
-				    !strncmp(c->f->commitments[j].ev.quote, tu->orig + nx->off, nx->len))
-					other = 1;
-			if (other)
+			if (nx->turn != c->sents[si].turn || has_commit[si + k])
 				break;
 			if (find_due(c, tu->text, nx->off, nx->off + nx->len, &w)) {
 				set_due(cm, &w, tu->orig);
@@ -1050,6 +1046,7 @@ static void lookahead_dates(struct ctx *c)
 			}
 		}
 	}
+	free(has_commit);
 }
 
 void mk_findings_init(struct mk_findings *f)
@@ -1122,6 +1119,7 @@ enum mk_err mk_extract(const struct mk_rules *rs, const struct mk_transcript *t,
 	pcre2_match_data_free(c.md);
 	free_turns(&c);
 	free(c.sents);
+	free(c.commit_sent);
 	for (size_t i = 0; i < c.npeople; i++)
 		free(c.people[i].name);
 	free(c.people);

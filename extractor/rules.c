@@ -60,6 +60,9 @@ static void rule_release(struct rule *r)
 		free(r->ex[i].expect);
 	}
 	free(r->ex);
+	for (size_t i = 0; i < r->nneeds; i++)
+		free(r->needs[i]);
+	free(r->needs);
 	memset(r, 0, sizeof *r);
 }
 
@@ -76,8 +79,6 @@ void mk_rules_free(struct mk_rules *rs)
 		free(rs->m[i].file);
 	}
 	free(rs->m);
-	for (int k = 0; k < RK_KIND_COUNT; k++)
-		pcre2_code_free(rs->gate[k]);
 	free(rs->dir);
 	free(rs);
 }
@@ -287,6 +288,19 @@ static enum mk_err parse_line(struct parse_state *ps, char *raw, long line)
 	} else if (!strcmp(key, "veto") || !strcmp(key, "category") || !strcmp(key, "change")) {
 		free(r->tag);
 		r->tag = mk_strdup(val);
+	} else if (!strcmp(key, "needs")) {
+		char *save = NULL, *w;
+		for (w = strtok_r(val, "|", &save); w; w = strtok_r(NULL, "|", &save)) {
+			size_t n = strlen(w);
+			if (!n) {
+				mk_diag_set(ps->diag, ps->file, line, "empty word in needs");
+				return MK_ERULE;
+			}
+			r->needs = mk_realloc(r->needs, (r->nneeds + 1) * sizeof *r->needs);
+			r->needs[r->nneeds] = mk_malloc(n + 1);
+			rules_lower(w, n, r->needs[r->nneeds]);
+			r->nneeds++;
+		}
 	} else if (!strcmp(key, "scope")) {
 		if (strcmp(val, "sentence") && strcmp(val, "near")) {
 			mk_diag_set(ps->diag, ps->file, line, "scope '%s' is not 'sentence' or 'near'", val);
@@ -418,15 +432,12 @@ static enum mk_err expand(const struct mk_rules *rs, const char *src, struct mk_
 	return MK_OK;
 }
 
-static pcre2_code *compile(const char *pat, int case_sensitive, int dupnames, int *errcode,
-			   PCRE2_SIZE *erroff)
+static pcre2_code *compile(const char *pat, int case_sensitive, int *errcode, PCRE2_SIZE *erroff)
 {
-	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK;
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_DUPNAMES;
 	pcre2_code *code;
 	if (!case_sensitive)
 		opts |= PCRE2_CASELESS;
-	if (dupnames)
-		opts |= PCRE2_DUPNAMES;
 	code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, errcode, erroff, NULL);
 	if (code)
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
@@ -444,7 +455,7 @@ static enum mk_err compile_rule(const struct mk_rules *rs, struct rule *r, struc
 	if (err)
 		goto out;
 	r->expanded = mk_buf_detach(&b);
-	r->code = compile(r->expanded, r->case_sensitive, 1, &ec, &off);
+	r->code = compile(r->expanded, r->case_sensitive, &ec, &off);
 	if (!r->code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(ec, msg, sizeof msg);
@@ -482,31 +493,6 @@ static int by_kind(const void *a, const void *b)
 static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void build_gates(struct mk_rules *rs)
-{
-	for (int k = 0; k < RK_KIND_COUNT; k++) {
-		struct mk_buf b;
-		int ec;
-		PCRE2_SIZE off;
-		if (!rs->by_kind_n[k])
-			continue;
-		mk_buf_init(&b);
-		for (size_t i = 0; i < rs->by_kind_n[k]; i++) {
-			const struct rule *r = &rs->r[rs->by_kind_start[k] + i];
-			if (r->case_sensitive) { /* a gate is caseless: it must not miss */
-				mk_buf_release(&b);
-				goto next;
-			}
-			mk_buf_adds(&b, i ? "|(?:" : "(?:");
-			mk_buf_adds(&b, r->expanded);
-			mk_buf_adds(&b, ")");
-		}
-		rs->gate[k] = compile(b.s, 0, 1, &ec, &off); /* NULL: no gate, rules run directly */
-		mk_buf_release(&b);
-next:;
-	}
 }
 
 enum mk_err mk_rules_load(struct mk_rules **out, const char *dir, struct mk_diag *diag)
@@ -553,7 +539,6 @@ enum mk_err mk_rules_load(struct mk_rules **out, const char *dir, struct mk_diag
 		rs->by_kind_start[rs->r[i].kind] = i;
 		rs->by_kind_n[rs->r[i].kind]++;
 	}
-	build_gates(rs);
 	*out = rs;
 	rs = NULL;
 out:
@@ -603,20 +588,37 @@ static int run_rule(const struct rule *r, const char *text, size_t len, size_t o
 	return 1;
 }
 
+void rules_lower(const char *s, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+	out[n] = '\0';
+}
+
+/* Is one of the rule's needed words in lower[0..len)? */
+static int has_needs(const struct rule *r, const char *lower, size_t len)
+{
+	if (!r->nneeds || !lower)
+		return 1;
+	for (size_t i = 0; i < r->nneeds; i++)
+		if (memmem(lower, len, r->needs[i], strlen(r->needs[i])))
+			return 1;
+	return 0;
+}
+
 size_t rules_match_kind(const struct mk_rules *rs, enum rule_kind kind, const char *text,
-			size_t len, pcre2_match_data *md, rules_match_fn fn, void *ctx)
+			const char *lower, size_t len, pcre2_match_data *md, rules_match_fn fn,
+			void *ctx)
 {
 	size_t count = 0;
 	if (!rs->by_kind_n[kind])
-		return 0;
-	/* the gate has more groups than md holds: rc 0 (ovector too small) is a match */
-	if (rs->gate[kind] &&
-	    pcre2_match(rs->gate[kind], (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, md, NULL) < 0)
 		return 0;
 	for (size_t i = 0; i < rs->by_kind_n[kind]; i++) {
 		const struct rule *r = &rs->r[rs->by_kind_start[kind] + i];
 		size_t off = 0;
 		struct rule_match m;
+		if (!has_needs(r, lower, len))
+			continue;
 		while (off <= len && run_rule(r, text, len, off, md, &m)) {
 			count++;
 			if (fn(ctx, &m))
@@ -699,7 +701,11 @@ size_t mk_rules_check(const struct mk_rules *rs, mk_rules_report_fn report, void
 			struct rule_match m;
 			char msg[900], why[600];
 			size_t len = strlen(e->text);
-			int hit = run_rule(r, e->text, len, 0, md, &m);
+			char *lower = mk_malloc(len + 1);
+			int hit;
+			rules_lower(e->text, len, lower);
+			hit = has_needs(r, lower, len) && run_rule(r, e->text, len, 0, md, &m);
+			free(lower);
 			nex++;
 			if (e->must_match && !hit) {
 				snprintf(msg, sizeof msg, "rule '%s' does not match its example '%s'", r->id,

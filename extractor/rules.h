@@ -60,6 +60,8 @@ struct rule {
 	long pattern_line;
 	struct rule_example *ex;
 	size_t nex, capex;
+	char **needs;       /* lower-case words, one of which must be in the text; NULL: none */
+	size_t nneeds;
 };
 
 struct rule_macro {
@@ -76,7 +78,6 @@ struct mk_rules {
 	size_t nm, capm;
 	size_t by_kind_start[RK_KIND_COUNT]; /* rules are sorted by kind after load */
 	size_t by_kind_n[RK_KIND_COUNT];
-	pcre2_code *gate[RK_KIND_COUNT];     /* any rule of the kind: a quick first test */
 	char *dir;
 };
 
@@ -91,12 +92,16 @@ const char *rules_kind_name(enum rule_kind k);
 
 /*
  * Calls fn for every match of every rule of kind in text[0..len) (each rule's matches
- * left to right, non-overlapping). md must come from rules_match_data(). Returns the
- * number of matches; stops early when fn returns non-zero.
+ * left to right, non-overlapping). lower is the same text ASCII-lower-cased, for the
+ * rules' "needs:" words (NULL runs every rule). md must come from rules_match_data().
+ * Returns the number of matches; stops early when fn returns non-zero.
  */
 typedef int (*rules_match_fn)(void *ctx, const struct rule_match *m);
 size_t rules_match_kind(const struct mk_rules *rs, enum rule_kind kind, const char *text,
-			size_t len, pcre2_match_data *md, rules_match_fn fn, void *ctx);
+			const char *lower, size_t len, pcre2_match_data *md, rules_match_fn fn,
+			void *ctx);
+/* Copies n bytes of s ASCII-lower-cased into out (n + 1 bytes). */
+void rules_lower(const char *s, size_t n, char *out);
 pcre2_match_data *rules_match_data(const struct mk_rules *rs);
 
 #endif
