@@ -1,0 +1,1234 @@
+/*
+ * when.c: spoken date expressions -> a date or a window, relative to the meeting's
+ * local date D, per docs/date-conventions.md. A small tokenizer (words, numbers,
+ * ordinals, 3/15, 2026-03-15, times) and a hand-written parser over tokens; no regex.
+ * Does not decide whether a date is a due date: the extractor does. Invariant: pick is
+ * inside [lo, hi]; expressions with no date (ASAP, soon) match with has_date = 0.
+ *
+ * Where the conventions are silent: a window's pick is its end (the deadline); "mid
+ * next week" is [Tue, Thu]; "in a few weeks" is [D+14, D+21]; "in N months" keeps the
+ * day (clamped to the month's end); "early next year" is [Jan 1, Mar 31]; "Monday
+ * week" is a week after the next Monday; "3/15" is month/day unless the first number
+ * is over 12; a bare month ("March") is a date only after in/by/until/before/through
+ * or early/mid/late/end of; a bare ordinal ("15th") only after "the" or a preposition.
+ */
+#include "mapkeeper.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_TOKENS 96
+#define WORD_MAX 24
+
+enum tok_kind { T_WORD, T_NUM, T_ORD, T_SLASH, T_ISO, T_TIME, T_PUNCT };
+
+struct tok {
+	enum tok_kind kind;
+	size_t start, end;   /* bytes in the text */
+	char w[WORD_MAX];    /* lower-case word (T_WORD) */
+	int n;               /* T_NUM / T_ORD value */
+	int a, b, c;         /* T_SLASH m/d/y (c = 0 when absent); T_ISO y/m/d */
+};
+
+struct toks {
+	struct tok t[MAX_TOKENS];
+	int n;
+};
+
+struct res {
+	int has_date, window;
+	struct mk_date lo, hi;
+};
+
+/* ---- calendar ---- */
+
+static long days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static struct mk_date civil_from_days(long z)
+{
+	struct mk_date r;
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	r.d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	r.m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	r.y = (int)(yoe + era * 400 + (r.m <= 2));
+	return r;
+}
+
+static long dnum(struct mk_date d)
+{
+	return days_from_civil(d.y, d.m, d.d);
+}
+
+struct mk_date mk_date_add_days(struct mk_date d, int days)
+{
+	return civil_from_days(dnum(d) + days);
+}
+
+int mk_date_weekday(struct mk_date d)
+{
+	long z = dnum(d);
+	long w = (z + 3) % 7; /* 1970-01-01 was a Thursday */
+	return (int)(w < 0 ? w + 7 : w);
+}
+
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int last_day(int y, int m)
+{
+	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	return m == 2 && is_leap(y) ? 29 : md[m - 1];
+}
+
+static struct mk_date mkd(int y, int m, int d)
+{
+	struct mk_date r = { y, m, d };
+	return r;
+}
+
+static int valid(int y, int m, int d)
+{
+	return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= last_day(y, m);
+}
+
+static int cmp(struct mk_date a, struct mk_date b)
+{
+	long x = dnum(a), y = dnum(b);
+	return (x > y) - (x < y);
+}
+
+enum mk_err mk_date_parse(const char *s, struct mk_date *out)
+{
+	int v[3] = { 0, 0, 0 };
+	int lens[3] = { 4, 2, 2 };
+	const char *p = s;
+	if (!s)
+		return MK_EARG;
+	for (int k = 0; k < 3; k++) {
+		for (int i = 0; i < lens[k]; i++, p++) {
+			if (*p < '0' || *p > '9')
+				return MK_EARG;
+			v[k] = v[k] * 10 + (*p - '0');
+		}
+		if (k < 2 && *p++ != '-')
+			return MK_EARG;
+	}
+	if (*p && *p != 'T' && *p != ' ' && *p != 't')
+		return MK_EARG;
+	if (!valid(v[0], v[1], v[2]))
+		return MK_EARG;
+	*out = mkd(v[0], v[1], v[2]);
+	return MK_OK;
+}
+
+void mk_date_format(struct mk_date d, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%04d-%02d-%02d", d.y, d.m, d.d);
+}
+
+/* ---- results ---- */
+
+static void one(struct res *r, struct mk_date d)
+{
+	r->has_date = 1;
+	r->window = 0;
+	r->lo = r->hi = d;
+}
+
+static void win(struct res *r, struct mk_date lo, struct mk_date hi)
+{
+	r->has_date = 1;
+	r->window = cmp(lo, hi) != 0;
+	r->lo = lo;
+	r->hi = hi;
+}
+
+static void nodate(struct res *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+static struct mk_date monday_of(struct mk_date d)
+{
+	return mk_date_add_days(d, -mk_date_weekday(d));
+}
+
+/* the first weekday wd (0 = Monday) strictly after d */
+static struct mk_date weekday_after(struct mk_date d, int wd)
+{
+	int diff = (wd - mk_date_weekday(d) + 7) % 7;
+	return mk_date_add_days(d, diff ? diff : 7);
+}
+
+static struct mk_date weekday_before(struct mk_date d, int wd)
+{
+	int diff = (mk_date_weekday(d) - wd + 7) % 7;
+	return mk_date_add_days(d, -(diff ? diff : 7));
+}
+
+static struct mk_date add_months(struct mk_date d, int n)
+{
+	int m0 = d.y * 12 + (d.m - 1) + n;
+	int y = m0 / 12, m = m0 % 12 + 1;
+	int day = d.d > last_day(y, m) ? last_day(y, m) : d.d;
+	return mkd(y, m, day);
+}
+
+/* month m of D's year, or of the next year when that month has ended */
+static int year_for_month(struct mk_date D, int m)
+{
+	return m < D.m ? D.y + 1 : D.y;
+}
+
+/* ---- tokens ---- */
+
+static int is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int read_num(const char *s, size_t n, size_t *i, int maxdigits)
+{
+	int v = 0, k = 0;
+	while (*i < n && is_digit((unsigned char)s[*i]) && k < maxdigits) {
+		v = v * 10 + (s[*i] - '0');
+		(*i)++;
+		k++;
+	}
+	return k ? v : -1;
+}
+
+static void tokenize(const char *s, size_t n, struct toks *ts)
+{
+	size_t i = 0;
+	ts->n = 0;
+	while (i < n && ts->n < MAX_TOKENS) {
+		unsigned char c = (unsigned char)s[i];
+		struct tok *t = &ts->t[ts->n];
+		memset(t, 0, sizeof *t);
+		t->start = i;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '-' || c == '"' || c == '(' ||
+		    c == ')') {
+			i++;
+			continue;
+		}
+		if (is_alpha(c)) {
+			size_t k = 0;
+			while (i < n && (is_alpha((unsigned char)s[i]) || s[i] == '\'')) {
+				if (k + 1 < WORD_MAX)
+					t->w[k++] = (char)(s[i] | 0x20);
+				i++;
+			}
+			/* a typographic apostrophe: ’s */
+			if (i + 2 < n && (unsigned char)s[i] == 0xE2 &&
+			    (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99) {
+				i += 3;
+				while (i < n && is_alpha((unsigned char)s[i]))
+					i++;
+			}
+			t->w[k] = '\0';
+			if (k > 2 && t->w[k - 2] == '\'' && t->w[k - 1] == 's')
+				t->w[k - 2] = '\0';
+			t->end = i;
+			t->kind = T_WORD;
+			/* filler words are not tokens */
+			if (!strcmp(t->w, "um") || !strcmp(t->w, "uh") || !strcmp(t->w, "erm") ||
+			    !strcmp(t->w, "uhm") || !strcmp(t->w, "er"))
+				continue;
+			ts->n++;
+			continue;
+		}
+		if (is_digit(c)) {
+			size_t j = i;
+			int a = read_num(s, n, &j, 4);
+			if (j - i == 4 && j < n && s[j] == '-') { /* 2026-03-15 */
+				size_t k = j + 1;
+				int m = read_num(s, n, &k, 2), d = -1;
+				if (m > 0 && k < n && s[k] == '-') {
+					k++;
+					d = read_num(s, n, &k, 2);
+				}
+				if (d > 0 && valid(a, m, d)) {
+					t->kind = T_ISO;
+					t->a = a, t->b = m, t->c = d;
+					t->end = i = k;
+					ts->n++;
+					continue;
+				}
+			}
+			if (j - i <= 2 && j < n && s[j] == '/') { /* 3/15, 3/15/2027, 15/3/27 */
+				size_t k = j + 1;
+				int b = read_num(s, n, &k, 2), y = 0;
+				if (b > 0) {
+					if (k < n && s[k] == '/') {
+						size_t k2 = k + 1;
+						int yy = read_num(s, n, &k2, 4);
+						if (yy >= 0) {
+							y = yy < 100 ? 2000 + yy : yy;
+							k = k2;
+						}
+					}
+					t->kind = T_SLASH;
+					t->a = a, t->b = b, t->c = y;
+					t->end = i = k;
+					ts->n++;
+					continue;
+				}
+			}
+			if (j - i <= 2 && j + 2 < n && s[j] == ':' && is_digit((unsigned char)s[j + 1]) &&
+			    is_digit((unsigned char)s[j + 2])) {
+				j += 3; /* 3:30, 3:30pm, 3:30 pm */
+				if (j + 2 < n && s[j] == ' ' && ((s[j + 1] | 0x20) == 'a' || (s[j + 1] | 0x20) == 'p') &&
+				    (s[j + 2] | 0x20) == 'm' && (j + 3 >= n || !is_alpha((unsigned char)s[j + 3])))
+					j += 3;
+				else if (j + 1 < n && ((s[j] | 0x20) == 'a' || (s[j] | 0x20) == 'p') &&
+					 (s[j + 1] | 0x20) == 'm')
+					j += 2;
+				t->kind = T_TIME;
+				t->end = i = j;
+				ts->n++;
+				continue;
+			}
+			if (j - i <= 2 && j + 1 < n && ((s[j] | 0x20) == 'a' || (s[j] | 0x20) == 'p') &&
+			    (s[j + 1] | 0x20) == 'm' && (j + 2 >= n || !is_alpha((unsigned char)s[j + 2]))) {
+				t->kind = T_TIME; /* 3pm */
+				t->end = i = j + 2;
+				ts->n++;
+				continue;
+			}
+			if (j - i <= 2 && j + 1 < n && is_alpha((unsigned char)s[j])) {
+				char s1 = (char)(s[j] | 0x20), s2 = (char)(s[j + 1] | 0x20);
+				if ((s1 == 's' && s2 == 't') || (s1 == 'n' && s2 == 'd') || (s1 == 'r' && s2 == 'd') ||
+				    (s1 == 't' && s2 == 'h')) {
+					if (j + 2 >= n || !is_alpha((unsigned char)s[j + 2])) {
+						t->kind = T_ORD;
+						t->n = a;
+						t->end = i = j + 2;
+						ts->n++;
+						continue;
+					}
+				}
+			}
+			while (j < n && (is_digit((unsigned char)s[j]) || is_alpha((unsigned char)s[j])))
+				j++;
+			t->kind = T_NUM;
+			t->n = a;
+			t->end = i = j;
+			ts->n++;
+			continue;
+		}
+		/* punctuation (and any other byte, including UTF-8 sequences) */
+		t->kind = T_PUNCT;
+		t->w[0] = (char)c;
+		t->end = ++i;
+		while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+			t->end = ++i;
+		ts->n++; /* kept: a comma may sit inside "Monday, March 2nd" */
+	}
+}
+
+/* ---- token predicates ---- */
+
+static int W(const struct toks *ts, int i, const char *w)
+{
+	return i >= 0 && i < ts->n && ts->t[i].kind == T_WORD && !strcmp(ts->t[i].w, w);
+}
+
+/* words separated by spaces: "end of the"; returns tokens matched or 0 */
+static int Ws(const struct toks *ts, int i, const char *words)
+{
+	char buf[96];
+	int k = 0;
+	snprintf(buf, sizeof buf, "%s", words);
+	for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save), k++)
+		if (!W(ts, i + k, w))
+			return 0;
+	return k;
+}
+
+static int weekday_word(const struct toks *ts, int i)
+{
+	static const char *const names[7][3] = {
+		{ "monday", "mon", NULL }, { "tuesday", "tues", "tue" }, { "wednesday", "wed", "weds" },
+		{ "thursday", "thurs", "thu" }, { "friday", "fri", NULL }, { "saturday", "sat", NULL },
+		{ "sunday", "sun", NULL },
+	};
+	if (i < 0 || i >= ts->n || ts->t[i].kind != T_WORD)
+		return -1;
+	for (int d = 0; d < 7; d++)
+		for (int k = 0; k < 3 && names[d][k]; k++)
+			if (!strcmp(ts->t[i].w, names[d][k]))
+				return (k > 0 && (d == 5 || d == 6)) ? -1 : d; /* "sat", "sun" are words */
+	return -1;
+}
+
+static int month_word(const struct toks *ts, int i)
+{
+	static const char *const names[12][2] = {
+		{ "january", "jan" }, { "february", "feb" }, { "march", "mar" }, { "april", "apr" },
+		{ "may", NULL }, { "june", "jun" }, { "july", "jul" }, { "august", "aug" },
+		{ "september", "sept" }, { "october", "oct" }, { "november", "nov" }, { "december", "dec" },
+	};
+	if (i < 0 || i >= ts->n || ts->t[i].kind != T_WORD)
+		return 0;
+	for (int m = 0; m < 12; m++)
+		for (int k = 0; k < 2 && names[m][k]; k++)
+			if (!strcmp(ts->t[i].w, names[m][k]))
+				return m + 1;
+	if (!strcmp(ts->t[i].w, "sep"))
+		return 9;
+	return 0;
+}
+
+static int small_number(const char *w)
+{
+	static const char *const n[] = { "zero", "one", "two", "three", "four", "five", "six", "seven",
+					 "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+					 "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+					 "nineteen", "twenty", NULL };
+	for (int k = 0; n[k]; k++)
+		if (!strcmp(w, n[k]))
+			return k;
+	if (!strcmp(w, "thirty"))
+		return 30;
+	return -1;
+}
+
+static int ordinal_word(const char *w)
+{
+	static const char *const o[] = { "", "first", "second", "third", "fourth", "fifth", "sixth",
+					 "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
+					 "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+					 "seventeenth", "eighteenth", "nineteenth", "twentieth", NULL };
+	for (int k = 1; o[k]; k++)
+		if (!strcmp(w, o[k]))
+			return k;
+	if (!strcmp(w, "thirtieth"))
+		return 30;
+	return -1;
+}
+
+/*
+ * A day of the month at i: 15, 15th, fifteenth, twenty first, twenty-first, thirty one
+ * (cardinals only when allow_cardinal). Returns tokens used, *day set.
+ */
+static int day_number(const struct toks *ts, int i, int allow_cardinal, int *day)
+{
+	const struct tok *t;
+	if (i >= ts->n)
+		return 0;
+	t = &ts->t[i];
+	if ((t->kind == T_ORD || (t->kind == T_NUM && allow_cardinal)) && t->n >= 1 && t->n <= 31) {
+		*day = t->n;
+		return 1;
+	}
+	if (t->kind != T_WORD)
+		return 0;
+	int o = ordinal_word(t->w);
+	if ((!strcmp(t->w, "twenty") || !strcmp(t->w, "thirty")) && i + 1 < ts->n &&
+	    ts->t[i + 1].kind == T_WORD) {
+		int base = t->w[1] == 'w' ? 20 : 30;
+		int u = ordinal_word(ts->t[i + 1].w);
+		if (u < 1 || u > 9)
+			u = allow_cardinal ? small_number(ts->t[i + 1].w) : -1;
+		if (u >= 1 && u <= 9 && base + u <= 31) {
+			*day = base + u;
+			return 2;
+		}
+	}
+	if (o >= 1) {
+		*day = o;
+		return 1;
+	}
+	if (allow_cardinal) {
+		int c = small_number(t->w);
+		if (c >= 1 && c <= 31) {
+			*day = c;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int year_token(const struct toks *ts, int i, int *y)
+{
+	if (i < ts->n && ts->t[i].kind == T_NUM && ts->t[i].n >= 2000 && ts->t[i].n <= 2100 &&
+	    ts->t[i].end - ts->t[i].start == 4) {
+		*y = ts->t[i].n;
+		return 1;
+	}
+	return 0;
+}
+
+/* a time of day after or before a day: "morning", "at 3pm", "EOD", "end of day", "noon" */
+static int time_of_day(const struct toks *ts, int i)
+{
+	int k = 0;
+	if (W(ts, i, "at") || W(ts, i, "by") || W(ts, i, "around"))
+		k = 1;
+	if (i + k < ts->n && ts->t[i + k].kind == T_TIME)
+		return k + 1;
+	if (i + k < ts->n && ts->t[i + k].kind == T_NUM && ts->t[i + k].n <= 12 && k == 1 &&
+	    (W(ts, i + k + 1, "o'clock") || W(ts, i + k + 1, "oclock")))
+		return k + 2;
+	if (W(ts, i + k, "noon") || W(ts, i + k, "midday") || W(ts, i + k, "lunch") ||
+	    W(ts, i + k, "lunchtime"))
+		return k + 1;
+	if (k == 0 && (W(ts, i, "morning") || W(ts, i, "afternoon") || W(ts, i, "evening") ||
+		       W(ts, i, "night") || W(ts, i, "eod") || W(ts, i, "cob") || W(ts, i, "am") ||
+		       W(ts, i, "pm")))
+		return 1;
+	if (k == 0) {
+		int n;
+		if ((n = Ws(ts, i, "end of day")) || (n = Ws(ts, i, "end of the day")) ||
+		    (n = Ws(ts, i, "close of business")) || (n = Ws(ts, i, "first thing")))
+			return n;
+	}
+	return 0;
+}
+
+/* ---- the grammar ---- */
+
+static int parse_expr(const struct toks *ts, int i, struct mk_date D, int after_prep, struct res *r);
+
+/* A day that a time or "end of day" can attach to: today, tomorrow, a weekday, a date. */
+static int parse_day(const struct toks *ts, int i, struct mk_date D, struct res *r)
+{
+	int n, wd;
+	if (W(ts, i, "today") || W(ts, i, "tonight")) {
+		one(r, D);
+		return 1;
+	}
+	if (W(ts, i, "tomorrow") || W(ts, i, "tmrw") || W(ts, i, "tmr")) {
+		one(r, mk_date_add_days(D, 1));
+		return 1;
+	}
+	if ((n = Ws(ts, i, "the day after tomorrow"))) {
+		one(r, mk_date_add_days(D, 2));
+		return n;
+	}
+	if ((wd = weekday_word(ts, i)) >= 0) {
+		one(r, weekday_after(D, wd));
+		return 1;
+	}
+	return 0;
+}
+
+static int parse_month_day(const struct toks *ts, int i, struct mk_date D, struct res *r)
+{
+	int m, day, n, y = 0, k;
+	const struct tok *t = i < ts->n ? &ts->t[i] : NULL;
+	if (!t)
+		return 0;
+	if (t->kind == T_ISO) {
+		one(r, mkd(t->a, t->b, t->c));
+		return 1;
+	}
+	if (t->kind == T_SLASH) {
+		int mm = t->a, dd = t->b;
+		if (mm > 12 && dd <= 12) {
+			int x = mm;
+			mm = dd;
+			dd = x;
+		}
+		y = t->c ? t->c : year_for_month(D, mm);
+		if (!valid(y, mm, dd))
+			return 0;
+		if (!t->c && cmp(mkd(y, mm, dd), D) < 0)
+			y++;
+		if (!valid(y, mm, dd))
+			return 0;
+		one(r, mkd(y, mm, dd));
+		return 1;
+	}
+	/* MONTH [the] DAY [,] [YEAR] */
+	if ((m = month_word(ts, i))) {
+		k = i + 1;
+		if (i + 1 < ts->n && ts->t[i + 1].kind == T_PUNCT && ts->t[i + 1].w[0] == '.')
+			k++; /* "Mar. 15" */
+		if (W(ts, k, "the"))
+			k++;
+		if ((n = day_number(ts, k, 1, &day))) {
+			k += n;
+			if (k < ts->n && ts->t[k].kind == T_PUNCT && ts->t[k].w[0] == ',' && year_token(ts, k + 1, &y))
+				k += 2;
+			else if (year_token(ts, k, &y))
+				k++;
+			goto have;
+		}
+		return 0;
+	}
+	/* [the] DAY [of] MONTH [YEAR] */
+	k = i;
+	if (W(ts, k, "the"))
+		k++;
+	if ((n = day_number(ts, k, 0, &day)) || (k == i && (n = day_number(ts, k, 1, &day)) &&
+						  ts->t[k].kind == T_NUM)) {
+		k += n;
+		if (W(ts, k, "of"))
+			k++;
+		if ((m = month_word(ts, k))) {
+			k++;
+			if (year_token(ts, k, &y))
+				k++;
+			goto have;
+		}
+	}
+	return 0;
+have:
+	if (!y) {
+		y = year_for_month(D, m);
+		if (valid(y, m, day) && cmp(mkd(y, m, day), D) < 0)
+			y++;
+	}
+	if (!valid(y, m, day))
+		return 0;
+	one(r, mkd(y, m, day));
+	return k - i;
+}
+
+/* "the 15th", "the twenty second": the first such day on or after D */
+static int parse_bare_ordinal(const struct toks *ts, int i, struct mk_date D, int after_prep, struct res *r)
+{
+	static const char *const follow[] = { "at", "in", "on", "for", "and", "or", "so", "then", "which",
+					      "when", "is", "works", "if", "that", "too", "as", "with",
+					      "because", "but", "to", "we", "i", "you", "it", "latest",
+					      "morning", "afternoon", "evening", "right", "ok", "okay",
+					      "yeah", "then", "please", "work", NULL };
+	int k = i, day, n;
+	if (W(ts, k, "the"))
+		k++;
+	else if (!after_prep || ts->t[i].kind != T_ORD)
+		return 0;
+	if (!(n = day_number(ts, k, 0, &day)))
+		return 0;
+	k += n;
+	if (k < ts->n && ts->t[k].kind == T_WORD) {
+		int ok = 0;
+		for (int f = 0; follow[f]; f++)
+			if (!strcmp(ts->t[k].w, follow[f]))
+				ok = 1;
+		if (!ok)
+			return 0;
+	}
+	{
+		struct mk_date d = mkd(D.y, D.m, day);
+		int y = D.y, m = D.m;
+		while (!valid(y, m, day) || cmp(mkd(y, m, day), D) < 0) {
+			if (++m > 12) {
+				m = 1;
+				y++;
+			}
+			if (y > D.y + 1)
+				return 0;
+		}
+		d = mkd(y, m, day);
+		one(r, d);
+	}
+	return k - i;
+}
+
+static int parse_week(const struct toks *ts, int i, struct mk_date D, struct res *r)
+{
+	struct mk_date mon = monday_of(D), nmon = mk_date_add_days(mon, 7);
+	int n;
+	if ((n = Ws(ts, i, "the week after next"))) {
+		win(r, mk_date_add_days(nmon, 7), mk_date_add_days(nmon, 11));
+		return n;
+	}
+	/* next week and its parts */
+	{
+		static const struct { const char *w; int lo, hi; } next[] = {
+			{ "early next week", 0, 1 }, { "beginning of next week", 0, 1 },
+			{ "the beginning of next week", 0, 1 }, { "start of next week", 0, 1 },
+			{ "the start of next week", 0, 1 }, { "mid next week", 1, 3 },
+			{ "middle of next week", 1, 3 }, { "the middle of next week", 1, 3 },
+			{ "end of next week", 3, 4 }, { "the end of next week", 3, 4 },
+			{ "late next week", 3, 4 }, { "later next week", 3, 4 },
+			{ "all next week", 0, 4 }, { "all of next week", 0, 4 }, { "sometime next week", 0, 4 },
+			{ "some time next week", 0, 4 }, { "next week", 0, 4 }, { "the following week", 0, 4 },
+			{ "this coming week", 0, 4 }, { "the coming week", 0, 4 },
+		};
+		for (size_t k = 0; k < sizeof next / sizeof next[0]; k++)
+			if ((n = Ws(ts, i, next[k].w))) {
+				win(r, mk_date_add_days(nmon, next[k].lo), mk_date_add_days(nmon, next[k].hi));
+				return n;
+			}
+	}
+	{
+		static const char *const thisw[] = { "the end of this week", "the end of the week",
+						    "end of this week", "end of the week", "end of week",
+						    "later this week", "the rest of the week", "this week",
+						    "eow", NULL };
+		for (int k = 0; thisw[k]; k++)
+			if ((n = Ws(ts, i, thisw[k]))) {
+				one(r, mk_date_add_days(mon, 4));
+				return n;
+			}
+	}
+	if ((n = Ws(ts, i, "last week")) || (n = Ws(ts, i, "earlier this week"))) {
+		if (W(ts, i, "last"))
+			win(r, mk_date_add_days(mon, -7), mk_date_add_days(mon, -3));
+		else
+			win(r, mon, D);
+		return n;
+	}
+	return 0;
+}
+
+static int parse_month_rel(const struct toks *ts, int i, struct mk_date D, struct res *r)
+{
+	struct mk_date first = mkd(D.y, D.m, 1), nfirst = add_months(first, 1);
+	int nl = last_day(nfirst.y, nfirst.m), n;
+	static const char *const endthis[] = { "the end of the month", "the end of this month",
+					       "end of the month", "end of this month", "end of month",
+					       "month end", "eom", "this month", "later this month",
+					       "the rest of the month", NULL };
+	for (int k = 0; endthis[k]; k++)
+		if ((n = Ws(ts, i, endthis[k]))) {
+			one(r, mkd(D.y, D.m, last_day(D.y, D.m)));
+			return n;
+		}
+	if ((n = Ws(ts, i, "the end of next month")) || (n = Ws(ts, i, "end of next month"))) {
+		one(r, mkd(nfirst.y, nfirst.m, nl));
+		return n;
+	}
+	if ((n = Ws(ts, i, "early next month")) || (n = Ws(ts, i, "beginning of next month")) ||
+	    (n = Ws(ts, i, "the beginning of next month")) || (n = Ws(ts, i, "start of next month")) ||
+	    (n = Ws(ts, i, "the start of next month"))) {
+		win(r, nfirst, mkd(nfirst.y, nfirst.m, 10));
+		return n;
+	}
+	if ((n = Ws(ts, i, "mid next month")) || (n = Ws(ts, i, "the middle of next month"))) {
+		win(r, mkd(nfirst.y, nfirst.m, 11), mkd(nfirst.y, nfirst.m, 20));
+		return n;
+	}
+	if ((n = Ws(ts, i, "late next month"))) {
+		win(r, mkd(nfirst.y, nfirst.m, 21), mkd(nfirst.y, nfirst.m, nl));
+		return n;
+	}
+	if ((n = Ws(ts, i, "next month"))) {
+		win(r, nfirst, mkd(nfirst.y, nfirst.m, nl));
+		return n;
+	}
+	if ((n = Ws(ts, i, "last month"))) {
+		struct mk_date p = add_months(first, -1);
+		win(r, p, mkd(p.y, p.m, last_day(p.y, p.m)));
+		return n;
+	}
+	return 0;
+}
+
+static int quarter_word(const struct toks *ts, int i, int *q)
+{
+	static const char *const ord[] = { "first", "second", "third", "fourth" };
+	if (i < ts->n && ts->t[i].kind == T_WORD && ts->t[i].w[0] == 'q' && ts->t[i].w[1] >= '1' &&
+	    ts->t[i].w[1] <= '4' && !ts->t[i].w[2]) {
+		*q = ts->t[i].w[1] - '0';
+		return 1;
+	}
+	/* "Q 3" split by the tokenizer */
+	if (W(ts, i, "q") && i + 1 < ts->n && ts->t[i + 1].kind == T_NUM && ts->t[i + 1].n >= 1 &&
+	    ts->t[i + 1].n <= 4) {
+		*q = ts->t[i + 1].n;
+		return 2;
+	}
+	for (int k = 0; k < 4; k++)
+		if (W(ts, i, "the") && W(ts, i + 1, ord[k]) && W(ts, i + 2, "quarter")) {
+			*q = k + 1;
+			return 3;
+		}
+	return 0;
+}
+
+static int parse_quarter(const struct toks *ts, int i, struct mk_date D, struct res *r)
+{
+	int cq = (D.m - 1) / 3 + 1, n, q, y;
+	static const char *const endthis[] = { "the end of the quarter", "the end of this quarter",
+					       "end of the quarter", "end of this quarter", "end of quarter",
+					       "quarter end", "eoq", "this quarter", NULL };
+	for (int k = 0; endthis[k]; k++)
+		if ((n = Ws(ts, i, endthis[k]))) {
+			one(r, mkd(D.y, cq * 3, last_day(D.y, cq * 3)));
+			return n;
+		}
+	if ((n = Ws(ts, i, "next quarter"))) {
+		int nq = cq % 4 + 1, ny = cq == 4 ? D.y + 1 : D.y;
+		win(r, mkd(ny, nq * 3 - 2, 1), mkd(ny, nq * 3, last_day(ny, nq * 3)));
+		return n;
+	}
+	{
+		int k = i, end = 0;
+		if ((n = Ws(ts, k, "the end of")) || (n = Ws(ts, k, "end of"))) {
+			end = 1;
+			k += n;
+		}
+		if ((n = quarter_word(ts, k, &q))) {
+			k += n;
+			if (W(ts, k, "of") && year_token(ts, k + 1, &y))
+				k += 2;
+			else if (!year_token(ts, k, &y))
+				y = 0;
+			else
+				k++;
+			if (!y) {
+				y = D.y;
+				if (cmp(mkd(y, q * 3, last_day(y, q * 3)), D) < 0)
+					y++;
+			}
+			if (end)
+				one(r, mkd(y, q * 3, last_day(y, q * 3)));
+			else
+				win(r, mkd(y, q * 3 - 2, 1), mkd(y, q * 3, last_day(y, q * 3)));
+			return k - i;
+		}
+	}
+	return 0;
+}
+
+static int parse_year(const struct toks *ts, int i, struct mk_date D, struct res *r)
+{
+	int n;
+	static const char *const endthis[] = { "the end of the year", "the end of this year",
+					       "end of the year", "end of this year", "end of year",
+					       "year end", "eoy", "this year", NULL };
+	for (int k = 0; endthis[k]; k++)
+		if ((n = Ws(ts, i, endthis[k]))) {
+			one(r, mkd(D.y, 12, 31));
+			return n;
+		}
+	if ((n = Ws(ts, i, "early next year")) || (n = Ws(ts, i, "the beginning of next year")) ||
+	    (n = Ws(ts, i, "beginning of next year")) || (n = Ws(ts, i, "the start of next year"))) {
+		win(r, mkd(D.y + 1, 1, 1), mkd(D.y + 1, 3, 31));
+		return n;
+	}
+	if ((n = Ws(ts, i, "the end of next year")) || (n = Ws(ts, i, "end of next year"))) {
+		one(r, mkd(D.y + 1, 12, 31));
+		return n;
+	}
+	if ((n = Ws(ts, i, "next year"))) {
+		win(r, mkd(D.y + 1, 1, 1), mkd(D.y + 1, 12, 31));
+		return n;
+	}
+	return 0;
+}
+
+static int count_word(const struct toks *ts, int i, int *v)
+{
+	if (i < ts->n && ts->t[i].kind == T_NUM && ts->t[i].n >= 1 && ts->t[i].n <= 365) {
+		*v = ts->t[i].n;
+		return 1;
+	}
+	if (i < ts->n && ts->t[i].kind == T_WORD) {
+		int s = small_number(ts->t[i].w);
+		if (s >= 1) {
+			*v = s;
+			return 1;
+		}
+		if (!strcmp(ts->t[i].w, "a") || !strcmp(ts->t[i].w, "an")) {
+			*v = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* in N days/weeks/months, within ..., N weeks from now, a couple of weeks, a few days */
+static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct res *r)
+{
+	int k = i, n, v = 0, lead = 0;
+	if (W(ts, k, "in") || W(ts, k, "within")) {
+		k++;
+		lead = 1;
+	}
+	if ((n = Ws(ts, k, "the next hour")) || (n = Ws(ts, k, "the hour")) ||
+	    (n = Ws(ts, k, "an hour")) || (n = Ws(ts, k, "a few hours")) || (n = Ws(ts, k, "a couple of hours"))) {
+		if (!lead)
+			return 0;
+		one(r, D);
+		return k + n - i;
+	}
+	if ((n = Ws(ts, k, "a couple of weeks")) || (n = Ws(ts, k, "a couple weeks")) ||
+	    (n = Ws(ts, k, "couple of weeks")) || (n = Ws(ts, k, "couple weeks"))) {
+		win(r, mk_date_add_days(D, 10), mk_date_add_days(D, 18));
+		return lead || W(ts, k + n, "from") ? k + n - i : 0;
+	}
+	if ((n = Ws(ts, k, "a few days")) || (n = Ws(ts, k, "a couple of days")) ||
+	    (n = Ws(ts, k, "a couple days")) || (n = Ws(ts, k, "couple of days")) ||
+	    (n = Ws(ts, k, "the next few days")) || (n = Ws(ts, k, "the next couple of days")) ||
+	    (n = Ws(ts, k, "the next couple days"))) {
+		win(r, mk_date_add_days(D, 2), mk_date_add_days(D, 5));
+		return k + n - i;
+	}
+	if ((n = Ws(ts, k, "a few weeks")) || (n = Ws(ts, k, "the next few weeks"))) {
+		if (!lead)
+			return 0;
+		win(r, mk_date_add_days(D, 14), mk_date_add_days(D, 21));
+		return k + n - i;
+	}
+	if ((n = Ws(ts, k, "the next week")) || (n = Ws(ts, k, "the next seven days"))) {
+		if (!lead)
+			return 0;
+		win(r, mk_date_add_days(D, 1), mk_date_add_days(D, 7));
+		return k + n - i;
+	}
+	if (!(n = count_word(ts, k, &v)))
+		return 0;
+	k += n;
+	{
+		int unit = 0, biz = 0; /* 1 day, 7 week, 30 month */
+		if (W(ts, k, "business") || W(ts, k, "working")) {
+			biz = 1;
+			k++;
+		}
+		if (W(ts, k, "day") || W(ts, k, "days"))
+			unit = 1;
+		else if (!biz && (W(ts, k, "week") || W(ts, k, "weeks")))
+			unit = 7;
+		else if (!biz && (W(ts, k, "month") || W(ts, k, "months")))
+			unit = 30;
+		else
+			return 0;
+		k++;
+		{
+			int from = 0, wd;
+			struct mk_date base = D;
+			if (Ws(ts, k, "from now") || Ws(ts, k, "from today")) {
+				from = 2;
+			} else if (W(ts, k, "from") && (wd = weekday_word(ts, k + 1)) >= 0) {
+				base = weekday_after(D, wd);
+				from = 2;
+			} else if (Ws(ts, k, "from tomorrow")) {
+				base = mk_date_add_days(D, 1);
+				from = 2;
+			}
+			if (!lead && !from)
+				return 0;
+			k += from;
+			if (unit == 30) {
+				one(r, add_months(base, v));
+			} else if (biz) {
+				struct mk_date d = base;
+				for (int left = v; left > 0;) {
+					d = mk_date_add_days(d, 1);
+					if (mk_date_weekday(d) < 5)
+						left--;
+				}
+				one(r, d);
+			} else {
+				one(r, mk_date_add_days(base, v * unit));
+			}
+		}
+	}
+	return k - i;
+}
+
+/* early/mid/late/end of/beginning of MONTH, in/by MONTH, the first week of MONTH, the week of X */
+static int parse_month_window(const struct toks *ts, int i, struct mk_date D, int after_prep, struct res *r)
+{
+	static const struct { const char *w; int part; } parts[] = {
+		{ "the beginning of", 1 }, { "beginning of", 1 }, { "the start of", 1 }, { "start of", 1 },
+		{ "early", 1 }, { "the middle of", 2 }, { "middle of", 2 }, { "mid", 2 },
+		{ "the end of", 3 }, { "end of", 3 }, { "late", 3 }, { "later in", 3 },
+	};
+	int k = i, n, part = 0, m, y = 0;
+	static const char *const wk[] = { "first", "second", "third", "fourth", "last" };
+	/* the first week of January */
+	for (int w = 0; w < 5; w++)
+		if ((n = Ws(ts, k, "the")) && W(ts, k + 1, wk[w]) && Ws(ts, k + 2, "week of") &&
+		    (m = month_word(ts, k + 4))) {
+			int used = 5;
+			if (year_token(ts, k + 5, &y))
+				used++;
+			else
+				y = year_for_month(D, m);
+			struct mk_date d1 = mkd(y, m, 1);
+			int off = (7 - mk_date_weekday(d1)) % 7;
+			struct mk_date mon = mk_date_add_days(d1, off);
+			if (w == 4) {
+				struct mk_date lastd = mkd(y, m, last_day(y, m));
+				mon = monday_of(lastd);
+				if (mon.m != m || mk_date_add_days(mon, 4).m != m)
+					mon = mk_date_add_days(mon, -7);
+			} else {
+				mon = mk_date_add_days(mon, 7 * w);
+			}
+			win(r, mon, mk_date_add_days(mon, 4));
+			return used;
+		}
+	/* the week of January 11th, the week of the 11th */
+	if ((n = Ws(ts, k, "the week of")) || (n = Ws(ts, k, "week of"))) {
+		struct res d;
+		int u = parse_month_day(ts, k + n, D, &d);
+		if (!u)
+			u = parse_bare_ordinal(ts, k + n, D, 1, &d);
+		if (u) {
+			struct mk_date mon = monday_of(d.lo);
+			win(r, mon, mk_date_add_days(mon, 4));
+			return n + u;
+		}
+		return 0;
+	}
+	for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++)
+		if ((n = Ws(ts, k, parts[p].w))) {
+			part = parts[p].part;
+			k += n;
+			break;
+		}
+	if (!part && !after_prep)
+		return 0;
+	if (!(m = month_word(ts, k)))
+		return 0;
+	k++;
+	if (year_token(ts, k, &y))
+		k++;
+	else
+		y = year_for_month(D, m);
+	{
+		int ld = last_day(y, m);
+		switch (part) {
+		case 1: win(r, mkd(y, m, 1), mkd(y, m, 10)); break;
+		case 2: win(r, mkd(y, m, 11), mkd(y, m, 20)); break;
+		case 3: win(r, mkd(y, m, 21), mkd(y, m, ld)); break;
+		default: win(r, mkd(y, m, 1), mkd(y, m, ld)); break;
+		}
+	}
+	return k - i;
+}
+
+static int parse_weekday(const struct toks *ts, int i, struct mk_date D, struct res *r)
+{
+	int k = i, wd, rel = 0, n;
+	if (W(ts, k, "this") || W(ts, k, "coming") || Ws(ts, k, "this coming") == 2) {
+		k += W(ts, k + 1, "coming") ? 2 : 1;
+		rel = 1;
+	} else if (W(ts, k, "next")) {
+		k++;
+		rel = 2;
+	} else if (W(ts, k, "last") || W(ts, k, "past")) {
+		k++;
+		rel = 3;
+	}
+	if ((wd = weekday_word(ts, k)) < 0)
+		return 0;
+	k++;
+	/* "Monday, March 2nd", "Friday the thirteenth": the explicit date wins */
+	{
+		int j = k;
+		struct res d;
+		if (j < ts->n && ts->t[j].kind == T_PUNCT && ts->t[j].w[0] == ',')
+			j++;
+		if ((n = parse_month_day(ts, j, D, &d)) ||
+		    (W(ts, j, "the") && (n = parse_bare_ordinal(ts, j, D, 1, &d)))) {
+			*r = d;
+			return j + n - i;
+		}
+	}
+	if (rel == 3) {
+		one(r, weekday_before(D, wd));
+	} else if (rel == 2) {
+		struct mk_date lo = weekday_after(D, wd);
+		win(r, lo, mk_date_add_days(lo, 7));
+	} else if (W(ts, k, "week") && !rel) { /* "Monday week" */
+		one(r, mk_date_add_days(weekday_after(D, wd), 7));
+		k++;
+	} else {
+		one(r, weekday_after(D, wd));
+	}
+	return k - i;
+}
+
+static int parse_nodate(const struct toks *ts, int i, struct res *r)
+{
+	static const char *const nd[] = { "as soon as possible", "asap", "as soon as we can",
+					  "as soon as i can", "right away", "straight away",
+					  "right after this call", "right after this", "right after the call",
+					  "same day", "the same day", "shortly", "soon", "before the holidays",
+					  "after the holidays", "at some point", NULL };
+	int n;
+	for (int k = 0; nd[k]; k++)
+		if ((n = Ws(ts, i, nd[k]))) {
+			nodate(r);
+			return n;
+		}
+	return 0;
+}
+
+static int parse_expr(const struct toks *ts, int i, struct mk_date D, int after_prep, struct res *r)
+{
+	int n, t;
+	if (i >= ts->n)
+		return 0;
+	/* a time or "first thing" before a day: "by 3pm Friday", "end of day Thursday" */
+	if ((t = time_of_day(ts, i)) && !W(ts, i, "morning") && !W(ts, i, "afternoon") &&
+	    !W(ts, i, "evening") && !W(ts, i, "night")) {
+		int k = i + t;
+		if (W(ts, k, "on"))
+			k++;
+		if ((n = parse_day(ts, k, D, r)) || (n = parse_month_day(ts, k, D, r)))
+			return k + n - i;
+		if (W(ts, i, "eod") || W(ts, i, "cob") || Ws(ts, i, "end of day") || Ws(ts, i, "end of the day") ||
+		    Ws(ts, i, "close of business")) {
+			one(r, D);
+			return t;
+		}
+	}
+	{ /* every reading; the longest wins ("March thirty first" over "March") */
+		struct res cand;
+		int best = 0, c;
+		n = 0;
+#define TRY(call)                       \
+		do {                            \
+			c = (call);             \
+			if (c > best) {         \
+				best = c;       \
+				*r = cand;      \
+			}                       \
+		} while (0)
+		TRY(parse_nodate(ts, i, &cand));
+		TRY(parse_week(ts, i, D, &cand));
+		TRY(parse_month_rel(ts, i, D, &cand));
+		TRY(parse_quarter(ts, i, D, &cand));
+		TRY(parse_year(ts, i, D, &cand));
+		TRY(parse_relative(ts, i, D, &cand));
+		TRY(parse_month_window(ts, i, D, after_prep, &cand));
+		TRY(parse_weekday(ts, i, D, &cand));
+		TRY(parse_month_day(ts, i, D, &cand));
+		TRY(parse_day(ts, i, D, &cand));
+		TRY(parse_bare_ordinal(ts, i, D, after_prep, &cand));
+#undef TRY
+		n = best;
+	}
+	if (n) {
+		/* a time of day after: "Friday morning", "tomorrow EOD", "Thursday at noon" */
+		if (r->has_date && (t = time_of_day(ts, i + n)))
+			n += t;
+		return n;
+	}
+	if (W(ts, i, "eod") || W(ts, i, "cob") || W(ts, i, "tonight")) {
+		one(r, D);
+		return 1;
+	}
+	if (W(ts, i, "yesterday")) {
+		one(r, mk_date_add_days(D, -1));
+		return 1;
+	}
+	return 0;
+}
+
+/* words that may lead a date expression and belong in its quote */
+static int prep_len(const struct toks *ts, int i)
+{
+	int n;
+	if ((n = Ws(ts, i, "no later than")) || (n = Ws(ts, i, "at the latest by")) ||
+	    (n = Ws(ts, i, "sometime before")) || (n = Ws(ts, i, "some time before")))
+		return n;
+	if (W(ts, i, "by") || W(ts, i, "before") || W(ts, i, "on") || W(ts, i, "until") ||
+	    W(ts, i, "till") || W(ts, i, "til") || W(ts, i, "through") || W(ts, i, "thru") ||
+	    W(ts, i, "around") || W(ts, i, "sometime") || W(ts, i, "for") || W(ts, i, "in") ||
+	    W(ts, i, "during") || W(ts, i, "from") || W(ts, i, "starting") || W(ts, i, "after"))
+		return 1;
+	return 0;
+}
+
+static void fill(const struct toks *ts, int i, int n, const struct res *r, struct mk_when *out)
+{
+	memset(out, 0, sizeof *out);
+	out->has_date = r->has_date;
+	out->is_window = r->has_date && r->window;
+	out->lo = r->lo;
+	out->hi = r->hi;
+	out->pick = r->hi; /* a window's deadline end */
+	out->start = ts->t[i].start;
+	out->len = ts->t[i + n - 1].end - ts->t[i].start;
+}
+
+/* the longest expression at token i (with a leading preposition when one helps) */
+static int expr_at(const struct toks *ts, int i, struct mk_date D, struct res *r)
+{
+	int p = prep_len(ts, i), n;
+	if (p) {
+		struct res rp;
+		int np = parse_expr(ts, i + p, D, 1, &rp);
+		/* "in" and "within" belong to "in two weeks": try the whole first */
+		int nw = parse_expr(ts, i, D, 0, r);
+		if (np && p + np > nw) {
+			*r = rp;
+			return p + np;
+		}
+		return nw;
+	}
+	n = parse_expr(ts, i, D, 0, r);
+	return n;
+}
+
+enum mk_err mk_when_find(const char *text, struct mk_date ref, struct mk_when *out)
+{
+	struct toks ts;
+	size_t len, base = 0;
+	if (!text)
+		return MK_EARG;
+	len = strlen(text);
+	/* long texts are read in windows so the token buffer stays bounded */
+	while (base < len) {
+		size_t chunk = len - base;
+		tokenize(text + base, chunk, &ts);
+		for (int i = 0; i < ts.n; i++) {
+			struct res r;
+			int n;
+			if (ts.t[i].kind == T_PUNCT)
+				continue;
+			if (ts.n == MAX_TOKENS && i > MAX_TOKENS - 12)
+				break; /* too close to the window's end: read on from here */
+			if ((n = expr_at(&ts, i, ref, &r)) > 0) {
+				fill(&ts, i, n, &r, out);
+				out->start += base;
+				return MK_OK;
+			}
+		}
+		if (ts.n < MAX_TOKENS)
+			break;
+		base += ts.t[MAX_TOKENS - 12].start;
+	}
+	return MK_ENOTFOUND;
+}
+
+enum mk_err mk_when_resolve(const char *phrase, struct mk_date ref, struct mk_when *out)
+{
+	struct toks ts;
+	struct res r;
+	int n, last;
+	if (!phrase)
+		return MK_EARG;
+	tokenize(phrase, strlen(phrase), &ts);
+	last = ts.n;
+	while (last > 0 && ts.t[last - 1].kind == T_PUNCT)
+		last--;
+	if (last == 0 || ts.n == MAX_TOKENS)
+		return MK_EDATE;
+	n = expr_at(&ts, 0, ref, &r);
+	if (n != last)
+		return MK_EDATE;
+	fill(&ts, 0, n, &r, out);
+	return MK_OK;
+}
