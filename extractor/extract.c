@@ -17,6 +17,7 @@
 #define MAX_VETOES 16
 #define NEAR_BEFORE 48        /* bytes before a commitment a "near" veto may start */
 #define LOOKAHEAD_SENTENCES 2 /* sentences of the same turn searched for a missing date */
+#define PRONOUN_REACH 4       /* sentences back a person not on the call stays "he" or "she" */
 #define RISK_REPEAT_MS 45000  /* a risk of the same category this soon after one is the same risk */
 
 const char *mk_side_name(enum mk_side side)
@@ -68,6 +69,10 @@ struct ctx {
 	struct person *people;
 	size_t npeople, cappeople;
 	const char *last_third;  /* the last named person who is not the speaker */
+	size_t last_third_sent;
+	const char *last_absent; /* ... and who is not on the call */
+	size_t last_absent_sent;
+	size_t cur_sent;
 	size_t capc, caps, capr, capu, capd;
 	size_t *commit_sent;     /* the sentence of each commitment */
 	size_t capcs;
@@ -273,6 +278,24 @@ static struct person *add_person(struct ctx *c, const char *name, enum mk_side s
 	return p;
 }
 
+static void note_third(struct ctx *c, const struct person *p)
+{
+	c->last_third = p->name;
+	c->last_third_sent = c->cur_sent;
+	if (!p->participant) {
+		c->last_absent = p->name;
+		c->last_absent_sent = c->cur_sent;
+	}
+}
+
+/* "he" / "she": someone not on the call named in the last few sentences, else the last named */
+static const char *pronoun_referent(const struct ctx *c)
+{
+	if (c->last_absent && c->cur_sent - c->last_absent_sent <= PRONOUN_REACH)
+		return c->last_absent;
+	return c->last_third;
+}
+
 static int is_seller(const struct mk_extract_opts *o, const char *name)
 {
 	for (size_t i = 0; i < o->nsellers; i++)
@@ -383,10 +406,14 @@ static int find_due(struct ctx *c, const char *text, size_t from, size_t to, str
 		if (mk_when_find(buf + off, c->o->date, &tw) != MK_OK)
 			break;
 		tw.start += off;
-		if (!tw.has_date || date_cmp(tw.pick, c->o->date) >= 0) {
-			*w = tw;
+		if (tw.has_date && date_cmp(tw.pick, c->o->date) >= 0) {
+			*w = tw; /* a date wins over "right after this call" said before it */
 			found = 1;
 			break;
+		}
+		if (!tw.has_date && !found) {
+			*w = tw;
+			found = 1;
 		}
 		off = tw.start + (tw.len ? tw.len : 1);
 	}
@@ -460,10 +487,11 @@ static void resolve_owner(struct ctx *c, const struct turn *tu, const struct rul
 		if (!n || is_first_person(s, n))
 			return;
 		if (is_pronoun(s, n)) {
-			if (c->last_third) {
-				struct person *p = find_person_exact(c, c->last_third, strlen(c->last_third));
+			const char *ref = pronoun_referent(c);
+			if (ref) {
+				struct person *p = find_person_exact(c, ref, strlen(ref));
 				free(cm->owner);
-				cm->owner = mk_strdup(c->last_third);
+				cm->owner = mk_strdup(ref);
 				cm->side = p && p->side != MK_SIDE_UNKNOWN ? p->side : sside;
 			}
 			return;
@@ -514,13 +542,30 @@ static int collect_veto(void *vctx, const struct rule_match *m)
 	return 0;
 }
 
+/* Is there a clause break (", so", "but", ";") in text[a..b)? */
+static int clause_break(const char *text, size_t a, size_t b)
+{
+	static const char *const brk[] = { ", so ", " so ", " but ", ";", ", and ", " and then ", ", then ",
+					   " though ", ", which ", NULL };
+	for (size_t i = a; i < b; i++)
+		for (int k = 0; brk[k]; k++) {
+			size_t n = strlen(brk[k]);
+			if (i + n <= b && mk_strnieq(text + i, brk[k], n))
+				return 1;
+		}
+	return 0;
+}
+
 /* Does a veto apply to a commitment candidate in the same sentence? */
-static int veto_applies(const struct rule_match *v, const struct rule_match *m, size_t sent_off)
+static int veto_applies(const char *text, const struct rule_match *v, const struct rule_match *m,
+			size_t sent_off)
 {
 	size_t lo;
 	if (v->rule->scope_sentence)
 		return 1; /* "no promises" anywhere in the sentence softens all of it */
 	lo = m->start > sent_off + NEAR_BEFORE ? m->start - NEAR_BEFORE : sent_off;
+	if (v->end <= m->start && clause_break(text, v->end, m->start))
+		return 0; /* "there's no point before January, so we'll ..." */
 	return v->start < m->end && v->end > lo;
 }
 
@@ -569,7 +614,7 @@ static size_t sentence_commitments(struct ctx *c, size_t si, struct cand *cands,
 			continue;
 		}
 		for (size_t v = 0; v < vs.n; v++)
-			if (veto_applies(&vs.v[v], &cands[i].m, se->off)) {
+			if (veto_applies(tu->text, &vs.v[v], &cands[i].m, se->off)) {
 				cands[i].vetoed = 1;
 				break;
 			}
@@ -708,7 +753,7 @@ static void do_stakeholders(struct ctx *c, size_t si)
 					free(p->name);
 					p->name = mk_strndup(ns, nn);
 				}
-				c->last_third = p->name;
+				note_third(c, p);
 				continue;
 			}
 			name = mk_strndup(ns, nn);
@@ -731,7 +776,7 @@ static void do_stakeholders(struct ctx *c, size_t si)
 		evidence(c, se, se->off + m->start, &sh->ev);
 		if (name) {
 			struct person *p = add_person(c, name, side, 0);
-			c->last_third = p->name;
+			note_third(c, p);
 			named_here++;
 		}
 	}
@@ -758,7 +803,7 @@ static void track_mentions(struct ctx *c, size_t si)
 				wn -= 2;
 			struct person *p = find_person(c, s + i, wn);
 			if (p && strcmp(p->name, tu->speaker) && wn >= 2)
-				c->last_third = p->name;
+				note_third(c, p);
 		}
 		i = j;
 	}
@@ -881,9 +926,23 @@ static int accepts(struct ctx *c, size_t si)
 	return vs.n == 0;
 }
 
+/* Does one of the next sentences of this turn hold a commitment ("Yes. I'll send it today.")? */
+static int turn_promises_next(struct ctx *c, size_t si)
+{
+	for (size_t k = 1; k <= LOOKAHEAD_SENTENCES && si + k < c->nsents; k++) {
+		struct cand cands[MAX_CANDS];
+		size_t n = 0;
+		if (c->sents[si + k].turn != c->sents[si].turn)
+			break;
+		if (sentence_commitments(c, si + k, cands, &n))
+			return 1;
+	}
+	return 0;
+}
+
 static int action_is_pronoun(const struct turn *tu, const struct rule_match *m)
 {
-	static const char *const pr[] = { "it", "that", "this", "those", "them", "these", NULL };
+	static const char *const pr[] = { "it", "that", "this", "those", "them", "these", "him", "her", NULL };
 	const char *s;
 	size_t n;
 	if (m->gs[RG_ACTION] < 0)
@@ -927,6 +986,7 @@ static void commitments_pass(struct ctx *c)
 			turn_has_commit = 0;
 		}
 		size_t ncommit_before = c->f->ncommitments;
+		c->cur_sent = si;
 		track_mentions(c, si);
 		do_stakeholders(c, si);
 		kept = sentence_commitments(c, si, cands, &ncands);
@@ -975,8 +1035,9 @@ static void commitments_pass(struct ctx *c)
 			}
 			break; /* one commitment per sentence: the rest of it is the same promise */
 		}
-		/* acceptance of the previous speaker's request */
-		if (!kept && new_turn && req.active && req.speaker != tu->speaker && accepts(c, si)) {
+		/* acceptance of the previous speaker's request, unless the turn goes on to say it */
+		if (!kept && new_turn && req.active && req.speaker != tu->speaker && accepts(c, si) &&
+		    !turn_promises_next(c, si)) {
 			const struct sentence *rq = &c->sents[req.sent];
 			const struct turn *rt = &c->turns[rq->turn];
 			struct mk_commitment *cm = new_commitment(c, si);
