@@ -28,6 +28,10 @@ struct tok {
 	char w[WORD_MAX];    /* lower-case word (T_WORD) */
 	int n;               /* T_NUM / T_ORD value */
 	int a, b, c;         /* T_SLASH m/d/y (c = 0 when absent); T_ISO y/m/d */
+	signed char wd;      /* T_WORD: weekday 0-6 or -1 */
+	signed char mon;     /* T_WORD: month 1-12 or 0 */
+	signed char small;   /* T_WORD: "one".."twenty", "thirty" or -1 */
+	signed char ord;     /* T_WORD: "first".."twentieth", "thirtieth" or -1 */
 };
 
 struct toks {
@@ -197,6 +201,11 @@ static int year_for_month(struct mk_date D, int m)
 
 /* ---- tokens ---- */
 
+static int weekday_lookup(const char *w);
+static int month_lookup(const char *w);
+static int small_number(const char *w);
+static int ordinal_word(const char *w);
+
 static int is_alpha(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -251,6 +260,10 @@ static void tokenize(const char *s, size_t n, struct toks *ts)
 				t->w[k - 2] = '\0';
 			t->end = i;
 			t->kind = T_WORD;
+			t->wd = (signed char)weekday_lookup(t->w);
+			t->mon = (signed char)month_lookup(t->w);
+			t->small = (signed char)small_number(t->w);
+			t->ord = (signed char)ordinal_word(t->w);
 			/* filler words are not tokens */
 			if (!strcmp(t->w, "um") || !strcmp(t->w, "uh") || !strcmp(t->w, "erm") ||
 			    !strcmp(t->w, "uhm") || !strcmp(t->w, "er"))
@@ -354,50 +367,84 @@ static int W(const struct toks *ts, int i, const char *w)
 	return i >= 0 && i < ts->n && ts->t[i].kind == T_WORD && !strcmp(ts->t[i].w, w);
 }
 
-/* words separated by spaces: "end of the"; returns tokens matched or 0 */
+/* words separated by single spaces: "end of the"; returns tokens matched or 0 */
 static int Ws(const struct toks *ts, int i, const char *words)
 {
-	char buf[96];
 	int k = 0;
-	snprintf(buf, sizeof buf, "%s", words);
-	for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save), k++)
-		if (!W(ts, i + k, w))
+	for (const char *p = words; *p; k++) {
+		const char *q;
+		if (i + k >= ts->n || ts->t[i + k].kind != T_WORD)
 			return 0;
+		q = ts->t[i + k].w;
+		while (*p && *p != ' ' && *p == *q)
+			p++, q++;
+		if (*q || (*p && *p != ' '))
+			return 0;
+		if (*p == ' ')
+			p++;
+	}
 	return k;
 }
 
-static int weekday_word(const struct toks *ts, int i)
+/* Is token i one of the words of list ("the|early|end")? One pass over the list. */
+static int starts(const struct toks *ts, int i, const char *list)
+{
+	const char *w;
+	if (i >= ts->n || ts->t[i].kind != T_WORD)
+		return 0;
+	w = ts->t[i].w;
+	for (const char *p = list; *p;) {
+		const char *q = w;
+		while (*p && *p != '|' && *p == *q)
+			p++, q++;
+		if ((*p == '|' || !*p) && !*q)
+			return 1;
+		while (*p && *p != '|')
+			p++;
+		if (*p == '|')
+			p++;
+	}
+	return 0;
+}
+
+static int weekday_lookup(const char *w)
 {
 	static const char *const names[7][3] = {
 		{ "monday", "mon", NULL }, { "tuesday", "tues", "tue" }, { "wednesday", "wed", "weds" },
 		{ "thursday", "thurs", "thu" }, { "friday", "fri", NULL }, { "saturday", "sat", NULL },
 		{ "sunday", "sun", NULL },
 	};
-	if (i < 0 || i >= ts->n || ts->t[i].kind != T_WORD)
-		return -1;
 	for (int d = 0; d < 7; d++)
 		for (int k = 0; k < 3 && names[d][k]; k++)
-			if (!strcmp(ts->t[i].w, names[d][k]))
+			if (w[0] == names[d][k][0] && !strcmp(w, names[d][k]))
 				return (k > 0 && (d == 5 || d == 6)) ? -1 : d; /* "sat", "sun" are words */
 	return -1;
 }
 
-static int month_word(const struct toks *ts, int i)
+static int month_lookup(const char *w)
 {
 	static const char *const names[12][2] = {
 		{ "january", "jan" }, { "february", "feb" }, { "march", "mar" }, { "april", "apr" },
 		{ "may", NULL }, { "june", "jun" }, { "july", "jul" }, { "august", "aug" },
 		{ "september", "sept" }, { "october", "oct" }, { "november", "nov" }, { "december", "dec" },
 	};
-	if (i < 0 || i >= ts->n || ts->t[i].kind != T_WORD)
-		return 0;
 	for (int m = 0; m < 12; m++)
 		for (int k = 0; k < 2 && names[m][k]; k++)
-			if (!strcmp(ts->t[i].w, names[m][k]))
+			if (w[0] == names[m][k][0] && !strcmp(w, names[m][k]))
 				return m + 1;
-	if (!strcmp(ts->t[i].w, "sep"))
+	if (!strcmp(w, "sep"))
 		return 9;
 	return 0;
+}
+
+static int weekday_word(const struct toks *ts, int i)
+{
+	return i >= 0 && i < ts->n && ts->t[i].kind == T_WORD ? ts->t[i].wd : -1;
+}
+
+static int month_word(const struct toks *ts, int i)
+{
+	return i >= 0 && i < ts->n && ts->t[i].kind == T_WORD ? ts->t[i].mon : 0;
 }
 
 static int small_number(const char *w)
@@ -407,7 +454,7 @@ static int small_number(const char *w)
 					 "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
 					 "nineteen", "twenty", NULL };
 	for (int k = 0; n[k]; k++)
-		if (!strcmp(w, n[k]))
+		if (w[0] == n[k][0] && !strcmp(w, n[k]))
 			return k;
 	if (!strcmp(w, "thirty"))
 		return 30;
@@ -421,7 +468,7 @@ static int ordinal_word(const char *w)
 					 "thirteenth", "fourteenth", "fifteenth", "sixteenth",
 					 "seventeenth", "eighteenth", "nineteenth", "twentieth", NULL };
 	for (int k = 1; o[k]; k++)
-		if (!strcmp(w, o[k]))
+		if (w[0] == o[k][0] && !strcmp(w, o[k]))
 			return k;
 	if (!strcmp(w, "thirtieth"))
 		return 30;
@@ -444,13 +491,13 @@ static int day_number(const struct toks *ts, int i, int allow_cardinal, int *day
 	}
 	if (t->kind != T_WORD)
 		return 0;
-	int o = ordinal_word(t->w);
+	int o = t->ord;
 	if ((!strcmp(t->w, "twenty") || !strcmp(t->w, "thirty")) && i + 1 < ts->n &&
 	    ts->t[i + 1].kind == T_WORD) {
 		int base = t->w[1] == 'w' ? 20 : 30;
-		int u = ordinal_word(ts->t[i + 1].w);
+		int u = ts->t[i + 1].ord;
 		if (u < 1 || u > 9)
-			u = allow_cardinal ? small_number(ts->t[i + 1].w) : -1;
+			u = allow_cardinal ? ts->t[i + 1].small : -1;
 		if (u >= 1 && u <= 9 && base + u <= 31) {
 			*day = base + u;
 			return 2;
@@ -461,7 +508,7 @@ static int day_number(const struct toks *ts, int i, int allow_cardinal, int *day
 		return 1;
 	}
 	if (allow_cardinal) {
-		int c = small_number(t->w);
+		int c = t->small;
 		if (c >= 1 && c <= 31) {
 			*day = c;
 			return 1;
@@ -484,6 +531,10 @@ static int year_token(const struct toks *ts, int i, int *y)
 static int time_of_day(const struct toks *ts, int i)
 {
 	int k = 0;
+	if (i >= ts->n || (ts->t[i].kind != T_TIME &&
+			   !starts(ts, i, "at|by|around|noon|midday|lunch|lunchtime|morning|afternoon|evening|"
+					  "night|eod|cob|am|pm|end|close|first")))
+		return 0;
 	if (W(ts, i, "at") || W(ts, i, "by") || W(ts, i, "around"))
 		k = 1;
 	if (i + k < ts->n && ts->t[i + k].kind == T_TIME)
@@ -515,6 +566,8 @@ static int parse_expr(const struct toks *ts, int i, struct mk_date D, int after_
 static int parse_day(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
 	int n, wd;
+	if (!starts(ts, i, "today|tonight|tomorrow|tmrw|tmr|the") && weekday_word(ts, i) < 0)
+		return 0;
 	if (W(ts, i, "today") || W(ts, i, "tonight")) {
 		one(r, D);
 		return 1;
@@ -616,6 +669,8 @@ static int parse_bare_ordinal(const struct toks *ts, int i, struct mk_date D, in
 					      "morning", "afternoon", "evening", "right", "ok", "okay",
 					      "yeah", "then", "please", "work", NULL };
 	int k = i, day, n;
+	if (i >= ts->n || (!W(ts, i, "the") && ts->t[i].kind != T_ORD))
+		return 0;
 	if (W(ts, k, "the"))
 		k++;
 	else if (!after_prep || ts->t[i].kind != T_ORD)
@@ -652,6 +707,8 @@ static int parse_week(const struct toks *ts, int i, struct mk_date D, struct res
 {
 	struct mk_date mon = monday_of(D), nmon = mk_date_add_days(mon, 7);
 	int n;
+	if (!starts(ts, i, "the|early|beginning|start|mid|middle|end|late|later|all|sometime|some|next|this|eow|last|earlier"))
+		return 0;
 	if ((n = Ws(ts, i, "the week after next"))) {
 		win(r, mk_date_add_days(nmon, 7), mk_date_add_days(nmon, 11));
 		return n;
@@ -704,6 +761,8 @@ static int parse_month_rel(const struct toks *ts, int i, struct mk_date D, struc
 					       "end of the month", "end of this month", "end of month",
 					       "month end", "eom", "this month", "later this month",
 					       "the rest of the month", NULL };
+	if (!starts(ts, i, "the|end|month|eom|this|later|early|beginning|start|mid|late|next|last"))
+		return 0;
 	for (int k = 0; endthis[k]; k++)
 		if ((n = Ws(ts, i, endthis[k]))) {
 			one(r, mkd(D.y, D.m, last_day(D.y, D.m)));
@@ -767,6 +826,8 @@ static int parse_quarter(const struct toks *ts, int i, struct mk_date D, struct 
 	static const char *const endthis[] = { "the end of the quarter", "the end of this quarter",
 					       "end of the quarter", "end of this quarter", "end of quarter",
 					       "quarter end", "eoq", "this quarter", NULL };
+	if (!starts(ts, i, "the|end|quarter|eoq|this|next|q|q1|q2|q3|q4"))
+		return 0;
 	for (int k = 0; endthis[k]; k++)
 		if ((n = Ws(ts, i, endthis[k]))) {
 			one(r, mkd(D.y, cq * 3, last_day(D.y, cq * 3)));
@@ -812,6 +873,8 @@ static int parse_year(const struct toks *ts, int i, struct mk_date D, struct res
 	static const char *const endthis[] = { "the end of the year", "the end of this year",
 					       "end of the year", "end of this year", "end of year",
 					       "year end", "eoy", "this year", NULL };
+	if (!starts(ts, i, "the|end|year|eoy|this|early|beginning|next"))
+		return 0;
 	for (int k = 0; endthis[k]; k++)
 		if ((n = Ws(ts, i, endthis[k]))) {
 			one(r, mkd(D.y, 12, 31));
@@ -840,7 +903,7 @@ static int count_word(const struct toks *ts, int i, int *v)
 		return 1;
 	}
 	if (i < ts->n && ts->t[i].kind == T_WORD) {
-		int s = small_number(ts->t[i].w);
+		int s = ts->t[i].small;
 		if (s >= 1) {
 			*v = s;
 			return 1;
@@ -857,6 +920,9 @@ static int count_word(const struct toks *ts, int i, int *v)
 static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
 	int k = i, n, v = 0, lead = 0;
+	if (i < ts->n && ts->t[i].kind == T_WORD && !starts(ts, i, "in|within|a|an|couple|the") &&
+	    ts->t[i].small < 0)
+		return 0;
 	if (W(ts, k, "in") || W(ts, k, "within")) {
 		k++;
 		lead = 1;
@@ -952,6 +1018,8 @@ static int parse_month_window(const struct toks *ts, int i, struct mk_date D, in
 		{ "the end of", 3 }, { "end of", 3 }, { "late", 3 }, { "later in", 3 },
 	};
 	int k = i, n, part = 0, m, y = 0;
+	if (!starts(ts, i, "the|week|beginning|start|early|middle|mid|end|late|later") && !(after_prep && month_word(ts, i)))
+		return 0;
 	static const char *const wk[] = { "first", "second", "third", "fourth", "last" };
 	/* the first week of January */
 	for (int w = 0; w < 5; w++)
@@ -1019,6 +1087,8 @@ static int parse_month_window(const struct toks *ts, int i, struct mk_date D, in
 static int parse_weekday(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
 	int k = i, wd, rel = 0, n;
+	if (!starts(ts, i, "this|coming|next|last|past") && weekday_word(ts, i) < 0)
+		return 0;
 	if (W(ts, k, "this") || W(ts, k, "coming") || Ws(ts, k, "this coming") == 2) {
 		k += W(ts, k + 1, "coming") ? 2 : 1;
 		rel = 1;
@@ -1066,6 +1136,8 @@ static int parse_nodate(const struct toks *ts, int i, struct res *r)
 					  "same day", "the same day", "shortly", "soon", "before the holidays",
 					  "after the holidays", "at some point", NULL };
 	int n;
+	if (!starts(ts, i, "as|asap|right|straight|same|the|shortly|soon|before|after|at"))
+		return 0;
 	for (int k = 0; nd[k]; k++)
 		if ((n = Ws(ts, i, nd[k]))) {
 			nodate(r);
@@ -1163,9 +1235,37 @@ static void fill(const struct toks *ts, int i, int n, const struct res *r, struc
 	out->len = ts->t[i + n - 1].end - ts->t[i].start;
 }
 
+/* Can a date expression (or its preposition) start with this token? A quick test. */
+static int may_start(const struct tok *t)
+{
+	static const char *const first[] = {
+		"a", "after", "all", "an", "around", "as", "asap", "at", "before", "beginning", "by",
+		"close", "cob", "coming", "couple", "during", "early", "end", "eod", "eom", "eoq", "eow",
+		"eoy", "first", "for", "from", "in", "last", "late", "later", "lunch", "lunchtime", "mid",
+		"midday", "middle", "month", "next", "no", "noon", "on", "past", "q", "quarter", "right",
+		"same", "shortly", "some", "sometime", "soon", "start", "starting", "straight", "the",
+		"this", "through", "thru", "til", "till", "tmr", "tmrw", "today", "tomorrow", "tonight",
+		"twenty", "thirty", "until", "week", "within", "year", "yesterday", NULL,
+	};
+	if (t->kind == T_PUNCT)
+		return 0;
+	if (t->kind != T_WORD)
+		return 1;
+	if (t->w[0] == 'q' && t->w[1] >= '1' && t->w[1] <= '4' && !t->w[2])
+		return 1;
+	for (int k = 0; first[k]; k++)
+		if (t->w[0] == first[k][0] && !strcmp(t->w, first[k]))
+			return 1;
+	return -1; /* the caller asks the weekday, month and number words */
+}
+
 /* the longest expression at token i (with a leading preposition when one helps) */
 static int expr_at(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
+	int ms = may_start(&ts->t[i]);
+	if (!ms || (ms < 0 && weekday_word(ts, i) < 0 && !month_word(ts, i) &&
+		    ts->t[i].small < 0 && ts->t[i].ord < 0))
+		return 0;
 	int p = prep_len(ts, i), n;
 	if (p) {
 		struct res rp;
@@ -1182,6 +1282,27 @@ static int expr_at(const struct toks *ts, int i, struct mk_date D, struct res *r
 	return n;
 }
 
+/* Does the text hold a token every date expression needs (a number, a day or month name,
+ * week, month, today, ASAP ...)? Most sentences do not, and skip the grammar. */
+static int has_date_word(const struct toks *ts)
+{
+	static const char *const strong =
+		"today|tonight|tomorrow|tmrw|tmr|yesterday|week|weeks|month|months|quarter|year|"
+		"eod|eow|eom|eoq|eoy|cob|asap|soon|shortly|hour|day|days|holidays|noon|midday|"
+		"same|right|straight|couple|few|twenty|thirty|q|q1|q2|q3|q4|weekend";
+	for (int i = 0; i < ts->n; i++) {
+		const struct tok *t = &ts->t[i];
+		if (t->kind == T_NUM || t->kind == T_ORD || t->kind == T_SLASH || t->kind == T_ISO)
+			return 1;
+		if (t->kind != T_WORD)
+			continue;
+		if (starts(ts, i, strong) || weekday_word(ts, i) >= 0 || month_word(ts, i) ||
+		    t->ord >= 0 || t->small > 0)
+			return 1;
+	}
+	return 0;
+}
+
 enum mk_err mk_when_find(const char *text, struct mk_date ref, struct mk_when *out)
 {
 	struct toks ts;
@@ -1193,6 +1314,8 @@ enum mk_err mk_when_find(const char *text, struct mk_date ref, struct mk_when *o
 	while (base < len) {
 		size_t chunk = len - base;
 		tokenize(text + base, chunk, &ts);
+		if (!has_date_word(&ts) && ts.n < MAX_TOKENS)
+			break;
 		for (int i = 0; i < ts.n; i++) {
 			struct res r;
 			int n;
