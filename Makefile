@@ -89,8 +89,9 @@ demo: deps
 BENCH_RUNS ?= 200
 bench: deps all $(BUILD)/bench_extract
 	@mkdir -p $(BUILD)/bench
-	@python3 bench/make_hour.py $(BUILD)/bench/hour.vtt
-	@$(BUILD)/bench_extract rules $(BENCH_RUNS) $(BUILD)/bench/hour.vtt $(wildcard ../shared/corpus/dev/*/call-01.vtt)
+	@python3 bench/make_hour.py $(BUILD)/bench/dense-hour.vtt
+	@python3 bench/make_hour.py $(BUILD)/bench/real-hour.vtt --from $(wildcard ../shared/corpus/dev/*/call-0*.vtt) demo/northwind-call-01.vtt
+	@$(BUILD)/bench_extract rules $(BENCH_RUNS) $(BUILD)/bench/real-hour.vtt $(BUILD)/bench/dense-hour.vtt
 
 $(BUILD)/bench_extract: $(BUILD)/bench/bench_extract.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Writes a deterministic one-hour Teams WebVTT call (about 10,000 words) built from
-sentence templates of sales-call speech: commitments, hedges, questions, small talk.
-usage: make_hour.py OUT.vtt [SEED]"""
+"""Writes a deterministic one-hour Teams WebVTT call of about 10,000 words.
+
+usage: make_hour.py OUT.vtt [SEED]           from sentence templates of sales-call speech
+                                             (dense: a commitment or date in most lines)
+       make_hour.py OUT.vtt --from A.vtt ... real calls one after another, times shifted,
+                                             until 10,000 words"""
 import random, sys
 
 people = ["Dana Park", "Sam Ortiz", "Priya Nair", "Tom Becker", "Lena Vogel"]
@@ -23,8 +26,36 @@ templates = [
 def ts(ms):
     return "%02d:%02d:%02d.%03d" % (ms // 3600000, ms // 60000 % 60, ms // 1000 % 60, ms % 1000)
 
+def from_calls(out, paths):
+    import re
+    cue = re.compile(r"(\d+):(\d\d):(\d\d)\.(\d\d\d) --> (\d+):(\d\d):(\d\d)\.(\d\d\d)")
+    lines, words, shift = ["WEBVTT", ""], 0, 0
+    while words < 10000:
+        for p in paths:
+            last = 0
+            block = open(p, encoding="utf-8").read().split("\n")
+            for i, l in enumerate(block):
+                m = cue.match(l)
+                if not m or i + 1 >= len(block):
+                    continue
+                g = [int(x) for x in m.groups()]
+                a = ((g[0] * 60 + g[1]) * 60 + g[2]) * 1000 + g[3]
+                b = ((g[4] * 60 + g[5]) * 60 + g[6]) * 1000 + g[7]
+                lines += [f"{ts(a + shift)} --> {ts(b + shift)}", block[i + 1], ""]
+                text = re.sub(r"<[^>]*>", "", block[i + 1])
+                words += len(text.split(": ", 1)[-1].split())
+                last = b
+                if words >= 10000:
+                    break
+            shift += last + 1000
+            if words >= 10000:
+                break
+    open(out, "w").write("\n".join(lines))
+
 def main():
     out = sys.argv[1]
+    if len(sys.argv) > 3 and sys.argv[2] == "--from":
+        return from_calls(out, sys.argv[3:])
     rnd = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
     ms, words, lines = 0, 0, ["WEBVTT", ""]
     while words < 10000:

@@ -75,6 +75,9 @@ struct ctx {
 	size_t cur_sent;
 	size_t capc, caps, capr, capu, capd;
 	size_t *commit_sent;     /* the sentence of each commitment */
+	struct rules_scan sc;    /* needs: words of sentence sc_sent */
+	size_t sc_sent;
+	int sc_valid;
 	size_t capcs;
 };
 
@@ -241,6 +244,19 @@ static void evidence(struct ctx *c, const struct sentence *se, size_t from, stru
 	ev->quote = mk_strndup(tu->orig + a, b - a);
 }
 
+/* The needs: words of sentence si, found once however many kinds ask. */
+static const struct rules_scan *scan(struct ctx *c, size_t si)
+{
+	if (!c->sc_valid || c->sc_sent != si) {
+		const struct sentence *se = &c->sents[si];
+		const struct turn *tu = &c->turns[se->turn];
+		rules_scan_text(c->rs, &c->sc, tu->lower + se->off, se->len);
+		c->sc_sent = si;
+		c->sc_valid = 1;
+	}
+	return &c->sc;
+}
+
 /* ---- people ---- */
 
 static struct person *find_person_exact(struct ctx *c, const char *name, size_t n)
@@ -392,33 +408,42 @@ static int date_cmp(struct mk_date a, struct mk_date b)
 	return a.d < b.d ? -1 : a.d > b.d;
 }
 
-/* The first date expression in text[from..to) resolving to today or later. */
+struct due_scan {
+	struct mk_date today;
+	struct mk_when w;
+	int found;
+};
+
+static int due_cb(void *vctx, const struct mk_when *w)
+{
+	struct due_scan *ds = vctx;
+	if (w->has_date && date_cmp(w->pick, ds->today) >= 0) {
+		ds->w = *w; /* a date wins over "right after this call" said before it */
+		ds->found = 1;
+		return 1;
+	}
+	if (!w->has_date && !ds->found) {
+		ds->w = *w;
+		ds->found = 1;
+	}
+	return 0;
+}
+
+/* The first date expression in text[from..to) resolving to today or later (w.start is
+ * relative to text). */
 static int find_due(struct ctx *c, const char *text, size_t from, size_t to, struct mk_when *w)
 {
-	char *buf;
-	size_t off = from;
-	int found = 0;
+	struct due_scan ds;
 	if (to <= from)
 		return 0;
-	buf = mk_strndup(text, to); /* bounded copy: the finder must not look past "to" */
-	while (off < to) {
-		struct mk_when tw;
-		if (mk_when_find(buf + off, c->o->date, &tw) != MK_OK)
-			break;
-		tw.start += off;
-		if (tw.has_date && date_cmp(tw.pick, c->o->date) >= 0) {
-			*w = tw; /* a date wins over "right after this call" said before it */
-			found = 1;
-			break;
-		}
-		if (!tw.has_date && !found) {
-			*w = tw;
-			found = 1;
-		}
-		off = tw.start + (tw.len ? tw.len : 1);
-	}
-	free(buf);
-	return found;
+	memset(&ds, 0, sizeof ds);
+	ds.today = c->o->date;
+	mk_when_scan(text + from, to - from, c->o->date, due_cb, &ds);
+	if (!ds.found)
+		return 0;
+	*w = ds.w;
+	w->start += from;
+	return 1;
 }
 
 /* ---- findings ---- */
@@ -590,10 +615,10 @@ static size_t sentence_commitments(struct ctx *c, size_t si, struct cand *cands,
 	struct vetoes vs = { .n = 0 };
 	size_t kept = 0;
 	*ncands = 0;
-	rules_match_kind(c->rs, RK_COMMITMENT, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_cand, args);
+	rules_match_kind(c->rs, RK_COMMITMENT, tu->text + se->off, scan(c, si), se->len, c->md, collect_cand, args);
 	if (!*ncands)
 		return 0;
-	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_veto, &vs);
+	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, scan(c, si), se->len, c->md, collect_veto, &vs);
 	for (size_t i = 0; i < *ncands; i++) {
 		cands[i].m.start += se->off;
 		cands[i].m.end += se->off;
@@ -705,7 +730,7 @@ static void do_stakeholders(struct ctx *c, size_t si)
 	const struct turn *tu = &c->turns[se->turn];
 	struct sent_matches sm = { .n = 0 };
 	size_t named_here = 0;
-	rules_match_kind(c->rs, RK_STAKEHOLDER, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_any, &sm);
+	rules_match_kind(c->rs, RK_STAKEHOLDER, tu->text + se->off, scan(c, si), se->len, c->md, collect_any, &sm);
 	/* named matches first: a role said beside a name is that person's role */
 	for (size_t i = 0; i < sm.n; i++)
 		for (size_t j = i + 1; j < sm.n; j++)
@@ -829,7 +854,7 @@ static void do_risks(struct ctx *c, size_t si, int has_commitment)
 	int64_t start_ms;
 	if (has_commitment) /* "we'll get you the works council pack" is a plan item, not a threat */
 		return;
-	rules_match_kind(c->rs, RK_RISK, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_any, &sm);
+	rules_match_kind(c->rs, RK_RISK, tu->text + se->off, scan(c, si), se->len, c->md, collect_any, &sm);
 	for (size_t i = 0; i < sm.n; i++)
 		if (!best || sm.m[i].rule->confidence > best->rule->confidence)
 			best = &sm.m[i];
@@ -854,7 +879,7 @@ static void do_updates(struct ctx *c, size_t si)
 	struct sent_matches sm = { .n = 0 };
 	const struct rule_match *best = NULL;
 	struct mk_when w;
-	rules_match_kind(c->rs, RK_UPDATE, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_any, &sm);
+	rules_match_kind(c->rs, RK_UPDATE, tu->text + se->off, scan(c, si), se->len, c->md, collect_any, &sm);
 	for (size_t i = 0; i < sm.n; i++)
 		if (!best || sm.m[i].rule->confidence > best->rule->confidence)
 			best = &sm.m[i];
@@ -878,28 +903,34 @@ static void do_updates(struct ctx *c, size_t si)
 		u->item = mk_strdup(u->ev.quote);
 }
 
+struct dates_scan {
+	struct ctx *c;
+	size_t si;
+};
+
+static int date_cb(void *vctx, const struct mk_when *w)
+{
+	struct dates_scan *ds = vctx;
+	struct ctx *c = ds->c;
+	const struct sentence *se = &c->sents[ds->si];
+	const struct turn *tu = &c->turns[se->turn];
+	struct mk_date_mention *dm;
+	c->f->dates = mk_grow(c->f->dates, &c->capd, c->f->ndates + 1, sizeof *c->f->dates);
+	dm = &c->f->dates[c->f->ndates++];
+	memset(dm, 0, sizeof *dm);
+	dm->text = mk_strndup(tu->orig + se->off + w->start, w->len);
+	dm->has_date = w->has_date;
+	dm->value = w->pick;
+	evidence(c, se, se->off + w->start, &dm->ev);
+	return 0;
+}
+
 static void do_dates(struct ctx *c, size_t si)
 {
 	const struct sentence *se = &c->sents[si];
 	const struct turn *tu = &c->turns[se->turn];
-	char *buf = mk_strndup(tu->text + se->off, se->len);
-	size_t off = 0;
-	while (off < se->len) {
-		struct mk_when w;
-		struct mk_date_mention *dm;
-		if (mk_when_find(buf + off, c->o->date, &w) != MK_OK || !w.len)
-			break;
-		w.start += off;
-		c->f->dates = mk_grow(c->f->dates, &c->capd, c->f->ndates + 1, sizeof *c->f->dates);
-		dm = &c->f->dates[c->f->ndates++];
-		memset(dm, 0, sizeof *dm);
-		dm->text = mk_strndup(tu->orig + se->off + w.start, w.len);
-		dm->has_date = w.has_date;
-		dm->value = w.pick;
-		evidence(c, se, se->off + w.start, &dm->ev);
-		off = w.start + w.len;
-	}
-	free(buf);
+	struct dates_scan ds = { c, si };
+	mk_when_scan(tu->text + se->off, se->len, c->o->date, date_cb, &ds);
 }
 
 /* ---- the pass over a call ---- */
@@ -919,10 +950,10 @@ static int accepts(struct ctx *c, size_t si)
 	const struct turn *tu = &c->turns[se->turn];
 	struct rule_match m = { 0 };
 	struct vetoes vs = { .n = 0 };
-	rules_match_kind(c->rs, RK_ACCEPT, tu->text + se->off, tu->lower + se->off, se->len, c->md, first_match_cb, &m);
+	rules_match_kind(c->rs, RK_ACCEPT, tu->text + se->off, scan(c, si), se->len, c->md, first_match_cb, &m);
 	if (!m.rule || m.start > 12)
 		return 0;
-	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, tu->lower + se->off, se->len, c->md, collect_veto, &vs);
+	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, scan(c, si), se->len, c->md, collect_veto, &vs);
 	return vs.n == 0;
 }
 
@@ -1062,7 +1093,7 @@ static void commitments_pass(struct ctx *c)
 		/* a request waiting for an answer */
 		if (se->question || !kept) {
 			struct rule_match m = { 0 };
-			rules_match_kind(c->rs, RK_REQUEST, tu->text + se->off, tu->lower + se->off, se->len, c->md, first_match_cb, &m);
+			rules_match_kind(c->rs, RK_REQUEST, tu->text + se->off, scan(c, si), se->len, c->md, first_match_cb, &m);
 			if (m.rule) {
 				m.start += se->off;
 				m.end += se->off;
@@ -1181,6 +1212,7 @@ enum mk_err mk_extract(const struct mk_rules *rs, const struct mk_transcript *t,
 	free_turns(&c);
 	free(c.sents);
 	free(c.commit_sent);
+	rules_scan_release(&c.sc);
 	for (size_t i = 0; i < c.npeople; i++)
 		free(c.people[i].name);
 	free(c.people);

@@ -63,6 +63,7 @@ static void rule_release(struct rule *r)
 	for (size_t i = 0; i < r->nneeds; i++)
 		free(r->needs[i]);
 	free(r->needs);
+	free(r->need_ids);
 	memset(r, 0, sizeof *r);
 }
 
@@ -79,6 +80,11 @@ void mk_rules_free(struct mk_rules *rs)
 		free(rs->m[i].file);
 	}
 	free(rs->m);
+	for (size_t i = 0; i < rs->nneedles; i++)
+		free(rs->needles[i]);
+	free(rs->needles);
+	for (int b = 0; b < 256; b++)
+		free(rs->by_byte[b]);
 	free(rs->dir);
 	free(rs);
 }
@@ -490,6 +496,33 @@ static int by_kind(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
+/* Gives every distinct needs: word an index, and lists them by their first byte. */
+static void index_needles(struct mk_rules *rs)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < rs->n; i++) {
+		struct rule *r = &rs->r[i];
+		if (!r->nneeds)
+			continue;
+		r->need_ids = mk_malloc(r->nneeds * sizeof *r->need_ids);
+		for (size_t k = 0; k < r->nneeds; k++) {
+			size_t j;
+			for (j = 0; j < rs->nneedles; j++)
+				if (!strcmp(rs->needles[j], r->needs[k]))
+					break;
+			if (j == rs->nneedles) {
+				unsigned char b = (unsigned char)r->needs[k][0];
+				rs->needles = mk_grow(rs->needles, &cap, j + 1, sizeof *rs->needles);
+				rs->needles[j] = mk_strdup(r->needs[k]);
+				rs->nneedles++;
+				rs->by_byte[b] = mk_realloc(rs->by_byte[b], (rs->nby_byte[b] + 1) * sizeof **rs->by_byte);
+				rs->by_byte[b][rs->nby_byte[b]++] = j;
+			}
+			r->need_ids[k] = j;
+		}
+	}
+}
+
 static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -535,6 +568,7 @@ enum mk_err mk_rules_load(struct mk_rules **out, const char *dir, struct mk_diag
 			goto out;
 	}
 	qsort(rs->r, rs->n, sizeof *rs->r, by_kind);
+	index_needles(rs);
 	for (size_t i = rs->n; i-- > 0;) {
 		rs->by_kind_start[rs->r[i].kind] = i;
 		rs->by_kind_n[rs->r[i].kind]++;
@@ -595,19 +629,50 @@ void rules_lower(const char *s, size_t n, char *out)
 	out[n] = '\0';
 }
 
-/* Is one of the rule's needed words in lower[0..len)? */
-static int has_needs(const struct rule *r, const char *lower, size_t len)
+void rules_scan_text(const struct mk_rules *rs, struct rules_scan *sc, const char *lower, size_t len)
 {
-	if (!r->nneeds || !lower)
+	sc->lower = lower;
+	sc->len = len;
+	if (sc->cap < rs->nneedles + 1) {
+		sc->cap = rs->nneedles + 1;
+		sc->hit = mk_realloc(sc->hit, sc->cap);
+	}
+	memset(sc->hit, 0, rs->nneedles + 1);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = (unsigned char)lower[i];
+		for (size_t k = 0; k < rs->nby_byte[b]; k++) {
+			size_t id = rs->by_byte[b][k];
+			const char *nd = rs->needles[id];
+			if (sc->hit[id] || (nd[1] && (i + 1 >= len || lower[i + 1] != nd[1])))
+				continue;
+			size_t n = strlen(nd);
+			if (n <= len - i && !memcmp(lower + i, nd, n))
+				sc->hit[id] = 1;
+		}
+	}
+}
+
+void rules_scan_release(struct rules_scan *sc)
+{
+	if (!sc)
+		return;
+	free(sc->hit);
+	memset(sc, 0, sizeof *sc);
+}
+
+/* Does the text hold one of the rule's needs: words? */
+static int has_needs(const struct rule *r, const struct rules_scan *sc)
+{
+	if (!r->nneeds || !sc)
 		return 1;
 	for (size_t i = 0; i < r->nneeds; i++)
-		if (memmem(lower, len, r->needs[i], strlen(r->needs[i])))
+		if (sc->hit[r->need_ids[i]])
 			return 1;
 	return 0;
 }
 
 size_t rules_match_kind(const struct mk_rules *rs, enum rule_kind kind, const char *text,
-			const char *lower, size_t len, pcre2_match_data *md, rules_match_fn fn,
+			const struct rules_scan *sc, size_t len, pcre2_match_data *md, rules_match_fn fn,
 			void *ctx)
 {
 	size_t count = 0;
@@ -617,7 +682,7 @@ size_t rules_match_kind(const struct mk_rules *rs, enum rule_kind kind, const ch
 		const struct rule *r = &rs->r[rs->by_kind_start[kind] + i];
 		size_t off = 0;
 		struct rule_match m;
-		if (!has_needs(r, lower, len))
+		if (!has_needs(r, sc))
 			continue;
 		while (off <= len && run_rule(r, text, len, off, md, &m)) {
 			count++;
@@ -686,6 +751,7 @@ size_t mk_rules_check(const struct mk_rules *rs, mk_rules_report_fn report, void
 		      size_t *nexamples)
 {
 	pcre2_match_data *md = rules_match_data(rs);
+	struct rules_scan sc = { 0 };
 	size_t fails = 0, nex = 0;
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rule *r = &rs->r[i];
@@ -704,7 +770,8 @@ size_t mk_rules_check(const struct mk_rules *rs, mk_rules_report_fn report, void
 			char *lower = mk_malloc(len + 1);
 			int hit;
 			rules_lower(e->text, len, lower);
-			hit = has_needs(r, lower, len) && run_rule(r, e->text, len, 0, md, &m);
+			rules_scan_text(rs, &sc, lower, len);
+			hit = has_needs(r, &sc) && run_rule(r, e->text, len, 0, md, &m);
 			free(lower);
 			nex++;
 			if (e->must_match && !hit) {
@@ -724,6 +791,7 @@ size_t mk_rules_check(const struct mk_rules *rs, mk_rules_report_fn report, void
 		}
 	}
 	pcre2_match_data_free(md);
+	rules_scan_release(&sc);
 	*nexamples = nex;
 	return fails;
 }

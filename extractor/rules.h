@@ -62,6 +62,7 @@ struct rule {
 	size_t nex, capex;
 	char **needs;       /* lower-case words, one of which must be in the text; NULL: none */
 	size_t nneeds;
+	size_t *need_ids;   /* the same words as indexes into mk_rules.needles */
 };
 
 struct rule_macro {
@@ -79,7 +80,22 @@ struct mk_rules {
 	size_t by_kind_start[RK_KIND_COUNT]; /* rules are sorted by kind after load */
 	size_t by_kind_n[RK_KIND_COUNT];
 	char *dir;
+	char **needles;                      /* every rule's needs: words, once each */
+	size_t nneedles;
+	size_t *by_byte[256], nby_byte[256]; /* needle indexes by first byte */
 };
+
+/* What one text holds of the rules' needs: words: found once, asked by every kind. */
+struct rules_scan {
+	const char *lower;
+	size_t len;
+	unsigned char *hit;  /* hit[i]: needle i occurs in lower */
+	size_t cap;
+};
+
+/* Fills sc for lower[0..len) (ASCII-lower-cased text). sc->hit is reused between calls. */
+void rules_scan_text(const struct mk_rules *rs, struct rules_scan *sc, const char *lower, size_t len);
+void rules_scan_release(struct rules_scan *sc);
 
 /* One match of one rule: byte offsets into the subject; group spans are -1 when unset. */
 struct rule_match {
@@ -92,13 +108,13 @@ const char *rules_kind_name(enum rule_kind k);
 
 /*
  * Calls fn for every match of every rule of kind in text[0..len) (each rule's matches
- * left to right, non-overlapping). lower is the same text ASCII-lower-cased, for the
- * rules' "needs:" words (NULL runs every rule). md must come from rules_match_data().
+ * left to right, non-overlapping). sc tells which "needs:" words the text holds (NULL
+ * runs every rule). md must come from rules_match_data().
  * Returns the number of matches; stops early when fn returns non-zero.
  */
 typedef int (*rules_match_fn)(void *ctx, const struct rule_match *m);
 size_t rules_match_kind(const struct mk_rules *rs, enum rule_kind kind, const char *text,
-			const char *lower, size_t len, pcre2_match_data *md, rules_match_fn fn,
+			const struct rules_scan *sc, size_t len, pcre2_match_data *md, rules_match_fn fn,
 			void *ctx);
 /* Copies n bytes of s ASCII-lower-cased into out (n + 1 bytes). */
 void rules_lower(const char *s, size_t n, char *out);

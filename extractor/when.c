@@ -15,6 +15,7 @@
 #include "mapkeeper.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_TOKENS 96
@@ -32,6 +33,7 @@ struct tok {
 	signed char mon;     /* T_WORD: month 1-12 or 0 */
 	signed char small;   /* T_WORD: "one".."twenty", "thirty" or -1 */
 	signed char ord;     /* T_WORD: "first".."twentieth", "thirtieth" or -1 */
+	signed char strong;  /* T_WORD: a date expression can be built on it */
 };
 
 struct toks {
@@ -199,12 +201,151 @@ static int year_for_month(struct mk_date D, int m)
 	return m < D.m ? D.y + 1 : D.y;
 }
 
+/* ---- the words dates are made of ---- */
+
+/* Every word the grammar looks up, sorted for bsearch: its weekday (0 = Monday, -1),
+ * month (1-12, 0), number ("one".."twenty", "thirty"; -1), ordinal ("first".."twentieth",
+ * "thirtieth"; -1), and whether a date expression can be built on it ("strong"). */
+struct lexeme {
+	const char *w;
+	signed char wd, mon, small, ord, strong;
+};
+
+static const struct lexeme lexicon[] = {
+	{ "apr", -1, 4, -1, -1, 1 },
+	{ "april", -1, 4, -1, -1, 1 },
+	{ "asap", -1, 0, -1, -1, 1 },
+	{ "aug", -1, 8, -1, -1, 1 },
+	{ "august", -1, 8, -1, -1, 1 },
+	{ "cob", -1, 0, -1, -1, 1 },
+	{ "couple", -1, 0, -1, -1, 1 },
+	{ "day", -1, 0, -1, -1, 1 },
+	{ "days", -1, 0, -1, -1, 1 },
+	{ "dec", -1, 12, -1, -1, 1 },
+	{ "december", -1, 12, -1, -1, 1 },
+	{ "eight", -1, 0, 8, -1, 1 },
+	{ "eighteen", -1, 0, 18, -1, 1 },
+	{ "eighteenth", -1, 0, -1, 18, 1 },
+	{ "eighth", -1, 0, -1, 8, 1 },
+	{ "eleven", -1, 0, 11, -1, 1 },
+	{ "eleventh", -1, 0, -1, 11, 1 },
+	{ "eod", -1, 0, -1, -1, 1 },
+	{ "eom", -1, 0, -1, -1, 1 },
+	{ "eoq", -1, 0, -1, -1, 1 },
+	{ "eow", -1, 0, -1, -1, 1 },
+	{ "eoy", -1, 0, -1, -1, 1 },
+	{ "feb", -1, 2, -1, -1, 1 },
+	{ "february", -1, 2, -1, -1, 1 },
+	{ "few", -1, 0, -1, -1, 1 },
+	{ "fifteen", -1, 0, 15, -1, 1 },
+	{ "fifteenth", -1, 0, -1, 15, 1 },
+	{ "fifth", -1, 0, -1, 5, 1 },
+	{ "first", -1, 0, -1, 1, 1 },
+	{ "five", -1, 0, 5, -1, 1 },
+	{ "four", -1, 0, 4, -1, 1 },
+	{ "fourteen", -1, 0, 14, -1, 1 },
+	{ "fourteenth", -1, 0, -1, 14, 1 },
+	{ "fourth", -1, 0, -1, 4, 1 },
+	{ "fri", 4, 0, -1, -1, 1 },
+	{ "friday", 4, 0, -1, -1, 1 },
+	{ "holidays", -1, 0, -1, -1, 1 },
+	{ "hour", -1, 0, -1, -1, 1 },
+	{ "jan", -1, 1, -1, -1, 1 },
+	{ "january", -1, 1, -1, -1, 1 },
+	{ "jul", -1, 7, -1, -1, 1 },
+	{ "july", -1, 7, -1, -1, 1 },
+	{ "jun", -1, 6, -1, -1, 1 },
+	{ "june", -1, 6, -1, -1, 1 },
+	{ "mar", -1, 3, -1, -1, 1 },
+	{ "march", -1, 3, -1, -1, 1 },
+	{ "may", -1, 5, -1, -1, 1 },
+	{ "midday", -1, 0, -1, -1, 1 },
+	{ "mon", 0, 0, -1, -1, 1 },
+	{ "monday", 0, 0, -1, -1, 1 },
+	{ "month", -1, 0, -1, -1, 1 },
+	{ "months", -1, 0, -1, -1, 1 },
+	{ "nine", -1, 0, 9, -1, 1 },
+	{ "nineteen", -1, 0, 19, -1, 1 },
+	{ "nineteenth", -1, 0, -1, 19, 1 },
+	{ "ninth", -1, 0, -1, 9, 1 },
+	{ "noon", -1, 0, -1, -1, 1 },
+	{ "nov", -1, 11, -1, -1, 1 },
+	{ "november", -1, 11, -1, -1, 1 },
+	{ "oct", -1, 10, -1, -1, 1 },
+	{ "october", -1, 10, -1, -1, 1 },
+	{ "one", -1, 0, 1, -1, 1 },
+	{ "q", -1, 0, -1, -1, 1 },
+	{ "q1", -1, 0, -1, -1, 1 },
+	{ "q2", -1, 0, -1, -1, 1 },
+	{ "q3", -1, 0, -1, -1, 1 },
+	{ "q4", -1, 0, -1, -1, 1 },
+	{ "quarter", -1, 0, -1, -1, 1 },
+	{ "right", -1, 0, -1, -1, 1 },
+	{ "same", -1, 0, -1, -1, 1 },
+	{ "saturday", 5, 0, -1, -1, 1 },
+	{ "second", -1, 0, -1, 2, 1 },
+	{ "sep", -1, 9, -1, -1, 1 },
+	{ "sept", -1, 9, -1, -1, 1 },
+	{ "september", -1, 9, -1, -1, 1 },
+	{ "seven", -1, 0, 7, -1, 1 },
+	{ "seventeen", -1, 0, 17, -1, 1 },
+	{ "seventeenth", -1, 0, -1, 17, 1 },
+	{ "seventh", -1, 0, -1, 7, 1 },
+	{ "shortly", -1, 0, -1, -1, 1 },
+	{ "six", -1, 0, 6, -1, 1 },
+	{ "sixteen", -1, 0, 16, -1, 1 },
+	{ "sixteenth", -1, 0, -1, 16, 1 },
+	{ "sixth", -1, 0, -1, 6, 1 },
+	{ "soon", -1, 0, -1, -1, 1 },
+	{ "straight", -1, 0, -1, -1, 1 },
+	{ "sunday", 6, 0, -1, -1, 1 },
+	{ "ten", -1, 0, 10, -1, 1 },
+	{ "tenth", -1, 0, -1, 10, 1 },
+	{ "third", -1, 0, -1, 3, 1 },
+	{ "thirteen", -1, 0, 13, -1, 1 },
+	{ "thirteenth", -1, 0, -1, 13, 1 },
+	{ "thirtieth", -1, 0, -1, 30, 1 },
+	{ "thirty", -1, 0, 30, -1, 1 },
+	{ "three", -1, 0, 3, -1, 1 },
+	{ "thu", 3, 0, -1, -1, 1 },
+	{ "thurs", 3, 0, -1, -1, 1 },
+	{ "thursday", 3, 0, -1, -1, 1 },
+	{ "tmr", -1, 0, -1, -1, 1 },
+	{ "tmrw", -1, 0, -1, -1, 1 },
+	{ "today", -1, 0, -1, -1, 1 },
+	{ "tomorrow", -1, 0, -1, -1, 1 },
+	{ "tonight", -1, 0, -1, -1, 1 },
+	{ "tue", 1, 0, -1, -1, 1 },
+	{ "tues", 1, 0, -1, -1, 1 },
+	{ "tuesday", 1, 0, -1, -1, 1 },
+	{ "twelfth", -1, 0, -1, 12, 1 },
+	{ "twelve", -1, 0, 12, -1, 1 },
+	{ "twentieth", -1, 0, -1, 20, 1 },
+	{ "twenty", -1, 0, 20, -1, 1 },
+	{ "two", -1, 0, 2, -1, 1 },
+	{ "wed", 2, 0, -1, -1, 1 },
+	{ "wednesday", 2, 0, -1, -1, 1 },
+	{ "weds", 2, 0, -1, -1, 1 },
+	{ "week", -1, 0, -1, -1, 1 },
+	{ "weekend", -1, 0, -1, -1, 1 },
+	{ "weeks", -1, 0, -1, -1, 1 },
+	{ "year", -1, 0, -1, -1, 1 },
+	{ "yesterday", -1, 0, -1, -1, 1 },
+	{ "zero", -1, 0, 0, -1, 0 },
+};
+
+static int lexeme_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct lexeme *)elem)->w);
+}
+
+static const struct lexeme *lookup(const char *w)
+{
+	return bsearch(w, lexicon, sizeof lexicon / sizeof lexicon[0], sizeof lexicon[0], lexeme_cmp);
+}
+
 /* ---- tokens ---- */
 
-static int weekday_lookup(const char *w);
-static int month_lookup(const char *w);
-static int small_number(const char *w);
-static int ordinal_word(const char *w);
 
 static int is_alpha(unsigned char c)
 {
@@ -260,10 +401,14 @@ static void tokenize(const char *s, size_t n, struct toks *ts)
 				t->w[k - 2] = '\0';
 			t->end = i;
 			t->kind = T_WORD;
-			t->wd = (signed char)weekday_lookup(t->w);
-			t->mon = (signed char)month_lookup(t->w);
-			t->small = (signed char)small_number(t->w);
-			t->ord = (signed char)ordinal_word(t->w);
+			{
+				const struct lexeme *lx = lookup(t->w);
+				t->wd = lx ? lx->wd : -1;
+				t->mon = lx ? lx->mon : 0;
+				t->small = lx ? lx->small : -1;
+				t->ord = lx ? lx->ord : -1;
+				t->strong = lx ? lx->strong : 0;
+			}
 			/* filler words are not tokens */
 			if (!strcmp(t->w, "um") || !strcmp(t->w, "uh") || !strcmp(t->w, "erm") ||
 			    !strcmp(t->w, "uhm") || !strcmp(t->w, "er"))
@@ -407,36 +552,6 @@ static int starts(const struct toks *ts, int i, const char *list)
 	return 0;
 }
 
-static int weekday_lookup(const char *w)
-{
-	static const char *const names[7][3] = {
-		{ "monday", "mon", NULL }, { "tuesday", "tues", "tue" }, { "wednesday", "wed", "weds" },
-		{ "thursday", "thurs", "thu" }, { "friday", "fri", NULL }, { "saturday", "sat", NULL },
-		{ "sunday", "sun", NULL },
-	};
-	for (int d = 0; d < 7; d++)
-		for (int k = 0; k < 3 && names[d][k]; k++)
-			if (w[0] == names[d][k][0] && !strcmp(w, names[d][k]))
-				return (k > 0 && (d == 5 || d == 6)) ? -1 : d; /* "sat", "sun" are words */
-	return -1;
-}
-
-static int month_lookup(const char *w)
-{
-	static const char *const names[12][2] = {
-		{ "january", "jan" }, { "february", "feb" }, { "march", "mar" }, { "april", "apr" },
-		{ "may", NULL }, { "june", "jun" }, { "july", "jul" }, { "august", "aug" },
-		{ "september", "sept" }, { "october", "oct" }, { "november", "nov" }, { "december", "dec" },
-	};
-	for (int m = 0; m < 12; m++)
-		for (int k = 0; k < 2 && names[m][k]; k++)
-			if (w[0] == names[m][k][0] && !strcmp(w, names[m][k]))
-				return m + 1;
-	if (!strcmp(w, "sep"))
-		return 9;
-	return 0;
-}
-
 static int weekday_word(const struct toks *ts, int i)
 {
 	return i >= 0 && i < ts->n && ts->t[i].kind == T_WORD ? ts->t[i].wd : -1;
@@ -445,34 +560,6 @@ static int weekday_word(const struct toks *ts, int i)
 static int month_word(const struct toks *ts, int i)
 {
 	return i >= 0 && i < ts->n && ts->t[i].kind == T_WORD ? ts->t[i].mon : 0;
-}
-
-static int small_number(const char *w)
-{
-	static const char *const n[] = { "zero", "one", "two", "three", "four", "five", "six", "seven",
-					 "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-					 "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-					 "nineteen", "twenty", NULL };
-	for (int k = 0; n[k]; k++)
-		if (w[0] == n[k][0] && !strcmp(w, n[k]))
-			return k;
-	if (!strcmp(w, "thirty"))
-		return 30;
-	return -1;
-}
-
-static int ordinal_word(const char *w)
-{
-	static const char *const o[] = { "", "first", "second", "third", "fourth", "fifth", "sixth",
-					 "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
-					 "thirteenth", "fourteenth", "fifteenth", "sixteenth",
-					 "seventeenth", "eighteenth", "nineteenth", "twentieth", NULL };
-	for (int k = 1; o[k]; k++)
-		if (w[0] == o[k][0] && !strcmp(w, o[k]))
-			return k;
-	if (!strcmp(w, "thirtieth"))
-		return 30;
-	return -1;
 }
 
 /*
@@ -1286,54 +1373,67 @@ static int expr_at(const struct toks *ts, int i, struct mk_date D, struct res *r
  * week, month, today, ASAP ...)? Most sentences do not, and skip the grammar. */
 static int has_date_word(const struct toks *ts)
 {
-	static const char *const strong =
-		"today|tonight|tomorrow|tmrw|tmr|yesterday|week|weeks|month|months|quarter|year|"
-		"eod|eow|eom|eoq|eoy|cob|asap|soon|shortly|hour|day|days|holidays|noon|midday|"
-		"same|right|straight|couple|few|twenty|thirty|q|q1|q2|q3|q4|weekend";
 	for (int i = 0; i < ts->n; i++) {
 		const struct tok *t = &ts->t[i];
-		if (t->kind == T_NUM || t->kind == T_ORD || t->kind == T_SLASH || t->kind == T_ISO)
-			return 1;
-		if (t->kind != T_WORD)
-			continue;
-		if (starts(ts, i, strong) || weekday_word(ts, i) >= 0 || month_word(ts, i) ||
-		    t->ord >= 0 || t->small > 0)
+		if (t->kind == T_NUM || t->kind == T_ORD || t->kind == T_SLASH || t->kind == T_ISO ||
+		    (t->kind == T_WORD && t->strong))
 			return 1;
 	}
 	return 0;
 }
 
-enum mk_err mk_when_find(const char *text, struct mk_date ref, struct mk_when *out)
+size_t mk_when_scan(const char *text, size_t len, struct mk_date ref, mk_when_fn fn, void *ctx)
 {
 	struct toks ts;
-	size_t len, base = 0;
+	size_t base = 0, count = 0;
 	if (!text)
-		return MK_EARG;
-	len = strlen(text);
+		return 0;
 	/* long texts are read in windows so the token buffer stays bounded */
 	while (base < len) {
-		size_t chunk = len - base;
-		tokenize(text + base, chunk, &ts);
-		if (!has_date_word(&ts) && ts.n < MAX_TOKENS)
-			break;
-		for (int i = 0; i < ts.n; i++) {
-			struct res r;
-			int n;
-			if (ts.t[i].kind == T_PUNCT)
-				continue;
-			if (ts.n == MAX_TOKENS && i > MAX_TOKENS - 12)
-				break; /* too close to the window's end: read on from here */
-			if ((n = expr_at(&ts, i, ref, &r)) > 0) {
-				fill(&ts, i, n, &r, out);
-				out->start += base;
-				return MK_OK;
-			}
+		size_t next = len;
+		int i;
+		tokenize(text + base, len - base, &ts);
+		if (ts.n == MAX_TOKENS)
+			next = base + ts.t[MAX_TOKENS - 12].start;
+		if (!has_date_word(&ts)) {
+			base = next;
+			continue;
 		}
-		if (ts.n < MAX_TOKENS)
-			break;
-		base += ts.t[MAX_TOKENS - 12].start;
+		for (i = 0; i < ts.n; i++) {
+			struct res r;
+			struct mk_when w;
+			int n;
+			if (ts.n == MAX_TOKENS && i >= MAX_TOKENS - 12)
+				break; /* too close to the window's end: read on from here */
+			if (ts.t[i].kind == T_PUNCT || (n = expr_at(&ts, i, ref, &r)) <= 0)
+				continue;
+			fill(&ts, i, n, &r, &w);
+			w.start += base;
+			count++;
+			if (fn(ctx, &w))
+				return count;
+			if (ts.n == MAX_TOKENS && i + n >= MAX_TOKENS - 12) {
+				next = base + ts.t[i].start + w.len; /* resume after this expression */
+				break;
+			}
+			i += n - 1;
+		}
+		base = next;
 	}
-	return MK_ENOTFOUND;
+	return count;
+}
+
+static int take_first(void *ctx, const struct mk_when *w)
+{
+	*(struct mk_when *)ctx = *w;
+	return 1;
+}
+
+enum mk_err mk_when_find(const char *text, struct mk_date ref, struct mk_when *out)
+{
+	if (!text)
+		return MK_EARG;
+	return mk_when_scan(text, strlen(text), ref, take_first, out) ? MK_OK : MK_ENOTFOUND;
 }
 
 enum mk_err mk_when_resolve(const char *phrase, struct mk_date ref, struct mk_when *out)

@@ -136,6 +136,13 @@ enum mk_err mk_when_resolve(const char *phrase, struct mk_date ref, struct mk_wh
  */
 enum mk_err mk_when_find(const char *text, struct mk_date ref, struct mk_when *out);
 
+/*
+ * Calls fn for every date expression in text[0..len), left to right, not overlapping;
+ * stops when fn returns non-zero. Returns how many were reported. text needs no NUL.
+ */
+typedef int (*mk_when_fn)(void *ctx, const struct mk_when *w);
+size_t mk_when_scan(const char *text, size_t len, struct mk_date ref, mk_when_fn fn, void *ctx);
+
 /* Parses "YYYY-MM-DD" (or the date part of an ISO 8601 timestamp). */
 enum mk_err mk_date_parse(const char *s, struct mk_date *out);
 /* Renders "YYYY-MM-DD" into out (at least 11 bytes). */
