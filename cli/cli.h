@@ -21,7 +21,8 @@ int cmd_rules(int argc, char **argv);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a diagnostic (file:line: msg) on standard error, falling back to mk_strerror(err). */
 void cli_diag(const struct mk_diag *d, enum mk_err err);
-/* Prints "usage: ..." and returns 2. */
+/* Prints the usage's first line on one line of standard error and returns 2. After a
+ * cli_error() about a bad option, return 2 without it: one line per mistake. */
 int cli_usage(const char *usage);
 
 #endif

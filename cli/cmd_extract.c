@@ -222,8 +222,9 @@ int cmd_extract(int argc, char **argv)
 		case 'r': rules_dir = optarg; break;
 		case 'h': printf("usage: %s\n", usage); rc = 0; goto out;
 		default:
-			cli_error("extract: unknown or incomplete option '%s'", argv[optind - 1]);
-			rc = cli_usage(usage);
+			cli_error("extract: unknown or incomplete option '%s' (see 'mapkeeper extract --help')",
+				  argv[optind - 1]);
+			rc = 2;
 			goto out;
 		}
 	}

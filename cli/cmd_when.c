@@ -35,8 +35,9 @@ int cmd_when(int argc, char **argv)
 		case 'f': fmt = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("when: unknown or incomplete option '%s'", argv[optind - 1]);
-			return cli_usage(usage);
+			cli_error("when: unknown or incomplete option '%s' (see 'mapkeeper when --help')",
+				  argv[optind - 1]);
+			return 2;
 		}
 	}
 	if (optind != argc - 1)

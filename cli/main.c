@@ -46,7 +46,9 @@ void cli_diag(const struct mk_diag *d, enum mk_err err)
 
 int cli_usage(const char *usage)
 {
-	fprintf(stderr, "usage: %s\n", usage);
+	const char *nl = strchr(usage, '\n');
+	int n = nl ? (int)(nl - usage) : (int)strlen(usage);
+	fprintf(stderr, "usage: %.*s%s\n", n, usage, nl ? " ... (see --help)" : "");
 	return 2;
 }
 
