@@ -487,6 +487,19 @@ static char *clean_action(const char *s, size_t n, const struct mk_when *w, size
 	}
 }
 
+/* "do that", "do it", "have that ready": an action that only points back to a request */
+static int generic_action(const char *a)
+{
+	static const char *const g[] = { "do that", "do it", "do this", "do so", "that", "it",
+					 "make that work", "manage that", "have that", "have it", NULL };
+	for (int k = 0; g[k]; k++) {
+		size_t n = strlen(g[k]);
+		if (mk_strnieq(a, g[k], n) && (!a[n] || a[n] == ' ' || a[n] == ','))
+			return 1;
+	}
+	return 0;
+}
+
 static struct mk_commitment *new_commitment(struct ctx *c, size_t si)
 {
 	struct mk_findings *f = c->f;
@@ -1049,8 +1062,8 @@ static void commitments_pass(struct ctx *c)
 			{ /* a date from the request this turn answers */
 				struct mk_commitment *cm = &c->f->commitments[c->f->ncommitments - 1];
 				struct mk_when w;
-				if ((!cm->action || !*cm->action) && req.active && req.speaker != tu->speaker &&
-				    req.m.gs[RG_ACTION] >= 0) {
+				if ((!cm->action || !*cm->action || generic_action(cm->action)) && req.active &&
+				    req.speaker != tu->speaker && req.m.gs[RG_ACTION] >= 0) {
 					const struct turn *rt = &c->turns[c->sents[req.sent].turn];
 					free(cm->action);
 					cm->action = clean_action(rt->text + req.m.gs[RG_ACTION],
