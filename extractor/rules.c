@@ -85,6 +85,8 @@ void mk_rules_free(struct mk_rules *rs)
 	free(rs->needles);
 	for (int b = 0; b < 256; b++)
 		free(rs->by_byte[b]);
+	for (int b = 0; b < RULES_PAIR_BUCKETS; b++)
+		free(rs->by_pair[b]);
 	free(rs->dir);
 	free(rs);
 }
@@ -496,7 +498,12 @@ static int by_kind(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-/* Gives every distinct needs: word an index, and lists them by their first byte. */
+static size_t pair_bucket(unsigned char a, unsigned char b)
+{
+	return ((size_t)a * 31u + b) % RULES_PAIR_BUCKETS;
+}
+
+/* Gives every distinct needs: word an index, and lists them by their first byte(s). */
 static void index_needles(struct mk_rules *rs)
 {
 	size_t cap = 0;
@@ -511,12 +518,19 @@ static void index_needles(struct mk_rules *rs)
 				if (!strcmp(rs->needles[j], r->needs[k]))
 					break;
 			if (j == rs->nneedles) {
-				unsigned char b = (unsigned char)r->needs[k][0];
+				const unsigned char *w = (const unsigned char *)r->needs[k];
 				rs->needles = mk_grow(rs->needles, &cap, j + 1, sizeof *rs->needles);
 				rs->needles[j] = mk_strdup(r->needs[k]);
 				rs->nneedles++;
-				rs->by_byte[b] = mk_realloc(rs->by_byte[b], (rs->nby_byte[b] + 1) * sizeof **rs->by_byte);
-				rs->by_byte[b][rs->nby_byte[b]++] = j;
+				if (!w[1]) {
+					rs->by_byte[w[0]] = mk_realloc(rs->by_byte[w[0]],
+								       (rs->nby_byte[w[0]] + 1) * sizeof **rs->by_byte);
+					rs->by_byte[w[0]][rs->nby_byte[w[0]]++] = j;
+				} else {
+					size_t h = pair_bucket(w[0], w[1]);
+					rs->by_pair[h] = mk_realloc(rs->by_pair[h], (rs->nby_pair[h] + 1) * sizeof **rs->by_pair);
+					rs->by_pair[h][rs->nby_pair[h]++] = j;
+				}
 			}
 			r->need_ids[k] = j;
 		}
@@ -640,14 +654,20 @@ void rules_scan_text(const struct mk_rules *rs, struct rules_scan *sc, const cha
 	memset(sc->hit, 0, rs->nneedles + 1);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char b = (unsigned char)lower[i];
-		for (size_t k = 0; k < rs->nby_byte[b]; k++) {
-			size_t id = rs->by_byte[b][k];
-			const char *nd = rs->needles[id];
-			if (sc->hit[id] || (nd[1] && (i + 1 >= len || lower[i + 1] != nd[1])))
-				continue;
-			size_t n = strlen(nd);
-			if (n <= len - i && !memcmp(lower + i, nd, n))
-				sc->hit[id] = 1;
+		for (size_t k = 0; k < rs->nby_byte[b]; k++)
+			sc->hit[rs->by_byte[b][k]] = 1;
+		if (i + 1 < len) {
+			size_t h = pair_bucket(b, (unsigned char)lower[i + 1]);
+			for (size_t k = 0; k < rs->nby_pair[h]; k++) {
+				size_t id = rs->by_pair[h][k];
+				const char *nd = rs->needles[id];
+				size_t n;
+				if (sc->hit[id] || nd[0] != lower[i] || nd[1] != lower[i + 1])
+					continue;
+				n = strlen(nd);
+				if (n <= len - i && !memcmp(lower + i, nd, n))
+					sc->hit[id] = 1;
+			}
 		}
 	}
 }

@@ -72,6 +72,8 @@ struct rule_macro {
 	long line;
 };
 
+#define RULES_PAIR_BUCKETS 4096
+
 struct mk_rules {
 	struct rule *r;
 	size_t n, cap;
@@ -82,7 +84,8 @@ struct mk_rules {
 	char *dir;
 	char **needles;                      /* every rule's needs: words, once each */
 	size_t nneedles;
-	size_t *by_byte[256], nby_byte[256]; /* needle indexes by first byte */
+	size_t *by_byte[256], nby_byte[256]; /* one-byte needles by their byte */
+	size_t *by_pair[RULES_PAIR_BUCKETS], nby_pair[RULES_PAIR_BUCKETS]; /* longer ones by first two */
 };
 
 /* What one text holds of the rules' needs: words: found once, asked by every kind. */

@@ -217,6 +217,7 @@ static const struct lexeme lexicon[] = {
 	{ "asap", -1, 0, -1, -1, 1 },
 	{ "aug", -1, 8, -1, -1, 1 },
 	{ "august", -1, 8, -1, -1, 1 },
+	{ "business", -1, 0, -1, -1, 1 }, /* "close of business" */
 	{ "cob", -1, 0, -1, -1, 1 },
 	{ "couple", -1, 0, -1, -1, 1 },
 	{ "day", -1, 0, -1, -1, 1 },
@@ -274,6 +275,7 @@ static const struct lexeme lexicon[] = {
 	{ "oct", -1, 10, -1, -1, 1 },
 	{ "october", -1, 10, -1, -1, 1 },
 	{ "one", -1, 0, 1, -1, 1 },
+	{ "point", -1, 0, -1, -1, 1 }, /* "at some point" */
 	{ "q", -1, 0, -1, -1, 1 },
 	{ "q1", -1, 0, -1, -1, 1 },
 	{ "q2", -1, 0, -1, -1, 1 },
@@ -620,7 +622,7 @@ static int time_of_day(const struct toks *ts, int i)
 	int k = 0;
 	if (i >= ts->n || (ts->t[i].kind != T_TIME &&
 			   !starts(ts, i, "at|by|around|noon|midday|lunch|lunchtime|morning|afternoon|evening|"
-					  "night|eod|cob|am|pm|end|close|first")))
+					  "night|eod|cob|am|pm|end|close|first|the")))
 		return 0;
 	if (W(ts, i, "at") || W(ts, i, "by") || W(ts, i, "around"))
 		k = 1;
@@ -639,6 +641,7 @@ static int time_of_day(const struct toks *ts, int i)
 	if (k == 0) {
 		int n;
 		if ((n = Ws(ts, i, "end of day")) || (n = Ws(ts, i, "end of the day")) ||
+		    (n = Ws(ts, i, "the end of the day")) || (n = Ws(ts, i, "the end of day")) ||
 		    (n = Ws(ts, i, "close of business")) || (n = Ws(ts, i, "first thing")))
 			return n;
 	}
@@ -765,6 +768,7 @@ static int parse_bare_ordinal(const struct toks *ts, int i, struct mk_date D, in
 	if (!(n = day_number(ts, k, 0, &day)))
 		return 0;
 	k += n;
+	k += Ws(ts, k, "of the month"); /* "the first of the month" is "the 1st" */
 	if (k < ts->n && ts->t[k].kind == T_WORD) {
 		int ok = 0;
 		for (int f = 0; follow[f]; f++)
@@ -1023,8 +1027,11 @@ static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct
 	}
 	if ((n = Ws(ts, k, "a couple of weeks")) || (n = Ws(ts, k, "a couple weeks")) ||
 	    (n = Ws(ts, k, "couple of weeks")) || (n = Ws(ts, k, "couple weeks"))) {
+		int from = Ws(ts, k + n, "from now") || Ws(ts, k + n, "from today") ? 2 : 0;
+		if (!lead && !from)
+			return 0;
 		win(r, mk_date_add_days(D, 10), mk_date_add_days(D, 18));
-		return lead || W(ts, k + n, "from") ? k + n - i : 0;
+		return k + n + from - i;
 	}
 	if ((n = Ws(ts, k, "a few days")) || (n = Ws(ts, k, "a couple of days")) ||
 	    (n = Ws(ts, k, "a couple days")) || (n = Ws(ts, k, "couple of days")) ||
@@ -1045,6 +1052,8 @@ static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct
 		win(r, mk_date_add_days(D, 1), mk_date_add_days(D, 7));
 		return k + n - i;
 	}
+	if (lead && (n = Ws(ts, k, "the next")) && !W(ts, k + n, "a") && !W(ts, k + n, "an"))
+		k += n; /* "within the next two weeks" is "within two weeks" */
 	if (!(n = count_word(ts, k, &v)))
 		return 0;
 	k += n;
@@ -1206,6 +1215,9 @@ static int parse_weekday(const struct toks *ts, int i, struct mk_date D, struct 
 	} else if (rel == 2) {
 		struct mk_date lo = weekday_after(D, wd);
 		win(r, lo, mk_date_add_days(lo, 7));
+	} else if (!rel && ((n = Ws(ts, k, "next week")) || (n = Ws(ts, k, "of next week")))) {
+		one(r, mk_date_add_days(monday_of(D), 7 + wd)); /* "Friday next week" */
+		k += n;
 	} else if (W(ts, k, "week") && !rel) { /* "Monday week" */
 		one(r, mk_date_add_days(weekday_after(D, wd), 7));
 		k++;
@@ -1247,7 +1259,7 @@ static int parse_expr(const struct toks *ts, int i, struct mk_date D, int after_
 		if ((n = parse_day(ts, k, D, r)) || (n = parse_month_day(ts, k, D, r)))
 			return k + n - i;
 		if (W(ts, i, "eod") || W(ts, i, "cob") || Ws(ts, i, "end of day") || Ws(ts, i, "end of the day") ||
-		    Ws(ts, i, "close of business")) {
+		    Ws(ts, i, "the end of") || Ws(ts, i, "close of business")) {
 			one(r, D);
 			return t;
 		}
@@ -1356,7 +1368,11 @@ static int expr_at(const struct toks *ts, int i, struct mk_date D, struct res *r
 	int p = prep_len(ts, i), n;
 	if (p) {
 		struct res rp;
-		int np = parse_expr(ts, i + p, D, 1, &rp);
+		int np;
+		/* "around within two weeks": the date starts at "within", not before it */
+		if (prep_len(ts, i + p) || W(ts, i + p, "within"))
+			return 0;
+		np = parse_expr(ts, i + p, D, 1, &rp);
 		/* "in" and "within" belong to "in two weeks": try the whole first */
 		int nw = parse_expr(ts, i, D, 0, r);
 		if (np && p + np > nw) {
