@@ -20,6 +20,7 @@
 
 #define MAX_TOKENS 96
 #define WORD_MAX 24
+#define STRONG_REACH 8   /* tokens from an expression's start to its first strong token */
 
 enum tok_kind { T_WORD, T_NUM, T_ORD, T_SLASH, T_ISO, T_TIME, T_PUNCT };
 
@@ -1415,13 +1416,23 @@ size_t mk_when_scan(const char *text, size_t len, struct mk_date ref, mk_when_fn
 			base = next;
 			continue;
 		}
+		/* every expression holds a strong token ("Friday", "week", "15th") near its start */
+		int next_strong = MAX_TOKENS * 2;
+		signed char near[MAX_TOKENS];
+		for (i = ts.n - 1; i >= 0; i--) {
+			const struct tok *t = &ts.t[i];
+			if (t->kind == T_NUM || t->kind == T_ORD || t->kind == T_SLASH || t->kind == T_ISO ||
+			    (t->kind == T_WORD && t->strong))
+				next_strong = i;
+			near[i] = next_strong - i <= STRONG_REACH;
+		}
 		for (i = 0; i < ts.n; i++) {
 			struct res r;
 			struct mk_when w;
 			int n;
 			if (ts.n == MAX_TOKENS && i >= MAX_TOKENS - 12)
 				break; /* too close to the window's end: read on from here */
-			if (ts.t[i].kind == T_PUNCT || (n = expr_at(&ts, i, ref, &r)) <= 0)
+			if (!near[i] || ts.t[i].kind == T_PUNCT || (n = expr_at(&ts, i, ref, &r)) <= 0)
 				continue;
 			fill(&ts, i, n, &r, &w);
 			w.start += base;
