@@ -487,15 +487,21 @@ static char *clean_action(const char *s, size_t n, const struct mk_when *w, size
 	}
 }
 
-/* "do that", "do it", "have that ready": an action that only points back to a request */
+/* "do that", "have them", "send it over": an action that only points back to a request */
 static int generic_action(const char *a)
 {
-	static const char *const g[] = { "do that", "do it", "do this", "do so", "that", "it",
-					 "make that work", "manage that", "have that", "have it", NULL };
-	for (int k = 0; g[k]; k++) {
-		size_t n = strlen(g[k]);
-		if (mk_strnieq(a, g[k], n) && (!a[n] || a[n] == ' ' || a[n] == ','))
-			return 1;
+	static const char *const verbs[] = { "do ", "have ", "get ", "send ", "make ", "manage ", "", NULL };
+	static const char *const objs[] = { "that", "it", "this", "so", "them", "those", "these", NULL };
+	for (int v = 0; verbs[v]; v++) {
+		size_t vn = strlen(verbs[v]);
+		if (!mk_strnieq(a, verbs[v], vn))
+			continue;
+		for (int o = 0; objs[o]; o++) {
+			size_t on = strlen(objs[o]);
+			const char *r = a + vn;
+			if (mk_strnieq(r, objs[o], on) && (!r[on] || r[on] == ' ' || r[on] == ','))
+				return 1;
+		}
 	}
 	return 0;
 }
