@@ -1,12 +1,6 @@
 #!/bin/sh
 # mapkeeper rules check: the shipped rules pass; broken rules fail with file:line.
-set -u
-cd "$TOP"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); echo "not ok $n - $1"; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$TOP/tests/cli/lib.sh"
 
 out=$("$MK" rules check rules 2>"$tmp/err"); rc=$?
 if [ $rc -eq 0 ] && echo "$out" | grep -q ' 0 failed$'; then ok "shipped rules compile and pass their examples ($out)"

@@ -1,13 +1,7 @@
 #!/bin/sh
 # mapkeeper extract: the JSON contract (../shared/docs/extraction-contract.md), the text
 # format, standard input, and bad input: one line on stderr, non-zero exit, empty stdout.
-set -u
-cd "$TOP"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); echo "not ok $n - $1"; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$TOP/tests/cli/lib.sh"
 call=demo/northwind-call-01.vtt
 
 "$MK" extract "$call" --date 2026-03-03T10:00:00-05:00 --seller "Maya Brooks" --seller-org Deskflow \

@@ -57,4 +57,23 @@ static inline void fuzz_check(const struct mk_transcript *t, enum mk_err err,
 	}
 }
 
+/*
+ * The whole body of a reader's fuzz target: parse the raw bytes with CALL (an
+ * expression using t, data, size and d), check the result, free it.
+ */
+#define FUZZ_READER_TARGET(CALL)                                                 \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);            \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)             \
+	{                                                                        \
+		struct mk_transcript t;                                          \
+		struct mk_diag d;                                                \
+		enum mk_err err;                                                 \
+		mk_transcript_init(&t);                                          \
+		mk_diag_clear(&d);                                               \
+		err = (CALL);                                                    \
+		fuzz_check(&t, err, &d, data, size);                             \
+		mk_transcript_release(&t);                                       \
+		return 0;                                                        \
+	}
+
 #endif

@@ -5,18 +5,4 @@
  */
 #include "fuzz_check.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct mk_transcript t;
-	struct mk_diag d;
-	enum mk_err err;
-
-	mk_transcript_init(&t);
-	mk_diag_clear(&d);
-	err = srt_parse(&t, (const char *)data, size, &d);
-	fuzz_check(&t, err, &d, data, size);
-	mk_transcript_release(&t);
-	return 0;
-}
+FUZZ_READER_TARGET(srt_parse(&t, (const char *)data, size, &d))
