@@ -1362,6 +1362,10 @@ static int may_start(const struct tok *t)
 /* the longest expression at token i (with a leading preposition when one helps) */
 static int expr_at(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
+	/* "at the end of the day" is an idiom ("ultimately"), not a deadline */
+	if ((i > 0 && W(ts, i - 1, "at") && Ws(ts, i, "the end of the day")) ||
+	    (i > 1 && W(ts, i - 2, "at") && W(ts, i - 1, "the") && Ws(ts, i, "end of the day")))
+		return 0;
 	int ms = may_start(&ts->t[i]);
 	if (!ms || (ms < 0 && weekday_word(ts, i) < 0 && !month_word(ts, i) &&
 		    ts->t[i].small < 0 && ts->t[i].ord < 0))

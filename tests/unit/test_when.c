@@ -1,0 +1,358 @@
+/*
+ * test_when.c: date resolution (extractor/when.c) against the hand-worked cases in
+ * tests/cases/when.txt (mk_when_resolve) and tests/cases/when-find.txt (mk_when_find),
+ * one TAP line per case, then mk_when_scan (every expression in a text, read in
+ * windows) and the calendar helpers (mk_date_parse, mk_date_format, mk_date_weekday,
+ * mk_date_add_days). Run from the repository root.
+ */
+#include "mapkeeper.h"
+#include "tap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define CASE_LINE_MAX 8192
+#define CASE_FIELDS 4
+
+static struct mk_date date(int y, int m, int d)
+{
+	struct mk_date r = { y, m, d };
+	return r;
+}
+
+static int date_eq(struct mk_date a, struct mk_date b)
+{
+	return a.y == b.y && a.m == b.m && a.d == b.d;
+}
+
+/* days since 1970-01-01 for ordering, independent of the code under test */
+static long date_num(struct mk_date d)
+{
+	return (long)d.y * 372 + (d.m - 1) * 31 + (d.d - 1);
+}
+
+static int date_ok(struct mk_date d)
+{
+	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (d.y % 4 == 0 && d.y % 100 != 0) || d.y % 400 == 0;
+	if (d.m < 1 || d.m > 12 || d.d < 1)
+		return 0;
+	return d.d <= md[d.m - 1] + (d.m == 2 && leap);
+}
+
+static char *trim(char *s)
+{
+	size_t n;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* splits "a | b | c" in place on " | "; returns the number of fields */
+static int split(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line;
+	while (n < max) {
+		char *bar = n < max - 1 ? strstr(p, " |") : NULL;
+		f[n++] = p;
+		if (!bar)
+			break;
+		*bar = '\0';
+		p = bar + 2;
+	}
+	for (int k = 0; k < n; k++)
+		f[k] = trim(f[k]);
+	return n;
+}
+
+/* "2026-03-05", "2026-03-05..2026-03-12", "none", "error", "notfound" -> the same text */
+static void describe(enum mk_err err, const struct mk_when *w, char *out, size_t outlen)
+{
+	char lo[16], hi[16], pick[16];
+	if (err == MK_ENOTFOUND) {
+		snprintf(out, outlen, "notfound");
+		return;
+	}
+	if (err != MK_OK) {
+		snprintf(out, outlen, "error (%s)", mk_strerror(err));
+		return;
+	}
+	if (!w->has_date) {
+		snprintf(out, outlen, "none");
+		return;
+	}
+	mk_date_format(w->lo, lo, sizeof lo);
+	mk_date_format(w->hi, hi, sizeof hi);
+	mk_date_format(w->pick, pick, sizeof pick);
+	if (w->is_window)
+		snprintf(out, outlen, "%s..%s", lo, hi);
+	else if (!date_eq(w->lo, w->hi) || !date_eq(w->lo, w->pick))
+		snprintf(out, outlen, "%s (lo %s hi %s, not a window)", pick, lo, hi);
+	else
+		snprintf(out, outlen, "%s", pick);
+}
+
+/* what a result must satisfy whatever the phrase: the header's invariants */
+static const char *broken_invariant(enum mk_err err, const struct mk_when *w, size_t textlen)
+{
+	if (err != MK_OK)
+		return NULL;
+	if (w->start + w->len > textlen || w->len == 0)
+		return "span outside the text";
+	if (!w->has_date)
+		return w->is_window ? "a window without a date" : NULL;
+	if (!date_ok(w->lo) || !date_ok(w->hi) || !date_ok(w->pick))
+		return "an invalid date";
+	if (date_num(w->lo) > date_num(w->pick) || date_num(w->pick) > date_num(w->hi))
+		return "pick outside [lo, hi]";
+	if (w->is_window ? date_eq(w->lo, w->hi) : !date_eq(w->lo, w->hi))
+		return "is_window disagrees with lo/hi";
+	if (!date_eq(w->pick, w->hi))
+		return "pick is not the window's end";
+	return NULL;
+}
+
+/* one case file: each line gives a TAP line; resolve (3 fields) or find (4 fields) */
+static void run_cases(const char *path, int find)
+{
+	char line[CASE_LINE_MAX], got[128];
+	int lineno = 0, cases = 0;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		printf("not ok %d - cannot open %s (run from the repository root)\n", ++tap_n, path);
+		tap_failed++;
+		return;
+	}
+	while (fgets(line, sizeof line, f)) {
+		char *fld[CASE_FIELDS], *s;
+		struct mk_date ref;
+		struct mk_when w;
+		enum mk_err err;
+		const char *bad;
+		int nf, pass;
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			printf("not ok %d - %s:%d: line too long\n", ++tap_n, path, lineno);
+			tap_failed++;
+			break;
+		}
+		s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		nf = split(s, fld, CASE_FIELDS);
+		if (nf != (find ? 4 : 3) || mk_date_parse(fld[0], &ref) != MK_OK) {
+			printf("not ok %d - %s:%d: malformed case\n", ++tap_n, path, lineno);
+			tap_failed++;
+			continue;
+		}
+		memset(&w, 0xa5, sizeof w); /* a field left unset shows */
+		err = find ? mk_when_find(fld[1], ref, &w) : mk_when_resolve(fld[1], ref, &w);
+		describe(err, &w, got, sizeof got);
+		if (!strcmp(fld[2], "error"))
+			pass = err == MK_EDATE;
+		else
+			pass = !strcmp(got, fld[2]);
+		bad = broken_invariant(err, &w, strlen(fld[1]));
+		if (bad)
+			pass = 0;
+		if (pass && find && err == MK_OK) {
+			pass = strlen(fld[3]) == w.len && !strncmp(fld[1] + w.start, fld[3], w.len);
+			if (!pass)
+				snprintf(got + strlen(got), sizeof got - strlen(got), " span '%.*s'",
+					 (int)(w.len < 80 ? w.len : 80), fld[1] + w.start);
+		}
+		cases++;
+		printf("%s %d - %s | %.120s%s", pass ? "ok" : "not ok", ++tap_n, fld[0], fld[1],
+		       strlen(fld[1]) > 120 ? "..." : "");
+		if (!pass)
+			printf(" got %s%s%s (want %s%s%s)", got, bad ? ", " : "", bad ? bad : "", fld[2],
+			       find && fld[3][0] ? " span " : "", find ? fld[3] : "");
+		printf("\n");
+		tap_failed += !pass;
+	}
+	fclose(f);
+	printf("# %s: %d cases\n", path, cases);
+}
+
+static void test_date_parse(void)
+{
+	struct mk_date d = { 0, 0, 0 };
+	CHECK(mk_date_parse("2026-03-03", &d) == MK_OK && date_eq(d, date(2026, 3, 3)));
+	CHECK(mk_date_parse("2026-12-31", &d) == MK_OK && date_eq(d, date(2026, 12, 31)));
+	CHECK(mk_date_parse("2028-02-29", &d) == MK_OK && date_eq(d, date(2028, 2, 29)));
+	CHECK(mk_date_parse("2000-02-29", &d) == MK_OK && date_eq(d, date(2000, 2, 29)));
+	CHECK(mk_date_parse("2026-03-03T10:00:00-05:00", &d) == MK_OK && date_eq(d, date(2026, 3, 3)));
+	CHECK(mk_date_parse("2026-03-03T10:00:00Z", &d) == MK_OK && date_eq(d, date(2026, 3, 3)));
+	CHECK(mk_date_parse("2026-03-03 10:00", &d) == MK_OK && date_eq(d, date(2026, 3, 3)));
+	d = date(1, 2, 3);
+	CHECK(mk_date_parse("2026-13-01", &d) == MK_EARG);
+	CHECK(mk_date_parse("2026-00-10", &d) == MK_EARG);
+	CHECK(mk_date_parse("2026-04-31", &d) == MK_EARG);
+	CHECK(mk_date_parse("2026-01-32", &d) == MK_EARG);
+	CHECK(mk_date_parse("2026-01-00", &d) == MK_EARG);
+	CHECK(mk_date_parse("2026-02-29", &d) == MK_EARG);
+	CHECK(mk_date_parse("2027-02-29", &d) == MK_EARG);
+	CHECK(mk_date_parse("1900-02-29", &d) == MK_EARG);
+	CHECK(mk_date_parse("2100-02-29", &d) == MK_EARG);
+	CHECK(mk_date_parse("2026-3-3", &d) == MK_EARG);
+	CHECK(mk_date_parse("26-03-03", &d) == MK_EARG);
+	CHECK(mk_date_parse("2026/03/03", &d) == MK_EARG);
+	CHECK(mk_date_parse("2026-03-03x", &d) == MK_EARG);
+	CHECK(mk_date_parse("2026-03", &d) == MK_EARG);
+	CHECK(mk_date_parse("", &d) == MK_EARG);
+	CHECK(mk_date_parse("tomorrow", &d) == MK_EARG);
+	CHECK(mk_date_parse(NULL, &d) == MK_EARG);
+	CHECK(date_eq(d, date(1, 2, 3))); /* untouched on failure */
+}
+
+static void test_date_format(void)
+{
+	char buf[16];
+	mk_date_format(date(2026, 3, 3), buf, sizeof buf);
+	CHECK_STR(buf, "2026-03-03");
+	mk_date_format(date(2026, 12, 31), buf, sizeof buf);
+	CHECK_STR(buf, "2026-12-31");
+	mk_date_format(date(987, 1, 2), buf, sizeof buf);
+	CHECK_STR(buf, "0987-01-02");
+	mk_date_format(date(2026, 3, 3), buf, 5); /* truncated, still terminated */
+	CHECK_STR(buf, "2026");
+}
+
+static void test_date_weekday(void)
+{
+	CHECK(mk_date_weekday(date(1970, 1, 1)) == 3);   /* Thursday */
+	CHECK(mk_date_weekday(date(2000, 1, 1)) == 5);   /* Saturday */
+	CHECK(mk_date_weekday(date(2026, 3, 2)) == 0);   /* Monday */
+	CHECK(mk_date_weekday(date(2026, 3, 3)) == 1);   /* Tuesday */
+	CHECK(mk_date_weekday(date(2026, 3, 6)) == 4);   /* Friday */
+	CHECK(mk_date_weekday(date(2026, 3, 8)) == 6);   /* Sunday */
+	CHECK(mk_date_weekday(date(2026, 12, 28)) == 0); /* Monday */
+	CHECK(mk_date_weekday(date(2027, 1, 1)) == 4);   /* Friday */
+	CHECK(mk_date_weekday(date(2028, 2, 29)) == 1);  /* Tuesday */
+	CHECK(mk_date_weekday(date(1969, 12, 31)) == 2); /* Wednesday, before the epoch */
+	CHECK(mk_date_weekday(date(1900, 1, 1)) == 0);   /* Monday */
+}
+
+static void test_date_add_days(void)
+{
+	CHECK(date_eq(mk_date_add_days(date(2026, 3, 3), 0), date(2026, 3, 3)));
+	CHECK(date_eq(mk_date_add_days(date(2026, 3, 3), 1), date(2026, 3, 4)));
+	CHECK(date_eq(mk_date_add_days(date(2026, 1, 31), 1), date(2026, 2, 1)));
+	CHECK(date_eq(mk_date_add_days(date(2026, 2, 28), 1), date(2026, 3, 1)));
+	CHECK(date_eq(mk_date_add_days(date(2028, 2, 28), 1), date(2028, 2, 29)));
+	CHECK(date_eq(mk_date_add_days(date(2028, 2, 29), 1), date(2028, 3, 1)));
+	CHECK(date_eq(mk_date_add_days(date(2026, 12, 31), 1), date(2027, 1, 1)));
+	CHECK(date_eq(mk_date_add_days(date(2026, 12, 28), 7), date(2027, 1, 4)));
+	CHECK(date_eq(mk_date_add_days(date(2026, 3, 3), 365), date(2027, 3, 3)));
+	CHECK(date_eq(mk_date_add_days(date(2028, 1, 1), 366), date(2029, 1, 1)));
+	CHECK(date_eq(mk_date_add_days(date(2100, 2, 28), 1), date(2100, 3, 1)));
+	CHECK(date_eq(mk_date_add_days(date(2000, 2, 28), 1), date(2000, 2, 29)));
+	CHECK(date_eq(mk_date_add_days(date(2026, 3, 3), -1), date(2026, 3, 2)));
+	CHECK(date_eq(mk_date_add_days(date(2026, 3, 1), -1), date(2026, 2, 28)));
+	CHECK(date_eq(mk_date_add_days(date(2028, 3, 1), -1), date(2028, 2, 29)));
+	CHECK(date_eq(mk_date_add_days(date(2027, 1, 1), -1), date(2026, 12, 31)));
+	CHECK(date_eq(mk_date_add_days(date(2026, 3, 3), -365), date(2025, 3, 3)));
+	CHECK(date_eq(mk_date_add_days(date(1970, 1, 1), -1), date(1969, 12, 31)));
+	CHECK(date_eq(mk_date_add_days(mk_date_add_days(date(2026, 3, 3), 1000), -1000), date(2026, 3, 3)));
+}
+
+/* the API's edges: NULL text, empty text, span of a found expression */
+static void test_when_api(void)
+{
+	struct mk_when w;
+	struct mk_date ref = date(2026, 3, 3);
+	const char *s = "ok, so by Friday then";
+	CHECK(mk_when_resolve(NULL, ref, &w) == MK_EARG);
+	CHECK(mk_when_find(NULL, ref, &w) == MK_EARG);
+	CHECK(mk_when_resolve("", ref, &w) == MK_EDATE);
+	CHECK(mk_when_resolve("   ", ref, &w) == MK_EDATE);
+	CHECK(mk_when_find("", ref, &w) == MK_ENOTFOUND);
+	CHECK(mk_when_find(s, ref, &w) == MK_OK && w.start == 7 && w.len == 9);
+	CHECK(mk_when_resolve("ASAP", ref, &w) == MK_OK && !w.has_date && !w.is_window);
+	CHECK(mk_when_resolve("next Friday", ref, &w) == MK_OK && w.is_window &&
+	      date_eq(w.pick, date(2026, 3, 13)) && w.start == 0 && w.len == 11);
+}
+
+#define SCAN_MAX 16
+
+struct scan_log {
+	struct mk_when w[SCAN_MAX];
+	size_t n;
+	size_t stop_after; /* the callback returns 1 on this report (0: never) */
+};
+
+static int scan_cb(void *ctx, const struct mk_when *w)
+{
+	struct scan_log *log = ctx;
+	if (log->n < SCAN_MAX)
+		log->w[log->n] = *w;
+	log->n++;
+	return log->stop_after && log->n == log->stop_after;
+}
+
+static int span_is(const char *text, const struct mk_when *w, const char *want)
+{
+	return w->len == strlen(want) && !strncmp(text + w->start, want, w->len);
+}
+
+static void test_when_scan(void)
+{
+	struct mk_date ref = date(2026, 3, 3);
+	struct scan_log log;
+	const char *s = "by Friday or next week, maybe March 15th";
+	char big[4096];
+	size_t len = 0, count;
+
+	memset(&log, 0, sizeof log);
+	CHECK(mk_when_scan(s, strlen(s), ref, scan_cb, &log) == 3 && log.n == 3);
+	CHECK(span_is(s, &log.w[0], "by Friday") && date_eq(log.w[0].pick, date(2026, 3, 6)));
+	CHECK(span_is(s, &log.w[1], "next week") && log.w[1].is_window &&
+	      date_eq(log.w[1].lo, date(2026, 3, 9)) && date_eq(log.w[1].hi, date(2026, 3, 13)));
+	CHECK(span_is(s, &log.w[2], "March 15th") && date_eq(log.w[2].pick, date(2026, 3, 15)));
+
+	memset(&log, 0, sizeof log); /* the callback stops the scan */
+	log.stop_after = 2;
+	CHECK(mk_when_scan(s, strlen(s), ref, scan_cb, &log) == 2 && log.n == 2);
+
+	memset(&log, 0, sizeof log); /* only len bytes are read: "by Friday or" */
+	CHECK(mk_when_scan(s, 12, ref, scan_cb, &log) == 1 && span_is(s, &log.w[0], "by Friday"));
+	memset(&log, 0, sizeof log);
+	CHECK(mk_when_scan(s, 0, ref, scan_cb, &log) == 0 && log.n == 0);
+	CHECK(mk_when_scan(NULL, 5, ref, scan_cb, &log) == 0);
+
+	/* a text far longer than one token window: every "by Friday" once, in order */
+	for (int k = 0; k < 6; k++)
+		for (int j = 0; j < 60; j++) {
+			const char *word = j == 30 ? "by Friday " : "ok so ";
+			size_t wl = strlen(word);
+			if (len + wl + 1 < sizeof big) {
+				memcpy(big + len, word, wl);
+				len += wl;
+			}
+		}
+	big[len] = '\0';
+	memset(&log, 0, sizeof log);
+	count = mk_when_scan(big, len, ref, scan_cb, &log);
+	CHECK(count == 6 && log.n == 6);
+	for (size_t k = 0; k < log.n && k < SCAN_MAX; k++) {
+		CHECK(span_is(big, &log.w[k], "by Friday"));
+		CHECK(k == 0 || log.w[k].start > log.w[k - 1].start);
+	}
+}
+
+int main(void)
+{
+	run_cases("tests/cases/when.txt", 0);
+	run_cases("tests/cases/when-find.txt", 1);
+	RUN(test_date_parse);
+	RUN(test_date_format);
+	RUN(test_date_weekday);
+	RUN(test_date_add_days);
+	RUN(test_when_api);
+	RUN(test_when_scan);
+	return tap_done();
+}
