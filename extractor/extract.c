@@ -52,6 +52,7 @@ struct sentence {
 
 struct person {
 	char *name;
+	size_t len;          /* strlen(name) */
 	enum mk_side side;
 	int participant;
 };
@@ -259,10 +260,16 @@ static const struct rules_scan *scan(struct ctx *c, size_t si)
 
 /* ---- people ---- */
 
+static int same_initial(const char *a, const char *b)
+{
+	return (*a | 0x20) == (*b | 0x20);
+}
+
 static struct person *find_person_exact(struct ctx *c, const char *name, size_t n)
 {
 	for (size_t i = 0; i < c->npeople; i++)
-		if (strlen(c->people[i].name) == n && mk_strnieq(c->people[i].name, name, n))
+		if (c->people[i].len == n && same_initial(c->people[i].name, name) &&
+		    mk_strnieq(c->people[i].name, name, n))
 			return &c->people[i];
 	return NULL;
 }
@@ -275,7 +282,8 @@ static struct person *find_person(struct ctx *c, const char *name, size_t n)
 		return p;
 	for (size_t i = c->npeople; i-- > 0;) {
 		const char *full = c->people[i].name;
-		if (strlen(full) > n && mk_strnieq(full, name, n) && full[n] == ' ')
+		if (c->people[i].len > n && full[n] == ' ' && same_initial(full, name) &&
+		    mk_strnieq(full, name, n))
 			return &c->people[i];
 	}
 	return NULL;
@@ -289,6 +297,7 @@ static struct person *add_person(struct ctx *c, const char *name, enum mk_side s
 	c->people = mk_grow(c->people, &c->cappeople, c->npeople + 1, sizeof *c->people);
 	p = &c->people[c->npeople++];
 	p->name = mk_strdup(name);
+	p->len = strlen(name);
 	p->side = side;
 	p->participant = participant;
 	return p;
@@ -796,6 +805,7 @@ static void do_stakeholders(struct ctx *c, size_t si)
 						}
 					free(p->name);
 					p->name = mk_strndup(ns, nn);
+					p->len = nn;
 				}
 				note_third(c, p);
 				continue;

@@ -83,6 +83,7 @@ void mk_rules_free(struct mk_rules *rs)
 	for (size_t i = 0; i < rs->nneedles; i++)
 		free(rs->needles[i]);
 	free(rs->needles);
+	free(rs->needle_len);
 	for (int b = 0; b < 256; b++)
 		free(rs->by_byte[b]);
 	for (int b = 0; b < RULES_PAIR_BUCKETS; b++)
@@ -519,8 +520,11 @@ static void index_needles(struct mk_rules *rs)
 					break;
 			if (j == rs->nneedles) {
 				const unsigned char *w = (const unsigned char *)r->needs[k];
+				size_t lcap = cap;
 				rs->needles = mk_grow(rs->needles, &cap, j + 1, sizeof *rs->needles);
+				rs->needle_len = mk_grow(rs->needle_len, &lcap, j + 1, sizeof *rs->needle_len);
 				rs->needles[j] = mk_strdup(r->needs[k]);
+				rs->needle_len[j] = strlen(r->needs[k]);
 				rs->nneedles++;
 				if (!w[1]) {
 					rs->by_byte[w[0]] = mk_realloc(rs->by_byte[w[0]],
@@ -664,7 +668,7 @@ void rules_scan_text(const struct mk_rules *rs, struct rules_scan *sc, const cha
 				size_t n;
 				if (sc->hit[id] || nd[0] != lower[i] || nd[1] != lower[i + 1])
 					continue;
-				n = strlen(nd);
+				n = rs->needle_len[id];
 				if (n <= len - i && !memcmp(lower + i, nd, n))
 					sc->hit[id] = 1;
 			}

@@ -83,6 +83,7 @@ struct mk_rules {
 	size_t by_kind_n[RK_KIND_COUNT];
 	char *dir;
 	char **needles;                      /* every rule's needs: words, once each */
+	size_t *needle_len;
 	size_t nneedles;
 	size_t *by_byte[256], nby_byte[256]; /* one-byte needles by their byte */
 	size_t *by_pair[RULES_PAIR_BUCKETS], nby_pair[RULES_PAIR_BUCKETS]; /* longer ones by first two */

@@ -14,6 +14,7 @@
  */
 #include "mapkeeper.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,7 +205,7 @@ static int year_for_month(struct mk_date D, int m)
 
 /* ---- the words dates are made of ---- */
 
-/* Every word the grammar looks up, sorted for bsearch: its weekday (0 = Monday, -1),
+/* Every word the grammar looks up: its weekday (0 = Monday, -1),
  * month (1-12, 0), number ("one".."twenty", "thirty"; -1), ordinal ("first".."twentieth",
  * "thirtieth"; -1), and whether a date expression can be built on it ("strong"). */
 struct lexeme {
@@ -337,14 +338,39 @@ static const struct lexeme lexicon[] = {
 	{ "zero", -1, 0, 0, -1, 0 },
 };
 
-static int lexeme_cmp(const void *key, const void *elem)
+/* An open-addressing hash of the lexicon, built once per process (pthread_once). */
+#define LEX_SLOTS 1024
+static short lex_slot[LEX_SLOTS]; /* index + 1 into lexicon; 0 = empty */
+static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
+
+static unsigned lex_hash(const char *w)
 {
-	return strcmp(key, ((const struct lexeme *)elem)->w);
+	unsigned h = 2166136261u;
+	for (; *w; w++)
+		h = (h ^ (unsigned char)*w) * 16777619u;
+	return h & (LEX_SLOTS - 1);
+}
+
+static void lex_build(void)
+{
+	for (size_t i = 0; i < sizeof lexicon / sizeof lexicon[0]; i++) {
+		unsigned h = lex_hash(lexicon[i].w);
+		while (lex_slot[h])
+			h = (h + 1) & (LEX_SLOTS - 1);
+		lex_slot[h] = (short)(i + 1);
+	}
 }
 
 static const struct lexeme *lookup(const char *w)
 {
-	return bsearch(w, lexicon, sizeof lexicon / sizeof lexicon[0], sizeof lexicon[0], lexeme_cmp);
+	unsigned h;
+	pthread_once(&lex_once, lex_build);
+	for (h = lex_hash(w); lex_slot[h]; h = (h + 1) & (LEX_SLOTS - 1)) {
+		const struct lexeme *lx = &lexicon[lex_slot[h] - 1];
+		if (lx->w[0] == w[0] && !strcmp(lx->w, w))
+			return lx;
+	}
+	return NULL;
 }
 
 /* ---- tokens ---- */
