@@ -276,4 +276,179 @@ enum mk_err mk_extract(const struct mk_rules *rs, const struct mk_transcript *t,
 		       const struct mk_extract_opts *opts, struct mk_findings *out,
 		       struct mk_diag *diag);
 
+
+/* ---- the plan and its proposals (merge/) ------------------------------------ */
+
+enum mk_status { MK_STATUS_OPEN = 0, MK_STATUS_DONE, MK_STATUS_BLOCKED, MK_STATUS_DROPPED };
+const char *mk_status_name(enum mk_status st);          /* "open", "done", "blocked", "dropped" */
+enum mk_err mk_status_parse(const char *s, enum mk_status *out);
+
+struct mk_item {                /* one line of a deal's mutual action plan */
+	int64_t id;
+	char *action;
+	char *owner;                /* NULL when nobody is named */
+	enum mk_side side;
+	int has_due;
+	struct mk_date due;
+	enum mk_status status;
+	int revisions;              /* changes since it was added */
+	int slipped;                /* the due date moved at least once */
+	char *updated_at;           /* ISO 8601, or NULL */
+};
+
+struct mk_plan_person {
+	char *name;                 /* NULL for a role alone ("our CFO") */
+	char *role;
+	enum mk_side side;
+};
+
+struct mk_plan_risk {
+	int64_t id;
+	char *category;
+	char *text;
+};
+
+struct mk_plan {
+	struct mk_item *items;
+	size_t nitems, capitems;
+	struct mk_plan_person *people;
+	size_t npeople, cappeople;
+	struct mk_plan_risk *risks;
+	size_t nrisks, caprisks;
+};
+
+void mk_plan_init(struct mk_plan *p);
+void mk_plan_release(struct mk_plan *p);
+
+enum mk_prop_kind {
+	MK_PROP_ADD_ITEM = 0,
+	MK_PROP_UPDATE_DUE,
+	MK_PROP_MARK_DONE,
+	MK_PROP_MARK_BLOCKED,
+	MK_PROP_MARK_DROPPED,
+	MK_PROP_ADD_STAKEHOLDER,
+	MK_PROP_ADD_RISK,
+	MK_PROP_KIND_COUNT
+};
+/* "add_item", "update_due", "mark_done", "mark_blocked", "mark_dropped", "add_stakeholder", "add_risk" */
+const char *mk_prop_kind_name(enum mk_prop_kind k);
+enum mk_err mk_prop_kind_parse(const char *s, enum mk_prop_kind *out);
+
+struct mk_proposal {
+	int64_t id;                 /* in the store; 0 before it is stored */
+	enum mk_prop_kind kind;
+	int64_t item_id;            /* the plan item it changes; 0 for the add_* kinds */
+	char *action;               /* add_item: the action; others: the item's action, for people */
+	char *owner;
+	enum mk_side side;
+	int has_due;                /* add_item, update_due: the (new) due date */
+	struct mk_date due;
+	int has_old_due;            /* update_due: the date it replaces */
+	struct mk_date old_due;
+	char *name, *role;          /* add_stakeholder */
+	char *category, *text;      /* add_risk */
+	double confidence;
+	struct mk_evidence ev;      /* speaker, start, end, quote (utt_* unused once stored) */
+	char *meeting;              /* the meeting's label (file name or topic), when known */
+	char *key;                  /* what the evidence is: the same key is never proposed twice */
+	char *status;               /* "pending", "approved", "rejected" (from the store) */
+};
+
+struct mk_proposals {
+	struct mk_proposal *v;
+	size_t n, cap;
+};
+
+void mk_proposals_init(struct mk_proposals *ps);
+void mk_proposals_release(struct mk_proposals *ps);
+void mk_proposal_release(struct mk_proposal *p);
+
+/*
+ * A pure function: the findings of one call and the deal's current plan -> the changes to
+ * propose. A finding about an item already on the plan updates it (due moved, done,
+ * blocked, dropped) and never adds a duplicate; matching uses side, owner and the action's
+ * words (normalized, with common synonyms). meeting_key (the transcript's sha256) makes
+ * each proposal's key, so the same evidence is proposed once whatever happens to it.
+ */
+enum mk_err mk_merge(const struct mk_plan *plan, const struct mk_findings *f,
+		     const char *meeting_key, struct mk_proposals *out);
+
+/*
+ * Applies one approved proposal to an in-memory plan (what the store does in SQL).
+ * An add_item gets new_item_id. MK_ENOTFOUND when the item it names is not there.
+ */
+enum mk_err mk_plan_apply(struct mk_plan *plan, const struct mk_proposal *p, int64_t new_item_id);
+
+/* ---- the store (store/): every SQL statement lives there -------------------- */
+
+struct mk_store; /* an open database: SQLite by default */
+
+/* Where the database is when no --db is given: $MAPKEEPER_DB, else ./mapkeeper.db. */
+char *mk_store_default_path(void);
+
+/* Opens (creating and migrating) the database at path. Clear errors for a locked,
+ * read-only or full database name the file. */
+enum mk_err mk_store_open(struct mk_store **out, const char *path, struct mk_diag *diag);
+void mk_store_close(struct mk_store *st);
+
+struct mk_deal {
+	int64_t id;
+	char *name;
+	char *sellers;              /* "Name A,Name B" */
+	char *seller_domain, *seller_org, *buyer_org;   /* each may be NULL */
+	char *created_at;
+};
+void mk_deal_release(struct mk_deal *d);
+
+/* MK_EARG (with a message) when a deal of that name exists. */
+enum mk_err mk_store_deal_add(struct mk_store *st, const struct mk_deal *d, struct mk_diag *diag);
+/* MK_ENOTFOUND when there is no such deal. */
+enum mk_err mk_store_deal_get(struct mk_store *st, const char *name, struct mk_deal *out,
+			      struct mk_diag *diag);
+enum mk_err mk_store_deal_list(struct mk_store *st, struct mk_deal **out, size_t *n,
+			       struct mk_diag *diag);
+
+/* Is a transcript with this sha256 already stored (for any deal)? */
+enum mk_err mk_store_meeting_known(struct mk_store *st, const char *sha256, int *known,
+				   struct mk_diag *diag);
+
+struct mk_ingest_result {
+	int64_t meeting_id;
+	int already;                /* the same transcript was stored before: nothing changed */
+	size_t nproposals;          /* proposals stored (those seen before are not) */
+};
+
+/*
+ * Stores one call in one transaction: the meeting (start: ISO 8601), its utterances
+ * (searchable), its findings, the people and risks it named, and the proposals
+ * (a proposal whose key is already stored, in any state, is skipped).
+ */
+enum mk_err mk_store_ingest(struct mk_store *st, const char *deal, const struct mk_transcript *t,
+			    const char *start, const struct mk_findings *f,
+			    const struct mk_proposals *ps, struct mk_ingest_result *out,
+			    struct mk_diag *diag);
+
+/* The deal's current plan: items (with revision counts and slip marks), people, open risks. */
+enum mk_err mk_store_plan(struct mk_store *st, const char *deal, struct mk_plan *out,
+			  struct mk_diag *diag);
+
+/* Pending proposals of one deal (NULL: every deal), oldest first. */
+enum mk_err mk_store_pending(struct mk_store *st, const char *deal, struct mk_proposals *out,
+			     struct mk_diag *diag);
+enum mk_err mk_store_proposal_get(struct mk_store *st, int64_t id, struct mk_proposal *out,
+				  struct mk_diag *diag);
+
+/*
+ * Approves (changing the plan and writing a revision) or rejects a pending proposal, in
+ * one transaction, recording who decided and when. MK_ENOTFOUND: no such proposal;
+ * MK_EARG: it was decided already.
+ */
+enum mk_err mk_store_decide(struct mk_store *st, int64_t id, int approve, const char *who,
+			    const char *reason, struct mk_diag *diag);
+
+/* Changes a pending proposal's owner, due ("YYYY-MM-DD" or "" to clear) or action; NULL
+ * leaves a field as it is. */
+enum mk_err mk_store_edit(struct mk_store *st, int64_t id, const char *owner, const char *due,
+			  const char *action, const char *who, struct mk_diag *diag);
+
 #endif
