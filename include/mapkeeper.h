@@ -451,4 +451,74 @@ enum mk_err mk_store_decide(struct mk_store *st, int64_t id, int approve, const 
 enum mk_err mk_store_edit(struct mk_store *st, int64_t id, const char *owner, const char *due,
 			  const char *action, const char *who, struct mk_diag *diag);
 
+
+/* ---- managers' questions (store/) --------------------------------------------- */
+
+struct mk_query {
+	const char *deal;           /* NULL: every deal */
+	const char *owner;          /* full name or first name; NULL: anyone */
+	int side;                   /* enum mk_side, or -1: either */
+	int status;                 /* enum mk_status, or -1: any */
+	int overdue;                /* open items due before as_of */
+	struct mk_date as_of;
+	int slipped;                /* items whose due moved at least once */
+	int has_from, has_to;       /* due date range */
+	struct mk_date from, to;
+	const char *text;           /* words in the action (all must appear); NULL: any */
+};
+
+struct mk_query_row {
+	char *deal;
+	struct mk_item item;
+};
+
+enum mk_err mk_store_query(struct mk_store *st, const struct mk_query *q, struct mk_query_row **out,
+			   size_t *n, struct mk_diag *diag);
+void mk_query_rows_free(struct mk_query_row *rows, size_t n);
+
+struct mk_said {                /* a line said on a call, found by full-text search */
+	char *deal;
+	char *meeting;
+	char *meeting_start;
+	char *speaker;
+	int64_t start_ms;
+	char *text;
+};
+
+/* Every word of words must appear (plain words, not query syntax); at most limit rows. */
+enum mk_err mk_store_search_said(struct mk_store *st, const char *deal, const char *words,
+				 size_t limit, struct mk_said **out, size_t *n, struct mk_diag *diag);
+void mk_said_free(struct mk_said *rows, size_t n);
+
+struct mk_revision {            /* one change of a plan item, with what caused it */
+	char *deal;
+	int64_t item_id;
+	char *action;               /* the item's action now */
+	char *field;                /* "created", "due", "status", "owner", "action" */
+	char *old_value, *new_value;
+	char *at, *by;
+	char *meeting;              /* the call whose words caused it, when one did */
+	char *speaker;
+	int64_t start_ms;
+	char *quote;
+};
+
+/* Revisions of one item (item_id > 0) or of every item of a deal, oldest first. */
+enum mk_err mk_store_history(struct mk_store *st, const char *deal, int64_t item_id,
+			     struct mk_revision **out, size_t *n, struct mk_diag *diag);
+void mk_revisions_free(struct mk_revision *rows, size_t n);
+
+struct mk_health {
+	char *deal;
+	size_t items, buyer_items, open_items, overdue, slipped;
+	size_t stakeholders_named, stakeholders_met;  /* named on calls; spoke on a call */
+	size_t open_risks;
+	int days_since_change;      /* since the plan last changed; -1: never */
+};
+
+/* Per deal (deal NULL: every deal), as of a date. */
+enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_date as_of,
+			    struct mk_health **out, size_t *n, struct mk_diag *diag);
+void mk_health_free(struct mk_health *rows, size_t n);
+
 #endif
