@@ -1,0 +1,982 @@
+/*
+ * merge.c: mk_merge, one call's findings against the deal's plan -> proposed changes.
+ * A commitment is a new item unless it restates an open one (same side and owner, the
+ * same normalized words): then it moves the due date or says nothing. An update (done,
+ * blocked, dropped, new date) goes to the open item it most likely means: its words,
+ * its speaker, people it names and the items talked about around it; nothing when no
+ * item scores well. Stakeholders and risks not yet on the plan are added. Pure: no I/O,
+ * no state between calls. Invariant: proposals come in the order of the findings, and
+ * the same evidence always gives the same key.
+ */
+#include "mapkeeper.h"
+#include "merge/words.h"
+#include "util/util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MERGE_CTX_BEFORE_MS 60000 /* findings this long before an update are its context */
+#define MERGE_CTX_AFTER_MS 30000  /* ... and this long after it */
+#define MERGE_RESTATE_MIN 0.5f    /* a commitment at least this close restates an item */
+#define MERGE_VAGUE_MIN 0.45f     /* "I'll have it Thursday": how sure we must be */
+#define MERGE_UPDATE_MIN 0.45f    /* an update at least this close changes an item */
+#define MERGE_UPDATE_MARGIN 0.05f /* ... and this much closer than the next one */
+#define MERGE_INFER_MIN 0.6f      /* a past-tense sentence with a date marks an item done */
+#define MERGE_UPDATE_CONF 0.7     /* updates carry no confidence of their own */
+#define MERGE_INFER_CONF 0.45
+#define MERGE_PERSON_CONF 0.7
+#define MERGE_RISK_CONF 0.6
+#define MERGE_RISK_SAME 0.5f      /* risks of one category this close are the same risk */
+#define MERGE_VAGUE_SURE 0.6f     /* ... and with no date, sure enough to add nothing */
+#define MERGE_VAGUE_NEWS_MIN 0.35f  /* news with no word of any item ("so that's stuck") */
+#define MERGE_VAGUE_NEWS_MARGIN 0.15f
+#define MERGE_DATE_LINK 0.6f      /* an item's due date said nearby, as context */
+#define MERGE_UNKNOWN_WORD 0.3f   /* weight of news words that no item of the plan has */
+#define MERGE_RECENT 0.04f        /* the newest item gets this much more, the oldest less */
+
+enum merge_subject { MERGE_SUBJ_NONE = 0, MERGE_SUBJ_I, MERGE_SUBJ_WE, MERGE_SUBJ_SECOND, MERGE_SUBJ_THIRD };
+
+/* One quote of the call, from any finding: what was talked about, and when. */
+struct merge_ctx {
+	int64_t start_ms;
+	const struct mk_evidence *ev;
+	const char *quote;
+	int from_update, from_commitment;
+	struct merge_bag bag;
+};
+
+/* An item a finding may be about: on the plan, or added earlier in this call. */
+struct merge_item {
+	const struct mk_item *it;   /* NULL when pending */
+	size_t prop;                /* pending: its add_item in out */
+	struct merge_bag bag;
+	int changed[MK_PROP_KIND_COUNT];
+	int slipped;                /* an update said it slipped, with no new date */
+};
+
+struct merge_state {
+	struct merge_lex *lex;
+	const struct mk_plan *plan;
+	const struct mk_findings *f;
+	const char *meeting_key;
+	struct mk_proposals *out;
+	struct merge_ctx *ctx;
+	size_t nctx;
+	struct merge_item *items;
+	size_t nitems, capitems;
+	float *ctxsim;              /* nctx x nplanitems, -1 = not computed */
+	size_t nplan;
+};
+
+/* ---- small helpers ---- */
+
+static char *merge_dup(const char *s)
+{
+	return s ? mk_strdup(s) : NULL;
+}
+
+static int merge_date_eq(struct mk_date a, struct mk_date b)
+{
+	return a.y == b.y && a.m == b.m && a.d == b.d;
+}
+
+static int64_t merge_abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+/* The same day of the year: people say "June 5th" for a date a year off. */
+static int merge_same_day(struct mk_date a, struct mk_date b)
+{
+	return a.m == b.m && a.d == b.d;
+}
+
+static long merge_days(struct mk_date d)
+{
+	/* days from civil, after Howard Hinnant */
+	int y = d.y - (d.m <= 2);
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153L * (d.m + (d.m > 2 ? -3 : 9)) + 2) / 5 + d.d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe;
+}
+
+static long merge_days_apart(struct mk_date a, struct mk_date b)
+{
+	long d = merge_days(a) - merge_days(b);
+	return d < 0 ? -d : d;
+}
+
+/* Context weighs less the further it is from the moment: 1 at it, 0.7 at the window's edge. */
+static float merge_decay(int64_t dt)
+{
+	return 1.0f - 0.3f * (float)merge_abs64(dt) /
+		      (float)(dt < 0 ? MERGE_CTX_BEFORE_MS : MERGE_CTX_AFTER_MS);
+}
+
+static enum mk_side merge_speaker_side(const struct mk_findings *f, const char *speaker)
+{
+	for (size_t i = 0; i < f->nspeakers; i++)
+		if (f->speakers[i].name && speaker && !strcmp(f->speakers[i].name, speaker))
+			return f->speakers[i].side;
+	return MK_SIDE_UNKNOWN;
+}
+
+/* The first pronoun of a quote: who the sentence is about. */
+static enum merge_subject merge_subject_of(const char *q)
+{
+	static const char *const i_words[] = { "i", "my", "me" };
+	static const char *const we_words[] = { "we", "our", "us" };
+	static const char *const second[] = { "you", "your" };
+	static const char *const third[] = { "he", "she", "they", "his", "her", "their", "him", "them" };
+	char w[8];
+
+	while (q && *q) {
+		size_t n = 0;
+		while (*q && !((*q | 32) >= 'a' && (*q | 32) <= 'z'))
+			q++;
+		while (((*q | 32) >= 'a' && (*q | 32) <= 'z')) {
+			if (n + 1 < sizeof w)
+				w[n++] = (char)(*q | 32);
+			q++;
+		}
+		w[n] = '\0';
+		if (!n)
+			break;
+		for (size_t i = 0; i < sizeof i_words / sizeof i_words[0]; i++)
+			if (!strcmp(w, i_words[i]))
+				return MERGE_SUBJ_I;
+		for (size_t i = 0; i < sizeof we_words / sizeof we_words[0]; i++)
+			if (!strcmp(w, we_words[i]))
+				return MERGE_SUBJ_WE;
+		for (size_t i = 0; i < sizeof second / sizeof second[0]; i++)
+			if (!strcmp(w, second[i]))
+				return MERGE_SUBJ_SECOND;
+		for (size_t i = 0; i < sizeof third / sizeof third[0]; i++)
+			if (!strcmp(w, third[i]))
+				return MERGE_SUBJ_THIRD;
+	}
+	return MERGE_SUBJ_NONE;
+}
+
+/* Does the lower-cased quote contain word as a whole word (or phrase)? */
+static int merge_has_phrase(const char *q, const char *phrase)
+{
+	size_t n = strlen(phrase);
+	for (const char *p = q; (p = strcasestr(p, phrase)) != NULL; p++) {
+		int before = p == q || !(((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z'));
+		int after = !(((p[n] | 32) >= 'a' && (p[n] | 32) <= 'z'));
+		if (before && after)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does quote name the person, and as who acts (2) or only as whom it is for (1: "to Owen")? */
+static int merge_names_actor(const char *quote, const char *name)
+{
+	static const char *const to[] = { "to", "with", "from", "for", "by", "cc", "ask", "tell" };
+	const char *sp;
+	char first[64];
+	size_t n = 0;
+	int best = 0;
+
+	if (!merge_names(quote, name))
+		return 0;
+	while (name[n] && name[n] != ' ' && n + 1 < sizeof first) {
+		first[n] = name[n];
+		n++;
+	}
+	first[n] = '\0';
+	for (const char *p = quote; (p = strcasestr(p, first)) != NULL; p += n) {
+		int before = p == quote || !(((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z'));
+		int recipient = 0;
+		if (!before)
+			continue;
+		/* the word before the name */
+		sp = p;
+		while (sp > quote && sp[-1] == ' ')
+			sp--;
+		for (size_t i = 0; i < sizeof to / sizeof to[0]; i++) {
+			size_t tl = strlen(to[i]);
+			if ((size_t)(sp - quote) >= tl && mk_strnieq(sp - tl, to[i], tl) &&
+			    (sp - tl == quote || sp[-(long)tl - 1] == ' '))
+				recipient = 1;
+		}
+		if ((recipient ? 1 : 2) > best)
+			best = recipient ? 1 : 2;
+	}
+	return best ? best : 2;
+}
+
+/* ---- proposals ---- */
+
+static struct mk_proposal *merge_new(struct merge_state *st, enum mk_prop_kind kind,
+				     const struct mk_evidence *ev, double conf)
+{
+	struct mk_proposals *out = st->out;
+	struct mk_proposal *p;
+	char hash[65], *key;
+	const char *quote = ev && ev->quote ? ev->quote : "";
+
+	out->v = mk_grow(out->v, &out->cap, out->n + 1, sizeof *out->v);
+	p = &out->v[out->n++];
+	memset(p, 0, sizeof *p);
+	p->kind = kind;
+	p->side = MK_SIDE_UNKNOWN;
+	p->confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
+	if (ev) {
+		p->ev.speaker = merge_dup(ev->speaker);
+		p->ev.quote = merge_dup(ev->quote);
+		p->ev.start_ms = ev->start_ms;
+		p->ev.end_ms = ev->end_ms;
+		p->ev.utt_first = ev->utt_first;
+		p->ev.utt_last = ev->utt_last;
+	}
+	mk_sha256_hex(quote, strlen(quote), hash);
+	key = mk_sprintf("%s:%s:%lld:%.10s", st->meeting_key ? st->meeting_key : "",
+			 mk_prop_kind_name(kind), (long long)(ev ? ev->start_ms : 0), hash);
+	/* two proposals of one kind from one quote (two commitments in a sentence) */
+	for (int dup = 2;; dup++) {
+		size_t i;
+		for (i = 0; i + 1 < out->n; i++)
+			if (out->v[i].key && !strcmp(out->v[i].key, key))
+				break;
+		if (i + 1 >= out->n)
+			break;
+		char *k2 = mk_sprintf("%s:%s:%lld:%.10s:%d", st->meeting_key ? st->meeting_key : "",
+				      mk_prop_kind_name(kind), (long long)(ev ? ev->start_ms : 0), hash, dup);
+		free(key);
+		key = k2;
+	}
+	p->key = key;
+	return p;
+}
+
+/* A proposal that changes item mi; NULL when the same change was proposed already. */
+static struct mk_proposal *merge_change(struct merge_state *st, struct merge_item *mi,
+					enum mk_prop_kind kind, const struct mk_evidence *ev,
+					double conf)
+{
+	struct mk_proposal *p;
+
+	if (!mi->it || mi->changed[kind])
+		return NULL;
+	mi->changed[kind] = 1;
+	p = merge_new(st, kind, ev, conf);
+	p->item_id = mi->it->id;
+	p->action = merge_dup(mi->it->action);
+	p->owner = merge_dup(mi->it->owner);
+	p->side = mi->it->side;
+	return p;
+}
+
+static void merge_update_due(struct merge_state *st, struct merge_item *mi, struct mk_date due,
+			     const struct mk_evidence *ev, double conf)
+{
+	struct mk_proposal *p;
+
+	if (mi->it->has_due && merge_date_eq(mi->it->due, due))
+		return;
+	if (!(p = merge_change(st, mi, MK_PROP_UPDATE_DUE, ev, conf)))
+		return;
+	p->has_due = 1;
+	p->due = due;
+	p->has_old_due = mi->it->has_due;
+	if (mi->it->has_due)
+		p->old_due = mi->it->due;
+}
+
+/* ---- context: what else was said around a moment of the call ---- */
+
+static void merge_ctx_add(struct merge_state *st, const struct mk_evidence *ev, int upd, int com)
+{
+	struct merge_ctx *c;
+
+	if (!ev->quote || !*ev->quote)
+		return;
+	for (size_t i = 0; i < st->nctx; i++) {
+		if (!strcmp(st->ctx[i].quote, ev->quote)) {
+			st->ctx[i].from_update |= upd;
+			st->ctx[i].from_commitment |= com;
+			return;
+		}
+	}
+	c = &st->ctx[st->nctx++];
+	memset(c, 0, sizeof *c);
+	c->start_ms = ev->start_ms;
+	c->ev = ev;
+	c->quote = ev->quote;
+	c->from_update = upd;
+	c->from_commitment = com;
+	merge_bag_add(st->lex, &c->bag, ev->quote, 1);
+}
+
+static void merge_ctx_build(struct merge_state *st)
+{
+	const struct mk_findings *f = st->f;
+	size_t n = f->ncommitments + f->nupdates + f->ndates + f->nrisks + f->nstakeholders;
+
+	st->ctx = mk_calloc(n ? n : 1, sizeof *st->ctx);
+	for (size_t i = 0; i < f->ncommitments; i++)
+		merge_ctx_add(st, &f->commitments[i].ev, 0, 1);
+	for (size_t i = 0; i < f->nupdates; i++)
+		merge_ctx_add(st, &f->updates[i].ev, 1, 0);
+	for (size_t i = 0; i < f->ndates; i++)
+		merge_ctx_add(st, &f->dates[i].ev, 0, 0);
+	for (size_t i = 0; i < f->nrisks; i++)
+		merge_ctx_add(st, &f->risks[i].ev, 0, 0);
+	for (size_t i = 0; i < f->nstakeholders; i++)
+		merge_ctx_add(st, &f->stakeholders[i].ev, 0, 0);
+}
+
+/* How much quote c is about plan item k: its similarity when they share real words. */
+static float merge_ctx_sim(struct merge_state *st, size_t c, size_t k)
+{
+	float *slot = &st->ctxsim[c * st->nplan + k];
+	if (*slot < 0) {
+		struct merge_sim s;
+		merge_bag_compare(&st->ctx[c].bag, &st->items[k].bag, &s);
+		*slot = s.shared_content >= MERGE_W_WORD ? s.sim : 0;
+	}
+	return *slot;
+}
+
+/* The item talked about around t (own quote excluded), nearer counting more: 0..1.
+ * A date said nearby that is the item's due date ("which I said June 5th") links too. */
+static float merge_ctx_score(struct merge_state *st, size_t k, int64_t t, const char *self,
+			     float datelink)
+{
+	const struct mk_item *it = st->items[k].it;
+	float best = 0;
+
+	for (size_t c = 0; c < st->nctx; c++) {
+		int64_t dt = st->ctx[c].start_ms - t;
+		float s;
+		if (dt < -MERGE_CTX_BEFORE_MS || dt > MERGE_CTX_AFTER_MS)
+			continue;
+		if (self && !strcmp(st->ctx[c].quote, self))
+			continue;
+		s = merge_ctx_sim(st, c, k) * merge_decay(dt);
+		if (s > best)
+			best = s;
+	}
+	for (size_t i = 0; datelink > 0 && it && it->has_due && i < st->f->ndates; i++) {
+		const struct mk_date_mention *dm = &st->f->dates[i];
+		int64_t dt = dm->ev.start_ms - t;
+		float s;
+		if (dt < -MERGE_CTX_BEFORE_MS || dt > 0 || !dm->has_date ||
+		    !merge_same_day(dm->value, it->due))
+			continue;
+		s = MERGE_DATE_LINK * datelink * merge_decay(dt);
+		if (s > best)
+			best = s;
+	}
+	return best;
+}
+
+/* ---- items ---- */
+
+static void merge_items_build(struct merge_state *st)
+{
+	const struct mk_plan *plan = st->plan;
+
+	st->nplan = plan ? plan->nitems : 0;
+	st->capitems = st->nplan + (st->f ? st->f->ncommitments : 0) + 1;
+	st->items = mk_calloc(st->capitems, sizeof *st->items);
+	for (size_t i = 0; i < st->nplan; i++) {
+		st->items[i].it = &plan->items[i];
+		merge_bag_add(st->lex, &st->items[i].bag, plan->items[i].action, 1);
+	}
+	st->nitems = st->nplan;
+	st->ctxsim = mk_malloc((st->nctx ? st->nctx : 1) * (st->nplan ? st->nplan : 1) * sizeof(float));
+	for (size_t i = 0; i < st->nctx * st->nplan; i++)
+		st->ctxsim[i] = -1;
+}
+
+static int merge_open(const struct mk_item *it)
+{
+	return it->status == MK_STATUS_OPEN || it->status == MK_STATUS_BLOCKED;
+}
+
+/* Only the contract signature: one per deal, whoever is named as signing it. */
+static int merge_milestone(const struct merge_bag *b)
+{
+	if (!merge_bag_has(b, "#sign"))
+		return 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const char *w = b->w[i];
+		if (b->wt[i] <= MERGE_W_GENERIC * 2 || !strcmp(w, "#sign") || !strcmp(w, "sign") ||
+		    !strcmp(w, "#msa") || !strcmp(w, "contract") || !strcmp(w, "paper"))
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- commitments ---- */
+
+/* Is this commitment the words of an update finding (a re-promise with a new date)? */
+static int merge_is_repromise(const struct mk_findings *f, const struct mk_commitment *c)
+{
+	for (size_t i = 0; i < f->nupdates; i++) {
+		const struct mk_update *u = &f->updates[i];
+		if (!u->change || strcmp(u->change, "new_due"))
+			continue;
+		if (u->ev.start_ms <= c->ev.start_ms && c->ev.start_ms <= u->ev.end_ms)
+			return 1;
+		if (c->ev.start_ms <= u->ev.start_ms && u->ev.start_ms <= c->ev.end_ms)
+			return 1;
+	}
+	return 0;
+}
+
+/* How well commitment c (its action in bag) restates item k; 0 when it cannot. */
+static float merge_restate_score(struct merge_state *st, const struct mk_commitment *c,
+				 const struct merge_bag *bag, const struct merge_bag *qbag,
+				 int vague, enum merge_subject subj, size_t k)
+{
+	struct merge_item *mi = &st->items[k];
+	const char *owner;
+	enum mk_side side;
+	struct merge_sim s, qs;
+	int same_owner, no_owner, team;
+	float score, content;
+
+	if (mi->it) {
+		if (!merge_open(mi->it))
+			return 0;
+		owner = mi->it->owner;
+		side = mi->it->side;
+	} else {
+		owner = st->out->v[mi->prop].owner;
+		side = st->out->v[mi->prop].side;
+	}
+	if (side != MK_SIDE_UNKNOWN && c->side != MK_SIDE_UNKNOWN && side != c->side)
+		return 0;
+	same_owner = merge_same_person(owner, c->owner);
+	no_owner = !owner || !c->owner;
+	/* "we'll have redlines to Owen": the team's promise, whoever made it first */
+	team = subj == MERGE_SUBJ_WE && side == c->side && side != MK_SIDE_UNKNOWN;
+	if (!same_owner && !no_owner && !team && !(merge_milestone(bag) && merge_milestone(&mi->bag)))
+		return 0;
+	merge_bag_compare(bag, &mi->bag, &s);
+	if (vague) {
+		/* "I'll have it Thursday": the owner's item talked about just before */
+		if (!mi->it || !same_owner)
+			return 0;
+		merge_bag_compare(qbag, &mi->bag, &qs);
+		if (merge_bag_content(qbag) >= 2 * MERGE_W_WORD && qs.shared_content < MERGE_W_WORD)
+			return 0; /* the sentence is about something else */
+		return 0.3f * s.sim + 0.3f * qs.sim +
+		       merge_ctx_score(st, k, c->ev.start_ms, c->ev.quote, 1.0f);
+	}
+	content = merge_bag_content(bag);
+	if (s.shared_content < MERGE_W_WORD || (content > 0 && s.shared_content / content < 0.6f))
+		return 0; /* the new words are mostly not in the item: another action */
+	score = s.sim - (same_owner ? 0 : 0.1f);
+	if (mi->it)
+		score += 0.3f * merge_ctx_score(st, k, c->ev.start_ms, c->ev.quote, 1.0f);
+	return score;
+}
+
+static void merge_commitment(struct merge_state *st, const struct mk_commitment *c)
+{
+	struct merge_bag bag, qbag;
+	enum merge_subject subj = merge_subject_of(c->ev.quote);
+	int vague;
+	float best = 0;
+	struct merge_item *bi = NULL;
+	struct mk_proposal *p;
+
+	if (merge_is_repromise(st->f, c))
+		return; /* the update finding at the same words proposes the new date */
+	memset(&bag, 0, sizeof bag);
+	memset(&qbag, 0, sizeof qbag);
+	merge_bag_add(st->lex, &bag, c->action, 1);
+	merge_bag_add(st->lex, &qbag, c->ev.quote, 1);
+	vague = merge_bag_content(&bag) < MERGE_W_WORD;
+	for (size_t k = 0; k < st->nitems; k++) {
+		float score = merge_restate_score(st, c, &bag, &qbag, vague, subj, k);
+#ifdef MERGE_DEBUG
+		if (score > 0.2f) fprintf(stderr, "   com%s %.2f '%s' <- %s: %s\n", vague ? "(vague)" : "", score, st->items[k].it ? st->items[k].it->action : "(pending)", c->owner ? c->owner : "-", c->ev.quote);
+#endif
+		if (score > best) {
+			best = score;
+			bi = &st->items[k];
+		}
+	}
+	/* a vague promise with no date adds nothing to an item it may restate: keep it
+	 * unless the match is sure */
+	if (bi && best >= (vague ? (c->has_due ? MERGE_VAGUE_MIN : MERGE_VAGUE_SURE) : MERGE_RESTATE_MIN)) {
+		if (!bi->it) {
+			/* said twice in this call: the second may give the date the first lacked */
+			struct mk_proposal *pp = &st->out->v[bi->prop];
+			if (!pp->has_due && c->has_due) {
+				pp->has_due = 1;
+				pp->due = c->due;
+			}
+			return;
+		}
+		/* a meeting invite with another date is for the next meeting, not a slip */
+		int invite = merge_bag_has(&bi->bag, "#meeting") &&
+			     merge_bag_content(&bi->bag) <= MERGE_W_CLASS + 2 * MERGE_W_WORD;
+		if (!c->has_due || (bi->it->has_due && merge_date_eq(bi->it->due, c->due)))
+			return;
+		if (!invite || !bi->it->has_due) {
+			merge_update_due(st, bi, c->due, &c->ev, c->confidence * (best > 1 ? 1 : best));
+			return;
+		}
+	}
+	p = merge_new(st, MK_PROP_ADD_ITEM, &c->ev, c->confidence);
+	p->action = mk_strdup(c->action ? c->action : "");
+	p->owner = merge_dup(c->owner);
+	p->side = c->side;
+	p->has_due = c->has_due;
+	if (c->has_due)
+		p->due = c->due;
+	if (st->nitems < st->capitems) {
+		struct merge_item *mi = &st->items[st->nitems++];
+		memset(mi, 0, sizeof *mi);
+		mi->prop = st->out->n - 1;
+		mi->bag = bag;
+	}
+}
+
+/* ---- updates ---- */
+
+/* A sentence about the future ("done by then", "I'll"). */
+static int merge_says_later(const char *q)
+{
+	static const char *const later[] = {
+		"by then", "will", "i'll", "i’ll", "we'll", "we’ll", "she'll", "she’ll", "he'll",
+		"he’ll", "they'll", "they’ll", "going to", "gonna",
+	};
+	for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
+		if (merge_has_phrase(q, later[i]))
+			return 1;
+	return 0;
+}
+
+struct merge_news {             /* an update finding, or a sentence read as one */
+	const char *item;
+	const char *change;
+	int has_due;
+	struct mk_date due;
+	const struct mk_evidence *ev;
+	int inferred;
+};
+
+static enum mk_prop_kind merge_news_kind(const char *change, enum mk_status *target)
+{
+	if (!strcmp(change, "done")) {
+		*target = MK_STATUS_DONE;
+		return MK_PROP_MARK_DONE;
+	}
+	if (!strcmp(change, "blocked")) {
+		*target = MK_STATUS_BLOCKED;
+		return MK_PROP_MARK_BLOCKED;
+	}
+	if (!strcmp(change, "dropped")) {
+		*target = MK_STATUS_DROPPED;
+		return MK_PROP_MARK_DROPPED;
+	}
+	*target = MK_STATUS_OPEN;
+	return MK_PROP_UPDATE_DUE;
+}
+
+/* Was the person named in the minute before t ("he sent it": who is he)? */
+static int merge_named_before(struct merge_state *st, const char *name, int64_t t)
+{
+	for (size_t c = 0; c < st->nctx; c++) {
+		int64_t dt = st->ctx[c].start_ms - t;
+		if (dt < -MERGE_CTX_BEFORE_MS || dt > 0)
+			continue;
+		if (merge_names(st->ctx[c].quote, name) ||
+		    (st->ctx[c].ev->speaker && merge_same_person(st->ctx[c].ev->speaker, name) && dt < 0))
+			return 1;
+	}
+	return 0;
+}
+
+struct merge_news_bags {
+	struct merge_bag all;       /* the quote, the item words weighing more */
+	struct merge_bag item;      /* the finding's item words alone */
+	int vague;                  /* no real word of it is in any open item */
+	enum merge_subject subj;
+	enum mk_side spk_side;
+};
+
+/* How well news fits plan item k. */
+/* How distinctive a word is among the plan's items: ln((N + 1) / df), 0 when none has it. */
+static float merge_idf(struct merge_state *st, const char *w)
+{
+	size_t df = 0;
+	for (size_t k = 0; k < st->nplan; k++)
+		df += (size_t)merge_bag_has(&st->items[k].bag, w);
+	return df ? logf((float)(st->nplan + 1) / (float)df) : 0;
+}
+
+/* The words news and item k share, weighed by how distinctive they are: half cosine,
+ * half the share of the news' weight the item accounts for. 0..1. */
+static float merge_idf_sim(struct merge_state *st, const struct merge_bag *news, size_t k,
+			   float *shared_content)
+{
+	const struct merge_bag *ib = &st->items[k].bag;
+	float dot = 0, nn = 0, ni = 0, cover = 0, total = 0;
+
+	*shared_content = 0;
+	for (size_t i = 0; i < news->n; i++) {
+		nn += news->wt[i] * news->wt[i];
+		total += news->wt[i];
+	}
+	for (size_t j = 0; j < ib->n; j++) {
+		float v = ib->wt[j] * merge_idf(st, ib->w[j]);
+		ni += v * v;
+		for (size_t i = 0; i < news->n; i++) {
+			if (strcmp(news->w[i], ib->w[j]))
+				continue;
+			dot += news->wt[i] * v;
+			cover += news->wt[i];
+			if (ib->wt[j] > MERGE_W_GENERIC * 2 && news->wt[i] > 0)
+				*shared_content += ib->wt[j];
+			break;
+		}
+	}
+	if (nn <= 0 || ni <= 0 || total <= 0)
+		return 0;
+	return 0.5f * dot / sqrtf(nn * ni) + 0.5f * cover / total;
+}
+
+/* The whole action, two words or more, said again word for word ("send it over"). */
+static int merge_verbatim(const char *quote, const char *action)
+{
+	return action && strchr(action, ' ') && quote && merge_has_phrase(quote, action);
+}
+
+/* How well news fits plan item k. */
+static float merge_news_score(struct merge_state *st, const struct merge_news *nw,
+			      const struct merge_news_bags *nb, size_t k)
+{
+	struct merge_item *mi = &st->items[k];
+	const struct mk_item *it = mi->it;
+	const char *speaker = nw->ev->speaker;
+	struct merge_sim si;
+	float score, shared;
+	int own = it->owner && merge_same_person(speaker, it->owner);
+	int named = it->owner ? merge_names_actor(nw->ev->quote, it->owner) : 0;
+	int meant = it->owner && nb->subj == MERGE_SUBJ_THIRD &&
+		    merge_named_before(st, it->owner, nw->ev->start_ms);
+
+	/* news that names nothing of any item: only its speaker's items, or those of whom
+	 * it names, can be what it is about */
+	if (nb->vague && !own && !named && !meant)
+		return 0;
+	score = merge_idf_sim(st, &nb->all, k, &shared);
+	if (shared < MERGE_W_WORD)
+		score *= 0.5f;
+	/* the finding's own item words ("your answers") name something else */
+	merge_bag_compare(&nb->item, &mi->bag, &si);
+	if (merge_bag_content(&nb->item) >= MERGE_W_WORD && si.shared_content < MERGE_W_WORD)
+		score *= 0.7f;
+	if (own) {
+		score += nb->subj == MERGE_SUBJ_THIRD ? -0.1f :
+			 nb->subj == MERGE_SUBJ_SECOND ? 0 :
+			 nb->subj == MERGE_SUBJ_I ? 0.3f : 0.2f;
+	} else if (named) {
+		score += named > 1 ? 0.3f : 0.1f;
+	} else if (meant) {
+		score += 0.2f;
+	} else if (nb->subj == MERGE_SUBJ_WE && nb->spk_side != MK_SIDE_UNKNOWN &&
+		   it->side == nb->spk_side) {
+		score += 0.1f;
+	}
+	/* "Priya walked me through the plan": an item done with the speaker */
+	if (speaker && merge_names(it->action, speaker))
+		score += 0.15f;
+	if (merge_verbatim(nw->ev->quote, it->action))
+		score += 0.25f;
+	score += (nb->vague ? 0.8f : 0.4f) *
+		 merge_ctx_score(st, k, nw->ev->start_ms, nw->ev->quote, nb->vague ? 1.0f : 0.5f);
+	/* news is more often about an open item, and about a recent one */
+	if (!merge_open(it))
+		score *= 0.7f;
+	/* done, blocked or dropped already in this call: other news is about another item */
+	for (int kind = MK_PROP_MARK_DONE; kind <= MK_PROP_MARK_DROPPED; kind++)
+		if (mi->changed[kind] && strcmp(nw->change, kind == MK_PROP_MARK_DONE ? "done" :
+						kind == MK_PROP_MARK_BLOCKED ? "blocked" : "dropped"))
+			score *= 0.7f;
+	score += MERGE_RECENT * (float)(k + 1) / (float)st->nplan;
+	return score;
+}
+
+static int merge_news_target(const struct mk_item *it, enum mk_prop_kind kind, enum mk_status target)
+{
+	/* an item already in the state the news gives absorbs it */
+	if (!merge_open(it) && it->status != target)
+		return 0;
+	return kind != MK_PROP_UPDATE_DUE || merge_open(it);
+}
+
+static void merge_news(struct merge_state *st, const struct merge_news *nw)
+{
+	struct merge_news_bags nb;
+	enum mk_status target;
+	enum mk_prop_kind kind;
+	float best = 0, second = 0, min, margin;
+	size_t bk = 0;
+	int found = 0;
+	struct merge_item *mi;
+	double conf;
+
+	if (!nw->change || !nw->ev || !nw->ev->quote)
+		return;
+	kind = merge_news_kind(nw->change, &target);
+	if (kind == MK_PROP_UPDATE_DUE && strcmp(nw->change, "new_due"))
+		return;
+	memset(&nb, 0, sizeof nb);
+	merge_bag_add(st->lex, &nb.all, nw->ev->quote, 1);
+	merge_bag_add(st->lex, &nb.all, nw->item, 1.5f);
+	merge_bag_add(st->lex, &nb.item, nw->item, 1);
+	nb.subj = merge_subject_of(nw->ev->quote);
+	nb.spk_side = merge_speaker_side(st->f, nw->ev->speaker);
+	/* a word few items have says more about which item it is; one none has, little */
+	for (size_t i = 0; i < nb.all.n; i++) {
+		float idf = merge_idf(st, nb.all.w[i]);
+		nb.all.wt[i] *= idf > 0 ? idf : MERGE_UNKNOWN_WORD;
+	}
+	nb.vague = 1;
+	for (size_t k = 0; k < st->nplan && nb.vague; k++) {
+		struct merge_sim s;
+		if (!merge_news_target(st->items[k].it, kind, target))
+			continue;
+		merge_bag_compare(&nb.all, &st->items[k].bag, &s);
+		if (s.shared_content >= MERGE_W_WORD)
+			nb.vague = 0;
+	}
+	for (size_t k = 0; k < st->nplan; k++) {
+		const struct mk_item *it = st->items[k].it;
+		float sc;
+		if (!merge_news_target(it, kind, target))
+			continue;
+		sc = merge_news_score(st, nw, &nb, k);
+#ifdef MERGE_DEBUG
+		if (sc > 0.25f || getenv("MERGE_ALL")) fprintf(stderr, "   news%s%s %s %.2f '%s' (%s) <- %s: %s\n", nb.vague ? "(vague)" : "", nw->inferred ? "(inferred)" : "", nw->change, sc, it->action, it->owner ? it->owner : "-", nw->ev->speaker, nw->ev->quote);
+#endif
+		if (sc > best) {
+			second = best;
+			best = sc;
+			bk = k;
+			found = 1;
+		} else if (sc > second) {
+			second = sc;
+		}
+	}
+	/* "the survey's done by then": done later is not done */
+	if (nb.vague && kind != MK_PROP_UPDATE_DUE && merge_says_later(nw->ev->quote))
+		return;
+	min = nw->inferred ? MERGE_INFER_MIN : nb.vague ? MERGE_VAGUE_NEWS_MIN : MERGE_UPDATE_MIN;
+	margin = nb.vague ? MERGE_VAGUE_NEWS_MARGIN : MERGE_UPDATE_MARGIN;
+	if (!found || best < min || best - second < margin)
+		return;
+	mi = &st->items[bk];
+	if (mi->it->status == target && kind != MK_PROP_UPDATE_DUE)
+		return;
+	/* re-promised or blocked in this same call: it is not done (or dropped) */
+	if ((kind == MK_PROP_MARK_DONE || kind == MK_PROP_MARK_DROPPED) &&
+	    (mi->changed[MK_PROP_UPDATE_DUE] || mi->changed[MK_PROP_MARK_BLOCKED] || mi->slipped))
+		return;
+	conf = (nw->inferred || nb.vague ? MERGE_INFER_CONF : MERGE_UPDATE_CONF) * (best > 1 ? 1 : best);
+	if (kind == MK_PROP_UPDATE_DUE && !nw->has_due) {
+		mi->slipped = 1; /* a slip with no new date: nothing to propose */
+		return;
+	}
+	if (kind == MK_PROP_UPDATE_DUE) {
+		/* a date said about the item that is its date already, or far off, is no slip */
+		if (nw->inferred && mi->it->has_due &&
+		    (merge_same_day(mi->it->due, nw->due) || merge_days_apart(mi->it->due, nw->due) > 120))
+			return;
+		merge_update_due(st, mi, nw->due, nw->ev, conf);
+	} else {
+		merge_change(st, mi, kind, nw->ev, conf);
+	}
+}
+
+/* A sentence that says something was done ("it came through on the 28th"). */
+static int merge_says_done(const char *q)
+{
+	static const char *const done[] = {
+		"sent", "came back", "came through", "came in", "ran", "went through",
+		"walked me through", "presented", "finished", "landed", "emailed", "delivered",
+		"submitted", "completed", "signed", "you did", "we did", "i did", "handed",
+	};
+	static const char *const not_done[] = {
+		"not", "didn't", "didn’t", "haven't", "haven’t", "hasn't", "hasn’t", "never",
+		"won't", "won’t", "will", "i'll", "i’ll", "we'll", "we’ll", "going to", "gonna",
+		"if", "once", "until",
+	};
+	int hit = 0;
+	for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
+		hit |= merge_has_phrase(q, done[i]);
+	if (!hit)
+		return 0;
+	for (size_t i = 0; i < sizeof not_done / sizeof not_done[0]; i++)
+		if (merge_has_phrase(q, not_done[i]))
+			return 0;
+	return 1;
+}
+
+/* A sentence that gives a promise a new date ("the one pager I said I'd get her, that
+ * needs to be with her by December fourth"). */
+static int merge_says_redated(const char *q)
+{
+	static const char *const back[] = {
+		"i said", "said i'd", "said i’d", "said we'd", "said we’d", "i owe",
+		"we owe", "meant to be", "slipped",
+	};
+	for (size_t i = 0; i < sizeof back / sizeof back[0]; i++)
+		if (merge_has_phrase(q, back[i]))
+			return 1;
+	return 0;
+}
+
+/* ---- stakeholders and risks ---- */
+
+static int merge_person_known(const char *name, const char *role, const char *pname,
+			      const char *prole)
+{
+	if (name && *name)
+		return merge_same_person(name, pname);
+	return !pname && role && prole && mk_strieq(role, prole);
+}
+
+static void merge_stakeholder(struct merge_state *st, const struct mk_stakeholder *s)
+{
+	const struct mk_plan *plan = st->plan;
+	struct mk_proposal *p;
+
+	if ((!s->name || !*s->name) && (!s->role || !*s->role))
+		return;
+	for (size_t i = 0; plan && i < plan->npeople; i++)
+		if (merge_person_known(s->name, s->role, plan->people[i].name, plan->people[i].role))
+			return;
+	for (size_t i = 0; i < st->out->n; i++)
+		if (st->out->v[i].kind == MK_PROP_ADD_STAKEHOLDER &&
+		    merge_person_known(s->name, s->role, st->out->v[i].name, st->out->v[i].role))
+			return;
+	p = merge_new(st, MK_PROP_ADD_STAKEHOLDER, &s->ev, MERGE_PERSON_CONF);
+	p->name = merge_dup(s->name && *s->name ? s->name : NULL);
+	p->role = merge_dup(s->role);
+	p->side = s->side;
+}
+
+static int merge_risk_same(struct merge_state *st, const char *cat, const struct merge_bag *bag,
+			   const char *text, const char *ocat, const char *otext)
+{
+	struct merge_bag ob;
+	struct merge_sim s;
+
+	if (!ocat || strcmp(cat, ocat))
+		return 0;
+	if (otext && text && mk_strieq(text, otext))
+		return 1;
+	memset(&ob, 0, sizeof ob);
+	merge_bag_add(st->lex, &ob, otext, 1);
+	merge_bag_compare(bag, &ob, &s);
+	return s.sim >= MERGE_RISK_SAME;
+}
+
+static void merge_risk(struct merge_state *st, const struct mk_risk *r)
+{
+	const struct mk_plan *plan = st->plan;
+	struct merge_bag bag;
+	struct mk_proposal *p;
+
+	if (!r->category || !r->text)
+		return;
+	memset(&bag, 0, sizeof bag);
+	merge_bag_add(st->lex, &bag, r->text, 1);
+	for (size_t i = 0; plan && i < plan->nrisks; i++)
+		if (merge_risk_same(st, r->category, &bag, r->text, plan->risks[i].category,
+				    plan->risks[i].text))
+			return;
+	for (size_t i = 0; i < st->out->n; i++)
+		if (st->out->v[i].kind == MK_PROP_ADD_RISK &&
+		    merge_risk_same(st, r->category, &bag, r->text, st->out->v[i].category,
+				    st->out->v[i].text))
+			return;
+	p = merge_new(st, MK_PROP_ADD_RISK, &r->ev, MERGE_RISK_CONF);
+	p->category = mk_strdup(r->category);
+	p->text = mk_strdup(r->text);
+}
+
+/* ---- the merge ---- */
+
+enum mk_err mk_merge(const struct mk_plan *plan, const struct mk_findings *f,
+		     const char *meeting_key, struct mk_proposals *out)
+{
+	struct merge_state st;
+	struct mk_plan empty;
+
+	if (!f || !out)
+		return MK_EARG;
+	mk_proposals_init(out);
+	if (!plan) {
+		mk_plan_init(&empty);
+		plan = &empty;
+	}
+	memset(&st, 0, sizeof st);
+	st.lex = mk_malloc(sizeof *st.lex);
+	merge_lex_init(st.lex);
+	st.plan = plan;
+	st.f = f;
+	st.meeting_key = meeting_key;
+	st.out = out;
+	merge_ctx_build(&st);
+	merge_items_build(&st);
+
+	for (size_t i = 0; i < f->ncommitments; i++)
+		merge_commitment(&st, &f->commitments[i]);
+	for (size_t i = 0; i < f->nstakeholders; i++)
+		merge_stakeholder(&st, &f->stakeholders[i]);
+	for (size_t i = 0; i < f->nrisks; i++)
+		merge_risk(&st, &f->risks[i]);
+	for (size_t i = 0; i < f->nupdates; i++) {
+		const struct mk_update *u = &f->updates[i];
+		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0 };
+		merge_news(&st, &nw);
+	}
+	/* sentences no rule read as news: one saying an item was done, or giving it a date */
+	for (size_t c = 0; c < st.nctx; c++) {
+		const struct merge_ctx *x = &st.ctx[c];
+		if (x->from_update || x->from_commitment || !merge_says_done(x->quote))
+			continue;
+		struct merge_news nw = { NULL, "done", 0, { 0, 0, 0 }, x->ev, 1 };
+		merge_news(&st, &nw);
+	}
+	for (size_t i = 0; i < f->ndates; i++) {
+		const struct mk_date_mention *dm = &f->dates[i];
+		int told = 0;
+		if (!dm->has_date || !dm->ev.quote || !merge_says_redated(dm->ev.quote) ||
+		    merge_says_done(dm->ev.quote) || merge_has_phrase(dm->ev.quote, "like i said") ||
+		    (dm->text && (strcasestr(dm->text, "last") || strcasestr(dm->text, "yesterday") ||
+				  strcasestr(dm->text, "ago") || strcasestr(dm->text, "earlier"))))
+			continue;
+		for (size_t c = 0; c < st.nctx; c++)
+			if (!strcmp(st.ctx[c].quote, dm->ev.quote))
+				told = st.ctx[c].from_update || st.ctx[c].from_commitment;
+		if (told)
+			continue;
+		struct merge_news nw = { NULL, "new_due", 1, dm->value, &dm->ev, 1 };
+		merge_news(&st, &nw);
+	}
+
+	free(st.ctxsim);
+	free(st.items);
+	free(st.ctx);
+	free(st.lex);
+	return MK_OK;
+}

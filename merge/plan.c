@@ -1,0 +1,217 @@
+/*
+ * plan.c: the in-memory mutual action plan and its proposals: names of statuses and
+ * proposal kinds, the init/release lifecycle of struct mk_plan and struct mk_proposals,
+ * and mk_plan_apply (what approving a proposal does, as the store does it in SQL).
+ * Does not decide what to propose (merge.c) and does no I/O. Invariant: a plan or a
+ * proposal list only holds strings it owns; release leaves it as after init.
+ */
+#include "mapkeeper.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const plan_status_names[] = { "open", "done", "blocked", "dropped" };
+
+static const char *const plan_kind_names[MK_PROP_KIND_COUNT] = {
+	"add_item", "update_due", "mark_done", "mark_blocked", "mark_dropped",
+	"add_stakeholder", "add_risk",
+};
+
+const char *mk_status_name(enum mk_status st)
+{
+	if ((unsigned)st < sizeof plan_status_names / sizeof plan_status_names[0])
+		return plan_status_names[st];
+	return "unknown";
+}
+
+enum mk_err mk_status_parse(const char *s, enum mk_status *out)
+{
+	if (!s || !out)
+		return MK_EARG;
+	for (size_t i = 0; i < sizeof plan_status_names / sizeof plan_status_names[0]; i++) {
+		if (!strcmp(s, plan_status_names[i])) {
+			*out = (enum mk_status)i;
+			return MK_OK;
+		}
+	}
+	return MK_EFORMAT;
+}
+
+const char *mk_prop_kind_name(enum mk_prop_kind k)
+{
+	if ((unsigned)k < MK_PROP_KIND_COUNT)
+		return plan_kind_names[k];
+	return "unknown";
+}
+
+enum mk_err mk_prop_kind_parse(const char *s, enum mk_prop_kind *out)
+{
+	if (!s || !out)
+		return MK_EARG;
+	for (int i = 0; i < MK_PROP_KIND_COUNT; i++) {
+		if (!strcmp(s, plan_kind_names[i])) {
+			*out = (enum mk_prop_kind)i;
+			return MK_OK;
+		}
+	}
+	return MK_EFORMAT;
+}
+
+/* ---- the plan ---- */
+
+void mk_plan_init(struct mk_plan *p)
+{
+	if (p)
+		memset(p, 0, sizeof *p);
+}
+
+static void plan_item_release(struct mk_item *it)
+{
+	free(it->action);
+	free(it->owner);
+	free(it->updated_at);
+}
+
+void mk_plan_release(struct mk_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nitems; i++)
+		plan_item_release(&p->items[i]);
+	free(p->items);
+	for (size_t i = 0; i < p->npeople; i++) {
+		free(p->people[i].name);
+		free(p->people[i].role);
+	}
+	free(p->people);
+	for (size_t i = 0; i < p->nrisks; i++) {
+		free(p->risks[i].category);
+		free(p->risks[i].text);
+	}
+	free(p->risks);
+	mk_plan_init(p);
+}
+
+/* ---- proposals ---- */
+
+void mk_proposals_init(struct mk_proposals *ps)
+{
+	if (ps)
+		memset(ps, 0, sizeof *ps);
+}
+
+void mk_proposal_release(struct mk_proposal *p)
+{
+	if (!p)
+		return;
+	free(p->action);
+	free(p->owner);
+	free(p->name);
+	free(p->role);
+	free(p->category);
+	free(p->text);
+	free(p->ev.speaker);
+	free(p->ev.quote);
+	free(p->meeting);
+	free(p->key);
+	free(p->status);
+	memset(p, 0, sizeof *p);
+}
+
+void mk_proposals_release(struct mk_proposals *ps)
+{
+	if (!ps)
+		return;
+	for (size_t i = 0; i < ps->n; i++)
+		mk_proposal_release(&ps->v[i]);
+	free(ps->v);
+	mk_proposals_init(ps);
+}
+
+/* ---- applying one proposal ---- */
+
+static char *plan_dup(const char *s)
+{
+	return s ? mk_strdup(s) : NULL;
+}
+
+static struct mk_item *plan_find_item(struct mk_plan *plan, int64_t id)
+{
+	for (size_t i = 0; i < plan->nitems; i++)
+		if (plan->items[i].id == id)
+			return &plan->items[i];
+	return NULL;
+}
+
+static int plan_date_eq(struct mk_date a, struct mk_date b)
+{
+	return a.y == b.y && a.m == b.m && a.d == b.d;
+}
+
+enum mk_err mk_plan_apply(struct mk_plan *plan, const struct mk_proposal *p, int64_t new_item_id)
+{
+	struct mk_item *it;
+
+	if (!plan || !p)
+		return MK_EARG;
+	switch (p->kind) {
+	case MK_PROP_ADD_ITEM:
+		plan->items = mk_grow(plan->items, &plan->capitems, plan->nitems + 1,
+				      sizeof *plan->items);
+		it = &plan->items[plan->nitems++];
+		memset(it, 0, sizeof *it);
+		it->id = new_item_id;
+		it->action = mk_strdup(p->action ? p->action : "");
+		it->owner = plan_dup(p->owner);
+		it->side = p->side;
+		it->has_due = p->has_due;
+		if (p->has_due)
+			it->due = p->due;
+		it->status = MK_STATUS_OPEN;
+		return MK_OK;
+	case MK_PROP_UPDATE_DUE:
+		if (!(it = plan_find_item(plan, p->item_id)))
+			return MK_ENOTFOUND;
+		if (it->has_due != p->has_due || (p->has_due && !plan_date_eq(it->due, p->due))) {
+			if (it->has_due)
+				it->slipped = 1;
+			it->has_due = p->has_due;
+			it->due = p->has_due ? p->due : (struct mk_date){ 0, 0, 0 };
+		}
+		it->revisions++;
+		return MK_OK;
+	case MK_PROP_MARK_DONE:
+	case MK_PROP_MARK_BLOCKED:
+	case MK_PROP_MARK_DROPPED:
+		if (!(it = plan_find_item(plan, p->item_id)))
+			return MK_ENOTFOUND;
+		it->status = p->kind == MK_PROP_MARK_DONE ? MK_STATUS_DONE :
+			     p->kind == MK_PROP_MARK_BLOCKED ? MK_STATUS_BLOCKED : MK_STATUS_DROPPED;
+		it->revisions++;
+		return MK_OK;
+	case MK_PROP_ADD_STAKEHOLDER:
+		plan->people = mk_grow(plan->people, &plan->cappeople, plan->npeople + 1,
+				       sizeof *plan->people);
+		plan->people[plan->npeople].name = plan_dup(p->name);
+		plan->people[plan->npeople].role = plan_dup(p->role);
+		plan->people[plan->npeople].side = p->side;
+		plan->npeople++;
+		return MK_OK;
+	case MK_PROP_ADD_RISK: {
+		int64_t id = 0;
+		for (size_t i = 0; i < plan->nrisks; i++)
+			if (plan->risks[i].id > id)
+				id = plan->risks[i].id;
+		plan->risks = mk_grow(plan->risks, &plan->caprisks, plan->nrisks + 1,
+				      sizeof *plan->risks);
+		plan->risks[plan->nrisks].id = id + 1;
+		plan->risks[plan->nrisks].category = mk_strdup(p->category ? p->category : "");
+		plan->risks[plan->nrisks].text = mk_strdup(p->text ? p->text : "");
+		plan->nrisks++;
+		return MK_OK;
+	}
+	default:
+		return MK_EARG;
+	}
+}
