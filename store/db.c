@@ -1,0 +1,451 @@
+/*
+ * db.c: opening a mapkeeper database (creating it, switching it to WAL, applying the
+ * pending migrations of schema.c in one transaction), SQLite errors as one-line messages
+ * naming the file, and the small helpers every file of store/ uses. Does not know what
+ * the tables mean beyond people and risks. Invariant: an open store has foreign keys on,
+ * a busy timeout, and exactly the schema version this build knows.
+ */
+#include "db.h"
+#include "store.h"
+#include "util/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+char *mk_store_default_path(void)
+{
+	const char *env = getenv("MAPKEEPER_DB");
+
+	return mk_strdup(env && env[0] ? env : "./mapkeeper.db");
+}
+
+/* strerror(e) with a lower-case first letter, as the message grammar wants. */
+static void db_strerror(int e, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s", e ? strerror(e) : "unknown error");
+	out[0] = (char)tolower((unsigned char)out[0]);
+}
+
+enum mk_err db_fail(struct mk_store *st, int rc, struct mk_diag *diag)
+{
+	const char *path = st && st->path ? st->path : "";
+	const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+	char why[128];
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		mk_diag_set(diag, path, 0,
+			    "database is locked (another mapkeeper is writing; try again)");
+		break;
+	case SQLITE_READONLY:
+		mk_diag_set(diag, path, 0, "cannot write: the database is read-only");
+		break;
+	case SQLITE_FULL:
+		mk_diag_set(diag, path, 0, "disk is full");
+		break;
+	case SQLITE_NOTADB:
+		mk_diag_set(diag, path, 0, "not a mapkeeper database");
+		break;
+	case SQLITE_CORRUPT:
+		mk_diag_set(diag, path, 0, "the database is damaged (%s)", msg);
+		break;
+	case SQLITE_CANTOPEN:
+		db_strerror(st && st->db ? sqlite3_system_errno(st->db) : 0, why, sizeof why);
+		mk_diag_set(diag, path, 0, "cannot open: %s", why);
+		break;
+	case SQLITE_IOERR:
+		db_strerror(st && st->db ? sqlite3_system_errno(st->db) : 0, why, sizeof why);
+		mk_diag_set(diag, path, 0, "cannot read or write the database: %s", why);
+		break;
+	default:
+		mk_diag_set(diag, path, 0, "%s", msg);
+		break;
+	}
+	return MK_EDB;
+}
+
+enum mk_err db_begin(struct mk_store *st, struct mk_diag *diag)
+{
+	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? MK_OK : db_fail(st, rc, diag);
+}
+
+enum mk_err db_commit(struct mk_store *st, struct mk_diag *diag)
+{
+	int rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	enum mk_err err = MK_OK;
+
+	if (rc != SQLITE_OK) {
+		err = db_fail(st, rc, diag);
+		db_rollback(st);
+	}
+	return err;
+}
+
+void db_rollback(struct mk_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_prepare(struct mk_store *st, const char *sql, sqlite3_stmt **out)
+{
+	return sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
+}
+
+int db_step_done(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+int db_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i);
+}
+
+int db_bind_date(sqlite3_stmt *s, int i, int has, struct mk_date d)
+{
+	char buf[16];
+
+	if (!has)
+		return sqlite3_bind_null(s, i);
+	mk_date_format(d, buf, sizeof buf);
+	return sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+int db_bind_id(sqlite3_stmt *s, int i, int64_t id)
+{
+	return id > 0 ? sqlite3_bind_int64(s, i, id) : sqlite3_bind_null(s, i);
+}
+
+char *db_column_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	if (!t)
+		return NULL;
+	return mk_strndup((const char *)t, (size_t)sqlite3_column_bytes(s, i));
+}
+
+void db_column_date(sqlite3_stmt *s, int i, int *has, struct mk_date *d)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+
+	memset(d, 0, sizeof *d);
+	*has = t && mk_date_parse(t, d) == MK_OK;
+	if (!*has)
+		memset(d, 0, sizeof *d);
+}
+
+enum mk_side db_column_side(sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+
+	if (t && !strcmp(t, "buyer"))
+		return MK_SIDE_BUYER;
+	if (t && !strcmp(t, "seller"))
+		return MK_SIDE_SELLER;
+	return MK_SIDE_UNKNOWN;
+}
+
+void db_now(char *out, size_t outlen)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+enum mk_err db_deal_id(struct mk_store *st, const char *name, int64_t *id, struct mk_diag *diag)
+{
+	sqlite3_stmt *s = NULL;
+	enum mk_err err = MK_OK;
+	int rc;
+
+	*id = 0;
+	rc = db_prepare(st, "SELECT id FROM deals WHERE name = ?1", &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 1, name ? name : "");
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*id = sqlite3_column_int64(s, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			mk_diag_set(diag, st->path, 0, "no such deal \"%s\"", name ? name : "");
+			err = MK_ENOTFOUND;
+			rc = SQLITE_OK;
+		}
+	}
+	if (rc != SQLITE_OK)
+		err = db_fail(st, rc, diag);
+	sqlite3_finalize(s);
+	return err;
+}
+
+int db_person_add(struct mk_store *st, int64_t deal, const char *name, const char *role,
+		  enum mk_side side, int64_t meeting_id, const char *now)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (name && !name[0])
+		name = NULL;
+	if (role && !role[0])
+		role = NULL;
+	if (!name && !role)
+		return SQLITE_OK;
+	rc = db_prepare(st,
+		"INSERT INTO people (deal_id, key, name, role, side, first_meeting_id, created_at)\n"
+		"VALUES (?1, CASE WHEN ?2 IS NOT NULL THEN 'name:' || lower(?2)\n"
+		"	ELSE 'role:' || ?4 || ':' || lower(?3) END, ?2, ?3, ?4, ?5, ?6)\n"
+		"ON CONFLICT (deal_id, key) DO UPDATE SET\n"
+		"	role = coalesce(people.role, excluded.role),\n"
+		"	side = CASE people.side WHEN 'unknown' THEN excluded.side ELSE people.side END",
+		&s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, deal);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 2, name);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, role);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 4, mk_side_name(side));
+	if (rc == SQLITE_OK)
+		rc = db_bind_id(s, 5, meeting_id);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 6, now);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int db_risk_add(struct mk_store *st, int64_t deal, const char *category, const char *text,
+		int64_t meeting_id, int64_t proposal_id, const char *now)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = db_prepare(st,
+		"INSERT INTO risks (deal_id, category, text, meeting_id, proposal_id, created_at)\n"
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)\n"
+		"ON CONFLICT (deal_id, category, text) DO NOTHING",
+		&s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, deal);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 2, category && category[0] ? category : "unknown");
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, text ? text : "");
+	if (rc == SQLITE_OK)
+		rc = db_bind_id(s, 4, meeting_id);
+	if (rc == SQLITE_OK)
+		rc = db_bind_id(s, 5, proposal_id);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 6, now);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* ---- opening ---- */
+
+/* Runs a statement that returns one integer (a PRAGMA, a count). */
+static int db_int(struct mk_store *st, const char *sql, long long *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = db_prepare(st, sql, &s);
+
+	*out = 0;
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int64(s, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Is this a mapkeeper database this build can use? ver is its user_version. */
+static enum mk_err db_check_kind(struct mk_store *st, long long app, long long ver,
+				 long long nobjects, struct mk_diag *diag)
+{
+	if ((app != 0 && app != DB_APPLICATION_ID) || (ver > 0 && app != DB_APPLICATION_ID) ||
+	    (ver == 0 && nobjects > 0)) {
+		mk_diag_set(diag, st->path, 0, "not a mapkeeper database");
+		return MK_EDB;
+	}
+	if (ver > db_schema_version) {
+		mk_diag_set(diag, st->path, 0,
+			    "made by a newer mapkeeper (schema %lld, this one knows %d)",
+			    ver, db_schema_version);
+		return MK_EDB;
+	}
+	return MK_OK;
+}
+
+/* Applies the pending migrations in order, in one transaction. */
+static enum mk_err db_migrate(struct mk_store *st, struct mk_diag *diag)
+{
+	enum mk_err err;
+	long long ver = 0;
+	char *sql = NULL;
+	int rc;
+
+	err = db_begin(st, diag);
+	if (err)
+		return err;
+	/* another mapkeeper may have migrated it while we waited for the lock */
+	rc = db_int(st, "PRAGMA user_version", &ver);
+	if (rc != SQLITE_OK) {
+		err = db_fail(st, rc, diag);
+		goto out;
+	}
+	if (ver > db_schema_version) {
+		err = db_check_kind(st, DB_APPLICATION_ID, ver, 1, diag);
+		goto out;
+	}
+	for (long long v = ver; v < db_schema_version; v++) {
+		rc = sqlite3_exec(st->db, db_migrations[v], NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			err = db_fail(st, rc, diag);
+			goto out;
+		}
+	}
+	/* PRAGMA takes no parameters: the number is this build's constant, not input */
+	sql = mk_sprintf("PRAGMA user_version = %d", db_schema_version);
+	rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		err = db_fail(st, rc, diag);
+		goto out;
+	}
+	err = db_commit(st, diag);
+out:
+	free(sql);
+	if (err)
+		db_rollback(st);
+	return err;
+}
+
+static enum mk_err db_setup(struct mk_store *st, int readonly, struct mk_diag *diag)
+{
+	long long app = 0, ver = 0, nobjects = 0;
+	enum mk_err err;
+	int rc;
+
+	rc = sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = db_int(st, "PRAGMA application_id", &app); /* a file that is not SQLite fails here */
+	if (rc == SQLITE_OK)
+		rc = db_int(st, "PRAGMA user_version", &ver);
+	if (rc == SQLITE_OK)
+		rc = db_int(st, "SELECT count(*) FROM sqlite_schema", &nobjects);
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc, diag);
+	err = db_check_kind(st, app, ver, nobjects, diag);
+	if (err)
+		return err;
+	if (!readonly && !sqlite3_db_readonly(st->db, "main")) {
+		/* persistent in the file; readers never block the writer, a crash loses no commit */
+		rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			return db_fail(st, rc, diag);
+	}
+	if (ver == db_schema_version)
+		return MK_OK;
+	if (readonly || sqlite3_db_readonly(st->db, "main"))
+		return db_fail(st, SQLITE_READONLY, diag);
+	return db_migrate(st, diag);
+}
+
+static enum mk_err db_open(struct mk_store **out, const char *path, int readonly,
+			   struct mk_diag *diag)
+{
+	struct mk_store *st;
+	enum mk_err err = MK_OK;
+	const char *env;
+	int rc, flags, ms = STORE_BUSY_TIMEOUT_MS;
+
+	*out = NULL;
+	if (!path || !path[0]) {
+		mk_diag_set(diag, NULL, 0, "no database file given");
+		return MK_EARG;
+	}
+	st = mk_calloc(1, sizeof *st);
+	st->path = mk_strdup(path);
+	flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		err = db_fail(st, rc, diag);
+		goto out;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	env = getenv("MAPKEEPER_BUSY_TIMEOUT");
+	if (env && env[0]) {
+		char *end;
+		long v = strtol(env, &end, 10);
+		if (!*end && v >= 0 && v <= 3600000)
+			ms = (int)v;
+	}
+	sqlite3_busy_timeout(st->db, ms);
+	err = db_setup(st, readonly, diag);
+out:
+	if (err) {
+		mk_store_close(st);
+		return err;
+	}
+	*out = st;
+	return MK_OK;
+}
+
+enum mk_err mk_store_open(struct mk_store **out, const char *path, struct mk_diag *diag)
+{
+	return db_open(out, path, 0, diag);
+}
+
+enum mk_err store_open_readonly(struct mk_store **out, const char *path, struct mk_diag *diag)
+{
+	return db_open(out, path, 1, diag);
+}
+
+void mk_store_close(struct mk_store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+}
+
+void store_set_busy_timeout(struct mk_store *st, int ms)
+{
+	if (st)
+		sqlite3_busy_timeout(st->db, ms);
+}
+
+enum mk_err store_limit_pages(struct mk_store *st, long pages, struct mk_diag *diag)
+{
+	char sql[64];
+	long long got = 0;
+	int rc;
+
+	/* PRAGMA takes no parameters: a number formatted by us */
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %ld", pages);
+	rc = db_int(st, sql, &got);
+	return rc == SQLITE_OK ? MK_OK : db_fail(st, rc, diag);
+}

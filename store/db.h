@@ -1,0 +1,68 @@
+/*
+ * db.h: what the files of store/ share: the open connection (struct mk_store), the
+ * schema's migrations, turning SQLite result codes into one-line messages naming the
+ * file, transactions, binding and reading columns. Internal to store/: nothing outside
+ * includes it, and no SQL leaves store/. Invariant: every write runs inside one
+ * db_begin() ... db_commit() (or db_rollback()), so a failure leaves nothing half-written.
+ */
+#ifndef MK_STORE_DB_H
+#define MK_STORE_DB_H
+
+#include "mapkeeper.h"
+
+#include <sqlite3.h>
+
+struct mk_store {
+	sqlite3 *db;
+	char *path;     /* as given: every message names it */
+};
+
+/* The schema: db_migrations[i] takes user_version i to i + 1 (schema.c). */
+extern const char *const db_migrations[];
+extern const int db_schema_version;
+#define DB_APPLICATION_ID 0x4d4b4150 /* "MKAP" in the file header: a mapkeeper database */
+
+/* Puts rc's meaning (database is locked, read-only, disk is full, ...) into diag; MK_EDB. */
+enum mk_err db_fail(struct mk_store *st, int rc, struct mk_diag *diag);
+
+/* BEGIN IMMEDIATE: takes the write lock now (waiting up to the busy timeout). */
+enum mk_err db_begin(struct mk_store *st, struct mk_diag *diag);
+enum mk_err db_commit(struct mk_store *st, struct mk_diag *diag);
+/* Ends the transaction, if one is open, keeping nothing. Never fails the caller. */
+void db_rollback(struct mk_store *st);
+
+/* sqlite3_prepare_v2 of a constant; rc is SQLite's. */
+int db_prepare(struct mk_store *st, const char *sql, sqlite3_stmt **out);
+/* Steps a statement that returns no rows: SQLITE_OK when it is done. */
+int db_step_done(sqlite3_stmt *s);
+
+/* Binds s, or NULL when s is NULL. */
+int db_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Binds "YYYY-MM-DD", or NULL when has is 0. */
+int db_bind_date(sqlite3_stmt *s, int i, int has, struct mk_date d);
+/* Binds 0 as NULL (ids that are not there), else the id. */
+int db_bind_id(sqlite3_stmt *s, int i, int64_t id);
+
+/* A new copy of a text column, or NULL when it is NULL. */
+char *db_column_dup(sqlite3_stmt *s, int i);
+/* Reads a "YYYY-MM-DD" column: *has = 0 when NULL (or not a date). */
+void db_column_date(sqlite3_stmt *s, int i, int *has, struct mk_date *d);
+enum mk_side db_column_side(sqlite3_stmt *s, int i);
+
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (out: at least 21 bytes). */
+void db_now(char *out, size_t outlen);
+
+/* The id of the deal named name: MK_ENOTFOUND (with a message) when there is none. */
+enum mk_err db_deal_id(struct mk_store *st, const char *name, int64_t *id, struct mk_diag *diag);
+
+/*
+ * A stakeholder on the deal's map: a person is known by name (any case), a role without
+ * a name by side and role. The first mention is kept; a role learnt later fills a gap.
+ */
+int db_person_add(struct mk_store *st, int64_t deal, const char *name, const char *role,
+		  enum mk_side side, int64_t meeting_id, const char *now);
+/* An open risk on the deal, unless the same category and text is there already. */
+int db_risk_add(struct mk_store *st, int64_t deal, const char *category, const char *text,
+		int64_t meeting_id, int64_t proposal_id, const char *now);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * deal.c: deals (a name and its selling team) and the question whether a transcript
+ * is stored already. Does not store calls (meeting.c) or plans (plan.c, proposal.c).
+ * Invariant: a deal's name is unique; a struct mk_deal it fills owns all its strings.
+ */
+#include "db.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void mk_deal_release(struct mk_deal *d)
+{
+	if (!d)
+		return;
+	free(d->name);
+	free(d->sellers);
+	free(d->seller_domain);
+	free(d->seller_org);
+	free(d->buyer_org);
+	free(d->created_at);
+	memset(d, 0, sizeof *d);
+}
+
+static const char *deal_or_null(const char *s)
+{
+	return s && s[0] ? s : NULL;
+}
+
+enum mk_err mk_store_deal_add(struct mk_store *st, const struct mk_deal *d, struct mk_diag *diag)
+{
+	sqlite3_stmt *s = NULL;
+	enum mk_err err = MK_OK;
+	char now[32];
+	int rc;
+
+	if (!d || !d->name || !d->name[0]) {
+		mk_diag_set(diag, st->path, 0, "a deal needs a name");
+		return MK_EARG;
+	}
+	db_now(now, sizeof now);
+	rc = db_prepare(st,
+		"INSERT INTO deals (name, sellers, seller_domain, seller_org, buyer_org, created_at)\n"
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 1, d->name);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 2, d->sellers ? d->sellers : "");
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, deal_or_null(d->seller_domain));
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 4, deal_or_null(d->seller_org));
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 5, deal_or_null(d->buyer_org));
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 6, now);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		mk_diag_set(diag, st->path, 0, "a deal named \"%s\" exists already", d->name);
+		err = MK_EARG;
+	} else if (rc != SQLITE_OK) {
+		err = db_fail(st, rc, diag);
+	}
+	sqlite3_finalize(s);
+	return err;
+}
+
+#define DEAL_COLUMNS "id, name, sellers, seller_domain, seller_org, buyer_org, created_at"
+
+static void deal_read(sqlite3_stmt *s, struct mk_deal *d)
+{
+	d->id = sqlite3_column_int64(s, 0);
+	d->name = db_column_dup(s, 1);
+	d->sellers = db_column_dup(s, 2);
+	d->seller_domain = db_column_dup(s, 3);
+	d->seller_org = db_column_dup(s, 4);
+	d->buyer_org = db_column_dup(s, 5);
+	d->created_at = db_column_dup(s, 6);
+}
+
+enum mk_err mk_store_deal_get(struct mk_store *st, const char *name, struct mk_deal *out,
+			      struct mk_diag *diag)
+{
+	sqlite3_stmt *s = NULL;
+	enum mk_err err = MK_OK;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = db_prepare(st, "SELECT " DEAL_COLUMNS " FROM deals WHERE name = ?1", &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 1, name ? name : "");
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			deal_read(s, out);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			mk_diag_set(diag, st->path, 0, "no such deal \"%s\"", name ? name : "");
+			err = MK_ENOTFOUND;
+			rc = SQLITE_OK;
+		}
+	}
+	if (rc != SQLITE_OK)
+		err = db_fail(st, rc, diag);
+	sqlite3_finalize(s);
+	return err;
+}
+
+enum mk_err mk_store_deal_list(struct mk_store *st, struct mk_deal **out, size_t *n,
+			       struct mk_diag *diag)
+{
+	sqlite3_stmt *s = NULL;
+	struct mk_deal *v = NULL;
+	size_t nv = 0, cap = 0;
+	enum mk_err err = MK_OK;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_prepare(st, "SELECT " DEAL_COLUMNS " FROM deals ORDER BY name, id", &s);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = mk_grow(v, &cap, nv + 1, sizeof *v);
+		memset(&v[nv], 0, sizeof v[nv]);
+		deal_read(s, &v[nv++]);
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		err = db_fail(st, rc, diag);
+		for (size_t i = 0; i < nv; i++)
+			mk_deal_release(&v[i]);
+		free(v);
+		v = NULL;
+		nv = 0;
+	}
+	sqlite3_finalize(s);
+	*out = v;
+	*n = nv;
+	return err;
+}
+
+enum mk_err mk_store_meeting_known(struct mk_store *st, const char *sha256, int *known,
+				   struct mk_diag *diag)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*known = 0;
+	rc = db_prepare(st, "SELECT 1 FROM meetings WHERE sha256 = ?1", &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 1, sha256 ? sha256 : "");
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		*known = rc == SQLITE_ROW;
+		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? MK_OK : db_fail(st, rc, diag);
+}

@@ -1,0 +1,455 @@
+/*
+ * meeting.c: storing one call (mk_store_ingest): the meeting, its utterances (indexed
+ * for full-text search by triggers), its findings, the people and risks it named, and
+ * the proposals merge/ made from it. Does not extract or merge anything. Invariant: one
+ * call is one transaction; a transcript (by sha256) is stored once, a proposal key
+ * once per deal, whatever became of it.
+ */
+#include "db.h"
+#include "util/util.h"
+
+#include <string.h>
+
+/* The name a person knows the call by: the file's name without its folders. */
+static const char *meeting_label(const char *path)
+{
+	const char *slash;
+
+	if (!path || !path[0])
+		return "";
+	if (!strcmp(path, "-"))
+		return "standard input";
+	slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+static int meeting_insert(struct mk_store *st, int64_t deal, const struct mk_transcript *t,
+			  const char *start, const char *now, int64_t *id)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = db_prepare(st,
+		"INSERT INTO meetings (deal_id, sha256, path, label, format, start, ingested_at)\n"
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, deal);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 2, t->sha256);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, t->path ? t->path : "");
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 4, meeting_label(t->path));
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 5, mk_format_name(t->format));
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 6, start && start[0] ? start : t->start);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 7, now);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	*id = sqlite3_last_insert_rowid(st->db);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int utterances_insert(struct mk_store *st, int64_t meeting, const struct mk_transcript *t)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = db_prepare(st,
+		"INSERT INTO utterances (meeting_id, idx, speaker, start_ms, end_ms, text)\n"
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &s);
+	for (size_t i = 0; rc == SQLITE_OK && i < t->n; i++) {
+		const struct mk_utterance *u = &t->utt[i];
+
+		sqlite3_reset(s);
+		rc = sqlite3_bind_int64(s, 1, meeting);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 3, u->speaker ? u->speaker : "");
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 4, u->start_ms);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 5, u->end_ms);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 6, u->text ? u->text : "");
+		if (rc == SQLITE_OK)
+			rc = db_step_done(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* One row of findings: the columns a kind does not use stay NULL. */
+struct finding_row {
+	const char *kind, *rule, *owner, *side, *action;
+	int has_due;
+	struct mk_date due;
+	const char *due_text;
+	int has_confidence;
+	double confidence;
+	const char *name, *role, *category, *text, *change;
+	int has_count;
+	long long count;
+	const struct mk_evidence *ev;
+};
+
+static int finding_insert(sqlite3_stmt *s, int64_t meeting, const struct finding_row *r)
+{
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	rc = sqlite3_bind_int64(s, 1, meeting);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 2, r->kind);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, r->rule);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 4, r->owner);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 5, r->side);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 6, r->action);
+	if (rc == SQLITE_OK)
+		rc = db_bind_date(s, 7, r->has_due, r->due);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 8, r->due_text);
+	if (rc == SQLITE_OK && r->has_confidence)
+		rc = sqlite3_bind_double(s, 9, r->confidence);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 10, r->name);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 11, r->role);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 12, r->category);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 13, r->text);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 14, r->change);
+	if (rc == SQLITE_OK && r->has_count)
+		rc = sqlite3_bind_int64(s, 15, r->count);
+	if (rc == SQLITE_OK && r->ev) {
+		rc = db_bind_text(s, 16, r->ev->speaker);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 17, r->ev->start_ms);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 18, r->ev->end_ms);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 19, r->ev->quote);
+	}
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	return rc;
+}
+
+static int findings_insert(struct mk_store *st, int64_t meeting, const struct mk_findings *f)
+{
+	sqlite3_stmt *s = NULL;
+	struct finding_row r;
+	int rc;
+
+	rc = db_prepare(st,
+		"INSERT INTO findings (meeting_id, kind, rule, owner, side, action, due, due_text,\n"
+		"	confidence, name, role, category, text, change, count, speaker, start_ms,\n"
+		"	end_ms, quote)\n"
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,\n"
+		"	?17, ?18, ?19)", &s);
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nspeakers; i++) {
+		memset(&r, 0, sizeof r);
+		r.kind = "speaker";
+		r.name = f->speakers[i].name;
+		r.side = mk_side_name(f->speakers[i].side);
+		r.has_count = 1;
+		r.count = (long long)f->speakers[i].utterances;
+		rc = finding_insert(s, meeting, &r);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ncommitments; i++) {
+		const struct mk_commitment *c = &f->commitments[i];
+
+		memset(&r, 0, sizeof r);
+		r.kind = "commitment";
+		r.rule = c->rule;
+		r.owner = c->owner;
+		r.side = mk_side_name(c->side);
+		r.action = c->action;
+		r.has_due = c->has_due;
+		r.due = c->due;
+		r.due_text = c->due_text;
+		r.has_confidence = 1;
+		r.confidence = c->confidence;
+		r.ev = &c->ev;
+		rc = finding_insert(s, meeting, &r);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nstakeholders; i++) {
+		const struct mk_stakeholder *p = &f->stakeholders[i];
+
+		memset(&r, 0, sizeof r);
+		r.kind = "stakeholder";
+		r.rule = p->rule;
+		r.name = p->name;
+		r.role = p->role;
+		r.side = mk_side_name(p->side);
+		r.ev = &p->ev;
+		rc = finding_insert(s, meeting, &r);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nrisks; i++) {
+		const struct mk_risk *k = &f->risks[i];
+
+		memset(&r, 0, sizeof r);
+		r.kind = "risk";
+		r.rule = k->rule;
+		r.category = k->category;
+		r.text = k->text;
+		r.ev = &k->ev;
+		rc = finding_insert(s, meeting, &r);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nupdates; i++) {
+		const struct mk_update *u = &f->updates[i];
+
+		memset(&r, 0, sizeof r);
+		r.kind = "update";
+		r.rule = u->rule;
+		r.action = u->item;
+		r.change = u->change;
+		r.has_due = u->has_due;
+		r.due = u->due;
+		r.ev = &u->ev;
+		rc = finding_insert(s, meeting, &r);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ndates; i++) {
+		const struct mk_date_mention *d = &f->dates[i];
+
+		memset(&r, 0, sizeof r);
+		r.kind = "date";
+		r.text = d->text;
+		r.has_due = d->has_date;
+		r.due = d->value;
+		r.ev = &d->ev;
+		rc = finding_insert(s, meeting, &r);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The people and risks the call named go straight onto the deal's map. */
+static int map_insert(struct mk_store *st, int64_t deal, int64_t meeting,
+		      const struct mk_findings *f, const char *now)
+{
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nstakeholders; i++) {
+		const struct mk_stakeholder *p = &f->stakeholders[i];
+
+		rc = db_person_add(st, deal, p->name, p->role, p->side, meeting, now);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nrisks; i++) {
+		const struct mk_risk *k = &f->risks[i];
+
+		rc = db_risk_add(st, deal, k->category, k->text, meeting, 0, now);
+	}
+	return rc;
+}
+
+/* Adds ps's proposals not seen before; *added counts them. */
+static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
+			    const struct mk_proposals *ps, const char *now, size_t *added)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = db_prepare(st,
+		"INSERT INTO proposals (deal_id, meeting_id, kind, item_id, action, owner, side,\n"
+		"	due, old_due, name, role, category, text, confidence, ev_speaker, ev_start_ms,\n"
+		"	ev_end_ms, ev_quote, key, created_at)\n"
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,\n"
+		"	?17, ?18, ?19, ?20)\n"
+		"ON CONFLICT (deal_id, key) DO NOTHING", &s);
+	for (size_t i = 0; rc == SQLITE_OK && i < ps->n; i++) {
+		const struct mk_proposal *p = &ps->v[i];
+
+		sqlite3_reset(s);
+		rc = sqlite3_bind_int64(s, 1, deal);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 2, meeting);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 3, mk_prop_kind_name(p->kind));
+		if (rc == SQLITE_OK)
+			rc = db_bind_id(s, 4, p->item_id);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 5, p->action);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 6, p->owner);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 7, mk_side_name(p->side));
+		if (rc == SQLITE_OK)
+			rc = db_bind_date(s, 8, p->has_due, p->due);
+		if (rc == SQLITE_OK)
+			rc = db_bind_date(s, 9, p->has_old_due, p->old_due);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 10, p->name);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 11, p->role);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 12, p->category);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 13, p->text);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_double(s, 14, p->confidence);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 15, p->ev.speaker);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 16, p->ev.start_ms);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 17, p->ev.end_ms);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 18, p->ev.quote);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 19, p->key);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 20, now);
+		if (rc == SQLITE_OK)
+			rc = db_step_done(s);
+		if (rc == SQLITE_OK)
+			*added += (size_t)sqlite3_changes(st->db);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Every item a proposal changes must be on this deal's plan. */
+static enum mk_err proposals_check_items(struct mk_store *st, int64_t deal,
+					 const struct mk_proposals *ps, struct mk_diag *diag)
+{
+	sqlite3_stmt *s = NULL;
+	enum mk_err err = MK_OK;
+	int rc;
+
+	rc = db_prepare(st, "SELECT 1 FROM plan_items WHERE id = ?1 AND deal_id = ?2", &s);
+	for (size_t i = 0; rc == SQLITE_OK && !err && i < ps->n; i++) {
+		const struct mk_proposal *p = &ps->v[i];
+
+		if (p->item_id <= 0)
+			continue;
+		sqlite3_reset(s);
+		rc = sqlite3_bind_int64(s, 1, p->item_id);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 2, deal);
+		if (rc == SQLITE_OK) {
+			rc = sqlite3_step(s);
+			if (rc == SQLITE_DONE) {
+				mk_diag_set(diag, st->path, 0,
+					    "proposal \"%s\" names plan item %lld, which is not on the plan",
+					    p->key, (long long)p->item_id);
+				err = MK_EARG;
+			}
+			if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+				rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(s);
+	if (!err && rc != SQLITE_OK)
+		err = db_fail(st, rc, diag);
+	return err;
+}
+
+/* Checks what SQL would only reject with a less helpful message. */
+static enum mk_err ingest_check(struct mk_store *st, const struct mk_transcript *t,
+				const struct mk_proposals *ps, struct mk_diag *diag)
+{
+	if (!t || strlen(t->sha256) != 64) {
+		mk_diag_set(diag, st->path, 0, "the transcript has no sha256");
+		return MK_EARG;
+	}
+	for (size_t i = 0; ps && i < ps->n; i++) {
+		const struct mk_proposal *p = &ps->v[i];
+
+		if (!p->key || !p->key[0]) {
+			mk_diag_set(diag, st->path, 0, "proposal %zu of %zu has no key", i + 1, ps->n);
+			return MK_EARG;
+		}
+		if ((unsigned)p->kind >= MK_PROP_KIND_COUNT) {
+			mk_diag_set(diag, st->path, 0, "proposal \"%s\" has an unknown kind (%d)",
+				    p->key, (int)p->kind);
+			return MK_EARG;
+		}
+	}
+	return MK_OK;
+}
+
+enum mk_err mk_store_ingest(struct mk_store *st, const char *deal, const struct mk_transcript *t,
+			    const char *start, const struct mk_findings *f,
+			    const struct mk_proposals *ps, struct mk_ingest_result *out,
+			    struct mk_diag *diag)
+{
+	sqlite3_stmt *s = NULL;
+	enum mk_err err;
+	int64_t deal_id = 0, meeting = 0;
+	char now[32];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	err = ingest_check(st, t, ps, diag);
+	if (err)
+		return err;
+	db_now(now, sizeof now);
+	err = db_begin(st, diag);
+	if (err)
+		return err;
+	err = db_deal_id(st, deal, &deal_id, diag);
+	if (err)
+		goto out;
+
+	rc = db_prepare(st, "SELECT id FROM meetings WHERE sha256 = ?1", &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 1, t->sha256);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			out->meeting_id = sqlite3_column_int64(s, 0);
+			out->already = 1;
+			goto out; /* nothing written: the rollback ends the read */
+		}
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	if (rc == SQLITE_OK)
+		rc = meeting_insert(st, deal_id, t, start, now, &meeting);
+	if (rc == SQLITE_OK)
+		rc = utterances_insert(st, meeting, t);
+	if (rc == SQLITE_OK && f)
+		rc = findings_insert(st, meeting, f);
+	if (rc == SQLITE_OK && f)
+		rc = map_insert(st, deal_id, meeting, f, now);
+	if (rc != SQLITE_OK) {
+		err = db_fail(st, rc, diag);
+		goto out;
+	}
+	if (ps) {
+		err = proposals_check_items(st, deal_id, ps, diag);
+		if (err)
+			goto out;
+		rc = proposals_insert(st, deal_id, meeting, ps, now, &out->nproposals);
+		if (rc != SQLITE_OK) {
+			err = db_fail(st, rc, diag);
+			goto out;
+		}
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	err = db_commit(st, diag);
+	if (err == MK_OK)
+		out->meeting_id = meeting;
+out:
+	sqlite3_finalize(s);
+	if (err || out->already)
+		db_rollback(st);
+	if (err) {
+		out->meeting_id = 0;
+		out->nproposals = 0;
+	}
+	return err;
+}

@@ -1,0 +1,502 @@
+/*
+ * proposal.c: the review of proposals: listing the pending ones, reading one, editing
+ * a pending one, and deciding it. Approving applies it to the plan (a new item, a moved
+ * due date, a new status, a person, a risk) and writes the item's revision. Does not make
+ * proposals (merge/). Invariant: a proposal is decided once; its decision, the plan change
+ * and the revision are one transaction, recording who and when (UTC).
+ */
+#include "db.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PROPOSAL_COLUMNS                                                                 \
+	"p.id, p.kind, p.item_id, p.action, p.owner, p.side, p.due, p.old_due, p.name,"  \
+	" p.role, p.category, p.text, p.confidence, p.ev_speaker, p.ev_start_ms,"        \
+	" p.ev_end_ms, p.ev_quote, m.label, p.key, p.status, p.deal_id, p.meeting_id"    \
+	" FROM proposals p LEFT JOIN meetings m ON m.id = p.meeting_id"
+#define PROPOSAL_DEAL_COLUMN 20
+#define PROPOSAL_MEETING_COLUMN 21
+
+static void proposal_read(sqlite3_stmt *s, struct mk_proposal *p)
+{
+	enum mk_prop_kind kind = MK_PROP_ADD_ITEM;
+
+	memset(p, 0, sizeof *p);
+	p->id = sqlite3_column_int64(s, 0);
+	mk_prop_kind_parse((const char *)sqlite3_column_text(s, 1), &kind);
+	p->kind = kind;
+	p->item_id = sqlite3_column_int64(s, 2);
+	p->action = db_column_dup(s, 3);
+	p->owner = db_column_dup(s, 4);
+	p->side = db_column_side(s, 5);
+	db_column_date(s, 6, &p->has_due, &p->due);
+	db_column_date(s, 7, &p->has_old_due, &p->old_due);
+	p->name = db_column_dup(s, 8);
+	p->role = db_column_dup(s, 9);
+	p->category = db_column_dup(s, 10);
+	p->text = db_column_dup(s, 11);
+	p->confidence = sqlite3_column_double(s, 12);
+	p->ev.speaker = db_column_dup(s, 13);
+	p->ev.start_ms = sqlite3_column_int64(s, 14);
+	p->ev.end_ms = sqlite3_column_int64(s, 15);
+	p->ev.quote = db_column_dup(s, 16);
+	p->meeting = db_column_dup(s, 17);
+	p->key = db_column_dup(s, 18);
+	p->status = db_column_dup(s, 19);
+}
+
+enum mk_err mk_store_pending(struct mk_store *st, const char *deal, struct mk_proposals *out,
+			     struct mk_diag *diag)
+{
+	sqlite3_stmt *s = NULL;
+	enum mk_err err = MK_OK;
+	int64_t deal_id = 0;
+	int rc;
+
+	mk_proposals_init(out);
+	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc, diag);
+	if (deal) {
+		err = db_deal_id(st, deal, &deal_id, diag);
+		if (err)
+			goto out;
+	}
+	rc = db_prepare(st, "SELECT " PROPOSAL_COLUMNS "\n"
+			"WHERE p.status = 'pending' AND (?1 IS NULL OR p.deal_id = ?1)\n"
+			"ORDER BY p.id", &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_id(s, 1, deal_id);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		out->v = mk_grow(out->v, &out->cap, out->n + 1, sizeof *out->v);
+		proposal_read(s, &out->v[out->n++]);
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE)
+		err = db_fail(st, rc, diag);
+out:
+	sqlite3_finalize(s);
+	db_rollback(st);
+	if (err)
+		mk_proposals_release(out);
+	return err;
+}
+
+/* Reads proposal id into p (and its deal and meeting); MK_ENOTFOUND when there is none. */
+static enum mk_err proposal_load(struct mk_store *st, int64_t id, struct mk_proposal *p,
+				 int64_t *deal, int64_t *meeting, struct mk_diag *diag)
+{
+	sqlite3_stmt *s = NULL;
+	enum mk_err err = MK_OK;
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	rc = db_prepare(st, "SELECT " PROPOSAL_COLUMNS " WHERE p.id = ?1", &s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, id);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			proposal_read(s, p);
+			if (deal)
+				*deal = sqlite3_column_int64(s, PROPOSAL_DEAL_COLUMN);
+			if (meeting)
+				*meeting = sqlite3_column_int64(s, PROPOSAL_MEETING_COLUMN);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			mk_diag_set(diag, st->path, 0, "no such proposal %lld", (long long)id);
+			err = MK_ENOTFOUND;
+			rc = SQLITE_OK;
+		}
+	}
+	if (rc != SQLITE_OK)
+		err = db_fail(st, rc, diag);
+	sqlite3_finalize(s);
+	return err;
+}
+
+enum mk_err mk_store_proposal_get(struct mk_store *st, int64_t id, struct mk_proposal *out,
+				  struct mk_diag *diag)
+{
+	enum mk_err err = proposal_load(st, id, out, NULL, NULL, diag);
+
+	if (err)
+		mk_proposal_release(out);
+	return err;
+}
+
+/* MK_EARG "proposal N is already approved" unless p is pending. */
+static enum mk_err proposal_must_be_pending(struct mk_store *st, const struct mk_proposal *p,
+					    struct mk_diag *diag)
+{
+	if (p->status && !strcmp(p->status, "pending"))
+		return MK_OK;
+	mk_diag_set(diag, st->path, 0, "proposal %lld is already %s", (long long)p->id,
+		    p->status ? p->status : "decided");
+	return MK_EARG;
+}
+
+/* ---- approving ---- */
+
+struct decision {
+	struct mk_store *st;
+	const struct mk_proposal *p;
+	int64_t deal, meeting;
+	const char *who, *now;
+	struct mk_diag *diag;
+};
+
+static int decide_revision(const struct decision *d, int64_t item, const char *field,
+			   const char *old_value, const char *new_value)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = db_prepare(d->st,
+		"INSERT INTO plan_revisions (item_id, field, old_value, new_value, at, meeting_id,\n"
+		"	proposal_id, \"by\")\n"
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, item);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 2, field);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, old_value);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 4, new_value);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 5, d->now);
+	if (rc == SQLITE_OK)
+		rc = db_bind_id(s, 6, d->meeting);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 7, d->p->id);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 8, d->who);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum mk_err decide_add_item(const struct decision *d)
+{
+	sqlite3_stmt *s = NULL;
+	const struct mk_proposal *p = d->p;
+	int64_t item = 0;
+	int rc;
+
+	if (!p->action || !p->action[0]) {
+		mk_diag_set(d->diag, d->st->path, 0, "proposal %lld has no action",
+			    (long long)p->id);
+		return MK_EARG;
+	}
+	rc = db_prepare(d->st,
+		"INSERT INTO plan_items (deal_id, action, owner, side, due, status, meeting_id,\n"
+		"	proposal_id, created_at, updated_at)\n"
+		"VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?8)", &s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, d->deal);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 2, p->action);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, p->owner && p->owner[0] ? p->owner : NULL);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 4, mk_side_name(p->side));
+	if (rc == SQLITE_OK)
+		rc = db_bind_date(s, 5, p->has_due, p->due);
+	if (rc == SQLITE_OK)
+		rc = db_bind_id(s, 6, d->meeting);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 7, p->id);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 8, d->now);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	item = sqlite3_last_insert_rowid(d->st->db);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc == SQLITE_OK)
+		rc = db_prepare(d->st, "UPDATE proposals SET item_id = ?1 WHERE id = ?2", &s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, item);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, p->id);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
+}
+
+static int same_text(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* update_due and mark_*: changes one field of an existing item, with its revision. */
+static enum mk_err decide_change_item(const struct decision *d)
+{
+	sqlite3_stmt *s = NULL;
+	const struct mk_proposal *p = d->p;
+	const char *field, *sql;
+	char *old_value = NULL;
+	char due[16];
+	const char *new_value;
+	enum mk_err err = MK_OK;
+	int rc;
+
+	if (p->item_id <= 0) {
+		mk_diag_set(d->diag, d->st->path, 0, "proposal %lld names no plan item",
+			    (long long)p->id);
+		return MK_EARG;
+	}
+	if (p->kind == MK_PROP_UPDATE_DUE) {
+		field = "due";
+		sql = "UPDATE plan_items SET due = ?1, updated_at = ?2 WHERE id = ?3";
+		mk_date_format(p->due, due, sizeof due);
+		new_value = p->has_due ? due : NULL;
+	} else {
+		field = "status";
+		sql = "UPDATE plan_items SET status = ?1, updated_at = ?2 WHERE id = ?3";
+		new_value = mk_status_name(p->kind == MK_PROP_MARK_DONE ? MK_STATUS_DONE :
+					   p->kind == MK_PROP_MARK_BLOCKED ? MK_STATUS_BLOCKED :
+					   MK_STATUS_DROPPED);
+	}
+
+	rc = db_prepare(d->st, p->kind == MK_PROP_UPDATE_DUE ?
+			"SELECT due FROM plan_items WHERE id = ?1 AND deal_id = ?2" :
+			"SELECT status FROM plan_items WHERE id = ?1 AND deal_id = ?2", &s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, p->item_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, d->deal);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			old_value = db_column_dup(s, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			mk_diag_set(d->diag, d->st->path, 0,
+				    "plan item %lld of proposal %lld does not exist",
+				    (long long)p->item_id, (long long)p->id);
+			err = MK_ENOTFOUND;
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (err || rc != SQLITE_OK || same_text(old_value, new_value))
+		goto out; /* nothing changes: no revision */
+
+	rc = db_prepare(d->st, sql, &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 1, new_value);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 2, d->now);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 3, p->item_id);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	if (rc == SQLITE_OK)
+		rc = decide_revision(d, p->item_id, field, old_value, new_value);
+out:
+	sqlite3_finalize(s);
+	free(old_value);
+	if (!err && rc != SQLITE_OK)
+		err = db_fail(d->st, rc, d->diag);
+	return err;
+}
+
+static enum mk_err decide_apply(const struct decision *d)
+{
+	const struct mk_proposal *p = d->p;
+	int rc;
+
+	switch (p->kind) {
+	case MK_PROP_ADD_ITEM:
+		return decide_add_item(d);
+	case MK_PROP_UPDATE_DUE:
+	case MK_PROP_MARK_DONE:
+	case MK_PROP_MARK_BLOCKED:
+	case MK_PROP_MARK_DROPPED:
+		return decide_change_item(d);
+	case MK_PROP_ADD_STAKEHOLDER:
+		rc = db_person_add(d->st, d->deal, p->name, p->role, p->side, d->meeting, d->now);
+		return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
+	case MK_PROP_ADD_RISK:
+		rc = db_risk_add(d->st, d->deal, p->category, p->text, d->meeting, p->id, d->now);
+		return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
+	default:
+		break;
+	}
+	mk_diag_set(d->diag, d->st->path, 0, "proposal %lld has an unknown kind", (long long)p->id);
+	return MK_EARG;
+}
+
+enum mk_err mk_store_decide(struct mk_store *st, int64_t id, int approve, const char *who,
+			    const char *reason, struct mk_diag *diag)
+{
+	struct mk_proposal p;
+	struct decision d;
+	sqlite3_stmt *s = NULL;
+	enum mk_err err;
+	char now[32];
+	int rc;
+
+	memset(&p, 0, sizeof p);
+	if (!who || !who[0]) {
+		mk_diag_set(diag, st->path, 0, "a decision needs the name of who made it");
+		return MK_EARG;
+	}
+	db_now(now, sizeof now);
+	err = db_begin(st, diag);
+	if (err)
+		return err;
+	memset(&d, 0, sizeof d);
+	err = proposal_load(st, id, &p, &d.deal, &d.meeting, diag);
+	if (!err)
+		err = proposal_must_be_pending(st, &p, diag);
+	if (err)
+		goto out;
+	d.st = st;
+	d.p = &p;
+	d.who = who;
+	d.now = now;
+	d.diag = diag;
+	if (approve) {
+		err = decide_apply(&d);
+		if (err)
+			goto out;
+	}
+	rc = db_prepare(st,
+		"UPDATE proposals SET status = ?1, decided_by = ?2, decided_at = ?3, reason = ?4\n"
+		"WHERE id = ?5 AND status = 'pending'", &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 1, approve ? "approved" : "rejected");
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 2, who);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, now);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 4, reason && reason[0] ? reason : NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 5, id);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	if (rc != SQLITE_OK) {
+		err = db_fail(st, rc, diag);
+		goto out;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	err = db_commit(st, diag);
+out:
+	sqlite3_finalize(s);
+	if (err)
+		db_rollback(st);
+	mk_proposal_release(&p);
+	return err;
+}
+
+/* ---- editing ---- */
+
+enum edit_field { EDIT_OWNER, EDIT_DUE, EDIT_ACTION };
+
+static int edit_one(struct mk_store *st, int64_t id, enum edit_field f, const char *old_value,
+		    const char *new_value, const char *who, const char *now)
+{
+	static const char *const sql[] = {
+		[EDIT_OWNER] = "UPDATE proposals SET owner = ?1 WHERE id = ?2",
+		[EDIT_DUE] = "UPDATE proposals SET due = ?1 WHERE id = ?2",
+		[EDIT_ACTION] = "UPDATE proposals SET action = ?1 WHERE id = ?2",
+	};
+	static const char *const names[] = {
+		[EDIT_OWNER] = "owner", [EDIT_DUE] = "due", [EDIT_ACTION] = "action",
+	};
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (same_text(old_value, new_value))
+		return SQLITE_OK;
+	rc = db_prepare(st, sql[f], &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 1, new_value);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, id);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc == SQLITE_OK)
+		rc = db_prepare(st,
+			"INSERT INTO proposal_edits (proposal_id, field, old_value, new_value, at, \"by\")\n"
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, id);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 2, names[f]);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, old_value);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 4, new_value);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 5, now);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 6, who);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+enum mk_err mk_store_edit(struct mk_store *st, int64_t id, const char *owner, const char *due,
+			  const char *action, const char *who, struct mk_diag *diag)
+{
+	struct mk_proposal p;
+	struct mk_date date;
+	char now[32], old_due[16], new_due[16];
+	enum mk_err err;
+	int rc = SQLITE_OK;
+
+	memset(&p, 0, sizeof p);
+	if (due && due[0]) {
+		if (mk_date_parse(due, &date) != MK_OK) {
+			mk_diag_set(diag, st->path, 0, "not a date: \"%s\" (want YYYY-MM-DD)", due);
+			return MK_EARG;
+		}
+		mk_date_format(date, new_due, sizeof new_due);
+	}
+	if (action && !action[0]) {
+		mk_diag_set(diag, st->path, 0, "the action cannot be empty");
+		return MK_EARG;
+	}
+	db_now(now, sizeof now);
+	err = db_begin(st, diag);
+	if (err)
+		return err;
+	err = proposal_load(st, id, &p, NULL, NULL, diag);
+	if (!err)
+		err = proposal_must_be_pending(st, &p, diag);
+	if (err)
+		goto out;
+	if (owner)
+		rc = edit_one(st, id, EDIT_OWNER, p.owner, owner[0] ? owner : NULL, who, now);
+	if (rc == SQLITE_OK && due) {
+		mk_date_format(p.due, old_due, sizeof old_due);
+		rc = edit_one(st, id, EDIT_DUE, p.has_due ? old_due : NULL,
+			      due[0] ? new_due : NULL, who, now);
+	}
+	if (rc == SQLITE_OK && action)
+		rc = edit_one(st, id, EDIT_ACTION, p.action, action, who, now);
+	if (rc != SQLITE_OK) {
+		err = db_fail(st, rc, diag);
+		goto out;
+	}
+	err = db_commit(st, diag);
+out:
+	if (err)
+		db_rollback(st);
+	mk_proposal_release(&p);
+	return err;
+}

@@ -1,0 +1,48 @@
+/*
+ * store.h: calls of store/ beyond include/mapkeeper.h, for commands to come (mapkeeper
+ * query, plan on a read-only copy) and for tests: a read-only open, the busy timeout,
+ * a page cap that makes the disk "full" on purpose, and full-text search of what was
+ * said. Like the public calls, none prints or exits, and no SQL leaves store/.
+ */
+#ifndef MK_STORE_H
+#define MK_STORE_H
+
+#include "mapkeeper.h"
+
+/* Opens an existing, up-to-date database for reading only: every write then fails with
+ * "cannot write: the database is read-only", and nothing is created or migrated. */
+enum mk_err store_open_readonly(struct mk_store **out, const char *path, struct mk_diag *diag);
+
+/* How long a call waits for another writer before "database is locked". The default is
+ * 5000 ms, or $MAPKEEPER_BUSY_TIMEOUT (ms) when set at open. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+void store_set_busy_timeout(struct mk_store *st, int ms);
+
+/* Fault injection for tests: the file may grow to at most pages pages (of 4096 bytes by
+ * default) through this connection; past that, writes fail with "disk is full". */
+enum mk_err store_limit_pages(struct mk_store *st, long pages, struct mk_diag *diag);
+
+/* One utterance found by store_search_said. Strings live until the callback returns. */
+struct store_said {
+	int64_t meeting_id;
+	const char *meeting;        /* the meeting's label */
+	const char *start;          /* the meeting's start (ISO 8601), or NULL */
+	const char *deal;
+	const char *speaker;
+	int64_t start_ms, end_ms;
+	const char *text;
+};
+
+/* Returns non-zero to stop the search. */
+typedef int (*store_said_fn)(void *ctx, const struct store_said *hit);
+
+/*
+ * Calls fn for every utterance of deal (NULL: every deal) whose text or speaker holds
+ * every word of words (any case, accents ignored, in any order; a word ending in '*'
+ * is a prefix), in meeting then time order. Words are plain text, never FTS syntax.
+ * Sets *nhits (when not NULL) to how many fn was given. MK_EARG when words holds none.
+ */
+enum mk_err store_search_said(struct mk_store *st, const char *deal, const char *words,
+			      store_said_fn fn, void *ctx, size_t *nhits, struct mk_diag *diag);
+
+#endif
