@@ -17,6 +17,14 @@ int cmd_when(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 
+int cmd_deal(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_review(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_reject(int argc, char **argv);
+int cmd_edit(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+
 /* "mapkeeper: <message>" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a diagnostic (file:line: msg) on standard error, falling back to mk_strerror(err). */
@@ -24,5 +32,27 @@ void cli_diag(const struct mk_diag *d, enum mk_err err);
 /* Prints the usage's first line on one line of standard error and returns 2. After a
  * cli_error() about a bad option, return 2 without it: one line per mistake. */
 int cli_usage(const char *usage);
+
+/* A list of names "A, B" split at commas, trimmed; cli_names_free frees it. */
+struct cli_names {
+	char **v;
+	size_t n;
+};
+void cli_split_names(const char *s, struct cli_names *out);
+void cli_names_free(struct cli_names *n);
+
+/* Opens the store at --db PATH (NULL: $MAPKEEPER_DB or ./mapkeeper.db); prints the error. */
+struct mk_store *cli_store_open(const char *db);
+
+/*
+ * The meeting's date: --date (flag, "YYYY-MM-DD" or ISO 8601), else the start the file
+ * gives, else today. Sets *date, points *start at the text to report (buf holds it when
+ * made here) and *source at "flag", "file" or "today". MK_EARG: the flag does not parse.
+ */
+enum mk_err cli_meeting_date(const char *flag, const struct mk_transcript *t, struct mk_date *date,
+			     const char **start, const char **source, char *buf, size_t buflen);
+
+/* Who decides: --as WHO, else $USER, else "unknown". */
+const char *cli_who(const char *as);
 
 #endif

@@ -17,36 +17,6 @@ static const char usage[] =
 	"mapkeeper extract FILE... [--date WHEN] [--seller \"Name A,Name B\"] [--seller-domain x.com]\n"
 	"                          [--seller-org ORG] [--buyer-org ORG] [--format json|text] [--rules DIR]";
 
-struct names {
-	char **v;
-	size_t n;
-};
-
-static void split_names(const char *s, struct names *out)
-{
-	out->v = NULL;
-	out->n = 0;
-	while (s && *s) {
-		const char *e = strchr(s, ',');
-		size_t len = e ? (size_t)(e - s) : strlen(s);
-		const char *a = s, *b = s + len;
-		while (a < b && (*a == ' ' || *a == '\t'))
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-			b--;
-		if (b > a) {
-			out->v = realloc(out->v, (out->n + 1) * sizeof *out->v);
-			if (!out->v)
-				abort();
-			out->v[out->n] = strndup(a, (size_t)(b - a));
-			if (!out->v[out->n])
-				abort();
-			out->n++;
-		}
-		s = e ? e + 1 : NULL;
-	}
-}
-
 static json_t *ev_json(const struct mk_evidence *ev)
 {
 	char s[32], e[32];
@@ -173,19 +143,6 @@ static void print_text(FILE *out, const struct mk_transcript *t, const struct mk
 	}
 }
 
-/* Today's local date, for a meeting whose date nobody gave. */
-static struct mk_date today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	struct mk_date d;
-	localtime_r(&now, &tm);
-	d.y = tm.tm_year + 1900;
-	d.m = tm.tm_mon + 1;
-	d.d = tm.tm_mday;
-	return d;
-}
-
 int cmd_extract(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -201,7 +158,7 @@ int cmd_extract(int argc, char **argv)
 	};
 	const char *date = NULL, *fmt = "json", *rules_dir = NULL;
 	struct mk_extract_opts o;
-	struct names sellers = { NULL, 0 };
+	struct cli_names sellers = { NULL, 0 };
 	struct mk_rules *rs = NULL;
 	struct mk_diag diag;
 	json_t *all = NULL;
@@ -214,7 +171,7 @@ int cmd_extract(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': date = optarg; break;
-		case 's': split_names(optarg, &sellers); break;
+		case 's': cli_names_free(&sellers); cli_split_names(optarg, &sellers); break;
 		case 'D': o.seller_domain = optarg; break;
 		case 'S': o.seller_org = optarg; break;
 		case 'B': o.buyer_org = optarg; break;
@@ -273,17 +230,9 @@ int cmd_extract(int argc, char **argv)
 				ok = 0;
 			} else {
 				struct mk_extract_opts fo = o;
-				if (!date) {
-					if (t.start && mk_date_parse(t.start, &fo.date) == MK_OK) {
-						source = "file";
-						start = t.start;
-					} else {
-						fo.date = today();
-						mk_date_format(fo.date, startbuf, sizeof startbuf);
-						source = "today";
-						start = startbuf;
-					}
-				}
+				if (!date)
+					cli_meeting_date(NULL, &t, &fo.date, &start, &source, startbuf,
+							 sizeof startbuf);
 				err = mk_extract(rs, &t, &fo, &f, &diag);
 				if (err) {
 					cli_diag(&diag, err);
@@ -330,8 +279,6 @@ out:
 	json_decref(all);
 	mk_rules_free(rs);
 	free(dir);
-	for (size_t i = 0; i < sellers.n; i++)
-		free(sellers.v[i]);
-	free(sellers.v);
+	cli_names_free(&sellers);
 	return rc;
 }

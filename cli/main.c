@@ -6,7 +6,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAPKEEPER_VERSION "0.1.0"
 
@@ -19,6 +21,13 @@ struct command {
 static const struct command commands[] = {
 	{ "transcript", cmd_transcript, "print a transcript as read (json or text)" },
 	{ "extract", cmd_extract, "find commitments, stakeholders, risks and updates in a transcript" },
+	{ "deal", cmd_deal, "add, list or show deals: deal add NAME --seller \"A,B\"" },
+	{ "ingest", cmd_ingest, "read, extract, store and propose plan changes for a deal's calls" },
+	{ "review", cmd_review, "list pending proposals with their evidence (-i: decide one by one)" },
+	{ "approve", cmd_approve, "approve proposals: approve ID... | --all [--deal NAME]" },
+	{ "reject", cmd_reject, "reject proposals: reject ID... [--reason TEXT]" },
+	{ "edit", cmd_edit, "change a pending proposal: edit ID [--owner] [--due] [--action]" },
+	{ "plan", cmd_plan, "a deal's mutual action plan as table, json, csv or markdown" },
 	{ "rules", cmd_rules, "check the rules: compile them and run their examples" },
 	{ "when", cmd_when, "resolve a spoken date expression against a reference date" },
 };
@@ -50,6 +59,93 @@ int cli_usage(const char *usage)
 	int n = nl ? (int)(nl - usage) : (int)strlen(usage);
 	fprintf(stderr, "usage: %.*s%s\n", n, usage, nl ? " ... (see --help)" : "");
 	return 2;
+}
+
+void cli_split_names(const char *s, struct cli_names *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	while (s && *s) {
+		const char *e = strchr(s, ',');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		const char *a = s, *b = s + len;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b > a) {
+			out->v = realloc(out->v, (out->n + 1) * sizeof *out->v);
+			if (!out->v)
+				abort();
+			out->v[out->n] = strndup(a, (size_t)(b - a));
+			if (!out->v[out->n])
+				abort();
+			out->n++;
+		}
+		s = e ? e + 1 : NULL;
+	}
+}
+
+void cli_names_free(struct cli_names *n)
+{
+	for (size_t i = 0; i < n->n; i++)
+		free(n->v[i]);
+	free(n->v);
+	n->v = NULL;
+	n->n = 0;
+}
+
+struct mk_store *cli_store_open(const char *db)
+{
+	struct mk_store *st = NULL;
+	struct mk_diag d;
+	char *path = db ? strdup(db) : mk_store_default_path();
+	enum mk_err err;
+	mk_diag_clear(&d);
+	if (!path)
+		abort();
+	err = mk_store_open(&st, path, &d);
+	if (err) {
+		cli_diag(&d, err);
+		st = NULL;
+	}
+	free(path);
+	return st;
+}
+
+enum mk_err cli_meeting_date(const char *flag, const struct mk_transcript *t, struct mk_date *date,
+			     const char **start, const char **source, char *buf, size_t buflen)
+{
+	if (flag) {
+		*start = flag;
+		*source = "flag";
+		return mk_date_parse(flag, date);
+	}
+	if (t->start && mk_date_parse(t->start, date) == MK_OK) {
+		*start = t->start;
+		*source = "file";
+		return MK_OK;
+	}
+	{
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		date->y = tm.tm_year + 1900;
+		date->m = tm.tm_mon + 1;
+		date->d = tm.tm_mday;
+	}
+	mk_date_format(*date, buf, buflen);
+	*start = buf;
+	*source = "today";
+	return MK_OK;
+}
+
+const char *cli_who(const char *as)
+{
+	const char *u = getenv("USER");
+	if (as && *as)
+		return as;
+	return u && *u ? u : "unknown";
 }
 
 static void help(FILE *out)

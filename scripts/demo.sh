@@ -1,19 +1,34 @@
 #!/bin/sh
-# make demo: reads the bundled sample calls of one deal (demo/) and shows what
-# mapkeeper finds in each: the transcript as read, then the commitments (owner, due,
-# evidence), stakeholders, risks and updates.
+# make demo: the whole job on the bundled calls of one deal (demo/), in a fresh demo
+# database: a deal, then call by call: ingest, the proposals with their evidence,
+# approve them; at the end the plan as a rep would share it.
 set -eu
 cd "$(dirname "$0")/.."
 MK=./mapkeeper
-sellers="Maya Brooks"
-date1=2026-03-03
-date2=2026-03-10
-for call in demo/northwind-call-01.vtt demo/northwind-call-02.vtt; do
-	case "$call" in *01*) d=$date1 ;; *) d=$date2 ;; esac
-	echo "=== $call (meeting $d, seller: $sellers)"
-	echo "--- transcript"
-	$MK transcript "$call" --format text
-	echo "--- findings"
-	$MK extract "$call" --date "$d" --seller "$sellers" --seller-org Deskflow --buyer-org Northwind --format text
-	echo
-done
+db=build/demo.db
+rm -f "$db" "$db-wal" "$db-shm"
+export MAPKEEPER_DB="$db"
+step() { printf '\n=== %s\n' "$*"; }
+
+step "a deal and its selling team"
+$MK deal add Northwind --seller "Maya Brooks" --seller-org Deskflow --buyer-org Northwind
+
+step "call 1 (2026-03-03): what was said, as read"
+$MK transcript demo/northwind-call-01.vtt --format text
+step "call 1: ingest"
+$MK ingest demo/northwind-call-01.vtt --deal Northwind --date 2026-03-03
+step "call 1: the proposals, with the words behind each"
+$MK review --deal Northwind
+step "the rep approves them"
+$MK approve --all --deal Northwind --as demo
+
+step "call 2 (2026-03-10): ingest"
+$MK ingest demo/northwind-call-02.vtt --deal Northwind --date 2026-03-10
+step "call 2: news on the plan's items"
+$MK review --deal Northwind
+$MK approve --all --deal Northwind --as demo
+
+step "the plan"
+$MK plan Northwind
+step "the plan as Markdown, to paste into an email"
+$MK plan Northwind --format md

@@ -1,0 +1,230 @@
+/*
+ * cmd_review.c: `mapkeeper review [--deal NAME] [--format text|json] [--db PATH]`: the
+ * pending proposals with their evidence (meeting, speaker, time, quote). `-i` walks them
+ * on a terminal, one at a time like `git add -p`: approve, reject, edit, skip, quit.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] = "mapkeeper review [--deal NAME] [--format text|json] [-i] [--as WHO] [--db PATH]";
+
+static json_t *date_json(int has, struct mk_date d)
+{
+	char b[16];
+	if (!has)
+		return json_null();
+	mk_date_format(d, b, sizeof b);
+	return json_string(b);
+}
+
+static json_t *proposal_json(const struct mk_proposal *p)
+{
+	char ts[32];
+	json_t *o = json_object();
+	mk_format_ms(p->ev.start_ms, ts, sizeof ts);
+	json_object_set_new(o, "id", json_integer((json_int_t)p->id));
+	json_object_set_new(o, "kind", json_string(mk_prop_kind_name(p->kind)));
+	json_object_set_new(o, "item_id", p->item_id > 0 ? json_integer((json_int_t)p->item_id) : json_null());
+	json_object_set_new(o, "action", p->action ? json_string(p->action) : json_null());
+	json_object_set_new(o, "owner", p->owner ? json_string(p->owner) : json_null());
+	json_object_set_new(o, "side", json_string(mk_side_name(p->side)));
+	json_object_set_new(o, "due", date_json(p->has_due, p->due));
+	json_object_set_new(o, "old_due", date_json(p->has_old_due, p->old_due));
+	if (p->kind == MK_PROP_ADD_STAKEHOLDER) {
+		json_object_set_new(o, "name", p->name ? json_string(p->name) : json_null());
+		json_object_set_new(o, "role", p->role ? json_string(p->role) : json_null());
+	}
+	if (p->kind == MK_PROP_ADD_RISK) {
+		json_object_set_new(o, "category", p->category ? json_string(p->category) : json_null());
+		json_object_set_new(o, "text", p->text ? json_string(p->text) : json_null());
+	}
+	json_object_set_new(o, "confidence", json_real((double)(int)(p->confidence * 100 + 0.5) / 100));
+	json_object_set_new(o, "evidence",
+			    json_pack("{s:s?, s:s?, s:s, s:s?}", "meeting", p->meeting, "speaker", p->ev.speaker,
+				      "start", ts, "quote", p->ev.quote));
+	return o;
+}
+
+/* One proposal as a rep reads it: what changes, then the words behind it. */
+static void print_proposal(FILE *out, const struct mk_proposal *p)
+{
+	char ts[32], due[16], old[16];
+	mk_format_ms(p->ev.start_ms, ts, sizeof ts);
+	if (p->has_due)
+		mk_date_format(p->due, due, sizeof due);
+	if (p->has_old_due)
+		mk_date_format(p->old_due, old, sizeof old);
+	fprintf(out, "#%-4lld %-15s ", (long long)p->id, mk_prop_kind_name(p->kind));
+	switch (p->kind) {
+	case MK_PROP_ADD_ITEM:
+		fprintf(out, "%s (%s): %s, due %s", p->owner ? p->owner : "?", mk_side_name(p->side),
+			p->action ? p->action : "", p->has_due ? due : "not set");
+		break;
+	case MK_PROP_UPDATE_DUE:
+		fprintf(out, "item %lld \"%s\": due %s -> %s", (long long)p->item_id, p->action ? p->action : "",
+			p->has_old_due ? old : "not set", p->has_due ? due : "not set");
+		break;
+	case MK_PROP_ADD_STAKEHOLDER:
+		fprintf(out, "%s%s%s (%s)", p->name ? p->name : "", p->name && p->role ? ", " : "",
+			p->role ? p->role : "", mk_side_name(p->side));
+		break;
+	case MK_PROP_ADD_RISK:
+		fprintf(out, "%s: %s", p->category ? p->category : "", p->text ? p->text : "");
+		break;
+	default:
+		fprintf(out, "item %lld \"%s\"", (long long)p->item_id, p->action ? p->action : "");
+	}
+	fprintf(out, "\n       %s [%.8s] %s: \"%s\"\n", p->meeting ? p->meeting : "", ts,
+		p->ev.speaker ? p->ev.speaker : "", p->ev.quote ? p->ev.quote : "");
+}
+
+static char *read_answer(const char *prompt)
+{
+	static char line[512];
+	fputs(prompt, stdout);
+	fflush(stdout);
+	if (!fgets(line, sizeof line, stdin))
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+static int interactive(struct mk_store *st, struct mk_proposals *ps, const char *who)
+{
+	struct mk_diag d;
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct mk_proposal *p = &ps->v[i];
+		char *a;
+		enum mk_err err = MK_OK;
+		mk_diag_clear(&d);
+		printf("(%zu/%zu) ", i + 1, ps->n);
+		print_proposal(stdout, p);
+	again:
+		a = read_answer("approve this [y,n,e,s,q,?]? ");
+		if (!a || !strcmp(a, "q"))
+			return 0;
+		if (!strcmp(a, "y"))
+			err = mk_store_decide(st, p->id, 1, who, NULL, &d);
+		else if (!strcmp(a, "n")) {
+			char *why = read_answer("reason (optional): ");
+			err = mk_store_decide(st, p->id, 0, who, why && *why ? why : NULL, &d);
+		} else if (!strcmp(a, "e")) {
+			char owner[256], due[64], action[400];
+			char *x = read_answer("owner (empty: keep): ");
+			snprintf(owner, sizeof owner, "%s", x ? x : "");
+			x = read_answer("due YYYY-MM-DD (empty: keep, - : none): ");
+			snprintf(due, sizeof due, "%s", x ? x : "");
+			x = read_answer("action (empty: keep): ");
+			snprintf(action, sizeof action, "%s", x ? x : "");
+			err = mk_store_edit(st, p->id, *owner ? owner : NULL,
+					    !strcmp(due, "-") ? "" : (*due ? due : NULL), *action ? action : NULL, who, &d);
+			if (!err)
+				err = mk_store_decide(st, p->id, 1, who, NULL, &d);
+		} else if (!strcmp(a, "s") || !*a) {
+			continue;
+		} else {
+			printf("y - approve\nn - reject\ne - edit, then approve\ns - skip for now\nq - quit\n");
+			goto again;
+		}
+		if (err) {
+			cli_diag(&d, err);
+			goto again;
+		}
+	}
+	return 0;
+}
+
+int cmd_review(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "deal", required_argument, NULL, 'D' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "db", required_argument, NULL, 'b' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *deal = NULL, *fmt = "text", *db = NULL, *as = NULL;
+	struct mk_store *st;
+	struct mk_proposals ps;
+	struct mk_diag d;
+	enum mk_err err;
+	int ch, inter = 0, rc = 1;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "hi", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'D': deal = optarg; break;
+		case 'f': fmt = optarg; break;
+		case 'b': db = optarg; break;
+		case 'a': as = optarg; break;
+		case 'i': inter = 1; break;
+		case 'h': printf("usage: %s\n", usage); return 0;
+		default:
+			cli_error("review: unknown or incomplete option '%s' (see 'mapkeeper review --help')",
+				  argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind != argc)
+		return cli_usage(usage);
+	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
+		cli_error("review: unknown format '%s' (text or json)", fmt);
+		return 2;
+	}
+	if (inter && !isatty(STDIN_FILENO)) {
+		cli_error("review -i needs a terminal; use approve/reject/edit in scripts");
+		return 2;
+	}
+	if (!(st = cli_store_open(db)))
+		return 1;
+	mk_proposals_init(&ps);
+	mk_diag_clear(&d);
+	if (deal) {
+		struct mk_deal dl;
+		memset(&dl, 0, sizeof dl);
+		if ((err = mk_store_deal_get(st, deal, &dl, &d))) {
+			cli_diag(&d, err);
+			goto out;
+		}
+		mk_deal_release(&dl);
+	}
+	if ((err = mk_store_pending(st, deal, &ps, &d))) {
+		cli_diag(&d, err);
+		goto out;
+	}
+	if (inter) {
+		rc = interactive(st, &ps, cli_who(as));
+	} else if (!strcmp(fmt, "json")) {
+		json_t *a = json_array(), *o;
+		char *s;
+		for (size_t i = 0; i < ps.n; i++)
+			json_array_append_new(a, proposal_json(&ps.v[i]));
+		o = json_pack("{s:o}", "proposals", a);
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("%s\n", s);
+		free(s);
+		json_decref(o);
+		rc = 0;
+	} else {
+		for (size_t i = 0; i < ps.n; i++)
+			print_proposal(stdout, &ps.v[i]);
+		if (!ps.n)
+			printf("nothing to review\n");
+		else
+			printf("%zu pending: mapkeeper approve ID... | --all, reject ID..., edit ID, or review -i\n",
+			       ps.n);
+		rc = 0;
+	}
+out:
+	mk_proposals_release(&ps);
+	mk_store_close(st);
+	return rc;
+}
