@@ -76,3 +76,36 @@ PY
 "$MK" plan Nowhere >/dev/null 2>"$tmp/e"; [ $? -ne 0 ] && [ "$(wc -l <"$tmp/e")" -eq 1 ] && ok "an unknown deal is one line" || bad "unknown deal: $(cat "$tmp/e")"
 printf 'not a database, just text\n' >"$tmp/bad.db"
 "$MK" deal list --db "$tmp/bad.db" >/dev/null 2>"$tmp/e"; [ $? -ne 0 ] && grep -q "bad.db" "$tmp/e" && ok "a file that is not a database is named" || bad "bad db: $(cat "$tmp/e")"
+
+# review -i on a terminal: approve one, reject one with a reason, then quit
+export MAPKEEPER_DB="$tmp/inter.db"
+"$MK" deal add I --seller "Maya Brooks" >/dev/null 2>&1
+"$MK" ingest demo/northwind-call-01.vtt --deal I --date 2026-03-03 >/dev/null 2>&1
+python3 - "$MK" >"$tmp/pty.out" 2>&1 <<'PY'
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "review", "-i", "--deal", "I", "--as", "pty"])
+out = b""
+def read_until(token, limit=10):
+    global out
+    end = time.time() + limit
+    while token not in out and time.time() < end:
+        try:
+            out += os.read(fd, 4096)
+        except OSError:
+            break
+for answer in (b"y\n", b"n\n", b"too vague\n", b"q\n"):
+    read_until(b"]? " if answer != b"too vague\n" else b"reason")
+    out = out.replace(b"]? ", b"]?_", 1) if answer != b"too vague\n" else out.replace(b"reason", b"REASON", 1)
+    os.write(fd, answer)
+os.waitpid(pid, 0)
+print(out.decode(errors="replace"))
+PY
+"$MK" review --deal I --format json >"$tmp/ri.json"
+python3 -c "
+import json,sys
+ps=json.load(open(sys.argv[1]))['proposals']
+assert len(ps)==9, len(ps)
+" "$tmp/ri.json" && ok "review -i: y approves, n rejects with a reason, q stops" || bad "review -i: $(tail -5 "$tmp/pty.out")"
+"$MK" review -i --deal I </dev/null >/dev/null 2>"$tmp/e"; [ $? -eq 2 ] && grep -q "terminal" "$tmp/e" && ok "review -i without a terminal is refused" || bad "review -i no tty: $(cat "$tmp/e")"
