@@ -1,11 +1,10 @@
 /*
- * merge.c: mk_merge, one call's findings against the deal's plan -> proposed changes.
- * A commitment is a new item unless it restates an open one (same side and owner, the
- * same normalized words): then it moves the due date or says nothing. An update (done,
- * blocked, dropped, new date) goes to the open item it most likely means: its words,
- * its speaker, people it names and the items talked about around it; nothing when no
- * item scores well. Stakeholders and risks not yet on the plan are added. Pure: no I/O,
- * no state between calls. Invariant: proposals come in the order of the findings, and
+ * merge.c: mk_merge, one call's findings against the deal's plan -> proposed changes. A
+ * commitment is a new item unless it restates an open one (side, owner, normalized words):
+ * then it moves the due date or says nothing. News (done, blocked, dropped, new date) goes
+ * to the item it most likely means (its words, speaker, people named, items talked about
+ * around it), or nowhere when none fits well. New stakeholders and risks are added. Does
+ * no I/O and keeps no state. Invariant: proposals follow the order of the findings, and
  * the same evidence always gives the same key.
  */
 #include "mapkeeper.h"
@@ -13,7 +12,6 @@
 #include "util/util.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,10 +29,11 @@
 #define MERGE_RISK_SAME 0.5f      /* risks of one category this close are the same risk */
 #define MERGE_VAGUE_SURE 0.6f     /* ... and with no date, sure enough to add nothing */
 #define MERGE_VAGUE_NEWS_MIN 0.35f  /* news with no word of any item ("so that's stuck") */
-#define MERGE_VAGUE_NEWS_MARGIN 0.15f
+#define MERGE_VAGUE_NEWS_MARGIN 0.1f
 #define MERGE_DATE_LINK 0.6f      /* an item's due date said nearby, as context */
 #define MERGE_UNKNOWN_WORD 0.3f   /* weight of news words that no item of the plan has */
-#define MERGE_RECENT 0.04f        /* the newest item gets this much more, the oldest less */
+#define MERGE_RECENT 0.1f         /* the newest item gets this much more, the oldest less */
+#define MERGE_TAPER 0.4f          /* the last word of news weighs this much less than the first */
 
 enum merge_subject { MERGE_SUBJ_NONE = 0, MERGE_SUBJ_I, MERGE_SUBJ_WE, MERGE_SUBJ_SECOND, MERGE_SUBJ_THIRD };
 
@@ -52,7 +51,10 @@ struct merge_item {
 	const struct mk_item *it;   /* NULL when pending */
 	size_t prop;                /* pending: its add_item in out */
 	struct merge_bag bag;
+	float idf[MERGE_MAX_WORDS]; /* plan items: how distinctive each word of bag is */
 	int changed[MK_PROP_KIND_COUNT];
+	float score[MK_PROP_KIND_COUNT];   /* how well the news behind each change matched */
+	size_t prop_of[MK_PROP_KIND_COUNT];
 	int slipped;                /* an update said it slipped, with no new date */
 };
 
@@ -67,6 +69,8 @@ struct merge_state {
 	struct merge_item *items;
 	size_t nitems, capitems;
 	float *ctxsim;              /* nctx x nplanitems, -1 = not computed */
+	char *update_done;          /* per update finding: handled with its re-promise */
+	char *update_hit;           /* ... and it found its item */
 	size_t nplan;
 };
 
@@ -214,58 +218,97 @@ static int merge_names_actor(const char *quote, const char *name)
 
 /* ---- proposals ---- */
 
+/* key = meeting:kind:start_ms:hash of the quote (":2", ":3" when one quote gives two). */
+static void merge_set_key(struct merge_state *st, struct mk_proposal *p)
+{
+	struct mk_proposals *out = st->out;
+	const char *quote = p->ev.quote ? p->ev.quote : "";
+	const char *mk = st->meeting_key ? st->meeting_key : "";
+	char hash[65], *key;
+
+	mk_sha256_hex(quote, strlen(quote), hash);
+	free(p->key);
+	p->key = NULL;
+	key = mk_sprintf("%s:%s:%lld:%.10s", mk, mk_prop_kind_name(p->kind),
+			 (long long)p->ev.start_ms, hash);
+	for (int dup = 2;; dup++) {
+		size_t i;
+		for (i = 0; i < out->n; i++)
+			if (out->v[i].key && !strcmp(out->v[i].key, key))
+				break;
+		if (i >= out->n)
+			break;
+		free(key);
+		key = mk_sprintf("%s:%s:%lld:%.10s:%d", mk, mk_prop_kind_name(p->kind),
+				 (long long)p->ev.start_ms, hash, dup);
+	}
+	p->key = key;
+}
+
+static void merge_set_ev(struct mk_proposal *p, const struct mk_evidence *ev)
+{
+	free(p->ev.speaker);
+	free(p->ev.quote);
+	memset(&p->ev, 0, sizeof p->ev);
+	if (!ev)
+		return;
+	p->ev.speaker = merge_dup(ev->speaker);
+	p->ev.quote = merge_dup(ev->quote);
+	p->ev.start_ms = ev->start_ms;
+	p->ev.end_ms = ev->end_ms;
+	p->ev.utt_first = ev->utt_first;
+	p->ev.utt_last = ev->utt_last;
+}
+
+static double merge_clamp(double v)
+{
+	return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
 static struct mk_proposal *merge_new(struct merge_state *st, enum mk_prop_kind kind,
 				     const struct mk_evidence *ev, double conf)
 {
 	struct mk_proposals *out = st->out;
 	struct mk_proposal *p;
-	char hash[65], *key;
-	const char *quote = ev && ev->quote ? ev->quote : "";
 
 	out->v = mk_grow(out->v, &out->cap, out->n + 1, sizeof *out->v);
-	p = &out->v[out->n++];
+	p = &out->v[out->n];
 	memset(p, 0, sizeof *p);
 	p->kind = kind;
 	p->side = MK_SIDE_UNKNOWN;
-	p->confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
-	if (ev) {
-		p->ev.speaker = merge_dup(ev->speaker);
-		p->ev.quote = merge_dup(ev->quote);
-		p->ev.start_ms = ev->start_ms;
-		p->ev.end_ms = ev->end_ms;
-		p->ev.utt_first = ev->utt_first;
-		p->ev.utt_last = ev->utt_last;
-	}
-	mk_sha256_hex(quote, strlen(quote), hash);
-	key = mk_sprintf("%s:%s:%lld:%.10s", st->meeting_key ? st->meeting_key : "",
-			 mk_prop_kind_name(kind), (long long)(ev ? ev->start_ms : 0), hash);
-	/* two proposals of one kind from one quote (two commitments in a sentence) */
-	for (int dup = 2;; dup++) {
-		size_t i;
-		for (i = 0; i + 1 < out->n; i++)
-			if (out->v[i].key && !strcmp(out->v[i].key, key))
-				break;
-		if (i + 1 >= out->n)
-			break;
-		char *k2 = mk_sprintf("%s:%s:%lld:%.10s:%d", st->meeting_key ? st->meeting_key : "",
-				      mk_prop_kind_name(kind), (long long)(ev ? ev->start_ms : 0), hash, dup);
-		free(key);
-		key = k2;
-	}
-	p->key = key;
+	p->confidence = merge_clamp(conf);
+	merge_set_ev(p, ev);
+	merge_set_key(st, p);
+	out->n++;
 	return p;
 }
 
-/* A proposal that changes item mi; NULL when the same change was proposed already. */
+/* A proposal that changes item mi. When the same change was proposed already in this
+ * call, the better-matching news keeps it (its evidence replaces the other's); NULL when
+ * the earlier one stays. */
 static struct mk_proposal *merge_change(struct merge_state *st, struct merge_item *mi,
 					enum mk_prop_kind kind, const struct mk_evidence *ev,
-					double conf)
+					double conf, float score)
 {
 	struct mk_proposal *p;
 
-	if (!mi->it || mi->changed[kind])
+	if (!mi->it)
 		return NULL;
+	if (mi->changed[kind]) {
+		if (score <= mi->score[kind])
+			return NULL;
+		p = &st->out->v[mi->prop_of[kind]];
+		mi->score[kind] = score;
+		merge_set_ev(p, ev);
+		free(p->key);
+		p->key = NULL;
+		merge_set_key(st, p);
+		p->confidence = merge_clamp(conf);
+		return p;
+	}
 	mi->changed[kind] = 1;
+	mi->score[kind] = score;
+	mi->prop_of[kind] = st->out->n;
 	p = merge_new(st, kind, ev, conf);
 	p->item_id = mi->it->id;
 	p->action = merge_dup(mi->it->action);
@@ -275,13 +318,13 @@ static struct mk_proposal *merge_change(struct merge_state *st, struct merge_ite
 }
 
 static void merge_update_due(struct merge_state *st, struct merge_item *mi, struct mk_date due,
-			     const struct mk_evidence *ev, double conf)
+			     const struct mk_evidence *ev, double conf, float score)
 {
 	struct mk_proposal *p;
 
 	if (mi->it->has_due && merge_date_eq(mi->it->due, due))
 		return;
-	if (!(p = merge_change(st, mi, MK_PROP_UPDATE_DUE, ev, conf)))
+	if (!(p = merge_change(st, mi, MK_PROP_UPDATE_DUE, ev, conf, score)))
 		return;
 	p->has_due = 1;
 	p->due = due;
@@ -380,6 +423,15 @@ static float merge_ctx_score(struct merge_state *st, size_t k, int64_t t, const 
 
 /* ---- items ---- */
 
+/* How distinctive a word is among the plan's items: ln((N + 1) / df), 0 when none has it. */
+static float merge_idf(struct merge_state *st, const char *w)
+{
+	size_t df = 0;
+	for (size_t k = 0; k < st->nplan; k++)
+		df += (size_t)merge_bag_has(&st->items[k].bag, w);
+	return df ? logf((float)(st->nplan + 1) / (float)df) : 0;
+}
+
 static void merge_items_build(struct merge_state *st)
 {
 	const struct mk_plan *plan = st->plan;
@@ -392,6 +444,9 @@ static void merge_items_build(struct merge_state *st)
 		merge_bag_add(st->lex, &st->items[i].bag, plan->items[i].action, 1);
 	}
 	st->nitems = st->nplan;
+	for (size_t i = 0; i < st->nplan; i++)
+		for (size_t j = 0; j < st->items[i].bag.n; j++)
+			st->items[i].idf[j] = merge_idf(st, st->items[i].bag.w[j]);
 	st->ctxsim = mk_malloc((st->nctx ? st->nctx : 1) * (st->nplan ? st->nplan : 1) * sizeof(float));
 	for (size_t i = 0; i < st->nctx * st->nplan; i++)
 		st->ctxsim[i] = -1;
@@ -417,21 +472,337 @@ static int merge_milestone(const struct merge_bag *b)
 	return 1;
 }
 
+/* ---- updates ---- */
+
+/* A sentence about the future ("done by then", "I'll"). */
+static int merge_says_later(const char *q)
+{
+	static const char *const later[] = {
+		"by then", "will", "i'll", "i’ll", "we'll", "we’ll", "she'll", "she’ll", "he'll",
+		"he’ll", "going to", "gonna",
+	};
+	for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
+		if (merge_has_phrase(q, later[i]))
+			return 1;
+	return 0;
+}
+
+struct merge_news {             /* an update finding, or a sentence read as one */
+	const char *item;
+	const char *change;
+	int has_due;
+	struct mk_date due;
+	const struct mk_evidence *ev;
+	int inferred;
+};
+
+static enum mk_prop_kind merge_news_kind(const char *change, enum mk_status *target)
+{
+	if (!strcmp(change, "done")) {
+		*target = MK_STATUS_DONE;
+		return MK_PROP_MARK_DONE;
+	}
+	if (!strcmp(change, "blocked")) {
+		*target = MK_STATUS_BLOCKED;
+		return MK_PROP_MARK_BLOCKED;
+	}
+	if (!strcmp(change, "dropped")) {
+		*target = MK_STATUS_DROPPED;
+		return MK_PROP_MARK_DROPPED;
+	}
+	*target = MK_STATUS_OPEN;
+	return MK_PROP_UPDATE_DUE;
+}
+
+/* The owner of a plan item named last in the minute before t, other than the speaker:
+ * who "he" or "she" most likely is ("he sent LoadStar the notice"). NULL when nobody. */
+static const char *merge_last_named(struct merge_state *st, const char *speaker, int64_t t)
+{
+	const char *who = NULL;
+	int64_t last = -1;
+
+	for (size_t c = 0; c < st->nctx; c++) {
+		int64_t dt = st->ctx[c].start_ms - t;
+		if (dt < -MERGE_CTX_BEFORE_MS || dt >= 0 || st->ctx[c].start_ms <= last)
+			continue;
+		for (size_t k = 0; k < st->nplan; k++) {
+			const char *o = st->items[k].it->owner;
+			if (o && !merge_same_person(o, speaker) && merge_names(st->ctx[c].quote, o)) {
+				last = st->ctx[c].start_ms;
+				who = o;
+				break;
+			}
+		}
+	}
+	return who;
+}
+
+/* Does the action name someone (a capitalized word after its first) who was named, or
+ * spoke, in the minute before t? */
+static int merge_person_in_action_named_before(struct merge_state *st, const char *action, int64_t t)
+{
+	const char *p = action;
+	char name[64];
+
+	while (p && *p) {
+		size_t n = 0;
+		while (*p && *p != ' ')
+			p++;
+		while (*p == ' ')
+			p++;
+		if (!(*p >= 'A' && *p <= 'Z'))
+			continue;
+		while (p[n] && p[n] != ' ' && p[n] != ',' && p[n] != '\'' && n + 1 < sizeof name) {
+			name[n] = p[n];
+			n++;
+		}
+		name[n] = '\0';
+		if (n < 3)
+			continue;
+		for (size_t c = 0; c < st->nctx; c++) {
+			int64_t dt = st->ctx[c].start_ms - t;
+			if (dt < -MERGE_CTX_BEFORE_MS || dt >= 0)
+				continue;
+			if (merge_names(st->ctx[c].quote, name) ||
+			    (st->ctx[c].ev->speaker && merge_same_person(st->ctx[c].ev->speaker, name)))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+struct merge_news_bags {
+	struct merge_bag all;       /* the quote, the item words weighing more */
+	struct merge_bag item;      /* the finding's item words alone */
+	int vague;                  /* no real word of it is in any open item */
+	enum merge_subject subj;
+	enum mk_side spk_side;
+	int pronoun;                /* says he, him, his, she or her */
+	int names_owner;            /* names someone who owns an item (then "she" is her) */
+	const char *last_named;     /* else who "he" or "she" likely is */
+};
+
+/* The words news and item k share, weighed by how distinctive they are: half cosine,
+ * half the share of the news' weight the item accounts for. 0..1. */
+static float merge_idf_sim(struct merge_state *st, const struct merge_bag *news, size_t k,
+			   float *shared_content, int *literal)
+{
+	const struct merge_bag *ib = &st->items[k].bag;
+	float dot = 0, nn = 0, ni = 0, cover = 0, total = 0;
+
+	*shared_content = 0;
+	*literal = 0;
+	for (size_t i = 0; i < news->n; i++) {
+		nn += news->wt[i] * news->wt[i];
+		total += news->wt[i];
+	}
+	for (size_t j = 0; j < ib->n; j++) {
+		float v = ib->wt[j] * st->items[k].idf[j];
+		ni += v * v;
+		for (size_t i = 0; i < news->n; i++) {
+			if (strcmp(news->w[i], ib->w[j]))
+				continue;
+			dot += news->wt[i] * v;
+			cover += news->wt[i];
+			if (ib->wt[j] > MERGE_W_GENERIC * 2 && news->wt[i] > 0)
+				*shared_content += ib->wt[j];
+			if (ib->w[j][0] != '#' && (ib->wt[j] == 0 || ib->wt[j] > MERGE_W_GENERIC * 2))
+				*literal = 1;
+			break;
+		}
+	}
+	if (nn <= 0 || ni <= 0 || total <= 0)
+		return 0;
+	return 0.5f * dot / sqrtf(nn * ni) + 0.5f * cover / total;
+}
+
+/* The whole action, two words or more, said again word for word ("send it over"). */
+static int merge_verbatim(const char *quote, const char *action)
+{
+	return action && strchr(action, ' ') && quote && merge_has_phrase(quote, action);
+}
+
+/* How well news fits plan item k. */
+static float merge_news_score(struct merge_state *st, const struct merge_news *nw,
+			      const struct merge_news_bags *nb, size_t k)
+{
+	struct merge_item *mi = &st->items[k];
+	const struct mk_item *it = mi->it;
+	const char *speaker = nw->ev->speaker;
+	struct merge_sim si;
+	float score, shared;
+	int literal;
+	int own = it->owner && merge_same_person(speaker, it->owner);
+	int named = it->owner ? merge_names_actor(nw->ev->quote, it->owner) : 0;
+	int meant = it->owner && nb->subj == MERGE_SUBJ_THIRD && !nb->names_owner &&
+		    nb->last_named && merge_same_person(it->owner, nb->last_named);
+
+	/* news that names nothing of any item: only its speaker's items, or those of whom
+	 * it names, can be what it is about */
+	if (nb->vague && !own && !named && !meant)
+		return 0;
+	score = merge_idf_sim(st, &nb->all, k, &shared, &literal);
+	if (shared < MERGE_W_WORD)
+		score *= 0.5f;
+	else if (!literal)
+		score *= 0.7f; /* only a synonym in common ("his calendar", "the invite") */
+	/* the finding's own item words ("your answers") name something else */
+	merge_bag_compare(&nb->item, &mi->bag, &si);
+	if (merge_bag_content(&nb->item) >= MERGE_W_WORD && si.shared_content < MERGE_W_WORD)
+		score *= 0.7f;
+	if (own) {
+		score += nb->subj == MERGE_SUBJ_THIRD ? -0.1f :
+			 nb->subj == MERGE_SUBJ_SECOND ? 0 :
+			 nb->subj == MERGE_SUBJ_I ? 0.3f : 0.2f;
+	} else if (named) {
+		score += named > 1 ? 0.3f : 0.1f;
+	} else if (meant) {
+		score += 0.2f;
+	} else if (nb->subj == MERGE_SUBJ_WE && nb->spk_side != MK_SIDE_UNKNOWN &&
+		   it->side == nb->spk_side) {
+		score += 0.1f;
+	}
+	/* "Priya walked me through the plan": an item done with the speaker */
+	if (speaker && merge_names(it->action, speaker))
+		score += 0.15f;
+	/* "I can't get on his calendar": an item with the person just talked about */
+	if (nb->pronoun && merge_person_in_action_named_before(st, it->action, nw->ev->start_ms))
+		score += 0.2f;
+	if (merge_verbatim(nw->ev->quote, it->action))
+		score += 0.25f;
+	score += (nb->vague ? 0.8f : 0.4f) *
+		 merge_ctx_score(st, k, nw->ev->start_ms, nw->ev->quote, nb->vague ? 1.0f : 0.5f);
+	/* news is more often about an open item, and about a recent one; what gets dropped
+	 * is most often what was stuck */
+	if (!merge_open(it))
+		score *= 0.7f;
+	if (it->status == MK_STATUS_BLOCKED && !strcmp(nw->change, "dropped"))
+		score += 0.15f;
+	/* done, blocked or dropped already in this call: other news is about another item */
+	for (int kind = MK_PROP_MARK_DONE; kind <= MK_PROP_MARK_DROPPED; kind++)
+		if (mi->changed[kind] && strcmp(nw->change, kind == MK_PROP_MARK_DONE ? "done" :
+						kind == MK_PROP_MARK_BLOCKED ? "blocked" : "dropped"))
+			score *= 0.7f;
+	score += MERGE_RECENT * (float)(k + 1) / (float)st->nplan;
+	return score;
+}
+
+static int merge_news_target(const struct mk_item *it, enum mk_prop_kind kind, enum mk_status target)
+{
+	/* an item already in the state the news gives absorbs it */
+	if (!merge_open(it) && it->status != target)
+		return 0;
+	return kind != MK_PROP_UPDATE_DUE || merge_open(it);
+}
+
+/* Proposes what news changes; returns 1 when it found the item the news is about (even
+ * if there is nothing to change), 0 when no item fits. */
+static int merge_news(struct merge_state *st, const struct merge_news *nw)
+{
+	struct merge_news_bags nb;
+	enum mk_status target;
+	enum mk_prop_kind kind;
+	float best = 0, second = 0, min, margin;
+	size_t bk = 0;
+	int found = 0;
+	struct merge_item *mi;
+	double conf;
+
+	if (!nw->change || !nw->ev || !nw->ev->quote)
+		return 0;
+	kind = merge_news_kind(nw->change, &target);
+	if (kind == MK_PROP_UPDATE_DUE && strcmp(nw->change, "new_due"))
+		return 0;
+	/* "the survey's done by then", "he'll sign it Friday": done later is not done */
+	if (kind == MK_PROP_MARK_DONE && merge_says_later(nw->ev->quote))
+		return 0;
+	memset(&nb, 0, sizeof nb);
+	merge_bag_add_taper(st->lex, &nb.all, nw->ev->quote, 1, MERGE_TAPER);
+	merge_bag_add_taper(st->lex, &nb.all, nw->item, 1.5f, MERGE_TAPER);
+	merge_bag_add(st->lex, &nb.item, nw->item, 1);
+	nb.subj = merge_subject_of(nw->ev->quote);
+	for (size_t k = 0; k < st->nplan && !nb.names_owner; k++) {
+		const char *o = st->items[k].it->owner;
+		nb.names_owner = o && !merge_same_person(o, nw->ev->speaker) &&
+				 merge_names(nw->ev->quote, o);
+	}
+	nb.last_named = merge_last_named(st, nw->ev->speaker, nw->ev->start_ms);
+	nb.pronoun = merge_has_phrase(nw->ev->quote, "he") || merge_has_phrase(nw->ev->quote, "him") ||
+		     merge_has_phrase(nw->ev->quote, "his") || merge_has_phrase(nw->ev->quote, "she") ||
+		     merge_has_phrase(nw->ev->quote, "her");
+	nb.spk_side = merge_speaker_side(st->f, nw->ev->speaker);
+	/* a word few items have says more about which item it is; one none has, little */
+	for (size_t i = 0; i < nb.all.n; i++) {
+		float idf = merge_idf(st, nb.all.w[i]);
+		nb.all.wt[i] *= idf > 0 ? idf : MERGE_UNKNOWN_WORD;
+	}
+	nb.vague = 1;
+	for (size_t k = 0; k < st->nplan && nb.vague; k++) {
+		struct merge_sim s;
+		if (!merge_news_target(st->items[k].it, kind, target))
+			continue;
+		merge_bag_compare(&nb.all, &st->items[k].bag, &s);
+		if (s.shared_content >= MERGE_W_WORD)
+			nb.vague = 0;
+	}
+	for (size_t k = 0; k < st->nplan; k++) {
+		const struct mk_item *it = st->items[k].it;
+		float sc;
+		if (!merge_news_target(it, kind, target))
+			continue;
+		sc = merge_news_score(st, nw, &nb, k);
+		if (sc > best) {
+			second = best;
+			best = sc;
+			bk = k;
+			found = 1;
+		} else if (sc > second) {
+			second = sc;
+		}
+	}
+	min = nw->inferred ? MERGE_INFER_MIN : nb.vague ? MERGE_VAGUE_NEWS_MIN : MERGE_UPDATE_MIN;
+	margin = nb.vague ? MERGE_VAGUE_NEWS_MARGIN : MERGE_UPDATE_MARGIN;
+	if (!found || best < min || best - second < margin)
+		return 0;
+	mi = &st->items[bk];
+	if (mi->it->status == target && kind != MK_PROP_UPDATE_DUE)
+		return 1;
+	/* re-promised or blocked in this same call: it is not done (or dropped) */
+	if ((kind == MK_PROP_MARK_DONE || kind == MK_PROP_MARK_DROPPED) &&
+	    (mi->changed[MK_PROP_UPDATE_DUE] || mi->changed[MK_PROP_MARK_BLOCKED] || mi->slipped))
+		return 1;
+	conf = (nw->inferred || nb.vague ? MERGE_INFER_CONF : MERGE_UPDATE_CONF) * (best > 1 ? 1 : best);
+	if (kind == MK_PROP_UPDATE_DUE && !nw->has_due) {
+		mi->slipped = 1; /* a slip with no new date: nothing to propose */
+		return 1;
+	}
+	if (kind == MK_PROP_UPDATE_DUE) {
+		/* a date said about the item that is its date already, or far off, is no slip */
+		if (nw->inferred && mi->it->has_due &&
+		    (merge_same_day(mi->it->due, nw->due) || merge_days_apart(mi->it->due, nw->due) > 120))
+			return 1;
+		merge_update_due(st, mi, nw->due, nw->ev, conf, best);
+	} else {
+		merge_change(st, mi, kind, nw->ev, conf, best);
+	}
+	return 1;
+}
+
 /* ---- commitments ---- */
 
-/* Is this commitment the words of an update finding (a re-promise with a new date)? */
-static int merge_is_repromise(const struct mk_findings *f, const struct mk_commitment *c)
+/* The new_due update finding said in the same words as this commitment (a re-promise:
+ * "I'll send it over tomorrow, for real"), or -1. */
+static long merge_repromise_of(const struct mk_findings *f, const struct mk_commitment *c)
 {
 	for (size_t i = 0; i < f->nupdates; i++) {
 		const struct mk_update *u = &f->updates[i];
 		if (!u->change || strcmp(u->change, "new_due"))
 			continue;
-		if (u->ev.start_ms <= c->ev.start_ms && c->ev.start_ms <= u->ev.end_ms)
-			return 1;
-		if (c->ev.start_ms <= u->ev.start_ms && u->ev.start_ms <= c->ev.end_ms)
-			return 1;
+		if ((u->ev.start_ms <= c->ev.start_ms && c->ev.start_ms <= u->ev.end_ms) ||
+		    (c->ev.start_ms <= u->ev.start_ms && u->ev.start_ms <= c->ev.end_ms))
+			return (long)i;
 	}
-	return 0;
+	return -1;
 }
 
 /* How well commitment c (its action in bag) restates item k; 0 when it cannot. */
@@ -492,8 +863,21 @@ static void merge_commitment(struct merge_state *st, const struct mk_commitment 
 	struct merge_item *bi = NULL;
 	struct mk_proposal *p;
 
-	if (merge_is_repromise(st->f, c))
-		return; /* the update finding at the same words proposes the new date */
+	/* a re-promise changes the item its update finding is about; only when there is none
+	 * is it a new item */
+	long up = merge_repromise_of(st->f, c);
+	if (up >= 0 && !st->update_done[up]) {
+		const struct mk_update *u = &st->f->updates[up];
+		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0 };
+		st->update_done[up] = 1;
+		if (!nw.has_due && c->has_due) {
+			nw.has_due = 1;
+			nw.due = c->due;
+		}
+		st->update_hit[up] = merge_news(st, &nw);
+	}
+	if (up >= 0 && st->update_hit[up])
+		return;
 	memset(&bag, 0, sizeof bag);
 	memset(&qbag, 0, sizeof qbag);
 	merge_bag_add(st->lex, &bag, c->action, 1);
@@ -501,9 +885,6 @@ static void merge_commitment(struct merge_state *st, const struct mk_commitment 
 	vague = merge_bag_content(&bag) < MERGE_W_WORD;
 	for (size_t k = 0; k < st->nitems; k++) {
 		float score = merge_restate_score(st, c, &bag, &qbag, vague, subj, k);
-#ifdef MERGE_DEBUG
-		if (score > 0.2f) fprintf(stderr, "   com%s %.2f '%s' <- %s: %s\n", vague ? "(vague)" : "", score, st->items[k].it ? st->items[k].it->action : "(pending)", c->owner ? c->owner : "-", c->ev.quote);
-#endif
 		if (score > best) {
 			best = score;
 			bi = &st->items[k];
@@ -527,7 +908,8 @@ static void merge_commitment(struct merge_state *st, const struct mk_commitment 
 		if (!c->has_due || (bi->it->has_due && merge_date_eq(bi->it->due, c->due)))
 			return;
 		if (!invite || !bi->it->has_due) {
-			merge_update_due(st, bi, c->due, &c->ev, c->confidence * (best > 1 ? 1 : best));
+			merge_update_due(st, bi, c->due, &c->ev, c->confidence * (best > 1 ? 1 : best),
+					 best);
 			return;
 		}
 	}
@@ -543,265 +925,6 @@ static void merge_commitment(struct merge_state *st, const struct mk_commitment 
 		memset(mi, 0, sizeof *mi);
 		mi->prop = st->out->n - 1;
 		mi->bag = bag;
-	}
-}
-
-/* ---- updates ---- */
-
-/* A sentence about the future ("done by then", "I'll"). */
-static int merge_says_later(const char *q)
-{
-	static const char *const later[] = {
-		"by then", "will", "i'll", "i’ll", "we'll", "we’ll", "she'll", "she’ll", "he'll",
-		"he’ll", "they'll", "they’ll", "going to", "gonna",
-	};
-	for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
-		if (merge_has_phrase(q, later[i]))
-			return 1;
-	return 0;
-}
-
-struct merge_news {             /* an update finding, or a sentence read as one */
-	const char *item;
-	const char *change;
-	int has_due;
-	struct mk_date due;
-	const struct mk_evidence *ev;
-	int inferred;
-};
-
-static enum mk_prop_kind merge_news_kind(const char *change, enum mk_status *target)
-{
-	if (!strcmp(change, "done")) {
-		*target = MK_STATUS_DONE;
-		return MK_PROP_MARK_DONE;
-	}
-	if (!strcmp(change, "blocked")) {
-		*target = MK_STATUS_BLOCKED;
-		return MK_PROP_MARK_BLOCKED;
-	}
-	if (!strcmp(change, "dropped")) {
-		*target = MK_STATUS_DROPPED;
-		return MK_PROP_MARK_DROPPED;
-	}
-	*target = MK_STATUS_OPEN;
-	return MK_PROP_UPDATE_DUE;
-}
-
-/* Was the person named in the minute before t ("he sent it": who is he)? */
-static int merge_named_before(struct merge_state *st, const char *name, int64_t t)
-{
-	for (size_t c = 0; c < st->nctx; c++) {
-		int64_t dt = st->ctx[c].start_ms - t;
-		if (dt < -MERGE_CTX_BEFORE_MS || dt > 0)
-			continue;
-		if (merge_names(st->ctx[c].quote, name) ||
-		    (st->ctx[c].ev->speaker && merge_same_person(st->ctx[c].ev->speaker, name) && dt < 0))
-			return 1;
-	}
-	return 0;
-}
-
-struct merge_news_bags {
-	struct merge_bag all;       /* the quote, the item words weighing more */
-	struct merge_bag item;      /* the finding's item words alone */
-	int vague;                  /* no real word of it is in any open item */
-	enum merge_subject subj;
-	enum mk_side spk_side;
-};
-
-/* How well news fits plan item k. */
-/* How distinctive a word is among the plan's items: ln((N + 1) / df), 0 when none has it. */
-static float merge_idf(struct merge_state *st, const char *w)
-{
-	size_t df = 0;
-	for (size_t k = 0; k < st->nplan; k++)
-		df += (size_t)merge_bag_has(&st->items[k].bag, w);
-	return df ? logf((float)(st->nplan + 1) / (float)df) : 0;
-}
-
-/* The words news and item k share, weighed by how distinctive they are: half cosine,
- * half the share of the news' weight the item accounts for. 0..1. */
-static float merge_idf_sim(struct merge_state *st, const struct merge_bag *news, size_t k,
-			   float *shared_content)
-{
-	const struct merge_bag *ib = &st->items[k].bag;
-	float dot = 0, nn = 0, ni = 0, cover = 0, total = 0;
-
-	*shared_content = 0;
-	for (size_t i = 0; i < news->n; i++) {
-		nn += news->wt[i] * news->wt[i];
-		total += news->wt[i];
-	}
-	for (size_t j = 0; j < ib->n; j++) {
-		float v = ib->wt[j] * merge_idf(st, ib->w[j]);
-		ni += v * v;
-		for (size_t i = 0; i < news->n; i++) {
-			if (strcmp(news->w[i], ib->w[j]))
-				continue;
-			dot += news->wt[i] * v;
-			cover += news->wt[i];
-			if (ib->wt[j] > MERGE_W_GENERIC * 2 && news->wt[i] > 0)
-				*shared_content += ib->wt[j];
-			break;
-		}
-	}
-	if (nn <= 0 || ni <= 0 || total <= 0)
-		return 0;
-	return 0.5f * dot / sqrtf(nn * ni) + 0.5f * cover / total;
-}
-
-/* The whole action, two words or more, said again word for word ("send it over"). */
-static int merge_verbatim(const char *quote, const char *action)
-{
-	return action && strchr(action, ' ') && quote && merge_has_phrase(quote, action);
-}
-
-/* How well news fits plan item k. */
-static float merge_news_score(struct merge_state *st, const struct merge_news *nw,
-			      const struct merge_news_bags *nb, size_t k)
-{
-	struct merge_item *mi = &st->items[k];
-	const struct mk_item *it = mi->it;
-	const char *speaker = nw->ev->speaker;
-	struct merge_sim si;
-	float score, shared;
-	int own = it->owner && merge_same_person(speaker, it->owner);
-	int named = it->owner ? merge_names_actor(nw->ev->quote, it->owner) : 0;
-	int meant = it->owner && nb->subj == MERGE_SUBJ_THIRD &&
-		    merge_named_before(st, it->owner, nw->ev->start_ms);
-
-	/* news that names nothing of any item: only its speaker's items, or those of whom
-	 * it names, can be what it is about */
-	if (nb->vague && !own && !named && !meant)
-		return 0;
-	score = merge_idf_sim(st, &nb->all, k, &shared);
-	if (shared < MERGE_W_WORD)
-		score *= 0.5f;
-	/* the finding's own item words ("your answers") name something else */
-	merge_bag_compare(&nb->item, &mi->bag, &si);
-	if (merge_bag_content(&nb->item) >= MERGE_W_WORD && si.shared_content < MERGE_W_WORD)
-		score *= 0.7f;
-	if (own) {
-		score += nb->subj == MERGE_SUBJ_THIRD ? -0.1f :
-			 nb->subj == MERGE_SUBJ_SECOND ? 0 :
-			 nb->subj == MERGE_SUBJ_I ? 0.3f : 0.2f;
-	} else if (named) {
-		score += named > 1 ? 0.3f : 0.1f;
-	} else if (meant) {
-		score += 0.2f;
-	} else if (nb->subj == MERGE_SUBJ_WE && nb->spk_side != MK_SIDE_UNKNOWN &&
-		   it->side == nb->spk_side) {
-		score += 0.1f;
-	}
-	/* "Priya walked me through the plan": an item done with the speaker */
-	if (speaker && merge_names(it->action, speaker))
-		score += 0.15f;
-	if (merge_verbatim(nw->ev->quote, it->action))
-		score += 0.25f;
-	score += (nb->vague ? 0.8f : 0.4f) *
-		 merge_ctx_score(st, k, nw->ev->start_ms, nw->ev->quote, nb->vague ? 1.0f : 0.5f);
-	/* news is more often about an open item, and about a recent one */
-	if (!merge_open(it))
-		score *= 0.7f;
-	/* done, blocked or dropped already in this call: other news is about another item */
-	for (int kind = MK_PROP_MARK_DONE; kind <= MK_PROP_MARK_DROPPED; kind++)
-		if (mi->changed[kind] && strcmp(nw->change, kind == MK_PROP_MARK_DONE ? "done" :
-						kind == MK_PROP_MARK_BLOCKED ? "blocked" : "dropped"))
-			score *= 0.7f;
-	score += MERGE_RECENT * (float)(k + 1) / (float)st->nplan;
-	return score;
-}
-
-static int merge_news_target(const struct mk_item *it, enum mk_prop_kind kind, enum mk_status target)
-{
-	/* an item already in the state the news gives absorbs it */
-	if (!merge_open(it) && it->status != target)
-		return 0;
-	return kind != MK_PROP_UPDATE_DUE || merge_open(it);
-}
-
-static void merge_news(struct merge_state *st, const struct merge_news *nw)
-{
-	struct merge_news_bags nb;
-	enum mk_status target;
-	enum mk_prop_kind kind;
-	float best = 0, second = 0, min, margin;
-	size_t bk = 0;
-	int found = 0;
-	struct merge_item *mi;
-	double conf;
-
-	if (!nw->change || !nw->ev || !nw->ev->quote)
-		return;
-	kind = merge_news_kind(nw->change, &target);
-	if (kind == MK_PROP_UPDATE_DUE && strcmp(nw->change, "new_due"))
-		return;
-	memset(&nb, 0, sizeof nb);
-	merge_bag_add(st->lex, &nb.all, nw->ev->quote, 1);
-	merge_bag_add(st->lex, &nb.all, nw->item, 1.5f);
-	merge_bag_add(st->lex, &nb.item, nw->item, 1);
-	nb.subj = merge_subject_of(nw->ev->quote);
-	nb.spk_side = merge_speaker_side(st->f, nw->ev->speaker);
-	/* a word few items have says more about which item it is; one none has, little */
-	for (size_t i = 0; i < nb.all.n; i++) {
-		float idf = merge_idf(st, nb.all.w[i]);
-		nb.all.wt[i] *= idf > 0 ? idf : MERGE_UNKNOWN_WORD;
-	}
-	nb.vague = 1;
-	for (size_t k = 0; k < st->nplan && nb.vague; k++) {
-		struct merge_sim s;
-		if (!merge_news_target(st->items[k].it, kind, target))
-			continue;
-		merge_bag_compare(&nb.all, &st->items[k].bag, &s);
-		if (s.shared_content >= MERGE_W_WORD)
-			nb.vague = 0;
-	}
-	for (size_t k = 0; k < st->nplan; k++) {
-		const struct mk_item *it = st->items[k].it;
-		float sc;
-		if (!merge_news_target(it, kind, target))
-			continue;
-		sc = merge_news_score(st, nw, &nb, k);
-#ifdef MERGE_DEBUG
-		if (sc > 0.25f || getenv("MERGE_ALL")) fprintf(stderr, "   news%s%s %s %.2f '%s' (%s) <- %s: %s\n", nb.vague ? "(vague)" : "", nw->inferred ? "(inferred)" : "", nw->change, sc, it->action, it->owner ? it->owner : "-", nw->ev->speaker, nw->ev->quote);
-#endif
-		if (sc > best) {
-			second = best;
-			best = sc;
-			bk = k;
-			found = 1;
-		} else if (sc > second) {
-			second = sc;
-		}
-	}
-	/* "the survey's done by then": done later is not done */
-	if (nb.vague && kind != MK_PROP_UPDATE_DUE && merge_says_later(nw->ev->quote))
-		return;
-	min = nw->inferred ? MERGE_INFER_MIN : nb.vague ? MERGE_VAGUE_NEWS_MIN : MERGE_UPDATE_MIN;
-	margin = nb.vague ? MERGE_VAGUE_NEWS_MARGIN : MERGE_UPDATE_MARGIN;
-	if (!found || best < min || best - second < margin)
-		return;
-	mi = &st->items[bk];
-	if (mi->it->status == target && kind != MK_PROP_UPDATE_DUE)
-		return;
-	/* re-promised or blocked in this same call: it is not done (or dropped) */
-	if ((kind == MK_PROP_MARK_DONE || kind == MK_PROP_MARK_DROPPED) &&
-	    (mi->changed[MK_PROP_UPDATE_DUE] || mi->changed[MK_PROP_MARK_BLOCKED] || mi->slipped))
-		return;
-	conf = (nw->inferred || nb.vague ? MERGE_INFER_CONF : MERGE_UPDATE_CONF) * (best > 1 ? 1 : best);
-	if (kind == MK_PROP_UPDATE_DUE && !nw->has_due) {
-		mi->slipped = 1; /* a slip with no new date: nothing to propose */
-		return;
-	}
-	if (kind == MK_PROP_UPDATE_DUE) {
-		/* a date said about the item that is its date already, or far off, is no slip */
-		if (nw->inferred && mi->it->has_due &&
-		    (merge_same_day(mi->it->due, nw->due) || merge_days_apart(mi->it->due, nw->due) > 120))
-			return;
-		merge_update_due(st, mi, nw->due, nw->ev, conf);
-	} else {
-		merge_change(st, mi, kind, nw->ev, conf);
 	}
 }
 
@@ -845,12 +968,14 @@ static int merge_says_redated(const char *q)
 
 /* ---- stakeholders and risks ---- */
 
+/* Someone the plan knows: by name (or first name), or, when no name is said, by role
+ * ("our CFO" is Janet when Janet is the CFO). */
 static int merge_person_known(const char *name, const char *role, const char *pname,
 			      const char *prole)
 {
 	if (name && *name)
 		return merge_same_person(name, pname);
-	return !pname && role && prole && mk_strieq(role, prole);
+	return role && prole && mk_strieq(role, prole);
 }
 
 static void merge_stakeholder(struct merge_state *st, const struct mk_stakeholder *s)
@@ -913,6 +1038,38 @@ static void merge_risk(struct merge_state *st, const struct mk_risk *r)
 	p->text = mk_strdup(r->text);
 }
 
+/* Sentences no rule read as news (date mentions, risks, stakeholders): one saying an
+ * item was done ("it came through on the 28th"), or giving a promise a new date ("the one
+ * pager I said I'd get her needs to be with her by December fourth"). Held to a higher bar. */
+static void merge_infer(struct merge_state *st)
+{
+	const struct mk_findings *f = st->f;
+
+	for (size_t c = 0; c < st->nctx; c++) {
+		const struct merge_ctx *x = &st->ctx[c];
+		if (x->from_update || x->from_commitment || !merge_says_done(x->quote))
+			continue;
+		struct merge_news nw = { NULL, "done", 0, { 0, 0, 0 }, x->ev, 1 };
+		merge_news(st, &nw);
+	}
+	for (size_t i = 0; i < f->ndates; i++) {
+		const struct mk_date_mention *dm = &f->dates[i];
+		int told = 0;
+		if (!dm->has_date || !dm->ev.quote || !merge_says_redated(dm->ev.quote) ||
+		    merge_says_done(dm->ev.quote) || merge_has_phrase(dm->ev.quote, "like i said") ||
+		    (dm->text && (strcasestr(dm->text, "last") || strcasestr(dm->text, "yesterday") ||
+				  strcasestr(dm->text, "ago") || strcasestr(dm->text, "earlier"))))
+			continue;
+		for (size_t c = 0; c < st->nctx; c++)
+			if (!strcmp(st->ctx[c].quote, dm->ev.quote))
+				told = st->ctx[c].from_update || st->ctx[c].from_commitment;
+		if (told)
+			continue;
+		struct merge_news nw = { NULL, "new_due", 1, dm->value, &dm->ev, 1 };
+		merge_news(st, &nw);
+	}
+}
+
 /* ---- the merge ---- */
 
 enum mk_err mk_merge(const struct mk_plan *plan, const struct mk_findings *f,
@@ -935,6 +1092,8 @@ enum mk_err mk_merge(const struct mk_plan *plan, const struct mk_findings *f,
 	st.f = f;
 	st.meeting_key = meeting_key;
 	st.out = out;
+	st.update_done = mk_calloc(f->nupdates + 1, 1);
+	st.update_hit = mk_calloc(f->nupdates + 1, 1);
 	merge_ctx_build(&st);
 	merge_items_build(&st);
 
@@ -947,33 +1106,13 @@ enum mk_err mk_merge(const struct mk_plan *plan, const struct mk_findings *f,
 	for (size_t i = 0; i < f->nupdates; i++) {
 		const struct mk_update *u = &f->updates[i];
 		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0 };
-		merge_news(&st, &nw);
+		if (!st.update_done[i])
+			merge_news(&st, &nw);
 	}
-	/* sentences no rule read as news: one saying an item was done, or giving it a date */
-	for (size_t c = 0; c < st.nctx; c++) {
-		const struct merge_ctx *x = &st.ctx[c];
-		if (x->from_update || x->from_commitment || !merge_says_done(x->quote))
-			continue;
-		struct merge_news nw = { NULL, "done", 0, { 0, 0, 0 }, x->ev, 1 };
-		merge_news(&st, &nw);
-	}
-	for (size_t i = 0; i < f->ndates; i++) {
-		const struct mk_date_mention *dm = &f->dates[i];
-		int told = 0;
-		if (!dm->has_date || !dm->ev.quote || !merge_says_redated(dm->ev.quote) ||
-		    merge_says_done(dm->ev.quote) || merge_has_phrase(dm->ev.quote, "like i said") ||
-		    (dm->text && (strcasestr(dm->text, "last") || strcasestr(dm->text, "yesterday") ||
-				  strcasestr(dm->text, "ago") || strcasestr(dm->text, "earlier"))))
-			continue;
-		for (size_t c = 0; c < st.nctx; c++)
-			if (!strcmp(st.ctx[c].quote, dm->ev.quote))
-				told = st.ctx[c].from_update || st.ctx[c].from_commitment;
-		if (told)
-			continue;
-		struct merge_news nw = { NULL, "new_due", 1, dm->value, &dm->ev, 1 };
-		merge_news(&st, &nw);
-	}
+	merge_infer(&st);
 
+	free(st.update_done);
+	free(st.update_hit);
 	free(st.ctxsim);
 	free(st.items);
 	free(st.ctx);

@@ -4,7 +4,7 @@
  * stop words, filler, dates and ordinals, stems lightly (plurals, -ing, -ed, a few
  * irregular verbs), and adds one class token per synonym phrase found ("security review"
  * and "SIG" both give "#secq"). Does no I/O and keeps no state between calls.
- * Invariant: merge_stem is idempotent, so a stemmed table compares with stemmed text.
+ * Invariant: tables and texts go through the same merge_stem, so they compare.
  */
 #include "merge/words.h"
 #include "util/util.h"
@@ -101,7 +101,7 @@ static const char *const words_classes[] = {
 	"baa|baa", "business associate agreement|baa",
 	"one pager|onepager", "one page|onepager", "onepager|onepager", "summary|onepager",
 	"business case|case", "roi|case", "return on investment|case",
-	"!sign off|approve", "!this call|-", "!the call|-", "!this meeting|-", "!today's call|-",
+	"!this call|-", "!the call|-", "!this meeting|-", "!today's call|-",
 	"sign|sign", "signature|sign", "execute|sign", "countersign|sign",
 	"pen test|pentest", "penetration test|pentest", "pentest|pentest",
 	"aoc|aoc", "attestation of compliance|aoc",
@@ -130,6 +130,11 @@ static const char *const words_irregular[][2] = {
 	{ "emailed", "email" }, { "drafts", "draft" }, { "running", "run" },
 	{ "getting", "get" }, { "putting", "put" }, { "setting", "set" },
 };
+
+_Static_assert(sizeof words_generic / sizeof words_generic[0] <= MERGE_MAX_GENERIC,
+	       "words_generic outgrew struct merge_lex");
+_Static_assert(sizeof words_classes / sizeof words_classes[0] <= MERGE_MAX_PHRASES,
+	       "words_classes outgrew struct merge_lex");
 
 static int words_is_alpha(unsigned char c)
 {
@@ -214,7 +219,7 @@ done:
 void merge_lex_init(struct merge_lex *lex)
 {
 	memset(lex, 0, sizeof *lex);
-	for (size_t i = 0; i < WORDS_COUNT(words_generic) && lex->ngeneric < 96; i++)
+	for (size_t i = 0; i < WORDS_COUNT(words_generic) && lex->ngeneric < MERGE_MAX_GENERIC; i++)
 		merge_stem(words_generic[i], lex->generic[lex->ngeneric++], MERGE_WORD_LEN);
 	for (size_t i = 0; i < WORDS_COUNT(words_classes) && lex->nphrases < MERGE_MAX_PHRASES; i++) {
 		const char *s = words_classes[i], *bar = strchr(s, '|');
@@ -316,6 +321,12 @@ static size_t words_split(const char *text, char (*raw)[MERGE_WORD_LEN], size_t 
 
 void merge_bag_add(const struct merge_lex *lex, struct merge_bag *b, const char *text, float scale)
 {
+	merge_bag_add_taper(lex, b, text, scale, 0);
+}
+
+void merge_bag_add_taper(const struct merge_lex *lex, struct merge_bag *b, const char *text,
+			 float scale, float taper)
+{
 	char raw[WORDS_MAX_RAW][MERGE_WORD_LEN];
 	char stem[WORDS_MAX_RAW][MERGE_WORD_LEN];
 	char used[WORDS_MAX_RAW];
@@ -343,20 +354,27 @@ void merge_bag_add(const struct merge_lex *lex, struct merge_bag *b, const char 
 					continue;
 				snprintf(cls, sizeof cls, "#%s", ph->cls);
 				if (strcmp(ph->cls, "-"))
-					words_put(b, cls, MERGE_W_CLASS * scale);
+					words_put(b, cls, MERGE_W_CLASS * scale * (1 - taper * (float)i / (float)n));
 				for (k = 0; pass && k < ph->n; k++)
 					used[i + k] = 1;
+				if (ph->n == 1 && !used[i])
+					used[i] = 2; /* "SIG" is the class: the word itself adds nothing */
 			}
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *w = raw[i];
+		if (used[i] == 2) {
+			words_put(b, stem[i], 0); /* kept, weightless, to tell a word from its synonym */
+			continue;
+		}
 		if (used[i] || words_in(w, words_stop, WORDS_COUNT(words_stop)) ||
 		    words_in(w, words_time, WORDS_COUNT(words_time)) || words_ordinal(w))
 			continue;
 		if (!strcmp(stem[i], "of") || !stem[i][0])
 			continue;
-		words_put(b, stem[i], (words_generic_word(lex, stem[i]) ? MERGE_W_GENERIC : MERGE_W_WORD) * scale);
+		words_put(b, stem[i], (words_generic_word(lex, stem[i]) ? MERGE_W_GENERIC : MERGE_W_WORD) *
+				      scale * (1 - taper * (float)i / (float)n));
 	}
 }
 

@@ -14,6 +14,7 @@
 #define MERGE_MAX_WORDS 64    /* distinct words kept per bag */
 #define MERGE_MAX_PHRASE 4    /* words in one synonym phrase */
 #define MERGE_MAX_PHRASES 160
+#define MERGE_MAX_GENERIC 128
 
 /* Word weights: a synonym class says most, a generic verb ("send", "get") little. */
 #define MERGE_W_CLASS 1.5f
@@ -31,7 +32,7 @@ struct merge_phrase {
 struct merge_lex {
 	struct merge_phrase phrases[MERGE_MAX_PHRASES];
 	size_t nphrases;
-	char generic[96][MERGE_WORD_LEN];
+	char generic[MERGE_MAX_GENERIC][MERGE_WORD_LEN];
 	size_t ngeneric;
 };
 
@@ -55,6 +56,10 @@ void merge_stem(const char *word, char *out, size_t outlen);
 /* Adds text's words to b, each weight multiplied by scale (a word already there keeps
  * the larger weight). */
 void merge_bag_add(const struct merge_lex *lex, struct merge_bag *b, const char *text, float scale);
+/* The same, words later in the text weighing up to taper (0..1) less: what a sentence is
+ * about tends to come first ("the dbt piece, ..., we've agreed to drop that"). */
+void merge_bag_add_taper(const struct merge_lex *lex, struct merge_bag *b, const char *text,
+			 float scale, float taper);
 float merge_bag_weight(const struct merge_bag *b);
 /* Weight of the words that are not generic verbs. */
 float merge_bag_content(const struct merge_bag *b);

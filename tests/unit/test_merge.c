@@ -1,0 +1,800 @@
+/*
+ * test_merge.c: merge/ on hand-built plans and findings: names of statuses and kinds,
+ * every proposal kind, restatements suppressed or turned into a due-date move, synonyms
+ * (security review ~ SIG, MSA ~ contract), owners by first name, news that fits no item
+ * (no proposal), stable keys, a pure merge, and mk_plan_apply. Also the word normalizer
+ * (merge/words.h). Run from the repository root.
+ */
+#include "mapkeeper.h"
+#include "merge/words.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define KEY "0123456789abcdef"
+
+static struct mk_date day(int y, int m, int d)
+{
+	struct mk_date r = { y, m, d };
+	return r;
+}
+
+static int day_eq(struct mk_date a, struct mk_date b)
+{
+	return a.y == b.y && a.m == b.m && a.d == b.d;
+}
+
+static char *dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static struct mk_evidence ev(const char *speaker, int64_t start_s, const char *quote)
+{
+	struct mk_evidence e;
+	memset(&e, 0, sizeof e);
+	e.speaker = dup(speaker);
+	e.start_ms = start_s * 1000;
+	e.end_ms = e.start_ms + 4000;
+	e.quote = dup(quote);
+	return e;
+}
+
+/* ---- building plans and findings ---- */
+
+static struct mk_item *plan_item(struct mk_plan *p, int64_t id, const char *action, const char *owner,
+				 enum mk_side side, struct mk_date due)
+{
+	struct mk_item *it;
+	p->items = realloc(p->items, (p->nitems + 1) * sizeof *p->items);
+	p->capitems = p->nitems + 1;
+	it = &p->items[p->nitems++];
+	memset(it, 0, sizeof *it);
+	it->id = id;
+	it->action = dup(action);
+	it->owner = dup(owner);
+	it->side = side;
+	it->has_due = due.y != 0;
+	it->due = due;
+	return it;
+}
+
+static void plan_person(struct mk_plan *p, const char *name, const char *role, enum mk_side side)
+{
+	p->people = realloc(p->people, (p->npeople + 1) * sizeof *p->people);
+	p->cappeople = p->npeople + 1;
+	p->people[p->npeople].name = dup(name);
+	p->people[p->npeople].role = dup(role);
+	p->people[p->npeople++].side = side;
+}
+
+static void plan_risk(struct mk_plan *p, const char *cat, const char *text)
+{
+	p->risks = realloc(p->risks, (p->nrisks + 1) * sizeof *p->risks);
+	p->caprisks = p->nrisks + 1;
+	p->risks[p->nrisks].id = (int64_t)p->nrisks + 1;
+	p->risks[p->nrisks].category = dup(cat);
+	p->risks[p->nrisks++].text = dup(text);
+}
+
+static void add_speaker(struct mk_findings *f, const char *name, enum mk_side side)
+{
+	f->speakers = realloc(f->speakers, (f->nspeakers + 1) * sizeof *f->speakers);
+	f->speakers[f->nspeakers].name = dup(name);
+	f->speakers[f->nspeakers].side = side;
+	f->speakers[f->nspeakers++].utterances = 1;
+}
+
+static void add_commitment(struct mk_findings *f, const char *owner, enum mk_side side,
+			   const char *action, struct mk_date due, struct mk_evidence e)
+{
+	struct mk_commitment *c;
+	f->commitments = realloc(f->commitments, (f->ncommitments + 1) * sizeof *f->commitments);
+	c = &f->commitments[f->ncommitments++];
+	memset(c, 0, sizeof *c);
+	c->owner = dup(owner);
+	c->side = side;
+	c->action = dup(action);
+	c->has_due = due.y != 0;
+	c->due = due;
+	c->confidence = 0.8;
+	c->rule = "test";
+	c->ev = e;
+}
+
+static void add_update(struct mk_findings *f, const char *item, const char *change,
+		       struct mk_date due, struct mk_evidence e)
+{
+	struct mk_update *u;
+	f->updates = realloc(f->updates, (f->nupdates + 1) * sizeof *f->updates);
+	u = &f->updates[f->nupdates++];
+	memset(u, 0, sizeof *u);
+	u->item = dup(item);
+	u->change = change;
+	u->has_due = due.y != 0;
+	u->due = due;
+	u->rule = "test";
+	u->ev = e;
+}
+
+static void add_stakeholder(struct mk_findings *f, const char *name, const char *role,
+			    enum mk_side side, struct mk_evidence e)
+{
+	struct mk_stakeholder *s;
+	f->stakeholders = realloc(f->stakeholders, (f->nstakeholders + 1) * sizeof *f->stakeholders);
+	s = &f->stakeholders[f->nstakeholders++];
+	memset(s, 0, sizeof *s);
+	s->name = dup(name);
+	s->role = dup(role);
+	s->side = side;
+	s->rule = "test";
+	s->ev = e;
+}
+
+static void add_risk(struct mk_findings *f, const char *cat, const char *text, struct mk_evidence e)
+{
+	struct mk_risk *r;
+	f->risks = realloc(f->risks, (f->nrisks + 1) * sizeof *f->risks);
+	r = &f->risks[f->nrisks++];
+	memset(r, 0, sizeof *r);
+	r->category = cat;
+	r->text = dup(text);
+	r->rule = "test";
+	r->ev = e;
+}
+
+static const struct mk_proposal *find(const struct mk_proposals *ps, enum mk_prop_kind kind)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->v[i].kind == kind)
+			return &ps->v[i];
+	return NULL;
+}
+
+static size_t count(const struct mk_proposals *ps, enum mk_prop_kind kind)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ps->n; i++)
+		n += ps->v[i].kind == kind;
+	return n;
+}
+
+/* The deal of most tests: a plan after a first call. */
+static void base_plan(struct mk_plan *p)
+{
+	mk_plan_init(p);
+	plan_item(p, 1, "send the vendor security review questionnaire", "Arjun Mehta", MK_SIDE_BUYER,
+		  day(2026, 6, 2));
+	plan_item(p, 2, "send over our MSA", "Nadia Petrovic", MK_SIDE_SELLER, day(2026, 6, 5));
+	plan_item(p, 3, "set up the sandbox with your lanes", "Joon-ho Park", MK_SIDE_SELLER,
+		  day(2026, 5, 29));
+	plan_item(p, 4, "sign the mutual NDA", "Dale Whitaker", MK_SIDE_BUYER, day(2026, 5, 28));
+	plan_item(p, 5, "pull the April load data out of LoadStar", "Rosa Delgado", MK_SIDE_BUYER,
+		  day(2026, 5, 27));
+	plan_person(p, "Lorraine Chu", "owner", MK_SIDE_BUYER);
+	plan_person(p, NULL, "CFO", MK_SIDE_BUYER);
+	plan_risk(p, "competition", "FleetPilot is offering a free 60 day pilot");
+}
+
+static void base_speakers(struct mk_findings *f)
+{
+	add_speaker(f, "Arjun Mehta", MK_SIDE_BUYER);
+	add_speaker(f, "Nadia Petrovic", MK_SIDE_SELLER);
+	add_speaker(f, "Joon-ho Park", MK_SIDE_SELLER);
+	add_speaker(f, "Rosa Delgado", MK_SIDE_BUYER);
+}
+
+/* ---- names ---- */
+
+static void test_names(void)
+{
+	enum mk_status st;
+	enum mk_prop_kind k;
+	static const char *const kinds[] = { "add_item", "update_due", "mark_done", "mark_blocked",
+					     "mark_dropped", "add_stakeholder", "add_risk" };
+
+	CHECK_STR(mk_status_name(MK_STATUS_OPEN), "open");
+	CHECK_STR(mk_status_name(MK_STATUS_DONE), "done");
+	CHECK_STR(mk_status_name(MK_STATUS_BLOCKED), "blocked");
+	CHECK_STR(mk_status_name(MK_STATUS_DROPPED), "dropped");
+	CHECK(mk_status_parse("blocked", &st) == MK_OK && st == MK_STATUS_BLOCKED);
+	CHECK(mk_status_parse("Blocked", &st) == MK_EFORMAT);
+	CHECK(mk_status_parse("", &st) == MK_EFORMAT);
+	CHECK(mk_status_parse(NULL, &st) == MK_EARG);
+	for (int i = 0; i < MK_PROP_KIND_COUNT; i++) {
+		CHECK_STR(mk_prop_kind_name((enum mk_prop_kind)i), kinds[i]);
+		CHECK(mk_prop_kind_parse(kinds[i], &k) == MK_OK && k == (enum mk_prop_kind)i);
+	}
+	CHECK(mk_prop_kind_parse("add", &k) == MK_EFORMAT);
+	CHECK(mk_prop_kind_parse(NULL, &k) == MK_EARG);
+	CHECK_STR(mk_prop_kind_name(MK_PROP_KIND_COUNT), "unknown");
+}
+
+static void test_lifecycle(void)
+{
+	struct mk_plan p;
+	struct mk_proposals ps;
+	struct mk_proposal one;
+
+	memset(&p, 0, sizeof p);
+	mk_plan_release(&p);      /* a zeroed plan */
+	mk_plan_release(NULL);
+	mk_proposals_init(&ps);
+	mk_proposals_release(&ps);
+	mk_proposals_release(NULL);
+	memset(&one, 0, sizeof one);
+	one.key = strdup("k");
+	one.status = strdup("pending");
+	mk_proposal_release(&one);
+	CHECK(one.key == NULL && one.status == NULL);
+	mk_proposal_release(NULL);
+	base_plan(&p);
+	mk_plan_release(&p);
+	CHECK(p.nitems == 0 && p.items == NULL && p.npeople == 0 && p.nrisks == 0);
+}
+
+static void test_words(void)
+{
+	struct merge_lex *lex = malloc(sizeof *lex);
+	struct merge_bag a, b;
+	struct merge_sim s;
+	char out[MERGE_WORD_LEN];
+	static const char *const same[][2] = {
+		{ "sends", "send" }, { "sent", "send" }, { "sending", "send" }, { "drafts", "draft" },
+		{ "mappings", "mapping" }, { "signed", "signing" }, { "redlines", "redline" },
+		{ "sandboxes", "sandbox" }, { "shipped", "ship" }, { "making", "make" },
+	};
+
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+		char x[MERGE_WORD_LEN], y[MERGE_WORD_LEN];
+		merge_stem(same[i][0], x, sizeof x);
+		merge_stem(same[i][1], y, sizeof y);
+		if (strcmp(x, y))
+			printf("#   stem %s -> %s, %s -> %s\n", same[i][0], x, same[i][1], y);
+		CHECK(!strcmp(x, y));
+		merge_stem(x, out, sizeof out); /* idempotent */
+		CHECK(!strcmp(x, out));
+	}
+	merge_lex_init(lex);
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	merge_bag_add(lex, &a, "Um, I'll send you the SIG", 1);
+	merge_bag_add(lex, &b, "the security review", 1);
+	merge_bag_compare(&a, &b, &s);
+	CHECK(merge_bag_has(&a, "#secq") && merge_bag_has(&b, "#secq"));
+	CHECK(s.shared_content >= MERGE_W_WORD);
+	CHECK(!merge_bag_has(&a, "um") && !merge_bag_has(&a, "the") && !merge_bag_has(&a, "you"));
+	memset(&a, 0, sizeof a);
+	merge_bag_add(lex, &a, "statement of work by Friday the 12th", 1);
+	CHECK(merge_bag_has(&a, "#sow") && !merge_bag_has(&a, "friday") && !merge_bag_has(&a, "12th"));
+	memset(&a, 0, sizeof a);
+	merge_bag_add(lex, &a, "the ELD key’s done", 1); /* curly apostrophe */
+	CHECK(merge_bag_has(&a, "key") && merge_bag_has(&a, "eld"));
+	CHECK(merge_same_person("Gus", "Gus Ferreira"));
+	CHECK(merge_same_person("gus ferreira", "Gus Ferreira"));
+	CHECK(!merge_same_person("Gus", "Gustav Ferreira"));
+	CHECK(!merge_same_person("", "Gus"));
+	CHECK(!merge_same_person(NULL, "Gus"));
+	CHECK(merge_names("make sure Dale's on that one", "Dale Whitaker"));
+	CHECK(merge_names("and Jürgen said yes", "Jürgen Hoffmann"));
+	CHECK(!merge_names("Daleks are coming", "Dale Whitaker"));
+	free(lex);
+}
+
+/* ---- mk_merge ---- */
+
+static void test_add_item(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *a;
+	char want[256];
+
+	mk_plan_init(&p);
+	mk_findings_init(&f);
+	add_commitment(&f, "Nadia Petrovic", MK_SIDE_SELLER, "send the ROI analysis", day(2026, 5, 28),
+		       ev("Nadia Petrovic", 285, "I'll send the ROI analysis Thursday."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(ps.n == 1);
+	a = find(&ps, MK_PROP_ADD_ITEM);
+	CHECK(a != NULL);
+	if (a) {
+		CHECK_STR(a->action, "send the ROI analysis");
+		CHECK_STR(a->owner, "Nadia Petrovic");
+		CHECK(a->side == MK_SIDE_SELLER && a->has_due && day_eq(a->due, day(2026, 5, 28)));
+		CHECK(a->item_id == 0 && a->confidence > 0.5 && a->confidence <= 1);
+		CHECK_STR(a->ev.speaker, "Nadia Petrovic");
+		CHECK_STR(a->ev.quote, "I'll send the ROI analysis Thursday.");
+		CHECK(a->ev.start_ms == 285000 && a->ev.end_ms == 289000);
+		snprintf(want, sizeof want, "%s:add_item:285000:", KEY);
+		CHECK(a->key && !strncmp(a->key, want, strlen(want)));
+		CHECK(a->key && strlen(a->key) == strlen(want) + 10);
+	}
+	mk_proposals_release(&ps);
+	CHECK(mk_merge(NULL, &f, KEY, &ps) == MK_OK && ps.n == 1); /* no plan: an empty one */
+	mk_proposals_release(&ps);
+	CHECK(mk_merge(&p, NULL, KEY, &ps) == MK_EARG);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+static void test_restatement(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *u;
+
+	base_plan(&p);
+	mk_findings_init(&f);
+	base_speakers(&f);
+	/* the same item, the same date, said again: nothing */
+	add_commitment(&f, "Arjun", MK_SIDE_BUYER, "send the security questionnaire over",
+		       day(2026, 6, 2), ev("Arjun Mehta", 60, "I'll send the security questionnaire over Tuesday."));
+	/* synonyms and a new date: the MSA is the contract; a slip */
+	add_commitment(&f, "Nadia Petrovic", MK_SIDE_SELLER, "send you the contract", day(2026, 6, 12),
+		       ev("Nadia Petrovic", 120, "I'll send you the contract by the 12th."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(count(&ps, MK_PROP_ADD_ITEM) == 0);
+	CHECK(count(&ps, MK_PROP_UPDATE_DUE) == 1);
+	u = find(&ps, MK_PROP_UPDATE_DUE);
+	if (u) {
+		CHECK(u->item_id == 2);
+		CHECK(u->has_due && day_eq(u->due, day(2026, 6, 12)));
+		CHECK(u->has_old_due && day_eq(u->old_due, day(2026, 6, 5)));
+		CHECK_STR(u->action, "send over our MSA");
+		CHECK_STR(u->owner, "Nadia Petrovic");
+	}
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+static void test_synonym_sig(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *u;
+
+	mk_plan_init(&p);
+	plan_item(&p, 1, "send the security review", "Arjun Mehta", MK_SIDE_BUYER, day(2026, 6, 2));
+	plan_item(&p, 2, "send the pricing proposal", "Arjun Mehta", MK_SIDE_BUYER, day(2026, 6, 2));
+	mk_findings_init(&f);
+	base_speakers(&f);
+	/* "the SIG" is the security review; owner by first name */
+	add_commitment(&f, "Arjun", MK_SIDE_BUYER, "send you the SIG", day(2026, 6, 10),
+		       ev("Arjun Mehta", 60, "I'll send you the SIG tomorrow."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(ps.n == 1);
+	u = find(&ps, MK_PROP_UPDATE_DUE);
+	CHECK(u && u->item_id == 1 && day_eq(u->due, day(2026, 6, 10)));
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+static void test_not_restatement(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+
+	base_plan(&p);
+	mk_findings_init(&f);
+	base_speakers(&f);
+	/* other owner, same words: another person's promise */
+	add_commitment(&f, "Rosa Delgado", MK_SIDE_BUYER, "send the security questionnaire",
+		       day(2026, 6, 10), ev("Rosa Delgado", 30, "I'll send our security questionnaire too."));
+	/* same owner, other content */
+	add_commitment(&f, "Joon-ho Park", MK_SIDE_SELLER, "set up the driver accounts", day(2026, 6, 12),
+		       ev("Joon-ho Park", 90, "I'll set up the driver accounts by Friday."));
+	/* the other side */
+	add_commitment(&f, "Nadia Petrovic", MK_SIDE_SELLER, "pull the April load data", day(2026, 6, 12),
+		       ev("Nadia Petrovic", 150, "I'll pull the April load data myself."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(count(&ps, MK_PROP_ADD_ITEM) == 3);
+	CHECK(count(&ps, MK_PROP_UPDATE_DUE) == 0);
+	/* in the order of the findings */
+	CHECK(ps.n == 3 && ps.v[0].ev.start_ms == 30000 && ps.v[1].ev.start_ms == 90000 &&
+	      ps.v[2].ev.start_ms == 150000);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+static void test_in_call_repeat(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *a;
+
+	mk_plan_init(&p);
+	mk_findings_init(&f);
+	add_commitment(&f, "Amara Nwosu", MK_SIDE_SELLER, "send you a draft project plan", day(0, 0, 0),
+		       ev("Amara Nwosu", 400, "I'll send you a draft project plan."));
+	add_commitment(&f, "Amara Nwosu", MK_SIDE_SELLER, "send the draft project plan", day(2026, 6, 26),
+		       ev("Amara Nwosu", 560, "Draft project plan from me by Friday, I'll send the draft project plan."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(ps.n == 1);
+	a = find(&ps, MK_PROP_ADD_ITEM);
+	CHECK(a && a->has_due && day_eq(a->due, day(2026, 6, 26))); /* the date the first lacked */
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+static void test_updates(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *d, *b, *x, *u;
+
+	base_plan(&p);
+	mk_findings_init(&f);
+	base_speakers(&f);
+	add_speaker(&f, "Dale Whitaker", MK_SIDE_BUYER);
+	add_update(&f, "the NDA", "done", day(0, 0, 0),
+		   ev("Dale Whitaker", 40, "Yeah, we signed the NDA yesterday."));
+	add_update(&f, "the sandbox", "blocked", day(0, 0, 0),
+		   ev("Joon-ho Park", 80, "The sandbox is stuck, our infra team hasn't given me the lanes yet."));
+	add_update(&f, "the April load data", "dropped", day(0, 0, 0),
+		   ev("Rosa Delgado", 120, "We don't need the April load data any more, let's drop it."));
+	add_update(&f, "the MSA", "new_due", day(2026, 6, 19),
+		   ev("Nadia Petrovic", 160, "The MSA has slipped, you'll have it on the 19th."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(ps.n == 4);
+	d = find(&ps, MK_PROP_MARK_DONE);
+	b = find(&ps, MK_PROP_MARK_BLOCKED);
+	x = find(&ps, MK_PROP_MARK_DROPPED);
+	u = find(&ps, MK_PROP_UPDATE_DUE);
+	CHECK(d && d->item_id == 4);
+	CHECK(b && b->item_id == 3);
+	CHECK(x && x->item_id == 5);
+	CHECK(u && u->item_id == 2 && day_eq(u->due, day(2026, 6, 19)) && day_eq(u->old_due, day(2026, 6, 5)));
+	if (d) {
+		CHECK_STR(d->ev.quote, "Yeah, we signed the NDA yesterday.");
+		CHECK_STR(d->action, "sign the mutual NDA");
+		CHECK(d->confidence > 0 && d->confidence <= 0.7);
+	}
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+static void test_update_short_words(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *d;
+
+	/* "the ELD key's done": a few words, and the speaker owns it */
+	mk_plan_init(&p);
+	plan_item(&p, 1, "generate an API key for the sandbox and send it over", "Arjun Mehta",
+		  MK_SIDE_BUYER, day(2026, 5, 29));
+	plan_item(&p, 2, "send it over", "Arjun Mehta", MK_SIDE_BUYER, day(2026, 6, 2));
+	plan_item(&p, 3, "set up a sandbox with your lanes", "Joon-ho Park", MK_SIDE_SELLER, day(2026, 5, 29));
+	mk_findings_init(&f);
+	add_speaker(&f, "Arjun Mehta", MK_SIDE_BUYER);
+	add_update(&f, "the ELD key", "done", day(0, 0, 0),
+		   ev("Arjun Mehta", 160, "And the ELD key's done, I generated it myself and sent it over."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	d = find(&ps, MK_PROP_MARK_DONE);
+	CHECK(ps.n == 1 && d && d->item_id == 1);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+static void test_no_match(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+
+	base_plan(&p);
+	mk_findings_init(&f);
+	base_speakers(&f);
+	add_speaker(&f, "Kerry-Ann Thompson", MK_SIDE_BUYER);
+	/* news about nothing on the plan, said by someone who owns nothing */
+	add_update(&f, "the invoice", "done", day(0, 0, 0),
+		   ev("Kerry-Ann Thompson", 30, "I paid the invoice last week."));
+	add_update(&f, "it", "blocked", day(0, 0, 0), ev("Kerry-Ann Thompson", 300, "So that's stuck."));
+	/* a new date with no date: nothing to propose */
+	add_update(&f, "the MSA", "new_due", day(0, 0, 0),
+		   ev("Nadia Petrovic", 500, "The MSA has slipped a bit, sorry."));
+	/* done already: no second proposal */
+	p.items[3].status = MK_STATUS_DONE;
+	add_update(&f, "the NDA", "done", day(0, 0, 0), ev("Arjun Mehta", 700, "The NDA was signed, yes."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	for (size_t i = 0; i < ps.n; i++)
+		printf("#   unexpected %s item=%lld: %s\n", mk_prop_kind_name(ps.v[i].kind),
+		       (long long)ps.v[i].item_id, ps.v[i].ev.quote);
+	CHECK(ps.n == 0);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+static void test_people_and_risks(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *s, *r;
+
+	base_plan(&p);
+	mk_findings_init(&f);
+	add_stakeholder(&f, "Lorraine", NULL, MK_SIDE_BUYER, ev("Rosa Delgado", 10, "Lorraine was thrilled."));
+	add_stakeholder(&f, NULL, "CFO", MK_SIDE_BUYER, ev("Rosa Delgado", 20, "Our CFO will want to see it."));
+	add_stakeholder(&f, "Pete Sorensen", "owner", MK_SIDE_BUYER, ev("Dale Whitaker", 30, "Pete Sorensen signs."));
+	add_stakeholder(&f, "Pete", NULL, MK_SIDE_BUYER, ev("Dale Whitaker", 40, "Pete's got something on."));
+	add_risk(&f, "competition", "FleetPilot is offering them a free 60 day pilot",
+		 ev("Arjun Mehta", 50, "FleetPilot is offering them a free 60 day pilot."));
+	add_risk(&f, "budget", "we're 18 over budget", ev("Rosa Delgado", 60, "So we're 18 over budget."));
+	add_risk(&f, "budget", "we are 18 over budget now", ev("Rosa Delgado", 70, "Yeah we are 18 over budget now."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(count(&ps, MK_PROP_ADD_STAKEHOLDER) == 1);
+	CHECK(count(&ps, MK_PROP_ADD_RISK) == 1);
+	s = find(&ps, MK_PROP_ADD_STAKEHOLDER);
+	r = find(&ps, MK_PROP_ADD_RISK);
+	if (s) {
+		CHECK_STR(s->name, "Pete Sorensen");
+		CHECK_STR(s->role, "owner");
+		CHECK(s->side == MK_SIDE_BUYER && s->item_id == 0);
+	}
+	if (r) {
+		CHECK_STR(r->category, "budget");
+		CHECK_STR(r->text, "we're 18 over budget");
+	}
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+static void test_keys_stable(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals a, b;
+
+	base_plan(&p);
+	mk_findings_init(&f);
+	base_speakers(&f);
+	/* two commitments from one sentence: two keys */
+	add_commitment(&f, "Renata Silva", MK_SIDE_BUYER, "kick off the vendor setup in Coupa", day(0, 0, 0),
+		       ev("Renata Silva", 430, "I'll kick off Coupa and send you our vendor security addendum today."));
+	add_commitment(&f, "Renata Silva", MK_SIDE_BUYER, "send you our vendor security addendum",
+		       day(2026, 12, 10),
+		       ev("Renata Silva", 430, "I'll kick off Coupa and send you our vendor security addendum today."));
+	add_update(&f, "the NDA", "done", day(0, 0, 0), ev("Dale Whitaker", 40, "We signed the NDA yesterday."));
+	add_risk(&f, "budget", "we're 18 over", ev("Rosa Delgado", 60, "So we're 18 over."));
+	CHECK(mk_merge(&p, &f, KEY, &a) == MK_OK);
+	CHECK(mk_merge(&p, &f, KEY, &b) == MK_OK);
+	CHECK(a.n == b.n && a.n == 4);
+	for (size_t i = 0; i < a.n && i < b.n; i++) {
+		CHECK_STR(a.v[i].key, b.v[i].key);
+		CHECK(a.v[i].kind == b.v[i].kind && a.v[i].item_id == b.v[i].item_id);
+		for (size_t j = 0; j < i; j++)
+			CHECK(strcmp(a.v[i].key, a.v[j].key) != 0);
+	}
+	mk_proposals_release(&b);
+	CHECK(mk_merge(&p, &f, "another-meeting", &b) == MK_OK);
+	CHECK(b.n == a.n && strncmp(b.v[0].key, "another-meeting:", 16) == 0);
+	mk_proposals_release(&a);
+	mk_proposals_release(&b);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+static void test_pure(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+
+	base_plan(&p);
+	mk_findings_init(&f);
+	base_speakers(&f);
+	add_update(&f, "the NDA", "done", day(0, 0, 0), ev("Dale Whitaker", 40, "We signed the NDA yesterday."));
+	add_commitment(&f, "Nadia Petrovic", MK_SIDE_SELLER, "send over the MSA", day(2026, 6, 12),
+		       ev("Nadia Petrovic", 120, "I'll send over the MSA by the 12th."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK && ps.n == 2);
+	/* the plan is as it was */
+	CHECK(p.nitems == 5 && p.items[3].status == MK_STATUS_OPEN && p.items[1].revisions == 0);
+	CHECK(day_eq(p.items[1].due, day(2026, 6, 5)) && !strcmp(p.items[1].action, "send over our MSA"));
+	CHECK(p.npeople == 2 && p.nrisks == 1);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+/* ---- mk_plan_apply ---- */
+
+static void test_apply(void)
+{
+	struct mk_plan p;
+	struct mk_proposal q;
+
+	mk_plan_init(&p);
+	memset(&q, 0, sizeof q);
+	q.kind = MK_PROP_ADD_ITEM;
+	q.action = "send the MSA";
+	q.owner = "Nadia Petrovic";
+	q.side = MK_SIDE_SELLER;
+	q.has_due = 1;
+	q.due = day(2026, 6, 5);
+	CHECK(mk_plan_apply(&p, &q, 7) == MK_OK);
+	CHECK(p.nitems == 1 && p.items[0].id == 7 && p.items[0].status == MK_STATUS_OPEN);
+	CHECK_STR(p.items[0].action, "send the MSA");
+	CHECK_STR(p.items[0].owner, "Nadia Petrovic");
+	CHECK(p.items[0].action != q.action); /* a copy */
+	CHECK(p.items[0].revisions == 0 && !p.items[0].slipped && day_eq(p.items[0].due, day(2026, 6, 5)));
+
+	memset(&q, 0, sizeof q);
+	q.kind = MK_PROP_UPDATE_DUE;
+	q.item_id = 7;
+	q.has_due = 1;
+	q.due = day(2026, 6, 12);
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_OK);
+	CHECK(day_eq(p.items[0].due, day(2026, 6, 12)) && p.items[0].revisions == 1 && p.items[0].slipped);
+
+	q.kind = MK_PROP_MARK_BLOCKED;
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_OK);
+	CHECK(p.items[0].status == MK_STATUS_BLOCKED && p.items[0].revisions == 2);
+	q.kind = MK_PROP_MARK_DONE;
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_OK);
+	CHECK(p.items[0].status == MK_STATUS_DONE && p.items[0].revisions == 3);
+	q.kind = MK_PROP_MARK_DROPPED;
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_OK);
+	CHECK(p.items[0].status == MK_STATUS_DROPPED && p.items[0].revisions == 4);
+	q.item_id = 99;
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_ENOTFOUND);
+	q.kind = MK_PROP_UPDATE_DUE;
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_ENOTFOUND);
+
+	/* a first due date is no slip */
+	memset(&q, 0, sizeof q);
+	q.kind = MK_PROP_ADD_ITEM;
+	q.action = "name the super users";
+	CHECK(mk_plan_apply(&p, &q, 8) == MK_OK && p.nitems == 2 && !p.items[1].has_due);
+	CHECK(p.items[1].owner == NULL);
+	q.kind = MK_PROP_UPDATE_DUE;
+	q.item_id = 8;
+	q.has_due = 1;
+	q.due = day(2026, 7, 3);
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_OK);
+	CHECK(p.items[1].has_due && !p.items[1].slipped && p.items[1].revisions == 1);
+
+	memset(&q, 0, sizeof q);
+	q.kind = MK_PROP_ADD_STAKEHOLDER;
+	q.name = "Pete Sorensen";
+	q.role = "owner";
+	q.side = MK_SIDE_BUYER;
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_OK && p.npeople == 1);
+	CHECK_STR(p.people[0].name, "Pete Sorensen");
+	CHECK_STR(p.people[0].role, "owner");
+	q.name = NULL;
+	q.role = "CFO";
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_OK && p.npeople == 2 && p.people[1].name == NULL);
+
+	memset(&q, 0, sizeof q);
+	q.kind = MK_PROP_ADD_RISK;
+	q.category = "budget";
+	q.text = "18 over";
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_OK && p.nrisks == 1);
+	CHECK_STR(p.risks[0].category, "budget");
+	CHECK(p.risks[0].id == 1);
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_OK && p.nrisks == 2 && p.risks[1].id == 2);
+
+	q.kind = MK_PROP_KIND_COUNT;
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_EARG);
+	CHECK(mk_plan_apply(NULL, &q, 0) == MK_EARG);
+	mk_plan_release(&p);
+}
+
+/* Approving everything a merge proposes gives the plan the next merge sees. */
+static void test_merge_then_apply(void)
+{
+	struct mk_plan p;
+	struct mk_findings f1, f2;
+	struct mk_proposals ps;
+	int64_t next = 1;
+
+	mk_plan_init(&p);
+	mk_findings_init(&f1);
+	add_speaker(&f1, "Arjun Mehta", MK_SIDE_BUYER);
+	add_commitment(&f1, "Arjun Mehta", MK_SIDE_BUYER, "send the vendor security questionnaire",
+		       day(2026, 6, 2), ev("Arjun Mehta", 500, "I'll send the vendor security questionnaire early next week."));
+	add_stakeholder(&f1, "Lorraine", NULL, MK_SIDE_BUYER, ev("Rosa Delgado", 10, "Lorraine decides."));
+	CHECK(mk_merge(&p, &f1, "call1", &ps) == MK_OK && ps.n == 2);
+	for (size_t i = 0; i < ps.n; i++)
+		CHECK(mk_plan_apply(&p, &ps.v[i], ps.v[i].kind == MK_PROP_ADD_ITEM ? next++ : 0) == MK_OK);
+	mk_proposals_release(&ps);
+	CHECK(p.nitems == 1 && p.npeople == 1);
+
+	mk_findings_init(&f2);
+	add_speaker(&f2, "Arjun Mehta", MK_SIDE_BUYER);
+	add_commitment(&f2, "Arjun Mehta", MK_SIDE_BUYER, "send the SIG over", day(2026, 6, 10),
+		       ev("Arjun Mehta", 360, "I'll send the SIG over tomorrow, for real."));
+	add_stakeholder(&f2, "Lorraine", NULL, MK_SIDE_BUYER, ev("Arjun Mehta", 20, "Lorraine is busy."));
+	CHECK(mk_merge(&p, &f2, "call2", &ps) == MK_OK);
+	CHECK(ps.n == 1 && ps.v[0].kind == MK_PROP_UPDATE_DUE && ps.v[0].item_id == 1);
+	for (size_t i = 0; i < ps.n; i++)
+		CHECK(mk_plan_apply(&p, &ps.v[i], 0) == MK_OK);
+	CHECK(p.nitems == 1 && p.items[0].slipped && p.items[0].revisions == 1 &&
+	      day_eq(p.items[0].due, day(2026, 6, 10)));
+	mk_proposals_release(&ps);
+	mk_findings_release(&f1);
+	mk_findings_release(&f2);
+	mk_plan_release(&p);
+}
+
+/* A long-running deal: many items, a long call. Nothing quadratic in both at once. */
+static void test_big(void)
+{
+	static const char *const verbs[] = { "send", "review", "set up", "sign", "draft", "schedule" };
+	static const char *const things[] = { "the MSA", "the DPA", "the SOW", "the security questionnaire",
+					      "the pricing", "the sandbox", "the invite", "the POC plan",
+					      "the data export", "the org chart", "the ROI model" };
+	static const char *const people[] = { "Ana Ruiz", "Ben Ode", "Cy Lam", "Dee Park", "Eli Moss" };
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	char text[160];
+	clock_t t0;
+
+	mk_plan_init(&p);
+	for (int i = 0; i < 400; i++) {
+		snprintf(text, sizeof text, "%s %s for site %d", verbs[i % 6], things[i % 11], i);
+		plan_item(&p, i + 1, text, people[i % 5], i % 2 ? MK_SIDE_BUYER : MK_SIDE_SELLER,
+			  day(2026, 1 + i % 12, 1 + i % 28));
+	}
+	mk_findings_init(&f);
+	for (int i = 0; i < 5; i++)
+		add_speaker(&f, people[i], i % 2 ? MK_SIDE_BUYER : MK_SIDE_SELLER);
+	for (int i = 0; i < 150; i++) {
+		snprintf(text, sizeof text, "I'll %s %s for site %d by Friday.", verbs[i % 6], things[i % 11], i * 3);
+		add_commitment(&f, people[i % 5], i % 2 ? MK_SIDE_BUYER : MK_SIDE_SELLER, text + 4,
+			       day(2026, 7, 1 + i % 28), ev(people[i % 5], i * 20, text));
+		snprintf(text, sizeof text, "And %s for site %d is done, we sent it last week.", things[i % 11], i);
+		add_update(&f, things[i % 11], i % 3 ? "done" : "blocked", day(0, 0, 0),
+			   ev(people[(i + 1) % 5], i * 20 + 7, text));
+	}
+	t0 = clock();
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	printf("#   400 items, 300 findings: %zu proposals in %.0f ms\n", ps.n,
+	       1000.0 * (double)(clock() - t0) / CLOCKS_PER_SEC);
+	CHECK(ps.n >= 150);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+int main(void)
+{
+	RUN(test_names);
+	RUN(test_lifecycle);
+	RUN(test_words);
+	RUN(test_add_item);
+	RUN(test_restatement);
+	RUN(test_synonym_sig);
+	RUN(test_not_restatement);
+	RUN(test_in_call_repeat);
+	RUN(test_updates);
+	RUN(test_update_short_words);
+	RUN(test_no_match);
+	RUN(test_people_and_risks);
+	RUN(test_keys_stable);
+	RUN(test_pure);
+	RUN(test_apply);
+	RUN(test_merge_then_apply);
+	RUN(test_big);
+	return tap_done();
+}
