@@ -24,6 +24,9 @@ int cmd_approve(int argc, char **argv);
 int cmd_reject(int argc, char **argv);
 int cmd_edit(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_query(int, char **);
+int cmd_history(int, char **);
+int cmd_health(int, char **);
 
 /* "mapkeeper: <message>" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -28,6 +28,9 @@ static const struct command commands[] = {
 	{ "reject", cmd_reject, "reject proposals: reject ID... [--reason TEXT]" },
 	{ "edit", cmd_edit, "change a pending proposal: edit ID [--owner] [--due] [--action]" },
 	{ "plan", cmd_plan, "a deal's mutual action plan as table, json, csv or markdown" },
+	{ "query", cmd_query, "ask across deals: items by owner, status, overdue, slipped; --said: what was said" },
+	{ "history", cmd_history, "the slip history of a deal or an item: every change with its evidence" },
+	{ "health", cmd_health, "per deal: items, buyer share, overdue, slipped, last change, stakeholders met" },
 	{ "rules", cmd_rules, "check the rules: compile them and run their examples" },
 	{ "when", cmd_when, "resolve a spoken date expression against a reference date" },
 };

@@ -1,0 +1,171 @@
+/*
+ * cmd_history.c: `mapkeeper history DEAL|ITEM [--format text|json] [--db PATH]`: the slip
+ * history a manager asks for. Every change of one plan item (#12 or 12) or of every item
+ * of a deal, oldest first, from its creation on: when, who decided, field old -> new, and
+ * the words on the call that caused it (meeting, time, speaker, quote).
+ */
+#include "cli.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "mapkeeper history DEAL|ITEM [--format text|json] [--db PATH]\n"
+			    "\n"
+			    "ITEM is a plan item's number (12 or #12); anything else names a deal.";
+
+/* "12" or "#12" -> 12; 0 when arg is not an item number. */
+static int64_t item_number(const char *arg)
+{
+	const char *p = arg[0] == '#' ? arg + 1 : arg;
+	long long v = 0;
+	if (!*p || strlen(p) > 15)
+		return 0;
+	for (; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		v = v * 10 + (*p - '0');
+	}
+	return (int64_t)v;
+}
+
+static void hms(int64_t ms, char *buf, size_t n)
+{
+	mk_format_ms(ms, buf, n);
+	if (strlen(buf) > 8)
+		buf[8] = '\0';
+}
+
+static int has_evidence(const struct mk_revision *r)
+{
+	return r->quote && r->quote[0];
+}
+
+static void print_text(const char *title, const struct mk_revision *v, size_t n)
+{
+	char ts[32];
+	printf("History of %s, oldest first\n", title);
+	for (size_t i = 0; i < n; i++) {
+		const struct mk_revision *r = &v[i];
+		/* "2026-03-10T14:02:11Z" -> "2026-03-10 14:02" */
+		printf("\n%.10s %.5s  #%lld %s\n", r->at ? r->at : "", r->at && strlen(r->at) >= 16 ? r->at + 11 : "",
+		       (long long)r->item_id, r->action ? r->action : "");
+		if (!strcmp(r->field, "created"))
+			printf("  created, due %s", r->new_value ? r->new_value : "not set");
+		else
+			printf("  %s %s -> %s", r->field, r->old_value ? r->old_value : "not set",
+			       r->new_value ? r->new_value : "not set");
+		printf("  (decided by %s)\n", r->by ? r->by : "unknown");
+		if (has_evidence(r)) {
+			hms(r->start_ms, ts, sizeof ts);
+			printf("  %s %s %s: \"%s\"\n", r->meeting ? r->meeting : "(no meeting)", ts,
+			       r->speaker && r->speaker[0] ? r->speaker : "(unnamed)", r->quote);
+		} else {
+			printf("  (no call evidence)\n");
+		}
+	}
+}
+
+static void print_json(const char *deal, int64_t item, const struct mk_revision *v, size_t n)
+{
+	json_t *arr = json_array(), *o;
+	char ts[32], *s;
+	for (size_t i = 0; i < n; i++) {
+		const struct mk_revision *r = &v[i];
+		json_t *ev = json_null();
+		if (has_evidence(r)) {
+			hms(r->start_ms, ts, sizeof ts);
+			ev = json_pack("{s:s?, s:s, s:s?, s:s}", "meeting", r->meeting, "start", ts, "speaker", r->speaker,
+				       "quote", r->quote);
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:o}", "deal", r->deal,
+						     "item_id", (json_int_t)r->item_id, "action", r->action, "field",
+						     r->field, "old_value", r->old_value, "new_value", r->new_value, "at",
+						     r->at, "by", r->by, "evidence", ev));
+	}
+	o = json_pack("{s:s?, s:o, s:o}", "deal", deal, "item", item > 0 ? json_integer((json_int_t)item) : json_null(),
+		      "revisions", arr);
+	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	printf("%s\n", s);
+	free(s);
+	json_decref(o);
+}
+
+int cmd_history(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "db", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fmt = "text", *db = NULL, *arg, *deal = NULL;
+	struct mk_revision *v = NULL;
+	struct mk_store *st;
+	struct mk_diag d;
+	enum mk_err err;
+	int64_t item;
+	size_t n = 0;
+	char title[64];
+	int ch;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': fmt = optarg; break;
+		case 'b': db = optarg; break;
+		case 'h': printf("usage: %s\n", usage); return 0;
+		default:
+			cli_error("history: unknown or incomplete option '%s' (see 'mapkeeper history --help')",
+				  argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(usage);
+	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
+		cli_error("history: unknown format '%s' (text or json)", fmt);
+		return 2;
+	}
+	arg = argv[optind];
+	item = item_number(arg);
+	if (!item && arg[0] == '#') {
+		cli_error("history: '%s' is not a plan item number", arg);
+		return 2;
+	}
+	if (!item)
+		deal = arg;
+	if (!(st = cli_store_open(db)))
+		return 1;
+	mk_diag_clear(&d);
+	err = mk_store_history(st, deal, item, &v, &n, &d);
+	mk_store_close(st);
+	if (err == MK_ENOTFOUND) {
+		if (deal)
+			cli_error("no deal '%s'", deal);
+		else
+			cli_error("no plan item #%lld", (long long)item);
+		return 1;
+	}
+	if (err) {
+		cli_diag(&d, err);
+		return 1;
+	}
+	if (!strcmp(fmt, "json")) {
+		print_json(deal ? deal : n ? v[0].deal : NULL, item, v, n);
+	} else if (!n) {
+		printf("no plan items yet in '%s': ingest a call and approve its proposals\n", deal);
+	} else {
+		if (deal)
+			snprintf(title, sizeof title, "%.60s", deal);
+		else
+			snprintf(title, sizeof title, "item #%lld (%.30s)", (long long)item, v[0].deal);
+		print_text(title, v, n);
+	}
+	mk_revisions_free(v, n);
+	return 0;
+}
