@@ -179,8 +179,18 @@ static const char migration_1[] =
 	"	UNIQUE (deal_id, category, text)\n"
 	");\n";
 
+/* indexes for the managers' questions across deals (store/query.c): by owner (full or
+ * first name, any case), by status and due date, by due date, and the items that slipped */
+static const char migration_2[] =
+	"CREATE INDEX plan_items_owner ON plan_items(lower(owner));\n"
+	"CREATE INDEX plan_items_status_due ON plan_items(status, due);\n"
+	"CREATE INDEX plan_items_due ON plan_items(due);\n"
+	"CREATE INDEX plan_revisions_slip ON plan_revisions(item_id)\n"
+	"	WHERE field = 'due' AND old_value IS NOT NULL AND new_value IS NOT NULL;\n";
+
 const char *const db_migrations[] = {
 	migration_1,
+	migration_2,
 };
 
 const int db_schema_version = (int)(sizeof db_migrations / sizeof db_migrations[0]);

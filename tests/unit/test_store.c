@@ -6,6 +6,7 @@
  * a newer mapkeeper. Every file lives in a mkdtemp() folder removed at the end.
  */
 #include "mapkeeper.h"
+#include "store/db.h"
 #include "store/store.h"
 #include "util/util.h"
 #include "tap.h"
@@ -267,7 +268,7 @@ static void test_open_migrate(void)
 	char *path = tmp_path("open.db");
 	struct mk_store *st = open_ok(path);
 
-	CHECK(raw_int(path, "PRAGMA user_version") == 1);
+	CHECK(raw_int(path, "PRAGMA user_version") == db_schema_version);
 	CHECK(raw_int(path, "PRAGMA application_id") == 0x4d4b4150);
 	CHECK(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('deals', 'people',"
 		      " 'meetings', 'utterances', 'utterances_fts', 'findings', 'proposals',"
@@ -279,7 +280,7 @@ static void test_open_migrate(void)
 	/* reopening migrates nothing and keeps the data */
 	long long objects = raw_int(path, "SELECT count(*) FROM sqlite_schema");
 	st = open_ok(path);
-	CHECK(raw_int(path, "PRAGMA user_version") == 1);
+	CHECK(raw_int(path, "PRAGMA user_version") == db_schema_version);
 	CHECK(raw_int(path, "SELECT count(*) FROM sqlite_schema") == objects);
 	if (st)
 		CHECK(ndeals(st) == 1);
@@ -870,7 +871,7 @@ static void test_not_a_database(void)
 	CHECK(raw_exec(newer, "PRAGMA user_version = 9") == SQLITE_OK);
 	mk_diag_clear(&dg);
 	CHECK(mk_store_open(&st, newer, &dg) == MK_EDB && st == NULL);
-	CHECK_STR(dg.msg, "made by a newer mapkeeper (schema 9, this one knows 1)");
+	CHECK_STR(dg.msg, "made by a newer mapkeeper (schema 9, this one knows 2)");
 	CHECK(raw_int(newer, "PRAGMA user_version") == 9);
 
 	char line[1200];
