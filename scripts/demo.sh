@@ -32,3 +32,11 @@ step "the plan"
 $MK plan Northwind
 step "the plan as Markdown, to paste into an email"
 $MK plan Northwind --format md
+
+step "a manager's questions: what is overdue at the end of March, what slipped, what was said about budget"
+$MK query --overdue --as-of 2026-03-31
+$MK query --slipped
+$MK query --said budget --deal Northwind
+step "the slip history of the deal, and its health"
+$MK history Northwind
+$MK health --as-of 2026-03-31
