@@ -12,6 +12,8 @@
 
 #include "mapkeeper.h"
 
+#include <stdio.h>
+
 int cmd_transcript(int argc, char **argv);
 int cmd_when(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
@@ -54,6 +56,12 @@ struct mk_store *cli_store_open(const char *db);
  */
 enum mk_err cli_meeting_date(const char *flag, const struct mk_transcript *t, struct mk_date *date,
 			     const char **start, const char **source, char *buf, size_t buflen);
+
+/* Today's local date. */
+struct mk_date cli_today(void);
+
+/* Writes s as one CSV field (RFC 4180 quoting; NULL is empty). */
+void cli_csv_field(FILE *out, const char *s);
 
 /* Who decides: --as WHO, else $USER, else "unknown". */
 const char *cli_who(const char *as);

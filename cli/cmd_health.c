@@ -15,17 +15,6 @@
 
 static const char usage[] = "mapkeeper health [DEAL] [--as-of YYYY-MM-DD] [--format table|json] [--db PATH]";
 
-static struct mk_date today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	struct mk_date d;
-	localtime_r(&now, &tm);
-	d.y = tm.tm_year + 1900;
-	d.m = tm.tm_mon + 1;
-	d.d = tm.tm_mday;
-	return d;
-}
 
 /* The buyer's share of the items in whole percent; -1 when there are none. */
 static int buyer_pct(const struct mk_health *h)
@@ -101,7 +90,7 @@ int cmd_health(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fmt = "table", *db = NULL, *deal = NULL;
-	struct mk_date as_of = today();
+	struct mk_date as_of = cli_today();
 	struct mk_health *v = NULL;
 	struct mk_store *st;
 	struct mk_diag d;

@@ -21,23 +21,6 @@ static const char *due_str(const struct mk_item *it, char *buf, size_t n)
 	return buf;
 }
 
-/* Writes s as a CSV field (RFC 4180 quoting). */
-static void csv_field(FILE *out, const char *s)
-{
-	if (!s)
-		s = "";
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
 
 /* Markdown table cells must not break the table. */
 static void md_cell(FILE *out, const char *s)
@@ -139,9 +122,9 @@ static void print_csv(const struct mk_plan *p)
 	for (size_t i = 0; i < p->nitems; i++) {
 		const struct mk_item *it = &p->items[i];
 		printf("%lld,%s,", (long long)it->id, mk_side_name(it->side));
-		csv_field(stdout, it->owner);
+		cli_csv_field(stdout, it->owner);
 		fputc(',', stdout);
-		csv_field(stdout, it->action);
+		cli_csv_field(stdout, it->action);
 		printf(",%s,%s,%d,%s\n", due_str(it, due, sizeof due), mk_status_name(it->status), it->revisions,
 		       it->slipped ? "yes" : "no");
 	}

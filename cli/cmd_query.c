@@ -28,35 +28,7 @@ static const char usage[] =
 
 #define QUERY_SAID_LIMIT 50
 
-/* Writes s as a CSV field (RFC 4180 quoting). */
-static void csv_field(FILE *out, const char *s)
-{
-	if (!s)
-		s = "";
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
 
-static struct mk_date today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	struct mk_date d;
-	localtime_r(&now, &tm);
-	d.y = tm.tm_year + 1900;
-	d.m = tm.tm_mon + 1;
-	d.d = tm.tm_mday;
-	return d;
-}
 
 /* Days since 1970-01-01 (proleptic Gregorian). */
 static long day_number(struct mk_date d)
@@ -157,11 +129,11 @@ static void items_csv(const struct mk_query_row *rows, size_t n)
 	printf("deal,id,action,owner,side,due,status,revisions,slipped\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct mk_item *it = &rows[i].item;
-		csv_field(stdout, rows[i].deal);
+		cli_csv_field(stdout, rows[i].deal);
 		printf(",%lld,", (long long)it->id);
-		csv_field(stdout, it->action);
+		cli_csv_field(stdout, it->action);
 		fputc(',', stdout);
-		csv_field(stdout, it->owner);
+		cli_csv_field(stdout, it->owner);
 		printf(",%s,%s,%s,%d,%s\n", mk_side_name(it->side), due_str(it, due, sizeof due),
 		       mk_status_name(it->status), it->revisions, it->slipped ? "yes" : "no");
 	}
@@ -217,13 +189,13 @@ static void said_csv(const struct mk_said *rows, size_t n)
 	printf("deal,meeting,start,speaker,text\n");
 	for (size_t i = 0; i < n; i++) {
 		said_time(&rows[i], ts, sizeof ts);
-		csv_field(stdout, rows[i].deal);
+		cli_csv_field(stdout, rows[i].deal);
 		fputc(',', stdout);
-		csv_field(stdout, rows[i].meeting);
+		cli_csv_field(stdout, rows[i].meeting);
 		printf(",%s,", ts);
-		csv_field(stdout, rows[i].speaker);
+		cli_csv_field(stdout, rows[i].speaker);
 		fputc(',', stdout);
-		csv_field(stdout, rows[i].text);
+		cli_csv_field(stdout, rows[i].text);
 		fputc('\n', stdout);
 	}
 }
@@ -334,7 +306,7 @@ int cmd_query(int argc, char **argv)
 	memset(&q, 0, sizeof q);
 	q.side = -1;
 	q.status = -1;
-	q.as_of = today();
+	q.as_of = cli_today();
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {

@@ -52,12 +52,7 @@ int cmd_when(int argc, char **argv)
 			return 2;
 		}
 	} else {
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		d.y = tm.tm_year + 1900;
-		d.m = tm.tm_mon + 1;
-		d.d = tm.tm_mday;
+		d = cli_today();
 	}
 	if (mk_when_resolve(argv[optind], d, &w) != MK_OK) {
 		cli_error("cannot resolve '%s' as a date", argv[optind]);

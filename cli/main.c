@@ -116,6 +116,35 @@ struct mk_store *cli_store_open(const char *db)
 	return st;
 }
 
+struct mk_date cli_today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	struct mk_date d;
+	localtime_r(&now, &tm);
+	d.y = tm.tm_year + 1900;
+	d.m = tm.tm_mon + 1;
+	d.d = tm.tm_mday;
+	return d;
+}
+
+void cli_csv_field(FILE *out, const char *s)
+{
+	if (!s)
+		s = "";
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
 enum mk_err cli_meeting_date(const char *flag, const struct mk_transcript *t, struct mk_date *date,
 			     const char **start, const char **source, char *buf, size_t buflen)
 {
@@ -129,14 +158,7 @@ enum mk_err cli_meeting_date(const char *flag, const struct mk_transcript *t, st
 		*source = "file";
 		return MK_OK;
 	}
-	{
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		date->y = tm.tm_year + 1900;
-		date->m = tm.tm_mon + 1;
-		date->d = tm.tm_mday;
-	}
+	*date = cli_today();
 	mk_date_format(*date, buf, buflen);
 	*start = buf;
 	*source = "today";
