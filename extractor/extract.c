@@ -541,12 +541,11 @@ static void resolve_owner(struct ctx *c, const struct turn *tu, const struct rul
 			return;
 		if (is_pronoun(s, n)) {
 			const char *ref = pronoun_referent(c);
-			if (ref) {
-				struct person *p = find_person_exact(c, ref, strlen(ref));
-				free(cm->owner);
-				cm->owner = mk_strdup(ref);
-				cm->side = p && p->side != MK_SIDE_UNKNOWN ? p->side : sside;
-			}
+			struct person *p = ref ? find_person_exact(c, ref, strlen(ref)) : NULL;
+			free(cm->owner);
+			/* nobody to point at: no owner beats a wrong one (the side stays the speaker's) */
+			cm->owner = ref ? mk_strdup(ref) : NULL;
+			cm->side = p && p->side != MK_SIDE_UNKNOWN ? p->side : sside;
 			return;
 		}
 		struct person *p = find_person(c, s, n);
