@@ -160,6 +160,20 @@ int stamp_from_zoom_name(const char *name, char *out, size_t outlen)
 			 ":%02" PRId64 ":%02" PRId64 "Z", y, mo, d, h, mi, se);
 		return 1;
 	}
+	/* a date in the name, as exports are often named: "acme-call-2026-02-11_012.vtt" */
+	for (const char *s = base; *s; s++) {
+		const char *q = s, *end = s + strnlen(s, 10);
+		int64_t y, mo, d;
+		if (s > base && is_digit(s[-1]))
+			continue;
+		if (!(num(&q, end, 4, 4, &y) && lit(&q, end, '-') && num(&q, end, 2, 2, &mo) &&
+		      lit(&q, end, '-') && num(&q, end, 2, 2, &d)))
+			continue;
+		if (is_digit(*q) || !range(y, 1970, 9999) || !range(mo, 1, 12) || !range(d, 1, 31))
+			continue;
+		snprintf(out, outlen, "%04" PRId64 "-%02" PRId64 "-%02" PRId64, y, mo, d);
+		return 1;
+	}
 	return 0;
 }
 

@@ -88,6 +88,12 @@ static void test_meeting_start(void)
 	CHECK(!stamp_from_zoom_name("GMT20240124-202901/other.vtt", b, sizeof b)); /* basename only */
 	CHECK(!stamp_from_zoom_name("GMT20241324-202901.vtt", b, sizeof b));       /* month 13 */
 	CHECK(!stamp_from_zoom_name("GMT2024012-202901.vtt", b, sizeof b));
+	/* a plain date in the file name gives the meeting's day */
+	CHECK(stamp_from_zoom_name("calls/ethereum-bal-2026-02-11_012.vtt", b, sizeof b));
+	CHECK_STR(b, "2026-02-11");
+	CHECK(!stamp_from_zoom_name("calls/2026-13-11.vtt", b, sizeof b));
+	CHECK(!stamp_from_zoom_name("calls/v12026-02-11.vtt", b, sizeof b));
+	CHECK(!stamp_from_zoom_name("2026-02-11/call.vtt", b, sizeof b));
 	const char *s = "X-Meeting-Start: 2024-03-05 14:00:00+01:00 end";
 	CHECK(stamp_find_iso(s, strlen(s), b, sizeof b));
 	CHECK_STR(b, "2024-03-05T14:00:00+01:00");
