@@ -49,7 +49,8 @@ int stamp_cue(const char **p, const char *end, int64_t *ms);
 int stamp_clock(const char **p, const char *end, int64_t *ms);
 /* A clock in [..] or (..) brackets; *bare is set when brackets were absent (bare allowed). */
 int stamp_bracketed(const char **p, const char *end, int allow_bare, int64_t *ms, int *bare);
-/* Zoom file names "GMT20240124-202901..." -> "2024-01-24T20:29:01Z" (out >= 21 bytes). */
+/* Zoom file names "GMT20240124-202901..." -> "2024-01-24T20:29:01Z", else a "YYYY-MM-DD" in
+ * the base name -> that date (out >= 21 bytes). */
 int stamp_from_zoom_name(const char *name, char *out, size_t outlen);
 /* Finds an ISO 8601 date-time ("2024-01-24T20:29:01Z") in s; copies it into out. */
 int stamp_find_iso(const char *s, size_t n, char *out, size_t outlen);
