@@ -29,6 +29,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_query(int, char **);
 int cmd_history(int, char **);
 int cmd_health(int, char **);
+int cmd_sync(int, char **);
 
 /* "mapkeeper: <message>" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -62,6 +63,25 @@ struct mk_date cli_today(void);
 
 /* Writes s as one CSV field (RFC 4180 quoting; NULL is empty). */
 void cli_csv_field(FILE *out, const char *s);
+
+/* What cli_ingest_transcript did with one call. */
+struct cli_ingest_result {
+	int already;                /* the same transcript was stored before: nothing changed */
+	const char *start;          /* the meeting's start as stored (points into t, date or buf) */
+	char buf[40];
+	struct mk_ingest_result res;
+	size_t ncommitments, nstakeholders, nrisks, nupdates;
+};
+
+/*
+ * Ingests one parsed call into a deal, as `mapkeeper ingest` does: extract with the deal's
+ * selling team, merge against its plan and pending additions, store it all in one
+ * transaction. date: as cli_meeting_date's flag (NULL: the file's start, else today).
+ * MK_EDATE: date does not parse. Prints nothing; errors go to diag.
+ */
+enum mk_err cli_ingest_transcript(struct mk_store *st, const struct mk_rules *rs,
+				  const struct mk_deal *deal, const struct mk_transcript *t,
+				  const char *date, struct cli_ingest_result *out, struct mk_diag *diag);
 
 /* Who decides: --as WHO, else $USER, else "unknown". */
 const char *cli_who(const char *as);

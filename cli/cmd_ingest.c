@@ -47,38 +47,82 @@ static void drop_pending_targets(struct mk_proposals *ps)
 	ps->n = k;
 }
 
-static int ingest_one(struct mk_store *st, const struct mk_rules *rs, const struct mk_deal *deal,
-		      const char *path, const char *date, json_t *jout)
+enum mk_err cli_ingest_transcript(struct mk_store *st, const struct mk_rules *rs,
+				  const struct mk_deal *deal, const struct mk_transcript *t,
+				  const char *date, struct cli_ingest_result *out, struct mk_diag *diag)
 {
-	struct mk_transcript t;
 	struct mk_findings f;
 	struct mk_plan plan;
 	struct mk_proposals ps;
 	struct mk_extract_opts o;
-	struct mk_ingest_result res;
 	struct cli_names sellers;
-	struct mk_diag diag;
-	const char *start = NULL, *source = NULL;
-	char buf[40];
+	const char *source = NULL;
 	enum mk_err err;
-	int known = 0, rc = 1;
-	mk_transcript_init(&t);
+	int known = 0;
+	memset(out, 0, sizeof *out);
 	mk_findings_init(&f);
 	mk_plan_init(&plan);
 	mk_proposals_init(&ps);
-	mk_diag_clear(&diag);
 	memset(&o, 0, sizeof o);
-	memset(&res, 0, sizeof res);
 	cli_split_names(deal->sellers, &sellers);
+	if ((err = mk_store_meeting_known(st, t->sha256, &known, diag)))
+		goto out;
+	if (known) {
+		out->already = 1;
+		goto out;
+	}
+	if (cli_meeting_date(date, t, &o.date, &out->start, &source, out->buf, sizeof out->buf)) {
+		err = MK_EDATE;
+		goto out;
+	}
+	o.sellers = (const char *const *)sellers.v;
+	o.nsellers = sellers.n;
+	o.seller_domain = deal->seller_domain;
+	o.seller_org = deal->seller_org;
+	o.buyer_org = deal->buyer_org;
+	if ((err = mk_extract(rs, t, &o, &f, diag)) || (err = plan_with_pending(st, deal->name, &plan, diag)) ||
+	    (err = mk_merge(&plan, &f, t->sha256, &ps)))
+		goto out;
+	drop_pending_targets(&ps);
+	if ((err = mk_store_ingest(st, deal->name, t, out->start, &f, &ps, &out->res, diag)))
+		goto out;
+	out->already = out->res.already;
+	out->ncommitments = f.ncommitments;
+	out->nstakeholders = f.nstakeholders;
+	out->nrisks = f.nrisks;
+	out->nupdates = f.nupdates;
+out:
+	cli_names_free(&sellers);
+	mk_proposals_release(&ps);
+	mk_plan_release(&plan);
+	mk_findings_release(&f);
+	return err;
+}
+
+static int ingest_one(struct mk_store *st, const struct mk_rules *rs, const struct mk_deal *deal,
+		      const char *path, const char *date, json_t *jout)
+{
+	struct mk_transcript t;
+	struct cli_ingest_result r;
+	struct mk_diag diag;
+	enum mk_err err;
+	int rc = 1;
+	mk_transcript_init(&t);
+	mk_diag_clear(&diag);
 	if ((err = mk_transcript_read_file(&t, path, &diag))) {
 		cli_diag(&diag, err);
 		goto out;
 	}
-	if ((err = mk_store_meeting_known(st, t.sha256, &known, &diag))) {
-		cli_diag(&diag, err);
+	if ((err = cli_ingest_transcript(st, rs, deal, &t, date, &r, &diag))) {
+		if (err == MK_EDATE) {
+			cli_error("ingest: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", date);
+			rc = 2;
+		} else {
+			cli_diag(&diag, err);
+		}
 		goto out;
 	}
-	if (known) {
+	if (r.already && !r.start) {  /* known before anything was extracted */
 		if (jout)
 			json_array_append_new(jout, json_pack("{s:s, s:s, s:s}", "path", path, "sha256",
 							      t.sha256, "status", "already ingested"));
@@ -88,44 +132,20 @@ static int ingest_one(struct mk_store *st, const struct mk_rules *rs, const stru
 		rc = 0;
 		goto out;
 	}
-	if (cli_meeting_date(date, &t, &o.date, &start, &source, buf, sizeof buf)) {
-		cli_error("ingest: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", date);
-		rc = 2;
-		goto out;
-	}
-	o.sellers = (const char *const *)sellers.v;
-	o.nsellers = sellers.n;
-	o.seller_domain = deal->seller_domain;
-	o.seller_org = deal->seller_org;
-	o.buyer_org = deal->buyer_org;
-	if ((err = mk_extract(rs, &t, &o, &f, &diag)) || (err = plan_with_pending(st, deal->name, &plan, &diag)) ||
-	    (err = mk_merge(&plan, &f, t.sha256, &ps))) {
-		cli_diag(&diag, err);
-		goto out;
-	}
-	drop_pending_targets(&ps);
-	if ((err = mk_store_ingest(st, deal->name, &t, start, &f, &ps, &res, &diag))) {
-		cli_diag(&diag, err);
-		goto out;
-	}
 	if (jout)
 		json_array_append_new(
 			jout, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "path", path, "sha256",
-					t.sha256, "status", res.already ? "already ingested" : "ingested", "meeting_id",
-					(json_int_t)res.meeting_id, "commitments", (json_int_t)f.ncommitments,
-					"stakeholders", (json_int_t)f.nstakeholders, "risks", (json_int_t)f.nrisks,
-					"updates", (json_int_t)f.nupdates, "proposals", (json_int_t)res.nproposals));
-	else if (res.already)
+					t.sha256, "status", r.already ? "already ingested" : "ingested", "meeting_id",
+					(json_int_t)r.res.meeting_id, "commitments", (json_int_t)r.ncommitments,
+					"stakeholders", (json_int_t)r.nstakeholders, "risks", (json_int_t)r.nrisks,
+					"updates", (json_int_t)r.nupdates, "proposals", (json_int_t)r.res.nproposals));
+	else if (r.already)
 		printf("%s: already ingested, nothing changed\n", path);
 	else
 		printf("%s: meeting %s, %zu commitments, %zu stakeholders, %zu risks, %zu updates -> %zu proposals to review\n",
-		       path, start, f.ncommitments, f.nstakeholders, f.nrisks, f.nupdates, res.nproposals);
+		       path, r.start, r.ncommitments, r.nstakeholders, r.nrisks, r.nupdates, r.res.nproposals);
 	rc = 0;
 out:
-	cli_names_free(&sellers);
-	mk_proposals_release(&ps);
-	mk_plan_release(&plan);
-	mk_findings_release(&f);
 	mk_transcript_release(&t);
 	return rc;
 }

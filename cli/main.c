@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{ "query", cmd_query, "ask across deals: items by owner, status, overdue, slipped; --said: what was said" },
 	{ "history", cmd_history, "the slip history of a deal or an item: every change with its evidence" },
 	{ "health", cmd_health, "per deal: items, buyer share, overdue, slipped, last change, stakeholders met" },
+	{ "sync", cmd_sync, "fetch new call transcripts from zoom or teams and ingest them: sync zoom|teams" },
 	{ "rules", cmd_rules, "check the rules: compile them and run their examples" },
 	{ "when", cmd_when, "resolve a spoken date expression against a reference date" },
 };

@@ -521,4 +521,14 @@ enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_dat
 			    struct mk_health **out, size_t *n, struct mk_diag *diag);
 void mk_health_free(struct mk_health *rows, size_t n);
 
+/* ---- sync cursors (store/) ---------------------------------------------------- */
+
+/* Where `mapkeeper sync` got to for source ("zoom", "teams"): a new string in *value,
+ * or NULL when that source was never synced. */
+enum mk_err mk_store_cursor_get(struct mk_store *st, const char *source, char **value,
+				struct mk_diag *diag);
+/* Sets (or replaces) the source's cursor, in one transaction. */
+enum mk_err mk_store_cursor_set(struct mk_store *st, const char *source, const char *value,
+				struct mk_diag *diag);
+
 #endif

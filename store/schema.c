@@ -188,9 +188,18 @@ static const char migration_2[] =
 	"CREATE INDEX plan_revisions_slip ON plan_revisions(item_id)\n"
 	"	WHERE field = 'due' AND old_value IS NOT NULL AND new_value IS NOT NULL;\n";
 
+/* where `mapkeeper sync` got to, per source ("zoom", "teams"): store/cursor.c */
+static const char migration_3[] =
+	"CREATE TABLE sync_cursors (\n"
+	"	source TEXT PRIMARY KEY,\n"
+	"	last_end TEXT,\n"
+	"	updated_at TEXT NOT NULL\n"
+	");\n";
+
 const char *const db_migrations[] = {
 	migration_1,
 	migration_2,
+	migration_3,
 };
 
 const int db_schema_version = (int)(sizeof db_migrations / sizeof db_migrations[0]);

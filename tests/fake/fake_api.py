@@ -26,8 +26,11 @@ ZOOM_ACCOUNT, ZOOM_ID, ZOOM_SECRET = "acct-1", "zoom-client", "zoom-s3cret-XYZ"
 MS_TENANT, MS_ID, MS_SECRET = "tenant-1", "ms-client", "ms-s3cret-XYZ"
 MS_USER = "ba321e0d-79ee-478d-8e28-85a19507f456"
 
-VTT_ZOOM = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nAna Lima: I will send the proposal by Friday.\n"
-VTT_TEAMS = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana Lima>I will send the proposal by Friday.</v>\n"
+# Each call's transcript differs (its last cue names the call), so that each has its own sha256.
+VTT_ZOOM = ("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nAna Lima: I will send the proposal by Friday.\n"
+            "\n2\n00:00:05.000 --> 00:00:08.000\nBen Ortiz: This is call %s.\n")
+VTT_TEAMS = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana Lima>I will send the proposal by Friday.</v>\n"
+             "\n00:00:05.000 --> 00:00:08.000\n<v Ben Ortiz>This is call %s.</v>\n")
 
 LOCK = threading.Lock()
 STATS = {}   # scenario -> counters
@@ -157,9 +160,9 @@ class Handler(BaseHTTPRequestHandler):
         if rest.endswith("/content"):
             if q.get("$format") != ["text/vtt"] or self.headers.get("Accept") != "text/vtt":
                 return self.send(400, {"error": {"code": "BadRequest"}})
-            body = VTT_TEAMS
+            body = VTT_TEAMS % rest.split("/transcripts/")[-1].split("/")[0]
         else:
-            body = VTT_ZOOM
+            body = VTT_ZOOM % rest.rsplit("/", 1)[-1].split(".")[0]
         if sc == "trunc":
             data = body.encode()
             self.send_response(200)
