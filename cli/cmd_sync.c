@@ -266,6 +266,69 @@ static char *one_line(const struct mk_diag *d, enum mk_err err)
 	return s;
 }
 
+/* n digits at *p; advances on success */
+static int digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return 0;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 1;
+}
+
+/*
+ * A UTC start ("2026-03-03T23:30:00Z") in the meeting's own time zone ("America/New_York")
+ * as ISO 8601 with its offset, so that "tomorrow" resolves on the day people lived.
+ * NULL when there is nothing to convert (no zone, not UTC, or not readable).
+ */
+static char *local_start(const char *start, const char *zone)
+{
+	const char *p = start;
+	struct tm tm, lt;
+	time_t when;
+	char *old_tz = NULL, out[96];
+	const char *env;
+	int y, mo, d, h, mi, se = 0;
+	long off;
+	if (!start || !zone || !*zone || !strchr(start, 'Z'))
+		return NULL;
+	if (!(digits(&p, 4, &y) && *p++ == '-' && digits(&p, 2, &mo) && *p++ == '-' && digits(&p, 2, &d) &&
+	      *p++ == 'T' && digits(&p, 2, &h) && *p++ == ':' && digits(&p, 2, &mi)))
+		return NULL;
+	if (*p == ':' && (p++, !digits(&p, 2, &se)))
+		return NULL;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	when = timegm(&tm);
+	env = getenv("TZ");
+	if (env)
+		old_tz = strdup(env);
+	setenv("TZ", zone, 1);
+	tzset();
+	localtime_r(&when, &lt);
+	if (old_tz)
+		setenv("TZ", old_tz, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old_tz);
+	off = lt.tm_gmtoff / 60;
+	if (off < -24 * 60 || off > 24 * 60)
+		return NULL;
+	snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", lt.tm_year + 1900, lt.tm_mon + 1,
+		 lt.tm_mday, lt.tm_hour, lt.tm_min, lt.tm_sec, off < 0 ? '-' : '+', (int)(labs(off) / 60),
+		 (int)(labs(off) % 60));
+	return strdup(out);
+}
+
 static void sync_one(struct sync_run *run, const struct remote_call *c)
 {
 	struct mk_transcript t;
@@ -274,7 +337,7 @@ static void sync_one(struct sync_run *run, const struct remote_call *c)
 	struct cli_ingest_result r;
 	struct mk_diag diag;
 	const char *dealname, *status = NULL;
-	char *label = NULL, *errline = NULL;
+	char *label = NULL, *errline = NULL, *local = NULL;
 	enum mk_err err;
 
 	mk_transcript_init(&t);
@@ -296,7 +359,8 @@ static void sync_one(struct sync_run *run, const struct remote_call *c)
 			   !strcmp(run->source, "zoom") && c->meeting_id ? c->meeting_id : c->external_id);
 	if ((err = mk_transcript_parse(&t, label, body.s ? body.s : "", body.len, &diag)))
 		goto fail;
-	if ((err = cli_ingest_transcript(run->st, run->rs, &deal, &t, c->start, &r, &diag))) {
+	local = local_start(c->start, c->timezone);
+	if ((err = cli_ingest_transcript(run->st, run->rs, &deal, &t, local ? local : c->start, &r, &diag))) {
 		if (err == MK_EDATE)
 			mk_diag_set(&diag, "", 0, "cannot read the meeting's start '%s'", c->start);
 		goto fail;
@@ -323,6 +387,7 @@ done:
 					dealname, "status", status));
 	free(errline);
 	free(label);
+	free(local);
 	mk_deal_release(&deal);
 	mk_buf_release(&body);
 	mk_transcript_release(&t);

@@ -45,6 +45,11 @@ for x in m:
     assert x["source"] == "zoom" and x["external_id"].startswith("uuid-") and x["deal"] == "Northwind", x
     assert x["start"].endswith("Z") and x["status"] == "ingested", x
 PY
+python3 - "$MAPKEEPER_DB" <<'PY' && ok "a Zoom start in UTC is stored in the meeting's own time zone" || bad "local start: $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select start from meetings').fetchall())" "$MAPKEEPER_DB")"
+import sqlite3, sys
+starts = [r[0] for r in sqlite3.connect(sys.argv[1]).execute("select start from meetings where path like 'zoom:%'")]
+assert starts and all(s.endswith("T10:00:00-05:00") for s in starts), starts
+PY
 "$MK" review --deal Northwind --format json >"$tmp/r" 2>&1
 grep -q '"meeting": "zoom:684033' "$tmp/r" && grep -q '"due": "2024-01-12"' "$tmp/r" \
 	&& ok "proposals name the call zoom:<meeting id>; dates resolve on its start" || bad "review: $(head -c 600 "$tmp/r")"
