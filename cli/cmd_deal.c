@@ -1,6 +1,6 @@
 /*
  * cmd_deal.c: `mapkeeper deal add NAME --seller "A,B" [--seller-domain D] [--seller-org S]
- * [--buyer-org B]`, `deal list`, `deal show NAME` (each with [--db PATH] [--format
+ * [--buyer-org B] [--buyer-domain D]`, `deal list`, `deal show NAME` (each with [--db PATH] [--format
  * text|json]). A deal names its selling team so extraction knows each speaker's side.
  */
 #include "cli.h"
@@ -10,16 +10,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char usage[] =
 	"mapkeeper deal add NAME --seller \"A,B\" [--seller-domain x.com] [--seller-org S] [--buyer-org B]\n"
+	"                      [--buyer-domain y.com]\n"
 	"       mapkeeper deal list | show NAME   [--db PATH] [--format text|json]";
 
 static json_t *deal_json(const struct mk_deal *d)
 {
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "name", d->name, "sellers",
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "name", d->name, "sellers",
 			 d->sellers ? d->sellers : "", "seller_domain", d->seller_domain, "seller_org",
-			 d->seller_org, "buyer_org", d->buyer_org, "created_at", d->created_at);
+			 d->seller_org, "buyer_org", d->buyer_org, "buyer_domain", d->buyer_domain,
+			 "created_at", d->created_at);
 }
 
 static void print_json(json_t *j)
@@ -37,6 +40,7 @@ int cmd_deal(int argc, char **argv)
 		{ "seller-domain", required_argument, NULL, 'D' },
 		{ "seller-org", required_argument, NULL, 'S' },
 		{ "buyer-org", required_argument, NULL, 'B' },
+		{ "buyer-domain", required_argument, NULL, 'b' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -58,6 +62,7 @@ int cmd_deal(int argc, char **argv)
 		case 'D': deal.seller_domain = optarg; break;
 		case 'S': deal.seller_org = optarg; break;
 		case 'B': deal.buyer_org = optarg; break;
+		case 'b': deal.buyer_domain = optarg[0] == '@' ? optarg + 1 : optarg; break;
 		case 'd': db = optarg; break;
 		case 'f': fmt = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
@@ -85,6 +90,15 @@ int cmd_deal(int argc, char **argv)
 			return 2;
 		}
 		cli_names_free(&names);
+		if (deal.buyer_domain && (!*deal.buyer_domain || strchr(deal.buyer_domain, '@'))) {
+			cli_error("deal add: --buyer-domain wants a domain such as 'example.com'");
+			return 2;
+		}
+		if (deal.buyer_domain && deal.seller_domain &&
+		    !strcasecmp(deal.buyer_domain, deal.seller_domain)) {
+			cli_error("deal add: --buyer-domain '%s' is the seller's domain", deal.buyer_domain);
+			return 2;
+		}
 		if (!*deal.name) {
 			cli_error("deal add: the deal needs a name");
 			return 2;
@@ -155,6 +169,8 @@ int cmd_deal(int argc, char **argv)
 			printf("deal:        %s\nsellers:     %s\n", d.name, d.sellers ? d.sellers : "-");
 			if (d.seller_domain)
 				printf("seller domain: %s\n", d.seller_domain);
+			if (d.buyer_domain)
+				printf("buyer domain: %s\n", d.buyer_domain);
 			printf("seller org:  %s\nbuyer org:   %s\nplan:        %zu items, %zu stakeholders, %zu open risks\n",
 			       d.seller_org ? d.seller_org : "-", d.buyer_org ? d.buyer_org : "-", plan.nitems,
 			       plan.npeople, plan.nrisks);

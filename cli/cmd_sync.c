@@ -1,9 +1,10 @@
 /*
  * cmd_sync.c: `mapkeeper sync zoom|teams`: lists the calls recorded since the source's
  * cursor (or --since, or the last 30 days), downloads each transcript, finds its deal
- * (--deal, a --deal-map file, or a deal named in the topic) and ingests it as `ingest`
- * does. Invariant: the cursor moves only after a run with no error; the store's sha256
- * check keeps a transcript from being ingested twice, however many runs overlap.
+ * (--deal, a --deal-map file, a deal's --buyer-domain among the attendees' e-mails, or a
+ * deal named in the topic) and ingests it as `ingest` does. Invariant: the cursor moves
+ * only after a run with no error; the store's sha256 check keeps a transcript from being
+ * ingested twice, however many runs overlap.
  */
 #include "cli.h"
 #include "ingest/remote.h"
@@ -205,7 +206,11 @@ static const char *email_domain(const char *addr)
 	return at ? at + 1 : NULL;
 }
 
-/* The deal's name for a call, or NULL. deals: every deal, for the topic fallback. */
+/*
+ * The deal's name for a call, or NULL: --deal; else the map file's first matching line;
+ * else the first deal (by name) whose buyer_domain is an attendee's e-mail domain; else a
+ * deal named in the topic. A seller's domain alone never matches: sellers attend every call.
+ */
 static const char *deal_for(const struct remote_call *c, const char *fixed, const struct deal_map *m,
 			    const struct mk_deal *deals, size_t ndeals)
 {
@@ -226,6 +231,15 @@ static const char *deal_for(const struct remote_call *c, const char *fixed, cons
 			}
 		}
 		return NULL;
+	}
+	for (size_t i = 0; i < ndeals; i++) {
+		if (!deals[i].buyer_domain || !deals[i].buyer_domain[0])
+			continue;
+		for (size_t k = 0; k < c->nattendees; k++) {
+			const char *d = email_domain(c->attendees[k]);
+			if (d && !strcasecmp(d, deals[i].buyer_domain))
+				return deals[i].name;
+		}
 	}
 	for (size_t i = 0; c->topic && i < ndeals; i++)
 		if (deals[i].name[0] && strcasestr(c->topic, deals[i].name))

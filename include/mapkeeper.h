@@ -397,6 +397,7 @@ struct mk_deal {
 	char *sellers;              /* "Name A,Name B" */
 	char *seller_domain, *seller_org, *buyer_org;   /* each may be NULL */
 	char *created_at;
+	char *buyer_domain;         /* the buyer's e-mail domain, or NULL (sync matches calls by it) */
 };
 void mk_deal_release(struct mk_deal *d);
 

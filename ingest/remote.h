@@ -65,6 +65,8 @@ struct remote_call {
 	char **attendees;          /* e-mail addresses */
 	size_t nattendees;
 	char *download_url;        /* fetched with the service's bearer token */
+	char **names;              /* zoom: the participants' display names */
+	size_t nnames;
 };
 
 struct remote_calls {
@@ -82,7 +84,9 @@ struct remote_call *remote_calls_push(struct remote_calls *cs);
 
 /*
  * Appends to calls every meeting of cfg->zoom_user with a TRANSCRIPT file recorded
- * from..to ("YYYY-MM-DD", inclusive), following every page.
+ * from..to ("YYYY-MM-DD", inclusive), following every page; then fills each call's
+ * attendees and names from its past meeting's participants (a 400, 403 or 404 there,
+ * such as a missing scope, leaves them empty).
  */
 enum mk_err zoom_list(struct remote_config *cfg, const char *from, const char *to,
 		      struct remote_calls *calls, struct mk_diag *diag);

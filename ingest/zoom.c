@@ -1,6 +1,6 @@
 /*
  * zoom.c: the Zoom client (Server-to-Server OAuth, cloud recordings, transcript
- * download) and what both remote clients share: struct remote_config (read from the
+ * download, past meetings' participants) and what both remote clients share: struct remote_config (read from the
  * environment) and struct remote_call lists.
  * Does not parse transcripts or store anything. Invariant: the access token lives in
  * cfg->zoom_token until it expires or a 401 forces one renewal; no secret or token
@@ -95,6 +95,9 @@ void remote_call_release(struct remote_call *c)
 		free(c->attendees[i]);
 	free(c->attendees);
 	free(c->download_url);
+	for (size_t i = 0; i < c->nnames; i++)
+		free(c->names[i]);
+	free(c->names);
 	remote_call_init(c);
 }
 
@@ -222,9 +225,13 @@ out:
 	return err;
 }
 
-/* GET with the bearer token; one renewal on a 401. A non-2xx status is an error. */
-static enum mk_err zoom_get(struct remote_config *cfg, const char *url, const char *accept,
-			    size_t max, struct mk_buf *body, struct mk_diag *diag)
+/*
+ * GET with the bearer token; one renewal on a 401. A non-2xx status is an error,
+ * unless status is not NULL: then any reply but a 401 is MK_OK and *status holds it.
+ */
+static enum mk_err zoom_get_status(struct remote_config *cfg, const char *url, const char *accept,
+				   size_t max, struct mk_buf *body, long *status_out,
+				   struct mk_diag *diag)
 {
 	struct http_opts o = zoom_opts(cfg);
 	long status = 0;
@@ -243,6 +250,10 @@ static enum mk_err zoom_get(struct remote_config *cfg, const char *url, const ch
 		mk_diag_set(diag, "", 0, "zoom: access token refused (HTTP 401) after renewal");
 		return MK_ENET;
 	}
+	if (status_out) {
+		*status_out = status;
+		return MK_OK;
+	}
 	if (status == 403) {
 		mk_diag_set(diag, "", 0, "zoom: permission denied (HTTP 403): the app needs "
 			    "the cloud_recording:read scopes");
@@ -257,6 +268,12 @@ static enum mk_err zoom_get(struct remote_config *cfg, const char *url, const ch
 		return MK_ENET;
 	}
 	return MK_OK;
+}
+
+static enum mk_err zoom_get(struct remote_config *cfg, const char *url, const char *accept,
+			    size_t max, struct mk_buf *body, struct mk_diag *diag)
+{
+	return zoom_get_status(cfg, url, accept, max, body, NULL, diag);
 }
 
 /* Adds the meetings of one page that have a TRANSCRIPT file. */
@@ -289,6 +306,102 @@ static void zoom_page(json_t *page, struct remote_calls *calls)
 	}
 }
 
+/* Appends s to a list unless it is empty or there already (any case). */
+static void add_unique(char ***v, size_t *n, const char *s)
+{
+	if (!s || !*s)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (mk_strieq((*v)[i], s))
+			return;
+	*v = mk_realloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = mk_strdup(s);
+}
+
+/*
+ * A meeting UUID as a path segment: Zoom wants one that starts with '/' or holds "//"
+ * URL-encoded twice, any other once.
+ */
+static char *zoom_uuid_segment(const char *uuid)
+{
+	char *once = http_escape(uuid), *twice;
+	if (uuid[0] != '/' && !strstr(uuid, "//"))
+		return once;
+	twice = http_escape(once);
+	free(once);
+	return twice;
+}
+
+/*
+ * Fills a call's attendees (e-mails) and names from its past meeting's participants,
+ * following every page. A 400, 403 or 404 (not found, or no participants scope) leaves
+ * them as they are.
+ */
+static enum mk_err zoom_participants(struct remote_config *cfg, struct remote_call *c,
+				     struct mk_diag *diag)
+{
+	enum mk_err err = MK_OK;
+	struct mk_buf body, url;
+	char *seg = NULL, *next = NULL;
+	json_t *j = NULL;
+	long status = 0;
+
+	if (!c->external_id || !*c->external_id)
+		return MK_OK;
+	mk_buf_init(&body);
+	mk_buf_init(&url);
+	seg = zoom_uuid_segment(c->external_id);
+	for (int page = 0;; page++) {
+		if (page >= REMOTE_MAX_PAGES) {
+			mk_diag_set(diag, "", 0, "zoom: more than %d pages of participants", REMOTE_MAX_PAGES);
+			err = MK_ENET;
+			goto out;
+		}
+		mk_buf_reset(&url);
+		mk_buf_addf(&url, "%s/past_meetings/%s/participants?page_size=300", cfg->zoom_api, seg);
+		if (next) {
+			char *e = http_escape(next);
+			mk_buf_addf(&url, "&next_page_token=%s", e);
+			free(e);
+		}
+		if ((err = zoom_get_status(cfg, url.s, "application/json", cfg->max_json_bytes, &body,
+					   &status, diag)) != MK_OK)
+			goto out;
+		if (status == 400 || status == 403 || status == 404)
+			goto out; /* no such past meeting, or the app lacks the scope */
+		if (status < 200 || status > 299) {
+			mk_diag_set(diag, "", 0, "zoom: participants request failed (HTTP %ld)", status);
+			err = MK_ENET;
+			goto out;
+		}
+		json_decref(j);
+		if ((err = parse_json(ZOOM, &body, &j, diag)) != MK_OK)
+			goto out;
+		json_t *parts = json_object_get(j, "participants"), *p;
+		size_t i;
+		json_array_foreach(parts, i, p) {
+			const char *mail = json_string_value(json_object_get(p, "user_email"));
+			add_unique(&c->names, &c->nnames, json_string_value(json_object_get(p, "name")));
+			if (mail && strchr(mail, '@'))
+				add_unique(&c->attendees, &c->nattendees, mail);
+		}
+		char *prev = next;
+		next = json_str(j, "next_page_token");
+		/* an empty page, or the same token again, ends it as well */
+		int done = !next || !*next || !json_array_size(parts) || (prev && !strcmp(prev, next));
+		free(prev);
+		if (done)
+			break;
+	}
+out:
+	json_decref(j);
+	mk_buf_release(&body);
+	mk_buf_release(&url);
+	free(seg);
+	free(next);
+	return err;
+}
+
 enum mk_err zoom_list(struct remote_config *cfg, const char *from, const char *to,
 		      struct remote_calls *calls, struct mk_diag *diag)
 {
@@ -296,6 +409,7 @@ enum mk_err zoom_list(struct remote_config *cfg, const char *from, const char *t
 	struct mk_buf body, url;
 	char *user = NULL, *next = NULL;
 	json_t *j = NULL;
+	size_t first = calls->n;
 
 	mk_buf_init(&body);
 	mk_buf_init(&url);
@@ -331,6 +445,9 @@ enum mk_err zoom_list(struct remote_config *cfg, const char *from, const char *t
 		if (!next || !*next)
 			break;
 	}
+	for (size_t i = first; i < calls->n; i++)
+		if ((err = zoom_participants(cfg, &calls->v[i], diag)) != MK_OK)
+			goto out;
 out:
 	json_decref(j);
 	mk_buf_release(&body);

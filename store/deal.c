@@ -19,6 +19,7 @@ void mk_deal_release(struct mk_deal *d)
 	free(d->seller_org);
 	free(d->buyer_org);
 	free(d->created_at);
+	free(d->buyer_domain);
 	memset(d, 0, sizeof *d);
 }
 
@@ -40,8 +41,9 @@ enum mk_err mk_store_deal_add(struct mk_store *st, const struct mk_deal *d, stru
 	}
 	db_now(now, sizeof now);
 	rc = db_prepare(st,
-		"INSERT INTO deals (name, sellers, seller_domain, seller_org, buyer_org, created_at)\n"
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &s);
+		"INSERT INTO deals (name, sellers, seller_domain, seller_org, buyer_org, created_at,\n"
+		"	buyer_domain)\n"
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &s);
 	if (rc == SQLITE_OK)
 		rc = db_bind_text(s, 1, d->name);
 	if (rc == SQLITE_OK)
@@ -55,6 +57,8 @@ enum mk_err mk_store_deal_add(struct mk_store *st, const struct mk_deal *d, stru
 	if (rc == SQLITE_OK)
 		rc = db_bind_text(s, 6, now);
 	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 7, deal_or_null(d->buyer_domain));
+	if (rc == SQLITE_OK)
 		rc = db_step_done(s);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		mk_diag_set(diag, st->path, 0, "a deal named \"%s\" exists already", d->name);
@@ -66,7 +70,8 @@ enum mk_err mk_store_deal_add(struct mk_store *st, const struct mk_deal *d, stru
 	return err;
 }
 
-#define DEAL_COLUMNS "id, name, sellers, seller_domain, seller_org, buyer_org, created_at"
+#define DEAL_COLUMNS \
+	"id, name, sellers, seller_domain, seller_org, buyer_org, created_at, buyer_domain"
 
 static void deal_read(sqlite3_stmt *s, struct mk_deal *d)
 {
@@ -77,6 +82,7 @@ static void deal_read(sqlite3_stmt *s, struct mk_deal *d)
 	d->seller_org = db_column_dup(s, 4);
 	d->buyer_org = db_column_dup(s, 5);
 	d->created_at = db_column_dup(s, 6);
+	d->buyer_domain = db_column_dup(s, 7);
 }
 
 enum mk_err mk_store_deal_get(struct mk_store *st, const char *name, struct mk_deal *out,

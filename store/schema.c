@@ -196,10 +196,15 @@ static const char migration_3[] =
 	"	updated_at TEXT NOT NULL\n"
 	");\n";
 
+/* the buyer's e-mail domain: `mapkeeper sync` files a call with such an attendee under the deal */
+static const char migration_4[] =
+	"ALTER TABLE deals ADD COLUMN buyer_domain TEXT;\n";
+
 const char *const db_migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 
 const int db_schema_version = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # `mapkeeper sync zoom|teams` through the binary against tests/fake/fake_api.py: a first
 # sync ingests every transcript, a second one at once nothing, two in parallel each
-# transcript once; --deal-map by topic, "no deal", the config file's mode, and a refused
-# secret reported in one line that does not hold it.
+# transcript once; --deal-map by topic, "no deal", a deal's --buyer-domain among a Zoom
+# meeting's participants (a seller's domain alone matching nothing), the config file's
+# mode, and a refused secret reported in one line that does not hold it.
 . "$TOP/tests/cli/lib.sh"
 python3 tests/fake/fake_api.py --lifetime 120 >"$tmp/port" 2>/dev/null &
 fake=$!
@@ -89,6 +90,23 @@ assert st["uuid-10=="] == ("Acme", "ingested"), st
 assert st["uuid-20=="] == ("Northwind", "ingested"), st
 assert st["uuid-30=="][1] == "no deal", st
 assert d["ingested"] == 2 and d["skipped"] == 1, d
+PY
+
+newdb buyer
+"$MK" deal add Aardvark --seller "Nadia Petrova" --seller-domain routewise.io \
+	--buyer-domain aardvark.example >/dev/null 2>&1
+"$MK" deal add "Harbor Pine" --seller "Ana Lima" --buyer-domain HarborPine.com >/dev/null 2>&1
+"$MK" deal show "Harbor Pine" --format json >"$tmp/ds" 2>&1
+grep -q '"buyer_domain": "HarborPine.com"' "$tmp/ds" && ok "deal add --buyer-domain is stored and shown" \
+	|| bad "deal show: $(cat "$tmp/ds")"
+"$MK" sync zoom --format json >"$tmp/o5" 2>"$tmp/e"
+python3 - "$tmp/o5" <<'PY' && ok "a participant's e-mail domain routes a call to the deal with that --buyer-domain" || bad "buyer domain: $(cat "$tmp/o5" "$tmp/e")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = {m["external_id"]: (m.get("deal"), m["status"]) for m in d["meetings"]}
+assert st["uuid-10=="] == ("Harbor Pine", "ingested"), st  # not Aardvark: a seller's domain alone
+assert st["uuid-30=="] == ("Harbor Pine", "ingested"), st
+assert st["uuid-20=="][1] == "no deal", st                  # its participants answer 403
 PY
 
 newdb conf

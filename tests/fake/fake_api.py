@@ -10,11 +10,15 @@ SIGTERM.
 
 Scenarios: ok, expire (a token dies after 2 API calls), 429 (first API call: 429 with
 Retry-After: 1), 500 (first API call: 500), badjson, trunc (downloads cut short), slow
-(API answers after 3 s), big (a 2 MiB JSON reply), pages (3 pages).
+(API answers after 3 s), big (a 2 MiB JSON reply), pages (3 pages, and 2 pages of each
+meeting's participants), slash (Zoom meeting UUIDs with '/' that must be encoded twice).
+Zoom past meeting participants: meeting 20 answers 403 (no scope); the others have a
+buyer, a seller and a phone caller without e-mail.
 """
 import base64
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -149,6 +153,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.download(sc, rest, q)
         if rest.startswith("/zoom/v2/users/") and rest.endswith("/recordings"):
             return self.zoom_recordings(sc, q)
+        if rest.startswith("/zoom/v2/past_meetings/") and rest.endswith("/participants"):
+            return self.zoom_participants(sc, rest, q)
         if "/onlineMeetings/getAllTranscripts(" in rest:
             return self.graph_transcripts(sc, rest, q)
         if rest.startswith("/graph/v1.0/users/") and "/onlineMeetings/" in rest:
@@ -190,12 +196,46 @@ class Handler(BaseHTTPRequestHandler):
                 files.append({"id": "f-vtt-%d" % mid, "file_type": "TRANSCRIPT", "file_extension": "VTT",
                               "download_url": "%s/%d.vtt" % (dl, mid), "status": "completed"})
             files.append({"id": "f-chat-%d" % mid, "file_type": "CHAT", "download_url": "%s/%d.txt" % (dl, mid)})
-            meetings.append({"uuid": "uuid-%d==" % mid, "id": 6840331990 + mid, "topic": "Deal call %d" % mid,
+            uuid = ("/uu%d//id==" if sc == "slash" else "uuid-%d==") % mid
+            meetings.append({"uuid": uuid, "id": 6840331990 + mid, "topic": "Deal call %d" % mid,
                              "start_time": "2024-01-%02dT15:00:00Z" % (page + 10), "timezone": "America/New_York",
                              "recording_files": files})
         nxt = "p%d" % (page + 1) if page < npages else ""
         return self.send(200, {"from": q["from"][0], "to": q["to"][0], "page_size": 300,
                                "next_page_token": nxt, "meetings": meetings})
+
+    def zoom_participants(self, sc, rest, q):
+        bump(sc, "participants")
+        if q.get("page_size") != ["300"]:
+            return self.send(400, {"code": 300, "message": "bad query"})
+        seg = rest[len("/zoom/v2/past_meetings/"):-len("/participants")]
+        uuid = urllib.parse.unquote(seg)
+        if uuid.startswith("%2F") or "%2F%2F" in uuid:  # encoded twice, as Zoom wants then
+            uuid = urllib.parse.unquote(uuid)
+        elif uuid.startswith("/") or "//" in uuid:  # encoded once: Zoom cannot find it
+            return self.send(404, {"code": 3001, "message": "Meeting does not exist: %s." % uuid})
+        m = re.fullmatch(r"uuid-(\d+)==|/uu(\d+)//id==", uuid)
+        if not m or "/" in seg:
+            return self.send(404, {"code": 3001, "message": "Meeting does not exist: %s." % uuid})
+        mid = int(m.group(1) or m.group(2))
+        if mid == 20:
+            return self.send(403, {"code": 4711, "message": "Invalid access token, does not contain scopes:"
+                                   "[meeting:read:list_past_participants:admin]."})
+        people = [{"id": "p1", "name": "Dale Hughes", "user_email": "dale@harborpine.com"},
+                  {"id": "p2", "name": "Phone caller", "user_email": ""},
+                  {"id": "p3", "name": "Nadia Petrova", "user_email": "nadia@routewise.io"},
+                  {"id": "p1", "name": "Dale Hughes", "user_email": "Dale@HarborPine.com"}]  # rejoined
+        for p in people:
+            p.update({"user_id": "1640%d" % mid, "join_time": "2024-01-11T15:00:00Z",
+                      "leave_time": "2024-01-11T15:40:00Z", "duration": 2400, "failover": False,
+                      "status": "in_meeting", "internal_user": False})
+        tok = q.get("next_page_token", [""])[0]
+        if sc == "pages":
+            page, nxt = (people[2:], "") if tok == "q2" else (people[:2], "q2")
+        else:
+            page, nxt = people, ""
+        return self.send(200, {"page_count": 1 if sc != "pages" else 2, "page_size": 300,
+                               "total_records": len(people), "next_page_token": nxt, "participants": page})
 
     def graph_transcripts(self, sc, rest, q):
         if "meetingOrganizerUserId='%s'" % MS_USER not in urllib.parse.unquote(rest):

@@ -1,8 +1,9 @@
 /*
  * test_remote.c: the Zoom and Microsoft Graph clients (ingest/zoom.c, teams.c, http.c)
  * against tests/fake/fake_api.py on 127.0.0.1: tokens cached and renewed, paging,
- * TRANSCRIPT files only, retries on 429 and 500, malformed JSON, cut-short downloads,
- * timeouts, size caps, wrong credentials, the https-only rule, no secret in messages.
+ * TRANSCRIPT files only, Zoom participants (paging, a 403 tolerated, UUIDs encoded twice),
+ * retries on 429 and 500, malformed JSON, cut-short downloads, timeouts, size caps, wrong
+ * credentials, the https-only rule, no secret in messages.
  */
 #include "ingest/remote.h"
 #include "tap.h"
@@ -213,6 +214,17 @@ static void test_zoom_list_and_download(void)
 		CHECK_STR(c->start, "2024-01-11T15:00:00Z");
 		CHECK_STR(c->timezone, "America/New_York");
 		CHECK(c->download_url && strstr(c->download_url, "/zoom/dl/10.vtt"));
+		CHECK(c->nattendees == 2); /* the phone caller has no e-mail; a rejoin counts once */
+		if (c->nattendees == 2) {
+			CHECK_STR(c->attendees[0], "dale@harborpine.com");
+			CHECK_STR(c->attendees[1], "nadia@routewise.io");
+		}
+		CHECK(c->nnames == 3);
+		if (c->nnames == 3) {
+			CHECK_STR(c->names[0], "Dale Hughes");
+			CHECK_STR(c->names[1], "Phone caller");
+			CHECK_STR(c->names[2], "Nadia Petrova");
+		}
 		CHECK(zoom_download(&cfg, c, &b, &d) == MK_OK);
 		CHECK(b.s && !strncmp(b.s, "WEBVTT", 6) && strstr(b.s, "Ana Lima:"));
 	}
@@ -238,8 +250,45 @@ static void test_zoom_pages_and_renewal(void)
 		CHECK(strstr(calls.v[i].download_url, ".vtt") != NULL);
 	if (calls.n == 3)
 		CHECK_STR(calls.v[2].external_id, "uuid-30==");
-	CHECK(stat_of("expire", "zoom_token") == 2);
-	CHECK(stat_of("expire", "api_401") == 1);
+	/* 3 pages and 3 participant lists: renewed after the 2nd and the 5th API call */
+	CHECK(stat_of("expire", "zoom_token") == 3);
+	CHECK(stat_of("expire", "api_401") == 2);
+	remote_calls_release(&calls);
+	remote_config_release(&cfg);
+}
+
+static void test_zoom_participants(void)
+{
+	struct remote_config cfg;
+	struct remote_calls calls;
+	struct mk_diag d;
+	cfg_for(&cfg, "pages"); /* 2 pages of participants each; meeting 20 answers 403 */
+	remote_calls_init(&calls);
+	mk_diag_clear(&d);
+	CHECK(zoom_list(&cfg, "2024-01-01", "2024-01-31", &calls, &d) == MK_OK);
+	CHECK(calls.n == 3);
+	if (calls.n == 3) {
+		CHECK(calls.v[0].nattendees == 2 && calls.v[2].nattendees == 2);
+		if (calls.v[2].nattendees == 2) {
+			CHECK_STR(calls.v[2].attendees[0], "dale@harborpine.com");
+			CHECK_STR(calls.v[2].attendees[1], "nadia@routewise.io"); /* from page 2 */
+		}
+		CHECK_STR(calls.v[1].external_id, "uuid-20==");
+		CHECK(calls.v[1].nattendees == 0 && calls.v[1].nnames == 0); /* 403: kept going */
+		CHECK_STR(calls.v[1].topic, "Deal call 20");
+	}
+	CHECK(stat_of("pages", "participants") == 5);
+	remote_calls_release(&calls);
+	remote_config_release(&cfg);
+
+	cfg_for(&cfg, "slash"); /* uuid "/uu10//id==": its path segment is encoded twice */
+	CHECK(zoom_list(&cfg, "2024-01-01", "2024-01-31", &calls, &d) == MK_OK);
+	CHECK(calls.n == 1);
+	if (calls.n == 1) {
+		CHECK_STR(calls.v[0].external_id, "/uu10//id==");
+		CHECK(calls.v[0].nattendees == 2);
+	}
+	CHECK(stat_of("slash", "participants") == 1);
 	remote_calls_release(&calls);
 	remote_config_release(&cfg);
 }
@@ -299,7 +348,7 @@ static void test_retries(void)
 	CHECK(zoom_list(&cfg, "2024-01-01", "2024-01-31", &calls, &d) == MK_OK);
 	CHECK(now_s() - t0 >= 0.9); /* Retry-After: 1 honoured */
 	CHECK(calls.n == 1);
-	CHECK(stat_of("429", "api") == 2);
+	CHECK(stat_of("429", "api") == 3); /* the recordings twice, the participants once */
 	remote_calls_release(&calls);
 	remote_config_release(&cfg);
 
@@ -409,6 +458,7 @@ int main(void)
 	}
 	RUN(test_zoom_list_and_download);
 	RUN(test_zoom_pages_and_renewal);
+	RUN(test_zoom_participants);
 	RUN(test_teams_list_and_download);
 	RUN(test_retries);
 	RUN(test_failures);
