@@ -343,6 +343,47 @@ static char *local_start(const char *start, const char *zone)
 	return strdup(out);
 }
 
+/*
+ * Teams: MS_USER_ID may name several organizers ("id1,id2"): their transcripts are listed
+ * one organizer after another into one list (each call keeps its own download URL).
+ */
+static enum mk_err teams_list_users(struct remote_config *cfg, const char *from, const char *to,
+				    struct remote_calls *calls, struct mk_diag *diag)
+{
+	char *all = cfg->ms_user_id ? mk_strdup(cfg->ms_user_id) : NULL, *save = NULL, *u;
+	char *orig = cfg->ms_user_id ? mk_strdup(cfg->ms_user_id) : NULL;
+	enum mk_err err = MK_OK;
+	int any = 0;
+	if (!all || !strchr(all, ','))
+		goto one;
+	for (u = strtok_r(all, ",", &save); u && !err; u = strtok_r(NULL, ",", &save)) {
+		struct remote_calls part;
+		char *id = trim(u);
+		if (!*id)
+			continue;
+		any = 1;
+		remote_config_set(&cfg->ms_user_id, id);
+		remote_calls_init(&part);
+		err = teams_list(cfg, from, to, &part, diag);
+		for (size_t i = 0; !err && i < part.n; i++) {
+			struct remote_call *c = remote_calls_push(calls);
+			*c = part.v[i];            /* moved: part gives up its contents */
+			remote_call_init(&part.v[i]);
+		}
+		remote_calls_release(&part);
+	}
+	remote_config_set(&cfg->ms_user_id, orig);
+	if (any) {
+		free(all);
+		free(orig);
+		return err;
+	}
+one:
+	free(all);
+	free(orig);
+	return teams_list(cfg, from, to, calls, diag);
+}
+
 static void sync_one(struct sync_run *run, const struct remote_call *c)
 {
 	struct mk_transcript t;
@@ -543,7 +584,7 @@ int cmd_sync(int argc, char **argv)
 		utc_day(time(NULL) - (time_t)SYNC_DEFAULT_DAYS * 86400, from, sizeof from);
 
 	err = !strcmp(run.source, "zoom") ? zoom_list(&run.cfg, from, to, &calls, &diag)
-					  : teams_list(&run.cfg, from, to, &calls, &diag);
+					  : teams_list_users(&run.cfg, from, to, &calls, &diag);
 	if (err) {
 		cli_diag(&diag, err);
 		goto out;

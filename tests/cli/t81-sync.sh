@@ -61,6 +61,11 @@ grep -q '"meeting": "zoom:684033' "$tmp/r" && grep -q '"due": "2024-01-12"' "$tm
 "$MK" sync teams --deal Northwind --format json >"$tmp/o3" 2>"$tmp/e"
 [ $? -eq 0 ] && [ "$(count "$tmp/o3" ingested)" = 6 ] && grep -q '"teams"' "$tmp/o3" \
 	&& ok "sync teams ingests its transcripts" || bad "teams: $(cat "$tmp/o3" "$tmp/e")"
+MS_USER_ID="ba321e0d-79ee-478d-8e28-85a19507f456, 7f1c2d3e-0000-4000-8000-000000000001" \
+	"$MK" sync teams --deal Northwind --since 2024-01-01 --format json >"$tmp/o4" 2>"$tmp/e"
+[ $? -eq 0 ] && [ "$(count "$tmp/o4" fetched)" = 12 ] && [ "$(count "$tmp/o4" ingested)" = 0 ] \
+	&& ok "MS_USER_ID with two organizers lists both; what was stored stays stored" \
+	|| bad "two organizers: $(cat "$tmp/o4" "$tmp/e")"
 
 newdb par
 "$MK" sync zoom --deal Northwind --format json >"$tmp/pa" 2>"$tmp/ea" &

@@ -29,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 ZOOM_ACCOUNT, ZOOM_ID, ZOOM_SECRET = "acct-1", "zoom-client", "zoom-s3cret-XYZ"
 MS_TENANT, MS_ID, MS_SECRET = "tenant-1", "ms-client", "ms-s3cret-XYZ"
 MS_USER = "ba321e0d-79ee-478d-8e28-85a19507f456"
+MS_USERS = (MS_USER, "7f1c2d3e-0000-4000-8000-000000000001")  # a second organizer, same calls
 
 # Each call's transcript differs (its last cue names the call), so that each has its own sha256.
 VTT_ZOOM = ("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nAna Lima: I will send the proposal by Friday.\n"
@@ -238,7 +239,7 @@ class Handler(BaseHTTPRequestHandler):
                                "total_records": len(people), "next_page_token": nxt, "participants": page})
 
     def graph_transcripts(self, sc, rest, q):
-        if "meetingOrganizerUserId='%s'" % MS_USER not in urllib.parse.unquote(rest):
+        if not any("meetingOrganizerUserId='%s'" % u in urllib.parse.unquote(rest) for u in MS_USERS):
             return self.send(400, {"error": {"code": "BadRequest", "message": "meetingOrganizerUserId"}})
         npages = 3 if sc in ("pages", "expire") else 1
         page = int(q.get("$skiptoken", ["1"])[0])
