@@ -344,6 +344,53 @@ static char *local_start(const char *start, const char *zone)
 }
 
 /*
+ * Zoom answers a recordings search for about a month at most: a longer range is read in
+ * windows of ZOOM_WINDOW_DAYS, oldest first, into one list.
+ */
+#define ZOOM_WINDOW_DAYS 30
+
+/* Drops calls[from..] whose meeting was listed already (a meeting seen in two windows). */
+static void drop_repeats(struct remote_calls *calls, size_t from)
+{
+	size_t k = from;
+	for (size_t i = from; i < calls->n; i++) {
+		int seen = 0;
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = calls->v[j].external_id && calls->v[i].external_id &&
+			       !strcmp(calls->v[j].external_id, calls->v[i].external_id);
+		if (seen)
+			remote_call_release(&calls->v[i]);
+		else
+			calls->v[k++] = calls->v[i];
+	}
+	calls->n = k;
+}
+static enum mk_err zoom_list_windows(struct remote_config *cfg, const char *from, const char *to,
+				     struct remote_calls *calls, struct mk_diag *diag)
+{
+	struct mk_date a, b;
+	enum mk_err err = MK_OK;
+	if (mk_date_parse(from, &a) || mk_date_parse(to, &b))
+		return zoom_list(cfg, from, to, calls, diag);
+	for (;;) {
+		struct mk_date end = mk_date_add_days(a, ZOOM_WINDOW_DAYS - 1);
+		char f[16], t[16];
+		int last = (end.y > b.y) || (end.y == b.y && (end.m > b.m || (end.m == b.m && end.d >= b.d)));
+		if (last)
+			end = b;
+		mk_date_format(a, f, sizeof f);
+		mk_date_format(end, t, sizeof t);
+		size_t before = calls->n;
+		if ((err = zoom_list(cfg, f, t, calls, diag)))
+			return err;
+		drop_repeats(calls, before);
+		if (last)
+			return MK_OK;
+		a = mk_date_add_days(end, 1);
+	}
+}
+
+/*
  * Teams: MS_USER_ID may name several organizers ("id1,id2"): their transcripts are listed
  * one organizer after another into one list (each call keeps its own download URL).
  */
@@ -583,7 +630,7 @@ int cmd_sync(int argc, char **argv)
 	else
 		utc_day(time(NULL) - (time_t)SYNC_DEFAULT_DAYS * 86400, from, sizeof from);
 
-	err = !strcmp(run.source, "zoom") ? zoom_list(&run.cfg, from, to, &calls, &diag)
+	err = !strcmp(run.source, "zoom") ? zoom_list_windows(&run.cfg, from, to, &calls, &diag)
 					  : teams_list_users(&run.cfg, from, to, &calls, &diag);
 	if (err) {
 		cli_diag(&diag, err);

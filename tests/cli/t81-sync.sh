@@ -61,6 +61,10 @@ grep -q '"meeting": "zoom:684033' "$tmp/r" && grep -q '"due": "2024-01-12"' "$tm
 "$MK" sync teams --deal Northwind --format json >"$tmp/o3" 2>"$tmp/e"
 [ $? -eq 0 ] && [ "$(count "$tmp/o3" ingested)" = 6 ] && grep -q '"teams"' "$tmp/o3" \
 	&& ok "sync teams ingests its transcripts" || bad "teams: $(cat "$tmp/o3" "$tmp/e")"
+"$MK" sync zoom --deal Northwind --since 2026-06-01 --format json >"$tmp/o5" 2>"$tmp/e"
+[ $? -eq 0 ] && [ "$(count "$tmp/o5" fetched)" = 3 ] \
+	&& ok "a range longer than Zoom's month is read in windows, each meeting once" \
+	|| bad "zoom windows: $(cat "$tmp/o5" "$tmp/e")"
 MS_USER_ID="ba321e0d-79ee-478d-8e28-85a19507f456, 7f1c2d3e-0000-4000-8000-000000000001" \
 	"$MK" sync teams --deal Northwind --since 2024-01-01 --format json >"$tmp/o4" 2>"$tmp/e"
 [ $? -eq 0 ] && [ "$(count "$tmp/o4" fetched)" = 12 ] && [ "$(count "$tmp/o4" ingested)" = 0 ] \
