@@ -18,7 +18,7 @@ else
 BUILD   ?= build-san
 endif
 
-PKGS     = libpcre2-8 libcurl jansson sqlite3
+PKGS     = libpcre2-8 libcurl jansson sqlite3 libmicrohttpd
 OPT     ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wvla
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -30,6 +30,7 @@ int cmd_query(int, char **);
 int cmd_history(int, char **);
 int cmd_health(int, char **);
 int cmd_sync(int, char **);
+int cmd_serve(int, char **);
 
 /* "mapkeeper: <message>" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "history", cmd_history, "the slip history of a deal or an item: every change with its evidence" },
 	{ "health", cmd_health, "per deal: items, buyer share, overdue, slipped, last change, stakeholders met" },
 	{ "sync", cmd_sync, "fetch new call transcripts from zoom or teams and ingest them: sync zoom|teams" },
+	{ "serve", cmd_serve, "serve the JSON API on loopback: serve [--listen 127.0.0.1:8080] [--db PATH]" },
 	{ "rules", cmd_rules, "check the rules: compile them and run their examples" },
 	{ "when", cmd_when, "resolve a spoken date expression against a reference date" },
 };
