@@ -12,6 +12,8 @@
 
 #include "mapkeeper.h"
 
+#include <jansson.h>
+
 #include <stdio.h>
 
 int cmd_transcript(int argc, char **argv);
@@ -83,6 +85,13 @@ struct cli_ingest_result {
 enum mk_err cli_ingest_transcript(struct mk_store *st, const struct mk_rules *rs,
 				  const struct mk_deal *deal, const struct mk_transcript *t,
 				  const char *date, struct cli_ingest_result *out, struct mk_diag *diag);
+
+/* JSON shapes shared by the commands and serve (cli/json.c); each returns a new value. */
+json_t *cli_date_json(int has, struct mk_date d);
+json_t *cli_proposal_json(const struct mk_proposal *p);          /* review --format json */
+json_t *cli_item_json(const char *deal, const struct mk_item *it); /* deal may be NULL */
+json_t *cli_plan_json(const char *deal, const struct mk_plan *p);  /* plan --format json */
+json_t *cli_health_json(const struct mk_health *h);
 
 /* Who decides: --as WHO, else $USER, else "unknown". */
 const char *cli_who(const char *as);

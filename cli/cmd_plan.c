@@ -132,26 +132,8 @@ static void print_csv(const struct mk_plan *p)
 
 static void print_json(const char *deal, const struct mk_plan *p)
 {
-	json_t *items = json_array(), *people = json_array(), *risks = json_array(), *o;
-	char due[16], *s;
-	for (size_t i = 0; i < p->nitems; i++) {
-		const struct mk_item *it = &p->items[i];
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s?, s:s, s:o, s:s, s:i, s:b}", "id",
-						       (json_int_t)it->id, "action", it->action ? it->action : "",
-						       "owner", it->owner, "side", mk_side_name(it->side), "due",
-						       it->has_due ? json_string(due_str(it, due, sizeof due)) : json_null(),
-						       "status", mk_status_name(it->status), "revisions", it->revisions,
-						       "slipped", it->slipped));
-	}
-	for (size_t i = 0; i < p->npeople; i++)
-		json_array_append_new(people, json_pack("{s:s?, s:s?, s:s}", "name", p->people[i].name, "role",
-							p->people[i].role, "side", mk_side_name(p->people[i].side)));
-	for (size_t i = 0; i < p->nrisks; i++)
-		json_array_append_new(risks, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)p->risks[i].id,
-						       "category", p->risks[i].category, "text", p->risks[i].text));
-	o = json_pack("{s:s, s:o, s:o, s:o}", "deal", deal, "items", items, "stakeholders", people, "risks",
-		      risks);
-	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_t *o = cli_plan_json(deal, p);
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	printf("%s\n", s);
 	free(s);
 	json_decref(o);

@@ -14,42 +14,7 @@
 
 static const char usage[] = "mapkeeper review [--deal NAME] [--format text|json] [-i] [--as WHO] [--db PATH]";
 
-static json_t *date_json(int has, struct mk_date d)
-{
-	char b[16];
-	if (!has)
-		return json_null();
-	mk_date_format(d, b, sizeof b);
-	return json_string(b);
-}
 
-static json_t *proposal_json(const struct mk_proposal *p)
-{
-	char ts[32];
-	json_t *o = json_object();
-	mk_format_ms(p->ev.start_ms, ts, sizeof ts);
-	json_object_set_new(o, "id", json_integer((json_int_t)p->id));
-	json_object_set_new(o, "kind", json_string(mk_prop_kind_name(p->kind)));
-	json_object_set_new(o, "item_id", p->item_id > 0 ? json_integer((json_int_t)p->item_id) : json_null());
-	json_object_set_new(o, "action", p->action ? json_string(p->action) : json_null());
-	json_object_set_new(o, "owner", p->owner ? json_string(p->owner) : json_null());
-	json_object_set_new(o, "side", json_string(mk_side_name(p->side)));
-	json_object_set_new(o, "due", date_json(p->has_due, p->due));
-	json_object_set_new(o, "old_due", date_json(p->has_old_due, p->old_due));
-	if (p->kind == MK_PROP_ADD_STAKEHOLDER) {
-		json_object_set_new(o, "name", p->name ? json_string(p->name) : json_null());
-		json_object_set_new(o, "role", p->role ? json_string(p->role) : json_null());
-	}
-	if (p->kind == MK_PROP_ADD_RISK) {
-		json_object_set_new(o, "category", p->category ? json_string(p->category) : json_null());
-		json_object_set_new(o, "text", p->text ? json_string(p->text) : json_null());
-	}
-	json_object_set_new(o, "confidence", json_real((double)(int)(p->confidence * 100 + 0.5) / 100));
-	json_object_set_new(o, "evidence",
-			    json_pack("{s:s?, s:s?, s:s, s:s?}", "meeting", p->meeting, "speaker", p->ev.speaker,
-				      "start", ts, "quote", p->ev.quote));
-	return o;
-}
 
 /* One proposal as a rep reads it: what changes, then the words behind it. */
 static void print_proposal(FILE *out, const struct mk_proposal *p)
@@ -206,7 +171,7 @@ int cmd_review(int argc, char **argv)
 		json_t *a = json_array(), *o;
 		char *s;
 		for (size_t i = 0; i < ps.n; i++)
-			json_array_append_new(a, proposal_json(&ps.v[i]));
+			json_array_append_new(a, cli_proposal_json(&ps.v[i]));
 		o = json_pack("{s:o}", "proposals", a);
 		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("%s\n", s);

@@ -35,87 +35,10 @@ struct request {                /* one request's body, gathered across calls */
 	int too_big;
 };
 
-static json_t *date_json(int has, struct mk_date d)
-{
-	char b[16];
-	if (!has)
-		return json_null();
-	mk_date_format(d, b, sizeof b);
-	return json_string(b);
-}
 
-/* The shape of `review --format json`. */
-static json_t *proposal_json(const struct mk_proposal *p)
-{
-	char ts[32];
-	json_t *o = json_object();
-	mk_format_ms(p->ev.start_ms, ts, sizeof ts);
-	json_object_set_new(o, "id", json_integer((json_int_t)p->id));
-	json_object_set_new(o, "kind", json_string(mk_prop_kind_name(p->kind)));
-	json_object_set_new(o, "item_id", p->item_id > 0 ? json_integer((json_int_t)p->item_id) : json_null());
-	json_object_set_new(o, "action", p->action ? json_string(p->action) : json_null());
-	json_object_set_new(o, "owner", p->owner ? json_string(p->owner) : json_null());
-	json_object_set_new(o, "side", json_string(mk_side_name(p->side)));
-	json_object_set_new(o, "due", date_json(p->has_due, p->due));
-	json_object_set_new(o, "old_due", date_json(p->has_old_due, p->old_due));
-	if (p->kind == MK_PROP_ADD_STAKEHOLDER) {
-		json_object_set_new(o, "name", p->name ? json_string(p->name) : json_null());
-		json_object_set_new(o, "role", p->role ? json_string(p->role) : json_null());
-	}
-	if (p->kind == MK_PROP_ADD_RISK) {
-		json_object_set_new(o, "category", p->category ? json_string(p->category) : json_null());
-		json_object_set_new(o, "text", p->text ? json_string(p->text) : json_null());
-	}
-	json_object_set_new(o, "confidence", json_real((double)(int)(p->confidence * 100 + 0.5) / 100));
-	json_object_set_new(o, "evidence",
-			    json_pack("{s:s?, s:s?, s:s, s:s?}", "meeting", p->meeting, "speaker", p->ev.speaker,
-				      "start", ts, "quote", p->ev.quote));
-	if (p->status)
-		json_object_set_new(o, "status", json_string(p->status));
-	return o;
-}
 
-/* One plan item, as `plan --format json` and `query --format json` give it. */
-static json_t *item_json(const char *deal, const struct mk_item *it)
-{
-	json_t *o = json_object();
-	if (deal)
-		json_object_set_new(o, "deal", json_string(deal));
-	json_object_set_new(o, "id", json_integer((json_int_t)it->id));
-	json_object_set_new(o, "action", json_string(it->action ? it->action : ""));
-	json_object_set_new(o, "owner", it->owner ? json_string(it->owner) : json_null());
-	json_object_set_new(o, "side", json_string(mk_side_name(it->side)));
-	json_object_set_new(o, "due", date_json(it->has_due, it->due));
-	json_object_set_new(o, "status", json_string(mk_status_name(it->status)));
-	json_object_set_new(o, "revisions", json_integer(it->revisions));
-	json_object_set_new(o, "slipped", json_boolean(it->slipped));
-	return o;
-}
 
-static json_t *plan_json(const char *deal, const struct mk_plan *p)
-{
-	json_t *items = json_array(), *people = json_array(), *risks = json_array();
-	for (size_t i = 0; i < p->nitems; i++)
-		json_array_append_new(items, item_json(NULL, &p->items[i]));
-	for (size_t i = 0; i < p->npeople; i++)
-		json_array_append_new(people, json_pack("{s:s?, s:s?, s:s}", "name", p->people[i].name, "role",
-							p->people[i].role, "side", mk_side_name(p->people[i].side)));
-	for (size_t i = 0; i < p->nrisks; i++)
-		json_array_append_new(risks, json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)p->risks[i].id,
-						       "category", p->risks[i].category, "text", p->risks[i].text));
-	return json_pack("{s:s, s:o, s:o, s:o}", "deal", deal, "items", items, "stakeholders", people, "risks",
-			 risks);
-}
 
-static json_t *health_json(const struct mk_health *h)
-{
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I}", "items", (json_int_t)h->items,
-			 "buyer_items", (json_int_t)h->buyer_items, "open_items", (json_int_t)h->open_items,
-			 "overdue", (json_int_t)h->overdue, "slipped", (json_int_t)h->slipped, "days_since_change",
-			 h->days_since_change < 0 ? json_null() : json_integer(h->days_since_change),
-			 "stakeholders_named", (json_int_t)h->stakeholders_named, "stakeholders_met",
-			 (json_int_t)h->stakeholders_met, "open_risks", (json_int_t)h->open_risks);
-}
 
 /* Sends o (taking it) with status; JSON headers, no caching, no sniffing. */
 static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *o)
@@ -211,7 +134,7 @@ static enum MHD_Result get_deals(struct server *sv, struct MHD_Connection *c)
 				      "buyer_domain", deals[i].buyer_domain, "created_at", deals[i].created_at);
 		for (size_t j = 0; j < nh; j++)
 			if (hs[j].deal && !strcmp(hs[j].deal, deals[i].name))
-				json_object_set_new(o, "health", health_json(&hs[j]));
+				json_object_set_new(o, "health", cli_health_json(&hs[j]));
 		json_array_append_new(arr, o);
 		mk_deal_release(&deals[i]);
 	}
@@ -237,7 +160,7 @@ static enum MHD_Result get_deal(struct server *sv, struct MHD_Connection *c, con
 		struct mk_plan p;
 		mk_plan_init(&p);
 		if (!(err = mk_store_plan(sv->st, deal.name, &p, &d)))
-			o = plan_json(deal.name, &p);
+			o = cli_plan_json(deal.name, &p);
 		mk_plan_release(&p);
 	} else {
 		struct mk_proposals ps;
@@ -245,7 +168,7 @@ static enum MHD_Result get_deal(struct server *sv, struct MHD_Connection *c, con
 		if (!(err = mk_store_pending(sv->st, deal.name, &ps, &d))) {
 			json_t *a = json_array();
 			for (size_t i = 0; i < ps.n; i++)
-				json_array_append_new(a, proposal_json(&ps.v[i]));
+				json_array_append_new(a, cli_proposal_json(&ps.v[i]));
 			o = json_pack("{s:s, s:o}", "deal", deal.name, "proposals", a);
 		}
 		mk_proposals_release(&ps);
@@ -320,7 +243,7 @@ static enum MHD_Result proposal_change(struct server *sv, struct MHD_Connection 
 	memset(&p, 0, sizeof p);
 	if ((err = mk_store_proposal_get(sv->st, id, &p, &d)))
 		return send_store_error(c, err, &d);
-	body = proposal_json(&p);
+	body = cli_proposal_json(&p);
 	mk_proposal_release(&p);
 	return send_json(c, MHD_HTTP_OK, body);
 }
@@ -395,7 +318,7 @@ static enum MHD_Result get_query(struct server *sv, struct MHD_Connection *c)
 		size_t n = 0;
 		err = mk_store_query(sv->st, &q, &rows, &n, &d);
 		for (size_t i = 0; !err && i < n; i++)
-			json_array_append_new(arr, item_json(rows[i].deal, &rows[i].item));
+			json_array_append_new(arr, cli_item_json(rows[i].deal, &rows[i].item));
 		mk_query_rows_free(rows, n);
 		o = json_pack("{s:o}", "items", arr);
 	}

@@ -1,0 +1,90 @@
+/*
+ * json.c: the JSON shapes the commands and `serve` share: a proposal (review), a plan item
+ * and a plan (plan, query), a deal's health. One definition each, so the command line and
+ * the API answer alike. Builds jansson values; prints nothing.
+ */
+#include "cli.h"
+
+#include <jansson.h>
+
+json_t *cli_date_json(int has, struct mk_date d)
+{
+	char b[16];
+	if (!has)
+		return json_null();
+	mk_date_format(d, b, sizeof b);
+	return json_string(b);
+}
+
+/* The shape of `review --format json`. */
+json_t *cli_proposal_json(const struct mk_proposal *p)
+{
+	char ts[32];
+	json_t *o = json_object();
+	mk_format_ms(p->ev.start_ms, ts, sizeof ts);
+	json_object_set_new(o, "id", json_integer((json_int_t)p->id));
+	json_object_set_new(o, "kind", json_string(mk_prop_kind_name(p->kind)));
+	json_object_set_new(o, "item_id", p->item_id > 0 ? json_integer((json_int_t)p->item_id) : json_null());
+	json_object_set_new(o, "action", p->action ? json_string(p->action) : json_null());
+	json_object_set_new(o, "owner", p->owner ? json_string(p->owner) : json_null());
+	json_object_set_new(o, "side", json_string(mk_side_name(p->side)));
+	json_object_set_new(o, "due", cli_date_json(p->has_due, p->due));
+	json_object_set_new(o, "old_due", cli_date_json(p->has_old_due, p->old_due));
+	if (p->kind == MK_PROP_ADD_STAKEHOLDER) {
+		json_object_set_new(o, "name", p->name ? json_string(p->name) : json_null());
+		json_object_set_new(o, "role", p->role ? json_string(p->role) : json_null());
+	}
+	if (p->kind == MK_PROP_ADD_RISK) {
+		json_object_set_new(o, "category", p->category ? json_string(p->category) : json_null());
+		json_object_set_new(o, "text", p->text ? json_string(p->text) : json_null());
+	}
+	json_object_set_new(o, "confidence", json_real((double)(int)(p->confidence * 100 + 0.5) / 100));
+	json_object_set_new(o, "evidence",
+			    json_pack("{s:s?, s:s?, s:s, s:s?}", "meeting", p->meeting, "speaker", p->ev.speaker,
+				      "start", ts, "quote", p->ev.quote));
+	if (p->status)
+		json_object_set_new(o, "status", json_string(p->status));
+	return o;
+}
+
+/* One plan item, as `plan --format json` and `query --format json` give it. */
+json_t *cli_item_json(const char *deal, const struct mk_item *it)
+{
+	json_t *o = json_object();
+	if (deal)
+		json_object_set_new(o, "deal", json_string(deal));
+	json_object_set_new(o, "id", json_integer((json_int_t)it->id));
+	json_object_set_new(o, "action", json_string(it->action ? it->action : ""));
+	json_object_set_new(o, "owner", it->owner ? json_string(it->owner) : json_null());
+	json_object_set_new(o, "side", json_string(mk_side_name(it->side)));
+	json_object_set_new(o, "due", cli_date_json(it->has_due, it->due));
+	json_object_set_new(o, "status", json_string(mk_status_name(it->status)));
+	json_object_set_new(o, "revisions", json_integer(it->revisions));
+	json_object_set_new(o, "slipped", json_boolean(it->slipped));
+	return o;
+}
+
+json_t *cli_plan_json(const char *deal, const struct mk_plan *p)
+{
+	json_t *items = json_array(), *people = json_array(), *risks = json_array();
+	for (size_t i = 0; i < p->nitems; i++)
+		json_array_append_new(items, cli_item_json(NULL, &p->items[i]));
+	for (size_t i = 0; i < p->npeople; i++)
+		json_array_append_new(people, json_pack("{s:s?, s:s?, s:s}", "name", p->people[i].name, "role",
+							p->people[i].role, "side", mk_side_name(p->people[i].side)));
+	for (size_t i = 0; i < p->nrisks; i++)
+		json_array_append_new(risks, json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)p->risks[i].id,
+						       "category", p->risks[i].category, "text", p->risks[i].text));
+	return json_pack("{s:s, s:o, s:o, s:o}", "deal", deal, "items", items, "stakeholders", people, "risks",
+			 risks);
+}
+
+json_t *cli_health_json(const struct mk_health *h)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I}", "items", (json_int_t)h->items,
+			 "buyer_items", (json_int_t)h->buyer_items, "open_items", (json_int_t)h->open_items,
+			 "overdue", (json_int_t)h->overdue, "slipped", (json_int_t)h->slipped, "days_since_change",
+			 h->days_since_change < 0 ? json_null() : json_integer(h->days_since_change),
+			 "stakeholders_named", (json_int_t)h->stakeholders_named, "stakeholders_met",
+			 (json_int_t)h->stakeholders_met, "open_risks", (json_int_t)h->open_risks);
+}
