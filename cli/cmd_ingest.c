@@ -8,13 +8,19 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
-	"mapkeeper ingest FILE... --deal NAME [--date WHEN] [--db PATH] [--format text|json] [--rules DIR]";
+	"mapkeeper ingest FILE... --deal NAME [--date WHEN] [-j N] [--db PATH] [--format text|json] [--rules DIR]\n"
+	"\n"
+	"-j N: extract on N threads (1 to 64; default 1); one writer stores the calls in the\n"
+	"order given, so the result is the same as without -j.";
+
+#define MK_INGEST_MAX_THREADS 64
 
 /* The plan merge sees: the stored plan plus pending add_item proposals (negative ids). */
 static enum mk_err plan_with_pending(struct mk_store *st, const char *deal, struct mk_plan *plan,
@@ -47,106 +53,233 @@ static void drop_pending_targets(struct mk_proposals *ps)
 	ps->n = k;
 }
 
-enum mk_err cli_ingest_transcript(struct mk_store *st, const struct mk_rules *rs,
-				  const struct mk_deal *deal, const struct mk_transcript *t,
-				  const char *date, struct cli_ingest_result *out, struct mk_diag *diag)
+/* The extraction half of an ingest: the meeting's date and the findings of one call. Uses
+ * no store, so the calls of `ingest -j N` run it on N threads at once. */
+static enum mk_err ingest_extract(const struct mk_rules *rs, const struct mk_deal *deal,
+				  const struct mk_transcript *t, const char *date, struct mk_findings *f,
+				  struct cli_ingest_result *out, struct mk_diag *diag)
 {
-	struct mk_findings f;
-	struct mk_plan plan;
-	struct mk_proposals ps;
 	struct mk_extract_opts o;
 	struct cli_names sellers;
 	const char *source = NULL;
 	enum mk_err err;
-	int known = 0;
-	memset(out, 0, sizeof *out);
-	mk_findings_init(&f);
-	mk_plan_init(&plan);
-	mk_proposals_init(&ps);
 	memset(&o, 0, sizeof o);
+	if (cli_meeting_date(date, t, &o.date, &out->start, &source, out->buf, sizeof out->buf))
+		return MK_EDATE;
 	cli_split_names(deal->sellers, &sellers);
-	if ((err = mk_store_meeting_known(st, t->sha256, &known, diag)))
-		goto out;
-	if (known) {
-		out->already = 1;
-		goto out;
-	}
-	if (cli_meeting_date(date, t, &o.date, &out->start, &source, out->buf, sizeof out->buf)) {
-		err = MK_EDATE;
-		goto out;
-	}
 	o.sellers = (const char *const *)sellers.v;
 	o.nsellers = sellers.n;
 	o.seller_domain = deal->seller_domain;
 	o.seller_org = deal->seller_org;
 	o.buyer_org = deal->buyer_org;
-	if ((err = mk_extract(rs, t, &o, &f, diag)) || (err = plan_with_pending(st, deal->name, &plan, diag)) ||
-	    (err = mk_merge(&plan, &f, t->sha256, &ps)))
+	err = mk_extract(rs, t, &o, f, diag);
+	cli_names_free(&sellers);
+	return err;
+}
+
+/* The writing half, in the order the calls were given: merge the findings against the plan
+ * and its pending additions, and store it all in one transaction (nothing when the same
+ * transcript is stored already). */
+static enum mk_err ingest_store(struct mk_store *st, const struct mk_deal *deal, const struct mk_transcript *t,
+				const struct mk_findings *f, struct cli_ingest_result *out, struct mk_diag *diag)
+{
+	struct mk_plan plan;
+	struct mk_proposals ps;
+	enum mk_err err;
+	mk_plan_init(&plan);
+	mk_proposals_init(&ps);
+	if ((err = plan_with_pending(st, deal->name, &plan, diag)) || (err = mk_merge(&plan, f, t->sha256, &ps)))
 		goto out;
 	drop_pending_targets(&ps);
-	if ((err = mk_store_ingest(st, deal->name, t, out->start, &f, &ps, &out->res, diag)))
+	if ((err = mk_store_ingest(st, deal->name, t, out->start, f, &ps, &out->res, diag)))
 		goto out;
 	out->already = out->res.already;
-	out->ncommitments = f.ncommitments;
-	out->nstakeholders = f.nstakeholders;
-	out->nrisks = f.nrisks;
-	out->nupdates = f.nupdates;
+	out->ncommitments = f->ncommitments;
+	out->nstakeholders = f->nstakeholders;
+	out->nrisks = f->nrisks;
+	out->nupdates = f->nupdates;
 out:
-	cli_names_free(&sellers);
 	mk_proposals_release(&ps);
 	mk_plan_release(&plan);
+	return err;
+}
+
+enum mk_err cli_ingest_transcript(struct mk_store *st, const struct mk_rules *rs,
+				  const struct mk_deal *deal, const struct mk_transcript *t,
+				  const char *date, struct cli_ingest_result *out, struct mk_diag *diag)
+{
+	struct mk_findings f;
+	enum mk_err err;
+	int known = 0;
+	memset(out, 0, sizeof *out);
+	if ((err = mk_store_meeting_known(st, t->sha256, &known, diag)))
+		return err;
+	if (known) {
+		out->already = 1;
+		return MK_OK;
+	}
+	mk_findings_init(&f);
+	if (!(err = ingest_extract(rs, deal, t, date, &f, out, diag)))
+		err = ingest_store(st, deal, t, &f, out, diag);
 	mk_findings_release(&f);
 	return err;
 }
 
-static int ingest_one(struct mk_store *st, const struct mk_rules *rs, const struct mk_deal *deal,
-		      const char *path, const char *date, json_t *jout)
-{
+/* One call of an ingest run: read and extracted (by any thread), then stored (in order). */
+struct job {
+	const char *path;
 	struct mk_transcript t;
+	struct mk_findings f;
 	struct cli_ingest_result r;
 	struct mk_diag diag;
-	enum mk_err err;
-	int rc = 1;
-	mk_transcript_init(&t);
-	mk_diag_clear(&diag);
-	if ((err = mk_transcript_read_file(&t, path, &diag))) {
-		cli_diag(&diag, err);
-		goto out;
-	}
-	if ((err = cli_ingest_transcript(st, rs, deal, &t, date, &r, &diag))) {
-		if (err == MK_EDATE) {
-			cli_error("ingest: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", date);
-			rc = 2;
-		} else {
-			cli_diag(&diag, err);
+	enum mk_err read_err, extract_err;
+	int ready;
+};
+
+/* The calls of one run: workers take the next call to extract; the writer (the main
+ * thread) stores them in the order given, so the plan each call is merged against is the
+ * one the calls before it left, exactly as without -j. Workers stay at most `window`
+ * calls ahead of the writer, so memory is bounded by the window, not by the run. */
+struct pipeline {
+	const struct mk_rules *rs;
+	const struct mk_deal *deal;
+	const char *date;
+	struct job *jobs;
+	size_t n, next, written, window;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void job_extract(const struct pipeline *pl, struct job *j)
+{
+	mk_diag_clear(&j->diag);
+	if ((j->read_err = mk_transcript_read_file(&j->t, j->path, &j->diag)))
+		return;
+	j->extract_err = ingest_extract(pl->rs, pl->deal, &j->t, pl->date, &j->f, &j->r, &j->diag);
+}
+
+static void *worker(void *arg)
+{
+	struct pipeline *pl = arg;
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&pl->mu);
+		while (pl->next < pl->n && pl->next >= pl->written + pl->window)
+			pthread_cond_wait(&pl->cv, &pl->mu);
+		if (pl->next >= pl->n) {
+			pthread_mutex_unlock(&pl->mu);
+			return NULL;
 		}
-		goto out;
+		i = pl->next++;
+		pthread_mutex_unlock(&pl->mu);
+		job_extract(pl, &pl->jobs[i]);
+		pthread_mutex_lock(&pl->mu);
+		pl->jobs[i].ready = 1;
+		pthread_cond_broadcast(&pl->cv);
+		pthread_mutex_unlock(&pl->mu);
 	}
-	if (r.already && !r.start) {  /* known before anything was extracted */
+}
+
+/* Stores one extracted call and reports it; 0, 1 (this call failed) or 2 (a bad --date). */
+static int job_store(struct mk_store *st, const struct mk_deal *deal, struct job *j, const char *date, json_t *jout)
+{
+	struct cli_ingest_result *r = &j->r;
+	enum mk_err err;
+	int known = 0;
+	if (j->read_err) {
+		cli_diag(&j->diag, j->read_err);
+		return 1;
+	}
+	if ((err = mk_store_meeting_known(st, j->t.sha256, &known, &j->diag))) {
+		cli_diag(&j->diag, err);
+		return 1;
+	}
+	if (known) {
 		if (jout)
-			json_array_append_new(jout, json_pack("{s:s, s:s, s:s}", "path", path, "sha256",
-							      t.sha256, "status", "already ingested"));
+			json_array_append_new(jout, json_pack("{s:s, s:s, s:s}", "path", j->path, "sha256",
+							      j->t.sha256, "status", "already ingested"));
 		else
-			printf("%s: already ingested (same transcript, sha256 %.12s), nothing changed\n", path,
-			       t.sha256);
-		rc = 0;
-		goto out;
+			printf("%s: already ingested (same transcript, sha256 %.12s), nothing changed\n", j->path,
+			       j->t.sha256);
+		return 0;
+	}
+	if (j->extract_err == MK_EDATE) {
+		cli_error("ingest: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", date);
+		return 2;
+	}
+	if ((err = j->extract_err) || (err = ingest_store(st, deal, &j->t, &j->f, r, &j->diag))) {
+		cli_diag(&j->diag, err);
+		return 1;
 	}
 	if (jout)
 		json_array_append_new(
-			jout, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "path", path, "sha256",
-					t.sha256, "status", r.already ? "already ingested" : "ingested", "meeting_id",
-					(json_int_t)r.res.meeting_id, "commitments", (json_int_t)r.ncommitments,
-					"stakeholders", (json_int_t)r.nstakeholders, "risks", (json_int_t)r.nrisks,
-					"updates", (json_int_t)r.nupdates, "proposals", (json_int_t)r.res.nproposals));
-	else if (r.already)
-		printf("%s: already ingested, nothing changed\n", path);
+			jout, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "path", j->path, "sha256",
+					j->t.sha256, "status", r->already ? "already ingested" : "ingested", "meeting_id",
+					(json_int_t)r->res.meeting_id, "commitments", (json_int_t)r->ncommitments,
+					"stakeholders", (json_int_t)r->nstakeholders, "risks", (json_int_t)r->nrisks,
+					"updates", (json_int_t)r->nupdates, "proposals", (json_int_t)r->res.nproposals));
+	else if (r->already)
+		printf("%s: already ingested, nothing changed\n", j->path);
 	else
 		printf("%s: meeting %s, %zu commitments, %zu stakeholders, %zu risks, %zu updates -> %zu proposals to review\n",
-		       path, r.start, r.ncommitments, r.nstakeholders, r.nrisks, r.nupdates, r.res.nproposals);
-	rc = 0;
-out:
-	mk_transcript_release(&t);
+		       j->path, r->start, r->ncommitments, r->nstakeholders, r->nrisks, r->nupdates, r->res.nproposals);
+	fflush(stdout);
+	return 0;
+}
+
+/* Ingests paths[0..n) with `threads` extracting (1: all on this thread); the worst rc. */
+static int ingest_all(struct mk_store *st, const struct mk_rules *rs, const struct mk_deal *deal, char **paths,
+		      size_t n, const char *date, unsigned threads, json_t *jout)
+{
+	struct pipeline pl;
+	pthread_t tids[MK_INGEST_MAX_THREADS];
+	unsigned started = 0;
+	int rc = 0;
+	memset(&pl, 0, sizeof pl);
+	pl.rs = rs;
+	pl.deal = deal;
+	pl.date = date;
+	pl.n = n;
+	pl.window = 2 * (size_t)threads;
+	if (!(pl.jobs = calloc(n, sizeof *pl.jobs)))
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		pl.jobs[i].path = paths[i];
+		mk_transcript_init(&pl.jobs[i].t);
+		mk_findings_init(&pl.jobs[i].f);
+	}
+	pthread_mutex_init(&pl.mu, NULL);
+	pthread_cond_init(&pl.cv, NULL);
+	for (unsigned k = 0; threads > 1 && k < threads; k++)
+		if (!pthread_create(&tids[k], NULL, worker, &pl))
+			started++;
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = &pl.jobs[i];
+		int r;
+		if (!started) {
+			pl.next = i + 1;
+			job_extract(&pl, j);
+		} else {
+			pthread_mutex_lock(&pl.mu);
+			while (!j->ready)
+				pthread_cond_wait(&pl.cv, &pl.mu);
+			pthread_mutex_unlock(&pl.mu);
+		}
+		r = job_store(st, deal, j, date, jout);
+		if (r > rc)
+			rc = r;
+		mk_findings_release(&j->f);
+		mk_transcript_release(&j->t);
+		pthread_mutex_lock(&pl.mu);
+		pl.written = i + 1;
+		pthread_cond_broadcast(&pl.cv);
+		pthread_mutex_unlock(&pl.mu);
+	}
+	for (unsigned k = 0; k < started; k++)
+		pthread_join(tids[k], NULL);
+	pthread_cond_destroy(&pl.cv);
+	pthread_mutex_destroy(&pl.mu);
+	free(pl.jobs);
 	return rc;
 }
 
@@ -158,6 +291,7 @@ int cmd_ingest(int argc, char **argv)
 		{ "db", required_argument, NULL, 'b' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "rules", required_argument, NULL, 'r' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -169,13 +303,25 @@ int cmd_ingest(int argc, char **argv)
 	json_t *jout = NULL;
 	char *dir = NULL;
 	int ch, rc = 0;
+	unsigned threads = 1;
 	enum mk_err err;
 	memset(&deal, 0, sizeof deal);
 	mk_diag_clear(&diag);
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
+		char *end;
+		unsigned long v;
 		switch (ch) {
+		case 'j':
+			v = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || optarg[0] == '-' || v < 1 || v > MK_INGEST_MAX_THREADS) {
+				cli_error("ingest: -j wants a number of threads from 1 to %d, not '%s'",
+					  MK_INGEST_MAX_THREADS, optarg);
+				return 2;
+			}
+			threads = (unsigned)v;
+			break;
 		case 'D': dealname = optarg; break;
 		case 'd': date = optarg; break;
 		case 'b': db = optarg; break;
@@ -220,11 +366,7 @@ int cmd_ingest(int argc, char **argv)
 	}
 	if (!strcmp(fmt, "json"))
 		jout = json_array();
-	for (int i = optind; i < argc; i++) {
-		int r = ingest_one(st, rs, &deal, argv[i], date, jout);
-		if (r > rc)
-			rc = r;
-	}
+	rc = ingest_all(st, rs, &deal, argv + optind, (size_t)(argc - optind), date, threads, jout);
 	if (jout) {
 		json_t *wrap = json_pack("{s:O}", "calls", jout);
 		char *s = json_dumps(wrap, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
