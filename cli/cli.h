@@ -92,6 +92,7 @@ json_t *cli_proposal_json(const struct mk_proposal *p);          /* review --for
 json_t *cli_item_json(const char *deal, const struct mk_item *it); /* deal may be NULL */
 json_t *cli_plan_json(const char *deal, const struct mk_plan *p);  /* plan --format json */
 json_t *cli_health_json(const struct mk_health *h);
+json_t *cli_history_json(const char *deal, int64_t item, const struct mk_revision *v, size_t n);
 
 /* Who decides: --as WHO, else $USER, else "unknown". */
 const char *cli_who(const char *as);

@@ -72,24 +72,8 @@ static void print_text(const char *title, const struct mk_revision *v, size_t n)
 
 static void print_json(const char *deal, int64_t item, const struct mk_revision *v, size_t n)
 {
-	json_t *arr = json_array(), *o;
-	char ts[32], *s;
-	for (size_t i = 0; i < n; i++) {
-		const struct mk_revision *r = &v[i];
-		json_t *ev = json_null();
-		if (has_evidence(r)) {
-			hms(r->start_ms, ts, sizeof ts);
-			ev = json_pack("{s:s?, s:s, s:s?, s:s}", "meeting", r->meeting, "start", ts, "speaker", r->speaker,
-				       "quote", r->quote);
-		}
-		json_array_append_new(arr, json_pack("{s:s, s:I, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:o}", "deal", r->deal,
-						     "item_id", (json_int_t)r->item_id, "action", r->action, "field",
-						     r->field, "old_value", r->old_value, "new_value", r->new_value, "at",
-						     r->at, "by", r->by, "evidence", ev));
-	}
-	o = json_pack("{s:s?, s:o, s:o}", "deal", deal, "item", item > 0 ? json_integer((json_int_t)item) : json_null(),
-		      "revisions", arr);
-	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_t *o = cli_history_json(deal, item, v, n);
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	printf("%s\n", s);
 	free(s);
 	json_decref(o);

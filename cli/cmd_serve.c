@@ -1,11 +1,17 @@
 /*
- * cmd_serve.c: `mapkeeper serve [--listen HOST:PORT] [--db PATH]`: the JSON API over
- * libmicrohttpd, on the same store calls the commands use: deals (with health), plans,
- * pending proposals (approve, reject, edit) and queries. Every request needs
- * "Authorization: Bearer $MAPKEEPER_TOKEN" (a random token is made and printed when it is
- * unset). One polling thread serves every request, so the store is used from one thread.
+ * cmd_serve.c: `mapkeeper serve [--listen HOST:PORT] [--db PATH] [--web DIR]`: the review
+ * app over libmicrohttpd, on the same store calls the commands use. Two doors:
+ *  - the JSON API (/api/...): deals (with health), plans, history, pending proposals
+ *    (approve, reject, edit) and queries, for "Authorization: Bearer $MAPKEEPER_TOKEN" or
+ *    for a page's session cookie; a write with the cookie also needs the session's CSRF
+ *    token in X-CSRF-Token and, when the browser sends one, an Origin of this server;
+ *  - the pages (plain files of web/): /login takes the token and sets an HttpOnly,
+ *    SameSite=Strict session cookie; /, /deal, /search and /static/FILE need it.
+ * A random token is made and printed when MAPKEEPER_TOKEN is unset. One polling thread
+ * serves every request, so the store and the session table are used from one thread.
  */
 #include "cli.h"
+#include "util/util.h"
 
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -18,16 +24,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <limits.h>
+#include <ctype.h>
+#include <errno.h>
 
-static const char usage[] = "mapkeeper serve [--listen 127.0.0.1:8080] [--db PATH]";
+static const char usage[] =
+	"mapkeeper serve [--listen 127.0.0.1:8080] [--db PATH] [--web DIR]\n"
+	"\n"
+	"Serves the review app and its JSON API. The token is MAPKEEPER_TOKEN, or a random one\n"
+	"printed at start. --web: the folder of the pages (default: web/ beside the binary, or\n"
+	"MAPKEEPER_WEB).";
 
 #define SERVE_MAX_BODY (64u * 1024u)
+#define SERVE_MAX_FILE (1024u * 1024u)
 #define SERVE_SAID_LIMIT 50
+#define SERVE_SESSIONS 256
+#define SERVE_SESSION_SECONDS (12 * 3600)
+#define SERVE_LOGIN_FAILS 20        /* wrong tokens per minute before logins wait */
+
+struct session {
+	char id[33], csrf[33];      /* 128 random bits each, in hex; id[0] == 0: a free slot */
+	char who[72];               /* the name given at login, for the history: "Maya (web)" */
+	time_t expires;
+};
 
 struct server {
 	struct mk_store *st;
 	char token[128];
+	char web[4096];             /* the pages' folder, resolved */
+	struct session sessions[SERVE_SESSIONS];
+	time_t fail_window;         /* the minute the failed logins are counted in */
+	unsigned fails;
 };
+
+static const char security_policy[] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+				      "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 struct request {                /* one request's body, gathered across calls */
 	char *body;
@@ -39,6 +73,18 @@ struct request {                /* one request's body, gathered across calls */
 
 
 
+
+/* The headers every answer carries: no sniffing, no caching, no framing, no referrer, and
+ * a content policy that lets a page load only its own scripts and styles; the referrer
+ * goes to this server only. */
+static void common_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Content-Security-Policy", security_policy);
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+}
 
 /* Sends o (taking it) with status; JSON headers, no caching, no sniffing. */
 static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *o)
@@ -58,8 +104,7 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	common_headers(r);
 	if (status == MHD_HTTP_UNAUTHORIZED)
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
 	ret = MHD_queue_response(c, status, r);
@@ -83,19 +128,94 @@ static enum MHD_Result send_store_error(struct MHD_Connection *c, enum mk_err er
 	return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, msg);
 }
 
-/* Constant-time comparison of the Authorization header with "Bearer TOKEN". */
-static int authorized(const struct server *sv, struct MHD_Connection *c)
+/* A token from /dev/urandom: 32 hex digits of 128 random bits. */
+static int random_token(char *out, size_t outlen)
+{
+	unsigned char b[16];
+	FILE *f = fopen("/dev/urandom", "rb");
+	if (!f || fread(b, 1, sizeof b, f) != sizeof b) {
+		if (f)
+			fclose(f);
+		return 0;
+	}
+	fclose(f);
+	for (size_t i = 0; i < sizeof b && 2 * i + 2 < outlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	return 1;
+}
+
+/* Equal in constant time for strings of the same length (the length itself is not secret). */
+static int same_secret(const char *a, const char *b)
+{
+	size_t al = strlen(a), bl = strlen(b);
+	unsigned char diff = 0;
+	for (size_t i = 0; i < al; i++)
+		diff |= (unsigned char)(a[i] ^ (i < bl ? b[i] : 0));
+	return diff == 0 && al == bl;
+}
+
+/* 1: the Authorization header is "Bearer TOKEN"; 0: no such header; -1: a wrong one. */
+static int bearer(const struct server *sv, struct MHD_Connection *c)
 {
 	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	size_t tl = strlen(sv->token), hl;
-	unsigned char diff = 0;
-	if (!h || strncmp(h, "Bearer ", 7))
+	if (!h)
 		return 0;
-	h += 7;
-	hl = strlen(h);
-	for (size_t i = 0; i < tl; i++)
-		diff |= (unsigned char)(sv->token[i] ^ (i < hl ? h[i] : 0));
-	return diff == 0 && hl == tl;
+	return !strncmp(h, "Bearer ", 7) && same_secret(sv->token, h + 7) ? 1 : -1;
+}
+
+/* The live session the request's cookie names, or NULL. */
+static struct session *session_of(struct server *sv, struct MHD_Connection *c)
+{
+	const char *id = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "mk_session");
+	time_t now = time(NULL);
+	struct session *found = NULL;
+	if (!id || strlen(id) != 32)
+		return NULL;
+	for (size_t i = 0; i < SERVE_SESSIONS; i++) {
+		struct session *s = &sv->sessions[i];
+		if (s->id[0] && s->expires <= now)
+			memset(s, 0, sizeof *s);
+		if (s->id[0] && same_secret(s->id, id))
+			found = s;
+	}
+	return found;
+}
+
+/* A new session in a free slot (or the one ending soonest): NULL when no random bits. */
+static struct session *session_new(struct server *sv)
+{
+	struct session *s = &sv->sessions[0];
+	for (size_t i = 0; i < SERVE_SESSIONS; i++) {
+		if (!sv->sessions[i].id[0]) {
+			s = &sv->sessions[i];
+			break;
+		}
+		if (sv->sessions[i].expires < s->expires)
+			s = &sv->sessions[i];
+	}
+	memset(s, 0, sizeof *s);
+	if (!random_token(s->id, sizeof s->id) || !random_token(s->csrf, sizeof s->csrf)) {
+		memset(s, 0, sizeof *s);
+		return NULL;
+	}
+	s->expires = time(NULL) + SERVE_SESSION_SECONDS;
+	return s;
+}
+
+/* A write from a page is ours when the browser says it comes from this server. A browser
+ * that sends Sec-Fetch-Site (a header pages cannot set) must say same-origin; its Origin
+ * may then be "null" (Chromium sends that under some referrer policies). Otherwise an
+ * Origin, when there is one, must be http://HOST with this request's Host. */
+static int same_origin(struct MHD_Connection *c)
+{
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin"))
+		return 0;
+	if (!origin || (site && !strcmp(origin, "null")))
+		return 1;
+	return host && !strncmp(origin, "http://", 7) && !strcmp(origin + 7, host);
 }
 
 /* A proposal id: digits only, from 1. */
@@ -207,7 +327,7 @@ static const char *member(json_t *o, const char *key, int null_ok, int *bad)
 }
 
 static enum MHD_Result proposal_change(struct server *sv, struct MHD_Connection *c, int64_t id, const char *what,
-				       const struct request *rq)
+				       const struct request *rq, const char *who)
 {
 	struct mk_proposal p;
 	struct mk_diag d;
@@ -218,10 +338,10 @@ static enum MHD_Result proposal_change(struct server *sv, struct MHD_Connection 
 		return MHD_YES;
 	mk_diag_clear(&d);
 	if (!strcmp(what, "approve")) {
-		err = mk_store_decide(sv->st, id, 1, cli_who(NULL), NULL, &d);
+		err = mk_store_decide(sv->st, id, 1, who, NULL, &d);
 	} else if (!strcmp(what, "reject")) {
 		const char *reason = member(body, "reason", 1, &bad);
-		err = bad ? MK_EARG : mk_store_decide(sv->st, id, 0, cli_who(NULL), reason && *reason ? reason : NULL, &d);
+		err = bad ? MK_EARG : mk_store_decide(sv->st, id, 0, who, reason && *reason ? reason : NULL, &d);
 		if (bad)
 			mk_diag_set(&d, "", 0, "reason must be a string");
 	} else {
@@ -234,7 +354,7 @@ static enum MHD_Result proposal_change(struct server *sv, struct MHD_Connection 
 			err = MK_EARG;
 			mk_diag_set(&d, "", 0, "nothing to change: give owner, due or action");
 		} else {
-			err = mk_store_edit(sv->st, id, owner, due, action, cli_who(NULL), &d);
+			err = mk_store_edit(sv->st, id, owner, due, action, who, &d);
 		}
 	}
 	json_decref(body);
@@ -292,10 +412,14 @@ static enum MHD_Result get_query(struct server *sv, struct MHD_Connection *c)
 		}
 		q.status = (int)status;
 	}
-	if ((v = arg(c, "as_of")) && (strlen(v) != 10 || mk_date_parse(v, &q.as_of))) {
+	if (((v = arg(c, "as_of")) && (strlen(v) != 10 || mk_date_parse(v, &q.as_of))) ||
+	    ((v = arg(c, "due_from")) && (strlen(v) != 10 || mk_date_parse(v, &q.from))) ||
+	    ((v = arg(c, "due_to")) && (strlen(v) != 10 || mk_date_parse(v, &q.to)))) {
 		json_decref(arr);
-		return send_error(c, MHD_HTTP_BAD_REQUEST, "as_of wants a date YYYY-MM-DD");
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "as_of, due_from and due_to want a date YYYY-MM-DD");
 	}
+	q.has_from = arg(c, "due_from") != NULL;
+	q.has_to = arg(c, "due_to") != NULL;
 	if (said) {
 		struct mk_said *rows = NULL;
 		size_t n = 0, kept = 0;
@@ -331,32 +455,255 @@ static enum MHD_Result get_query(struct server *sv, struct MHD_Connection *c)
 	return send_json(c, MHD_HTTP_OK, o);
 }
 
-/* Routes one whole request (its body gathered). url is already percent-decoded. */
-static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
-			     const struct request *rq)
+/* A 303 to location, with a Set-Cookie when cookie is not NULL. */
+static enum MHD_Result send_redirect(struct MHD_Connection *c, const char *location, const char *cookie)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
+	if (cookie)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+	common_headers(r);
+	ret = MHD_queue_response(c, MHD_HTTP_SEE_OTHER, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(msg), (void *)msg, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret;
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+	common_headers(r);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* The type of a file the pages may use, by its ending; NULL for anything else. */
+static const char *file_type(const char *name)
+{
+	static const struct { const char *ext, *type; } types[] = {
+		{ ".html", "text/html; charset=utf-8" }, { ".css", "text/css; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" }, { ".png", "image/png" },
+		{ ".svg", "image/svg+xml" }, { ".ico", "image/x-icon" },
+	};
+	const char *dot = strrchr(name, '.');
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (!strcmp(dot, types[i].ext))
+			return types[i].type;
+	return NULL;
+}
+
+/* Sends web/NAME. A name is one plain file name (letters, digits, '-', '_', '.', not
+ * starting with '.'), so no request reaches outside the folder; the resolved path is
+ * checked to lie in the folder as well (a symbolic link out of it is refused). */
+static enum MHD_Result send_file(struct server *sv, struct MHD_Connection *c, const char *name)
+{
+	char path[PATH_MAX], real[PATH_MAX];
+	const char *type = file_type(name);
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	struct stat sb;
+	size_t wl = strlen(sv->web);
+	FILE *f;
+	char *buf;
+	if (!*name || name[0] == '.' || strlen(name) > 100 || !type)
+		return send_text(c, MHD_HTTP_NOT_FOUND, "no such file\n");
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '_' || *p == '.'))
+			return send_text(c, MHD_HTTP_NOT_FOUND, "no such file\n");
+	if (snprintf(path, sizeof path, "%s/%s", sv->web, name) >= (int)sizeof path)
+		return send_text(c, MHD_HTTP_NOT_FOUND, "no such file\n");
+	if (!realpath(path, real) || strncmp(real, sv->web, wl) || real[wl] != '/' || stat(real, &sb) ||
+	    !S_ISREG(sb.st_mode) || (size_t)sb.st_size > SERVE_MAX_FILE)
+		return send_text(c, MHD_HTTP_NOT_FOUND, "no such file\n");
+	if (!(f = fopen(real, "rb")))
+		return send_text(c, MHD_HTTP_NOT_FOUND, "no such file\n");
+	if (!(buf = malloc((size_t)sb.st_size + 1)))
+		abort();
+	if (fread(buf, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
+		fclose(f);
+		free(buf);
+		return send_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the file\n");
+	}
+	fclose(f);
+	r = MHD_create_response_from_buffer((size_t)sb.st_size, buf, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(buf);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", type);
+	common_headers(r);
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* The value of field key in an application/x-www-form-urlencoded body, decoded into out. */
+static int form_field(const struct request *rq, const char *key, char *out, size_t outlen)
+{
+	size_t kl = strlen(key), i = 0;
+	while (i < rq->len) {
+		size_t end = i;
+		while (end < rq->len && rq->body[end] != '&')
+			end++;
+		if (end - i > kl && !memcmp(rq->body + i, key, kl) && rq->body[i + kl] == '=') {
+			size_t o = 0;
+			for (size_t k = i + kl + 1; k < end; k++) {
+				char ch = rq->body[k];
+				if (ch == '+') {
+					ch = ' ';
+				} else if (ch == '%' && k + 2 < end && isxdigit((unsigned char)rq->body[k + 1]) &&
+					   isxdigit((unsigned char)rq->body[k + 2])) {
+					char hex[3] = { rq->body[k + 1], rq->body[k + 2], 0 };
+					ch = (char)strtol(hex, NULL, 16);
+					k += 2;
+				}
+				if (o + 1 >= outlen)
+					return 0;
+				out[o++] = ch;
+			}
+			out[o] = '\0';
+			return 1;
+		}
+		i = end + 1;
+	}
+	return 0;
+}
+
+/* Who decides in session s: the name given at login (printable characters, 64 at most)
+ * with " (web)", or "web" without one. */
+static void session_name(struct session *s, const char *name)
+{
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)(name ? name : ""); *p && o < 64; p++)
+		if (*p >= 0x20 && *p != 0x7f)
+			s->who[o++] = (char)*p;
+	while (o && s->who[o - 1] == ' ')
+		o--;
+	s->who[o] = '\0';
+	size_t bad;
+	if (o && mk_utf8_valid(s->who, o, &bad))
+		strcat(s->who, " (web)");
+	else
+		strcpy(s->who, "web");
+}
+
+/* A cookie holding session s (or clearing it when s is NULL). */
+static void session_cookie(const struct session *s, char *out, size_t outlen)
+{
+	if (s)
+		snprintf(out, outlen, "mk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", s->id,
+			 SERVE_SESSION_SECONDS);
+	else
+		snprintf(out, outlen, "mk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
+
+/* Checks a token given to the login page: a new session and a cookie for it on success.
+ * Wrong tokens are counted; past SERVE_LOGIN_FAILS in a minute every login waits for
+ * the minute to end, so the token cannot be guessed quickly. */
+static enum MHD_Result login(struct server *sv, struct MHD_Connection *c, const char *token, const char *name)
+{
+	char cookie[160];
+	struct session *s;
+	time_t now = time(NULL);
+	if (now - sv->fail_window >= 60)
+		sv->fail_window = now, sv->fails = 0;
+	if (sv->fails >= SERVE_LOGIN_FAILS)
+		return send_text(c, MHD_HTTP_TOO_MANY_REQUESTS, "too many wrong tokens: try again in a minute\n");
+	if (!token || !same_secret(sv->token, token)) {
+		sv->fails++;
+		return send_redirect(c, "/login?error=1", NULL);
+	}
+	if (!(s = session_new(sv)))
+		return send_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read /dev/urandom\n");
+	session_name(s, name);
+	session_cookie(s, cookie, sizeof cookie);
+	return send_redirect(c, "/", cookie);
+}
+
+static enum MHD_Result get_history(struct server *sv, struct MHD_Connection *c, const char *name)
+{
+	struct mk_revision *rows = NULL;
+	struct mk_deal deal;
+	struct mk_diag d;
+	enum mk_err err;
+	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "item");
+	int64_t item = 0;
+	size_t n = 0, kept = 0;
+	json_t *o;
+	if (v && *v && !parse_id(v, strlen(v), &item))
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "item wants a plan item's number");
+	memset(&deal, 0, sizeof deal);
+	mk_diag_clear(&d);
+	if ((err = mk_store_deal_get(sv->st, name, &deal, &d)))
+		return err == MK_ENOTFOUND ? send_error(c, MHD_HTTP_NOT_FOUND, "no such deal") : send_store_error(c, err, &d);
+	err = mk_store_history(sv->st, item ? NULL : deal.name, item, &rows, &n, &d);
+	if (!err && item) { /* an item of another deal is not this deal's */
+		for (size_t i = 0; i < n; i++)
+			if (rows[i].deal && !strcmp(rows[i].deal, deal.name))
+				kept++;
+		if (!kept)
+			err = MK_ENOTFOUND;
+	}
+	if (err) {
+		mk_revisions_free(rows, n);
+		mk_deal_release(&deal);
+		return err == MK_ENOTFOUND ? send_error(c, MHD_HTTP_NOT_FOUND, "no such item in this deal")
+					   : send_store_error(c, err, &d);
+	}
+	o = cli_history_json(deal.name, item, rows, n);
+	mk_revisions_free(rows, n);
+	mk_deal_release(&deal);
+	return send_json(c, MHD_HTTP_OK, o);
+}
+
+/* The API: bearer or session; writes by a session need its CSRF token and our origin. */
+static enum MHD_Result route_api(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
+				 const struct request *rq)
 {
 	int get = !strcmp(method, "GET"), post = !strcmp(method, "POST"), patch = !strcmp(method, "PATCH");
+	int by_token = bearer(sv, c);
+	struct session *ses = NULL;
 	const char *p, *slash;
 	int64_t id;
-	if (strncmp(url, "/api/", 5))
-		return send_error(c, MHD_HTTP_NOT_FOUND, "no such page");
-	if (!authorized(sv, c))
+	if (by_token < 0 || (!by_token && !(ses = session_of(sv, c))))
 		return send_error(c, MHD_HTTP_UNAUTHORIZED, "missing or wrong bearer token");
+	if (ses && !get) {
+		const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+		if (!h || !same_secret(ses->csrf, h) || !same_origin(c))
+			return send_error(c, MHD_HTTP_FORBIDDEN, "a write from a page needs its X-CSRF-Token");
+	}
 	if (rq->too_big)
 		return send_error(c, 413, "the request body is over 64 KiB");
 	p = url + 5;
+	if (!strcmp(p, "session"))
+		return get ? send_json(c, MHD_HTTP_OK,
+				       json_pack("{s:o, s:I}", "csrf", ses ? json_string(ses->csrf) : json_null(),
+						 "expires_in", (json_int_t)(ses ? ses->expires - time(NULL) : 0)))
+			   : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
 	if (!strcmp(p, "deals"))
 		return get ? get_deals(sv, c) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
 	if (!strcmp(p, "query"))
 		return get ? get_query(sv, c) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
 	if (!strncmp(p, "deals/", 6) && (slash = strrchr(p + 6, '/')) && slash > p + 6 &&
-	    (!strcmp(slash, "/plan") || !strcmp(slash, "/proposals"))) {
+	    (!strcmp(slash, "/plan") || !strcmp(slash, "/proposals") || !strcmp(slash, "/history"))) {
 		char *name = strndup(p + 6, (size_t)(slash - (p + 6)));
 		enum MHD_Result r;
 		if (!name)
 			abort();
-		r = get ? get_deal(sv, c, name, !strcmp(slash, "/plan"))
-			: send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+		if (!get)
+			r = send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+		else if (!strcmp(slash, "/history"))
+			r = get_history(sv, c, name);
+		else
+			r = get_deal(sv, c, name, !strcmp(slash, "/plan"));
 		free(name);
 		return r;
 	}
@@ -366,13 +713,71 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, const 
 		if (!parse_id(p, slash ? (size_t)(slash - p) : strlen(p), &id))
 			return send_error(c, MHD_HTTP_NOT_FOUND, "no such proposal");
 		if (!slash)
-			return patch ? proposal_change(sv, c, id, "edit", rq)
+			return patch ? proposal_change(sv, c, id, "edit", rq, ses ? ses->who : "api")
 				     : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use PATCH");
 		if (!strcmp(slash, "/approve") || !strcmp(slash, "/reject"))
-			return post ? proposal_change(sv, c, id, slash + 1, rq)
+			return post ? proposal_change(sv, c, id, slash + 1, rq, ses ? ses->who : "api")
 				    : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
 	}
 	return send_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
+}
+
+/* Routes one whole request (its body gathered). url is already percent-decoded. */
+static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
+			     const struct request *rq)
+{
+	int get = !strcmp(method, "GET") || !strcmp(method, "HEAD"), post = !strcmp(method, "POST");
+	struct session *ses;
+	char field[256], cookie[160];
+	if (!strncmp(url, "/api/", 5))
+		return route_api(sv, c, url, method, rq);
+	if (rq->too_big)
+		return send_text(c, 413, "the request body is over 64 KiB\n");
+	/* the doors open to everyone: the login page and what it uses */
+	if (!strcmp(url, "/login")) {
+		const char *t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+		if (post) {
+			if (!same_origin(c))
+				return send_text(c, MHD_HTTP_FORBIDDEN, "a login from another site\n");
+			char name[256];
+			return login(sv, c, form_field(rq, "token", field, sizeof field) ? field : NULL,
+				     form_field(rq, "name", name, sizeof name) ? name : NULL);
+		}
+		if (!get)
+			return send_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET or POST\n");
+		if (t) /* the login URL serve prints */
+			return login(sv, c, t, NULL);
+		return send_file(sv, c, "login.html");
+	}
+	if (!strcmp(url, "/static/app.css") || !strcmp(url, "/static/login.js"))
+		return get ? send_file(sv, c, url + 8) : send_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET\n");
+	if (!strcmp(url, "/favicon.ico")) /* browsers ask; there is none */
+		return send_text(c, MHD_HTTP_NO_CONTENT, "");
+	/* everything else needs a session */
+	if (!(ses = session_of(sv, c)))
+		return get ? send_redirect(c, "/login", NULL) : send_text(c, MHD_HTTP_UNAUTHORIZED, "log in first\n");
+	if (!strcmp(url, "/logout")) {
+		const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+		if (!post)
+			return send_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST\n");
+		if (!same_origin(c) || !((h && same_secret(ses->csrf, h)) ||
+					 (form_field(rq, "csrf", field, sizeof field) && same_secret(ses->csrf, field))))
+			return send_text(c, MHD_HTTP_FORBIDDEN, "a log out needs the page's CSRF token\n");
+		memset(ses, 0, sizeof *ses);
+		session_cookie(NULL, cookie, sizeof cookie);
+		return send_redirect(c, "/login", cookie);
+	}
+	if (!get)
+		return send_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET\n");
+	if (!strcmp(url, "/"))
+		return send_file(sv, c, "index.html");
+	if (!strcmp(url, "/deal"))
+		return send_file(sv, c, "deal.html");
+	if (!strcmp(url, "/search"))
+		return send_file(sv, c, "search.html");
+	if (!strncmp(url, "/static/", 8))
+		return send_file(sv, c, url + 8);
+	return send_text(c, MHD_HTTP_NOT_FOUND, "no such page\n");
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -419,20 +824,38 @@ static void request_done(void *cls, struct MHD_Connection *c, void **con_cls, en
 	}
 }
 
-/* A token from /dev/urandom: 32 hex digits of 128 random bits. */
-static int random_token(char *out, size_t outlen)
+/* The pages' folder, resolved: the one given, else web/ beside the binary or one level up
+ * (build-san/mapkeeper). One line and 0 when there is none. */
+static int find_web(const char *given, char *out, size_t outlen)
 {
-	unsigned char b[16];
-	FILE *f = fopen("/dev/urandom", "rb");
-	if (!f || fread(b, 1, sizeof b, f) != sizeof b) {
-		if (f)
-			fclose(f);
-		return 0;
+	char exe[PATH_MAX], try[PATH_MAX + 16], real[PATH_MAX];
+	ssize_t n;
+	struct stat sb;
+	if (given) {
+		if (!realpath(given, real) || stat(real, &sb) || !S_ISDIR(sb.st_mode) || strlen(real) >= outlen) {
+			cli_error("serve: the web folder '%s' is not a folder", given);
+			return 0;
+		}
+		strcpy(out, real);
+		return 1;
 	}
-	fclose(f);
-	for (size_t i = 0; i < sizeof b && 2 * i + 2 < outlen; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
-	return 1;
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+		char *slash;
+		exe[n] = '\0';
+		for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++) {
+			*slash = '\0';
+			snprintf(try, sizeof try, "%s/web/index.html", exe);
+			if (!stat(try, &sb) && S_ISREG(sb.st_mode)) {
+				try[strlen(try) - strlen("/index.html")] = '\0';
+				if (realpath(try, real) && strlen(real) < outlen) {
+					strcpy(out, real);
+					return 1;
+				}
+			}
+		}
+	}
+	cli_error("serve: cannot find the pages' folder web/ beside the binary (give --web DIR)");
+	return 0;
 }
 
 /* "HOST:PORT" (IPv4) -> addr; 0 and one line when it is not one. */
@@ -462,10 +885,12 @@ int cmd_serve(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "db", required_argument, NULL, 'b' },
+		{ "web", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *listen = "127.0.0.1:8080", *db = NULL, *env = getenv("MAPKEEPER_TOKEN");
+	const char *listen = "127.0.0.1:8080", *db = NULL, *web = getenv("MAPKEEPER_WEB"),
+		   *env = getenv("MAPKEEPER_TOKEN");
 	struct server sv;
 	struct sockaddr_in addr;
 	struct MHD_Daemon *daemon;
@@ -473,12 +898,14 @@ int cmd_serve(int argc, char **argv)
 	sigset_t sigs;
 	char host[INET_ADDRSTRLEN];
 	int ch, sig;
+	unsigned port;
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'l': listen = optarg; break;
 		case 'b': db = optarg; break;
+		case 'w': web = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
 			cli_error("serve: unknown or incomplete option '%s' (see 'mapkeeper serve --help')",
@@ -491,6 +918,8 @@ int cmd_serve(int argc, char **argv)
 	if (!parse_listen(listen, &addr))
 		return 2;
 	memset(&sv, 0, sizeof sv);
+	if (!find_web(web, sv.web, sizeof sv.web))
+		return 1;
 	if (env && *env) {
 		if (strlen(env) >= sizeof sv.token) {
 			cli_error("serve: MAPKEEPER_TOKEN is over %zu bytes", sizeof sv.token - 1);
@@ -520,8 +949,13 @@ int cmd_serve(int argc, char **argv)
 	}
 	info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
 	inet_ntop(AF_INET, &addr.sin_addr, host, sizeof host);
-	printf("mapkeeper: serving http://%s:%u/ (token: %s)\n", host,
-	       info ? (unsigned)info->port : (unsigned)ntohs(addr.sin_port), env && *env ? "from MAPKEEPER_TOKEN" : sv.token);
+	port = info ? (unsigned)info->port : (unsigned)ntohs(addr.sin_port);
+	printf("mapkeeper: serving http://%s:%u/ (token: %s)\n", host, port,
+	       env && *env ? "from MAPKEEPER_TOKEN" : sv.token);
+	if (env && *env)
+		printf("mapkeeper: log in at http://%s:%u/login with MAPKEEPER_TOKEN\n", host, port);
+	else
+		printf("mapkeeper: log in at http://%s:%u/login?token=%s\n", host, port, sv.token);
 	fflush(stdout);
 	while (sigwait(&sigs, &sig) != 0)
 		;

@@ -88,3 +88,26 @@ json_t *cli_health_json(const struct mk_health *h)
 			 "stakeholders_named", (json_int_t)h->stakeholders_named, "stakeholders_met",
 			 (json_int_t)h->stakeholders_met, "open_risks", (json_int_t)h->open_risks);
 }
+
+/* The shape of `history --format json`: revisions oldest first, each with the words behind it. */
+json_t *cli_history_json(const char *deal, int64_t item, const struct mk_revision *v, size_t n)
+{
+	json_t *arr = json_array();
+	char ts[32];
+	for (size_t i = 0; i < n; i++) {
+		const struct mk_revision *r = &v[i];
+		json_t *ev = json_null();
+		if (r->quote && r->quote[0]) {
+			mk_format_ms(r->start_ms, ts, sizeof ts);
+			ts[8] = '\0';
+			ev = json_pack("{s:s?, s:s, s:s?, s:s}", "meeting", r->meeting, "start", ts, "speaker", r->speaker,
+				       "quote", r->quote);
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:o}", "deal", r->deal,
+						     "item_id", (json_int_t)r->item_id, "action", r->action, "field",
+						     r->field, "old_value", r->old_value, "new_value", r->new_value, "at",
+						     r->at, "by", r->by, "evidence", ev));
+	}
+	return json_pack("{s:s?, s:o, s:o}", "deal", deal, "item", item > 0 ? json_integer((json_int_t)item) : json_null(),
+			 "revisions", arr);
+}

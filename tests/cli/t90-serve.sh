@@ -5,17 +5,7 @@
 # The server runs on a free loopback port and is stopped on exit.
 . "$TOP/tests/cli/lib.sh"
 export MAPKEEPER_DB="$tmp/serve.db"
-pid=""
-src=0
-stop() {
-	if [ -n "$pid" ]; then
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		src=$?
-		pid=""
-	fi
-}
-trap 'stop; rm -rf "$tmp"' EXIT
+trap 'serve_stop; rm -rf "$tmp"' EXIT
 if ! command -v curl >/dev/null 2>&1; then
 	ok "# SKIP curl is not installed"
 	exit 0
@@ -28,17 +18,8 @@ fi
 	"$MK" ingest "$tmp/x.txt" --deal "Acme Corp" --date 2026-03-03 >/dev/null 2>>"$tmp/e" \
 	&& ok "a database from the demo call" || bad "setup: $(cat "$tmp/e")"
 
-MAPKEEPER_TOKEN=t0ken-for-tests "$MK" serve --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-port=""
-i=0
-while [ $i -lt 50 ] && [ -z "$port" ]; do
-	port=$(sed -n '1s|^mapkeeper: serving http://127\.0\.0\.1:\([0-9][0-9]*\)/ (token: .*)$|\1|p' "$tmp/out")
-	[ -n "$port" ] || sleep 0.1
-	i=$((i + 1))
-done
-[ -n "$port" ] && ok "serve prints its URL with the chosen port" || { bad "serve did not start: $(cat "$tmp/out" "$tmp/err")"; exit 1; }
-grep -q t0ken-for-tests "$tmp/out" && bad "the token from the environment is echoed" || ok "a given token is not echoed"
+serve_start MAPKEEPER_TOKEN=t0ken-for-tests && ok "serve prints its URL with the chosen port" || { bad "serve did not start: $(cat "$tmp/serve.out" "$tmp/serve.err")"; exit 1; }
+grep -q t0ken-for-tests "$tmp/serve.out" && bad "the token from the environment is echoed" || ok "a given token is not echoed"
 
 base="http://127.0.0.1:$port/api"
 # req METHOD PATH [curl args...]: body in $tmp/b, status on stdout
@@ -109,6 +90,18 @@ assert d["items"][0]["deal"] == "Northwind"' && ok "query JSON by owner" || bad 
 	&& ok "query said=" || bad "said: $(cat "$tmp/b")"
 [ "$(req GET "/query?side=middle")" = 400 ] && ok "a bad query value: 400" || bad "bad query: $(cat "$tmp/b")"
 
+[ "$(req GET "/deals/Northwind/history?item=1")" = 200 ] && js '
+r = d["revisions"]
+assert d["deal"] == "Northwind" and d["item"] == 1 and r[0]["field"] == "created", d
+assert r[0]["evidence"]["quote"] and r[0]["evidence"]["speaker"], r[0]' \
+	&& ok "GET history of an item, with the quote behind it" || bad "history: $(cat "$tmp/b")"
+[ "$(req GET "/deals/Acme%20Corp/history?item=1")" = 404 ] && [ "$(req GET "/deals/Northwind/history?item=x")" = 400 ] \
+	&& ok "history: another deal's item 404, a bad item 400" || bad "history errors: $(cat "$tmp/b")"
+[ "$(req GET "/query?due_from=2026-04-30&due_to=2026-04-30")" = 200 ] && js '
+assert [x["due"] for x in d["items"]] == ["2026-04-30"], d' \
+	&& [ "$(req GET "/query?due_to=2026-13-01")" = 400 ] && ok "query by a due range; a bad date 400" \
+	|| bad "due range: $(cat "$tmp/b")"
+
 [ "$(req GET "/deals/Acme%20Corp/proposals")" = 200 ] && js '
 assert d["deal"] == "Acme Corp"
 q = [p["evidence"]["quote"] for p in d["proposals"]]
@@ -116,5 +109,7 @@ assert any("<script>alert(\"x\")</script> security review & pricing" in x for x 
 	grep -q '<script>alert(\\"x\\")</script>' "$tmp/b" \
 	&& ok "a name with a space and a script in a quote come back as JSON strings" || bad "escaping: $(cat "$tmp/b")"
 
-stop
-[ "$src" -eq 0 ] && [ -z "$(sed -n 2p "$tmp/out")" ] && ! kill -0 $! 2>/dev/null && ok "serve stops on SIGTERM" || bad "stop: $(cat "$tmp/err")"
+p=$serve_pid
+serve_stop
+[ "$serve_rc" -eq 0 ] && [ -z "$(sed -n 3p "$tmp/serve.out")" ] && ! kill -0 "$p" 2>/dev/null && ok "serve stops on SIGTERM" \
+	|| bad "stop: $(cat "$tmp/serve.err")"
