@@ -104,4 +104,33 @@ enum mk_err teams_list(struct remote_config *cfg, const char *from, const char *
 enum mk_err teams_download(struct remote_config *cfg, const struct remote_call *call,
 			   struct mk_buf *buf, struct mk_diag *diag);
 
+/*
+ * The replies' readers, pure (no network): zoom_list, teams_list and the token calls use
+ * them on each reply body; tests/fuzz/fuzz_zoom_json.c and fuzz_teams_json.c feed them
+ * any bytes. A body that is not a JSON object is MK_ENET "SERVICE: response is not JSON";
+ * fields of the wrong type are left out. *next (when asked for) is a new string or NULL.
+ */
+/* {"access_token", "expires_in"}: tok->value replaced, renewed a minute before expiry. */
+enum mk_err zoom_parse_token(const struct mk_buf *body, time_t now, struct remote_token *tok,
+			     struct mk_diag *diag);
+/* A page of /users/{id}/recordings: appends each meeting with a TRANSCRIPT file; *next is
+ * next_page_token. */
+enum mk_err zoom_parse_recordings(const struct mk_buf *body, struct remote_calls *calls,
+				  char **next, struct mk_diag *diag);
+/* A page of /past_meetings/{uuid}/participants: adds names and e-mails to c (once each, any
+ * case); *nparts is the page's number of participants, *next its next_page_token. */
+enum mk_err zoom_parse_participants(const struct mk_buf *body, struct remote_call *c,
+				    char **next, size_t *nparts, struct mk_diag *diag);
+enum mk_err teams_parse_token(const struct mk_buf *body, time_t now, struct remote_token *tok,
+			      struct mk_diag *diag);
+/* A page of getAllTranscripts: appends each transcript with an id and a meetingId, its
+ * download URL under graph_api for user (URL-escaped); *next is @odata.nextLink, which
+ * must lie under graph_api (else MK_ENET, *next NULL). */
+enum mk_err teams_parse_transcripts(const struct mk_buf *body, const char *graph_api,
+				    const char *user, struct remote_calls *calls, char **next,
+				    struct mk_diag *diag);
+/* An onlineMeeting: its subject, startDateTime and the organizer's and attendees' upn. */
+enum mk_err teams_parse_details(const struct mk_buf *body, struct remote_call *c,
+				struct mk_diag *diag);
+
 #endif

@@ -46,11 +46,35 @@ static int valid_day(const char *s)
 	return strlen(s) == 10 && mk_date_parse(s, &d) == MK_OK;
 }
 
+enum mk_err teams_parse_token(const struct mk_buf *body, time_t now, struct remote_token *tok,
+			      struct mk_diag *diag)
+{
+	json_t *j = NULL;
+	enum mk_err err = parse_json(body, &j, diag);
+	if (err != MK_OK)
+		return err;
+	const char *value = json_string_value(json_object_get(j, "access_token"));
+	json_int_t exp = json_integer_value(json_object_get(j, "expires_in"));
+	if (!value || !*value) {
+		mk_diag_set(diag, "", 0, GRAPH ": token response has no access_token");
+		err = MK_ENET;
+		goto out;
+	}
+	remote_config_set(&tok->value, value);
+	if (exp <= 0)
+		exp = 3600;
+	if (exp > 86400) /* a day at most: a huge expires_in must not overflow now + exp */
+		exp = 86400;
+	tok->renew_at = now + (exp > 120 ? exp - 60 : exp / 2);
+out:
+	json_decref(j);
+	return err;
+}
+
 static enum mk_err graph_token(struct remote_config *cfg, int force, struct mk_diag *diag)
 {
 	struct http_opts o = graph_opts(cfg);
 	struct mk_buf body, form;
-	json_t *j = NULL;
 	char *tenant = NULL, *url = NULL, *id = NULL, *secret = NULL;
 	long status = 0;
 	enum mk_err err;
@@ -86,21 +110,8 @@ static enum mk_err graph_token(struct remote_config *cfg, int force, struct mk_d
 		mk_diag_set(diag, "", 0, GRAPH ": token request failed (HTTP %ld)", status);
 		goto out;
 	}
-	if ((err = parse_json(&body, &j, diag)) != MK_OK)
-		goto out;
-	const char *tok = json_string_value(json_object_get(j, "access_token"));
-	json_int_t exp = json_integer_value(json_object_get(j, "expires_in"));
-	if (!tok || !*tok) {
-		mk_diag_set(diag, "", 0, GRAPH ": token response has no access_token");
-		err = MK_ENET;
-		goto out;
-	}
-	remote_config_set(&cfg->ms_token.value, tok);
-	if (exp <= 0)
-		exp = 3600;
-	cfg->ms_token.renew_at = time(NULL) + (exp > 120 ? exp - 60 : exp / 2);
+	err = teams_parse_token(&body, time(NULL), &cfg->ms_token, diag);
 out:
-	json_decref(j);
 	if (body.s)
 		memset(body.s, 0, body.len);
 	if (form.s)
@@ -161,12 +172,37 @@ static void add_attendee(struct remote_call *c, const char *upn)
 	c->attendees[c->nattendees++] = mk_strdup(upn);
 }
 
+enum mk_err teams_parse_details(const struct mk_buf *body, struct remote_call *c,
+				struct mk_diag *diag)
+{
+	json_t *j = NULL, *parts, *a;
+	size_t i;
+	enum mk_err err = parse_json(body, &j, diag);
+	if (err != MK_OK)
+		return err;
+	char *subject = json_str(j, "subject");
+	if (subject) {
+		free(c->topic);
+		c->topic = subject;
+	}
+	char *start = json_str(j, "startDateTime");
+	if (start) {
+		free(c->start);
+		c->start = start;
+	}
+	parts = json_object_get(j, "participants");
+	add_attendee(c, json_string_value(json_object_get(json_object_get(parts, "organizer"), "upn")));
+	json_array_foreach(json_object_get(parts, "attendees"), i, a)
+		add_attendee(c, json_string_value(json_object_get(a, "upn")));
+	json_decref(j);
+	return MK_OK;
+}
+
 /* Subject, start and attendees of the call's meeting; a 403/404 leaves them out. */
 static enum mk_err teams_details(struct remote_config *cfg, const char *user,
 				 struct remote_call *c, struct mk_diag *diag)
 {
 	struct mk_buf body;
-	json_t *j = NULL;
 	long status = 0;
 	char *mid = http_escape(c->meeting_id);
 	char *url = mk_sprintf("%s/users/%s/onlineMeetings/%s", cfg->graph_api, user, mid);
@@ -178,31 +214,52 @@ static enum mk_err teams_details(struct remote_config *cfg, const char *user,
 		goto out;
 	if (status == 403 || status == 404)
 		goto out;
-	if ((err = graph_status(status, diag)) != MK_OK ||
-	    (err = parse_json(&body, &j, diag)) != MK_OK)
+	if ((err = graph_status(status, diag)) != MK_OK)
 		goto out;
-	char *subject = json_str(j, "subject");
-	if (subject) {
-		free(c->topic);
-		c->topic = subject;
-	}
-	char *start = json_str(j, "startDateTime");
-	if (start) {
-		free(c->start);
-		c->start = start;
-	}
-	json_t *parts = json_object_get(j, "participants");
-	add_attendee(c, json_string_value(json_object_get(json_object_get(parts, "organizer"), "upn")));
-	size_t i;
-	json_t *a;
-	json_array_foreach(json_object_get(parts, "attendees"), i, a)
-		add_attendee(c, json_string_value(json_object_get(a, "upn")));
+	err = teams_parse_details(&body, c, diag);
 out:
-	json_decref(j);
 	mk_buf_release(&body);
 	free(mid);
 	free(url);
 	return err;
+}
+
+enum mk_err teams_parse_transcripts(const struct mk_buf *body, const char *graph_api,
+				    const char *user, struct remote_calls *calls, char **next,
+				    struct mk_diag *diag)
+{
+	json_t *j = NULL, *t;
+	size_t i;
+	enum mk_err err = parse_json(body, &j, diag);
+	*next = NULL;
+	if (err != MK_OK)
+		return err;
+	json_array_foreach(json_object_get(j, "value"), i, t) {
+		const char *id = json_string_value(json_object_get(t, "id"));
+		const char *mid = json_string_value(json_object_get(t, "meetingId"));
+		if (!id || !mid)
+			continue;
+		struct remote_call *c = remote_calls_push(calls);
+		char *eid = http_escape(id), *emid = http_escape(mid);
+		c->source = "teams";
+		c->external_id = mk_strdup(id);
+		c->meeting_id = mk_strdup(mid);
+		c->start = json_str(t, "createdDateTime");
+		c->download_url = mk_sprintf("%s/users/%s/onlineMeetings/%s/transcripts/%s/"
+					     "content?$format=text/vtt",
+					     graph_api, user, emid, eid);
+		free(eid);
+		free(emid);
+	}
+	*next = json_str(j, "@odata.nextLink");
+	json_decref(j);
+	if (*next && strncmp(*next, graph_api, strlen(graph_api))) {
+		free(*next);
+		*next = NULL;
+		mk_diag_set(diag, "", 0, GRAPH ": next page link is not under MAPKEEPER_GRAPH_API");
+		return MK_ENET;
+	}
+	return MK_OK;
 }
 
 enum mk_err teams_list(struct remote_config *cfg, const char *from, const char *to,
@@ -211,7 +268,6 @@ enum mk_err teams_list(struct remote_config *cfg, const char *from, const char *
 	enum mk_err err = MK_OK;
 	struct mk_buf body, url;
 	char *user = NULL, *next = NULL;
-	json_t *j = NULL;
 	size_t first = calls->n;
 	long status = 0;
 
@@ -246,44 +302,18 @@ enum mk_err teams_list(struct remote_config *cfg, const char *from, const char *
 				     cfg->max_json_bytes, &body, &status, diag)) != MK_OK ||
 		    (err = graph_status(status, diag)) != MK_OK)
 			goto out;
-		json_decref(j);
-		if ((err = parse_json(&body, &j, diag)) != MK_OK)
-			goto out;
-		size_t i;
-		json_t *t;
-		json_array_foreach(json_object_get(j, "value"), i, t) {
-			const char *id = json_string_value(json_object_get(t, "id"));
-			const char *mid = json_string_value(json_object_get(t, "meetingId"));
-			if (!id || !mid)
-				continue;
-			struct remote_call *c = remote_calls_push(calls);
-			char *eid = http_escape(id), *emid = http_escape(mid);
-			c->source = "teams";
-			c->external_id = mk_strdup(id);
-			c->meeting_id = mk_strdup(mid);
-			c->start = json_str(t, "createdDateTime");
-			c->download_url = mk_sprintf("%s/users/%s/onlineMeetings/%s/transcripts/%s/"
-						     "content?$format=text/vtt",
-						     cfg->graph_api, user, emid, eid);
-			free(eid);
-			free(emid);
-		}
 		free(next);
-		next = json_str(j, "@odata.nextLink");
+		next = NULL;
+		if ((err = teams_parse_transcripts(&body, cfg->graph_api, user, calls, &next, diag)) != MK_OK)
+			goto out;
 		if (!next)
 			break;
-		if (strncmp(next, cfg->graph_api, strlen(cfg->graph_api))) {
-			mk_diag_set(diag, "", 0, GRAPH ": next page link is not under MAPKEEPER_GRAPH_API");
-			err = MK_ENET;
-			goto out;
-		}
 	}
 	if (cfg->teams_details)
 		for (size_t i = first; i < calls->n; i++)
 			if ((err = teams_details(cfg, user, &calls->v[i], diag)) != MK_OK)
 				goto out;
 out:
-	json_decref(j);
 	mk_buf_release(&body);
 	mk_buf_release(&url);
 	free(user);

@@ -166,11 +166,35 @@ static int valid_day(const char *s)
 	return s && strlen(s) == 10 && mk_date_parse(s, &d) == MK_OK;
 }
 
+enum mk_err zoom_parse_token(const struct mk_buf *body, time_t now, struct remote_token *tok,
+			     struct mk_diag *diag)
+{
+	json_t *j = NULL;
+	enum mk_err err = parse_json(ZOOM, body, &j, diag);
+	if (err != MK_OK)
+		return err;
+	const char *value = json_string_value(json_object_get(j, "access_token"));
+	json_int_t exp = json_integer_value(json_object_get(j, "expires_in"));
+	if (!value || !*value) {
+		mk_diag_set(diag, "", 0, "zoom: token response has no access_token");
+		err = MK_ENET;
+		goto out;
+	}
+	remote_config_set(&tok->value, value);
+	if (exp <= 0)
+		exp = 3600;
+	if (exp > 86400) /* a day at most: a huge expires_in must not overflow now + exp */
+		exp = 86400;
+	tok->renew_at = now + (exp > 120 ? exp - 60 : exp / 2);
+out:
+	json_decref(j);
+	return err;
+}
+
 static enum mk_err zoom_token_get(struct remote_config *cfg, int force, struct mk_diag *diag)
 {
 	struct http_opts o = zoom_opts(cfg);
 	struct mk_buf body;
-	json_t *j = NULL;
 	char *acct = NULL, *url = NULL;
 	long status = 0;
 	enum mk_err err;
@@ -202,21 +226,8 @@ static enum mk_err zoom_token_get(struct remote_config *cfg, int force, struct m
 		mk_diag_set(diag, "", 0, "zoom: token request failed (HTTP %ld)", status);
 		goto out;
 	}
-	if ((err = parse_json(ZOOM, &body, &j, diag)) != MK_OK)
-		goto out;
-	const char *tok = json_string_value(json_object_get(j, "access_token"));
-	json_int_t exp = json_integer_value(json_object_get(j, "expires_in"));
-	if (!tok || !*tok) {
-		mk_diag_set(diag, "", 0, "zoom: token response has no access_token");
-		err = MK_ENET;
-		goto out;
-	}
-	remote_config_set(&cfg->zoom_token.value, tok);
-	if (exp <= 0)
-		exp = 3600;
-	cfg->zoom_token.renew_at = time(NULL) + (exp > 120 ? exp - 60 : exp / 2);
+	err = zoom_parse_token(&body, time(NULL), &cfg->zoom_token, diag);
 out:
-	json_decref(j);
 	if (body.s)
 		memset(body.s, 0, body.len); /* held the token */
 	mk_buf_release(&body);
@@ -286,7 +297,7 @@ static void zoom_page(json_t *page, struct remote_calls *calls)
 		json_array_foreach(json_object_get(m, "recording_files"), k, f) {
 			const char *type = json_string_value(json_object_get(f, "file_type"));
 			const char *dl = json_string_value(json_object_get(f, "download_url"));
-			if (!type || strcmp(type, "TRANSCRIPT") || !dl)
+			if (!type || strcmp(type, "TRANSCRIPT") || !dl || !*dl)
 				continue;
 			struct remote_call *c = remote_calls_push(calls);
 			json_t *id = json_object_get(m, "id");
@@ -306,6 +317,20 @@ static void zoom_page(json_t *page, struct remote_calls *calls)
 	}
 }
 
+enum mk_err zoom_parse_recordings(const struct mk_buf *body, struct remote_calls *calls,
+				  char **next, struct mk_diag *diag)
+{
+	json_t *j = NULL;
+	enum mk_err err = parse_json(ZOOM, body, &j, diag);
+	*next = NULL;
+	if (err != MK_OK)
+		return err;
+	zoom_page(j, calls);
+	*next = json_str(j, "next_page_token");
+	json_decref(j);
+	return MK_OK;
+}
+
 /* Appends s to a list unless it is empty or there already (any case). */
 static void add_unique(char ***v, size_t *n, const char *s)
 {
@@ -316,6 +341,29 @@ static void add_unique(char ***v, size_t *n, const char *s)
 			return;
 	*v = mk_realloc(*v, (*n + 1) * sizeof **v);
 	(*v)[(*n)++] = mk_strdup(s);
+}
+
+enum mk_err zoom_parse_participants(const struct mk_buf *body, struct remote_call *c,
+				    char **next, size_t *nparts, struct mk_diag *diag)
+{
+	json_t *j = NULL, *parts, *p;
+	size_t i;
+	enum mk_err err = parse_json(ZOOM, body, &j, diag);
+	*next = NULL;
+	*nparts = 0;
+	if (err != MK_OK)
+		return err;
+	parts = json_object_get(j, "participants");
+	json_array_foreach(parts, i, p) {
+		const char *mail = json_string_value(json_object_get(p, "user_email"));
+		add_unique(&c->names, &c->nnames, json_string_value(json_object_get(p, "name")));
+		if (mail && strchr(mail, '@'))
+			add_unique(&c->attendees, &c->nattendees, mail);
+	}
+	*nparts = json_array_size(parts);
+	*next = json_str(j, "next_page_token");
+	json_decref(j);
+	return MK_OK;
 }
 
 /*
@@ -343,7 +391,6 @@ static enum mk_err zoom_participants(struct remote_config *cfg, struct remote_ca
 	enum mk_err err = MK_OK;
 	struct mk_buf body, url;
 	char *seg = NULL, *next = NULL;
-	json_t *j = NULL;
 	long status = 0;
 
 	if (!c->external_id || !*c->external_id)
@@ -374,27 +421,20 @@ static enum mk_err zoom_participants(struct remote_config *cfg, struct remote_ca
 			err = MK_ENET;
 			goto out;
 		}
-		json_decref(j);
-		if ((err = parse_json(ZOOM, &body, &j, diag)) != MK_OK)
-			goto out;
-		json_t *parts = json_object_get(j, "participants"), *p;
-		size_t i;
-		json_array_foreach(parts, i, p) {
-			const char *mail = json_string_value(json_object_get(p, "user_email"));
-			add_unique(&c->names, &c->nnames, json_string_value(json_object_get(p, "name")));
-			if (mail && strchr(mail, '@'))
-				add_unique(&c->attendees, &c->nattendees, mail);
-		}
 		char *prev = next;
-		next = json_str(j, "next_page_token");
+		size_t nparts = 0;
+		next = NULL;
+		if ((err = zoom_parse_participants(&body, c, &next, &nparts, diag)) != MK_OK) {
+			free(prev);
+			goto out;
+		}
 		/* an empty page, or the same token again, ends it as well */
-		int done = !next || !*next || !json_array_size(parts) || (prev && !strcmp(prev, next));
+		int done = !next || !*next || !nparts || (prev && !strcmp(prev, next));
 		free(prev);
 		if (done)
 			break;
 	}
 out:
-	json_decref(j);
 	mk_buf_release(&body);
 	mk_buf_release(&url);
 	free(seg);
@@ -408,7 +448,6 @@ enum mk_err zoom_list(struct remote_config *cfg, const char *from, const char *t
 	enum mk_err err = MK_OK;
 	struct mk_buf body, url;
 	char *user = NULL, *next = NULL;
-	json_t *j = NULL;
 	size_t first = calls->n;
 
 	mk_buf_init(&body);
@@ -436,12 +475,10 @@ enum mk_err zoom_list(struct remote_config *cfg, const char *from, const char *t
 		if ((err = zoom_get(cfg, url.s, "application/json", cfg->max_json_bytes, &body,
 				    diag)) != MK_OK)
 			goto out;
-		json_decref(j);
-		if ((err = parse_json(ZOOM, &body, &j, diag)) != MK_OK)
-			goto out;
-		zoom_page(j, calls);
 		free(next);
-		next = json_str(j, "next_page_token");
+		next = NULL;
+		if ((err = zoom_parse_recordings(&body, calls, &next, diag)) != MK_OK)
+			goto out;
 		if (!next || !*next)
 			break;
 	}
@@ -449,7 +486,6 @@ enum mk_err zoom_list(struct remote_config *cfg, const char *from, const char *t
 		if ((err = zoom_participants(cfg, &calls->v[i], diag)) != MK_OK)
 			goto out;
 out:
-	json_decref(j);
 	mk_buf_release(&body);
 	mk_buf_release(&url);
 	free(user);
