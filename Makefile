@@ -4,6 +4,7 @@
 #   make test       install missing packages, build, build again with sanitizers, run every test
 #   make demo       install missing packages, build, run the main job on the bundled calls
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each (default 60)
+#   make stress     the long reliability suite (fuzz, sanitizers, valgrind, faults): build/stress/
 #   make SANITIZE=address,undefined   a sanitizer build (into build-san/)
 #
 # The library (util/ ingest/ extractor/ merge/ store/) builds as one static library,
@@ -18,7 +19,7 @@ else
 BUILD   ?= build-san
 endif
 
-PKGS     = libpcre2-8 libcurl jansson sqlite3 libmicrohttpd
+PKGS     = libpcre2-8 libcurl jansson sqlite3 libmicrohttpd libcrypto
 OPT     ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wvla
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -48,7 +49,7 @@ all: mapkeeper
 
 ifeq ($(SANITIZE),)
 mapkeeper: $(BUILD)/mapkeeper
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 endif
 
 $(BUILD)/mapkeeper: $(CLI_OBJ) $(LIB)
@@ -85,21 +86,37 @@ demo: deps
 	$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
-# make bench: a benchmark, not a test. Extraction time per call after start-up.
-BENCH_RUNS ?= 200
-bench: deps all $(BUILD)/bench_extract
-	@mkdir -p $(BUILD)/bench
-	@python3 bench/make_hour.py $(BUILD)/bench/dense-hour.vtt
-	@python3 bench/make_hour.py $(BUILD)/bench/real-hour.vtt --from $(wildcard ../shared/corpus/dev/*/call-0*.vtt) demo/northwind-call-01.vtt
-	@$(BUILD)/bench_extract rules $(BENCH_RUNS) $(BUILD)/bench/real-hour.vtt $(BUILD)/bench/dense-hour.vtt
+# make bench: a benchmark, not a test (docs/bench.md). Generates the corpus under
+# $(BUILD)/bench when it is missing or its generator changed, then times extraction (one
+# core, every core, per call), the pcre2grep floor, peak RSS and ingest, and, once
+# bench/bench_store.c exists, the managers' queries; the table goes to stdout and to
+# $(BUILD)/bench/results.txt. BENCH_PASSES: timed passes over the corpus (median kept).
+BENCH_PASSES ?= 3
+BENCH_STORE = $(if $(wildcard bench/bench_store.c),$(BUILD)/bench_store)
+bench: deps all $(BUILD)/bench_main $(BUILD)/bench_extract $(BENCH_STORE)
+	@python3 bench/gen_corpus.py $(BUILD)/bench
+	@python3 bench/run.py --build $(BUILD) --bin ./mapkeeper --rules rules --passes $(BENCH_PASSES) \
+		$(if $(BENCH_STORE),--store-bin $(BENCH_STORE))
 
-$(BUILD)/bench_extract: $(BUILD)/bench/bench_extract.o $(LIB)
+$(BUILD)/bench_main $(BUILD)/bench_extract $(BUILD)/bench_store: $(BUILD)/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
 
 FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/deps.sh --fuzz
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# make stress: the long reliability suite, not run by CI (scripts/stress.sh): every fuzz
+# target for STRESS_FUZZ_SECONDS each, the sanitizer build's tests, valgrind, a kill -9
+# loop, disk full, a read-only database and 50 concurrent ingests. Report:
+# build/stress/report.txt. STRESS_PARTS="a d" runs only some parts.
+STRESS_FUZZ_SECONDS ?= 120
+.PHONY: stress
+stress: deps
+	@scripts/deps.sh --fuzz
+	$(MAKE) --no-print-directory all units
+	$(MAKE) --no-print-directory SANITIZE=address,undefined units
+	@STRESS_FUZZ_SECONDS=$(STRESS_FUZZ_SECONDS) scripts/stress.sh
 
 clean:
 	rm -rf build build-san build-fuzz mapkeeper

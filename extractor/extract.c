@@ -36,18 +36,17 @@ const char *mk_side_name(enum mk_side side)
 
 struct turn {
 	const char *speaker;
-	char *text;          /* the cues' texts joined by single spaces, fillers masked */
-	char *orig;          /* the same without masking, for quotes */
-	char *lower;         /* text ASCII-lower-cased, for the rules' needs: words */
+	char *text;          /* the cues' texts joined by single spaces, fillers masked (in
+				c->textbuf); the words as said, for quotes, come from the cues */
 	size_t len;
 	size_t first, last;  /* utterance indexes */
-	size_t *utt_off;     /* byte offset in text where utterance first+i begins */
+	size_t *utt_off;     /* byte offset in text where utterance first+i begins (in c->offs) */
 };
 
-struct sentence {
-	size_t turn;
-	size_t off, len;     /* in the turn's text */
-	int question;
+struct sentence {            /* 16 bytes: a long call has hundreds of thousands */
+	uint32_t turn;
+	uint32_t off, len;   /* in the turn's text (a transcript is at most 64 MiB) */
+	unsigned char question;
 };
 
 struct person {
@@ -76,10 +75,43 @@ struct ctx {
 	size_t cur_sent;
 	size_t capc, caps, capr, capu, capd;
 	size_t *commit_sent;     /* the sentence of each commitment */
-	struct rules_scan sc;    /* needs: words of sentence sc_sent */
+	struct rules_scan sc;    /* needs: words of sentence sc_sent (outside the block) */
 	size_t sc_sent;
 	int sc_valid;
 	size_t capcs;
+	char *low;               /* a sentence ASCII-lower-cased, for the needs: words */
+	size_t caplow;
+	struct block *blk;       /* the matches of the sentences being worked on */
+	struct rules_scan bsc;   /* a view of one block sentence's hits (not owned) */
+	char *textbuf;           /* every turn's text, one after another */
+	size_t *offs;            /* t->n utterance offsets in their turns */
+	char *said;              /* sentence said_sent as said (said_sentence) */
+	size_t capsaid, said_sent;
+	int said_valid;
+};
+
+/*
+ * The rules of the kinds every sentence asks for run a block of sentences at a time,
+ * rule after rule (each rule's compiled code stays in the CPU's caches for the whole
+ * block instead of being fetched again for every sentence); their matches wait here,
+ * per sentence and kind, in the order rules_match_kind would give them. Vetoes and
+ * acceptances, asked for rarely, run when asked. A sentence outside the block (the
+ * look-ahead of turn_promises_next) runs when asked, too: the same matches either way.
+ */
+#define BLOCK_SENTS 128
+static const enum rule_kind block_kinds[] = { RK_COMMITMENT, RK_STAKEHOLDER, RK_REQUEST, RK_RISK, RK_UPDATE };
+#define NBLOCK_KINDS (sizeof block_kinds / sizeof block_kinds[0])
+
+struct match_list {
+	struct rule_match *m;
+	size_t n, cap;
+};
+
+struct block {
+	size_t first, n;                                   /* sentences [first, first + n) */
+	struct match_list ml[BLOCK_SENTS][NBLOCK_KINDS];
+	uint64_t *may;                                     /* n rule masks of rs->maskw words */
+	unsigned char *hit;                                /* scratch for rules_scan_mask */
 };
 
 static int is_space(char c)
@@ -87,10 +119,21 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* ASCII letters, digits and ' (every byte of a UTF-8 sequence counts too: is_word) */
+static const unsigned char word_ascii[128] = {
+	['\''] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,
+	['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+	['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 static int is_word(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '\'' || c >= 0x80;
+	return c >= 0x80 || word_ascii[c];
 }
 
 /* Replaces filler words (um, uh, erm ...) by spaces of the same length: offsets stay. */
@@ -106,6 +149,11 @@ static void mask_fillers(char *s, size_t n)
 		}
 		for (j = i; j < n && is_word((unsigned char)s[j]); j++)
 			;
+		/* every filler is 2 or 3 letters starting with u, e, h or m */
+		if (j - i < 2 || j - i > 3 || !strchr("uehmUEHM", s[i])) {
+			i = j;
+			continue;
+		}
 		for (int k = 0; fillers[k]; k++)
 			if (strlen(fillers[k]) == j - i && mk_strnieq(s + i, fillers[k], j - i)) {
 				memset(s + i, ' ', j - i);
@@ -120,47 +168,52 @@ static void mask_fillers(char *s, size_t n)
 static void build_turns(struct ctx *c)
 {
 	const struct mk_transcript *t = c->t;
-	size_t cap = 0;
+	size_t nturns = 0, total = 0, pos = 0;
+	/* first the turns (counted, so the array is exactly as long as needed) and where each
+	 * cue starts in its turn, then one buffer for the text */
+	for (size_t i = 0; i < t->n; i++)
+		nturns += i == 0 || strcmp(t->utt[i].speaker, t->utt[i - 1].speaker) != 0;
+	c->turns = mk_malloc((nturns ? nturns : 1) * sizeof *c->turns);
+	c->offs = mk_malloc((t->n ? t->n : 1) * sizeof *c->offs);
 	for (size_t i = 0; i < t->n;) {
-		size_t j = i;
-		struct mk_buf b;
+		size_t j = i, len = 0;
 		struct turn *tu;
 		while (j + 1 < t->n && !strcmp(t->utt[j + 1].speaker, t->utt[i].speaker))
 			j++;
-		c->turns = mk_grow(c->turns, &cap, c->nturns + 1, sizeof *c->turns);
 		tu = &c->turns[c->nturns++];
 		tu->speaker = t->utt[i].speaker;
 		tu->first = i;
 		tu->last = j;
-		tu->utt_off = mk_malloc((j - i + 1) * sizeof *tu->utt_off);
-		mk_buf_init(&b);
+		tu->utt_off = c->offs + i;
 		for (size_t k = i; k <= j; k++) {
-			if (b.len)
-				mk_buf_addc(&b, ' ');
-			tu->utt_off[k - i] = b.len;
-			mk_buf_adds(&b, t->utt[k].text);
+			if (len)
+				len++; /* the space between two cues */
+			c->offs[k] = len;
+			len += strlen(t->utt[k].text);
 		}
-		if (!b.s)
-			mk_buf_adds(&b, "");
-		tu->len = b.len;
-		tu->orig = mk_buf_detach(&b);
-		tu->text = mk_strndup(tu->orig, tu->len);
-		mask_fillers(tu->text, tu->len);
-		tu->lower = mk_malloc(tu->len + 1);
-		rules_lower(tu->text, tu->len, tu->lower);
+		tu->len = len;
+		total += len + 1;
 		i = j + 1;
+	}
+	c->textbuf = mk_malloc(total ? total : 1);
+	for (size_t n = 0; n < c->nturns; n++) {
+		struct turn *tu = &c->turns[n];
+		char *s = c->textbuf + pos;
+		memset(s, ' ', tu->len); /* what no cue covers is a space between two */
+		for (size_t k = tu->first; k <= tu->last; k++)
+			memcpy(s + c->offs[k], t->utt[k].text, strlen(t->utt[k].text));
+		s[tu->len] = '\0';
+		mask_fillers(s, tu->len);
+		tu->text = s;
+		pos += tu->len + 1;
 	}
 }
 
 static void free_turns(struct ctx *c)
 {
-	for (size_t i = 0; i < c->nturns; i++) {
-		free(c->turns[i].text);
-		free(c->turns[i].orig);
-		free(c->turns[i].lower);
-		free(c->turns[i].utt_off);
-	}
 	free(c->turns);
+	free(c->textbuf);
+	free(c->offs);
 }
 
 static int abbrev_before(const char *s, size_t dot)
@@ -169,6 +222,8 @@ static int abbrev_before(const char *s, size_t dot)
 	size_t b = dot;
 	while (b > 0 && (is_word((unsigned char)s[b - 1]) || s[b - 1] == '.'))
 		b--;
+	if (dot - b > 6) /* longer than every abbreviation */
+		return 0;
 	for (int k = 0; ab[k]; k++)
 		if (strlen(ab[k]) == dot - b && mk_strnieq(s + b, ab[k], dot - b))
 			return 1;
@@ -231,6 +286,48 @@ static size_t utt_at(const struct turn *tu, size_t off)
 	return tu->first + lo;
 }
 
+/* Bytes [a, b) of a turn as said (fillers not masked) into out: the cues' texts, and a space
+ * between two. */
+static void turn_said(const struct ctx *c, const struct turn *tu, size_t a, size_t b, char *out)
+{
+	if (a >= b)
+		return;
+	memset(out, ' ', b - a); /* what no cue covers is a space between two */
+	for (size_t k = utt_at(tu, a); k <= tu->last; k++) {
+		size_t off = tu->utt_off[k - tu->first], plen, lo, hi;
+		if (off >= b)
+			break;
+		plen = strnlen(c->t->utt[k].text, b - off);
+		lo = off > a ? off : a;
+		hi = off + plen < b ? off + plen : b;
+		if (lo < hi)
+			memcpy(out + (lo - a), c->t->utt[k].text + (lo - off), hi - lo);
+	}
+}
+
+/* The same as a new string. */
+static char *said_dup(const struct ctx *c, const struct turn *tu, size_t a, size_t b)
+{
+	char *s = mk_malloc(b - a + 1);
+	turn_said(c, tu, a, b, s);
+	s[b - a] = '\0';
+	return s;
+}
+
+/* Sentence si as said, in c->said (kept until another sentence is asked for). */
+static const char *said_sentence(struct ctx *c, size_t si)
+{
+	const struct sentence *se = &c->sents[si];
+	if (!c->said_valid || c->said_sent != si) {
+		c->said = mk_grow(c->said, &c->capsaid, (size_t)se->len + 1, 1);
+		turn_said(c, &c->turns[se->turn], se->off, (size_t)se->off + se->len, c->said);
+		c->said[se->len] = '\0';
+		c->said_sent = si;
+		c->said_valid = 1;
+	}
+	return c->said;
+}
+
 static void evidence(struct ctx *c, const struct sentence *se, size_t from, struct mk_evidence *ev)
 {
 	const struct turn *tu = &c->turns[se->turn];
@@ -242,20 +339,106 @@ static void evidence(struct ctx *c, const struct sentence *se, size_t from, stru
 	ev->speaker = mk_strdup(tu->speaker);
 	ev->start_ms = c->t->utt[ev->utt_first].start_ms;
 	ev->end_ms = c->t->utt[ev->utt_last].end_ms;
-	ev->quote = mk_strndup(tu->orig + a, b - a);
+	ev->quote = said_dup(c, tu, a, b);
+}
+
+/* Sentence si ASCII-lower-cased, into c->low. */
+static const char *lower_sentence(struct ctx *c, size_t si)
+{
+	const struct sentence *se = &c->sents[si];
+	c->low = mk_grow(c->low, &c->caplow, se->len + 1, 1);
+	rules_lower(c->turns[se->turn].text + se->off, se->len, c->low);
+	return c->low;
 }
 
 /* The needs: words of sentence si, found once however many kinds ask. */
 static const struct rules_scan *scan(struct ctx *c, size_t si)
 {
+	struct block *bk = c->blk;
+	if (bk && si >= bk->first && si < bk->first + bk->n) {
+		c->bsc.lower = NULL;
+		c->bsc.len = c->sents[si].len;
+		c->bsc.may = bk->may + (si - bk->first) * c->rs->maskw;
+		return &c->bsc;
+	}
 	if (!c->sc_valid || c->sc_sent != si) {
-		const struct sentence *se = &c->sents[si];
-		const struct turn *tu = &c->turns[se->turn];
-		rules_scan_text(c->rs, &c->sc, tu->lower + se->off, se->len);
+		rules_scan_text(c->rs, &c->sc, lower_sentence(c, si), c->sents[si].len);
 		c->sc_sent = si;
 		c->sc_valid = 1;
 	}
 	return &c->sc;
+}
+
+static int block_add(void *vctx, const struct rule_match *m)
+{
+	struct match_list *ml = vctx;
+	ml->m = mk_grow(ml->m, &ml->cap, ml->n + 1, sizeof *ml->m);
+	ml->m[ml->n++] = *m;
+	return 0;
+}
+
+/* Runs the block kinds' rules over sentences [first, first + BLOCK_SENTS). */
+static void fill_block(struct ctx *c, size_t first)
+{
+	struct block *bk = c->blk;
+	const struct mk_rules *rs = c->rs;
+	if (!bk) {
+		bk = c->blk = mk_calloc(1, sizeof *bk);
+		bk->may = mk_malloc(BLOCK_SENTS * rs->maskw * sizeof *bk->may);
+		bk->hit = mk_malloc(rs->nneedles + 1);
+	}
+	bk->first = first;
+	bk->n = c->nsents - first < BLOCK_SENTS ? c->nsents - first : BLOCK_SENTS;
+	for (size_t i = 0; i < bk->n; i++) {
+		for (size_t k = 0; k < NBLOCK_KINDS; k++)
+			bk->ml[i][k].n = 0;
+		rules_scan_mask(rs, bk->hit, bk->may + i * rs->maskw, lower_sentence(c, first + i),
+				c->sents[first + i].len);
+	}
+	for (size_t k = 0; k < NBLOCK_KINDS; k++) {
+		enum rule_kind kind = block_kinds[k];
+		for (size_t j = 0; j < rs->by_kind_n[kind]; j++) {
+			const struct rule *r = &rs->r[rs->by_kind_start[kind] + j];
+			for (size_t i = 0; i < bk->n; i++) {
+				const struct sentence *se = &c->sents[first + i];
+				int stopped = 0;
+				if (rules_may_match(rs, r, bk->may + i * rs->maskw))
+					rules_match_rule(r, c->turns[se->turn].text + se->off, se->len, c->md, block_add,
+							 &bk->ml[i][k], &stopped);
+			}
+		}
+	}
+}
+
+static void free_block(struct ctx *c)
+{
+	struct block *bk = c->blk;
+	if (!bk)
+		return;
+	for (size_t i = 0; i < BLOCK_SENTS; i++)
+		for (size_t k = 0; k < NBLOCK_KINDS; k++)
+			free(bk->ml[i][k].m);
+	free(bk->may);
+	free(bk->hit);
+	free(bk);
+	c->blk = NULL;
+}
+
+/* rules_match_kind over sentence si: from the block when it holds them, else run now. */
+static size_t sentence_matches(struct ctx *c, enum rule_kind kind, size_t si, rules_match_fn fn, void *ctx)
+{
+	const struct sentence *se = &c->sents[si];
+	struct block *bk = c->blk;
+	if (bk && si >= bk->first && si < bk->first + bk->n)
+		for (size_t k = 0; k < NBLOCK_KINDS; k++)
+			if (block_kinds[k] == kind) {
+				const struct match_list *ml = &bk->ml[si - bk->first][k];
+				for (size_t i = 0; i < ml->n; i++)
+					if (fn(ctx, &ml->m[i]))
+						return i + 1;
+				return ml->n;
+			}
+	return rules_match_kind(c->rs, kind, c->turns[se->turn].text + se->off, scan(c, si), se->len, c->md, fn, ctx);
 }
 
 /* ---- people ---- */
@@ -462,10 +645,12 @@ struct cand {
 	int vetoed;
 };
 
-static void set_due(struct mk_commitment *cm, const struct mk_when *w, const char *text)
+/* w was found in the text of turn tu; the due text is its words as said. */
+static void set_due(const struct ctx *c, struct mk_commitment *cm, const struct mk_when *w,
+		    const struct turn *tu)
 {
 	free(cm->due_text);
-	cm->due_text = mk_strndup(text + w->start, w->len);
+	cm->due_text = said_dup(c, tu, w->start, w->start + w->len);
 	cm->has_due = w->has_date;
 	if (w->has_date)
 		cm->due = w->pick;
@@ -581,7 +766,7 @@ static int collect_cand(void *vctx, const struct rule_match *m)
 	return 0;
 }
 
-struct vetoes {
+struct vetoes {               /* only n is set up front: v[i] is written before it is read */
 	struct rule_match v[MAX_VETOES];
 	size_t n;
 };
@@ -639,13 +824,14 @@ static size_t sentence_commitments(struct ctx *c, size_t si, struct cand *cands,
 	const struct sentence *se = &c->sents[si];
 	const struct turn *tu = &c->turns[se->turn];
 	void *args[2] = { cands, ncands };
-	struct vetoes vs = { .n = 0 };
+	struct vetoes vs;
 	size_t kept = 0;
 	*ncands = 0;
-	rules_match_kind(c->rs, RK_COMMITMENT, tu->text + se->off, scan(c, si), se->len, c->md, collect_cand, args);
+	vs.n = 0;
+	sentence_matches(c, RK_COMMITMENT, si, collect_cand, args);
 	if (!*ncands)
 		return 0;
-	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, scan(c, si), se->len, c->md, collect_veto, &vs);
+	sentence_matches(c, RK_VETO, si, collect_veto, &vs);
 	for (size_t i = 0; i < *ncands; i++) {
 		cands[i].m.start += se->off;
 		cands[i].m.end += se->off;
@@ -689,7 +875,7 @@ static void emit_commitment(struct ctx *c, size_t si, const struct rule_match *m
 	if (!have_w)
 		have_w = find_due(c, tu->text, se->off, m->start, &w);
 	if (have_w)
-		set_due(cm, &w, tu->orig);
+		set_due(c, cm, &w, tu);
 	if (m->gs[RG_ACTION] >= 0)
 		cm->action = clean_action(tu->text + m->gs[RG_ACTION],
 					  (size_t)(m->ge[RG_ACTION] - m->gs[RG_ACTION]), have_w ? &w : NULL,
@@ -704,7 +890,7 @@ static void emit_commitment(struct ctx *c, size_t si, const struct rule_match *m
 
 /* ---- stakeholders, risks, updates, dates ---- */
 
-struct sent_matches {
+struct sent_matches {         /* the same */
 	struct rule_match m[MAX_CANDS];
 	size_t n;
 };
@@ -755,9 +941,10 @@ static void do_stakeholders(struct ctx *c, size_t si)
 {
 	const struct sentence *se = &c->sents[si];
 	const struct turn *tu = &c->turns[se->turn];
-	struct sent_matches sm = { .n = 0 };
+	struct sent_matches sm;
 	size_t named_here = 0;
-	rules_match_kind(c->rs, RK_STAKEHOLDER, tu->text + se->off, scan(c, si), se->len, c->md, collect_any, &sm);
+	sm.n = 0;
+	sentence_matches(c, RK_STAKEHOLDER, si, collect_any, &sm);
 	/* named matches first: a role said beside a name is that person's role */
 	for (size_t i = 0; i < sm.n; i++)
 		for (size_t j = i + 1; j < sm.n; j++)
@@ -774,12 +961,12 @@ static void do_stakeholders(struct ctx *c, size_t si)
 		char *name = NULL, *role = NULL;
 		enum mk_side side = speaker_side(c, tu->speaker);
 		if (m->gs[RG_NAME] >= 0) {
-			ns = tu->orig + se->off + m->gs[RG_NAME];
+			ns = said_sentence(c, si) + m->gs[RG_NAME];
 			nn = (size_t)(m->ge[RG_NAME] - m->gs[RG_NAME]);
 			clean_name(&ns, &nn);
 		}
 		if (m->gs[RG_ROLE] >= 0) {
-			rsn = tu->orig + se->off + m->gs[RG_ROLE];
+			rsn = said_sentence(c, si) + m->gs[RG_ROLE];
 			rn = (size_t)(m->ge[RG_ROLE] - m->gs[RG_ROLE]);
 			clean_name(&rsn, &rn);
 		}
@@ -840,7 +1027,7 @@ static void track_mentions(struct ctx *c, size_t si)
 {
 	const struct sentence *se = &c->sents[si];
 	const struct turn *tu = &c->turns[se->turn];
-	const char *s = tu->orig + se->off;
+	const char *s = said_sentence(c, si);
 	size_t n = se->len;
 	for (size_t i = 0; i < n;) {
 		size_t j;
@@ -877,12 +1064,13 @@ static void do_risks(struct ctx *c, size_t si, int has_commitment)
 {
 	const struct sentence *se = &c->sents[si];
 	const struct turn *tu = &c->turns[se->turn];
-	struct sent_matches sm = { .n = 0 };
+	struct sent_matches sm;
 	const struct rule_match *best = NULL;
 	int64_t start_ms;
+	sm.n = 0;
 	if (has_commitment) /* "we'll get you the works council pack" is a plan item, not a threat */
 		return;
-	rules_match_kind(c->rs, RK_RISK, tu->text + se->off, scan(c, si), se->len, c->md, collect_any, &sm);
+	sentence_matches(c, RK_RISK, si, collect_any, &sm);
 	for (size_t i = 0; i < sm.n; i++)
 		if (!best || sm.m[i].rule->confidence > best->rule->confidence)
 			best = &sm.m[i];
@@ -904,10 +1092,11 @@ static void do_updates(struct ctx *c, size_t si)
 {
 	const struct sentence *se = &c->sents[si];
 	const struct turn *tu = &c->turns[se->turn];
-	struct sent_matches sm = { .n = 0 };
+	struct sent_matches sm;
 	const struct rule_match *best = NULL;
 	struct mk_when w;
-	rules_match_kind(c->rs, RK_UPDATE, tu->text + se->off, scan(c, si), se->len, c->md, collect_any, &sm);
+	sm.n = 0;
+	sentence_matches(c, RK_UPDATE, si, collect_any, &sm);
 	for (size_t i = 0; i < sm.n; i++)
 		if (!best || sm.m[i].rule->confidence > best->rule->confidence)
 			best = &sm.m[i];
@@ -946,7 +1135,7 @@ static int date_cb(void *vctx, const struct mk_when *w)
 	c->f->dates = mk_grow(c->f->dates, &c->capd, c->f->ndates + 1, sizeof *c->f->dates);
 	dm = &c->f->dates[c->f->ndates++];
 	memset(dm, 0, sizeof *dm);
-	dm->text = mk_strndup(tu->orig + se->off + w->start, w->len);
+	dm->text = said_dup(c, tu, se->off + w->start, se->off + w->start + w->len);
 	dm->has_date = w->has_date;
 	dm->value = w->pick;
 	evidence(c, se, se->off + w->start, &dm->ev);
@@ -974,14 +1163,13 @@ static int first_match_cb(void *vctx, const struct rule_match *m)
 /* An acceptance at the start of a turn answering a request of another speaker. */
 static int accepts(struct ctx *c, size_t si)
 {
-	const struct sentence *se = &c->sents[si];
-	const struct turn *tu = &c->turns[se->turn];
 	struct rule_match m = { 0 };
-	struct vetoes vs = { .n = 0 };
-	rules_match_kind(c->rs, RK_ACCEPT, tu->text + se->off, scan(c, si), se->len, c->md, first_match_cb, &m);
+	struct vetoes vs;
+	vs.n = 0;
+	sentence_matches(c, RK_ACCEPT, si, first_match_cb, &m);
 	if (!m.rule || m.start > 12)
 		return 0;
-	rules_match_kind(c->rs, RK_VETO, tu->text + se->off, scan(c, si), se->len, c->md, collect_veto, &vs);
+	sentence_matches(c, RK_VETO, si, collect_veto, &vs);
 	return vs.n == 0;
 }
 
@@ -1045,6 +1233,8 @@ static void commitments_pass(struct ctx *c)
 			turn_has_commit = 0;
 		}
 		size_t ncommit_before = c->f->ncommitments;
+		if (!c->blk || si >= c->blk->first + c->blk->n)
+			fill_block(c, si);
 		c->cur_sent = si;
 		track_mentions(c, si);
 		do_stakeholders(c, si);
@@ -1066,7 +1256,7 @@ static void commitments_pass(struct ctx *c)
 				    prev->ev.utt_first >= tu->first) {
 					struct mk_when w;
 					if (find_due(c, tu->text, cands[i].m.start, due_to, &w)) {
-						set_due(prev, &w, tu->orig);
+						set_due(c, prev, &w, tu);
 						turn_has_commit = 1;
 						continue;
 					}
@@ -1089,7 +1279,7 @@ static void commitments_pass(struct ctx *c)
 					const struct sentence *rq = &c->sents[req.sent];
 					const struct turn *rt = &c->turns[rq->turn];
 					if (find_due(c, rt->text, rq->off, rq->off + rq->len, &w))
-						set_due(cm, &w, rt->orig);
+						set_due(c, cm, &w, rt);
 				}
 			}
 			break; /* one commitment per sentence: the rest of it is the same promise */
@@ -1105,13 +1295,13 @@ static void commitments_pass(struct ctx *c)
 			cm->side = speaker_side(c, tu->speaker);
 			if (find_due(c, tu->text, se->off, se->off + se->len, &w) ||
 			    find_due(c, rt->text, rq->off, rq->off + rq->len, &w))
-				set_due(cm, &w, find_due(c, tu->text, se->off, se->off + se->len, &w) ? tu->orig : rt->orig);
+				set_due(c, cm, &w, find_due(c, tu->text, se->off, se->off + se->len, &w) ? tu : rt);
 			if (req.m.gs[RG_ACTION] >= 0)
 				cm->action = clean_action(rt->text + req.m.gs[RG_ACTION],
 							  (size_t)(req.m.ge[RG_ACTION] - req.m.gs[RG_ACTION]),
 							  NULL, 0);
 			else
-				cm->action = mk_strndup(rt->orig + rq->off, rq->len);
+				cm->action = said_dup(c, rt, rq->off, (size_t)rq->off + rq->len);
 			cm->confidence = req.m.rule->confidence;
 			cm->rule = req.m.rule->id;
 			evidence(c, se, se->off, &cm->ev);
@@ -1121,7 +1311,7 @@ static void commitments_pass(struct ctx *c)
 		/* a request waiting for an answer */
 		if (se->question || !kept) {
 			struct rule_match m = { 0 };
-			rules_match_kind(c->rs, RK_REQUEST, tu->text + se->off, scan(c, si), se->len, c->md, first_match_cb, &m);
+			sentence_matches(c, RK_REQUEST, si, first_match_cb, &m);
 			if (m.rule) {
 				m.start += se->off;
 				m.end += se->off;
@@ -1146,7 +1336,7 @@ static void commitments_pass(struct ctx *c)
 /* A commitment with no date takes one from the next sentences of the same turn. */
 static void lookahead_dates(struct ctx *c)
 {
-	size_t *has_commit = mk_calloc(c->nsents, sizeof *has_commit);
+	unsigned char *has_commit = mk_calloc(c->nsents ? c->nsents : 1, 1);
 	for (size_t i = 0; i < c->f->ncommitments; i++)
 		has_commit[c->commit_sent[i]] = 1;
 	for (size_t i = 0; i < c->f->ncommitments; i++) {
@@ -1161,7 +1351,7 @@ static void lookahead_dates(struct ctx *c)
 			if (nx->turn != c->sents[si].turn || has_commit[si + k])
 				break;
 			if (find_due(c, tu->text, nx->off, nx->off + nx->len, &w)) {
-				set_due(cm, &w, tu->orig);
+				set_due(c, cm, &w, tu);
 				break;
 			}
 		}
@@ -1240,7 +1430,10 @@ enum mk_err mk_extract(const struct mk_rules *rs, const struct mk_transcript *t,
 	free_turns(&c);
 	free(c.sents);
 	free(c.commit_sent);
+	free_block(&c);
 	rules_scan_release(&c.sc);
+	free(c.low);
+	free(c.said);
 	for (size_t i = 0; i < c.npeople; i++)
 		free(c.people[i].name);
 	free(c.people);

@@ -11,6 +11,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mapkeeper.h"
 
@@ -53,6 +54,7 @@ struct rule {
 	char *pattern;      /* as written */
 	char *expanded;     /* after macro expansion */
 	pcre2_code *code;
+	int jit;            /* code was JIT-compiled: matched with pcre2_jit_match */
 	int group[RG_COUNT][4];  /* group numbers per field (a name may repeat in alternatives) */
 	int ngroup[RG_COUNT];
 	char *file;
@@ -86,7 +88,16 @@ struct mk_rules {
 	size_t *needle_len;
 	size_t nneedles;
 	size_t *by_byte[256], nby_byte[256]; /* one-byte needles by their byte */
-	size_t *by_pair[RULES_PAIR_BUCKETS], nby_pair[RULES_PAIR_BUCKETS]; /* longer ones by first two */
+	int any_byte_needle;
+	size_t *by_pair[RULES_PAIR_BUCKETS], nby_pair[RULES_PAIR_BUCKETS]; /* two-byte ones */
+	unsigned char pair_bits[8192];       /* bit (a << 8 | b): a two-byte needle is a, b */
+	size_t *by_tri[RULES_PAIR_BUCKETS], nby_tri[RULES_PAIR_BUCKETS]; /* longer ones, by a hash */
+	unsigned char tri_bits[8192];        /* bit h: a longer needle's first three bytes hash to h */
+	unsigned char start_bits[8192];      /* bit (a << 8 | b): some needle starts with a, b */
+	size_t maskw;                        /* 64-bit words of a rule mask: bit i = rules r[i] */
+	uint64_t *needle_rules;              /* nneedles masks: the rules that list needle i */
+	uint64_t *no_needs;                  /* one mask: the rules without needs: */
+	uint32_t *needle_head4, *needle_mask4; /* each needle's first four bytes, and which count */
 };
 
 /* What one text holds of the rules' needs: words: found once, asked by every kind. */
@@ -95,11 +106,24 @@ struct rules_scan {
 	size_t len;
 	unsigned char *hit;  /* hit[i]: needle i occurs in lower */
 	size_t cap;
+	uint64_t *may;       /* rs->maskw words: the rules that may match (rules_may_match) */
+	size_t capmay;
 };
 
-/* Fills sc for lower[0..len) (ASCII-lower-cased text). sc->hit is reused between calls. */
+/* Fills sc for lower[0..len) (ASCII-lower-cased text). sc's buffers are reused between calls. */
 void rules_scan_text(const struct mk_rules *rs, struct rules_scan *sc, const char *lower, size_t len);
 void rules_scan_release(struct rules_scan *sc);
+/* Only the rule mask, into may[0..rs->maskw); hit is scratch of rs->nneedles + 1 bytes. For
+ * callers that keep the masks of many texts. */
+void rules_scan_mask(const struct mk_rules *rs, unsigned char *hit, uint64_t *may, const char *lower,
+		     size_t len);
+/* May rule r match a text with this mask (one of its needs: words is there, or it has none)?
+ * A NULL mask: yes. */
+static inline int rules_may_match(const struct mk_rules *rs, const struct rule *r, const uint64_t *may)
+{
+	size_t i = (size_t)(r - rs->r);
+	return !may || (may[i / 64] >> (i % 64) & 1);
+}
 
 /* One match of one rule: byte offsets into the subject; group spans are -1 when unset. */
 struct rule_match {
@@ -120,6 +144,10 @@ typedef int (*rules_match_fn)(void *ctx, const struct rule_match *m);
 size_t rules_match_kind(const struct mk_rules *rs, enum rule_kind kind, const char *text,
 			const struct rules_scan *sc, size_t len, pcre2_match_data *md, rules_match_fn fn,
 			void *ctx);
+/* The same for one rule, whatever its needs: words (the caller checked them); *stopped is
+ * set to 1 when fn asked to stop. */
+size_t rules_match_rule(const struct rule *r, const char *text, size_t len, pcre2_match_data *md,
+			rules_match_fn fn, void *ctx, int *stopped);
 /* Copies n bytes of s ASCII-lower-cased into out (n + 1 bytes). */
 void rules_lower(const char *s, size_t n, char *out);
 pcre2_match_data *rules_match_data(const struct mk_rules *rs);

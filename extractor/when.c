@@ -36,6 +36,7 @@ struct tok {
 	signed char small;   /* T_WORD: "one".."twenty", "thirty" or -1 */
 	signed char ord;     /* T_WORD: "first".."twentieth", "thirtieth" or -1 */
 	signed char strong;  /* T_WORD: a date expression can be built on it */
+	unsigned lists;      /* T_WORD: bit l set when the word is one of wlists[l] */
 };
 
 struct toks {
@@ -338,9 +339,52 @@ static const struct lexeme lexicon[] = {
 	{ "zero", -1, 0, 0, -1, 0 },
 };
 
-/* An open-addressing hash of the lexicon, built once per process (pthread_once). */
+/*
+ * The word lists the grammar asks "is token i one of these?" of (starts()). Each token
+ * learns its memberships once, from the same hash as the lexicon, when it is read, so
+ * asking costs a bit test.
+ */
+enum wlist {
+	WL_TIME, WL_DAY, WL_WEEK, WL_MONTH, WL_QUARTER, WL_YEAR, WL_REL, WL_MWIN, WL_WDAY, WL_NODATE,
+	WL_FIRST, WL_PREP, WL_FILLER, WL_COUNT
+};
+
+static const char *const wlists[WL_COUNT] = {
+	[WL_TIME] = "at|by|around|noon|midday|lunch|lunchtime|morning|afternoon|evening|"
+		    "night|eod|cob|am|pm|end|close|first|the",
+	[WL_DAY] = "today|tonight|tomorrow|tmrw|tmr|the",
+	[WL_WEEK] = "the|early|beginning|start|mid|middle|end|late|later|all|sometime|some|next|this|eow|last|earlier",
+	[WL_MONTH] = "the|end|month|eom|this|later|early|beginning|start|mid|late|next|last",
+	[WL_QUARTER] = "the|end|quarter|eoq|this|next|q|q1|q2|q3|q4",
+	[WL_YEAR] = "the|end|year|eoy|this|early|beginning|next",
+	[WL_REL] = "in|within|a|an|couple|the",
+	[WL_MWIN] = "the|week|beginning|start|early|middle|mid|end|late|later",
+	[WL_WDAY] = "this|coming|next|last|past",
+	[WL_NODATE] = "as|asap|right|straight|same|the|shortly|soon|before|after|at",
+	/* may a date expression (or its preposition) start with it */
+	[WL_FIRST] = "a|after|all|an|around|as|asap|at|before|beginning|by|close|cob|coming|couple|"
+		     "during|early|end|eod|eom|eoq|eow|eoy|first|for|from|in|last|late|later|lunch|"
+		     "lunchtime|mid|midday|middle|month|next|no|noon|on|past|q|quarter|right|same|"
+		     "shortly|some|sometime|soon|start|starting|straight|the|this|through|thru|til|"
+		     "till|tmr|tmrw|today|tomorrow|tonight|twenty|thirty|until|week|within|year|yesterday",
+	/* one-word prepositions that lead a date and belong in its quote */
+	[WL_PREP] = "by|before|on|until|till|til|through|thru|around|sometime|for|in|during|from|"
+		    "starting|after",
+	/* filler words: not tokens */
+	[WL_FILLER] = "um|uh|erm|uhm|er",
+};
+
+/* An open-addressing hash of the lexicon and the lists' words, built once per process
+ * (pthread_once). */
 #define LEX_SLOTS 1024
-static short lex_slot[LEX_SLOTS]; /* index + 1 into lexicon; 0 = empty */
+struct wentry {
+	char w[WORD_MAX];
+	const struct lexeme *lx;  /* NULL: the word is only in lists */
+	unsigned lists;
+};
+static struct wentry lex_tab[LEX_SLOTS];
+static short lex_slot[LEX_SLOTS]; /* index + 1 into lex_tab; 0 = empty */
+static int lex_n;
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
 
 static unsigned lex_hash(const char *w)
@@ -351,26 +395,67 @@ static unsigned lex_hash(const char *w)
 	return h & (LEX_SLOTS - 1);
 }
 
+static struct wentry *lex_find(const char *w)
+{
+	for (unsigned h = lex_hash(w); lex_slot[h]; h = (h + 1) & (LEX_SLOTS - 1)) {
+		struct wentry *e = &lex_tab[lex_slot[h] - 1];
+		if (e->w[0] == w[0] && !strcmp(e->w, w))
+			return e;
+	}
+	return NULL;
+}
+
+static struct wentry *lex_add(const char *w, size_t n)
+{
+	char key[WORD_MAX];
+	struct wentry *e;
+	unsigned h;
+	if (n >= WORD_MAX)
+		abort(); /* every word of the grammar is short */
+	memcpy(key, w, n);
+	key[n] = '\0';
+	if ((e = lex_find(key)))
+		return e;
+	e = &lex_tab[lex_n++];
+	memcpy(e->w, key, n + 1);
+	for (h = lex_hash(key); lex_slot[h]; h = (h + 1) & (LEX_SLOTS - 1))
+		;
+	lex_slot[h] = (short)lex_n;
+	return e;
+}
+
+/* The strong words' shapes: strong_shape[a][b] bit n = a strong word of n letters starts
+ * with a, b; strong_one[a] = the one-letter strong word a. A quick no for most words. */
+static unsigned short strong_shape[26][26];
+static unsigned char strong_one[26];
+
 static void lex_build(void)
 {
 	for (size_t i = 0; i < sizeof lexicon / sizeof lexicon[0]; i++) {
-		unsigned h = lex_hash(lexicon[i].w);
-		while (lex_slot[h])
-			h = (h + 1) & (LEX_SLOTS - 1);
-		lex_slot[h] = (short)(i + 1);
+		const char *w = lexicon[i].w;
+		size_t n = strlen(w);
+		lex_add(w, n)->lx = &lexicon[i];
+		if (!lexicon[i].strong || strspn(w, "abcdefghijklmnopqrstuvwxyz") != n)
+			continue; /* "q1": never one word token (the tokenizer splits letters from digits) */
+		if (n == 1)
+			strong_one[w[0] - 'a'] = 1;
+		else if (n <= 15)
+			strong_shape[w[0] - 'a'][w[1] - 'a'] |= (unsigned short)(1u << n);
+		else
+			abort(); /* may_hold_date looks at words of up to 15 letters */
 	}
+	for (int l = 0; l < WL_COUNT; l++)
+		for (const char *p = wlists[l]; *p;) {
+			size_t n = strcspn(p, "|");
+			lex_add(p, n)->lists |= 1u << l;
+			p += n + (p[n] == '|');
+		}
 }
 
-static const struct lexeme *lookup(const char *w)
+static const struct wentry *lookup(const char *w)
 {
-	unsigned h;
 	pthread_once(&lex_once, lex_build);
-	for (h = lex_hash(w); lex_slot[h]; h = (h + 1) & (LEX_SLOTS - 1)) {
-		const struct lexeme *lx = &lexicon[lex_slot[h] - 1];
-		if (lx->w[0] == w[0] && !strcmp(lx->w, w))
-			return lx;
-	}
-	return NULL;
+	return lex_find(w);
 }
 
 /* ---- tokens ---- */
@@ -431,16 +516,17 @@ static void tokenize(const char *s, size_t n, struct toks *ts)
 			t->end = i;
 			t->kind = T_WORD;
 			{
-				const struct lexeme *lx = lookup(t->w);
+				const struct wentry *e = lookup(t->w);
+				const struct lexeme *lx = e ? e->lx : NULL;
 				t->wd = lx ? lx->wd : -1;
 				t->mon = lx ? lx->mon : 0;
 				t->small = lx ? lx->small : -1;
 				t->ord = lx ? lx->ord : -1;
 				t->strong = lx ? lx->strong : 0;
+				t->lists = e ? e->lists : 0;
 			}
 			/* filler words are not tokens */
-			if (!strcmp(t->w, "um") || !strcmp(t->w, "uh") || !strcmp(t->w, "erm") ||
-			    !strcmp(t->w, "uhm") || !strcmp(t->w, "er"))
+			if (t->lists >> WL_FILLER & 1)
 				continue;
 			ts->n++;
 			continue;
@@ -538,7 +624,8 @@ static void tokenize(const char *s, size_t n, struct toks *ts)
 
 static int W(const struct toks *ts, int i, const char *w)
 {
-	return i >= 0 && i < ts->n && ts->t[i].kind == T_WORD && !strcmp(ts->t[i].w, w);
+	return i >= 0 && i < ts->n && ts->t[i].kind == T_WORD && ts->t[i].w[0] == w[0] &&
+	       !strcmp(ts->t[i].w, w);
 }
 
 /* words separated by single spaces: "end of the"; returns tokens matched or 0 */
@@ -560,25 +647,10 @@ static int Ws(const struct toks *ts, int i, const char *words)
 	return k;
 }
 
-/* Is token i one of the words of list ("the|early|end")? One pass over the list. */
-static int starts(const struct toks *ts, int i, const char *list)
+/* Is token i one of the words of wlists[l]? */
+static int starts(const struct toks *ts, int i, enum wlist l)
 {
-	const char *w;
-	if (i >= ts->n || ts->t[i].kind != T_WORD)
-		return 0;
-	w = ts->t[i].w;
-	for (const char *p = list; *p;) {
-		const char *q = w;
-		while (*p && *p != '|' && *p == *q)
-			p++, q++;
-		if ((*p == '|' || !*p) && !*q)
-			return 1;
-		while (*p && *p != '|')
-			p++;
-		if (*p == '|')
-			p++;
-	}
-	return 0;
+	return i < ts->n && ts->t[i].kind == T_WORD && (ts->t[i].lists >> l & 1);
 }
 
 static int weekday_word(const struct toks *ts, int i)
@@ -648,8 +720,7 @@ static int time_of_day(const struct toks *ts, int i)
 {
 	int k = 0;
 	if (i >= ts->n || (ts->t[i].kind != T_TIME &&
-			   !starts(ts, i, "at|by|around|noon|midday|lunch|lunchtime|morning|afternoon|evening|"
-					  "night|eod|cob|am|pm|end|close|first|the")))
+			   !starts(ts, i, WL_TIME)))
 		return 0;
 	if (W(ts, i, "at") || W(ts, i, "by") || W(ts, i, "around"))
 		k = 1;
@@ -683,7 +754,7 @@ static int parse_expr(const struct toks *ts, int i, struct mk_date D, int after_
 static int parse_day(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
 	int n, wd;
-	if (!starts(ts, i, "today|tonight|tomorrow|tmrw|tmr|the") && weekday_word(ts, i) < 0)
+	if (!starts(ts, i, WL_DAY) && weekday_word(ts, i) < 0)
 		return 0;
 	if (W(ts, i, "today") || W(ts, i, "tonight")) {
 		one(r, D);
@@ -821,12 +892,25 @@ static int parse_bare_ordinal(const struct toks *ts, int i, struct mk_date D, in
 	return k - i;
 }
 
+/* Is w one of tokens i .. i + n - 1? Every phrase a parser below knows holds its unit word
+ * ("week", "month", "year") within its first five tokens, so most tokens are turned away
+ * before the phrases are tried. */
+static int word_within(const struct toks *ts, int i, int n, const char *w)
+{
+	for (int k = i; k < i + n && k < ts->n; k++)
+		if (W(ts, k, w))
+			return 1;
+	return 0;
+}
+
 static int parse_week(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
-	struct mk_date mon = monday_of(D), nmon = mk_date_add_days(mon, 7);
+	struct mk_date mon, nmon;
 	int n;
-	if (!starts(ts, i, "the|early|beginning|start|mid|middle|end|late|later|all|sometime|some|next|this|eow|last|earlier"))
+	if (!starts(ts, i, WL_WEEK) || (!W(ts, i, "eow") && !word_within(ts, i, 5, "week")))
 		return 0;
+	mon = monday_of(D);
+	nmon = mk_date_add_days(mon, 7);
 	if ((n = Ws(ts, i, "the week after next"))) {
 		win(r, mk_date_add_days(nmon, 7), mk_date_add_days(nmon, 11));
 		return n;
@@ -873,14 +957,17 @@ static int parse_week(const struct toks *ts, int i, struct mk_date D, struct res
 
 static int parse_month_rel(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
-	struct mk_date first = mkd(D.y, D.m, 1), nfirst = add_months(first, 1);
-	int nl = last_day(nfirst.y, nfirst.m), n;
+	struct mk_date first, nfirst;
+	int nl, n;
 	static const char *const endthis[] = { "the end of the month", "the end of this month",
 					       "end of the month", "end of this month", "end of month",
 					       "month end", "eom", "this month", "later this month",
 					       "the rest of the month", NULL };
-	if (!starts(ts, i, "the|end|month|eom|this|later|early|beginning|start|mid|late|next|last"))
+	if (!starts(ts, i, WL_MONTH) || (!W(ts, i, "eom") && !word_within(ts, i, 5, "month")))
 		return 0;
+	first = mkd(D.y, D.m, 1);
+	nfirst = add_months(first, 1);
+	nl = last_day(nfirst.y, nfirst.m);
 	for (int k = 0; endthis[k]; k++)
 		if ((n = Ws(ts, i, endthis[k]))) {
 			one(r, mkd(D.y, D.m, last_day(D.y, D.m)));
@@ -944,7 +1031,7 @@ static int parse_quarter(const struct toks *ts, int i, struct mk_date D, struct 
 	static const char *const endthis[] = { "the end of the quarter", "the end of this quarter",
 					       "end of the quarter", "end of this quarter", "end of quarter",
 					       "quarter end", "eoq", "this quarter", NULL };
-	if (!starts(ts, i, "the|end|quarter|eoq|this|next|q|q1|q2|q3|q4"))
+	if (!starts(ts, i, WL_QUARTER))
 		return 0;
 	for (int k = 0; endthis[k]; k++)
 		if ((n = Ws(ts, i, endthis[k]))) {
@@ -991,7 +1078,7 @@ static int parse_year(const struct toks *ts, int i, struct mk_date D, struct res
 	static const char *const endthis[] = { "the end of the year", "the end of this year",
 					       "end of the year", "end of this year", "end of year",
 					       "year end", "eoy", "this year", NULL };
-	if (!starts(ts, i, "the|end|year|eoy|this|early|beginning|next"))
+	if (!starts(ts, i, WL_YEAR) || (!W(ts, i, "eoy") && !word_within(ts, i, 5, "year")))
 		return 0;
 	for (int k = 0; endthis[k]; k++)
 		if ((n = Ws(ts, i, endthis[k]))) {
@@ -1038,7 +1125,7 @@ static int count_word(const struct toks *ts, int i, int *v)
 static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
 	int k = i, n, v = 0, lead = 0;
-	if (i < ts->n && ts->t[i].kind == T_WORD && !starts(ts, i, "in|within|a|an|couple|the") &&
+	if (i < ts->n && ts->t[i].kind == T_WORD && !starts(ts, i, WL_REL) &&
 	    ts->t[i].small < 0)
 		return 0;
 	if (W(ts, k, "in") || W(ts, k, "within")) {
@@ -1141,7 +1228,7 @@ static int parse_month_window(const struct toks *ts, int i, struct mk_date D, in
 		{ "the end of", 3 }, { "end of", 3 }, { "late", 3 }, { "later in", 3 },
 	};
 	int k = i, n, part = 0, m, y = 0;
-	if (!starts(ts, i, "the|week|beginning|start|early|middle|mid|end|late|later") && !(after_prep && month_word(ts, i)))
+	if (!starts(ts, i, WL_MWIN) && !(after_prep && month_word(ts, i)))
 		return 0;
 	static const char *const wk[] = { "first", "second", "third", "fourth", "last" };
 	/* the first week of January */
@@ -1210,7 +1297,7 @@ static int parse_month_window(const struct toks *ts, int i, struct mk_date D, in
 static int parse_weekday(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
 	int k = i, wd, rel = 0, n;
-	if (!starts(ts, i, "this|coming|next|last|past") && weekday_word(ts, i) < 0)
+	if (!starts(ts, i, WL_WDAY) && weekday_word(ts, i) < 0)
 		return 0;
 	if (W(ts, k, "this") || W(ts, k, "coming") || Ws(ts, k, "this coming") == 2) {
 		k += W(ts, k + 1, "coming") ? 2 : 1;
@@ -1262,7 +1349,7 @@ static int parse_nodate(const struct toks *ts, int i, struct res *r)
 					  "same day", "the same day", "shortly", "soon", "before the holidays",
 					  "after the holidays", "at some point", NULL };
 	int n;
-	if (!starts(ts, i, "as|asap|right|straight|same|the|shortly|soon|before|after|at"))
+	if (!starts(ts, i, WL_NODATE))
 		return 0;
 	for (int k = 0; nd[k]; k++)
 		if ((n = Ws(ts, i, nd[k]))) {
@@ -1341,10 +1428,7 @@ static int prep_len(const struct toks *ts, int i)
 	if ((n = Ws(ts, i, "no later than")) || (n = Ws(ts, i, "at the latest by")) ||
 	    (n = Ws(ts, i, "sometime before")) || (n = Ws(ts, i, "some time before")))
 		return n;
-	if (W(ts, i, "by") || W(ts, i, "before") || W(ts, i, "on") || W(ts, i, "until") ||
-	    W(ts, i, "till") || W(ts, i, "til") || W(ts, i, "through") || W(ts, i, "thru") ||
-	    W(ts, i, "around") || W(ts, i, "sometime") || W(ts, i, "for") || W(ts, i, "in") ||
-	    W(ts, i, "during") || W(ts, i, "from") || W(ts, i, "starting") || W(ts, i, "after"))
+	if (i >= 0 && starts(ts, i, WL_PREP))
 		return 1;
 	return 0;
 }
@@ -1364,24 +1448,14 @@ static void fill(const struct toks *ts, int i, int n, const struct res *r, struc
 /* Can a date expression (or its preposition) start with this token? A quick test. */
 static int may_start(const struct tok *t)
 {
-	static const char *const first[] = {
-		"a", "after", "all", "an", "around", "as", "asap", "at", "before", "beginning", "by",
-		"close", "cob", "coming", "couple", "during", "early", "end", "eod", "eom", "eoq", "eow",
-		"eoy", "first", "for", "from", "in", "last", "late", "later", "lunch", "lunchtime", "mid",
-		"midday", "middle", "month", "next", "no", "noon", "on", "past", "q", "quarter", "right",
-		"same", "shortly", "some", "sometime", "soon", "start", "starting", "straight", "the",
-		"this", "through", "thru", "til", "till", "tmr", "tmrw", "today", "tomorrow", "tonight",
-		"twenty", "thirty", "until", "week", "within", "year", "yesterday", NULL,
-	};
 	if (t->kind == T_PUNCT)
 		return 0;
 	if (t->kind != T_WORD)
 		return 1;
 	if (t->w[0] == 'q' && t->w[1] >= '1' && t->w[1] <= '4' && !t->w[2])
 		return 1;
-	for (int k = 0; first[k]; k++)
-		if (t->w[0] == first[k][0] && !strcmp(t->w, first[k]))
-			return 1;
+	if (t->lists >> WL_FIRST & 1)
+		return 1;
 	return -1; /* the caller asks the weekday, month and number words */
 }
 
@@ -1429,11 +1503,51 @@ static int has_date_word(const struct toks *ts)
 	return 0;
 }
 
+/*
+ * Could text hold a date expression? Every expression holds a number or a strong word
+ * (has_date_word), and a strong word token is the letters that open a run of letters
+ * (lower-cased; "'s" and "’s" after them are dropped). So: no digit, and no run opening
+ * with a strong word, means no expression, and the text need not be read into tokens.
+ */
+static int may_hold_date(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	pthread_once(&lex_once, lex_build);
+	for (size_t i = 0; i < len;) {
+		size_t j;
+		if (is_digit(s[i]))
+			return 1;
+		if (!is_alpha(s[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; j < len && is_alpha(s[j]); j++)
+			;
+		{
+			size_t n = j - i;
+			int a = (s[i] | 0x20) - 'a';
+			if (n == 1 ? strong_one[a] :
+			    n <= 15 && (strong_shape[a][(s[i + 1] | 0x20) - 'a'] >> n & 1)) {
+				char w[16];
+				const struct wentry *e;
+				for (size_t k = 0; k < n; k++)
+					w[k] = (char)(s[i + k] | 0x20);
+				w[n] = '\0';
+				e = lex_find(w);
+				if (e && e->lx && e->lx->strong)
+					return 1;
+			}
+		}
+		i = j;
+	}
+	return 0;
+}
+
 size_t mk_when_scan(const char *text, size_t len, struct mk_date ref, mk_when_fn fn, void *ctx)
 {
 	struct toks ts;
 	size_t base = 0, count = 0;
-	if (!text)
+	if (!text || !may_hold_date(text, len))
 		return 0;
 	/* long texts are read in windows so the token buffer stays bounded */
 	while (base < len) {

@@ -14,6 +14,7 @@ have_pc libcurl || need="$need libcurl4-openssl-dev"
 have_pc jansson || need="$need libjansson-dev"
 have_pc sqlite3 || need="$need libsqlite3-dev"
 have_pc libmicrohttpd || need="$need libmicrohttpd-dev"
+have_pc libcrypto || need="$need libssl-dev"
 command -v pcre2grep >/dev/null 2>&1 || need="$need pcre2-utils"
 if [ "${1:-}" = "--fuzz" ]; then
 	command -v clang >/dev/null 2>&1 || need="$need clang"
