@@ -3,13 +3,15 @@
  * Lower-cases ASCII, splits on anything but letters, digits and UTF-8 letters, drops
  * stop words, filler, dates and ordinals, stems lightly (plurals, -ing, -ed, a few
  * irregular verbs), and adds one class token per synonym phrase found ("security review"
- * and "SIG" both give "#secq"). Does no I/O and keeps no state between calls.
+ * and "SIG" both give "#secq"). Does no I/O and keeps no state between calls (the word
+ * hash is built once, under pthread_once).
  * Invariant: tables and texts go through the same merge_stem, so they compare.
  */
 #include "merge/words.h"
 #include "util/util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -142,15 +144,51 @@ static int words_is_alpha(unsigned char c)
 	       c >= 0x80;
 }
 
-static int words_in(const char *w, const char *const *list, size_t n)
+#define WORDS_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The stop and time words as one open-addressing hash, built once per process: a plan
+ * merge looks up every word of every quote and item, and the lists hold ~200 words. */
+#define WORDS_SLOTS 1024
+static const char *words_slot[WORDS_SLOTS];
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static unsigned words_hash(const char *w)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(w, list[i]))
+	unsigned h = 2166136261u;
+	for (; *w; w++)
+		h = (h ^ (unsigned char)*w) * 16777619u;
+	return h;
+}
+
+static void words_add_list(const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned h = words_hash(list[i]) & (WORDS_SLOTS - 1);
+		while (words_slot[h] && strcmp(words_slot[h], list[i]))
+			h = (h + 1) & (WORDS_SLOTS - 1);
+		words_slot[h] = list[i];
+	}
+}
+
+static void words_build(void)
+{
+	words_add_list(words_stop, WORDS_COUNT(words_stop));
+	words_add_list(words_time, WORDS_COUNT(words_time));
+}
+
+_Static_assert(2 * (WORDS_COUNT(words_stop) + WORDS_COUNT(words_time)) < WORDS_SLOTS,
+	       "the stop and time words outgrew their hash");
+
+/* 1 when w is a stop word or a time word. */
+static int words_skip(const char *w)
+{
+	unsigned h = words_hash(w) & (WORDS_SLOTS - 1);
+	pthread_once(&words_once, words_build);
+	for (; words_slot[h]; h = (h + 1) & (WORDS_SLOTS - 1))
+		if (!strcmp(words_slot[h], w))
 			return 1;
 	return 0;
 }
-
-#define WORDS_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static int words_vowel(char c)
 {
@@ -346,7 +384,7 @@ void merge_bag_add_taper(const struct merge_lex *lex, struct merge_bag *b, const
 				const struct merge_phrase *ph = &lex->phrases[p];
 				size_t k = 0;
 				char cls[MERGE_WORD_LEN];
-				if (ph->consume != pass)
+				if (ph->consume != pass || ph->w[0][0] != stem[i][0])
 					continue;
 				while (k < ph->n && i + k < n && !used[i + k] && !strcmp(stem[i + k], ph->w[k]))
 					k++;
@@ -368,8 +406,7 @@ void merge_bag_add_taper(const struct merge_lex *lex, struct merge_bag *b, const
 			words_put(b, stem[i], 0); /* kept, weightless, to tell a word from its synonym */
 			continue;
 		}
-		if (used[i] || words_in(w, words_stop, WORDS_COUNT(words_stop)) ||
-		    words_in(w, words_time, WORDS_COUNT(words_time)) || words_ordinal(w))
+		if (used[i] || words_skip(w) || words_ordinal(w))
 			continue;
 		if (!strcmp(stem[i], "of") || !stem[i][0])
 			continue;

@@ -41,3 +41,10 @@ printf 'rule a\nkind: risk\npattern: x\nexample: x\n' >"$tmp/r5/x.rules"
 "$MK" rules check "$tmp/r5" >/dev/null 2>"$tmp/err"; rc=$?
 if [ $rc -ne 0 ] && grep -q "x.rules:1: rule 'a' needs a valid category" "$tmp/err"; then ok "a risk without a category is refused"
 else bad "risk category: rc=$rc $(cat "$tmp/err")"; fi
+
+mkdir -p "$tmp/r6"
+printf '# only a comment\n' >"$tmp/r6/a.rules"
+: >"$tmp/r6/b.rules"
+"$MK" rules check "$tmp/r6" >/dev/null 2>"$tmp/err"; rc=$?
+if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "hold no rule" "$tmp/err"; then ok "rules files with no rule: one line, exit 1"
+else bad "no rule: rc=$rc $(cat "$tmp/err")"; fi
