@@ -88,10 +88,20 @@ static enum mk_err ingest_store(struct mk_store *st, const struct mk_deal *deal,
 	enum mk_err err;
 	mk_plan_init(&plan);
 	mk_proposals_init(&ps);
-	if ((err = plan_with_pending(st, deal->name, &plan, diag)) || (err = mk_merge(&plan, f, t->sha256, &ps)))
+	/* the plan is read and merged under the write lock: another process ingesting a call
+	 * of the same deal cannot add the same items between the read and the store */
+	if ((err = mk_store_write_begin(st, diag)))
 		goto out;
+	if ((err = plan_with_pending(st, deal->name, &plan, diag)) || (err = mk_merge(&plan, f, t->sha256, &ps))) {
+		mk_store_write_end(st, 0, diag);
+		goto out;
+	}
 	drop_pending_targets(&ps);
-	if ((err = mk_store_ingest(st, deal->name, t, out->start, f, &ps, &out->res, diag)))
+	if ((err = mk_store_ingest(st, deal->name, t, out->start, f, &ps, &out->res, diag))) {
+		mk_store_write_end(st, 0, diag);
+		goto out;
+	}
+	if ((err = mk_store_write_end(st, 1, diag)))
 		goto out;
 	out->already = out->res.already;
 	out->ncommitments = f->ncommitments;

@@ -477,6 +477,17 @@ enum mk_err mk_store_query(struct mk_store *st, const struct mk_query *q, struct
 			   size_t *n, struct mk_diag *diag);
 void mk_query_rows_free(struct mk_query_row *rows, size_t n);
 
+/*
+ * A page of mk_store_query's rows, in the same order: the first limit rows (0: the default,
+ * MK_QUERY_LIMIT) after skipping offset. *more (when not NULL): how many match after this
+ * page. mk_store_query returns every row, which across 10,000 deals can be 100,000; a
+ * page of 500 takes a few milliseconds whatever the store's size.
+ */
+#define MK_QUERY_LIMIT 500
+enum mk_err mk_store_query_page(struct mk_store *st, const struct mk_query *q, size_t offset,
+				size_t limit, struct mk_query_row **out, size_t *n, size_t *more,
+				struct mk_diag *diag);
+
 struct mk_said {                /* a line said on a call, found by full-text search */
 	char *deal;
 	char *meeting;
@@ -489,6 +500,14 @@ struct mk_said {                /* a line said on a call, found by full-text sea
 /* Every word of words must appear (plain words, not query syntax); at most limit rows. */
 enum mk_err mk_store_search_said(struct mk_store *st, const char *deal, const char *words,
 				 size_t limit, struct mk_said **out, size_t *n, struct mk_diag *diag);
+/*
+ * The same, and only lines whose speaker is speaker (NULL: anyone): the full name or the
+ * first name, any case, blanks around it ignored (as mk_query's owner). At most limit rows
+ * (0: every one), so `query --said W --owner N` needs no filtering of every line after.
+ */
+enum mk_err mk_store_search_said_by(struct mk_store *st, const char *deal, const char *speaker,
+				    const char *words, size_t limit, struct mk_said **out, size_t *n,
+				    struct mk_diag *diag);
 void mk_said_free(struct mk_said *rows, size_t n);
 
 struct mk_revision {            /* one change of a plan item, with what caused it */
@@ -521,6 +540,13 @@ struct mk_health {
 enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_date as_of,
 			    struct mk_health **out, size_t *n, struct mk_diag *diag);
 void mk_health_free(struct mk_health *rows, size_t n);
+
+/* Holds the write lock across several store calls, so what a caller reads (a deal's plan,
+ * its pending proposals) cannot change before it writes what it worked out from them
+ * (ingest: merge against the plan, then store). Store calls inside nest in it; end
+ * commits (commit != 0) or rolls everything back. */
+enum mk_err mk_store_write_begin(struct mk_store *st, struct mk_diag *diag);
+enum mk_err mk_store_write_end(struct mk_store *st, int commit, struct mk_diag *diag);
 
 /* ---- sync cursors (store/) ---------------------------------------------------- */
 

@@ -71,32 +71,102 @@ enum mk_err db_fail(struct mk_store *st, int rc, struct mk_diag *diag)
 
 enum mk_err db_begin(struct mk_store *st, struct mk_diag *diag)
 {
-	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	int rc = sqlite3_exec(st->db, st->depth ? "SAVEPOINT mk_nested" : "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
-	return rc == SQLITE_OK ? MK_OK : db_fail(st, rc, diag);
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc, diag);
+	st->depth++;
+	return MK_OK;
+}
+
+int db_read_begin(struct mk_store *st)
+{
+	int rc = sqlite3_exec(st->db, st->depth ? "SAVEPOINT mk_nested" : "BEGIN", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		st->depth++;
+	return rc;
 }
 
 enum mk_err db_commit(struct mk_store *st, struct mk_diag *diag)
 {
-	int rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	int rc = sqlite3_exec(st->db, st->depth > 1 ? "RELEASE mk_nested" : "COMMIT", NULL, NULL, NULL);
 	enum mk_err err = MK_OK;
 
 	if (rc != SQLITE_OK) {
 		err = db_fail(st, rc, diag);
 		db_rollback(st);
+	} else if (st->depth > 0) {
+		st->depth--;
 	}
 	return err;
 }
 
 void db_rollback(struct mk_store *st)
 {
+	if (st->depth > 1) {
+		sqlite3_exec(st->db, "ROLLBACK TO mk_nested; RELEASE mk_nested", NULL, NULL, NULL);
+		st->depth--;
+		return;
+	}
+	st->depth = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+enum mk_err mk_store_write_begin(struct mk_store *st, struct mk_diag *diag)
+{
+	return db_begin(st, diag);
+}
+
+enum mk_err mk_store_write_end(struct mk_store *st, int commit, struct mk_diag *diag)
+{
+	if (commit)
+		return db_commit(st, diag);
+	db_rollback(st);
+	return MK_OK;
+}
+
+char *db_trim(const char *s)
+{
+	size_t len;
+
+	if (!s)
+		return NULL;
+	s += strspn(s, " \t\r\n");
+	len = strlen(s);
+	while (len && strchr(" \t\r\n", s[len - 1]))
+		len--;
+	return len ? mk_strndup(s, len) : NULL;
 }
 
 int db_prepare(struct mk_store *st, const char *sql, sqlite3_stmt **out)
 {
 	return sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
+}
+
+int db_prepare_cached(struct mk_store *st, const char *sql, sqlite3_stmt **out)
+{
+	size_t cap = st->capcached;
+	int rc;
+
+	*out = NULL;
+	for (size_t i = 0; i < st->ncached; i++) {
+		if (st->cached_sql[i] == sql) {
+			sqlite3_reset(st->cached[i]);
+			sqlite3_clear_bindings(st->cached[i]);
+			*out = st->cached[i];
+			return SQLITE_OK;
+		}
+	}
+	rc = db_prepare(st, sql, out);
+	if (rc == SQLITE_OK) {
+		st->cached_sql = mk_grow(st->cached_sql, &cap, st->ncached + 1, sizeof *st->cached_sql);
+		st->cached = mk_grow(st->cached, &st->capcached, st->ncached + 1, sizeof *st->cached);
+		st->cached_sql[st->ncached] = sql;
+		st->cached[st->ncached++] = *out;
+	}
+	return rc;
 }
 
 int db_step_done(sqlite3_stmt *s)
@@ -192,6 +262,14 @@ enum mk_err db_deal_id(struct mk_store *st, const char *name, int64_t *id, struc
 	return err;
 }
 
+static const char db_person_sql[] =
+	"INSERT INTO people (deal_id, key, name, role, side, first_meeting_id, created_at)\n"
+	"VALUES (?1, CASE WHEN ?2 IS NOT NULL THEN 'name:' || lower(?2)\n"
+	"	ELSE 'role:' || ?4 || ':' || lower(?3) END, ?2, ?3, ?4, ?5, ?6)\n"
+	"ON CONFLICT (deal_id, key) DO UPDATE SET\n"
+	"	role = coalesce(people.role, excluded.role),\n"
+	"	side = CASE people.side WHEN 'unknown' THEN excluded.side ELSE people.side END";
+
 int db_person_add(struct mk_store *st, int64_t deal, const char *name, const char *role,
 		  enum mk_side side, int64_t meeting_id, const char *now)
 {
@@ -204,14 +282,7 @@ int db_person_add(struct mk_store *st, int64_t deal, const char *name, const cha
 		role = NULL;
 	if (!name && !role)
 		return SQLITE_OK;
-	rc = db_prepare(st,
-		"INSERT INTO people (deal_id, key, name, role, side, first_meeting_id, created_at)\n"
-		"VALUES (?1, CASE WHEN ?2 IS NOT NULL THEN 'name:' || lower(?2)\n"
-		"	ELSE 'role:' || ?4 || ':' || lower(?3) END, ?2, ?3, ?4, ?5, ?6)\n"
-		"ON CONFLICT (deal_id, key) DO UPDATE SET\n"
-		"	role = coalesce(people.role, excluded.role),\n"
-		"	side = CASE people.side WHEN 'unknown' THEN excluded.side ELSE people.side END",
-		&s);
+	rc = db_prepare_cached(st, db_person_sql, &s);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 1, deal);
 	if (rc == SQLITE_OK)
@@ -226,9 +297,15 @@ int db_person_add(struct mk_store *st, int64_t deal, const char *name, const cha
 		rc = db_bind_text(s, 6, now);
 	if (rc == SQLITE_OK)
 		rc = db_step_done(s);
-	sqlite3_finalize(s);
+	if (s)
+		sqlite3_reset(s);
 	return rc;
 }
+
+static const char db_risk_sql[] =
+	"INSERT INTO risks (deal_id, category, text, meeting_id, proposal_id, created_at)\n"
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)\n"
+	"ON CONFLICT (deal_id, category, text) DO NOTHING";
 
 int db_risk_add(struct mk_store *st, int64_t deal, const char *category, const char *text,
 		int64_t meeting_id, int64_t proposal_id, const char *now)
@@ -236,11 +313,7 @@ int db_risk_add(struct mk_store *st, int64_t deal, const char *category, const c
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	rc = db_prepare(st,
-		"INSERT INTO risks (deal_id, category, text, meeting_id, proposal_id, created_at)\n"
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)\n"
-		"ON CONFLICT (deal_id, category, text) DO NOTHING",
-		&s);
+	rc = db_prepare_cached(st, db_risk_sql, &s);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 1, deal);
 	if (rc == SQLITE_OK)
@@ -255,7 +328,8 @@ int db_risk_add(struct mk_store *st, int64_t deal, const char *category, const c
 		rc = db_bind_text(s, 6, now);
 	if (rc == SQLITE_OK)
 		rc = db_step_done(s);
-	sqlite3_finalize(s);
+	if (s)
+		sqlite3_reset(s);
 	return rc;
 }
 
@@ -348,7 +422,10 @@ static enum mk_err db_setup(struct mk_store *st, int readonly, struct mk_diag *d
 	enum mk_err err;
 	int rc;
 
-	rc = sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	/* 32 MiB of pages (SQLite's default is 2 MiB): a long-lived connection (serve) keeps
+	 * the indexes the managers' questions read across 10,000 deals */
+	rc = sqlite3_exec(st->db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768", NULL, NULL,
+			  NULL);
 	if (rc == SQLITE_OK)
 		rc = db_int(st, "PRAGMA application_id", &app); /* a file that is not SQLite fails here */
 	if (rc == SQLITE_OK)
@@ -388,6 +465,8 @@ static enum mk_err db_open(struct mk_store **out, const char *path, int readonly
 	}
 	st = mk_calloc(1, sizeof *st);
 	st->path = mk_strdup(path);
+	st->query_sort_max = STORE_QUERY_SORT_MAX;
+	st->said_few = STORE_SAID_FEW;
 	flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
 	if (rc != SQLITE_OK) {
@@ -403,6 +482,12 @@ static enum mk_err db_open(struct mk_store **out, const char *path, int readonly
 			ms = (int)v;
 	}
 	sqlite3_busy_timeout(st->db, ms);
+	if (!readonly) {
+		/* keep -wal and -shm after the last close: readers that cannot create them (a
+		 * read-only folder or mount) can still read a WAL database */
+		int persist = 1;
+		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	}
 	err = db_setup(st, readonly, diag);
 out:
 	if (err) {
@@ -427,15 +512,36 @@ void mk_store_close(struct mk_store *st)
 {
 	if (!st)
 		return;
+	for (size_t i = 0; i < st->ncached; i++)
+		sqlite3_finalize(st->cached[i]);
+	free(st->cached);
+	free(st->cached_sql);
 	sqlite3_close_v2(st->db);
 	free(st->path);
 	free(st);
+}
+
+void store_tune(struct mk_store *st, size_t query_sort_max, size_t said_few)
+{
+	if (query_sort_max)
+		st->query_sort_max = query_sort_max;
+	if (said_few)
+		st->said_few = said_few;
 }
 
 void store_set_busy_timeout(struct mk_store *st, int ms)
 {
 	if (st)
 		sqlite3_busy_timeout(st->db, ms);
+}
+
+enum mk_err store_bulk(struct mk_store *st, int on, struct mk_diag *diag)
+{
+	/* PRAGMA takes no parameters: constants */
+	int rc = sqlite3_exec(st->db, on ? "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144" :
+			      "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768", NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? MK_OK : db_fail(st, rc, diag);
 }
 
 enum mk_err store_limit_pages(struct mk_store *st, long pages, struct mk_diag *diag)

@@ -15,6 +15,12 @@
 struct mk_store {
 	sqlite3 *db;
 	char *path;     /* as given: every message names it */
+	const char **cached_sql;  /* db_prepare_cached: the statements kept for the connection */
+	sqlite3_stmt **cached;
+	size_t ncached, capcached;
+	size_t query_sort_max;  /* query.c: more matches than this are read in deal order */
+	size_t said_few;        /* search.c: fewer matches than this are sorted, not read by call */
+	int depth;              /* open transactions: the outer one BEGIN (IMMEDIATE), inner ones savepoints */
 };
 
 /* The schema: db_migrations[i] takes user_version i to i + 1 (schema.c). */
@@ -33,6 +39,14 @@ void db_rollback(struct mk_store *st);
 
 /* sqlite3_prepare_v2 of a constant; rc is SQLite's. */
 int db_prepare(struct mk_store *st, const char *sql, sqlite3_stmt **out);
+/*
+ * The statement of sql (a constant: its address is the key), prepared once per connection
+ * and kept: for writes made many times per call whose tables have triggers, which SQLite
+ * compiles into every statement that may fire them. Comes reset, bindings cleared; the
+ * caller resets it after use and never finalizes it (mk_store_close does).
+ */
+int db_prepare_cached(struct mk_store *st, const char *sql, sqlite3_stmt **out);
+
 /* Steps a statement that returns no rows: SQLITE_OK when it is done. */
 int db_step_done(sqlite3_stmt *s);
 
@@ -65,4 +79,9 @@ int db_person_add(struct mk_store *st, int64_t deal, const char *name, const cha
 int db_risk_add(struct mk_store *st, int64_t deal, const char *category, const char *text,
 		int64_t meeting_id, int64_t proposal_id, const char *now);
 
+/* Trims blanks around s into a new string; NULL when nothing is left. */
+char *db_trim(const char *s);
+
+/* BEGIN, or a savepoint inside a transaction already open (store_write_begin) */
+int db_read_begin(struct mk_store *st);
 #endif

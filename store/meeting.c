@@ -1,13 +1,14 @@
 /*
  * meeting.c: storing one call (mk_store_ingest): the meeting, its utterances (indexed
- * for full-text search by triggers), its findings, the people and risks it named, and
- * the proposals merge/ made from it. Does not extract or merge anything. Invariant: one
- * call is one transaction; a transcript (by sha256) is stored once, a proposal key
- * once per deal, whatever became of it.
+ * for full-text search by triggers) and who spoke on it, its findings, the people and
+ * risks it named, and the proposals merge/ made from it. Does not extract or merge
+ * anything. Invariant: one call is one transaction; a transcript (by sha256) is stored
+ * once, a proposal key once per deal, whatever became of it.
  */
 #include "db.h"
 #include "util/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The name a person knows the call by: the file's name without its folders. */
@@ -80,6 +81,55 @@ static int utterances_insert(struct mk_store *st, int64_t meeting, const struct 
 			rc = db_step_done(s);
 	}
 	sqlite3_finalize(s);
+	s = NULL;
+	/* the whole call into the full-text index at once (schema.c, migration 6) */
+	if (rc == SQLITE_OK)
+		rc = db_prepare(st,
+			"INSERT INTO utterances_fts (rowid, text, speaker)\n"
+			"SELECT id, text, speaker FROM utterances WHERE meeting_id = ?1", &s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, meeting);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Who spoke on the call, once per deal (schema.c: a new speaker may make a person met). */
+static const char speakers_sql[] =
+	"INSERT INTO deal_speakers (deal_id, speaker) VALUES (?1, lower(?2))\n"
+	"ON CONFLICT (deal_id, speaker) DO NOTHING";
+
+static int speakers_insert(struct mk_store *st, int64_t deal, const struct mk_transcript *t)
+{
+	sqlite3_stmt *s = NULL;
+	const char **seen = NULL;
+	size_t nseen = 0, cap = 0;
+	int rc;
+
+	rc = db_prepare_cached(st, speakers_sql, &s);
+	for (size_t i = 0; rc == SQLITE_OK && i < t->n; i++) {
+		const char *spk = t->utt[i].speaker;
+		size_t k = 0;
+
+		if (!spk || !spk[0])
+			continue;
+		while (k < nseen && strcmp(seen[k], spk))
+			k++;
+		if (k < nseen)
+			continue;
+		seen = mk_grow(seen, &cap, nseen + 1, sizeof *seen);
+		seen[nseen++] = spk;
+		sqlite3_reset(s);
+		rc = sqlite3_bind_int64(s, 1, deal);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 2, spk);
+		if (rc == SQLITE_OK)
+			rc = db_step_done(s);
+	}
+	free(seen);
+	if (s)
+		sqlite3_reset(s);
 	return rc;
 }
 
@@ -420,6 +470,8 @@ enum mk_err mk_store_ingest(struct mk_store *st, const char *deal, const struct 
 		rc = meeting_insert(st, deal_id, t, start, now, &meeting);
 	if (rc == SQLITE_OK)
 		rc = utterances_insert(st, meeting, t);
+	if (rc == SQLITE_OK)
+		rc = speakers_insert(st, deal_id, t);
 	if (rc == SQLITE_OK && f)
 		rc = findings_insert(st, meeting, f);
 	if (rc == SQLITE_OK && f)

@@ -105,7 +105,7 @@ enum mk_err mk_store_plan(struct mk_store *st, const char *deal, struct mk_plan 
 
 	mk_plan_init(out);
 	/* one read transaction: the three lists agree with each other */
-	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+	rc = db_read_begin(st);
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc, diag);
 	err = db_deal_id(st, deal, &deal_id, diag);

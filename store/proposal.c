@@ -56,7 +56,7 @@ enum mk_err mk_store_pending(struct mk_store *st, const char *deal, struct mk_pr
 	int rc;
 
 	mk_proposals_init(out);
-	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+	rc = db_read_begin(st);
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc, diag);
 	if (deal) {
@@ -64,11 +64,13 @@ enum mk_err mk_store_pending(struct mk_store *st, const char *deal, struct mk_pr
 		if (err)
 			goto out;
 	}
-	rc = db_prepare(st, "SELECT " PROPOSAL_COLUMNS "\n"
-			"WHERE p.status = 'pending' AND (?1 IS NULL OR p.deal_id = ?1)\n"
-			"ORDER BY p.id", &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 1, deal_id);
+	/* one deal: its few proposals by (deal_id, key), not every deal's pending ones */
+	rc = db_prepare(st, deal_id ?
+			"SELECT " PROPOSAL_COLUMNS "\n"
+			"WHERE p.deal_id = ?1 AND +p.status = 'pending'\nORDER BY p.id" :
+			"SELECT " PROPOSAL_COLUMNS "\nWHERE p.status = 'pending'\nORDER BY p.id", &s);
+	if (rc == SQLITE_OK && deal_id)
+		rc = sqlite3_bind_int64(s, 1, deal_id);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		out->v = mk_grow(out->v, &out->cap, out->n + 1, sizeof *out->v);
 		proposal_read(s, &out->v[out->n++]);
@@ -148,16 +150,27 @@ struct decision {
 	struct mk_diag *diag;
 };
 
+/* The writes an approval makes: kept prepared (db.h), the schema's triggers fire on them. */
+static const char decide_revision_sql[] =
+	"INSERT INTO plan_revisions (item_id, field, old_value, new_value, at, meeting_id,\n"
+	"	proposal_id, \"by\")\n"
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char decide_item_sql[] =
+	"INSERT INTO plan_items (deal_id, action, owner, side, due, status, meeting_id,\n"
+	"	proposal_id, created_at, updated_at)\n"
+	"VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?8)";
+static const char decide_due_sql[] =
+	"UPDATE plan_items SET due = ?1, updated_at = ?2 WHERE id = ?3";
+static const char decide_status_sql[] =
+	"UPDATE plan_items SET status = ?1, updated_at = ?2 WHERE id = ?3";
+
 static int decide_revision(const struct decision *d, int64_t item, const char *field,
 			   const char *old_value, const char *new_value)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	rc = db_prepare(d->st,
-		"INSERT INTO plan_revisions (item_id, field, old_value, new_value, at, meeting_id,\n"
-		"	proposal_id, \"by\")\n"
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &s);
+	rc = db_prepare_cached(d->st, decide_revision_sql, &s);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 1, item);
 	if (rc == SQLITE_OK)
@@ -176,7 +189,8 @@ static int decide_revision(const struct decision *d, int64_t item, const char *f
 		rc = db_bind_text(s, 8, d->who);
 	if (rc == SQLITE_OK)
 		rc = db_step_done(s);
-	sqlite3_finalize(s);
+	if (s)
+		sqlite3_reset(s);
 	return rc;
 }
 
@@ -192,10 +206,7 @@ static enum mk_err decide_add_item(const struct decision *d)
 			    (long long)p->id);
 		return MK_EARG;
 	}
-	rc = db_prepare(d->st,
-		"INSERT INTO plan_items (deal_id, action, owner, side, due, status, meeting_id,\n"
-		"	proposal_id, created_at, updated_at)\n"
-		"VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?8)", &s);
+	rc = db_prepare_cached(d->st, decide_item_sql, &s);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 1, d->deal);
 	if (rc == SQLITE_OK)
@@ -215,7 +226,8 @@ static enum mk_err decide_add_item(const struct decision *d)
 	if (rc == SQLITE_OK)
 		rc = db_step_done(s);
 	item = sqlite3_last_insert_rowid(d->st->db);
-	sqlite3_finalize(s);
+	if (s)
+		sqlite3_reset(s);
 	s = NULL;
 	if (rc == SQLITE_OK)
 		rc = db_prepare(d->st, "UPDATE proposals SET item_id = ?1 WHERE id = ?2", &s);
@@ -253,12 +265,12 @@ static enum mk_err decide_change_item(const struct decision *d)
 	}
 	if (p->kind == MK_PROP_UPDATE_DUE) {
 		field = "due";
-		sql = "UPDATE plan_items SET due = ?1, updated_at = ?2 WHERE id = ?3";
+		sql = decide_due_sql;
 		mk_date_format(p->due, due, sizeof due);
 		new_value = p->has_due ? due : NULL;
 	} else {
 		field = "status";
-		sql = "UPDATE plan_items SET status = ?1, updated_at = ?2 WHERE id = ?3";
+		sql = decide_status_sql;
 		new_value = mk_status_name(p->kind == MK_PROP_MARK_DONE ? MK_STATUS_DONE :
 					   p->kind == MK_PROP_MARK_BLOCKED ? MK_STATUS_BLOCKED :
 					   MK_STATUS_DROPPED);
@@ -289,7 +301,7 @@ static enum mk_err decide_change_item(const struct decision *d)
 	if (err || rc != SQLITE_OK || same_text(old_value, new_value))
 		goto out; /* nothing changes: no revision */
 
-	rc = db_prepare(d->st, sql, &s);
+	rc = db_prepare_cached(d->st, sql, &s);
 	if (rc == SQLITE_OK)
 		rc = db_bind_text(s, 1, new_value);
 	if (rc == SQLITE_OK)
@@ -298,6 +310,9 @@ static enum mk_err decide_change_item(const struct decision *d)
 		rc = sqlite3_bind_int64(s, 3, p->item_id);
 	if (rc == SQLITE_OK)
 		rc = db_step_done(s);
+	if (s)
+		sqlite3_reset(s);
+	s = NULL;
 	if (rc == SQLITE_OK)
 		rc = decide_revision(d, p->item_id, field, old_value, new_value);
 out:

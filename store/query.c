@@ -1,8 +1,9 @@
 /*
  * query.c: the managers' questions, read-only: plan items across deals by owner, side,
- * status, due dates, slips and words (mk_store_query); what was said (mk_store_search_said,
- * over search.c); an item's or a deal's slip history with the evidence behind each change
- * (mk_store_history); and per-deal health numbers (mk_store_health). Changes nothing.
+ * status, due dates, slips and words (mk_store_query, a page of them: mk_store_query_page);
+ * what was said (mk_store_search_said and _by, over search.c); an item's or a deal's slip
+ * history with the evidence behind each change (mk_store_history); and per-deal health
+ * numbers (mk_store_health). Changes nothing.
  * Invariant: every value the user gives is bound; SQL text is assembled only from the
  * constant fragments below, and each question runs in one read transaction.
  */
@@ -10,19 +11,16 @@
 #include "store.h"
 #include "util/util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define QUERY_MAX_WORDS 16   /* words of --text that are matched; the rest are ignored */
 
-/* A slip: the due date moved from one date to another (plan.c marks the same items). */
-#define QUERY_SLIP_WHERE                                                                \
-	"r.field = 'due' AND r.old_value IS NOT NULL AND r.new_value IS NOT NULL"
-
 /* Opens a read transaction so that every list a call returns agrees with the others. */
 static enum mk_err query_begin(struct mk_store *st, struct mk_diag *diag)
 {
-	int rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+	int rc = db_read_begin(st);
 
 	return rc == SQLITE_OK ? MK_OK : db_fail(st, rc, diag);
 }
@@ -45,20 +43,6 @@ static size_t query_words(const char *text, char **words, size_t max)
 		text += len;
 	}
 	return n;
-}
-
-/* Trims blanks around s into a new string; NULL when nothing is left. */
-static char *query_trim(const char *s)
-{
-	size_t len;
-
-	if (!s)
-		return NULL;
-	s += strspn(s, " \t\r\n");
-	len = strlen(s);
-	while (len && strchr(" \t\r\n", s[len - 1]))
-		len--;
-	return len ? mk_strndup(s, len) : NULL;
 }
 
 void mk_query_rows_free(struct mk_query_row *rows, size_t n)
@@ -89,82 +73,92 @@ static enum mk_err query_check(struct mk_store *st, const struct mk_query *q,
 	return MK_OK;
 }
 
-enum mk_err mk_store_query(struct mk_store *st, const struct mk_query *q, struct mk_query_row **out,
-			   size_t *n, struct mk_diag *diag)
+/*
+ * How a question reads plan_items. The filter named drives (reads its index); a unary +
+ * keeps every other filter off its index, since without statistics SQLite would rather
+ * walk (status, due) than a deal's ten items. QUERY_DRIVE_ORDER reads no filter's index:
+ * the deals in name order, each deal's items in plan order, so the first rows come out
+ * without sorting every match.
+ */
+enum query_drive {
+	QUERY_DRIVE_DEAL, QUERY_DRIVE_OWNER, QUERY_DRIVE_TEXT, QUERY_DRIVE_STATUS, QUERY_DRIVE_DUE,
+	QUERY_DRIVE_SLIP, QUERY_DRIVE_SCAN, QUERY_DRIVE_ORDER
+};
+
+/* A question's filters, ready to bind: ?1 deal, ?2 owner, ?3 side, ?4 status, ?5 as_of,
+ * ?6 from, ?7 to, ?8 limit, ?9 offset, ?10.. the words as LIKE patterns. */
+struct query_filters {
+	const struct mk_query *q;
+	int64_t deal_id;
+	char *owner;
+	char *words[QUERY_MAX_WORDS];   /* LIKE patterns, or the word itself when too long for one */
+	int plain[QUERY_MAX_WORDS];
+	size_t nwords;
+};
+
+#define QUERY_LIKE_MAX 1000  /* longer words are matched with instr(): LIKE caps its patterns */
+
+/*
+ * The most selective filter given, in this order: deal, owner, words, status, due. Words
+ * read the whole index of items in plan order, which holds every column a filter reads,
+ * so counting them reads no item; side and slipped are columns of the (status, due) index.
+ */
+static enum query_drive query_natural_drive(const struct query_filters *f)
 {
-	sqlite3_stmt *s = NULL;
-	struct mk_buf sql;
-	char *words[QUERY_MAX_WORDS], *owner = NULL;
-	size_t nwords = 0, cap = 0;
-	enum mk_err err;
-	int64_t deal_id = 0;
-	int rc, drive;
+	const struct mk_query *q = f->q;
 
-	*out = NULL;
-	*n = 0;
-	err = query_check(st, q, diag);
-	if (err)
-		return err;
-	err = query_begin(st, diag);
-	if (err)
-		return err;
-	mk_buf_init(&sql);
-	if (q->deal) {
-		err = db_deal_id(st, q->deal, &deal_id, diag);
-		if (err)
-			goto out;
-	}
-	owner = query_trim(q->owner);
-	nwords = query_words(q->text, words, QUERY_MAX_WORDS);
+	return f->deal_id ? QUERY_DRIVE_DEAL : f->owner ? QUERY_DRIVE_OWNER :
+		f->nwords ? QUERY_DRIVE_TEXT : (q->status != -1 || q->overdue) ? QUERY_DRIVE_STATUS :
+		(q->has_from || q->has_to) ? QUERY_DRIVE_DUE : QUERY_DRIVE_SCAN;
+}
 
-	/* ?1 deal, ?2 owner, ?3 side, ?4 status, ?5 as_of, ?6 from, ?7 to, ?10.. words */
-	mk_buf_adds(&sql,
-		"SELECT d.name, i.id, i.action, i.owner, i.side, i.due, i.status, i.updated_at,\n"
-		"	(SELECT count(*) FROM plan_revisions r WHERE r.item_id = i.id),\n"
-		"	EXISTS (SELECT 1 FROM plan_revisions r WHERE r.item_id = i.id AND "
-		QUERY_SLIP_WHERE ")\n"
-		"FROM plan_items i JOIN deals d ON d.id = i.deal_id\nWHERE 1");
-	/*
-	 * Without statistics SQLite would rather walk (status, due) than a deal's ten items:
-	 * only the most selective filter given may use an index (deal, then owner, then status
-	 * and due, then slips); a unary + keeps the others off theirs.
-	 */
-	drive = deal_id ? 0 : owner ? 1 : (q->status != -1 || q->overdue) ? 2 :
-		(q->has_from || q->has_to) ? 3 : 4;
-	if (deal_id)
-		mk_buf_adds(&sql, " AND i.deal_id = ?1");
-	if (owner)
+/* Appends the WHERE terms of every filter (after "WHERE 1"). */
+static void query_where(struct mk_buf *sql, const struct query_filters *f, enum query_drive drive)
+{
+	const struct mk_query *q = f->q;
+	const char *status = drive == QUERY_DRIVE_STATUS ? "" : "+";
+	const char *due = drive == QUERY_DRIVE_STATUS || drive == QUERY_DRIVE_DUE ? "" : "+";
+
+	if (f->deal_id)
+		mk_buf_addf(sql, " AND %si.deal_id = ?1", drive == QUERY_DRIVE_DEAL ? "" : "+");
+	if (f->owner) {
+		const char *o = drive == QUERY_DRIVE_OWNER ? "" : "+";
+
 		/* the range lets the index on lower(owner) answer; the rest: full or first name */
-		mk_buf_addf(&sql, " AND %slower(i.owner) >= lower(?2) AND %slower(i.owner) < lower(?2) || '!'"
+		mk_buf_addf(sql, " AND %slower(i.owner) >= lower(?2) AND %slower(i.owner) < lower(?2) || '!'"
 			    " AND (lower(i.owner) = lower(?2)"
-			    " OR substr(lower(i.owner), 1, length(?2) + 1) = lower(?2) || ' ')",
-			    drive == 1 ? "" : "+", drive == 1 ? "" : "+");
+			    " OR substr(lower(i.owner), 1, length(?2) + 1) = lower(?2) || ' ')", o, o);
+	}
 	if (q->side != -1)
-		mk_buf_adds(&sql, " AND +i.side = ?3");
+		mk_buf_adds(sql, " AND +i.side = ?3");
 	if (q->status != -1)
-		mk_buf_addf(&sql, " AND %si.status = ?4", drive == 2 ? "" : "+");
+		mk_buf_addf(sql, " AND %si.status = ?4", status);
 	if (q->overdue)
-		mk_buf_addf(&sql, " AND %si.status = 'open' AND %si.due < ?5", drive == 2 ? "" : "+",
-			    drive == 2 ? "" : "+");
+		mk_buf_addf(sql, " AND %si.status = 'open' AND %si.due < ?5", status, due);
 	if (q->has_from)
-		mk_buf_addf(&sql, " AND %si.due >= ?6", drive >= 2 ? "" : "+");
+		mk_buf_addf(sql, " AND %si.due >= ?6", due);
 	if (q->has_to)
-		mk_buf_addf(&sql, " AND %si.due <= ?7", drive >= 2 ? "" : "+");
-	if (q->slipped && drive == 4)
-		mk_buf_adds(&sql, " AND i.id IN (SELECT r.item_id FROM plan_revisions r WHERE "
-			    QUERY_SLIP_WHERE ")");
-	else if (q->slipped)
-		mk_buf_adds(&sql, " AND EXISTS (SELECT 1 FROM plan_revisions r WHERE r.item_id = i.id AND "
-			    QUERY_SLIP_WHERE ")");
-	for (size_t w = 0; w < nwords; w++)
-		mk_buf_addf(&sql, " AND instr(lower(i.action), lower(?%zu)) > 0", w + 10);
-	mk_buf_adds(&sql, "\nORDER BY d.name, i.due IS NULL, i.due, i.id");
+		mk_buf_addf(sql, " AND %si.due <= ?7", due);
+	if (q->slipped)
+		mk_buf_adds(sql, " AND i.slipped");
+	if (q->slipped && drive == QUERY_DRIVE_SLIP) /* the same items, found by their revisions */
+		mk_buf_adds(sql, " AND i.id IN (SELECT r.item_id FROM plan_revisions r WHERE r.field = 'due'"
+			    " AND r.old_value IS NOT NULL AND r.new_value IS NOT NULL)");
+	/* LIKE is instr(lower(action), lower(word)) > 0: ASCII case folded, the rest as is */
+	for (size_t w = 0; w < f->nwords; w++)
+		mk_buf_addf(sql, f->plain[w] ? " AND instr(lower(i.action), lower(?%zu)) > 0" :
+			    " AND +i.action LIKE ?%zu ESCAPE '\\'", w + 10);
+}
 
-	rc = db_prepare(st, sql.s, &s);
-	if (rc == SQLITE_OK && deal_id)
-		rc = sqlite3_bind_int64(s, 1, deal_id);
-	if (rc == SQLITE_OK && owner)
-		rc = db_bind_text(s, 2, owner);
+static int query_bind(sqlite3_stmt *s, const struct query_filters *f, size_t limit, size_t offset)
+{
+	const struct mk_query *q = f->q;
+	int rc = SQLITE_OK, n = sqlite3_bind_parameter_count(s);
+
+	if (f->deal_id)
+		rc = sqlite3_bind_int64(s, 1, f->deal_id);
+	if (rc == SQLITE_OK && f->owner)
+		rc = db_bind_text(s, 2, f->owner);
 	if (rc == SQLITE_OK && q->side != -1)
 		rc = db_bind_text(s, 3, mk_side_name((enum mk_side)q->side));
 	if (rc == SQLITE_OK && q->status != -1)
@@ -175,8 +169,110 @@ enum mk_err mk_store_query(struct mk_store *st, const struct mk_query *q, struct
 		rc = db_bind_date(s, 6, 1, q->from);
 	if (rc == SQLITE_OK && q->has_to)
 		rc = db_bind_date(s, 7, 1, q->to);
-	for (size_t w = 0; rc == SQLITE_OK && w < nwords; w++)
-		rc = db_bind_text(s, (int)w + 10, words[w]);
+	if (rc == SQLITE_OK && n >= 9) {
+		rc = sqlite3_bind_int64(s, 8, limit > INT64_MAX ? INT64_MAX : (sqlite3_int64)limit);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 9, offset > INT64_MAX ? INT64_MAX : (sqlite3_int64)offset);
+	}
+	for (size_t w = 0; rc == SQLITE_OK && w < f->nwords; w++)
+		rc = db_bind_text(s, (int)w + 10, f->words[w]);
+	return rc;
+}
+
+/* "%word%" with LIKE's own characters escaped. */
+static char *query_like(const char *word)
+{
+	struct mk_buf b;
+
+	mk_buf_init(&b);
+	mk_buf_addc(&b, '%');
+	for (const char *p = word; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			mk_buf_addc(&b, '\\');
+		mk_buf_addc(&b, *p);
+	}
+	mk_buf_addc(&b, '%');
+	return mk_buf_detach(&b);
+}
+
+/* Reading the rows of few matches: slipped items alone are found by their revisions. */
+static enum query_drive query_fetch_drive(const struct query_filters *f)
+{
+	enum query_drive drive = query_natural_drive(f);
+
+	return drive == QUERY_DRIVE_SCAN && f->q->slipped ? QUERY_DRIVE_SLIP : drive;
+}
+
+/* How many items match. */
+static int query_count(struct mk_store *st, const struct query_filters *f, size_t *total)
+{
+	sqlite3_stmt *s = NULL;
+	struct mk_buf sql;
+	int rc;
+
+	mk_buf_init(&sql);
+	mk_buf_adds(&sql, "SELECT count(*) FROM plan_items i WHERE 1");
+	query_where(&sql, f, query_natural_drive(f));
+	rc = db_prepare(st, sql.s, &s);
+	if (rc == SQLITE_OK)
+		rc = query_bind(s, f, 0, 0);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*total = (size_t)sqlite3_column_int64(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	mk_buf_release(&sql);
+	return rc;
+}
+
+#define QUERY_COLUMNS                                                                     \
+	"SELECT d.name, i.id, i.action, i.owner, i.side, i.due, i.status, i.updated_at,\n"  \
+	"	(SELECT count(*) FROM plan_revisions r WHERE r.item_id = i.id), i.slipped\n"
+#define QUERY_ORDER "ORDER BY d.name, i.due IS NULL, i.due, i.id"
+
+/*
+ * A page of the matches, in their order. With many matches (more than st->query_sort_max,
+ * and more than eight times the page's end), the deals are read in name order and stop
+ * once the page is full; with a few, the most selective filter finds them and they are
+ * sorted. Either way the revision counts are read for the page's rows only.
+ */
+static int query_fetch(struct mk_store *st, const struct query_filters *f, size_t total,
+		       size_t offset, size_t limit, struct mk_query_row **out, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	struct mk_buf sql;
+	size_t cap = 0;
+	int rc;
+
+	mk_buf_init(&sql);
+	if (f->deal_id) {
+		mk_buf_adds(&sql, QUERY_COLUMNS "FROM plan_items i JOIN deals d ON d.id = i.deal_id\nWHERE 1");
+		query_where(&sql, f, QUERY_DRIVE_DEAL);
+		mk_buf_adds(&sql, "\n" QUERY_ORDER " LIMIT ?8 OFFSET ?9");
+	} else if (total > st->query_sort_max && total / 8 > offset &&
+		   total / 8 - offset > limit) {
+		/* CROSS JOIN: SQLite keeps deals as the outer loop, so the name index gives the order */
+		mk_buf_adds(&sql, QUERY_COLUMNS
+			    "FROM deals d CROSS JOIN plan_items i ON i.deal_id = d.id\nWHERE 1");
+		query_where(&sql, f, QUERY_DRIVE_ORDER);
+		mk_buf_adds(&sql, "\n" QUERY_ORDER " LIMIT ?8 OFFSET ?9");
+	} else if (total - offset <= limit) {
+		/* every match from offset on: sorted once, columns and all */
+		mk_buf_adds(&sql, QUERY_COLUMNS "FROM plan_items i JOIN deals d ON d.id = i.deal_id\nWHERE 1");
+		query_where(&sql, f, query_fetch_drive(f));
+		mk_buf_adds(&sql, "\n" QUERY_ORDER " LIMIT ?8 OFFSET ?9");
+	} else {
+		/* a page of them: the matches' ids are sorted, the page's rows read after */
+		mk_buf_adds(&sql, QUERY_COLUMNS "FROM (SELECT i.id AS id FROM plan_items i\n"
+			    "	JOIN deals d ON d.id = i.deal_id WHERE 1");
+		query_where(&sql, f, query_fetch_drive(f));
+		mk_buf_adds(&sql, "\n	" QUERY_ORDER " LIMIT ?8 OFFSET ?9) AS page\n"
+			    "JOIN plan_items i ON i.id = page.id JOIN deals d ON d.id = i.deal_id\n"
+			    QUERY_ORDER);
+	}
+	rc = db_prepare(st, sql.s, &s);
+	if (rc == SQLITE_OK)
+		rc = query_bind(s, f, limit, offset);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mk_query_row *row;
 		enum mk_status status = MK_STATUS_OPEN;
@@ -197,21 +293,72 @@ enum mk_err mk_store_query(struct mk_store *st, const struct mk_query *q, struct
 		row->item.slipped = sqlite3_column_int(s, 9);
 		rc = SQLITE_OK;
 	}
-	if (rc != SQLITE_DONE)
-		err = db_fail(st, rc, diag);
-out:
 	sqlite3_finalize(s);
-	db_rollback(st);
 	mk_buf_release(&sql);
-	free(owner);
-	for (size_t w = 0; w < nwords; w++)
-		free(words[w]);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+enum mk_err mk_store_query_page(struct mk_store *st, const struct mk_query *q, size_t offset,
+				size_t limit, struct mk_query_row **out, size_t *n, size_t *more,
+				struct mk_diag *diag)
+{
+	struct query_filters f;
+	char *words[QUERY_MAX_WORDS];
+	size_t total = 0;
+	enum mk_err err;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (more)
+		*more = 0;
+	err = query_check(st, q, diag);
+	if (err)
+		return err;
+	err = query_begin(st, diag);
+	if (err)
+		return err;
+	memset(&f, 0, sizeof f);
+	f.q = q;
+	if (q->deal) {
+		err = db_deal_id(st, q->deal, &f.deal_id, diag);
+		if (err)
+			goto out;
+	}
+	f.owner = db_trim(q->owner);
+	f.nwords = query_words(q->text, words, QUERY_MAX_WORDS);
+	for (size_t w = 0; w < f.nwords; w++) {
+		f.plain[w] = strlen(words[w]) > QUERY_LIKE_MAX;
+		f.words[w] = f.plain[w] ? words[w] : query_like(words[w]);
+		if (!f.plain[w])
+			free(words[w]);
+	}
+	if (!limit)
+		limit = MK_QUERY_LIMIT;
+	rc = query_count(st, &f, &total);
+	if (rc == SQLITE_OK && offset < total)
+		rc = query_fetch(st, &f, total, offset, limit, out, n);
+	if (rc != SQLITE_OK)
+		err = db_fail(st, rc, diag);
+	else if (more)
+		*more = total > offset + *n ? total - offset - *n : 0;
+out:
+	db_rollback(st);
+	free(f.owner);
+	for (size_t w = 0; w < f.nwords; w++)
+		free(f.words[w]);
 	if (err) {
 		mk_query_rows_free(*out, *n);
 		*out = NULL;
 		*n = 0;
 	}
 	return err;
+}
+
+enum mk_err mk_store_query(struct mk_store *st, const struct mk_query *q, struct mk_query_row **out,
+			   size_t *n, struct mk_diag *diag)
+{
+	return mk_store_query_page(st, q, 0, SIZE_MAX, out, n, NULL, diag);
 }
 
 /* ---- what was said ---- */
@@ -252,15 +399,16 @@ void mk_said_free(struct mk_said *rows, size_t n)
 }
 
 /* limit 0: every line that matches. */
-enum mk_err mk_store_search_said(struct mk_store *st, const char *deal, const char *words,
-				 size_t limit, struct mk_said **out, size_t *n, struct mk_diag *diag)
+enum mk_err mk_store_search_said_by(struct mk_store *st, const char *deal, const char *speaker,
+				    const char *words, size_t limit, struct mk_said **out, size_t *n,
+				    struct mk_diag *diag)
 {
 	struct said_list l;
 	enum mk_err err;
 
 	memset(&l, 0, sizeof l);
 	l.limit = limit;
-	err = store_search_said(st, deal, words, said_collect, &l, NULL, diag);
+	err = store_search_said_by(st, deal, speaker, words, said_collect, &l, NULL, diag);
 	if (err) {
 		mk_said_free(l.v, l.n);
 		l.v = NULL;
@@ -269,6 +417,12 @@ enum mk_err mk_store_search_said(struct mk_store *st, const char *deal, const ch
 	*out = l.v;
 	*n = l.n;
 	return err;
+}
+
+enum mk_err mk_store_search_said(struct mk_store *st, const char *deal, const char *words,
+				 size_t limit, struct mk_said **out, size_t *n, struct mk_diag *diag)
+{
+	return mk_store_search_said_by(st, deal, NULL, words, limit, out, n, diag);
 }
 
 /* ---- history ---- */
@@ -443,39 +597,92 @@ void mk_health_free(struct mk_health *rows, size_t n)
  * a revision), or when it was approved if no call is known: so "days since the plan last
  * changed" reads the same whenever the calls were ingested. A person is met when someone
  * of that name spoke on one of the deal's calls: the same name in any case, or one is the
- * other's first name ("Farah" and "Farah Khan").
+ * other's first name ("Farah" and "Farah Khan"). Everything but the overdue items and the
+ * days is kept per deal in deal_stats by the writes themselves (schema.c, migration 5), so
+ * the health of every deal is one pass over the deals and one over the open items.
  */
 #define HEALTH_SELECT                                                                     \
-	"SELECT d.name,\n"                                                                 \
-	"	(SELECT count(*) FROM plan_items i WHERE i.deal_id = d.id),\n"                 \
-	"	(SELECT count(*) FROM plan_items i WHERE i.deal_id = d.id AND +i.side = 'buyer'),\n" \
-	"	(SELECT count(*) FROM plan_items i WHERE i.deal_id = d.id AND +i.status = 'open'),\n" \
-	"	(SELECT count(*) FROM plan_items i WHERE i.deal_id = d.id AND +i.status = 'open'\n" \
-	"		AND +i.due < ?1),\n"                                                        \
-	"	(SELECT count(*) FROM plan_items i WHERE i.deal_id = d.id AND EXISTS (\n"     \
-	"		SELECT 1 FROM plan_revisions r WHERE r.item_id = i.id AND " QUERY_SLIP_WHERE ")),\n" \
-	"	(SELECT count(*) FROM people p WHERE p.deal_id = d.id AND p.name IS NOT NULL),\n" \
-	"	(SELECT count(*) FROM people p WHERE p.deal_id = d.id AND p.name IS NOT NULL\n" \
-	"		AND EXISTS (SELECT 1 FROM meetings m JOIN utterances u ON u.meeting_id = m.id\n" \
-	"		WHERE m.deal_id = d.id AND (lower(u.speaker) = lower(p.name)\n"           \
-	"			OR substr(lower(u.speaker), 1, length(p.name) + 1) = lower(p.name) || ' '\n" \
-	"			OR (u.speaker <> '' AND substr(lower(p.name), 1, length(u.speaker) + 1)\n" \
-	"				= lower(u.speaker) || ' ')))),\n"                                  \
-	"	(SELECT count(*) FROM risks k WHERE k.deal_id = d.id AND k.status = 'open'),\n" \
-	"	(SELECT max(coalesce(m.start, i.created_at)) FROM plan_items i\n"            \
-	"		LEFT JOIN meetings m ON m.id = i.meeting_id WHERE i.deal_id = d.id),\n"     \
-	"	(SELECT max(coalesce(m.start, r.at)) FROM plan_items i\n"                     \
-	"		JOIN plan_revisions r ON r.item_id = i.id\n"                                \
-	"		LEFT JOIN meetings m ON m.id = r.meeting_id WHERE i.deal_id = d.id)\n"      \
-	"FROM deals d\n"
+	"SELECT d.id, d.name, s.items, s.buyer_items, s.open_items, s.slipped, s.named, s.met,\n" \
+	"	s.open_risks, s.last_item, s.last_revision\n"                                    \
+	"FROM deal_stats s JOIN deals d ON d.id = s.deal_id\n"
 
+/* Open items due before as_of of one deal (deal > 0), or of every deal: their deal ids. */
+static const char health_overdue_deal[] =
+	"SELECT i.deal_id FROM plan_items i WHERE i.deal_id = ?2 AND +i.status = 'open' AND +i.due < ?1";
+static const char health_overdue_all[] =
+	"SELECT i.deal_id FROM plan_items i WHERE i.status = 'open' AND i.due < ?1";
+
+struct health_row {
+	int64_t deal;
+	struct mk_health h;
+};
+
+static int health_by_deal(const void *a, const void *b)
+{
+	const struct health_row *x = a, *y = b;
+
+	return (x->deal > y->deal) - (x->deal < y->deal);
+}
+
+/* The order of ORDER BY d.name (BINARY: bytes, then length; names hold no NUL). */
+static int health_by_name(const void *a, const void *b)
+{
+	const struct health_row *x = a, *y = b;
+
+	return strcmp(x->h.deal, y->h.deal);
+}
+
+/* Adds each overdue item to its deal's row (rows sorted by deal id). Deal ids are rowids,
+ * dense in practice: a table from id to row then beats a binary search per item. */
+static int health_overdue(struct mk_store *st, int64_t deal, struct mk_date as_of,
+			  struct health_row *rows, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	size_t *slot = NULL, nslots = 0;
+	int rc;
+
+	if (rows[0].deal >= 0 && rows[n - 1].deal < (int64_t)(4 * n + 64)) {
+		nslots = (size_t)rows[n - 1].deal + 1;
+		slot = mk_malloc(nslots * sizeof *slot);
+		for (size_t i = 0; i < nslots; i++)
+			slot[i] = SIZE_MAX;
+		for (size_t i = 0; i < n; i++)
+			slot[rows[i].deal] = i;
+	}
+	rc = db_prepare(st, deal ? health_overdue_deal : health_overdue_all, &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_date(s, 1, 1, as_of);
+	if (rc == SQLITE_OK && deal)
+		rc = sqlite3_bind_int64(s, 2, deal);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct health_row key, *hit = NULL;
+
+		key.deal = sqlite3_column_int64(s, 0);
+		if (slot && key.deal >= 0 && (uint64_t)key.deal < nslots)
+			hit = slot[key.deal] == SIZE_MAX ? NULL : &rows[slot[key.deal]];
+		else if (!slot)
+			hit = bsearch(&key, rows, n, sizeof *rows, health_by_deal);
+		if (hit)
+			hit->h.overdue++;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	free(slot);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/*
+ * The deals are read in id order and sorted by name here: reading them through the index
+ * on names costs a lookup per deal, which for 10,000 deals is most of the time.
+ */
 enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_date as_of,
 			    struct mk_health **out, size_t *n, struct mk_diag *diag)
 {
 	sqlite3_stmt *s = NULL;
+	struct health_row *rows = NULL;
 	enum mk_err err;
 	int64_t deal_id = 0;
-	size_t cap = 0;
+	size_t nrows = 0, cap = 0;
 	int rc;
 
 	*out = NULL;
@@ -488,26 +695,24 @@ enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_dat
 		if (err)
 			goto out;
 	}
-	rc = db_prepare(st, deal ? HEALTH_SELECT "WHERE d.id = ?2" :
-			HEALTH_SELECT "ORDER BY d.name", &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_date(s, 1, 1, as_of);
+	rc = db_prepare(st, deal ? HEALTH_SELECT "WHERE s.deal_id = ?1" :
+			HEALTH_SELECT "ORDER BY s.deal_id", &s);
 	if (rc == SQLITE_OK && deal)
-		rc = sqlite3_bind_int64(s, 2, deal_id);
+		rc = sqlite3_bind_int64(s, 1, deal_id);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mk_health *h;
 		struct mk_date last, rev;
 		int has_last, has_rev;
 		long days;
 
-		*out = mk_grow(*out, &cap, *n + 1, sizeof **out);
-		h = &(*out)[(*n)++];
+		rows = mk_grow(rows, &cap, nrows + 1, sizeof *rows);
+		rows[nrows].deal = sqlite3_column_int64(s, 0);
+		h = &rows[nrows++].h;
 		memset(h, 0, sizeof *h);
-		h->deal = db_column_dup(s, 0);
-		h->items = (size_t)sqlite3_column_int64(s, 1);
-		h->buyer_items = (size_t)sqlite3_column_int64(s, 2);
-		h->open_items = (size_t)sqlite3_column_int64(s, 3);
-		h->overdue = (size_t)sqlite3_column_int64(s, 4);
+		h->deal = db_column_dup(s, 1);
+		h->items = (size_t)sqlite3_column_int64(s, 2);
+		h->buyer_items = (size_t)sqlite3_column_int64(s, 3);
+		h->open_items = (size_t)sqlite3_column_int64(s, 4);
 		h->slipped = (size_t)sqlite3_column_int64(s, 5);
 		h->stakeholders_named = (size_t)sqlite3_column_int64(s, 6);
 		h->stakeholders_met = (size_t)sqlite3_column_int64(s, 7);
@@ -523,15 +728,26 @@ enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_dat
 		h->days_since_change = has_last ? (int)(days < 0 ? 0 : days) : -1;
 		rc = SQLITE_OK;
 	}
+	if (rc == SQLITE_DONE && nrows) {
+		rc = health_overdue(st, deal_id, as_of, rows, nrows);
+		if (rc == SQLITE_OK)
+			rc = SQLITE_DONE;
+	}
 	if (rc != SQLITE_DONE)
 		err = db_fail(st, rc, diag);
 out:
 	sqlite3_finalize(s);
 	db_rollback(st);
-	if (err) {
-		mk_health_free(*out, *n);
-		*out = NULL;
-		*n = 0;
+	if (!err && nrows) {
+		qsort(rows, nrows, sizeof *rows, health_by_name);
+		*out = mk_malloc(nrows * sizeof **out);
+		for (size_t i = 0; i < nrows; i++)
+			(*out)[i] = rows[i].h;
+		*n = nrows;
+	} else {
+		for (size_t i = 0; i < nrows; i++)
+			free(rows[i].h.deal);
 	}
+	free(rows);
 	return err;
 }

@@ -200,11 +200,145 @@ static const char migration_3[] =
 static const char migration_4[] =
 	"ALTER TABLE deals ADD COLUMN buyer_domain TEXT;\n";
 
+/*
+ * the managers' questions at scale (10,000 deals, 1,000,000 utterances; bench/bench_store.c):
+ * - deal_speakers: who spoke on each deal's calls (lower case), filled by mk_store_ingest;
+ * - people.met: the person spoke on one of the deal's calls: the same name in any case, or
+ *   one is the other's first name ("Farah" and "Farah Khan");
+ * - plan_items.slipped: the due date moved from one date to another at least once (the
+ *   slip `query --slipped` and `health` count), set when such a revision is written;
+ * - deal_stats: per deal, the numbers `health` shows that do not depend on the day asked,
+ *   kept by the triggers below inside the transaction of the write that changes them.
+ *   They assume what store/ does: plan items, revisions, people and risks are never
+ *   deleted, and never move to another deal;
+ * - indexes: a deal's items in plan order (due, none last) with every column a filter of
+ *   `query` reads, and the items by status and due date with their side, deal and slip
+ *   mark (counting what `query` finds, filtering deal after deal, and the overdue items of
+ *   every deal read no item); the meetings in the order `query --said` lists them; the
+ *   deals a speaker spoke on. Two indexes they make redundant go.
+ * The new tables are filled from what the database holds, before the triggers exist.
+ */
+#define MK_SPEAKER_MATCHES(spk, name)                                                     \
+	"(" spk " = lower(" name ") OR substr(" spk ", 1, length(" name ") + 1) = lower(" name \
+	") || ' ' OR substr(lower(" name "), 1, length(" spk ") + 1) = " spk " || ' ')"
+#define MK_SLIP(r)                                                                        \
+	r ".field = 'due' AND " r ".old_value IS NOT NULL AND " r ".new_value IS NOT NULL"
+static const char migration_5[] =
+	"CREATE TABLE deal_speakers (\n"
+	"	deal_id INTEGER NOT NULL REFERENCES deals(id),\n"
+	"	speaker TEXT NOT NULL CHECK (speaker <> '' AND speaker = lower(speaker)),\n"
+	"	PRIMARY KEY (deal_id, speaker)\n"
+	") WITHOUT ROWID;\n"
+	"ALTER TABLE people ADD COLUMN met INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE plan_items ADD COLUMN slipped INTEGER NOT NULL DEFAULT 0;\n"
+	"CREATE TABLE deal_stats (\n"
+	"	deal_id INTEGER PRIMARY KEY REFERENCES deals(id),\n"
+	"	items INTEGER NOT NULL DEFAULT 0,\n"
+	"	buyer_items INTEGER NOT NULL DEFAULT 0,\n"
+	"	open_items INTEGER NOT NULL DEFAULT 0,\n"
+	"	slipped INTEGER NOT NULL DEFAULT 0,\n"      /* items whose due moved from a date to another */
+	"	named INTEGER NOT NULL DEFAULT 0,\n"        /* people with a name */
+	"	met INTEGER NOT NULL DEFAULT 0,\n"          /* of those, people who spoke */
+	"	open_risks INTEGER NOT NULL DEFAULT 0,\n"
+	"	last_item TEXT,\n"      /* max(start of the call that added an item, else when approved) */
+	"	last_revision TEXT\n"   /* max(start of the call behind a revision, else when made) */
+	");\n"
+
+	"INSERT INTO deal_speakers (deal_id, speaker)\n"
+	"	SELECT DISTINCT m.deal_id, lower(u.speaker) FROM utterances u\n"
+	"	JOIN meetings m ON m.id = u.meeting_id WHERE u.speaker <> '';\n"
+	"UPDATE plan_items SET slipped = 1 WHERE id IN (SELECT r.item_id FROM plan_revisions r\n"
+	"	WHERE " MK_SLIP("r") ");\n"
+	"UPDATE people SET met = 1 WHERE name IS NOT NULL AND EXISTS (SELECT 1 FROM deal_speakers s\n"
+	"	WHERE s.deal_id = people.deal_id AND " MK_SPEAKER_MATCHES("s.speaker", "people.name") ");\n"
+	"INSERT INTO deal_stats (deal_id, items, buyer_items, open_items, slipped, named, met,\n"
+	"	open_risks, last_item, last_revision)\n"
+	"SELECT d.id,\n"
+	"	(SELECT count(*) FROM plan_items i WHERE i.deal_id = d.id),\n"
+	"	(SELECT count(*) FROM plan_items i WHERE i.deal_id = d.id AND i.side = 'buyer'),\n"
+	"	(SELECT count(*) FROM plan_items i WHERE i.deal_id = d.id AND i.status = 'open'),\n"
+	"	(SELECT count(*) FROM plan_items i WHERE i.deal_id = d.id AND i.slipped),\n"
+	"	(SELECT count(*) FROM people p WHERE p.deal_id = d.id AND p.name IS NOT NULL),\n"
+	"	(SELECT count(*) FROM people p WHERE p.deal_id = d.id AND p.name IS NOT NULL AND p.met),\n"
+	"	(SELECT count(*) FROM risks k WHERE k.deal_id = d.id AND k.status = 'open'),\n"
+	"	(SELECT max(coalesce(m.start, i.created_at)) FROM plan_items i\n"
+	"		LEFT JOIN meetings m ON m.id = i.meeting_id WHERE i.deal_id = d.id),\n"
+	"	(SELECT max(coalesce(m.start, r.at)) FROM plan_items i\n"
+	"		JOIN plan_revisions r ON r.item_id = i.id\n"
+	"		LEFT JOIN meetings m ON m.id = r.meeting_id WHERE i.deal_id = d.id)\n"
+	"FROM deals d;\n"
+
+	"CREATE TRIGGER deal_stats_deal AFTER INSERT ON deals BEGIN\n"
+	"	INSERT INTO deal_stats (deal_id) VALUES (new.id);\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_item AFTER INSERT ON plan_items BEGIN\n"
+	"	UPDATE deal_stats SET items = items + 1, buyer_items = buyer_items + (new.side = 'buyer'),\n"
+	"		open_items = open_items + (new.status = 'open'),\n"
+	"		last_item = max(coalesce(last_item, ''), coalesce(\n"
+	"			(SELECT m.start FROM meetings m WHERE m.id = new.meeting_id), new.created_at))\n"
+	"	WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_item_change AFTER UPDATE OF side, status ON plan_items BEGIN\n"
+	"	UPDATE deal_stats SET buyer_items = buyer_items + (new.side = 'buyer') - (old.side = 'buyer'),\n"
+	"		open_items = open_items + (new.status = 'open') - (old.status = 'open')\n"
+	"	WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_revision AFTER INSERT ON plan_revisions BEGIN\n"
+	"	UPDATE deal_stats SET last_revision = max(coalesce(last_revision, ''), coalesce(\n"
+	"		(SELECT m.start FROM meetings m WHERE m.id = new.meeting_id), new.at))\n"
+	"	WHERE deal_id = (SELECT i.deal_id FROM plan_items i WHERE i.id = new.item_id);\n"
+	"END;\n"
+	"CREATE TRIGGER plan_items_slip AFTER INSERT ON plan_revisions WHEN " MK_SLIP("new") " BEGIN\n"
+	"	UPDATE plan_items SET slipped = 1 WHERE id = new.item_id AND NOT slipped;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_slip AFTER UPDATE OF slipped ON plan_items\n"
+	"	WHEN new.slipped AND NOT old.slipped BEGIN\n"
+	"	UPDATE deal_stats SET slipped = slipped + 1 WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	/* a person is met when named after speaking, or when one of the deal's calls hears them */
+	"CREATE TRIGGER deal_stats_person AFTER INSERT ON people WHEN new.name IS NOT NULL BEGIN\n"
+	"	UPDATE deal_stats SET named = named + 1 WHERE deal_id = new.deal_id;\n"
+	"	UPDATE people SET met = 1 WHERE id = new.id AND NOT met AND EXISTS (SELECT 1\n"
+	"		FROM deal_speakers s WHERE s.deal_id = new.deal_id\n"
+	"		AND " MK_SPEAKER_MATCHES("s.speaker", "new.name") ");\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_speaker AFTER INSERT ON deal_speakers BEGIN\n"
+	"	UPDATE people SET met = 1 WHERE deal_id = new.deal_id AND name IS NOT NULL AND NOT met\n"
+	"		AND " MK_SPEAKER_MATCHES("new.speaker", "name") ";\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_met AFTER UPDATE OF met ON people\n"
+	"	WHEN new.name IS NOT NULL AND new.met AND NOT old.met BEGIN\n"
+	"	UPDATE deal_stats SET met = met + 1 WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_risk AFTER INSERT ON risks WHEN new.status = 'open' BEGIN\n"
+	"	UPDATE deal_stats SET open_risks = open_risks + 1 WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_risk_change AFTER UPDATE OF status ON risks BEGIN\n"
+	"	UPDATE deal_stats SET open_risks = open_risks + (new.status = 'open') - (old.status = 'open')\n"
+	"	WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+
+	"DROP INDEX plan_items_deal;\n"
+	"CREATE INDEX plan_items_deal_due ON plan_items(deal_id, due IS NULL, due, id, status, side,\n"
+	"	slipped, owner, action);\n"
+	"DROP INDEX plan_items_status_due;\n"
+	"CREATE INDEX plan_items_status_due ON plan_items(status, due, side, deal_id, slipped);\n"
+	"CREATE INDEX meetings_start ON meetings(start IS NULL, start);\n"
+	"CREATE INDEX deal_speakers_speaker ON deal_speakers(speaker);\n";
+
+/* 6: a call's lines go into the full-text index in one statement (meeting.c), not one
+ * trigger per line: FTS5 flushes its pending terms at every statement, so a thousand-line
+ * call cost a thousand flushes (about half of an ingest's time). */
+static const char migration_6[] =
+	"DROP TRIGGER utterances_ai;\n";
+
 const char *const db_migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
 	migration_4,
+	migration_5,
+	migration_6,
 };
 
 const int db_schema_version = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -1,13 +1,16 @@
 /*
- * search.c: full-text search of what was said (store_search_said), over the FTS5 index
- * that triggers keep beside the utterances table. Does not rank or summarize. Invariant:
- * the user's words are quoted into FTS5 phrases and bound, so no input is ever read as
- * query syntax or SQL.
+ * search.c: full-text search of what was said (store_search_said, store_search_said_by),
+ * over the FTS5 index that triggers keep beside the utterances table. Does not rank or
+ * summarize. Lines come in call order (start, then id) and time order within a call;
+ * with a deal, or with a common word, the calls are read in that order so the first
+ * lines come without sorting every match. Invariant: the user's words are quoted into
+ * FTS5 phrases and bound, so no input is ever read as query syntax or SQL.
  */
 #include "db.h"
 #include "store.h"
 #include "util/util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,49 +58,115 @@ static void search_query(const char *words, struct mk_buf *q)
 	}
 }
 
-enum mk_err store_search_said(struct mk_store *st, const char *deal, const char *words,
-			      store_said_fn fn, void *ctx, size_t *nhits, struct mk_diag *diag)
+/* Appends a speaker prefilter: every token of who, in order, in the speaker column. */
+static void search_speaker_query(const char *who, struct mk_buf *q)
+{
+	if (!search_has_token(who, strlen(who)))
+		return;
+	mk_buf_adds(q, " AND {speaker} : \"");
+	for (const char *p = who; *p; p++) {
+		if (*p == '"')
+			mk_buf_addc(q, '"');
+		mk_buf_addc(q, *p);
+	}
+	mk_buf_addc(q, '"');
+}
+
+/*
+ * The speaker is who: the full name or the first name, any case (as `query --owner`). The
+ * FTS prefilter above finds a superset: it also takes a last name or a middle word.
+ */
+#define SEARCH_SPEAKER_WHERE                                                              \
+	" AND (?3 IS NULL OR lower(u.speaker) = lower(?3)"                                \
+	" OR substr(lower(u.speaker), 1, length(?3) + 1) = lower(?3) || ' ')"
+
+/* Every match, then sorted: for words said on few lines (fewer than st->said_few). */
+static const char search_by_match[] =
+	"SELECT u.meeting_id, m.label, m.start, d.name, u.speaker, u.start_ms, u.end_ms,\n"
+	"	u.text\n"
+	"FROM utterances_fts f\n"
+	"JOIN utterances u ON u.id = f.rowid\n"
+	"JOIN meetings m ON m.id = u.meeting_id\n"
+	"JOIN deals d ON d.id = m.deal_id\n"
+	"WHERE utterances_fts MATCH ?1 AND (?2 IS NULL OR m.deal_id = ?2)" SEARCH_SPEAKER_WHERE "\n"
+	"ORDER BY m.start IS NULL, m.start, m.id, u.idx";
+
+/* The calls in the order lines are listed: of one deal, or of every deal. */
+static const char search_meetings_deal[] =
+	"SELECT m.id, m.label, m.start, d.name FROM meetings m JOIN deals d ON d.id = m.deal_id\n"
+	"WHERE m.deal_id = ?1 ORDER BY m.start IS NULL, m.start, m.id";
+static const char search_meetings_all[] =
+	"SELECT m.id, m.label, m.start, d.name FROM meetings m JOIN deals d ON d.id = m.deal_id\n"
+	"ORDER BY m.start IS NULL, m.start, m.id";
+/* with a speaker: only the calls of deals where someone of that name spoke (sorted here) */
+static const char search_meetings_speaker[] =
+	"SELECT m.id, m.label, m.start, d.name FROM meetings m JOIN deals d ON d.id = m.deal_id\n"
+	"WHERE m.deal_id IN (SELECT s.deal_id FROM deal_speakers s\n"
+	"	WHERE s.speaker >= lower(?3) AND s.speaker < lower(?3) || '!'\n"
+	"	AND (s.speaker = lower(?3) OR substr(s.speaker, 1, length(?3) + 1) = lower(?3) || ' '))\n"
+	"ORDER BY m.start IS NULL, m.start, m.id";
+
+/* The matches of one call: the index is asked only about the call's range of rowids. */
+static const char search_in_meeting[] =
+	"SELECT u.speaker, u.start_ms, u.end_ms, u.text\n"
+	"FROM utterances_fts f JOIN utterances u ON u.id = f.rowid\n"
+	"WHERE utterances_fts MATCH ?1\n"
+	"	AND f.rowid >= (SELECT min(x.id) FROM utterances x WHERE x.meeting_id = ?4)\n"
+	"	AND f.rowid <= (SELECT max(x.id) FROM utterances x WHERE x.meeting_id = ?4)\n"
+	"	AND u.meeting_id = ?4" SEARCH_SPEAKER_WHERE "\n"
+	"ORDER BY u.idx";
+
+/* How many lines match, counting no further than cap. */
+static int search_count(struct mk_store *st, const char *q, int cap, int *count)
 {
 	sqlite3_stmt *s = NULL;
-	struct mk_buf q;
-	enum mk_err err = MK_OK;
-	int64_t deal_id = 0;
-	size_t hits = 0;
 	int rc;
 
-	if (nhits)
-		*nhits = 0;
-	mk_buf_init(&q);
-	search_query(words ? words : "", &q);
-	if (!q.len) {
-		mk_diag_set(diag, st->path, 0, "nothing to search for in \"%s\"", words ? words : "");
-		mk_buf_release(&q);
-		return MK_EARG;
-	}
-	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		mk_buf_release(&q);
-		return db_fail(st, rc, diag);
-	}
-	if (deal) {
-		err = db_deal_id(st, deal, &deal_id, diag);
-		if (err)
-			goto out;
-	}
+	*count = 0;
 	rc = db_prepare(st,
-		"SELECT u.meeting_id, m.label, m.start, d.name, u.speaker, u.start_ms, u.end_ms,\n"
-		"	u.text\n"
-		"FROM utterances_fts f\n"
-		"JOIN utterances u ON u.id = f.rowid\n"
-		"JOIN meetings m ON m.id = u.meeting_id\n"
-		"JOIN deals d ON d.id = m.deal_id\n"
-		"WHERE utterances_fts MATCH ?1 AND (?2 IS NULL OR m.deal_id = ?2)\n"
-		"ORDER BY m.start IS NULL, m.start, m.id, u.idx", &s);
+		"SELECT count(*) FROM (SELECT 1 FROM utterances_fts WHERE utterances_fts MATCH ?1 LIMIT ?2)",
+		&s);
 	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, q.s);
+		rc = db_bind_text(s, 1, q);
 	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 2, deal_id);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = sqlite3_bind_int(s, 2, cap);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*count = sqlite3_column_int(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+struct search_run {
+	store_said_fn fn;
+	void *ctx;
+	size_t hits;
+	int stop;
+};
+
+static void search_hit(struct search_run *r, const struct store_said *hit)
+{
+	r->hits++;
+	if (r->fn && r->fn(r->ctx, hit))
+		r->stop = 1;
+}
+
+/* Every match, sorted by SQLite. */
+static int search_matches(struct mk_store *st, const char *q, int64_t deal, const char *who,
+			  struct search_run *r)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = db_prepare(st, search_by_match, &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 1, q);
+	if (rc == SQLITE_OK)
+		rc = db_bind_id(s, 2, deal);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, who);
+	while (rc == SQLITE_OK && !r->stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_said hit;
 
 		hit.meeting_id = sqlite3_column_int64(s, 0);
@@ -108,20 +177,117 @@ enum mk_err store_search_said(struct mk_store *st, const char *deal, const char 
 		hit.start_ms = sqlite3_column_int64(s, 5);
 		hit.end_ms = sqlite3_column_int64(s, 6);
 		hit.text = (const char *)sqlite3_column_text(s, 7);
-		hits++;
+		search_hit(r, &hit);
 		rc = SQLITE_OK;
-		if (fn && fn(ctx, &hit)) {
-			rc = SQLITE_DONE;
-			break;
-		}
 	}
-	if (rc != SQLITE_DONE)
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Call by call in the order lines are listed, until the caller has enough. */
+static int search_by_meeting(struct mk_store *st, const char *q, int64_t deal, const char *who,
+			     struct search_run *r)
+{
+	sqlite3_stmt *m = NULL, *s = NULL;
+	int rc;
+
+	rc = db_prepare(st, deal ? search_meetings_deal : who ? search_meetings_speaker :
+			search_meetings_all, &m);
+	if (rc == SQLITE_OK && deal)
+		rc = sqlite3_bind_int64(m, 1, deal);
+	else if (rc == SQLITE_OK && who)
+		rc = db_bind_text(m, 3, who);
+	if (rc == SQLITE_OK)
+		rc = db_prepare(st, search_in_meeting, &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 1, q);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, who);
+	while (rc == SQLITE_OK && !r->stop && (rc = sqlite3_step(m)) == SQLITE_ROW) {
+		struct store_said hit;
+
+		hit.meeting_id = sqlite3_column_int64(m, 0);
+		hit.meeting = (const char *)sqlite3_column_text(m, 1);
+		hit.start = (const char *)sqlite3_column_text(m, 2);
+		hit.deal = (const char *)sqlite3_column_text(m, 3);
+		sqlite3_reset(s);
+		rc = sqlite3_bind_int64(s, 4, hit.meeting_id);
+		while (rc == SQLITE_OK && !r->stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			hit.speaker = (const char *)sqlite3_column_text(s, 0);
+			hit.start_ms = sqlite3_column_int64(s, 1);
+			hit.end_ms = sqlite3_column_int64(s, 2);
+			hit.text = (const char *)sqlite3_column_text(s, 3);
+			search_hit(r, &hit);
+			rc = SQLITE_OK;
+		}
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	sqlite3_finalize(m);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+enum mk_err store_search_said_by(struct mk_store *st, const char *deal, const char *speaker,
+				 const char *words, store_said_fn fn, void *ctx, size_t *nhits,
+				 struct mk_diag *diag)
+{
+	struct search_run r;
+	struct mk_buf q;
+	enum mk_err err = MK_OK;
+	int64_t deal_id = 0;
+	char *who = NULL;
+	int rc, count = 0;
+
+	if (nhits)
+		*nhits = 0;
+	memset(&r, 0, sizeof r);
+	r.fn = fn;
+	r.ctx = ctx;
+	mk_buf_init(&q);
+	search_query(words ? words : "", &q);
+	if (!q.len) {
+		mk_diag_set(diag, st->path, 0, "nothing to search for in \"%s\"", words ? words : "");
+		mk_buf_release(&q);
+		return MK_EARG;
+	}
+	who = db_trim(speaker);
+	if (who)
+		search_speaker_query(who, &q);
+	rc = db_read_begin(st);
+	if (rc != SQLITE_OK) {
+		err = db_fail(st, rc, diag);
+		goto out;
+	}
+	if (deal) {
+		err = db_deal_id(st, deal, &deal_id, diag);
+		if (err)
+			goto out;
+	}
+	/*
+	 * One deal: its few calls, each asked for its lines. Every deal: a word on few lines is
+	 * looked up and its lines sorted; a common one ("the", "send") would sort hundreds of
+	 * thousands of lines for the first fifty, so the calls are read in order instead.
+	 */
+	if (deal_id)
+		rc = search_by_meeting(st, q.s, deal_id, who, &r);
+	else if ((rc = search_count(st, q.s, st->said_few > INT_MAX ? INT_MAX : (int)st->said_few,
+				     &count)) == SQLITE_OK)
+		rc = (size_t)count < st->said_few ? search_matches(st, q.s, 0, who, &r) :
+			search_by_meeting(st, q.s, 0, who, &r);
+	if (rc != SQLITE_OK)
 		err = db_fail(st, rc, diag);
 out:
-	sqlite3_finalize(s);
 	db_rollback(st);
 	mk_buf_release(&q);
+	free(who);
 	if (nhits)
-		*nhits = hits;
+		*nhits = r.hits;
 	return err;
+}
+
+enum mk_err store_search_said(struct mk_store *st, const char *deal, const char *words,
+			      store_said_fn fn, void *ctx, size_t *nhits, struct mk_diag *diag)
+{
+	return store_search_said_by(st, deal, NULL, words, fn, ctx, nhits, diag);
 }

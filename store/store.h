@@ -22,6 +22,25 @@ void store_set_busy_timeout(struct mk_store *st, int ms);
  * default) through this connection; past that, writes fail with "disk is full". */
 enum mk_err store_limit_pages(struct mk_store *st, long pages, struct mk_diag *diag);
 
+/*
+ * Bulk loading (the benchmark's store, an import): on, commits skip the fsync and the page
+ * cache grows to 256 MiB for this connection; every call keeps its one transaction, so the
+ * file is the same as after the same calls made one by one. A crash while on may lose the
+ * last commits (never the file's integrity). Off restores the defaults.
+ */
+enum mk_err store_bulk(struct mk_store *st, int on, struct mk_diag *diag);
+
+/*
+ * How questions choose their plan, for tests that want each plan on a small store: with
+ * more than query_sort_max matches (default 4000) `query` reads the deals in name order
+ * and stops at the page's end instead of sorting every match; with said_few matches or
+ * more (default 3000) a search of every deal reads the calls in order instead of sorting
+ * every line found. 0 keeps a value as it is. Results are the same either way.
+ */
+#define STORE_QUERY_SORT_MAX 4000
+#define STORE_SAID_FEW 3000
+void store_tune(struct mk_store *st, size_t query_sort_max, size_t said_few);
+
 /* One utterance found by store_search_said. Strings live until the callback returns. */
 struct store_said {
 	int64_t meeting_id;
@@ -44,5 +63,13 @@ typedef int (*store_said_fn)(void *ctx, const struct store_said *hit);
  */
 enum mk_err store_search_said(struct mk_store *st, const char *deal, const char *words,
 			      store_said_fn fn, void *ctx, size_t *nhits, struct mk_diag *diag);
+
+/* The same, and only lines whose speaker is speaker (NULL: anyone): the full name or the
+ * first name, any case, blanks around it ignored (as `query --owner` matches owners). */
+enum mk_err store_search_said_by(struct mk_store *st, const char *deal, const char *speaker,
+				 const char *words, store_said_fn fn, void *ctx, size_t *nhits,
+				 struct mk_diag *diag);
+
+
 
 #endif

@@ -1,10 +1,12 @@
 /*
  * test_query.c: the managers' questions over a small store built through the public API
  * (deals, two hand-built calls and their proposals, approvals): every filter of
- * mk_store_query alone and together, search of what was said, history order and evidence,
- * and the health numbers. The database lives in a mkdtemp() folder removed at the end.
+ * mk_store_query alone and together, pages of it (mk_store_query_page), search of what was
+ * said (by a speaker too, each search plan), history order and evidence, and the health
+ * numbers. The database lives in a mkdtemp() folder removed at the end.
  */
 #include "mapkeeper.h"
+#include "store/store.h"
 #include "util/util.h"
 #include "tap.h"
 
@@ -361,6 +363,171 @@ static void test_search_said(void)
 	CHECK(mk_store_search_said(st, NULL, " !? ", 10, &v, &n, &dg) == MK_EARG);
 }
 
+/* The ids of a page, and how many more there are. */
+static size_t page(const struct mk_query *q, size_t offset, size_t limit, int64_t ids[4], size_t *more)
+{
+	struct mk_query_row *rows = NULL;
+	struct mk_diag dg;
+	size_t n = 0;
+
+	mk_diag_clear(&dg);
+	*more = 99;
+	CHECK(mk_store_query_page(st, q, offset, limit, &rows, &n, more, &dg) == MK_OK);
+	for (size_t i = 0; i < 4; i++)
+		ids[i] = i < n ? rows[i].item.id : 0;
+	mk_query_rows_free(rows, n);
+	return n;
+}
+
+static void test_query_page(void)
+{
+	struct mk_query q;
+	struct mk_query_row *rows = NULL;
+	struct mk_diag dg;
+	int64_t ids[4];
+	size_t n = 0, more = 0;
+
+	query_init(&q);
+	CHECK(page(&q, 0, 2, ids, &more) == 2 && more == 2);
+	CHECK(ids[0] == item_soc2 && ids[1] == item_review);
+	CHECK(page(&q, 2, 2, ids, &more) == 2 && more == 0);
+	CHECK(ids[0] == item_budget && ids[1] == item_memo);
+	CHECK(page(&q, 1, 1, ids, &more) == 1 && more == 2 && ids[0] == item_review);
+	CHECK(page(&q, 3, 0, ids, &more) == 1 && more == 0 && ids[0] == item_memo); /* 0: the default */
+	CHECK(page(&q, 4, 10, ids, &more) == 0 && more == 0);
+	CHECK(page(&q, 99, 10, ids, &more) == 0 && more == 0);
+	CHECK(mk_store_query_page(st, &q, 0, 1, &rows, &n, NULL, &dg) == MK_OK && n == 1);
+	mk_query_rows_free(rows, n);
+
+	/* filters and pages together; a page's rows carry what mk_store_query's do */
+	q.deal = "Acme";
+	CHECK(page(&q, 0, 1, ids, &more) == 1 && more == 2 && ids[0] == item_soc2);
+	q.deal = NULL;
+	q.side = MK_SIDE_BUYER;
+	CHECK(page(&q, 1, 1, ids, &more) == 1 && more == 1 && ids[0] == item_budget);
+	query_init(&q);
+	q.slipped = 1;
+	CHECK(mk_store_query_page(st, &q, 0, 5, &rows, &n, &more, &dg) == MK_OK && n == 1 && more == 0);
+	if (n == 1) {
+		CHECK(rows[0].item.id == item_review && rows[0].item.slipped == 1 && rows[0].item.revisions == 1);
+		CHECK_STR(rows[0].deal, "Acme");
+		CHECK_STR(rows[0].item.owner, "Dana Reyes");
+	}
+	mk_query_rows_free(rows, n);
+	query_init(&q);
+	q.text = "budget";
+	CHECK(page(&q, 0, 1, ids, &more) == 1 && more == 1 && ids[0] == item_budget);
+	/* LIKE's own characters are plain letters in --text */
+	q.text = "_";
+	CHECK(page(&q, 0, 5, ids, &more) == 0 && more == 0);
+	q.text = "\\";
+	CHECK(page(&q, 0, 5, ids, &more) == 0);
+	q.text = "s_nd";
+	CHECK(page(&q, 0, 5, ids, &more) == 0);
+	{
+		/* a word longer than LIKE takes is still a word to look for */
+		char *w = mk_malloc(60002);
+
+		memset(w, 'a', 60001);
+		w[60001] = '\0';
+		q.text = w;
+		CHECK(page(&q, 0, 5, ids, &more) == 0 && more == 0);
+		memcpy(w, "budget", 7);
+		q.text = w;
+		CHECK(page(&q, 0, 5, ids, &more) == 2);
+		free(w);
+	}
+
+	query_init(&q);
+	q.deal = "Nobody";
+	CHECK(mk_store_query_page(st, &q, 0, 5, &rows, &n, &more, &dg) == MK_ENOTFOUND && n == 0 && !rows);
+	query_init(&q);
+	q.status = 9;
+	CHECK(mk_store_query_page(st, &q, 0, 5, &rows, &n, &more, &dg) == MK_EARG);
+}
+
+/* How many lines speaker said holding words (deal NULL: every deal); first: the first one's text. */
+static size_t said_by(const char *deal, const char *speaker, const char *words, size_t limit,
+		      char *first, size_t firstlen)
+{
+	struct mk_said *v = NULL;
+	struct mk_diag dg;
+	size_t n = 0;
+
+	mk_diag_clear(&dg);
+	CHECK(mk_store_search_said_by(st, deal, speaker, words, limit, &v, &n, &dg) == MK_OK);
+	if (first)
+		snprintf(first, firstlen, "%s", n ? v[0].text : "");
+	mk_said_free(v, n);
+	return n;
+}
+
+static void test_search_said_by(void)
+{
+	struct mk_said *v = NULL;
+	struct mk_diag dg;
+	char first[200];
+	size_t n = 0;
+
+	/* full or first name, any case, blanks around ignored; never a last name or a prefix */
+	CHECK(said_by(NULL, "Sam", "SOC", 0, first, sizeof first) == 2);
+	CHECK(strstr(first, "by Friday") != NULL); /* oldest call first */
+	CHECK(said_by(NULL, "sam patel", "soc", 0, NULL, 0) == 2);
+	CHECK(said_by(NULL, "  SAM  ", "soc", 0, NULL, 0) == 2);
+	CHECK(said_by(NULL, "Patel", "soc", 0, NULL, 0) == 0);
+	CHECK(said_by(NULL, "Sa", "soc", 0, NULL, 0) == 0);
+	CHECK(said_by(NULL, "Sam Patel Jr", "soc", 0, NULL, 0) == 0);
+	CHECK(said_by(NULL, "Dana", "soc", 0, NULL, 0) == 0);
+	CHECK(said_by(NULL, "Sam", "SOC", 1, NULL, 0) == 1);
+	CHECK(said_by("Acme", "Priya", "budget", 0, first, sizeof first) == 1);
+	CHECK(strstr(first, "Budget is tight") != NULL);
+	CHECK(said_by("Globex", "Priya", "budget", 0, NULL, 0) == 0);
+	CHECK(said_by(NULL, "leo", "budget", 0, NULL, 0) == 1);
+	CHECK(said_by(NULL, "Omar", "procurement", 0, NULL, 0) == 1); /* spoke as "omar" */
+	CHECK(said_by(NULL, "Omar Li", "procurement", 0, NULL, 0) == 0);
+	CHECK(said_by(NULL, "?!", "budget", 0, NULL, 0) == 0);        /* a name with no word */
+	CHECK(said_by(NULL, NULL, "budget", 0, NULL, 0) == 2);         /* NULL or blank: anyone */
+	CHECK(said_by(NULL, "  ", "budget", 0, NULL, 0) == 2);
+	/* the speaker's name is no query syntax either */
+	CHECK(said_by(NULL, "\"Sam\" OR x:", "soc", 0, NULL, 0) == 0);
+	CHECK(mk_store_search_said_by(st, "Nobody", "Sam", "soc", 0, &v, &n, &dg) == MK_ENOTFOUND && !v);
+	CHECK(mk_store_search_said_by(st, NULL, "Sam", " ?! ", 0, &v, &n, &dg) == MK_EARG);
+}
+
+/* Every search plan gives the same lines: sorted matches, calls in order, one deal's calls. */
+static void test_search_plans(void)
+{
+	static const char *const words[] = { "budget", "security review", "the", "soc", "secur*", "i'll" };
+	static const char *const speakers[] = { NULL, "Sam", "dana reyes", "Priya" };
+	static const char *const deals[] = { NULL, "Acme", "Globex" };
+
+	for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+		for (size_t p = 0; p < sizeof speakers / sizeof *speakers; p++)
+			for (size_t d = 0; d < sizeof deals / sizeof *deals; d++)
+				for (size_t limit = 0; limit < 3; limit++) {
+					struct mk_said *a = NULL, *b = NULL;
+					struct mk_diag dg;
+					size_t na = 0, nb = 0;
+
+					store_tune(st, 0, (size_t)-1); /* always sorted */
+					CHECK(mk_store_search_said_by(st, deals[d], speakers[p], words[w], limit,
+								      &a, &na, &dg) == MK_OK);
+					store_tune(st, 0, 1);          /* always call by call */
+					CHECK(mk_store_search_said_by(st, deals[d], speakers[p], words[w], limit,
+								      &b, &nb, &dg) == MK_OK);
+					CHECK(na == nb);
+					for (size_t i = 0; i < na && i < nb; i++) {
+						CHECK_STR(a[i].text, b[i].text);
+						CHECK_STR(a[i].meeting, b[i].meeting);
+						CHECK_STR(a[i].deal, b[i].deal);
+						CHECK(a[i].start_ms == b[i].start_ms);
+					}
+					mk_said_free(a, na);
+					mk_said_free(b, nb);
+				}
+	store_tune(st, 0, STORE_SAID_FEW);
+}
+
 static void test_history(void)
 {
 	struct mk_revision *v = NULL;
@@ -487,6 +654,9 @@ int main(void)
 	RUN(build);
 	RUN(test_query_filters);
 	RUN(test_search_said);
+	RUN(test_query_page);
+	RUN(test_search_said_by);
+	RUN(test_search_plans);
 	RUN(test_history);
 	RUN(test_health);
 	mk_store_close(st);
