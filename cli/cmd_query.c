@@ -53,15 +53,6 @@ static int date_flag(const char *flag, const char *v, struct mk_date *out)
 	return 0;
 }
 
-/* Does the speaker's name match who: the full name or the first name, any case? */
-static int speaker_matches(const char *speaker, const char *who)
-{
-	size_t n = strlen(who);
-	if (!speaker)
-		return 0;
-	return !strcasecmp(speaker, who) || (!strncasecmp(speaker, who, n) && speaker[n] == ' ');
-}
-
 static const char *due_str(const struct mk_item *it, char *buf, size_t n)
 {
 	if (!it->has_due)
@@ -209,8 +200,8 @@ static int run_said(struct mk_store *st, const struct mk_query *q, const char *w
 	size_t n = 0, keep = 0;
 	int truncated = 0;
 	mk_diag_clear(&d);
-	/* a speaker filter runs here, so it needs every line; else one more tells "truncated" */
-	err = mk_store_search_said(st, q->deal, words, q->owner ? 0 : limit + 1, &rows, &n, &d);
+	/* one more than shown tells "truncated"; the store filters by speaker */
+	err = mk_store_search_said_by(st, q->deal, q->owner, words, limit + 1, &rows, &n, &d);
 	if (err == MK_ENOTFOUND) {
 		cli_error("no deal '%s'", q->deal);
 		return 1;
@@ -223,20 +214,8 @@ static int run_said(struct mk_store *st, const struct mk_query *q, const char *w
 		cli_diag(&d, err);
 		return 1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (q->owner && !speaker_matches(rows[i].speaker, q->owner))
-			continue;
-		if (keep == limit) {
-			truncated = 1;
-			break;
-		}
-		if (keep != i) { /* swap so that every row is still freed once */
-			struct mk_said t = rows[keep];
-			rows[keep] = rows[i];
-			rows[i] = t;
-		}
-		keep++;
-	}
+	keep = n > limit ? limit : n;
+	truncated = n > limit;
 	if (!strcmp(fmt, "json"))
 		said_json(rows, keep);
 	else if (!strcmp(fmt, "csv"))
@@ -252,9 +231,16 @@ static int run_items(struct mk_store *st, const struct mk_query *q, size_t limit
 	struct mk_query_row *rows = NULL;
 	struct mk_diag d;
 	enum mk_err err;
-	size_t n = 0, shown;
+	size_t n = 0, shown, more = 0;
 	mk_diag_clear(&d);
-	err = mk_store_query(st, q, &rows, &n, &d);
+	/* a table shows a page (MK_QUERY_LIMIT unless --limit); JSON and CSV give every row
+	 * unless --limit: an export wants them all */
+	if (!limit && !strcmp(fmt, "table"))
+		limit = MK_QUERY_LIMIT;
+	if (limit)
+		err = mk_store_query_page(st, q, 0, limit, &rows, &n, &more, &d);
+	else
+		err = mk_store_query(st, q, &rows, &n, &d);
 	if (err == MK_ENOTFOUND) {
 		cli_error("no deal '%s'", q->deal);
 		return 1;
@@ -263,13 +249,13 @@ static int run_items(struct mk_store *st, const struct mk_query *q, size_t limit
 		cli_diag(&d, err);
 		return 1;
 	}
-	shown = limit && n > limit ? limit : n;
+	shown = n;
 	if (!strcmp(fmt, "json"))
 		items_json(rows, shown);
 	else if (!strcmp(fmt, "csv"))
 		items_csv(rows, shown);
 	else
-		items_table(rows, shown, n - shown, q->as_of);
+		items_table(rows, shown, more, q->as_of);
 	mk_query_rows_free(rows, n);
 	return 0;
 }

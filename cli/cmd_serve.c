@@ -374,12 +374,6 @@ static const char *arg(struct MHD_Connection *c, const char *key)
 	return v && *v ? v : NULL;
 }
 
-static int speaker_matches(const char *speaker, const char *who)
-{
-	size_t n = strlen(who);
-	return speaker && (!strcasecmp(speaker, who) || (!strncasecmp(speaker, who, n) && speaker[n] == ' '));
-}
-
 static enum MHD_Result get_query(struct server *sv, struct MHD_Connection *c)
 {
 	struct mk_query q;
@@ -422,29 +416,41 @@ static enum MHD_Result get_query(struct server *sv, struct MHD_Connection *c)
 	q.has_to = arg(c, "due_to") != NULL;
 	if (said) {
 		struct mk_said *rows = NULL;
-		size_t n = 0, kept = 0;
-		err = mk_store_search_said(sv->st, q.deal, said, q.owner ? 0 : SERVE_SAID_LIMIT, &rows, &n, &d);
-		for (size_t i = 0; !err && i < n && kept < SERVE_SAID_LIMIT; i++) {
+		size_t n = 0;
+		err = mk_store_search_said_by(sv->st, q.deal, q.owner, said, SERVE_SAID_LIMIT, &rows, &n, &d);
+		for (size_t i = 0; !err && i < n; i++) {
 			char ts[32];
-			if (q.owner && !speaker_matches(rows[i].speaker, q.owner))
-				continue;
 			mk_format_ms(rows[i].start_ms, ts, sizeof ts);
 			ts[8] = '\0';
 			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "deal", rows[i].deal,
 							     "meeting", rows[i].meeting, "start", ts, "speaker",
 							     rows[i].speaker, "text", rows[i].text));
-			kept++;
 		}
 		mk_said_free(rows, n);
 		o = json_pack("{s:o}", "said", arr);
 	} else {
 		struct mk_query_row *rows = NULL;
-		size_t n = 0;
-		err = mk_store_query(sv->st, &q, &rows, &n, &d);
+		size_t n = 0, more = 0, offset = 0, limit = MK_QUERY_LIMIT;
+		int64_t num;
+		if ((v = arg(c, "limit"))) {
+			if (!parse_id(v, strlen(v), &num) || num > MK_QUERY_LIMIT) {
+				json_decref(arr);
+				return send_error(c, MHD_HTTP_BAD_REQUEST, "limit is a number from 1 to 500");
+			}
+			limit = (size_t)num;
+		}
+		if ((v = arg(c, "offset")) && strcmp(v, "0")) {
+			if (!parse_id(v, strlen(v), &num)) {
+				json_decref(arr);
+				return send_error(c, MHD_HTTP_BAD_REQUEST, "offset is a number from 0");
+			}
+			offset = (size_t)num;
+		}
+		err = mk_store_query_page(sv->st, &q, offset, limit, &rows, &n, &more, &d);
 		for (size_t i = 0; !err && i < n; i++)
 			json_array_append_new(arr, cli_item_json(rows[i].deal, &rows[i].item));
 		mk_query_rows_free(rows, n);
-		o = json_pack("{s:o}", "items", arr);
+		o = json_pack("{s:o, s:I}", "items", arr, "more", (json_int_t)more);
 	}
 	if (err) {
 		json_decref(o);

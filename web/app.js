@@ -670,7 +670,8 @@
 					h('td', null, statusBadge(it.status))));
 			});
 			table.hidden = items.length === 0;
-			note('items-note', items.length ? plural(items.length, 'item', 'items') + ' found.' : 'No plan items match.');
+			note('items-note', items.length ? plural(items.length, 'item', 'items') + ' shown' +
+				(d.more ? ', ' + d.more + ' more match (narrow the search).' : '.') : 'No plan items match.');
 		}, function (e) {
 			note('items-note', 'The search failed: ' + e.message);
 		});

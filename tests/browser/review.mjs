@@ -393,7 +393,7 @@ try {
 		await page.click('[data-testid="items-submit"]');
 		await page.waitForURL((u) => u.searchParams.get('due_to') === '2026-04-30' && !u.searchParams.has('owner'));
 		const rows = page.locator('[data-testid="result-item"]');
-		await page.locator('[data-testid="items-note"]', { hasText: 'found' }).waitFor();
+		await page.locator('[data-testid="items-note"]', { hasText: 'shown' }).waitFor();
 		eq(await rows.count(), 1, 'items found');
 		eq(await rows.first().locator('[data-testid="due"]').textContent(), '2026-04-30', 'due');
 		await page.goBack();

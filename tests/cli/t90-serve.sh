@@ -88,6 +88,10 @@ assert [x["owner"] for x in d["items"]] == ["Farah Khan"], d
 assert d["items"][0]["deal"] == "Northwind"' && ok "query JSON by owner" || bad "query: $(cat "$tmp/b")"
 [ "$(req GET "/query?said=pricing")" = 200 ] && js 'assert "Acme Corp" in [x["deal"] for x in d["said"]]' \
 	&& ok "query said=" || bad "said: $(cat "$tmp/b")"
+[ "$(req GET "/query?limit=1")" = 200 ] && js 'assert len(d["items"]) == 1 and d["more"] >= 1, d; print(d["items"][0]["id"])' >"$tmp/first" &&
+	[ "$(req GET "/query?limit=1&offset=1")" = 200 ] && js "assert len(d['items']) == 1 and d['items'][0]['id'] != $(cat "$tmp/first"), d" &&
+	[ "$(req GET "/query?limit=0")" = 400 ] && [ "$(req GET "/query?limit=501")" = 400 ] && [ "$(req GET "/query?offset=x")" = 400 ] \
+	&& ok "query pages: limit, offset, the count of the rest; bad ones 400" || bad "paging: $(cat "$tmp/b")"
 [ "$(req GET "/query?side=middle")" = 400 ] && ok "a bad query value: 400" || bad "bad query: $(cat "$tmp/b")"
 
 [ "$(req GET "/deals/Northwind/history?item=1")" = 200 ] && js '
