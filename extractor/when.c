@@ -215,6 +215,7 @@ struct lexeme {
 };
 
 static const struct lexeme lexicon[] = {
+	{ "afternoon", -1, 0, -1, -1, 1 }, /* "this afternoon" */
 	{ "apr", -1, 4, -1, -1, 1 },
 	{ "april", -1, 4, -1, -1, 1 },
 	{ "asap", -1, 0, -1, -1, 1 },
@@ -238,6 +239,7 @@ static const struct lexeme lexicon[] = {
 	{ "eoq", -1, 0, -1, -1, 1 },
 	{ "eow", -1, 0, -1, -1, 1 },
 	{ "eoy", -1, 0, -1, -1, 1 },
+	{ "evening", -1, 0, -1, -1, 1 }, /* "this evening" */
 	{ "feb", -1, 2, -1, -1, 1 },
 	{ "february", -1, 2, -1, -1, 1 },
 	{ "few", -1, 0, -1, -1, 1 },
@@ -358,7 +360,7 @@ static const char *const wlists[WL_COUNT] = {
 	[WL_QUARTER] = "the|end|quarter|eoq|this|next|q|q1|q2|q3|q4",
 	[WL_YEAR] = "the|end|year|eoy|this|early|beginning|next",
 	[WL_REL] = "in|within|a|an|couple|the",
-	[WL_MWIN] = "the|week|beginning|start|early|middle|mid|end|late|later",
+	[WL_MWIN] = "the|week|beginning|start|early|middle|mid|end|late|later|first|second|third|fourth|last",
 	[WL_WDAY] = "this|coming|next|last|past",
 	[WL_NODATE] = "as|asap|right|straight|same|the|shortly|soon|before|after|at",
 	/* may a date expression (or its preposition) start with it */
@@ -1038,6 +1040,11 @@ static int parse_quarter(const struct toks *ts, int i, struct mk_date D, struct 
 			one(r, mkd(D.y, cq * 3, last_day(D.y, cq * 3)));
 			return n;
 		}
+	if ((n = Ws(ts, i, "the end of next quarter")) || (n = Ws(ts, i, "end of next quarter"))) {
+		int nq = cq % 4 + 1, ny = cq == 4 ? D.y + 1 : D.y; /* as "end of the quarter", one on */
+		one(r, mkd(ny, nq * 3, last_day(ny, nq * 3)));
+		return n;
+	}
 	if ((n = Ws(ts, i, "next quarter"))) {
 		int nq = cq % 4 + 1, ny = cq == 4 ? D.y + 1 : D.y;
 		win(r, mkd(ny, nq * 3 - 2, 1), mkd(ny, nq * 3, last_day(ny, nq * 3)));
@@ -1232,11 +1239,21 @@ static int parse_month_window(const struct toks *ts, int i, struct mk_date D, in
 		return 0;
 	static const char *const wk[] = { "first", "second", "third", "fourth", "last" };
 	/* the first week of January */
-	for (int w = 0; w < 5; w++)
-		if ((n = Ws(ts, k, "the")) && W(ts, k + 1, wk[w]) && Ws(ts, k + 2, "week of") &&
-		    (m = month_word(ts, k + 4))) {
-			int used = 5;
-			if (year_token(ts, k + 5, &y))
+	for (int w = 0; w < 5; w++) {
+		int the = W(ts, k, "the") ? 1 : 0, next = 0;
+		if (!W(ts, k + the, wk[w]) || !Ws(ts, k + the + 1, "week of"))
+			continue;
+		if (Ws(ts, k + the + 3, "next month")) { /* as "of MONTH", with next month's */
+			m = D.m % 12 + 1;
+			next = 1;
+		} else if (!(m = month_word(ts, k + the + 3))) {
+			continue;
+		}
+		{
+			int used = the + 4 + next;
+			if (next)
+				y = m == 1 ? D.y + 1 : D.y;
+			else if (year_token(ts, k + used, &y))
 				used++;
 			else
 				y = year_for_month(D, m);
@@ -1254,6 +1271,7 @@ static int parse_month_window(const struct toks *ts, int i, struct mk_date D, in
 			win(r, mon, mk_date_add_days(mon, 4));
 			return used;
 		}
+	}
 	/* the week of January 11th, the week of the 11th */
 	if ((n = Ws(ts, k, "the week of")) || (n = Ws(ts, k, "week of"))) {
 		struct res d;
@@ -1413,6 +1431,11 @@ static int parse_expr(const struct toks *ts, int i, struct mk_date D, int after_
 	if (W(ts, i, "eod") || W(ts, i, "cob") || W(ts, i, "tonight")) {
 		one(r, D);
 		return 1;
+	}
+	/* later the same day: as "today" and "tonight" */
+	if ((n = Ws(ts, i, "this afternoon")) || (n = Ws(ts, i, "this evening")) || (n = Ws(ts, i, "later today"))) {
+		one(r, D);
+		return n;
 	}
 	if (W(ts, i, "yesterday")) {
 		one(r, mk_date_add_days(D, -1));
