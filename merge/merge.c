@@ -600,7 +600,7 @@ static float merge_idf_sim(struct merge_state *st, const struct merge_bag *news,
 		float v = ib->wt[j] * st->items[k].idf[j];
 		ni += v * v;
 		for (size_t i = 0; i < news->n; i++) {
-			if (strcmp(news->w[i], ib->w[j]))
+			if (news->w[i][0] != ib->w[j][0] || strcmp(news->w[i], ib->w[j]))
 				continue;
 			dot += news->wt[i] * v;
 			cover += news->wt[i];

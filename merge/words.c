@@ -212,7 +212,7 @@ void merge_stem(const char *word, char *out, size_t outlen)
 		return;
 	snprintf(w, sizeof w, "%s", word);
 	for (size_t i = 0; i < WORDS_COUNT(words_irregular); i++) {
-		if (!strcmp(w, words_irregular[i][0])) {
+		if (w[0] == words_irregular[i][0][0] && !strcmp(w, words_irregular[i][0])) {
 			snprintf(w, sizeof w, "%s", words_irregular[i][1]);
 			break;
 		}
@@ -309,7 +309,7 @@ static int words_ordinal(const char *w)
 static void words_put(struct merge_bag *b, const char *w, float wt)
 {
 	for (size_t i = 0; i < b->n; i++) {
-		if (!strcmp(b->w[i], w)) {
+		if (b->w[i][0] == w[0] && !strcmp(b->w[i], w)) {
 			if (wt > b->wt[i])
 				b->wt[i] = wt;
 			return;
@@ -435,7 +435,7 @@ float merge_bag_content(const struct merge_bag *b)
 int merge_bag_has(const struct merge_bag *b, const char *word)
 {
 	for (size_t i = 0; i < b->n; i++)
-		if (!strcmp(b->w[i], word))
+		if (b->w[i][0] == word[0] && !strcmp(b->w[i], word))
 			return 1;
 	return 0;
 }
@@ -447,7 +447,7 @@ void merge_bag_compare(const struct merge_bag *a, const struct merge_bag *b, str
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < a->n; i++) {
 		for (size_t j = 0; j < b->n; j++) {
-			if (strcmp(a->w[i], b->w[j]))
+			if (a->w[i][0] != b->w[j][0] || strcmp(a->w[i], b->w[j]))
 				continue;
 			float m = a->wt[i] < b->wt[j] ? a->wt[i] : b->wt[j];
 			out->shared += m;
