@@ -383,6 +383,53 @@ enum mk_err mk_store_decide(struct mk_store *st, int64_t id, int approve, const 
 		err = decide_apply(&d);
 		if (err)
 			goto out;
+	} else if (p.kind == MK_PROP_ADD_RISK) {
+		/* the call put the risk on the deal's map as it was stored (meeting.c); rejecting
+		 * its proposal closes it, unless an earlier call had raised it already */
+		rc = db_prepare(st,
+			"UPDATE risks SET status = 'closed'\n"
+			"WHERE deal_id = ?1 AND category = coalesce(nullif(?2, ''), 'unknown') AND text = coalesce(?3, '')\n"
+			"	AND meeting_id = ?4 AND proposal_id IS NULL AND status = 'open'", &s);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 1, d.deal);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 2, p.category);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 3, p.text);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 4, d.meeting);
+		if (rc == SQLITE_OK)
+			rc = db_step_done(s);
+		sqlite3_finalize(s);
+		s = NULL;
+		if (rc != SQLITE_OK) {
+			err = db_fail(st, rc, diag);
+			goto out;
+		}
+	} else if (p.kind == MK_PROP_ADD_STAKEHOLDER) {
+		/* likewise the person, when this call named them first (key as db_person_add) */
+		rc = db_prepare(st,
+			"DELETE FROM people WHERE deal_id = ?1 AND first_meeting_id = ?2 AND key =\n"
+			"	CASE WHEN nullif(?3, '') IS NOT NULL THEN 'name:' || lower(?3)\n"
+			"	ELSE 'role:' || ?5 || ':' || lower(?4) END", &s);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 1, d.deal);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 2, d.meeting);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 3, p.name);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 4, p.role);
+		if (rc == SQLITE_OK)
+			rc = db_bind_text(s, 5, mk_side_name(p.side));
+		if (rc == SQLITE_OK)
+			rc = db_step_done(s);
+		sqlite3_finalize(s);
+		s = NULL;
+		if (rc != SQLITE_OK) {
+			err = db_fail(st, rc, diag);
+			goto out;
+		}
 	}
 	rc = db_prepare(st,
 		"UPDATE proposals SET status = ?1, decided_by = ?2, decided_at = ?3, reason = ?4\n"

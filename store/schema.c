@@ -332,6 +332,13 @@ static const char migration_5[] =
 static const char migration_6[] =
 	"DROP TRIGGER utterances_ai;\n";
 
+/* 7: a person can leave the deal's map (a rejected add_stakeholder proposal takes off the
+ * person its call named first, proposal.c): the counters follow. */
+static const char migration_7[] =
+	"CREATE TRIGGER deal_stats_person_gone AFTER DELETE ON people WHEN old.name IS NOT NULL BEGIN\n"
+	"	UPDATE deal_stats SET named = named - 1, met = met - (old.met <> 0) WHERE deal_id = old.deal_id;\n"
+	"END;\n";
+
 const char *const db_migrations[] = {
 	migration_1,
 	migration_2,
@@ -339,6 +346,7 @@ const char *const db_migrations[] = {
 	migration_4,
 	migration_5,
 	migration_6,
+	migration_7,
 };
 
 const int db_schema_version = (int)(sizeof db_migrations / sizeof db_migrations[0]);

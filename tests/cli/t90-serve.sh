@@ -76,6 +76,19 @@ assert len(d["items"]) == 2' && ok "the edited proposal is on the plan" || bad "
 	|| bad "patch decided: $(cat "$tmp/b")"
 [ "$(req PATCH "/proposals/$a3" -d 'not json')" = 400 ] && ok "a body that is not JSON: 400" || bad "bad body: $(cat "$tmp/b")"
 
+req GET /deals/Northwind/plan >/dev/null && nr=$(js 'print(len(d["risks"]))')
+req GET /deals/Northwind/proposals >/dev/null && rid=$(js 'print([p["id"] for p in d["proposals"] if p["kind"] == "add_risk"][0])')
+[ "$(req POST "/proposals/$rid/reject")" = 200 ] && [ "$(req GET /deals/Northwind/plan)" = 200 ] &&
+	js "assert len(d['risks']) == $nr - 1, d['risks']" && [ "$(req GET /deals)" = 200 ] &&
+	js "assert [x for x in d['deals'] if x['name'] == 'Northwind'][0]['health']['open_risks'] == $nr - 1" \
+	&& ok "rejecting a risk takes it off the plan and out of the health" || bad "reject risk: $(cat "$tmp/b")"
+req GET /deals >/dev/null && nn=$(js 'print([x for x in d["deals"] if x["name"] == "Northwind"][0]["health"]["stakeholders_named"])')
+req GET /deals/Northwind/proposals >/dev/null && sid=$(js 'print([p["id"] for p in d["proposals"] if p["kind"] == "add_stakeholder"][0])') &&
+	sname=$(js "print([p['name'] for p in d['proposals'] if p['id'] == $sid][0])")
+[ "$(req POST "/proposals/$sid/reject")" = 200 ] && [ "$(req GET /deals/Northwind/plan)" = 200 ] &&
+	js "assert '$sname' not in [x['name'] for x in d['stakeholders']], d['stakeholders']" && [ "$(req GET /deals)" = 200 ] &&
+	js "assert [x for x in d['deals'] if x['name'] == 'Northwind'][0]['health']['stakeholders_named'] == $nn - 1" \
+	&& ok "rejecting a stakeholder takes the person off the plan and the health" || bad "reject stakeholder: $(cat "$tmp/b")"
 [ "$(req POST /proposals/999999/approve)" = 404 ] && [ "$(req POST /proposals/abc/approve)" = 404 ] \
 	&& ok "a bad id: 404" || bad "bad id: $(cat "$tmp/b")"
 [ "$(req GET "/proposals/$a1/approve")" = 405 ] && ok "a wrong method: 405" || bad "method: $(cat "$tmp/b")"
