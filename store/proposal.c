@@ -323,6 +323,44 @@ out:
 	return err;
 }
 
+/* A call puts the people and risks it names on the deal's map as it is stored (meeting.c):
+ * rejecting the proposal takes off what that call put there. A risk is closed unless an
+ * earlier call raised it; a person is removed when this call named them first (the key
+ * as db_person_add makes it). Other kinds leave the map alone. */
+static enum mk_err reject_off_map(const struct decision *d)
+{
+	static const char risk_sql[] =
+		"UPDATE risks SET status = 'closed'\n"
+		"WHERE deal_id = ?1 AND meeting_id = ?2 AND category = coalesce(nullif(?3, ''), 'unknown')\n"
+		"	AND text = coalesce(?4, '') AND proposal_id IS NULL AND status = 'open'";
+	static const char person_sql[] =
+		"DELETE FROM people WHERE deal_id = ?1 AND first_meeting_id = ?2 AND key =\n"
+		"	CASE WHEN nullif(?3, '') IS NOT NULL THEN 'name:' || lower(?3)\n"
+		"	ELSE 'role:' || ?5 || ':' || lower(?4) END";
+	const struct mk_proposal *p = d->p;
+	int risk = p->kind == MK_PROP_ADD_RISK;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (!risk && p->kind != MK_PROP_ADD_STAKEHOLDER)
+		return MK_OK;
+	rc = db_prepare(d->st, risk ? risk_sql : person_sql, &s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, d->deal);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, d->meeting);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, risk ? p->category : p->name);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 4, risk ? p->text : p->role);
+	if (rc == SQLITE_OK && !risk)
+		rc = db_bind_text(s, 5, mk_side_name(p->side));
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
+}
+
 static enum mk_err decide_apply(const struct decision *d)
 {
 	const struct mk_proposal *p = d->p;
@@ -383,53 +421,8 @@ enum mk_err mk_store_decide(struct mk_store *st, int64_t id, int approve, const 
 		err = decide_apply(&d);
 		if (err)
 			goto out;
-	} else if (p.kind == MK_PROP_ADD_RISK) {
-		/* the call put the risk on the deal's map as it was stored (meeting.c); rejecting
-		 * its proposal closes it, unless an earlier call had raised it already */
-		rc = db_prepare(st,
-			"UPDATE risks SET status = 'closed'\n"
-			"WHERE deal_id = ?1 AND category = coalesce(nullif(?2, ''), 'unknown') AND text = coalesce(?3, '')\n"
-			"	AND meeting_id = ?4 AND proposal_id IS NULL AND status = 'open'", &s);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 1, d.deal);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 2, p.category);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 3, p.text);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 4, d.meeting);
-		if (rc == SQLITE_OK)
-			rc = db_step_done(s);
-		sqlite3_finalize(s);
-		s = NULL;
-		if (rc != SQLITE_OK) {
-			err = db_fail(st, rc, diag);
-			goto out;
-		}
-	} else if (p.kind == MK_PROP_ADD_STAKEHOLDER) {
-		/* likewise the person, when this call named them first (key as db_person_add) */
-		rc = db_prepare(st,
-			"DELETE FROM people WHERE deal_id = ?1 AND first_meeting_id = ?2 AND key =\n"
-			"	CASE WHEN nullif(?3, '') IS NOT NULL THEN 'name:' || lower(?3)\n"
-			"	ELSE 'role:' || ?5 || ':' || lower(?4) END", &s);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 1, d.deal);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 2, d.meeting);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 3, p.name);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 4, p.role);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 5, mk_side_name(p.side));
-		if (rc == SQLITE_OK)
-			rc = db_step_done(s);
-		sqlite3_finalize(s);
-		s = NULL;
-		if (rc != SQLITE_OK) {
-			err = db_fail(st, rc, diag);
-			goto out;
-		}
+	} else if ((err = reject_off_map(&d))) {
+		goto out;
 	}
 	rc = db_prepare(st,
 		"UPDATE proposals SET status = ?1, decided_by = ?2, decided_at = ?3, reason = ?4\n"
