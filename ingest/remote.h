@@ -55,6 +55,12 @@ void remote_config_from_env(struct remote_config *cfg);
 /* Replaces *field with a copy of value (NULL clears it). */
 void remote_config_set(char **field, const char *value);
 
+/* An OAuth token reply (access_token, expires_in) of source who into tok: renewed a minute
+ * before it ends (expires_in capped at a day). MK_ENET and one line when there is none. */
+struct json_t;
+enum mk_err remote_token_from_json(const char *who, struct json_t *j, time_t now, struct remote_token *tok,
+				   struct mk_diag *diag);
+
 struct remote_call {
 	const char *source;        /* "zoom" or "teams" (static) */
 	char *external_id;         /* zoom: the meeting's uuid; teams: the transcript's id */

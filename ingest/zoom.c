@@ -23,6 +23,24 @@ void remote_config_set(char **field, const char *value)
 	*field = value ? mk_strdup(value) : NULL;
 }
 
+enum mk_err remote_token_from_json(const char *who, json_t *j, time_t now, struct remote_token *tok,
+				   struct mk_diag *diag)
+{
+	const char *value = json_string_value(json_object_get(j, "access_token"));
+	json_int_t exp = json_integer_value(json_object_get(j, "expires_in"));
+	if (!value || !*value) {
+		mk_diag_set(diag, "", 0, "%s: token response has no access_token", who);
+		return MK_ENET;
+	}
+	remote_config_set(&tok->value, value);
+	if (exp <= 0)
+		exp = 3600;
+	if (exp > 86400) /* a day at most: a huge expires_in must not overflow now + exp */
+		exp = 86400;
+	tok->renew_at = now + (exp > 120 ? exp - 60 : exp / 2);
+	return MK_OK;
+}
+
 void remote_config_init(struct remote_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -173,20 +191,7 @@ enum mk_err zoom_parse_token(const struct mk_buf *body, time_t now, struct remot
 	enum mk_err err = parse_json(ZOOM, body, &j, diag);
 	if (err != MK_OK)
 		return err;
-	const char *value = json_string_value(json_object_get(j, "access_token"));
-	json_int_t exp = json_integer_value(json_object_get(j, "expires_in"));
-	if (!value || !*value) {
-		mk_diag_set(diag, "", 0, "zoom: token response has no access_token");
-		err = MK_ENET;
-		goto out;
-	}
-	remote_config_set(&tok->value, value);
-	if (exp <= 0)
-		exp = 3600;
-	if (exp > 86400) /* a day at most: a huge expires_in must not overflow now + exp */
-		exp = 86400;
-	tok->renew_at = now + (exp > 120 ? exp - 60 : exp / 2);
-out:
+	err = remote_token_from_json(ZOOM, j, now, tok, diag);
 	json_decref(j);
 	return err;
 }
