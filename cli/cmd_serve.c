@@ -914,9 +914,7 @@ int cmd_serve(int argc, char **argv)
 		case 'w': web = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("serve: unknown or incomplete option '%s' (see 'mapkeeper serve --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("serve", argv, "h", longopts);
 		}
 	}
 	if (optind != argc)
