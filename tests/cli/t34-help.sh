@@ -110,7 +110,7 @@ expect_err "a mistyped verb of rules" \
 
 # every command: its longest long option with two letters swapped gets "did you mean" it
 fails=""
-for c in $(grep -v ' ' "$tmp/cmds"); do
+for c in $(cat "$tmp/listed"); do
 	[ "$c" = help ] && continue
 	opt=$("$MK" "$c" --help | grep -oE -- '--[a-z][a-z-]+' | awk '{ print length, $0 }' | sort -rn | head -n 1 | cut -d' ' -f2)
 	[ -n "$opt" ] || opt=--help
@@ -128,7 +128,7 @@ else bad "mistyped options:$fails"; fi
 
 # --format: "table" and "text" are one format, named "text" in every usage
 fails=""
-for c in $(grep -v ' ' "$tmp/cmds"); do
+for c in $(cat "$tmp/listed"); do
 	if "$MK" "$c" --help | grep -qE -- '--format [a-z|]*table|--format [a-z|]*\|table'; then fails="$fails $c"; fi
 done
 if [ -z "$fails" ]; then ok "no usage names --format table: the human-readable format is 'text' everywhere"
