@@ -288,7 +288,9 @@ static int cmd_help(int argc, char **argv)
 	const struct command *c;
 	int n = 0;
 	if (argc >= 2 && argv[1][0] == '-') {
-		if (argc == 2 && !strcmp(argv[1], "--commands")) {
+		if (!strcmp(argv[1], "--commands")) {
+			if (argc != 2)
+				return cli_usage(help_usage);
 			for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 				const char *const *v = command_verbs_of(commands[i].name);
 				printf("%s\n", commands[i].name);

@@ -19,25 +19,25 @@
 static size_t near_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	size_t d[NEAR_MAX_LEN + 1][NEAR_MAX_LEN + 1];
+	unsigned char d[NEAR_MAX_LEN + 1][NEAR_MAX_LEN + 1];   /* a distance is at most 64 */
 	if (la > NEAR_MAX_LEN || lb > NEAR_MAX_LEN)
 		return (size_t)-1;
 	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
+		d[i][0] = (unsigned char)i;
 	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
+		d[0][j] = (unsigned char)j;
 	for (size_t i = 1; i <= la; i++)
 		for (size_t j = 1; j <= lb; j++) {
 			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
-			size_t best = d[i - 1][j - 1] + (ca != cb);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
+			unsigned best = d[i - 1][j - 1] + (unsigned)(ca != cb);
+			if (d[i - 1][j] + 1u < best)
+				best = d[i - 1][j] + 1u;
+			if (d[i][j - 1] + 1u < best)
+				best = d[i][j - 1] + 1u;
 			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
-			    tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
+			    tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1u < best)
+				best = d[i - 2][j - 2] + 1u;
+			d[i][j] = (unsigned char)best;
 		}
 	return d[la][lb];
 }

@@ -83,6 +83,11 @@ expect_err "help with a mistyped command: an error with a suggestion" \
 	"mapkeeper: help: unknown command 'dael'; did you mean 'deal'?" help dael
 expect_err "help with a mistyped verb: an error with a suggestion" \
 	"mapkeeper: help: 'deal' has no verb 'ad'; did you mean 'add'?" help deal ad
+"$MK" help --commands extra >"$tmp/o" 2>"$tmp/e"; rc=$?
+if [ $rc -eq 2 ] && [ ! -s "$tmp/o" ] && grep -q '^usage: mapkeeper help' "$tmp/e"; then ok "help --commands takes nothing after it"
+else bad "help --commands extra: rc=$rc $(cat "$tmp/o" "$tmp/e")"; fi
+expect_err "a mistyped option of help" \
+	"mapkeeper: help: unknown option '--comands'; did you mean '--commands'?" help --comands
 expect_err "a mistyped option before the command" \
 	"mapkeeper: unknown option '--hepl'; did you mean '--help'?" --hepl
 expect_err "a mistyped long option: did you mean" \
