@@ -4,8 +4,11 @@
  * To add a command: write cli/cmd_NAME.c holding a usage string and
  * `int cmd_NAME(int argc, char **argv)` (argv[0] is the command's name; parse options,
  * call the library through mapkeeper.h, free, return an exit code), declare it below
- * and add one line to commands[] in cli/main.c. Exit codes: 0 success, 1 bad input or
- * a failed operation, 2 a usage error.
+ * and add one line to commands[] in cli/main.c (a command whose first argument is a
+ * verb also lists its verbs in command_verbs[] there, for `help CMD VERB` and the shell
+ * completion). On getopt_long's '?', return cli_bad_option(); read --format with
+ * cli_format(). Exit codes: 0 success, 1 bad input or a failed operation, 2 a usage
+ * error.
  */
 #ifndef MK_CLI_H
 #define MK_CLI_H

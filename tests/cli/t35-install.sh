@@ -86,6 +86,7 @@ MK=$MK_TESTED
 # bash completion: sourced, it registers and offers the commands, verbs and values
 cd "$TOP" || exit 1
 comp="$root/usr/share/bash-completion/completions/mapkeeper"
+"$bin" deal add "North Wind" --seller "Maya Brooks" --db "$tmp/d.db" >/dev/null 2>&1
 if command -v bash >/dev/null 2>&1; then
 	PATH="$root/usr/bin:$PATH" bash -c '
 		. "$1"
@@ -118,7 +119,6 @@ if command -v bash >/dev/null 2>&1; then
 		ok "the bash completion registers (complete -p) and offers commands, verbs, flags and --format values"
 	else bad "bash completion: rc=$rc lacking:$lacking $(cat "$tmp/o" "$tmp/e" | tr '\n' '|')"; fi
 
-	"$bin" deal add "North Wind" --seller "Maya Brooks" --db "$tmp/d.db" >/dev/null 2>&1
 	bash -c '. "$1"; COMP_WORDS=("$2" plan --db "$3" ""); COMP_CWORD=4; _mapkeeper; printf "%s\n" "${COMPREPLY[@]}"' \
 		sh "$comp" "$bin" "$tmp/d.db" >"$tmp/o" 2>"$tmp/e"
 	bash -c '. "$1"; cd "$3"; COMP_WORDS=("$2" plan ""); COMP_CWORD=2; _mapkeeper; echo "${#COMPREPLY[@]}"' \
@@ -131,10 +131,39 @@ else
 	ok "# SKIP no bash"
 fi
 
+# zsh: the completion system's functions stubbed to print what would be offered
 if command -v zsh >/dev/null 2>&1; then
 	zsh -n "$root/usr/share/zsh/site-functions/_mapkeeper" 2>"$tmp/e" && ok "the zsh completion parses (zsh -n)" ||
 		bad "zsh -n: $(cat "$tmp/e")"
-else ok "# SKIP no zsh to parse _mapkeeper"; fi
+	PATH="$root/usr/bin:$PATH" zsh -f -c '
+		compadd() { local -a out; while (( $# )); do case $1 in -a) shift; out+=(${(P)1}) ;; --) shift; out+=("$@"); break ;; -*) ;; *) out+=("$1") ;; esac; shift; done; print -r -- "${out[*]}"; }
+		_describe() { print -r -- "${(@)${(P)4}%%:*}"; }
+		_files() { print -r -- "files $*"; }
+		source "$1" >/dev/null  # its last line runs _mapkeeper once
+		t() { words=("$@"); CURRENT=$#; _mapkeeper; }
+		t mapkeeper ""
+		t mapkeeper deal ""
+		t mapkeeper plan --format ""
+		t mapkeeper plan --db "$2" ""
+		t mapkeeper serve --web ""
+	' zsh "$root/usr/share/zsh/site-functions/_mapkeeper" "$tmp/d.db" >"$tmp/o" 2>"$tmp/e"
+	rc=$?
+	{
+		read -r all
+		read -r verbs
+		read -r formats
+		read -r deals
+		read -r dirs
+	} <"$tmp/o"
+	case " $all " in *" ingest "*" help "* | *" help "*" ingest "*) has=1 ;; *) has=0 ;; esac
+	if [ $rc -eq 0 ] && [ $has = 1 ] && [ "$verbs" = "add list show" ] && [ "$formats" = "text json csv md" ] &&
+		[ "$deals" = "North Wind" ] && [ "$dirs" = "files -/" ]; then
+		ok "the zsh completion offers commands, verbs, --format values, deal names and folders"
+	else bad "zsh completion: rc=$rc $(cat "$tmp/o" "$tmp/e" | tr '\n' '|')"; fi
+else
+	ok "# SKIP no zsh to parse _mapkeeper"
+	ok "# SKIP no zsh to run _mapkeeper"
+fi
 
 # the man page: renders without a warning, names every command and verb
 man1="$root/usr/share/man/man1/mapkeeper.1"
