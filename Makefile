@@ -120,3 +120,44 @@ stress: deps
 
 clean:
 	rm -rf build build-san build-fuzz mapkeeper
+
+# ---- make install / make uninstall -------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary to $(PREFIX)/bin, the rules and
+# the web pages to $(PREFIX)/share/mapkeeper, the man page mapkeeper(1) and the bash and
+# zsh completions. The binary finds its rules and pages from where it runs
+# (../share/mapkeeper) and, failing that, in $(PREFIX)/share/mapkeeper, compiled in as
+# MK_SHAREDIR: the two files that read it are rebuilt when PREFIX changes.
+PREFIX      ?= /usr/local
+SHAREDIR     = $(PREFIX)/share/mapkeeper
+BINDIR       = $(PREFIX)/bin
+MAN1DIR      = $(PREFIX)/share/man/man1
+BASHCOMPDIR  = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR   = $(PREFIX)/share/zsh/site-functions
+INSTALL     ?= install
+
+$(BUILD)/extractor/rules.o $(BUILD)/cli/cmd_serve.o: CPPFLAGS += -DMK_SHAREDIR='"$(SHAREDIR)"'
+$(BUILD)/extractor/rules.o $(BUILD)/cli/cmd_serve.o: $(BUILD)/sharedir
+
+# rewritten only when the share folder changes, so a PREFIX change rebuilds its readers
+$(BUILD)/sharedir: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' >$@
+
+.PHONY: install uninstall FORCE
+FORCE:
+
+install: $(BUILD)/mapkeeper
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/rules $(DESTDIR)$(SHAREDIR)/web \
+		$(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	$(INSTALL) -m 755 $(BUILD)/mapkeeper $(DESTDIR)$(BINDIR)/mapkeeper
+	$(INSTALL) -m 644 $$(find rules -maxdepth 1 -type f) $(DESTDIR)$(SHAREDIR)/rules
+	$(INSTALL) -m 644 $$(find web -maxdepth 1 -type f) $(DESTDIR)$(SHAREDIR)/web
+	sed 's|/usr/local/share/|$(PREFIX)/share/|g' docs/mapkeeper.1 >$(DESTDIR)$(MAN1DIR)/mapkeeper.1
+	chmod 644 $(DESTDIR)$(MAN1DIR)/mapkeeper.1
+	$(INSTALL) -m 644 completion/mapkeeper.bash $(DESTDIR)$(BASHCOMPDIR)/mapkeeper
+	$(INSTALL) -m 644 completion/_mapkeeper $(DESTDIR)$(ZSHCOMPDIR)/_mapkeeper
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mapkeeper $(DESTDIR)$(MAN1DIR)/mapkeeper.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/mapkeeper $(DESTDIR)$(ZSHCOMPDIR)/_mapkeeper
+	rm -rf $(DESTDIR)$(SHAREDIR)

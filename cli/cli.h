@@ -4,8 +4,11 @@
  * To add a command: write cli/cmd_NAME.c holding a usage string and
  * `int cmd_NAME(int argc, char **argv)` (argv[0] is the command's name; parse options,
  * call the library through mapkeeper.h, free, return an exit code), declare it below
- * and add one line to commands[] in cli/main.c. Exit codes: 0 success, 1 bad input or
- * a failed operation, 2 a usage error.
+ * and add one line to commands[] in cli/main.c (a command whose first argument is a
+ * verb also lists its verbs in command_verbs[] there, for `help CMD VERB` and the shell
+ * completion). On getopt_long's '?', return cli_bad_option(); read --format with
+ * cli_format(). Exit codes: 0 success, 1 bad input or a failed operation, 2 a usage
+ * error.
  */
 #ifndef MK_CLI_H
 #define MK_CLI_H
@@ -96,5 +99,36 @@ json_t *cli_history_json(const char *deal, int64_t item, const struct mk_revisio
 
 /* Who decides: --as WHO, else $USER, else "unknown". */
 const char *cli_who(const char *as);
+
+/* ---- cli/suggest.c: "did you mean" and the one-line option errors ----------------- */
+
+struct option;
+
+/*
+ * The nearest known word to a mistyped one: init with the word, add every candidate,
+ * best gives the nearest when it is close enough to be a typo (Damerau-Levenshtein
+ * distance, case ignored: 1 for words up to 4 letters, 2 up to 8, 3 beyond; the start
+ * of a longer word counts as 1), else NULL. The first of equally near ones wins.
+ */
+struct cli_near {
+	const char *word;
+	const char *best;
+	size_t dist;
+};
+void cli_near_init(struct cli_near *n, const char *word);
+void cli_near_add(struct cli_near *n, const char *cand);
+const char *cli_near_best(const struct cli_near *n);
+
+/* For getopt_long's '?' (with opterr = 0): one line on what was wrong with the option
+ * (unknown, with a suggestion when one is near; ambiguous; a missing value; a value it
+ * does not take) as "mapkeeper: CMD: ..." and returns 2. */
+int cli_bad_option(const char *cmd, char **argv, const char *shortopts, const struct option *longopts);
+/* The same for an option ARG a command found unknown by itself. Returns 2. */
+int cli_unknown_option(const char *cmd, const char *arg, const struct option *longopts);
+
+/* --format VALUE against the ones a command has ("text|json|csv|md"): the word it names
+ * ("table" is "text": both are the human-readable output), or NULL after one line
+ * listing the accepted ones. */
+const char *cli_format(const char *cmd, const char *value, const char *accepted);
 
 #endif

@@ -48,9 +48,7 @@ int cmd_approve(int argc, char **argv)
 		case 'b': db = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("approve: unknown or incomplete option '%s' (see 'mapkeeper approve --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("approve", argv, "h", longopts);
 		}
 	}
 	if (all == (optind < argc))
@@ -120,9 +118,7 @@ int cmd_reject(int argc, char **argv)
 		case 'b': db = optarg; break;
 		case 'h': printf("usage: %s\n", rusage); return 0;
 		default:
-			cli_error("reject: unknown or incomplete option '%s' (see 'mapkeeper reject --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("reject", argv, "h", longopts);
 		}
 	}
 	if (optind >= argc)
@@ -179,9 +175,7 @@ int cmd_edit(int argc, char **argv)
 		case 'b': db = optarg; break;
 		case 'h': printf("usage: %s\n", eusage); return 0;
 		default:
-			cli_error("edit: unknown or incomplete option '%s' (see 'mapkeeper edit --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("edit", argv, "h", longopts);
 		}
 	}
 	if (optind + 1 != argc || !(owner || due || action))

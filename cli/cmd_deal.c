@@ -67,18 +67,14 @@ int cmd_deal(int argc, char **argv)
 		case 'f': fmt = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("deal: unknown or incomplete option '%s' (see 'mapkeeper deal --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("deal", argv, "h", longopts);
 		}
 	}
 	if (optind >= argc)
 		return cli_usage(usage);
 	verb = argv[optind];
-	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
-		cli_error("deal: unknown format '%s' (text or json)", fmt);
+	if (!(fmt = cli_format("deal", fmt, "text|json")))
 		return 2;
-	}
 	if (!strcmp(verb, "add")) {
 		struct cli_names names;
 		if (optind + 2 != argc)

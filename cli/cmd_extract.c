@@ -179,9 +179,7 @@ int cmd_extract(int argc, char **argv)
 		case 'r': rules_dir = optarg; break;
 		case 'h': printf("usage: %s\n", usage); rc = 0; goto out;
 		default:
-			cli_error("extract: unknown or incomplete option '%s' (see 'mapkeeper extract --help')",
-				  argv[optind - 1]);
-			rc = 2;
+			rc = cli_bad_option("extract", argv, "h", longopts);
 			goto out;
 		}
 	}
@@ -190,8 +188,7 @@ int cmd_extract(int argc, char **argv)
 		rc = cli_usage(usage);
 		goto out;
 	}
-	if (strcmp(fmt, "json") && strcmp(fmt, "text")) {
-		cli_error("extract: unknown format '%s' (json or text)", fmt);
+	if (!(fmt = cli_format("extract", fmt, "json|text"))) {
 		rc = 2;
 		goto out;
 	}

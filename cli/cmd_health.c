@@ -1,5 +1,5 @@
 /*
- * cmd_health.c: `mapkeeper health [DEAL] [--as-of D] [--format table|json] [--db PATH]`:
+ * cmd_health.c: `mapkeeper health [DEAL] [--as-of D] [--format text|json] [--db PATH]`:
  * one line per deal a manager can scan: items, the buyer's share of them, overdue and
  * slipped items, days since the plan last changed, stakeholders met of those named (met:
  * they spoke on one of the deal's calls) and open risks.
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char usage[] = "mapkeeper health [DEAL] [--as-of YYYY-MM-DD] [--format table|json] [--db PATH]";
+static const char usage[] = "mapkeeper health [DEAL] [--as-of YYYY-MM-DD] [--format text|json] [--db PATH]";
 
 
 /* The buyer's share of the items in whole percent; -1 when there are none. */
@@ -89,7 +89,7 @@ int cmd_health(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fmt = "table", *db = NULL, *deal = NULL;
+	const char *fmt = "text", *db = NULL, *deal = NULL;
 	struct mk_date as_of = cli_today();
 	struct mk_health *v = NULL;
 	struct mk_store *st;
@@ -113,19 +113,15 @@ int cmd_health(int argc, char **argv)
 		case 'b': db = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("health: unknown or incomplete option '%s' (see 'mapkeeper health --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("health", argv, "h", longopts);
 		}
 	}
 	if (optind + 1 < argc)
 		return cli_usage(usage);
 	if (optind < argc)
 		deal = argv[optind];
-	if (strcmp(fmt, "table") && strcmp(fmt, "json")) {
-		cli_error("health: unknown format '%s' (table or json)", fmt);
+	if (!(fmt = cli_format("health", fmt, "text|json")))
 		return 2;
-	}
 	if (!(st = cli_store_open(db)))
 		return 1;
 	mk_diag_clear(&d);

@@ -104,17 +104,13 @@ int cmd_history(int argc, char **argv)
 		case 'b': db = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("history: unknown or incomplete option '%s' (see 'mapkeeper history --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("history", argv, "h", longopts);
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage(usage);
-	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
-		cli_error("history: unknown format '%s' (text or json)", fmt);
+	if (!(fmt = cli_format("history", fmt, "text|json")))
 		return 2;
-	}
 	arg = argv[optind];
 	item = item_number(arg);
 	if (!item && arg[0] == '#') {

@@ -339,17 +339,13 @@ int cmd_ingest(int argc, char **argv)
 		case 'r': rules_dir = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("ingest: unknown or incomplete option '%s' (see 'mapkeeper ingest --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("ingest", argv, "hj:", longopts);
 		}
 	}
 	if (optind >= argc || !dealname)
 		return cli_usage(usage);
-	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
-		cli_error("ingest: unknown format '%s' (text or json)", fmt);
+	if (!(fmt = cli_format("ingest", fmt, "text|json")))
 		return 2;
-	}
 	if (date) {
 		struct mk_date d;
 		if (mk_date_parse(date, &d)) {

@@ -1,5 +1,5 @@
 /*
- * cmd_plan.c: `mapkeeper plan DEAL [--format table|json|csv|md] [--db PATH]`: the mutual
+ * cmd_plan.c: `mapkeeper plan DEAL [--format text|json|csv|md] [--db PATH]`: the mutual
  * action plan as a rep would share it with the buyer: items grouped by side (owner, due,
  * status, last change, a mark when the date slipped), stakeholders and open risks.
  */
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "mapkeeper plan DEAL [--format table|json|csv|md] [--db PATH]";
+static const char usage[] = "mapkeeper plan DEAL [--format text|json|csv|md] [--db PATH]";
 
 static const char *due_str(const struct mk_item *it, char *buf, size_t n)
 {
@@ -147,7 +147,7 @@ int cmd_plan(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fmt = "table", *db = NULL;
+	const char *fmt = "text", *db = NULL;
 	struct mk_store *st;
 	struct mk_plan plan;
 	struct mk_deal deal;
@@ -162,17 +162,13 @@ int cmd_plan(int argc, char **argv)
 		case 'b': db = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("plan: unknown or incomplete option '%s' (see 'mapkeeper plan --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("plan", argv, "h", longopts);
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage(usage);
-	if (strcmp(fmt, "table") && strcmp(fmt, "json") && strcmp(fmt, "csv") && strcmp(fmt, "md")) {
-		cli_error("plan: unknown format '%s' (table, json, csv or md)", fmt);
+	if (!(fmt = cli_format("plan", fmt, "text|json|csv|md")))
 		return 2;
-	}
 	if (!(st = cli_store_open(db)))
 		return 1;
 	mk_plan_init(&plan);

@@ -1,5 +1,5 @@
 /*
- * cmd_query.c: `mapkeeper query [filters] [--format table|json|csv] [--db PATH]`: a
+ * cmd_query.c: `mapkeeper query [filters] [--format text|json|csv] [--db PATH]`: a
  * manager's questions across deals. Without --said: plan items matching every filter
  * (owner, side, status, overdue as of a date, due range, slipped, words of the action).
  * With --said WORDS: the lines said on calls holding every word (--owner: by that speaker).
@@ -18,7 +18,7 @@
 static const char usage[] =
 	"mapkeeper query [--deal NAME] [--owner NAME] [--side buyer|seller] [--status open|done|blocked|dropped]\n"
 	"       [--overdue] [--as-of YYYY-MM-DD] [--due-from D] [--due-to D] [--slipped] [--text WORDS]\n"
-	"       [--said WORDS] [--limit N] [--format table|json|csv] [--db PATH]\n"
+	"       [--said WORDS] [--limit N] [--format text|json|csv] [--db PATH]\n"
 	"\n"
 	"Without --said: plan items across deals matching every filter. --owner matches a full or\n"
 	"first name (any case); --overdue: open and due before --as-of (default today); --slipped:\n"
@@ -235,7 +235,7 @@ static int run_items(struct mk_store *st, const struct mk_query *q, size_t limit
 	mk_diag_clear(&d);
 	/* a table shows a page (MK_QUERY_LIMIT unless --limit); JSON and CSV give every row
 	 * unless --limit: an export wants them all */
-	if (!limit && !strcmp(fmt, "table"))
+	if (!limit && !strcmp(fmt, "text"))
 		limit = MK_QUERY_LIMIT;
 	if (limit)
 		err = mk_store_query_page(st, q, 0, limit, &rows, &n, &more, &d);
@@ -282,7 +282,7 @@ int cmd_query(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fmt = "table", *db = NULL, *said = NULL, *item_flag = NULL;
+	const char *fmt = "text", *db = NULL, *said = NULL, *item_flag = NULL;
 	struct mk_query q;
 	struct mk_store *st;
 	size_t limit = 0;
@@ -359,17 +359,13 @@ int cmd_query(int argc, char **argv)
 		case O_DB: db = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("query: unknown or incomplete option '%s' (see 'mapkeeper query --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("query", argv, "h", longopts);
 		}
 	}
 	if (optind != argc)
 		return cli_usage(usage);
-	if (strcmp(fmt, "table") && strcmp(fmt, "json") && strcmp(fmt, "csv")) {
-		cli_error("query: unknown format '%s' (table, json or csv)", fmt);
+	if (!(fmt = cli_format("query", fmt, "text|json|csv")))
 		return 2;
-	}
 	if (said && item_flag) {
 		cli_error("query: %s filters plan items and cannot go with --said", item_flag);
 		return 2;

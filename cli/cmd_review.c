@@ -133,17 +133,13 @@ int cmd_review(int argc, char **argv)
 		case 'i': inter = 1; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("review: unknown or incomplete option '%s' (see 'mapkeeper review --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("review", argv, "hi", longopts);
 		}
 	}
 	if (optind != argc)
 		return cli_usage(usage);
-	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
-		cli_error("review: unknown format '%s' (text or json)", fmt);
+	if (!(fmt = cli_format("review", fmt, "text|json")))
 		return 2;
-	}
 	if (inter && !isatty(STDIN_FILENO)) {
 		cli_error("review -i needs a terminal; use approve/reject/edit in scripts");
 		return 2;

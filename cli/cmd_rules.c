@@ -4,11 +4,16 @@
  */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "mapkeeper rules check [DIR]";
+static const char usage[] =
+	"mapkeeper rules check [DIR]\n"
+	"\n"
+	"Compiles every rule of DIR (default: $MAPKEEPER_RULES, else the rules folder beside\n"
+	"the binary or in its share/mapkeeper) and runs every example; exit 1 when any fails.";
 
 static void report(void *ctx, const char *file, long line, const char *msg)
 {
@@ -18,18 +23,38 @@ static void report(void *ctx, const char *file, long line, const char *msg)
 
 int cmd_rules(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct mk_rules *rs = NULL;
 	struct mk_diag diag;
+	struct cli_near near;
 	char *dir;
 	size_t fails, nex = 0;
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: %s\n", usage);
-		return 0;
+	int ch;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h': printf("usage: %s\n", usage); return 0;
+		default:
+			return cli_bad_option("rules", argv, "h", longopts);
+		}
 	}
-	if (argc < 2 || strcmp(argv[1], "check") || argc > 3)
+	if (optind >= argc || optind + 2 < argc)
 		return cli_usage(usage);
+	if (strcmp(argv[optind], "check")) {
+		cli_near_init(&near, argv[optind]);
+		cli_near_add(&near, "check");
+		if (cli_near_best(&near))
+			cli_error("rules: unknown verb '%s'; did you mean 'check'?", argv[optind]);
+		else
+			cli_error("rules: unknown verb '%s' (rules check [DIR])", argv[optind]);
+		return 2;
+	}
 	mk_diag_clear(&diag);
-	dir = argc == 3 ? strdup(argv[2]) : mk_rules_default_dir();
+	dir = optind + 2 == argc ? strdup(argv[optind + 1]) : mk_rules_default_dir();
 	if (!dir)
 		abort();
 	if (mk_rules_load(&rs, dir, &diag) != MK_OK) {

@@ -35,8 +35,8 @@ static const char usage[] =
 	"mapkeeper serve [--listen 127.0.0.1:8080] [--db PATH] [--web DIR]\n"
 	"\n"
 	"Serves the review app and its JSON API. The token is MAPKEEPER_TOKEN, or a random one\n"
-	"printed at start. --web: the folder of the pages (default: web/ beside the binary, or\n"
-	"MAPKEEPER_WEB).";
+	"printed at start. --web: the folder of the pages (default: MAPKEEPER_WEB, else web/\n"
+	"beside the binary, else share/mapkeeper/web where `make install` put them).";
 
 #define SERVE_MAX_BODY (64u * 1024u)
 #define SERVE_MAX_FILE (1024u * 1024u)
@@ -830,11 +830,24 @@ static void request_done(void *cls, struct MHD_Connection *c, void **con_cls, en
 	}
 }
 
+/* 1 and DIR resolved into out when DIR holds the pages (an index.html). */
+static int pages_at(const char *dir, char *out, size_t outlen)
+{
+	char try[PATH_MAX + 16], real[PATH_MAX];
+	struct stat sb;
+	snprintf(try, sizeof try, "%s/index.html", dir);
+	if (stat(try, &sb) || !S_ISREG(sb.st_mode) || !realpath(dir, real) || strlen(real) >= outlen)
+		return 0;
+	strcpy(out, real);
+	return 1;
+}
+
 /* The pages' folder, resolved: the one given, else web/ beside the binary or one level up
- * (build-san/mapkeeper). One line and 0 when there is none. */
+ * (build-san/mapkeeper), else PREFIX/share/mapkeeper/web for PREFIX/bin/mapkeeper, else
+ * the share folder `make install` compiled in. One line and 0 when there is none. */
 static int find_web(const char *given, char *out, size_t outlen)
 {
-	char exe[PATH_MAX], try[PATH_MAX + 16], real[PATH_MAX];
+	char exe[PATH_MAX], try[PATH_MAX + 32], real[PATH_MAX];
 	ssize_t n;
 	struct stat sb;
 	if (given) {
@@ -850,17 +863,20 @@ static int find_web(const char *given, char *out, size_t outlen)
 		exe[n] = '\0';
 		for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++) {
 			*slash = '\0';
-			snprintf(try, sizeof try, "%s/web/index.html", exe);
-			if (!stat(try, &sb) && S_ISREG(sb.st_mode)) {
-				try[strlen(try) - strlen("/index.html")] = '\0';
-				if (realpath(try, real) && strlen(real) < outlen) {
-					strcpy(out, real);
-					return 1;
-				}
-			}
+			snprintf(try, sizeof try, "%s/web", exe);
+			if (pages_at(try, out, outlen))
+				return 1;
 		}
+		/* exe is now the binary's folder's parent: PREFIX for PREFIX/bin/mapkeeper */
+		snprintf(try, sizeof try, "%s/share/mapkeeper/web", exe);
+		if (pages_at(try, out, outlen))
+			return 1;
 	}
-	cli_error("serve: cannot find the pages' folder web/ beside the binary (give --web DIR)");
+#ifdef MK_SHAREDIR
+	if (pages_at(MK_SHAREDIR "/web", out, outlen))
+		return 1;
+#endif
+	cli_error("serve: cannot find the pages' folder web/ beside the binary or in share/mapkeeper (give --web DIR)");
 	return 0;
 }
 
@@ -914,9 +930,7 @@ int cmd_serve(int argc, char **argv)
 		case 'w': web = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("serve: unknown or incomplete option '%s' (see 'mapkeeper serve --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("serve", argv, "h", longopts);
 		}
 	}
 	if (optind != argc)

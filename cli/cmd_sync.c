@@ -559,9 +559,7 @@ int cmd_sync(int argc, char **argv)
 		case 'r': rules_dir = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("sync: unknown or incomplete option '%s' (see 'mapkeeper sync --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("sync", argv, "h", longopts);
 		}
 	}
 	if (optind + 1 != argc)
@@ -574,10 +572,8 @@ int cmd_sync(int argc, char **argv)
 		cli_error("sync: unknown source '%s' (zoom or teams)", argv[optind]);
 		return 2;
 	}
-	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
-		cli_error("sync: unknown format '%s' (text or json)", fmt);
+	if (!(fmt = cli_format("sync", fmt, "text|json")))
 		return 2;
-	}
 	if (run.fixed_deal && mapfile) {
 		cli_error("sync: --deal and --deal-map exclude each other");
 		return 2;

@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include <jansson.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,12 @@ static void print_text(FILE *out, const struct mk_transcript *t)
 
 int cmd_transcript(int argc, char **argv)
 {
+	/* read by hand below (FILE may be "-"); this list is for the "did you mean" */
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *file = NULL, *format = "json";
 	struct mk_transcript t;
 	struct mk_diag diag;
@@ -106,8 +113,7 @@ int cmd_transcript(int argc, char **argv)
 		} else if (opts && !strncmp(a, "--format=", 9)) {
 			format = a + 9;
 		} else if (opts && a[0] == '-' && a[1]) {
-			cli_error("transcript: unknown option '%s' (see 'mapkeeper transcript --help')", a);
-			return 2;
+			return cli_unknown_option("transcript", a, longopts);
 		} else if (!file) {
 			file = a;
 		} else {
@@ -117,10 +123,8 @@ int cmd_transcript(int argc, char **argv)
 	}
 	if (!file)
 		return cli_usage(usage);
-	if (strcmp(format, "json") && strcmp(format, "text")) {
-		cli_error("transcript: unknown format '%s' (json or text)", format);
+	if (!(format = cli_format("transcript", format, "json|text")))
 		return 2;
-	}
 
 	mk_transcript_init(&t);
 	err = mk_transcript_read_file(&t, file, &diag);

@@ -35,17 +35,13 @@ int cmd_when(int argc, char **argv)
 		case 'f': fmt = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("when: unknown or incomplete option '%s' (see 'mapkeeper when --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("when", argv, "h", longopts);
 		}
 	}
 	if (optind != argc - 1)
 		return cli_usage(usage);
-	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
-		cli_error("when: unknown format '%s' (text or json)", fmt);
+	if (!(fmt = cli_format("when", fmt, "text|json")))
 		return 2;
-	}
 	if (ref) {
 		if (mk_date_parse(ref, &d) != MK_OK) {
 			cli_error("when: cannot read --ref '%s' (YYYY-MM-DD)", ref);

@@ -1,9 +1,11 @@
 /*
  * main.c: the mapkeeper command: one dispatch table of subcommands (see cli.h for how
- * to add one), --help and --version. Owns nothing but argv dispatch.
+ * to add one), --help, `help COMMAND [VERB]` and --version; a mistyped command gets a
+ * "did you mean". Owns nothing but argv dispatch.
  */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +20,10 @@ struct command {
 	const char *help;
 };
 
+static int cmd_help(int argc, char **argv);
+
 static const struct command commands[] = {
+	{ "help", cmd_help, "the help of one command: help COMMAND [VERB]" },
 	{ "transcript", cmd_transcript, "print a transcript as read (json or text)" },
 	{ "extract", cmd_extract, "find commitments, stakeholders, risks and updates in a transcript" },
 	{ "deal", cmd_deal, "add, list or show deals: deal add NAME --seller \"A,B\"" },
@@ -35,6 +40,17 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, "serve the JSON API on loopback: serve [--listen 127.0.0.1:8080] [--db PATH]" },
 	{ "rules", cmd_rules, "check the rules: compile them and run their examples" },
 	{ "when", cmd_when, "resolve a spoken date expression against a reference date" },
+};
+
+/* Commands whose first argument is a verb, one line each: `help COMMAND VERB` and the
+ * shell completion (through `help --commands`) read them. */
+static const struct {
+	const char *command;
+	const char *verbs[8];       /* up to the first NULL */
+} command_verbs[] = {
+	{ "deal", { "add", "list", "show" } },
+	{ "sync", { "zoom", "teams" } },
+	{ "rules", { "check" } },
 };
 
 void cli_error(const char *fmt, ...)
@@ -180,7 +196,132 @@ static void help(FILE *out)
 	fprintf(out, "usage: mapkeeper <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].help);
-	fprintf(out, "\n'mapkeeper <command> --help' describes one command.\n");
+	fprintf(out, "\n'mapkeeper help <command>' or 'mapkeeper <command> --help' describes one command.\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/* One line for a command that is not one (who: "" or "help: "), with the nearest. */
+static int unknown_command(const char *who, const char *name)
+{
+	struct cli_near near;
+	cli_near_init(&near, name);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		cli_near_add(&near, commands[i].name);
+	if (cli_near_best(&near))
+		cli_error("%sunknown command '%s'; did you mean '%s'?", who, name, cli_near_best(&near));
+	else
+		cli_error("%sunknown command '%s' (see 'mapkeeper --help')", who, name);
+	return 2;
+}
+
+/* One line for an option before the command (not --help or --version). */
+static int unknown_global_option(const char *arg)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_near near;
+	cli_near_init(&near, arg + strspn(arg, "-"));
+	for (const struct option *o = opts; o->name; o++)
+		cli_near_add(&near, o->name);
+	if (cli_near_best(&near))
+		cli_error("unknown option '%s'; did you mean '--%s'?", arg, cli_near_best(&near));
+	else
+		cli_error("unknown option '%s' (see 'mapkeeper --help')", arg);
+	return 2;
+}
+
+/* The verbs of a command, NULL-terminated (NULL: it has none). */
+static const char *const *command_verbs_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof command_verbs / sizeof command_verbs[0]; i++)
+		if (!strcmp(command_verbs[i].command, name))
+			return command_verbs[i].verbs;
+	return NULL;
+}
+
+/* 0 when VERB is one of COMMAND's verbs or COMMAND has none; else one line and 2. */
+static int check_verb(const char *command, const char *verb)
+{
+	const char *const *verbs = command_verbs_of(command);
+	struct cli_near near;
+	if (!verbs)
+		return 0;
+	cli_near_init(&near, verb);
+	for (size_t i = 0; verbs[i]; i++) {
+		if (!strcmp(verbs[i], verb))
+			return 0;
+		cli_near_add(&near, verbs[i]);
+	}
+	if (cli_near_best(&near))
+		cli_error("help: '%s' has no verb '%s'; did you mean '%s'?", command, verb, cli_near_best(&near));
+	else
+		cli_error("help: '%s' has no verb '%s' (see 'mapkeeper help %s')", command, verb, command);
+	return 2;
+}
+
+static const char help_usage[] =
+	"mapkeeper help [COMMAND [VERB]] | help --commands\n"
+	"\n"
+	"Without COMMAND, the list of commands; with one, that command's usage (as\n"
+	"'mapkeeper COMMAND [VERB] --help'). --commands prints every command and every\n"
+	"'COMMAND VERB' one a line, for scripts and the shell completion.";
+
+static int cmd_help(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "commands", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char flag[] = "--help";
+	char *args[4];
+	const struct command *c;
+	int n = 0;
+	if (argc >= 2 && argv[1][0] == '-') {
+		if (!strcmp(argv[1], "--commands")) {
+			if (argc != 2)
+				return cli_usage(help_usage);
+			for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+				const char *const *v = command_verbs_of(commands[i].name);
+				printf("%s\n", commands[i].name);
+				for (; v && *v; v++)
+					printf("%s %s\n", commands[i].name, *v);
+			}
+			return 0;
+		}
+		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+			printf("usage: %s\n", help_usage);
+			return 0;
+		}
+		return cli_unknown_option("help", argv[1], opts);
+	}
+	if (argc == 1) {
+		help(stdout);
+		return 0;
+	}
+	if (argc > 3)
+		return cli_usage(help_usage);
+	if (!(c = find_command(argv[1])))
+		return unknown_command("help: ", argv[1]);
+	args[n++] = argv[1];
+	if (argc == 3) {
+		if (check_verb(argv[1], argv[2]))
+			return 2;
+		args[n++] = argv[2];
+	}
+	args[n++] = flag;
+	args[n] = NULL;
+	return c->fn(n, args);
 }
 
 int main(int argc, char **argv)
@@ -189,7 +330,7 @@ int main(int argc, char **argv)
 		help(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		help(stdout);
 		return 0;
 	}
@@ -197,9 +338,10 @@ int main(int argc, char **argv)
 		printf("mapkeeper %s\n", MAPKEEPER_VERSION);
 		return 0;
 	}
+	if (argv[1][0] == '-')
+		return unknown_global_option(argv[1]);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	cli_error("unknown command '%s' (see 'mapkeeper --help')", argv[1]);
-	return 2;
+	return unknown_command("", argv[1]);
 }

@@ -1456,5 +1456,10 @@ char *mk_rules_default_dir(void)
 			free(cand);
 		}
 	}
+#ifdef MK_SHAREDIR
+	/* where `make install` put them, for a binary copied elsewhere */
+	if (is_dir(MK_SHAREDIR "/rules"))
+		return mk_strdup(MK_SHAREDIR "/rules");
+#endif
 	return mk_strdup("rules");
 }

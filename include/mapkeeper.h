@@ -174,7 +174,8 @@ size_t mk_rules_check(const struct mk_rules *rs, mk_rules_report_fn report, void
 
 /*
  * Where rules live when no directory is given: $MAPKEEPER_RULES, else rules/ beside
- * the executable (or one folder up), else ./rules. Returns a new string.
+ * the executable (or one folder up, or its ../share/mapkeeper/rules), else the share
+ * folder `make install` compiled in, else ./rules. Returns a new string.
  */
 char *mk_rules_default_dir(void);
 

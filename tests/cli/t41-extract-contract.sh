@@ -64,7 +64,7 @@ expect_fail "binary input is refused" "bin.vtt" 1 "$tmp/bin.vtt"
 expect_fail "an empty file is refused" "empty.vtt" 1 "$tmp/empty.vtt"
 expect_fail "a bad --date is a usage error" "cannot read --date 'tomorrowish'" 2 "$call" --date tomorrowish
 expect_fail "an unknown format is a usage error" "unknown format 'xml'" 2 "$call" --format xml
-expect_fail "an unknown option is a usage error" "unknown or incomplete option" 2 "$call" --sellr x
+expect_fail "an unknown option is a usage error" "unknown option '--sellr'; did you mean '--seller'?" 2 "$call" --sellr x
 mkdir -p "$tmp/rules"
 printf 'rule a\nkind: commitment\npattern: (x\nexample: x\n' >"$tmp/rules/a.rules"
 expect_fail "a broken rule stops extract with file:line" "a.rules:3: cannot compile pattern" 1 "$call" --rules "$tmp/rules"
