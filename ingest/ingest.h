@@ -43,7 +43,8 @@ int span_has(const char *s, size_t n, const char *needle);
 
 /* ---- timestamps (stamp.c): cursors advance *p only on success ---- */
 
-/* WebVTT/SRT cue time: [h...:]mm:ss[(.|,)f{1,3}] with mm, ss < 60. */
+/* WebVTT/SRT cue time: [h...:]mm:ss[(.|,)f{1,3}] with mm, ss < 60; with hours, minutes and
+ * seconds may have one digit (Microsoft Graph's "0:0:5.320"). */
 int stamp_cue(const char **p, const char *end, int64_t *ms);
 /* A spoken-transcript clock: [h:]m:ss or hh:mm:ss, optional fraction. */
 int stamp_clock(const char **p, const char *end, int64_t *ms);

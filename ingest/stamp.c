@@ -70,21 +70,41 @@ static int stamp_end(const char *q, const char *end)
 	return q >= end || !(is_alnum(*q) || *q == ':' || *q == '.' || *q == ',');
 }
 
+/* A field of k digits at s written with a leading zero ("05", "00"). */
+static int padded(const char *s, long k)
+{
+	return k > 1 && s[0] == '0';
+}
+
 int stamp_cue(const char **p, const char *end, int64_t *ms)
 {
-	const char *q = *p;
+	const char *q = *p, *f1 = q, *f2, *f3 = NULL;
 	int64_t a, b, c = -1, f;
-	if (!(num(&q, end, 1, 5, &a) && lit(&q, end, ':') && num(&q, end, 2, 2, &b)))
+	long da, db, dc = 0;
+	if (!(num(&q, end, 1, 5, &a) && lit(&q, end, ':')))
 		return 0;
-	if (lit(&q, end, ':') && !num(&q, end, 2, 2, &c))
+	da = q - f1 - 1;
+	f2 = q;
+	if (!num(&q, end, 1, 2, &b))
 		return 0;
+	db = q - f2;
+	if (lit(&q, end, ':')) {
+		f3 = q;
+		if (!num(&q, end, 1, 2, &c))
+			return 0;
+		dc = q - f3;
+	}
 	if (!fraction(&q, end, &f) || !stamp_end(q, end))
 		return 0;
 	if (c < 0) {	/* mm:ss.ttt */
-		if (a >= 60 || b >= 60)
+		if (a >= 60 || b >= 60 || db != 2)
 			return 0;
 		c = b, b = a, a = 0;
 	} else if (b >= 60 || c >= 60) {
+		return 0;
+	} else if ((db < 2 || dc < 2) && (padded(f1, da) || padded(f2, db) || padded(f3, dc))) {
+		/* one-digit minutes or seconds are Microsoft Graph's unpadded "0:0:5.320"; beside
+		 * a field padded with a zero ("00:00:0") they are a cut stamp */
 		return 0;
 	}
 	*ms = ((a * 60 + b) * 60 + c) * 1000 + f;

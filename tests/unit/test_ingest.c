@@ -37,6 +37,18 @@ static void test_stamp_cue(void)
 	CHECK(!cue_ms("1.000", &ms));
 	CHECK(!cue_ms("", &ms));
 	CHECK(!cue_ms("aa:bb:cc.ddd", &ms));
+	/* Microsoft Graph's documented form: one digit where it can */
+	CHECK(cue_ms("0:0:0.0", &ms) && ms == 0);
+	CHECK(cue_ms("0:0:5.320", &ms) && ms == 5320);
+	CHECK(cue_ms("0:0:5.32", &ms) && ms == 5320);
+	CHECK(cue_ms("1:2:3.4", &ms) && ms == 3723400);
+	CHECK(cue_ms("0:12:3.4", &ms) && ms == 723400);
+	CHECK(!cue_ms("0:0:60.0", &ms));
+	CHECK(!cue_ms("0:60:0.0", &ms));
+	CHECK(!cue_ms("2:3.004", &ms));                       /* mm:ss wants two digits */
+	CHECK(!cue_ms("0:0:", &ms));
+	CHECK(!cue_ms("00:00:0", &ms));                        /* a cut stamp, not Graph's */
+	CHECK(!cue_ms("0:05:3.0", &ms));
 	/* the cursor stays put on failure and stops before what follows */
 	const char *s = "00:00:02.000 --> x", *p = s;
 	CHECK(stamp_cue(&p, s + strlen(s), &ms) && p == s + 12);
