@@ -83,7 +83,8 @@ struct mk_utterance {
 struct mk_transcript {
 	char *path;                 /* as given ("-" for standard input) */
 	enum mk_format format;
-	char sha256[65];            /* hex digest of the raw input bytes */
+	char sha256[65];            /* identity: hex sha256 of the text with a BOM removed and
+				       CRLF, CR -> LF (the raw bytes' digest for LF text) */
 	char *start;                /* the meeting's start (ISO 8601) when the file or its
 				       name gives one (Zoom's GMT20240124-202901_...), else NULL */
 	struct mk_utterance *utt;

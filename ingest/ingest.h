@@ -133,6 +133,9 @@ enum mk_err ingest_fail(const struct mk_transcript *t, struct mk_diag *diag, lon
 /* Quotes s[0..n) for a message: at most 40 bytes, never cutting a UTF-8 sequence. */
 const char *ingest_quote(const char *s, size_t n, char *out, size_t outlen);
 
+/* The sha256 (hex) identifying a call: over data with a BOM removed and CRLF, CR -> LF. */
+void transcript_identity(const char *data, size_t len, char out[65]);
+
 /* The reader content sniffing picks: MK_FMT_VTT (any WebVTT), MK_FMT_SRT or MK_FMT_PLAIN. */
 enum mk_format transcript_sniff(const char *data, size_t len);
 

@@ -193,6 +193,32 @@ static enum mk_err check_input(const struct mk_transcript *t, const char *data, 
 	return MK_OK;
 }
 
+/*
+ * The identity of a call: the sha256 of its text with a BOM removed and CRLF and a lone CR
+ * turned into LF, so a copy saved with other line endings is the same call. Text already in
+ * that form (LF, no BOM) is hashed as it is: its digest is the raw bytes' one.
+ */
+void transcript_identity(const char *data, size_t len, char out[65])
+{
+	struct mk_buf b;
+	size_t i = 0;
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		i = 3;
+	if (!i && !memchr(data, '\r', len)) {
+		mk_sha256_hex(data, len, out);
+		return;
+	}
+	mk_buf_init(&b);
+	for (; i < len; i++) {
+		if (data[i] != '\r')
+			mk_buf_addc(&b, data[i]);
+		else if (!(i + 1 < len && data[i + 1] == '\n'))
+			mk_buf_addc(&b, '\n');
+	}
+	mk_sha256_hex(b.s ? b.s : "", b.len, out);
+	mk_buf_release(&b);
+}
+
 enum mk_err mk_transcript_parse(struct mk_transcript *t, const char *path,
 				const char *data, size_t len, struct mk_diag *diag)
 {
@@ -207,7 +233,7 @@ enum mk_err mk_transcript_parse(struct mk_transcript *t, const char *path,
 	err = check_input(t, data, len, diag);
 	if (err)
 		goto out;
-	mk_sha256_hex(data, len, t->sha256);
+	transcript_identity(data, len, t->sha256);
 	if (blen >= 3 && !memcmp(body, "\xEF\xBB\xBF", 3))
 		body += 3, blen -= 3;
 	switch (transcript_sniff(body, blen)) {
