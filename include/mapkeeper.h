@@ -66,10 +66,12 @@ enum mk_format {
 	MK_FMT_TEAMS_VTT,  /* Teams WebVTT: <v Name>text</v> */
 	MK_FMT_VTT,        /* WebVTT with no speaker labels */
 	MK_FMT_SRT,        /* SubRip */
-	MK_FMT_PLAIN       /* "Name: text" lines, with or without [hh:mm:ss] stamps */
+	MK_FMT_PLAIN,      /* "Name: text" lines, with or without [hh:mm:ss] stamps */
+	MK_FMT_MARKDOWN,   /* "**Name:** text", "**Name** (00:01:02):", "### Name (00:01:02)" */
+	MK_FMT_TEAMS_DOCX  /* a Teams .docx transcript: "Name   0:03" over each paragraph */
 };
 
-/* "zoom-vtt", "teams-vtt", "webvtt", "srt", "plain", "unknown" */
+/* "zoom-vtt", "teams-vtt", "webvtt", "srt", "plain", "markdown", "teams-docx", "unknown" */
 const char *mk_format_name(enum mk_format fmt);
 
 struct mk_utterance {

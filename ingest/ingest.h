@@ -136,7 +136,8 @@ const char *ingest_quote(const char *s, size_t n, char *out, size_t outlen);
 /* The sha256 (hex) identifying a call: over data with a BOM removed and CRLF, CR -> LF. */
 void transcript_identity(const char *data, size_t len, char out[65]);
 
-/* The reader content sniffing picks: MK_FMT_VTT (any WebVTT), MK_FMT_SRT or MK_FMT_PLAIN. */
+/* The reader content sniffing picks: MK_FMT_VTT (any WebVTT), MK_FMT_SRT, MK_FMT_MARKDOWN or
+ * MK_FMT_PLAIN. */
 enum mk_format transcript_sniff(const char *data, size_t len);
 
 /* ---- readers ---- */
@@ -151,6 +152,12 @@ enum mk_err srt_parse(struct mk_transcript *t, const char *data, size_t len,
 		      struct mk_diag *diag);
 enum mk_err plain_parse(struct mk_transcript *t, const char *data, size_t len,
 			struct mk_diag *diag);
+
+/* Markdown transcripts (markdown.c): md_sniff is 1 when data's speaker lines are mostly
+ * Markdown ones ("**Name:**", "**Name** (00:01:02):", "### Name (00:01:02)"). */
+int md_sniff(const char *data, size_t len);
+enum mk_err md_parse(struct mk_transcript *t, const char *data, size_t len,
+		     struct mk_diag *diag);
 
 /* The cue-block loop WebVTT and SRT share (cues.c); l is just past any header. */
 enum cue_syntax { CUES_VTT, CUES_SRT };

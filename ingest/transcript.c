@@ -25,6 +25,8 @@ static const char *const format_names[] = {
 	[MK_FMT_VTT] = "webvtt",
 	[MK_FMT_SRT] = "srt",
 	[MK_FMT_PLAIN] = "plain",
+	[MK_FMT_MARKDOWN] = "markdown",
+	[MK_FMT_TEAMS_DOCX] = "teams-docx",
 };
 
 const char *mk_format_name(enum mk_format fmt)
@@ -140,7 +142,7 @@ enum mk_format transcript_sniff(const char *data, size_t len)
 		return MK_FMT_SRT;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] < '0' || s[i] > '9')
-			return MK_FMT_PLAIN;
+			return md_sniff(data, len) ? MK_FMT_MARKDOWN : MK_FMT_PLAIN;
 	if (lines_next(&l, &s2, &n2) && span_has(s2, n2, "-->"))
 		return MK_FMT_SRT;
 	return MK_FMT_PLAIN;
@@ -242,6 +244,9 @@ enum mk_err mk_transcript_parse(struct mk_transcript *t, const char *path,
 		break;
 	case MK_FMT_SRT:
 		err = srt_parse(t, body, blen, diag);
+		break;
+	case MK_FMT_MARKDOWN:
+		err = md_parse(t, body, blen, diag);
 		break;
 	default:
 		err = plain_parse(t, body, blen, diag);

@@ -30,4 +30,15 @@ grep -q "already ingested" "$tmp/o" && ok "a CRLF copy of a stored call is not s
 	grep -q "^\[00:01:02\] commitment  Dana Whitfield" "$tmp/o" &&
 	ok "extract reads Graph's unpadded cue times" || bad "graph stamps: $(cat "$tmp/o" "$tmp/e")"
 
+# ---- Markdown transcripts ----
+"$MK" extract "$cases/md-bold-colon.md" --format text >"$tmp/o" 2>"$tmp/e" &&
+	grep -q "^# .*md-bold-colon.md (markdown), meeting 2026-03-10" "$tmp/o" &&
+	grep -q "commitment  Dana Whitfield (unknown): send the revised quote" "$tmp/o" &&
+	ok "extract reads a Markdown transcript, with the date its header gives" ||
+	bad "markdown extract: $(cat "$tmp/o" "$tmp/e")"
+"$MK" deal add Halvorsen --seller "Dana Whitfield" >/dev/null 2>&1
+"$MK" ingest "$cases/md-bold-colon.md" "$cases/md-bold-clock.md" --deal Halvorsen --date 2026-03-10 >"$tmp/o" 2>"$tmp/e" &&
+	[ "$(grep -c 'proposals to review' "$tmp/o")" -eq 2 ] && ok "ingest stores Markdown calls" ||
+	bad "markdown ingest: $(cat "$tmp/o" "$tmp/e")"
+
 echo "1..$n"

@@ -265,6 +265,16 @@ static void test_sniff(void)
 	CHECK(sniff("Ann: hi\n") == MK_FMT_PLAIN);
 	CHECK(sniff("12\nAnn: hi\n") == MK_FMT_PLAIN);
 	CHECK(sniff("") == MK_FMT_PLAIN);
+	/* Markdown: its speaker lines, not any bold text */
+	CHECK(sniff("**Ann:** hi\n") == MK_FMT_MARKDOWN);
+	CHECK(sniff("# Sync\n\n**Ann** (00:01:02):\nhi\n") == MK_FMT_MARKDOWN);
+	CHECK(sniff("**Ann** [1:02] hi\n") == MK_FMT_MARKDOWN);
+	CHECK(sniff("### Ann Lee (00:01:02)\nhi\n") == MK_FMT_MARKDOWN);
+	CHECK(sniff("- **Ann**: hi\n") == MK_FMT_MARKDOWN);
+	CHECK(sniff("**Date:** 2026-03-10\nAnn: hi\n") == MK_FMT_PLAIN);
+	CHECK(sniff("Ann: the **big** one\nBo: ok\n") == MK_FMT_PLAIN);
+	CHECK(sniff("**Ann:** hi\nBo: a\nCy: b\n") == MK_FMT_PLAIN);
+	CHECK(sniff("## Agenda\n") == MK_FMT_PLAIN);
 	/* line numbers: CRLF, LF and a lone CR each end one line */
 	struct lines l;
 	const char *s;
