@@ -108,6 +108,21 @@ enum mk_err mk_transcript_parse(struct mk_transcript *t, const char *path,
 enum mk_err mk_transcript_read_file(struct mk_transcript *t, const char *path,
 				    struct mk_diag *diag);
 
+/*
+ * The language a call's text looks to be in (speaker names aside): by script (kana,
+ * Hangul, Han, Cyrillic...) and, for Latin script, by the share of common function words
+ * of English, German, French, Spanish, Portuguese, Italian and Dutch. Too little text to
+ * tell counts as English. Rules are only English, so a call that is not gives no findings.
+ */
+struct mk_language {
+	int english;                /* 1: English, or too little text to tell */
+	const char *name;           /* "English", "German", "Japanese"... (static) */
+	const char *code;           /* ISO 639-1: "en", "de", "ja"... (static) */
+	size_t words;               /* Latin-script words counted */
+	double english_share;       /* share of those that are common English words */
+};
+void mk_transcript_language(const struct mk_transcript *t, struct mk_language *out);
+
 /* Renders ms as "HH:MM:SS.mmm" into out (at least 16 bytes). */
 void mk_format_ms(int64_t ms, char *out, size_t outlen);
 

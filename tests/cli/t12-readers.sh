@@ -41,4 +41,46 @@ grep -q "already ingested" "$tmp/o" && ok "a CRLF copy of a stored call is not s
 	[ "$(grep -c 'proposals to review' "$tmp/o")" -eq 2 ] && ok "ingest stores Markdown calls" ||
 	bad "markdown ingest: $(cat "$tmp/o" "$tmp/e")"
 
+# ---- a call not in English: one warning line, exit 0, no findings ----
+for c in de-call.vtt:German fr-call.txt:French es-call.srt:Spanish ja-call.vtt:Japanese; do
+	f=$cases/lang-${c%%:*} l=${c#*:}
+	"$MK" extract "$f" --date 2026-03-03 >"$tmp/o" 2>"$tmp/e"
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ "$(cat "$tmp/e")" = "mapkeeper: $f: the call looks $l, not English; no findings" ] &&
+		python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert not any(d[k] for k in ("commitments","stakeholders","risks","updates","dates"))' "$tmp/o"; then
+		ok "extract: the $l call says so in one line, exit 0, no findings"
+	else
+		bad "extract $l: exit $rc: $(cat "$tmp/e") $(head -c 300 "$tmp/o")"
+	fi
+done
+"$MK" deal add Weber --seller "Jonas Weber" >/dev/null 2>&1
+"$MK" ingest "$cases/lang-de-call.vtt" --deal Weber --date 2026-03-03 >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ "$rc" -eq 0 ] && [ "$(cat "$tmp/e")" = "mapkeeper: $cases/lang-de-call.vtt: the call looks German, not English; no findings" ] &&
+	grep -q "0 commitments, 0 stakeholders, 0 risks, 0 updates -> 0 proposals" "$tmp/o" &&
+	ok "ingest: the German call is stored with no proposals and one warning line" ||
+	bad "ingest German: exit $rc: $(cat "$tmp/o" "$tmp/e")"
+"$MK" ingest "$cases/lang-de-call.vtt" --deal Weber --date 2026-03-03 >"$tmp/o" 2>&1
+grep -q "already ingested" "$tmp/o" && ok "the German call was stored" || bad "German call not stored: $(cat "$tmp/o")"
+"$MK" ingest -j 2 "$cases/lang-fr-call.txt" "$cases/md-list.md" --deal Weber --date 2026-03-04 >"$tmp/o" 2>"$tmp/e"
+[ "$(grep -c . "$tmp/e")" -eq 1 ] && grep -q "lang-fr-call.txt: the call looks French" "$tmp/e" &&
+	[ "$(grep -c "proposals to review" "$tmp/o")" -eq 2 ] &&
+	ok "ingest -j: only the French call is warned about" || bad "ingest -j lang: $(cat "$tmp/o" "$tmp/e")"
+
+# ---- no English call of the shared corpus or samples is taken for another language ----
+if [ -d "${SHARED:-}/corpus/dev" ]; then
+	set --
+	for f in "$SHARED"/corpus/dev/*/*.vtt "$SHARED"/corpus/real-gold/*/*.vtt "$SHARED"/corpus/real-silver/*.vtt \
+		"$SHARED"/samples/*/*.vtt; do
+		[ -f "$f" ] && set -- "$@" "$f"
+	done
+	"$MK" extract "$@" --date 2026-03-03 --format text >/dev/null 2>"$tmp/foreign"
+	rc=$?
+	[ "$rc" -eq 0 ] && [ "$#" -ge 40 ] && [ ! -s "$tmp/foreign" ] &&
+		ok "none of the $# English calls in ../shared is taken for another language" ||
+		bad "shared calls taken as foreign (exit $rc, $# read): $(cat "$tmp/foreign")"
+else
+	ok "# SKIP ../shared is absent: the English corpus check needs ../shared/corpus"
+fi
+
 echo "1..$n"
