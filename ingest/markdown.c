@@ -211,20 +211,13 @@ static void md_text(struct mk_buf *out, const char *s, size_t n)
 	}
 }
 
-/* The meeting's date: the first YYYY-MM-DD before the transcript ("Date: 2026-03-10", a title
- * "Weekly sync 2026-03-10", front matter "date: 2026-03-10"). */
+/* The meeting's date: the first date before the transcript ("Date: 2026-03-10", a title
+ * "Weekly sync, March 10, 2026", front matter "date: 2026-03-10"). */
 static void md_date(struct mk_transcript *t, const char *s, size_t n)
 {
-	struct mk_date d;
 	char day[11];
-	for (size_t i = 0; !t->start && i + 10 <= n; i++) {
-		if ((i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') || (i + 10 < n && s[i + 10] >= '0' && s[i + 10] <= '9'))
-			continue;
-		memcpy(day, s + i, 10);
-		day[10] = '\0';
-		if (day[4] == '-' && day[7] == '-' && mk_date_parse(day, &d) == MK_OK)
-			t->start = mk_strdup(day);
-	}
+	if (!t->start && stamp_find_day(s, n, day))
+		t->start = mk_strdup(day);
 }
 
 enum mk_err md_parse(struct mk_transcript *t, const char *data, size_t len, struct mk_diag *diag)

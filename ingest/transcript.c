@@ -2,8 +2,8 @@
  * transcript.c: struct mk_transcript, the entry points mk_transcript_parse and
  * mk_transcript_read_file, and the whole-input checks made before any reader runs
  * (size cap, empty input, binary data, NUL bytes, line length cap, UTF-8), then the
- * choice of reader by content (never by file name) and the meeting start a Zoom
- * file name gives. Does not parse cues or lines itself (vtt.c, srt.c, plain.c).
+ * choice of reader by content (never by file name: a zip is a .docx, whose extracted
+ * text is checked and identified instead) and the meeting start a Zoom file name gives. Does not parse cues or lines itself (vtt.c, srt.c, plain.c).
  * Invariant: on error t holds no utterances and diag names the file (and line).
  */
 #include "ingest/ingest.h"
@@ -81,6 +81,29 @@ enum mk_err ingest_add(struct mk_transcript *t, const char *spk, size_t spklen,
 	u->end_ms = end;
 	u->line = line;
 	return MK_OK;
+}
+
+enum mk_err ingest_add_clean(struct mk_transcript *t, struct clean *c, const char *spk,
+			     size_t spklen, const char *text, size_t len, int64_t start, int64_t end,
+			     long line, int *added, struct mk_diag *diag)
+{
+	enum mk_err err = MK_OK;
+	char *name = NULL;
+	size_t namelen = 0;
+	*added = 0;
+	if (spk) {
+		clean_text(c, spk, spklen, 0);
+		namelen = c->seg[0].txt_len;
+		name = mk_strndup(c->buf.s + c->seg[0].txt_off, namelen);
+	}
+	clean_text(c, text ? text : "", len, 0);
+	if (c->seg[0].txt_len) {
+		err = ingest_add(t, name, namelen, c->buf.s + c->seg[0].txt_off, c->seg[0].txt_len,
+				 start, end, line, diag);
+		*added = !err;
+	}
+	free(name);
+	return err;
 }
 
 void ingest_inherit(struct mk_transcript *t)
@@ -227,11 +250,25 @@ enum mk_err mk_transcript_parse(struct mk_transcript *t, const char *path,
 	enum mk_err err;
 	const char *body = data;
 	size_t blen = len;
+	struct mk_buf text;
 	char iso[40];
 
 	mk_transcript_release(t);
 	mk_diag_clear(diag);
 	t->path = mk_strdup(path ? path : "");
+	if (len <= MK_MAX_TRANSCRIPT_BYTES && docx_sniff(data, len)) {
+		/* a .docx: the checks, the identity and the reader work on its text */
+		mk_buf_init(&text);
+		if (!(err = docx_text(t, data, len, &text, diag)) &&
+		    !(err = check_input(t, text.s ? text.s : "", text.len, diag))) {
+			transcript_identity(text.s, text.len, t->sha256);
+			err = docx_parse(t, text.s, text.len, diag);
+		}
+		mk_buf_release(&text);
+		if (err)
+			goto out;
+		goto named;
+	}
 	err = check_input(t, data, len, diag);
 	if (err)
 		goto out;
@@ -254,6 +291,7 @@ enum mk_err mk_transcript_parse(struct mk_transcript *t, const char *path,
 	}
 	if (err)
 		goto out;
+named:
 	if (!t->start && stamp_from_zoom_name(t->path, iso, sizeof iso))
 		t->start = mk_strdup(iso);
 out:

@@ -41,6 +41,25 @@ grep -q "already ingested" "$tmp/o" && ok "a CRLF copy of a stored call is not s
 	[ "$(grep -c 'proposals to review' "$tmp/o")" -eq 2 ] && ok "ingest stores Markdown calls" ||
 	bad "markdown ingest: $(cat "$tmp/o" "$tmp/e")"
 
+# ---- Teams .docx transcripts ----
+"$MK" extract "$cases/teams-docx.docx" --format text >"$tmp/o" 2>"$tmp/e" &&
+	grep -q "(teams-docx), meeting 2026-03-10" "$tmp/o" &&
+	grep -q "^\[00:00:41\] commitment  Dana Whitfield (unknown): send the revised order form; due 2026-03-13" "$tmp/o" &&
+	ok "extract reads a Teams .docx, its speakers, times and the date in its header" ||
+	bad "docx extract: $(cat "$tmp/o" "$tmp/e")"
+"$MK" deal add Whitfield --seller "Dana Whitfield" >/dev/null 2>&1
+"$MK" ingest "$cases/teams-docx.docx" --deal Whitfield >"$tmp/o" 2>"$tmp/e" &&
+	grep -q "meeting 2026-03-10, 2 commitments" "$tmp/o" && ok "ingest stores a .docx call, dated by its header" ||
+	bad "docx ingest: $(cat "$tmp/o" "$tmp/e")"
+python3 "$cases/mkdocx.py" stored "$tmp/stored.docx"
+"$MK" ingest "$tmp/stored.docx" --deal Whitfield >"$tmp/o" 2>"$tmp/e"
+grep -q "already ingested" "$tmp/o" && ok "the same .docx zipped otherwise is the same call (identity over its text)" ||
+	bad "re-zipped docx stored again: $(cat "$tmp/o" "$tmp/e")"
+python3 "$cases/mkdocx.py" bomb "$tmp/bomb.docx"
+"$MK" ingest "$tmp/bomb.docx" --deal Whitfield >"$tmp/o" 2>"$tmp/e"
+[ $? -eq 1 ] && [ "$(cat "$tmp/e")" = "mapkeeper: $tmp/bomb.docx: word/document.xml is larger than 64 MiB uncompressed" ] &&
+	ok "ingest refuses a zip bomb in one line" || bad "bomb: $(cat "$tmp/o" "$tmp/e")"
+
 # ---- a call not in English: one warning line, exit 0, no findings ----
 for c in de-call.vtt:German fr-call.txt:French es-call.srt:Spanish ja-call.vtt:Japanese; do
 	f=$cases/lang-${c%%:*} l=${c#*:}
