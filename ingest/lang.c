@@ -18,6 +18,8 @@
 /* A Latin-script text is English unless another list covers this much of it, and more than
  * the English list does. */
 #define LANG_MIN_SHARE 0.12
+/* Enough to tell: counting stops after this many words (or letters of other scripts). */
+#define LANG_ENOUGH 20000
 
 /*
  * Function words, lower case. Each list leaves out words common in English too ("die",
@@ -161,6 +163,7 @@ static int in_words(const struct lang_list *l, const char *w, size_t k)
 struct lang_count {
 	size_t letters[SC_COUNT];
 	size_t words;
+	size_t other;               /* letters of scripts other than Latin */
 	size_t hits[NLISTS];
 };
 
@@ -177,8 +180,10 @@ static void count_text(struct lang_count *c, const char *s)
 		size_t step = i < n ? utf8_next(p + i, n - i, &cp) : 1;
 		int letter = 0;
 		enum script sc = i < n ? script_of(cp, &letter) : SC_LATIN;
-		if (letter)
+		if (letter) {
 			c->letters[sc]++;
+			c->other += sc != SC_LATIN;
+		}
 		if (letter || (cp == '\'' && k > 0) || cp == 0x2019) {
 			if (cp == 0x2019)
 				cp = '\'';	/* a typographic apostrophe: "don’t" */
@@ -225,7 +230,7 @@ void mk_transcript_language(const struct mk_transcript *t, struct mk_language *o
 	out->english = 1;
 	out->name = "English";
 	out->code = "en";
-	for (size_t i = 0; t && i < t->n; i++)
+	for (size_t i = 0; t && i < t->n && c.words + c.other < LANG_ENOUGH; i++)
 		count_text(&c, t->utt[i].text ? t->utt[i].text : "");
 	latin = c.letters[SC_LATIN];
 	for (int s = SC_CYRILLIC; s < SC_COUNT; s++) {
