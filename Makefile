@@ -19,7 +19,7 @@ else
 BUILD   ?= build-san
 endif
 
-PKGS     = libpcre2-8 libcurl jansson sqlite3 libmicrohttpd libcrypto
+PKGS     = libpcre2-8 libcurl jansson sqlite3 libmicrohttpd libcrypto libarchive libxml-2.0
 OPT     ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wvla
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

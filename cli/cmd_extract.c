@@ -227,10 +227,14 @@ int cmd_extract(int argc, char **argv)
 				ok = 0;
 			} else {
 				struct mk_extract_opts fo = o;
+				struct mk_language lang;
 				if (!date)
 					cli_meeting_date(NULL, &t, &fo.date, &start, &source, startbuf,
 							 sizeof startbuf);
-				err = mk_extract(rs, &t, &fo, &f, &diag);
+				mk_transcript_language(&t, &lang);	/* the rules read English only */
+				if (!lang.english)
+					cli_error("%s: the call looks %s, not English; no findings", path, lang.name);
+				err = lang.english ? mk_extract(rs, &t, &fo, &f, &diag) : MK_OK;
 				if (err) {
 					cli_diag(&diag, err);
 					ok = 0;

@@ -61,11 +61,15 @@ static enum mk_err ingest_extract(const struct mk_rules *rs, const struct mk_dea
 {
 	struct mk_extract_opts o;
 	struct cli_names sellers;
+	struct mk_language lang;
 	const char *source = NULL;
 	enum mk_err err;
 	memset(&o, 0, sizeof o);
 	if (cli_meeting_date(date, t, &o.date, &out->start, &source, out->buf, sizeof out->buf))
 		return MK_EDATE;
+	mk_transcript_language(t, &lang);
+	if (!lang.english)
+		return MK_OK;	/* the rules read English only: stored with no findings (lang_warn) */
 	cli_split_names(deal->sellers, &sellers);
 	o.sellers = (const char *const *)sellers.v;
 	o.nsellers = sellers.n;
@@ -114,6 +118,15 @@ out:
 	return err;
 }
 
+/* A call not in English is stored with no findings: one warning line says so. */
+static void lang_warn(const char *path, const struct mk_transcript *t)
+{
+	struct mk_language lang;
+	mk_transcript_language(t, &lang);
+	if (!lang.english)
+		cli_error("%s: the call looks %s, not English; no findings", path, lang.name);
+}
+
 enum mk_err cli_ingest_transcript(struct mk_store *st, const struct mk_rules *rs,
 				  const struct mk_deal *deal, const struct mk_transcript *t,
 				  const char *date, struct cli_ingest_result *out, struct mk_diag *diag)
@@ -131,6 +144,8 @@ enum mk_err cli_ingest_transcript(struct mk_store *st, const struct mk_rules *rs
 	mk_findings_init(&f);
 	if (!(err = ingest_extract(rs, deal, t, date, &f, out, diag)))
 		err = ingest_store(st, deal, t, &f, out, diag);
+	if (!err)
+		lang_warn(t->path, t);
 	mk_findings_release(&f);
 	return err;
 }
@@ -221,6 +236,7 @@ static int job_store(struct mk_store *st, const struct mk_deal *deal, struct job
 		cli_diag(&j->diag, err);
 		return 1;
 	}
+	lang_warn(j->path, &j->t);
 	if (jout)
 		json_array_append_new(
 			jout, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "path", j->path, "sha256",

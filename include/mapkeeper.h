@@ -66,10 +66,12 @@ enum mk_format {
 	MK_FMT_TEAMS_VTT,  /* Teams WebVTT: <v Name>text</v> */
 	MK_FMT_VTT,        /* WebVTT with no speaker labels */
 	MK_FMT_SRT,        /* SubRip */
-	MK_FMT_PLAIN       /* "Name: text" lines, with or without [hh:mm:ss] stamps */
+	MK_FMT_PLAIN,      /* "Name: text" lines, with or without [hh:mm:ss] stamps */
+	MK_FMT_MARKDOWN,   /* "**Name:** text", "**Name** (00:01:02):", "### Name (00:01:02)" */
+	MK_FMT_TEAMS_DOCX  /* a Teams .docx transcript: "Name   0:03" over each paragraph */
 };
 
-/* "zoom-vtt", "teams-vtt", "webvtt", "srt", "plain", "unknown" */
+/* "zoom-vtt", "teams-vtt", "webvtt", "srt", "plain", "markdown", "teams-docx", "unknown" */
 const char *mk_format_name(enum mk_format fmt);
 
 struct mk_utterance {
@@ -83,7 +85,8 @@ struct mk_utterance {
 struct mk_transcript {
 	char *path;                 /* as given ("-" for standard input) */
 	enum mk_format format;
-	char sha256[65];            /* hex digest of the raw input bytes */
+	char sha256[65];            /* identity: hex sha256 of the text with a BOM removed and
+				       CRLF, CR -> LF (the raw bytes' digest for LF text) */
 	char *start;                /* the meeting's start (ISO 8601) when the file or its
 				       name gives one (Zoom's GMT20240124-202901_...), else NULL */
 	struct mk_utterance *utt;
@@ -104,6 +107,21 @@ enum mk_err mk_transcript_parse(struct mk_transcript *t, const char *path,
 /* Reads path ("-" = standard input) up to MK_MAX_TRANSCRIPT_BYTES and parses it. */
 enum mk_err mk_transcript_read_file(struct mk_transcript *t, const char *path,
 				    struct mk_diag *diag);
+
+/*
+ * The language a call's text looks to be in (speaker names aside): by script (kana,
+ * Hangul, Han, Cyrillic...) and, for Latin script, by the share of common function words
+ * of English, German, French, Spanish, Portuguese, Italian and Dutch. Too little text to
+ * tell counts as English. Rules are only English, so a call that is not gives no findings.
+ */
+struct mk_language {
+	int english;                /* 1: English, or too little text to tell */
+	const char *name;           /* "English", "German", "Japanese"... (static) */
+	const char *code;           /* ISO 639-1: "en", "de", "ja"... (static) */
+	size_t words;               /* Latin-script words counted */
+	double english_share;       /* share of those that are common English words */
+};
+void mk_transcript_language(const struct mk_transcript *t, struct mk_language *out);
 
 /* Renders ms as "HH:MM:SS.mmm" into out (at least 16 bytes). */
 void mk_format_ms(int64_t ms, char *out, size_t outlen);

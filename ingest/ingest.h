@@ -43,7 +43,8 @@ int span_has(const char *s, size_t n, const char *needle);
 
 /* ---- timestamps (stamp.c): cursors advance *p only on success ---- */
 
-/* WebVTT/SRT cue time: [h...:]mm:ss[(.|,)f{1,3}] with mm, ss < 60. */
+/* WebVTT/SRT cue time: [h...:]mm:ss[(.|,)f{1,3}] with mm, ss < 60; with hours, minutes and
+ * seconds may have one digit (Microsoft Graph's "0:0:5.320"). */
 int stamp_cue(const char **p, const char *end, int64_t *ms);
 /* A spoken-transcript clock: [h:]m:ss or hh:mm:ss, optional fraction. */
 int stamp_clock(const char **p, const char *end, int64_t *ms);
@@ -52,6 +53,8 @@ int stamp_bracketed(const char **p, const char *end, int allow_bare, int64_t *ms
 /* Zoom file names "GMT20240124-202901..." -> "2024-01-24T20:29:01Z", else a "YYYY-MM-DD" in
  * the base name -> that date (out >= 21 bytes). */
 int stamp_from_zoom_name(const char *name, char *out, size_t outlen);
+/* Finds a calendar date in s: "2026-03-10", "March 10, 2026", "10 Mar 2026" -> "2026-03-10". */
+int stamp_find_day(const char *s, size_t n, char out[11]);
 /* Finds an ISO 8601 date-time ("2024-01-24T20:29:01Z") in s; copies it into out. */
 int stamp_find_iso(const char *s, size_t n, char *out, size_t outlen);
 
@@ -124,6 +127,11 @@ int labelset_accepts(const struct labelset *ls, const char *s, size_t n);
 enum mk_err ingest_add(struct mk_transcript *t, const char *spk, size_t spklen,
 		       const char *text, size_t len, int64_t start, int64_t end, long line,
 		       struct mk_diag *diag);
+/* The same after cleaning spk (when not NULL) and text (clean_text, no markup); adds
+ * nothing when the text cleans to nothing. *added says whether it added one. */
+enum mk_err ingest_add_clean(struct mk_transcript *t, struct clean *c, const char *spk,
+			     size_t spklen, const char *text, size_t len, int64_t start, int64_t end,
+			     long line, int *added, struct mk_diag *diag);
 /* Gives every utterance without a speaker the previous one's ("" at the top). */
 void ingest_inherit(struct mk_transcript *t);
 /* Sets diag for t's file and returns err. */
@@ -132,7 +140,11 @@ enum mk_err ingest_fail(const struct mk_transcript *t, struct mk_diag *diag, lon
 /* Quotes s[0..n) for a message: at most 40 bytes, never cutting a UTF-8 sequence. */
 const char *ingest_quote(const char *s, size_t n, char *out, size_t outlen);
 
-/* The reader content sniffing picks: MK_FMT_VTT (any WebVTT), MK_FMT_SRT or MK_FMT_PLAIN. */
+/* The sha256 (hex) identifying a call: over data with a BOM removed and CRLF, CR -> LF. */
+void transcript_identity(const char *data, size_t len, char out[65]);
+
+/* The reader content sniffing picks: MK_FMT_VTT (any WebVTT), MK_FMT_SRT, MK_FMT_MARKDOWN or
+ * MK_FMT_PLAIN. */
 enum mk_format transcript_sniff(const char *data, size_t len);
 
 /* ---- readers ---- */
@@ -147,6 +159,28 @@ enum mk_err srt_parse(struct mk_transcript *t, const char *data, size_t len,
 		      struct mk_diag *diag);
 enum mk_err plain_parse(struct mk_transcript *t, const char *data, size_t len,
 			struct mk_diag *diag);
+
+/* Markdown transcripts (markdown.c): md_sniff is 1 when data's speaker lines are mostly
+ * Markdown ones ("**Name:**", "**Name** (00:01:02):", "### Name (00:01:02)"). */
+int md_sniff(const char *data, size_t len);
+enum mk_err md_parse(struct mk_transcript *t, const char *data, size_t len,
+		     struct mk_diag *diag);
+
+/* Teams .docx transcripts (docx.c). Caps on the zip: entries read, and the bytes
+ * word/document.xml may inflate to (a zip bomb stops there). */
+#define DOCX_MAX_ENTRIES   10000u
+#define DOCX_MAX_XML_BYTES MK_MAX_TRANSCRIPT_BYTES
+/* A zip archive (a .docx) by its first bytes. */
+int docx_sniff(const char *data, size_t len);
+/* The text of a .docx: word/document.xml's paragraphs (and line breaks) as lines. */
+enum mk_err docx_text(const struct mk_transcript *t, const char *data, size_t len,
+		      struct mk_buf *out, struct mk_diag *diag);
+/* The same from word/document.xml itself (what docx_text does after unzipping). */
+enum mk_err docx_xml_text(const struct mk_transcript *t, const char *xml, size_t len,
+			  struct mk_buf *out, struct mk_diag *diag);
+/* Reads Teams' layout from docx_text's lines into t. */
+enum mk_err docx_parse(struct mk_transcript *t, const char *text, size_t len,
+		       struct mk_diag *diag);
 
 /* The cue-block loop WebVTT and SRT share (cues.c); l is just past any header. */
 enum cue_syntax { CUES_VTT, CUES_SRT };

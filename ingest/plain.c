@@ -147,22 +147,13 @@ struct pending {
 static enum mk_err pending_flush(struct mk_transcript *t, struct pending *pd, struct clean *c,
 				 struct mk_diag *diag)
 {
-	enum mk_err err = MK_OK;
-	const char *spk = NULL;
-	size_t spklen = 0;
+	enum mk_err err;
+	int added;
 	if (!pd->active)
 		return MK_OK;
 	pd->active = 0;
-	if (pd->spk) {
-		clean_text(c, pd->spk, pd->spklen, 0);
-		spk = mk_strndup(c->buf.s + c->seg[0].txt_off, c->seg[0].txt_len);
-		spklen = c->seg[0].txt_len;
-	}
-	clean_text(c, pd->text.s ? pd->text.s : "", pd->text.len, 0);
-	if (c->seg[0].txt_len)
-		err = ingest_add(t, spk, spklen, c->buf.s + c->seg[0].txt_off, c->seg[0].txt_len,
-				 pd->start, pd->start, pd->line, diag);
-	free((char *)spk);
+	err = ingest_add_clean(t, c, pd->spk, pd->spklen, pd->text.s, pd->text.len, pd->start,
+			       pd->start, pd->line, &added, diag);
 	mk_buf_reset(&pd->text);
 	return err;
 }

@@ -70,21 +70,41 @@ static int stamp_end(const char *q, const char *end)
 	return q >= end || !(is_alnum(*q) || *q == ':' || *q == '.' || *q == ',');
 }
 
+/* A field of k digits at s written with a leading zero ("05", "00"). */
+static int padded(const char *s, long k)
+{
+	return k > 1 && s[0] == '0';
+}
+
 int stamp_cue(const char **p, const char *end, int64_t *ms)
 {
-	const char *q = *p;
+	const char *q = *p, *f1 = q, *f2, *f3 = NULL;
 	int64_t a, b, c = -1, f;
-	if (!(num(&q, end, 1, 5, &a) && lit(&q, end, ':') && num(&q, end, 2, 2, &b)))
+	long da, db, dc = 0;
+	if (!(num(&q, end, 1, 5, &a) && lit(&q, end, ':')))
 		return 0;
-	if (lit(&q, end, ':') && !num(&q, end, 2, 2, &c))
+	da = q - f1 - 1;
+	f2 = q;
+	if (!num(&q, end, 1, 2, &b))
 		return 0;
+	db = q - f2;
+	if (lit(&q, end, ':')) {
+		f3 = q;
+		if (!num(&q, end, 1, 2, &c))
+			return 0;
+		dc = q - f3;
+	}
 	if (!fraction(&q, end, &f) || !stamp_end(q, end))
 		return 0;
 	if (c < 0) {	/* mm:ss.ttt */
-		if (a >= 60 || b >= 60)
+		if (a >= 60 || b >= 60 || db != 2)
 			return 0;
 		c = b, b = a, a = 0;
 	} else if (b >= 60 || c >= 60) {
+		return 0;
+	} else if ((db < 2 || dc < 2) && (padded(f1, da) || padded(f2, db) || padded(f3, dc))) {
+		/* one-digit minutes or seconds are Microsoft Graph's unpadded "0:0:5.320"; beside
+		 * a field padded with a zero ("00:00:0") they are a cut stamp */
 		return 0;
 	}
 	*ms = ((a * 60 + b) * 60 + c) * 1000 + f;
@@ -220,6 +240,85 @@ int stamp_find_iso(const char *s, size_t n, char *out, size_t outlen)
 		if (out[10] == ' ')
 			out[10] = 'T';
 		return 1;
+	}
+	return 0;
+}
+
+static const char *const months[] = {
+	"january", "february", "march", "april", "may", "june", "july", "august", "september",
+	"october", "november", "december",
+};
+
+/* A month name (full or its first three letters) at s[0..k): 1..12, else 0. */
+static int month_of(const char *s, size_t k)
+{
+	for (int m = 0; m < 12; m++) {
+		size_t full = strlen(months[m]);
+		if (k != full && k != 3)
+			continue;
+		size_t i = 0;
+		while (i < k && (s[i] | 0x20) == months[m][i])
+			i++;
+		if (i == k)
+			return m + 1;
+	}
+	return 0;
+}
+
+/* Day d of month m in year y, if it is a real date, as "YYYY-MM-DD". */
+static int day_out(int64_t y, int64_t m, int64_t d, char out[11])
+{
+	struct mk_date x;
+	char buf[16];
+	if (!range(y, 1970, 9999) || !range(m, 1, 12) || !range(d, 1, 31))
+		return 0;
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+	if (mk_date_parse(buf, &x) != MK_OK)
+		return 0;
+	memcpy(out, buf, 11);
+	return 1;
+}
+
+static void skip_blank(const char **p, const char *end)
+{
+	while (*p < end && (**p == ' ' || **p == '\t' || **p == ','))
+		(*p)++;
+}
+
+int stamp_find_day(const char *s, size_t n, char out[11])
+{
+	const char *end = s + n;
+	for (const char *q = s; q < end; q++) {
+		const char *p = q, *w;
+		int64_t y, m, d;
+		if (q > s && is_alnum(q[-1]))
+			continue;
+		/* 2026-03-10 */
+		if (num(&p, end, 4, 4, &y) && lit(&p, end, '-') && num(&p, end, 2, 2, &m) &&
+		    lit(&p, end, '-') && num(&p, end, 2, 2, &d) && (p == end || !is_digit(*p)) &&
+		    day_out(y, m, d, out))
+			return 1;
+		/* March 10, 2026 */
+		for (p = w = q; p < end && ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'); p++)
+			;
+		if ((m = month_of(w, (size_t)(p - w))) > 0) {
+			skip_blank(&p, end);
+			if (num(&p, end, 1, 2, &d) && (skip_blank(&p, end), num(&p, end, 4, 4, &y)) &&
+			    day_out(y, m, d, out))
+				return 1;
+		}
+		/* 10 March 2026 */
+		p = q;
+		if (num(&p, end, 1, 2, &d)) {
+			skip_blank(&p, end);
+			for (w = p; p < end && ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'); p++)
+				;
+			if ((m = month_of(w, (size_t)(p - w))) > 0) {
+				skip_blank(&p, end);
+				if (num(&p, end, 4, 4, &y) && day_out(y, m, d, out))
+					return 1;
+			}
+		}
 	}
 	return 0;
 }

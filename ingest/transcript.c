@@ -2,8 +2,8 @@
  * transcript.c: struct mk_transcript, the entry points mk_transcript_parse and
  * mk_transcript_read_file, and the whole-input checks made before any reader runs
  * (size cap, empty input, binary data, NUL bytes, line length cap, UTF-8), then the
- * choice of reader by content (never by file name) and the meeting start a Zoom
- * file name gives. Does not parse cues or lines itself (vtt.c, srt.c, plain.c).
+ * choice of reader by content (never by file name: a zip is a .docx, whose extracted
+ * text is checked and identified instead) and the meeting start a Zoom file name gives. Does not parse cues or lines itself (vtt.c, srt.c, plain.c).
  * Invariant: on error t holds no utterances and diag names the file (and line).
  */
 #include "ingest/ingest.h"
@@ -25,6 +25,8 @@ static const char *const format_names[] = {
 	[MK_FMT_VTT] = "webvtt",
 	[MK_FMT_SRT] = "srt",
 	[MK_FMT_PLAIN] = "plain",
+	[MK_FMT_MARKDOWN] = "markdown",
+	[MK_FMT_TEAMS_DOCX] = "teams-docx",
 };
 
 const char *mk_format_name(enum mk_format fmt)
@@ -79,6 +81,29 @@ enum mk_err ingest_add(struct mk_transcript *t, const char *spk, size_t spklen,
 	u->end_ms = end;
 	u->line = line;
 	return MK_OK;
+}
+
+enum mk_err ingest_add_clean(struct mk_transcript *t, struct clean *c, const char *spk,
+			     size_t spklen, const char *text, size_t len, int64_t start, int64_t end,
+			     long line, int *added, struct mk_diag *diag)
+{
+	enum mk_err err = MK_OK;
+	char *name = NULL;
+	size_t namelen = 0;
+	*added = 0;
+	if (spk) {
+		clean_text(c, spk, spklen, 0);
+		namelen = c->seg[0].txt_len;
+		name = mk_strndup(c->buf.s + c->seg[0].txt_off, namelen);
+	}
+	clean_text(c, text ? text : "", len, 0);
+	if (c->seg[0].txt_len) {
+		err = ingest_add(t, name, namelen, c->buf.s + c->seg[0].txt_off, c->seg[0].txt_len,
+				 start, end, line, diag);
+		*added = !err;
+	}
+	free(name);
+	return err;
 }
 
 void ingest_inherit(struct mk_transcript *t)
@@ -140,7 +165,7 @@ enum mk_format transcript_sniff(const char *data, size_t len)
 		return MK_FMT_SRT;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] < '0' || s[i] > '9')
-			return MK_FMT_PLAIN;
+			return md_sniff(data, len) ? MK_FMT_MARKDOWN : MK_FMT_PLAIN;
 	if (lines_next(&l, &s2, &n2) && span_has(s2, n2, "-->"))
 		return MK_FMT_SRT;
 	return MK_FMT_PLAIN;
@@ -193,21 +218,61 @@ static enum mk_err check_input(const struct mk_transcript *t, const char *data, 
 	return MK_OK;
 }
 
+/*
+ * The identity of a call: the sha256 of its text with a BOM removed and CRLF and a lone CR
+ * turned into LF, so a copy saved with other line endings is the same call. Text already in
+ * that form (LF, no BOM) is hashed as it is: its digest is the raw bytes' one.
+ */
+void transcript_identity(const char *data, size_t len, char out[65])
+{
+	struct mk_buf b;
+	size_t i = 0;
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		i = 3;
+	if (!i && !memchr(data, '\r', len)) {
+		mk_sha256_hex(data, len, out);
+		return;
+	}
+	mk_buf_init(&b);
+	for (; i < len; i++) {
+		if (data[i] != '\r')
+			mk_buf_addc(&b, data[i]);
+		else if (!(i + 1 < len && data[i + 1] == '\n'))
+			mk_buf_addc(&b, '\n');
+	}
+	mk_sha256_hex(b.s ? b.s : "", b.len, out);
+	mk_buf_release(&b);
+}
+
 enum mk_err mk_transcript_parse(struct mk_transcript *t, const char *path,
 				const char *data, size_t len, struct mk_diag *diag)
 {
 	enum mk_err err;
 	const char *body = data;
 	size_t blen = len;
+	struct mk_buf text;
 	char iso[40];
 
 	mk_transcript_release(t);
 	mk_diag_clear(diag);
 	t->path = mk_strdup(path ? path : "");
+	if (len <= MK_MAX_TRANSCRIPT_BYTES && docx_sniff(data, len)) {
+		/* a .docx: the checks, the identity and the reader work on its text */
+		mk_buf_init(&text);
+		if (!(err = docx_text(t, data, len, &text, diag)) &&
+		    !(err = check_input(t, text.s ? text.s : "", text.len, diag))) {
+			transcript_identity(text.s, text.len, t->sha256);
+			err = docx_parse(t, text.s, text.len, diag);
+		}
+		mk_buf_release(&text);
+		if (err)
+			goto out;
+		goto named;
+	}
 	err = check_input(t, data, len, diag);
 	if (err)
 		goto out;
-	mk_sha256_hex(data, len, t->sha256);
+	transcript_identity(data, len, t->sha256);
 	if (blen >= 3 && !memcmp(body, "\xEF\xBB\xBF", 3))
 		body += 3, blen -= 3;
 	switch (transcript_sniff(body, blen)) {
@@ -217,12 +282,16 @@ enum mk_err mk_transcript_parse(struct mk_transcript *t, const char *path,
 	case MK_FMT_SRT:
 		err = srt_parse(t, body, blen, diag);
 		break;
+	case MK_FMT_MARKDOWN:
+		err = md_parse(t, body, blen, diag);
+		break;
 	default:
 		err = plain_parse(t, body, blen, diag);
 		break;
 	}
 	if (err)
 		goto out;
+named:
 	if (!t->start && stamp_from_zoom_name(t->path, iso, sizeof iso))
 		t->start = mk_strdup(iso);
 out:

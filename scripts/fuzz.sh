@@ -12,7 +12,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
 CC=${FUZZ_CC:-clang}
 out=build-fuzz
-PKGS="libpcre2-8 libcurl jansson sqlite3 libcrypto"
+PKGS="libpcre2-8 libcurl jansson sqlite3 libcrypto libarchive libxml-2.0"
 pkg_cflags=$(pkg-config --cflags $PKGS 2>/dev/null)
 pkg_libs=$(pkg-config --libs $PKGS 2>/dev/null)
 CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -Iinclude -I. -D_GNU_SOURCE $pkg_cflags"

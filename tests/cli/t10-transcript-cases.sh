@@ -2,8 +2,8 @@
 # t10-transcript-cases.sh: the reader cases in tests/cases/transcript/, run through
 # `mapkeeper transcript`, one TAP line each, then the command's own options.
 #
-# A case is an input NAME.vtt, NAME.srt, NAME.txt or NAME.bin (the reader is chosen
-# by content, so the extension says nothing), or NAME.EXT.gen: a sh script that
+# A case is an input NAME.vtt, NAME.srt, NAME.txt, NAME.md, NAME.docx or NAME.bin (the
+# reader is chosen by content, so the extension says nothing), or NAME.EXT.gen: a script that
 # writes the input (too big to keep) to the path it is given. Beside it:
 #   NAME.expected       exact standard output of `--format json`; exit 0, no stderr
 #   NAME.expected-text  (optional) exact standard output of `--format text`
@@ -70,7 +70,7 @@ run_case() { # folder input name
 
 cases=0
 seen=" "
-for f in "$dir"/*.vtt "$dir"/*.srt "$dir"/*.txt "$dir"/*.bin; do
+for f in "$dir"/*.vtt "$dir"/*.srt "$dir"/*.txt "$dir"/*.md "$dir"/*.docx "$dir"/*.bin; do
 	[ -f "$f" ] || continue
 	b=$(basename "$f")
 	case "$seen" in *" ${b%.*} "*) notok "${b%.*}: two inputs share the name ${b%.*}" ;; esac

@@ -2,6 +2,7 @@
 #include "ingest/ingest.h"
 #include "tap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +38,18 @@ static void test_stamp_cue(void)
 	CHECK(!cue_ms("1.000", &ms));
 	CHECK(!cue_ms("", &ms));
 	CHECK(!cue_ms("aa:bb:cc.ddd", &ms));
+	/* Microsoft Graph's documented form: one digit where it can */
+	CHECK(cue_ms("0:0:0.0", &ms) && ms == 0);
+	CHECK(cue_ms("0:0:5.320", &ms) && ms == 5320);
+	CHECK(cue_ms("0:0:5.32", &ms) && ms == 5320);
+	CHECK(cue_ms("1:2:3.4", &ms) && ms == 3723400);
+	CHECK(cue_ms("0:12:3.4", &ms) && ms == 723400);
+	CHECK(!cue_ms("0:0:60.0", &ms));
+	CHECK(!cue_ms("0:60:0.0", &ms));
+	CHECK(!cue_ms("2:3.004", &ms));                       /* mm:ss wants two digits */
+	CHECK(!cue_ms("0:0:", &ms));
+	CHECK(!cue_ms("00:00:0", &ms));                        /* a cut stamp, not Graph's */
+	CHECK(!cue_ms("0:05:3.0", &ms));
 	/* the cursor stays put on failure and stops before what follows */
 	const char *s = "00:00:02.000 --> x", *p = s;
 	CHECK(stamp_cue(&p, s + strlen(s), &ms) && p == s + 12);
@@ -253,6 +266,16 @@ static void test_sniff(void)
 	CHECK(sniff("Ann: hi\n") == MK_FMT_PLAIN);
 	CHECK(sniff("12\nAnn: hi\n") == MK_FMT_PLAIN);
 	CHECK(sniff("") == MK_FMT_PLAIN);
+	/* Markdown: its speaker lines, not any bold text */
+	CHECK(sniff("**Ann:** hi\n") == MK_FMT_MARKDOWN);
+	CHECK(sniff("# Sync\n\n**Ann** (00:01:02):\nhi\n") == MK_FMT_MARKDOWN);
+	CHECK(sniff("**Ann** [1:02] hi\n") == MK_FMT_MARKDOWN);
+	CHECK(sniff("### Ann Lee (00:01:02)\nhi\n") == MK_FMT_MARKDOWN);
+	CHECK(sniff("- **Ann**: hi\n") == MK_FMT_MARKDOWN);
+	CHECK(sniff("**Date:** 2026-03-10\nAnn: hi\n") == MK_FMT_PLAIN);
+	CHECK(sniff("Ann: the **big** one\nBo: ok\n") == MK_FMT_PLAIN);
+	CHECK(sniff("**Ann:** hi\nBo: a\nCy: b\n") == MK_FMT_PLAIN);
+	CHECK(sniff("## Agenda\n") == MK_FMT_PLAIN);
 	/* line numbers: CRLF, LF and a lone CR each end one line */
 	struct lines l;
 	const char *s;
@@ -354,6 +377,61 @@ static void test_speed(void)
 	mk_buf_release(&b);
 }
 
+/* The language of "Name: text" lines. */
+static const char *lang_of(const char *text, int *english)
+{
+	struct mk_transcript t;
+	struct mk_diag d;
+	struct mk_language l;
+	static char name[32];
+	mk_transcript_init(&t);
+	if (parse(&t, text, &d) != MK_OK) {
+		*english = -1;
+		return "unreadable";
+	}
+	mk_transcript_language(&t, &l);
+	*english = l.english;
+	snprintf(name, sizeof name, "%s", l.name);
+	mk_transcript_release(&t);
+	return name;
+}
+
+static void test_language(void)
+{
+	int en;
+	CHECK_STR(lang_of("Ann Lee: Yes, I will send the pricing over by Friday, and we can review it "
+			  "with your team next week if that works for you.\nBo Chen: That works. I think the "
+			  "legal review is the only thing that could slow us down here.\n", &en), "English");
+	CHECK(en == 1);
+	CHECK_STR(lang_of("Ann Lee: Ja, ich schicke Ihnen die Preise bis Freitag, und wir können das in "
+			  "der nächsten Woche mit Ihrem Team besprechen.\nBo Chen: Das passt. Ich denke, die "
+			  "Rechtsabteilung ist das Einzige, was uns noch aufhalten kann.\n", &en), "German");
+	CHECK(en == 0);
+	CHECK_STR(lang_of("Ann Lee: Oui, je vous envoie les prix avant vendredi, et nous pouvons en parler "
+			  "avec votre équipe la semaine prochaine si cela vous convient.\nBo Chen: C'est bien. "
+			  "Je pense que le service juridique est le seul point qui peut nous ralentir.\n", &en),
+		  "French");
+	CHECK_STR(lang_of("Ann Lee: Sí, le envío los precios antes del viernes, y podemos revisarlo con su "
+			  "equipo la próxima semana si le parece bien.\nBo Chen: Perfecto. Creo que la revisión "
+			  "legal es lo único que nos puede retrasar.\n", &en), "Spanish");
+	CHECK_STR(lang_of("佐藤: 金曜日までに見積書をお送りします。来週、チームと一緒に確認しましょう。\n"
+			  "田中: ありがとうございます。法務の確認だけが心配です。\n", &en), "Japanese");
+	CHECK(en == 0);
+	CHECK_STR(lang_of("王: 我们周五之前把报价发给你们。下周和你们的团队一起讨论合同的细节问题。\n"
+			  "李: 好的。法务审查可能需要一些时间。\n", &en), "Chinese");
+	CHECK_STR(lang_of("Анна: Да, я отправлю вам цены до пятницы, и мы обсудим их с вашей командой.\n"
+			  "Борис: Хорошо. Юридическая проверка может занять время.\n", &en), "Russian");
+	CHECK_STR(lang_of("김: 금요일까지 견적서를 보내드리겠습니다. 다음 주에 팀과 함께 검토해요.\n", &en),
+		  "Korean");
+	/* too little to tell is English; names in another script do not make a call foreign */
+	CHECK_STR(lang_of("Ann: Danke schön.\nBo: Bitte.\n", &en), "English");
+	CHECK(en == 1);
+	CHECK_STR(lang_of("佐藤 健: Thanks, I will send the quote to 田中さん by Friday and we can go over "
+			  "it together with the team on the call next week.\nBo Chen: Great, that works for "
+			  "us, and I will loop in legal as well.\n", &en), "English");
+	CHECK(en == 1);
+}
+
 int main(void)
 {
 	RUN(test_stamp_cue);
@@ -365,6 +443,7 @@ int main(void)
 	RUN(test_labels);
 	RUN(test_sniff);
 	RUN(test_parse);
+	RUN(test_language);
 	RUN(test_limits);
 	RUN(test_speed);
 	return tap_done();
