@@ -50,8 +50,12 @@ struct cli_names {
 void cli_split_names(const char *s, struct cli_names *out);
 void cli_names_free(struct cli_names *n);
 
-/* Opens the store at --db PATH (NULL: $MAPKEEPER_DB or ./mapkeeper.db); prints the error. */
+/* Opens the store at --db PATH (NULL: $MAPKEEPER_DB or ./mapkeeper.db); prints the error.
+ * cli_store_open never makes a database (a missing one: one line naming the path and how
+ * to start one); only commands that write a call or a deal (deal add, ingest, sync) use
+ * cli_store_create, which makes it on first use. */
 struct mk_store *cli_store_open(const char *db);
+struct mk_store *cli_store_create(const char *db);
 
 /*
  * The meeting's date: --date (flag, "YYYY-MM-DD" or ISO 8601), else the start the file

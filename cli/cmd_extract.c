@@ -5,6 +5,7 @@
  * one line on standard error naming the file, exit 1, nothing on standard output.
  */
 #include "cli.h"
+#include "util/term.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -224,6 +225,7 @@ int cmd_extract(int argc, char **argv)
 			enum mk_err err;
 			mk_transcript_init(&t);
 			mk_findings_init(&f);
+			term_progress("extract: file %d of %d: reading %s", i + 1, nfiles, path);
 			err = mk_transcript_read_file(&t, path, &diag);
 			if (err) {
 				cli_diag(&diag, err);
@@ -233,6 +235,7 @@ int cmd_extract(int argc, char **argv)
 				if (!date)
 					cli_meeting_date(NULL, &t, &fo.date, &start, &source, startbuf,
 							 sizeof startbuf);
+				term_progress("extract: file %d of %d: extracting %s", i + 1, nfiles, path);
 				err = mk_extract(rs, &t, &fo, &f, &diag);
 				if (err) {
 					cli_diag(&diag, err);
@@ -259,6 +262,7 @@ int cmd_extract(int argc, char **argv)
 			mk_findings_release(&f);
 			mk_transcript_release(&t);
 		}
+		term_progress_end();
 		if (ok) {
 			if (all) {
 				char *s = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

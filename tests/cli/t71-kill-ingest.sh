@@ -11,7 +11,7 @@ broken=0
 i=0
 while [ $i -lt "$rounds" ]; do
 	i=$((i + 1))
-	"$MK" ingest $calls --deal K >/dev/null 2>&1 &
+	"$MK" ingest $calls --deal K --date 2026-03-03 --date-from-name >/dev/null 2>&1 &
 	pid=$!
 	# a different moment each round: 0 to ~19 ms
 	python3 -c "import time; time.sleep(($i * 7919 % 20) / 1000.0)"
@@ -19,7 +19,7 @@ while [ $i -lt "$rounds" ]; do
 	wait "$pid" 2>/dev/null
 	r=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('PRAGMA integrity_check').fetchone()[0])" "$db" 2>&1)
 	[ "$r" = "ok" ] || { broken=$((broken + 1)); echo "# round $i: $r"; }
-	"$MK" ingest $calls --deal K >/dev/null 2>&1 || { broken=$((broken + 1)); echo "# round $i: re-run failed"; }
+	"$MK" ingest $calls --deal K --date 2026-03-03 --date-from-name >/dev/null 2>&1 || { broken=$((broken + 1)); echo "# round $i: re-run failed"; }
 	"$MK" approve --all --deal K >/dev/null 2>&1
 done
 [ $broken -eq 0 ] && ok "$rounds kill -9 rounds: integrity_check ok and the re-run works every time" \
