@@ -61,6 +61,7 @@ struct mk_store *cli_store_create(const char *db);
  * The meeting's date: --date (flag, "YYYY-MM-DD" or ISO 8601), else the start the file
  * gives, else today. Sets *date, points *start at the text to report (buf holds it when
  * made here) and *source at "flag", "file" or "today". MK_EARG: the flag does not parse.
+ * Only extract takes "today" (its contract); ingest refuses a call with neither date.
  */
 enum mk_err cli_meeting_date(const char *flag, const struct mk_transcript *t, struct mk_date *date,
 			     const char **start, const char **source, char *buf, size_t buflen);

@@ -16,7 +16,9 @@
 
 static const char usage[] =
 	"mapkeeper extract FILE... [--date WHEN] [--seller \"Name A,Name B\"] [--seller-domain x.com]\n"
-	"                          [--seller-org ORG] [--buyer-org ORG] [--format json|text] [--rules DIR]";
+	"                          [--seller-org ORG] [--buyer-org ORG] [--format json|text] [--rules DIR] [--progress]\n"
+	"\n"
+	"Without --date: the date the file gives, else today (meeting.date_source says which).";
 
 static json_t *ev_json(const struct mk_evidence *ev)
 {
