@@ -53,13 +53,18 @@ struct cli_names {
 void cli_split_names(const char *s, struct cli_names *out);
 void cli_names_free(struct cli_names *n);
 
-/* Opens the store at --db PATH (NULL: $MAPKEEPER_DB or ./mapkeeper.db); prints the error. */
+/* Opens the store at --db PATH (NULL: $MAPKEEPER_DB or ./mapkeeper.db); prints the error.
+ * cli_store_open never makes a database (a missing one: one line naming the path and how
+ * to start one); only commands that write a call or a deal (deal add, ingest, sync) use
+ * cli_store_create, which makes it on first use. */
 struct mk_store *cli_store_open(const char *db);
+struct mk_store *cli_store_create(const char *db);
 
 /*
  * The meeting's date: --date (flag, "YYYY-MM-DD" or ISO 8601), else the start the file
  * gives, else today. Sets *date, points *start at the text to report (buf holds it when
  * made here) and *source at "flag", "file" or "today". MK_EARG: the flag does not parse.
+ * Only extract takes "today" (its contract); ingest refuses a call with neither date.
  */
 enum mk_err cli_meeting_date(const char *flag, const struct mk_transcript *t, struct mk_date *date,
 			     const char **start, const char **source, char *buf, size_t buflen);

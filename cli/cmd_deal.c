@@ -99,7 +99,7 @@ int cmd_deal(int argc, char **argv)
 			cli_error("deal add: the deal needs a name");
 			return 2;
 		}
-		if (!(st = cli_store_open(db)))
+		if (!(st = cli_store_create(db)))
 			return 1;
 		err = mk_store_deal_add(st, &deal, &diag);
 		if (err) {

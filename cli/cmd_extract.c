@@ -5,6 +5,7 @@
  * one line on standard error naming the file, exit 1, nothing on standard output.
  */
 #include "cli.h"
+#include "util/term.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -15,7 +16,9 @@
 
 static const char usage[] =
 	"mapkeeper extract FILE... [--date WHEN] [--seller \"Name A,Name B\"] [--seller-domain x.com]\n"
-	"                          [--seller-org ORG] [--buyer-org ORG] [--format json|text] [--rules DIR]";
+	"                          [--seller-org ORG] [--buyer-org ORG] [--format json|text] [--rules DIR] [--progress]\n"
+	"\n"
+	"Without --date: the date the file gives, else today (meeting.date_source says which).";
 
 static json_t *ev_json(const struct mk_evidence *ev)
 {
@@ -221,6 +224,7 @@ int cmd_extract(int argc, char **argv)
 			enum mk_err err;
 			mk_transcript_init(&t);
 			mk_findings_init(&f);
+			term_progress("extract: file %d of %d: reading %s", i + 1, nfiles, path);
 			err = mk_transcript_read_file(&t, path, &diag);
 			if (err) {
 				cli_diag(&diag, err);
@@ -231,6 +235,7 @@ int cmd_extract(int argc, char **argv)
 				if (!date)
 					cli_meeting_date(NULL, &t, &fo.date, &start, &source, startbuf,
 							 sizeof startbuf);
+				term_progress("extract: file %d of %d: extracting %s", i + 1, nfiles, path);
 				mk_transcript_language(&t, &lang);	/* the rules read English only */
 				if (!lang.english)
 					cli_error("%s: the call looks %s, not English; no findings", path, lang.name);
@@ -260,6 +265,7 @@ int cmd_extract(int argc, char **argv)
 			mk_findings_release(&f);
 			mk_transcript_release(&t);
 		}
+		term_progress_end();
 		if (ok) {
 			if (all) {
 				char *s = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

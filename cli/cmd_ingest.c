@@ -4,8 +4,14 @@
  * deal's selling team, merge against the deal's plan (and its pending additions, so a
  * second call does not propose them again), and store it all in one transaction. The
  * same transcript (by sha256, whatever its name) ingested again changes nothing.
+ *
+ * The meeting's date: --date, else the date in the file (its header or its name); a call
+ * with neither is refused with how to give one (never today by default). One --date for
+ * several files is refused unless --date-from-name: then each file's own date wins and
+ * --date dates only the files that have none.
  */
 #include "cli.h"
+#include "util/term.h"
 
 #include <getopt.h>
 #include <pthread.h>
@@ -13,10 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage[] =
-	"mapkeeper ingest FILE... --deal NAME [--date WHEN] [-j N] [--db PATH] [--format text|json] [--rules DIR]\n"
+	"mapkeeper ingest FILE... --deal NAME [--date WHEN [--date-from-name]] [-j N] [--db PATH] [--format text|json]\n"
+	"                 [--rules DIR] [--progress]\n"
 	"\n"
+	"The meeting's date: --date, else the date the file gives (a Zoom start, a date in its\n"
+	"name such as call-2026-03-10.vtt); a call with neither is refused. With several files,\n"
+	"--date needs --date-from-name: each file's own date wins, --date dates the others.\n"
 	"-j N: extract on N threads (1 to 64; default 1); one writer stores the calls in the\n"
 	"order given, so the result is the same as without -j.";
 
@@ -56,15 +67,25 @@ static void drop_pending_targets(struct mk_proposals *ps)
 /* The extraction half of an ingest: the meeting's date and the findings of one call. Uses
  * no store, so the calls of `ingest -j N` run it on N threads at once. */
 static enum mk_err ingest_extract(const struct mk_rules *rs, const struct mk_deal *deal,
-				  const struct mk_transcript *t, const char *date, struct mk_findings *f,
-				  struct cli_ingest_result *out, struct mk_diag *diag)
+				  const struct mk_transcript *t, const char *date, int from_name,
+				  struct mk_findings *f, struct cli_ingest_result *out, struct mk_diag *diag)
 {
 	struct mk_extract_opts o;
 	struct cli_names sellers;
 	struct mk_language lang;
 	const char *source = NULL;
 	enum mk_err err;
+	struct mk_date own_date;
+	int own = t->start && mk_date_parse(t->start, &own_date) == MK_OK;
 	memset(&o, 0, sizeof o);
+	if (own && from_name)
+		date = NULL;
+	if (!date && !own) {
+		mk_diag_set(diag, t->path, 0,
+			    "no meeting date in the file or its name (give --date YYYY-MM-DD, or put the "
+			    "date in the file name: call-2026-03-10.vtt)");
+		return MK_EARG;
+	}
 	if (cli_meeting_date(date, t, &o.date, &out->start, &source, out->buf, sizeof out->buf))
 		return MK_EDATE;
 	mk_transcript_language(t, &lang);
@@ -142,7 +163,7 @@ enum mk_err cli_ingest_transcript(struct mk_store *st, const struct mk_rules *rs
 		return MK_OK;
 	}
 	mk_findings_init(&f);
-	if (!(err = ingest_extract(rs, deal, t, date, &f, out, diag)))
+	if (!(err = ingest_extract(rs, deal, t, date, 0, &f, out, diag)))
 		err = ingest_store(st, deal, t, &f, out, diag);
 	if (!err)
 		lang_warn(t->path, t);
@@ -153,6 +174,7 @@ enum mk_err cli_ingest_transcript(struct mk_store *st, const struct mk_rules *rs
 /* One call of an ingest run: read and extracted (by any thread), then stored (in order). */
 struct job {
 	const char *path;
+	double mb;                  /* its size, for the progress line */
 	struct mk_transcript t;
 	struct mk_findings f;
 	struct cli_ingest_result r;
@@ -169,18 +191,37 @@ struct pipeline {
 	const struct mk_rules *rs;
 	const struct mk_deal *deal;
 	const char *date;
+	int from_name;              /* --date-from-name */
+	int threads;
 	struct job *jobs;
 	size_t n, next, written, window;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
 
+/* The progress line (util/term.h): "file 3 of 40: extracting call.vtt (12.0 MB)". */
+static void job_progress(const struct pipeline *pl, const struct job *j, const char *what)
+{
+	if (!term_progress_on())
+		return;
+	if (pl->n > 1)
+		term_progress("ingest: file %zu of %zu: %s %s (%.1f MB)", (size_t)(j - pl->jobs) + 1, pl->n,
+			      what, j->path, j->mb);
+	else
+		term_progress("ingest: %s %s (%.1f MB)", what, j->path, j->mb);
+}
+
 static void job_extract(const struct pipeline *pl, struct job *j)
 {
 	mk_diag_clear(&j->diag);
+	if (pl->threads <= 1)
+		job_progress(pl, j, "reading");
 	if ((j->read_err = mk_transcript_read_file(&j->t, j->path, &j->diag)))
 		return;
-	j->extract_err = ingest_extract(pl->rs, pl->deal, &j->t, pl->date, &j->f, &j->r, &j->diag);
+	if (pl->threads <= 1)
+		job_progress(pl, j, "extracting");
+	j->extract_err = ingest_extract(pl->rs, pl->deal, &j->t, pl->date, pl->from_name, &j->f, &j->r,
+					&j->diag);
 }
 
 static void *worker(void *arg)
@@ -255,7 +296,7 @@ static int job_store(struct mk_store *st, const struct mk_deal *deal, struct job
 
 /* Ingests paths[0..n) with `threads` extracting (1: all on this thread); the worst rc. */
 static int ingest_all(struct mk_store *st, const struct mk_rules *rs, const struct mk_deal *deal, char **paths,
-		      size_t n, const char *date, unsigned threads, json_t *jout)
+		      size_t n, const char *date, int from_name, unsigned threads, json_t *jout)
 {
 	struct pipeline pl;
 	pthread_t tids[MK_INGEST_MAX_THREADS];
@@ -265,12 +306,16 @@ static int ingest_all(struct mk_store *st, const struct mk_rules *rs, const stru
 	pl.rs = rs;
 	pl.deal = deal;
 	pl.date = date;
+	pl.from_name = from_name;
+	pl.threads = (int)threads;
 	pl.n = n;
 	pl.window = 2 * (size_t)threads;
 	if (!(pl.jobs = calloc(n, sizeof *pl.jobs)))
 		abort();
 	for (size_t i = 0; i < n; i++) {
+		struct stat sb;
 		pl.jobs[i].path = paths[i];
+		pl.jobs[i].mb = stat(paths[i], &sb) ? 0 : (double)sb.st_size / 1e6;
 		mk_transcript_init(&pl.jobs[i].t);
 		mk_findings_init(&pl.jobs[i].f);
 	}
@@ -286,11 +331,13 @@ static int ingest_all(struct mk_store *st, const struct mk_rules *rs, const stru
 			pl.next = i + 1;
 			job_extract(&pl, j);
 		} else {
+			job_progress(&pl, j, "extracting");
 			pthread_mutex_lock(&pl.mu);
 			while (!j->ready)
 				pthread_cond_wait(&pl.cv, &pl.mu);
 			pthread_mutex_unlock(&pl.mu);
 		}
+		job_progress(&pl, j, "storing");
 		r = job_store(st, deal, j, date, jout);
 		if (r > rc)
 			rc = r;
@@ -301,6 +348,7 @@ static int ingest_all(struct mk_store *st, const struct mk_rules *rs, const stru
 		pthread_cond_broadcast(&pl.cv);
 		pthread_mutex_unlock(&pl.mu);
 	}
+	term_progress_end();
 	for (unsigned k = 0; k < started; k++)
 		pthread_join(tids[k], NULL);
 	pthread_cond_destroy(&pl.cv);
@@ -314,6 +362,7 @@ int cmd_ingest(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "deal", required_argument, NULL, 'D' },
 		{ "date", required_argument, NULL, 'd' },
+		{ "date-from-name", no_argument, NULL, 'N' },
 		{ "db", required_argument, NULL, 'b' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "rules", required_argument, NULL, 'r' },
@@ -328,7 +377,7 @@ int cmd_ingest(int argc, char **argv)
 	struct mk_diag diag;
 	json_t *jout = NULL;
 	char *dir = NULL;
-	int ch, rc = 0;
+	int ch, rc = 0, from_name = 0;
 	unsigned threads = 1;
 	enum mk_err err;
 	memset(&deal, 0, sizeof deal);
@@ -350,6 +399,7 @@ int cmd_ingest(int argc, char **argv)
 			break;
 		case 'D': dealname = optarg; break;
 		case 'd': date = optarg; break;
+		case 'N': from_name = 1; break;
 		case 'b': db = optarg; break;
 		case 'f': fmt = optarg; break;
 		case 'r': rules_dir = optarg; break;
@@ -368,8 +418,14 @@ int cmd_ingest(int argc, char **argv)
 			cli_error("ingest: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", date);
 			return 2;
 		}
+		if (argc - optind > 1 && !from_name) {
+			cli_error("ingest: one --date for %d files would give them all the same meeting date; "
+				  "ingest them one by one, or add --date-from-name (each file's own date wins, "
+				  "--date dates the files that have none)", argc - optind);
+			return 2;
+		}
 	}
-	if (!(st = cli_store_open(db)))
+	if (!(st = cli_store_create(db)))
 		return 1;
 	if ((err = mk_store_deal_get(st, dealname, &deal, &diag))) {
 		if (err == MK_ENOTFOUND)
@@ -388,7 +444,7 @@ int cmd_ingest(int argc, char **argv)
 	}
 	if (!strcmp(fmt, "json"))
 		jout = json_array();
-	rc = ingest_all(st, rs, &deal, argv + optind, (size_t)(argc - optind), date, threads, jout);
+	rc = ingest_all(st, rs, &deal, argv + optind, (size_t)(argc - optind), date, from_name, threads, jout);
 	if (jout) {
 		json_t *wrap = json_pack("{s:O}", "calls", jout);
 		char *s = json_dumps(wrap, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

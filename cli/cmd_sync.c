@@ -589,7 +589,7 @@ int cmd_sync(int argc, char **argv)
 		goto out;
 	if (mapfile && deal_map_load(&run.map, mapfile))
 		goto out;
-	if (!(run.st = cli_store_open(db)))
+	if (!(run.st = cli_store_create(db)))
 		goto out;
 	if (run.fixed_deal) {
 		struct mk_deal deal;

@@ -4,13 +4,16 @@
  * "did you mean". Owns nothing but argv dispatch.
  */
 #include "cli.h"
+#include "util/term.h"
 
 #include <getopt.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAPKEEPER_VERSION "0.1.0"
 
@@ -116,7 +119,8 @@ void cli_names_free(struct cli_names *n)
 	n->n = 0;
 }
 
-struct mk_store *cli_store_open(const char *db)
+/* Opens the database at --db, $MAPKEEPER_DB or ./mapkeeper.db; create: make it when missing. */
+static struct mk_store *store_open(const char *db, int create)
 {
 	struct mk_store *st = NULL;
 	struct mk_diag d;
@@ -125,13 +129,26 @@ struct mk_store *cli_store_open(const char *db)
 	mk_diag_clear(&d);
 	if (!path)
 		abort();
-	err = mk_store_open(&st, path, &d);
-	if (err) {
+	err = create ? mk_store_open(&st, path, &d) : mk_store_open_existing(&st, path, &d);
+	if (err == MK_ENOTFOUND)
+		cli_error("no database at %s (start one with: mapkeeper deal add NAME --seller \"A,B\"; "
+			  "or give --db PATH or $MAPKEEPER_DB)", path);
+	else if (err)
 		cli_diag(&d, err);
+	if (err)
 		st = NULL;
-	}
 	free(path);
 	return st;
+}
+
+struct mk_store *cli_store_open(const char *db)
+{
+	return store_open(db, 0);
+}
+
+struct mk_store *cli_store_create(const char *db)
+{
+	return store_open(db, 1);
 }
 
 struct mk_date cli_today(void)
@@ -189,6 +206,42 @@ const char *cli_who(const char *as)
 	if (as && *as)
 		return as;
 	return u && *u ? u : "unknown";
+}
+
+/* At exit: standard output written in full, or one line and exit status 1 (a full disk,
+ * a closed pipe with SIGPIPE ignored, a closed descriptor). */
+static void output_end(void)
+{
+	int e = term_finish();
+	char why[128];
+	if (!e)
+		return;
+	snprintf(why, sizeof why, "%s", strerror(e));
+	why[0] = (char)tolower((unsigned char)why[0]);
+	fprintf(stderr, "mapkeeper: cannot write standard output: %s\n", why);
+	fflush(stderr);
+	_exit(1);
+}
+
+/* Everything printed goes through the filter of util/term.h (no control or bidi character
+ * reaches the terminal); --progress (anywhere before "--") is taken out of argv here and
+ * shows the progress line even when standard error is not a terminal. */
+static void output_begin(int *argc, char **argv)
+{
+	int k = 1, progress = 0, rest = 0;
+	for (int i = 1; i < *argc; i++) {
+		if (!rest && !strcmp(argv[i], "--progress")) {
+			progress = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "--"))
+			rest = 1;
+		argv[k++] = argv[i];
+	}
+	argv[k] = NULL;
+	*argc = k;
+	if (!term_install(progress))
+		atexit(output_end);
 }
 
 static void help(FILE *out)
@@ -326,6 +379,7 @@ static int cmd_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	output_begin(&argc, argv);
 	if (argc < 2) {
 		help(stderr);
 		return 2;

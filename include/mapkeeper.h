@@ -408,6 +408,9 @@ char *mk_store_default_path(void);
 /* Opens (creating and migrating) the database at path. Clear errors for a locked,
  * read-only or full database name the file. */
 enum mk_err mk_store_open(struct mk_store **out, const char *path, struct mk_diag *diag);
+/* As mk_store_open, but never makes a database: a missing file is MK_ENOTFOUND ("no
+ * database here", naming it) and nothing is created. What commands that only read use. */
+enum mk_err mk_store_open_existing(struct mk_store **out, const char *path, struct mk_diag *diag);
 void mk_store_close(struct mk_store *st);
 
 struct mk_deal {

@@ -194,7 +194,7 @@ EOF
 0 approve --all --deal Northwind --as maya
 0 ingest $n2 --deal Northwind --date 2026-03-10 --format json
 0 ingest $n2 --deal Northwind
-0 ingest -j 2 tests/cases/extract/accept.vtt tests/cases/extract/delegation.vtt tests/cases/extract/school-board.vtt --deal Other --date 2026-03-05
+0 ingest -j 2 tests/cases/extract/accept.vtt tests/cases/extract/delegation.vtt tests/cases/extract/school-board.vtt --deal Other --date 2026-03-05 --date-from-name
 1 ingest $n1 --deal Nope
 @reject
 @edit
@@ -304,7 +304,7 @@ seller = ["--seller", "Maya Brooks,Dana Park"]
 r = run(main, ["deal", "add", "K"] + seller)
 assert r.returncode == 0, r.stderr
 d, files = copies(0)
-t = time.time(); r = run(main, ["ingest"] + files + ["--deal", "K"]); full = time.time() - t
+t = time.time(); r = run(main, ["ingest"] + files + ["--deal", "K", "--date", "2026-03-03", "--date-from-name"]); full = time.time() - t
 assert r.returncode == 0, r.stderr
 shutil.rmtree(d)
 stored = len(calls)

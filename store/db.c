@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 char *mk_store_default_path(void)
@@ -450,7 +451,9 @@ static enum mk_err db_setup(struct mk_store *st, int readonly, struct mk_diag *d
 	return db_migrate(st, diag);
 }
 
-static enum mk_err db_open(struct mk_store **out, const char *path, int readonly,
+/* readonly: open for reading only; create: make the file when it is missing (else a
+ * missing file is MK_ENOTFOUND, "no database here", and nothing is made). */
+static enum mk_err db_open(struct mk_store **out, const char *path, int readonly, int create,
 			   struct mk_diag *diag)
 {
 	struct mk_store *st;
@@ -463,11 +466,18 @@ static enum mk_err db_open(struct mk_store **out, const char *path, int readonly
 		mk_diag_set(diag, NULL, 0, "no database file given");
 		return MK_EARG;
 	}
+	if (!create && !readonly) {
+		struct stat sb;
+		if (stat(path, &sb) && errno == ENOENT) {
+			mk_diag_set(diag, path, 0, "no database here");
+			return MK_ENOTFOUND;
+		}
+	}
 	st = mk_calloc(1, sizeof *st);
 	st->path = mk_strdup(path);
 	st->query_sort_max = STORE_QUERY_SORT_MAX;
 	st->said_few = STORE_SAID_FEW;
-	flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		err = db_fail(st, rc, diag);
@@ -500,12 +510,17 @@ out:
 
 enum mk_err mk_store_open(struct mk_store **out, const char *path, struct mk_diag *diag)
 {
-	return db_open(out, path, 0, diag);
+	return db_open(out, path, 0, 1, diag);
+}
+
+enum mk_err mk_store_open_existing(struct mk_store **out, const char *path, struct mk_diag *diag)
+{
+	return db_open(out, path, 0, 0, diag);
 }
 
 enum mk_err store_open_readonly(struct mk_store **out, const char *path, struct mk_diag *diag)
 {
-	return db_open(out, path, 1, diag);
+	return db_open(out, path, 1, 0, diag);
 }
 
 void mk_store_close(struct mk_store *st)

@@ -8,6 +8,12 @@
 set -u
 : "${MK:?MK must name the mapkeeper binary}"
 SHARED=${SHARED:-$(cd "$(dirname "$0")/../../.." && pwd)/shared}
+# a user's clone has no ../shared beside it: skipped there (counted by tests/run.sh), run by CI
+if [ ! -d "$SHARED/samples" ] && [ ! -d "$SHARED/corpus/dev" ]; then
+	echo "ok 1 - # SKIP needs ../shared (the corpus and samples); CI runs it"
+	echo "1..1"
+	exit 0
+fi
 
 exec python3 - "$MK" "$SHARED" <<'PY'
 import glob, html, json, os, re, subprocess, sys

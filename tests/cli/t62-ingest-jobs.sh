@@ -8,7 +8,7 @@ files="demo/northwind-call-01.vtt demo/northwind-call-02.vtt $(ls tests/cases/ex
 for j in 1 3; do
 	db="$tmp/j$j.db"
 	"$MK" deal add Northwind --seller "Maya Brooks" --db "$db" >/dev/null 2>"$tmp/e$j" &&
-		"$MK" ingest -j $j $files --deal Northwind --date 2026-03-03 --db "$db" >"$tmp/out$j" 2>>"$tmp/e$j" &&
+		"$MK" ingest -j $j $files --deal Northwind --date 2026-03-03 --date-from-name --db "$db" >"$tmp/out$j" 2>>"$tmp/e$j" &&
 		"$MK" review --deal Northwind --format json --db "$db" >"$tmp/review$j" 2>>"$tmp/e$j" ||
 		bad "ingest -j $j: $(cat "$tmp/e$j")"
 done
@@ -20,7 +20,7 @@ cmp -s "$tmp/out1" "$tmp/out3" && [ "$(wc -l <"$tmp/out1")" -eq "$(echo $files |
 printf 'WEBVTT\n\n00:00:01.000 --> 00:00:00.500\nMaya Brooks: backwards\n' >"$tmp/broken.vtt"
 "$MK" deal add Acme --seller "Maya Brooks" --db "$tmp/b.db" >/dev/null 2>&1
 "$MK" ingest -j 2 demo/northwind-call-01.vtt "$tmp/broken.vtt" demo/northwind-call-01.vtt demo/northwind-call-02.vtt \
-	--deal Acme --date 2026-03-03 --db "$tmp/b.db" >"$tmp/out" 2>"$tmp/err"
+	--deal Acme --date 2026-03-03 --date-from-name --db "$tmp/b.db" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "broken.vtt" "$tmp/err" && [ "$(wc -l <"$tmp/out")" -eq 3 ] &&
 	grep -q "already ingested" "$tmp/out" && ok "a broken file fails alone (one line, exit 1); a repeated call is stored once" \

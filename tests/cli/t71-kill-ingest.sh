@@ -11,7 +11,7 @@ broken=0
 i=0
 while [ $i -lt "$rounds" ]; do
 	i=$((i + 1))
-	"$MK" ingest $calls --deal K >/dev/null 2>&1 &
+	"$MK" ingest $calls --deal K --date 2026-03-03 --date-from-name >/dev/null 2>&1 &
 	pid=$!
 	# a different moment each round: 0 to ~19 ms
 	python3 -c "import time; time.sleep(($i * 7919 % 20) / 1000.0)"
@@ -19,7 +19,7 @@ while [ $i -lt "$rounds" ]; do
 	wait "$pid" 2>/dev/null
 	r=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('PRAGMA integrity_check').fetchone()[0])" "$db" 2>&1)
 	[ "$r" = "ok" ] || { broken=$((broken + 1)); echo "# round $i: $r"; }
-	"$MK" ingest $calls --deal K >/dev/null 2>&1 || { broken=$((broken + 1)); echo "# round $i: re-run failed"; }
+	"$MK" ingest $calls --deal K --date 2026-03-03 --date-from-name >/dev/null 2>&1 || { broken=$((broken + 1)); echo "# round $i: re-run failed"; }
 	"$MK" approve --all --deal K >/dev/null 2>&1
 done
 [ $broken -eq 0 ] && ok "$rounds kill -9 rounds: integrity_check ok and the re-run works every time" \
@@ -35,15 +35,18 @@ assert items and len(keys)==len(set(keys)), keys
 " "$tmp/p.json" && ok "no duplicate plan items after the kills" || bad "plan after kills: $(head -c 400 "$tmp/p.json")"
 
 # a locked database: another writer holds it; mapkeeper says so in one line and keeps nothing half-done
-python3 - "$db" <<'PY' &
+python3 - "$db" "$tmp/locked" <<'PY' &
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").write("locked")
 time.sleep(8)
 c.execute("ROLLBACK")
 PY
 lock=$!
-sleep 1
+# wait until the lock is held (python can take seconds to start on a busy machine)
+w=0
+while [ ! -s "$tmp/locked" ] && [ $w -lt 100 ]; do sleep 0.1; w=$((w + 1)); done
 MAPKEEPER_BUSY_TIMEOUT=300 "$MK" deal add L --seller X >"$tmp/o" 2>"$tmp/e"; rc=$?
 wait $lock
 [ $rc -ne 0 ] && grep -q "locked" "$tmp/e" && [ "$(wc -l <"$tmp/e")" -eq 1 ] && ok "a locked database is one clear line" \

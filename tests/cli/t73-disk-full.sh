@@ -52,13 +52,13 @@ unfill() { rm -f "$mnt/filler"; }
 run_ingest() { # KIB FILE: ingest FILE with about KIB free
 	if [ $mode = tmpfs ]; then
 		fill "$1"
-		"$MK" ingest "$2" --deal Full >"$tmp/o" 2>"$tmp/e"
+		"$MK" ingest "$2" --deal Full --date 2026-03-03 >"$tmp/o" 2>"$tmp/e"
 		rc=$?
 		unfill
 	else
 		blocks=$(( $1 * 2 + 1 )) # no file may grow past KIB (the WAL first)
 		sh -c 'trap "" XFSZ; ulimit -f "$1"; shift; exec "$@"' sh "$blocks" \
-			"$MK" ingest "$2" --deal Full >"$tmp/o" 2>"$tmp/e"
+			"$MK" ingest "$2" --deal Full --date 2026-03-03 >"$tmp/o" 2>"$tmp/e"
 		rc=$?
 	fi
 	return $rc
@@ -108,7 +108,7 @@ done
 	|| bad "$broken problems in $rounds disk-full rounds (see # lines)"
 
 # room again: every call once
-"$MK" ingest "$tmp/calls"/*.vtt --deal Full >"$tmp/o" 2>"$tmp/e"
+"$MK" ingest "$tmp/calls"/*.vtt --deal Full --date 2026-03-03 --date-from-name >"$tmp/o" 2>"$tmp/e"
 rc=$?
 st=$(dbstate "$db" 2>&1)
 set -- $st

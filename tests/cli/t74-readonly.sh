@@ -34,7 +34,7 @@ pending=$("$MK" review --deal Ro --format json | python3 -c 'import json,sys; pr
 [ -n "$pending" ] || pending=1
 
 reads="plan:Ro query:--deal:Ro:--as-of:2026-03-31 review:--deal:Ro history:Ro health:--as-of:2026-03-31 deal:list deal:show:Ro"
-writes="deal:add:R2:--seller:X ingest:tests/cases/extract/accept.vtt:--deal:Ro approve:$pending reject:$pending edit:$pending:--owner:Someone approve:--all:--deal:Ro"
+writes="deal:add:R2:--seller:X ingest:tests/cases/extract/accept.vtt:--deal:Ro:--date:2026-03-05 approve:$pending reject:$pending edit:$pending:--owner:Someone approve:--all:--deal:Ro"
 # what the reads print while the database is writable
 for r in $reads; do
 	"$MK" $(echo "$r" | tr : ' ') >"$tmp/want.$r" 2>&1

@@ -54,7 +54,7 @@ PY
 # what one process makes of all the calls, for the duplicates merge/ itself makes
 seq="$tmp/seq.db"
 MAPKEEPER_DB=$seq "$MK" deal add Alpha --seller "Maya Brooks,Dana Park" >/dev/null 2>&1
-MAPKEEPER_DB=$seq "$MK" ingest "$tmp/calls"/*.vtt --deal Alpha >/dev/null 2>"$tmp/e" \
+MAPKEEPER_DB=$seq "$MK" ingest "$tmp/calls"/*.vtt --deal Alpha --date 2026-03-03 --date-from-name >/dev/null 2>"$tmp/e" \
 	|| { bad "one-process ingest: $(cat "$tmp/e")"; exit 0; }
 dups "$seq" | sort -u >"$tmp/seqdups"
 
@@ -87,7 +87,7 @@ PY
 			try=0
 			while :; do
 				try=$((try + 1))
-				"$MK" ingest $files --deal $deal >>"$tmp/out.$i" 2>"$tmp/err.$i"
+				"$MK" ingest $files --deal $deal --date 2026-03-03 --date-from-name >>"$tmp/out.$i" 2>"$tmp/err.$i"
 				rc=$?
 				if [ $rc -ne 0 ] && [ $try -le 3 ] && grep -q "database is locked" "$tmp/err.$i"; then
 					echo retry >>"$tmp/retry.$i"

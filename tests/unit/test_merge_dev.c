@@ -370,7 +370,7 @@ int main(void)
 
 	verbose = getenv("MK_MERGE_VERBOSE") ? atoi(getenv("MK_MERGE_VERBOSE")) : 0;
 	if (stat(DEV_CORPUS, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		printf("ok 1 - merge_dev # SKIP no %s\n", DEV_CORPUS);
+		printf("ok 1 - merge_dev # SKIP needs ../shared (the corpus and samples); CI runs it (no %s)\n", DEV_CORPUS);
 		printf("1..1\n");
 		return 0;
 	}
