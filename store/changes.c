@@ -32,7 +32,8 @@
 	"	ELSE coalesce(p.name || coalesce(' (' || p.role || ')', ''), p.role, '') END,\n" \
 	"	p.decided_at, p.decided_by, m.label, m.start, p.ev_speaker, p.ev_start_ms, p.ev_quote,\n" \
 	"	" sel ", 2, p.id\n"
-#define CHANGES_MAP_KINDS " AND p.status = 'approved' AND p.kind IN ('add_stakeholder', 'add_risk')"
+/* unary +: the calls or the decision dates drive, not the index of every approved proposal */
+#define CHANGES_MAP_KINDS " AND +p.status = 'approved' AND +p.kind IN ('add_stakeholder', 'add_risk')"
 
 /* One branch of the UNION: its head (up to "WHERE 1"), the column its dates are compared
  * with, the deal's column, and any other condition. */
@@ -74,16 +75,20 @@ static const struct changes_branch changes_by_decision[] = {
 
 #define CHANGES_NBRANCH (sizeof changes_by_call / sizeof changes_by_call[0])
 
-/* ?1 since, ?2 the day after until, ?3 the deal's id, ?4 the limit. */
+/* ?1 since, ?2 the day after until, ?3 the deal's id, ?4 the limit. With a deal, its
+ * index drives (a unary + keeps the dates off theirs): a deal has a few calls, while every
+ * deal's calls since a day can be most of the store. */
 static void changes_branch_sql(struct mk_buf *sql, const struct changes_branch *b, int until, int deal,
 			       int no_call)
 {
+	const char *plus = deal ? "+" : "";
+
 	if (sql->len)
 		mk_buf_adds(sql, "UNION ALL\n");
 	mk_buf_adds(sql, b->head);
-	mk_buf_addf(sql, " AND %s >= ?1", b->date);
+	mk_buf_addf(sql, " AND %s%s >= ?1", plus, b->date);
 	if (until)
-		mk_buf_addf(sql, " AND %s < ?2", b->date);
+		mk_buf_addf(sql, " AND %s%s < ?2", plus, b->date);
 	if (deal)
 		mk_buf_addf(sql, " AND %s = ?3", b->deal);
 	mk_buf_adds(sql, b->more);

@@ -612,13 +612,15 @@ void mk_health_free(struct mk_health *rows, size_t n)
 /*
  * The next step: the open item due soonest on or after as_of (?2), the first by id on its
  * day. The index of a deal's items in plan order (deal, due IS NULL, due, id, status, ...)
- * starts at as_of and holds the status: a seek per deal with open items, no item read but
- * the one found.
+ * starts at as_of, in order, and holds the status: a seek per deal with open items, no item
+ * read but the one found. (A unary + keeps the status off the (status, due) index, which
+ * would read every deal's open items for each deal; ORDER BY names no expression, which
+ * would make SQLite sort.)
  */
 #define HEALTH_NEXT_STEP                                                                  \
 	"LEFT JOIN plan_items n ON s.open_items > 0 AND n.id = (SELECT i.id FROM plan_items i\n" \
 	"	WHERE i.deal_id = s.deal_id AND (i.due IS NULL) = 0 AND i.due >= ?2\n"           \
-	"	AND i.status = 'open' ORDER BY (i.due IS NULL), i.due, i.id LIMIT 1)\n"
+	"	AND +i.status = 'open' ORDER BY i.due, i.id LIMIT 1)\n"
 
 /* Open items due before as_of of one deal (deal > 0), or of every deal: their deal ids. */
 static const char health_overdue_deal[] =
