@@ -587,8 +587,10 @@ void mk_health_free(struct mk_health *rows, size_t n)
 {
 	if (!rows)
 		return;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(rows[i].deal);
+		free(rows[i].next_step_action);
+	}
 	free(rows);
 }
 
@@ -603,8 +605,22 @@ void mk_health_free(struct mk_health *rows, size_t n)
  */
 #define HEALTH_SELECT                                                                     \
 	"SELECT d.id, d.name, s.items, s.buyer_items, s.open_items, s.slipped, s.named, s.met,\n" \
-	"	s.open_risks, s.last_item, s.last_revision\n"                                    \
+	"	s.open_risks, s.last_item, s.last_revision, s.pending, " HEALTH_NEXT_STEP "\n"    \
 	"FROM deal_stats s JOIN deals d ON d.id = s.deal_id\n"
+
+/*
+ * The next step, as "YYYY-MM-DD action": the open item due soonest on or after as_of (?2),
+ * the first by id on its day. The index of the open items with a due date (deal, due, id,
+ * status, action; schema.c, migration 10) holds all of it: one seek per deal that has one
+ * (its latest open due date, kept in deal_stats, is on or after as_of), no item read,
+ * nothing sorted. One column for both (dates are stored as YYYY-MM-DD): a second
+ * subquery would seek again.
+ */
+#define HEALTH_NEXT_STEP                                                                  \
+	"CASE WHEN s.last_open_due >= ?2 THEN (SELECT i.due || ' ' || i.action\n"           \
+	"	FROM plan_items i INDEXED BY plan_items_open WHERE i.deal_id = s.deal_id\n"      \
+	"	AND i.status = 'open' AND i.due IS NOT NULL AND i.due >= ?2\n"                   \
+	"	ORDER BY i.due, i.id LIMIT 1) END"
 
 /* Open items due before as_of of one deal (deal > 0), or of every deal: their deal ids. */
 static const char health_overdue_deal[] =
@@ -615,6 +631,14 @@ static const char health_overdue_all[] =
 struct health_row {
 	int64_t deal;
 	struct mk_health h;
+};
+
+/* The rows by deal id (rows sorted by it). Deal ids are rowids, dense in practice: a table
+ * from id to row then beats a binary search per item. */
+struct health_index {
+	struct health_row *rows;
+	size_t n;
+	size_t *slot, nslots;
 };
 
 static int health_by_deal(const void *a, const void *b)
@@ -632,43 +656,68 @@ static int health_by_name(const void *a, const void *b)
 	return strcmp(x->h.deal, y->h.deal);
 }
 
-/* Adds each overdue item to its deal's row (rows sorted by deal id). Deal ids are rowids,
- * dense in practice: a table from id to row then beats a binary search per item. */
+static void health_index_init(struct health_index *x, struct health_row *rows, size_t n)
+{
+	memset(x, 0, sizeof *x);
+	x->rows = rows;
+	x->n = n;
+	if (n && rows[0].deal >= 0 && rows[n - 1].deal < (int64_t)(4 * n + 64)) {
+		x->nslots = (size_t)rows[n - 1].deal + 1;
+		x->slot = mk_malloc(x->nslots * sizeof *x->slot);
+		for (size_t i = 0; i < x->nslots; i++)
+			x->slot[i] = SIZE_MAX;
+		for (size_t i = 0; i < n; i++)
+			x->slot[rows[i].deal] = i;
+	}
+}
+
+static struct health_row *health_find(const struct health_index *x, int64_t deal)
+{
+	struct health_row key;
+
+	if (x->slot)
+		return deal >= 0 && (uint64_t)deal < x->nslots && x->slot[deal] != SIZE_MAX ?
+			&x->rows[x->slot[deal]] : NULL;
+	key.deal = deal;
+	return bsearch(&key, x->rows, x->n, sizeof *x->rows, health_by_deal);
+}
+
+/* Adds each overdue item to its deal's row. */
 static int health_overdue(struct mk_store *st, int64_t deal, struct mk_date as_of,
-			  struct health_row *rows, size_t n)
+			  const struct health_index *x)
 {
 	sqlite3_stmt *s = NULL;
-	size_t *slot = NULL, nslots = 0;
 	int rc;
 
-	if (rows[0].deal >= 0 && rows[n - 1].deal < (int64_t)(4 * n + 64)) {
-		nslots = (size_t)rows[n - 1].deal + 1;
-		slot = mk_malloc(nslots * sizeof *slot);
-		for (size_t i = 0; i < nslots; i++)
-			slot[i] = SIZE_MAX;
-		for (size_t i = 0; i < n; i++)
-			slot[rows[i].deal] = i;
-	}
 	rc = db_prepare(st, deal ? health_overdue_deal : health_overdue_all, &s);
 	if (rc == SQLITE_OK)
 		rc = db_bind_date(s, 1, 1, as_of);
 	if (rc == SQLITE_OK && deal)
 		rc = sqlite3_bind_int64(s, 2, deal);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct health_row key, *hit = NULL;
+		struct health_row *hit = health_find(x, sqlite3_column_int64(s, 0));
 
-		key.deal = sqlite3_column_int64(s, 0);
-		if (slot && key.deal >= 0 && (uint64_t)key.deal < nslots)
-			hit = slot[key.deal] == SIZE_MAX ? NULL : &rows[slot[key.deal]];
-		else if (!slot)
-			hit = bsearch(&key, rows, n, sizeof *rows, health_by_deal);
 		if (hit)
 			hit->h.overdue++;
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(s);
-	free(slot);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* "YYYY-MM-DD action" (HEALTH_NEXT_STEP) into h's next step; NULL: none. */
+static void health_next_step(struct mk_health *h, const char *v)
+{
+	char day[16];
+
+	if (!v || strlen(v) < 11 || v[10] != ' ')
+		return;
+	memcpy(day, v, 10);
+	day[10] = '\0';
+	if (mk_date_parse(day, &h->next_step) != MK_OK)
+		return;
+	h->has_next_step = 1;
+	h->next_step_action = mk_strdup(v + 11);
 }
 
 /*
@@ -699,6 +748,8 @@ enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_dat
 			HEALTH_SELECT "ORDER BY s.deal_id", &s);
 	if (rc == SQLITE_OK && deal)
 		rc = sqlite3_bind_int64(s, 1, deal_id);
+	if (rc == SQLITE_OK)
+		rc = db_bind_date(s, 2, 1, as_of);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mk_health *h;
 		struct mk_date last, rev;
@@ -726,12 +777,18 @@ enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_dat
 		/* a change after as_of (asking about the past) counts as today's */
 		days = has_last ? health_days(as_of) - health_days(last) : -1;
 		h->days_since_change = has_last ? (int)(days < 0 ? 0 : days) : -1;
+		h->pending = (size_t)sqlite3_column_int64(s, 11);
+		health_next_step(h, (const char *)sqlite3_column_text(s, 12));
 		rc = SQLITE_OK;
 	}
 	if (rc == SQLITE_DONE && nrows) {
-		rc = health_overdue(st, deal_id, as_of, rows, nrows);
+		struct health_index x;
+
+		health_index_init(&x, rows, nrows);
+		rc = health_overdue(st, deal_id, as_of, &x);
 		if (rc == SQLITE_OK)
 			rc = SQLITE_DONE;
+		free(x.slot);
 	}
 	if (rc != SQLITE_DONE)
 		err = db_fail(st, rc, diag);
@@ -745,8 +802,10 @@ out:
 			(*out)[i] = rows[i].h;
 		*n = nrows;
 	} else {
-		for (size_t i = 0; i < nrows; i++)
+		for (size_t i = 0; i < nrows; i++) {
 			free(rows[i].h.deal);
+			free(rows[i].h.next_step_action);
+		}
 	}
 	free(rows);
 	return err;

@@ -339,6 +339,61 @@ static const char migration_7[] =
 	"	UPDATE deal_stats SET named = named - 1, met = met - (old.met <> 0) WHERE deal_id = old.deal_id;\n"
 	"END;\n";
 
+/*
+ * 10: the managers' questions of issue 11 at scale (bench/bench_store.c):
+ * - deal_stats.pending: the deal's proposals waiting for review, kept by triggers like the
+ *   other counters (a proposal is stored pending, decided once, or deleted with its call);
+ * - health's next step: an index of each deal's open items with a due date, in date order;
+ * - `changes` (store/changes.c) finds the calls of a period by their start (meetings_start)
+ *   and what each caused through the meeting indexes below; changes no call caused, and
+ *   every change when asked by decision date, through the indexes on when they were made.
+ */
+static const char migration_10[] =
+	"ALTER TABLE deal_stats ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;\n"
+	/* a unary +: each deal's proposals, not every pending one for each deal */
+	"UPDATE deal_stats SET pending = (SELECT count(*) FROM proposals p\n"
+	"	WHERE p.deal_id = deal_stats.deal_id AND +p.status = 'pending');\n"
+	"CREATE TRIGGER deal_stats_proposal AFTER INSERT ON proposals WHEN new.status = 'pending' BEGIN\n"
+	"	UPDATE deal_stats SET pending = pending + 1 WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_proposal_change AFTER UPDATE OF status ON proposals\n"
+	"	WHEN (new.status = 'pending') <> (old.status = 'pending') BEGIN\n"
+	"	UPDATE deal_stats SET pending = pending + (new.status = 'pending') - (old.status = 'pending')\n"
+	"	WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_proposal_gone AFTER DELETE ON proposals WHEN old.status = 'pending' BEGIN\n"
+	"	UPDATE deal_stats SET pending = pending - 1 WHERE deal_id = old.deal_id;\n"
+	"END;\n"
+	/* health's next step: a deal's open items with a date, soonest first, with their action;
+	 * deal_stats.last_open_due, the latest of their dates, says which deals have one at all */
+	"CREATE INDEX plan_items_open ON plan_items(deal_id, due, id, status, action)\n"
+	"	WHERE status = 'open' AND due IS NOT NULL;\n"
+	"ALTER TABLE deal_stats ADD COLUMN last_open_due TEXT;\n"
+	"UPDATE deal_stats SET last_open_due = (SELECT max(i.due) FROM plan_items i INDEXED BY plan_items_open\n"
+	"	WHERE i.deal_id = deal_stats.deal_id AND i.status = 'open' AND i.due IS NOT NULL);\n"
+	"CREATE TRIGGER deal_stats_open_due AFTER INSERT ON plan_items\n"
+	"	WHEN new.status = 'open' AND new.due IS NOT NULL BEGIN\n"
+	"	UPDATE deal_stats SET last_open_due = max(coalesce(last_open_due, ''), new.due)\n"
+	"	WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_open_due_change AFTER UPDATE OF status, due ON plan_items BEGIN\n"
+	"	UPDATE deal_stats SET last_open_due = (SELECT max(i.due) FROM plan_items i INDEXED BY plan_items_open\n"
+	"		WHERE i.deal_id = new.deal_id AND i.status = 'open' AND i.due IS NOT NULL)\n"
+	"	WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_open_due_gone AFTER DELETE ON plan_items\n"
+	"	WHEN old.status = 'open' AND old.due IS NOT NULL BEGIN\n"
+	"	UPDATE deal_stats SET last_open_due = (SELECT max(i.due) FROM plan_items i INDEXED BY plan_items_open\n"
+	"		WHERE i.deal_id = old.deal_id AND i.status = 'open' AND i.due IS NOT NULL)\n"
+	"	WHERE deal_id = old.deal_id;\n"
+	"END;\n"
+	"CREATE INDEX plan_items_meeting ON plan_items(meeting_id);\n"
+	"CREATE INDEX plan_items_created ON plan_items(created_at);\n"
+	"CREATE INDEX plan_revisions_meeting ON plan_revisions(meeting_id);\n"
+	"CREATE INDEX plan_revisions_at ON plan_revisions(at);\n"
+	"CREATE INDEX proposals_meeting ON proposals(meeting_id);\n"
+	"CREATE INDEX proposals_decided ON proposals(decided_at);\n";
+
 const char *const db_migrations[] = {
 	migration_1,
 	migration_2,
@@ -347,6 +402,7 @@ const char *const db_migrations[] = {
 	migration_5,
 	migration_6,
 	migration_7,
+	migration_10,
 };
 
 const int db_schema_version = (int)(sizeof db_migrations / sizeof db_migrations[0]);
