@@ -94,7 +94,8 @@ json_t *cli_plan_json(const char *deal, const struct mk_plan *p);  /* plan --for
 json_t *cli_health_json(const struct mk_health *h);
 json_t *cli_history_json(const char *deal, int64_t item, const struct mk_revision *v, size_t n);
 
-/* Who decides: --as WHO, else $USER, else "unknown". */
+/* Who decides: --as WHO, else $USER, else $LOGNAME, else the user's passwd entry, else
+ * "uid N". */
 const char *cli_who(const char *as);
 
 #endif

@@ -4,11 +4,13 @@
  */
 #include "cli.h"
 
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAPKEEPER_VERSION "0.1.0"
 
@@ -169,10 +171,19 @@ enum mk_err cli_meeting_date(const char *flag, const struct mk_transcript *t, st
 
 const char *cli_who(const char *as)
 {
+	static char uid[32];
 	const char *u = getenv("USER");
+	struct passwd *pw;
 	if (as && *as)
 		return as;
-	return u && *u ? u : "unknown";
+	if (u && *u)
+		return u;
+	if ((u = getenv("LOGNAME")) && *u)
+		return u;
+	if ((pw = getpwuid(getuid())) && pw->pw_name && *pw->pw_name)
+		return pw->pw_name;
+	snprintf(uid, sizeof uid, "uid %lu", (unsigned long)getuid());
+	return uid;
 }
 
 static void help(FILE *out)
