@@ -70,7 +70,8 @@ static int by_deal(const void *a, const void *b)
 /* The proposals deal by deal (oldest first in each), each deal under a line naming it. */
 static void print_by_deal(struct mk_proposals *ps)
 {
-	qsort(ps->v, ps->n, sizeof *ps->v, by_deal);
+	if (ps->n > 1)
+		qsort(ps->v, ps->n, sizeof *ps->v, by_deal);
 	for (size_t i = 0; i < ps->n; i++) {
 		const char *deal = ps->v[i].deal ? ps->v[i].deal : "";
 		if (!i || strcmp(deal, ps->v[i - 1].deal ? ps->v[i - 1].deal : "")) {

@@ -475,8 +475,10 @@ static int dev_flows_agree(const struct mk_rules *rs, const char *deal)
 		mk_plan_release(&b);
 		return 0;
 	}
-	qsort(a.items, a.nitems, sizeof *a.items, dev_item_cmp);
-	qsort(b.items, b.nitems, sizeof *b.items, dev_item_cmp);
+	if (a.nitems > 1)
+		qsort(a.items, a.nitems, sizeof *a.items, dev_item_cmp);
+	if (b.nitems > 1)
+		qsort(b.items, b.nitems, sizeof *b.items, dev_item_cmp);
 	same = a.nitems == b.nitems && a.npeople == b.npeople && a.nrisks == b.nrisks;
 	for (size_t i = 0; same && i < a.nitems; i++)
 		same = !dev_item_cmp(&a.items[i], &b.items[i]);
