@@ -106,7 +106,8 @@ json_t *cli_history_json(const char *deal, int64_t item, const struct mk_revisio
 /* What changed (cli/cmd_changes.c): the array of GET /api/changes and `changes --format json`. */
 json_t *cli_changes_json(const struct mk_change *v, size_t n);
 
-/* Who decides: --as WHO, else $USER, else "unknown". */
+/* Who decides: --as WHO, else $USER, else $LOGNAME, else the user's passwd entry, else
+ * "uid N". */
 const char *cli_who(const char *as);
 
 /* ---- cli/suggest.c: "did you mean" and the one-line option errors ----------------- */

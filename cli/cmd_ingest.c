@@ -33,7 +33,11 @@ static const char usage[] =
 
 #define MK_INGEST_MAX_THREADS 64
 
-/* The plan merge sees: the stored plan plus pending add_item proposals (negative ids). */
+/* The plan merge sees: the plan as it will be (mapkeeper.h): the stored plan with every
+ * pending proposal applied, oldest first, a pending add_item as the item -id, in the order
+ * the store would give the items once approved. News about a pending item becomes a
+ * proposal tied to its add_item (item_id < 0); a person or risk waiting for review is on
+ * it, so it is not proposed again. */
 static enum mk_err plan_with_pending(struct mk_store *st, const char *deal, struct mk_plan *plan,
 				     struct mk_diag *diag)
 {
@@ -43,25 +47,17 @@ static enum mk_err plan_with_pending(struct mk_store *st, const char *deal, stru
 		return err;
 	mk_proposals_init(&pend);
 	err = mk_store_pending(st, deal, &pend, diag);
-	for (size_t i = 0; !err && i < pend.n; i++)
-		if (pend.v[i].kind == MK_PROP_ADD_ITEM)
-			err = mk_plan_apply(plan, &pend.v[i], -pend.v[i].id);
-	mk_proposals_release(&pend);
-	return err;
-}
-
-/* Proposals about items not yet approved wait for them: they are left out. */
-static void drop_pending_targets(struct mk_proposals *ps)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < ps->n; i++) {
-		if (ps->v[i].item_id < 0) {
-			mk_proposal_release(&ps->v[i]);
-			continue;
-		}
-		ps->v[k++] = ps->v[i];
+	for (size_t i = 0; !err && i < pend.n; i++) {
+		const struct mk_proposal *p = &pend.v[i];
+		/* news about an item no longer there changes nothing: approving it will say so */
+		if (mk_plan_apply(plan, p, -p->id) == MK_EARG)
+			err = MK_EARG;
 	}
-	ps->n = k;
+	if (err == MK_EARG)
+		mk_diag_set(diag, NULL, 0, "a pending proposal of deal '%s' has an unknown kind", deal);
+	mk_proposals_release(&pend);
+	mk_plan_order(plan);
+	return err;
 }
 
 /* The extraction half of an ingest: the meeting's date and the findings of one call. Uses
@@ -103,7 +99,7 @@ static enum mk_err ingest_extract(const struct mk_rules *rs, const struct mk_dea
 }
 
 /* The writing half, in the order the calls were given: merge the findings against the plan
- * and its pending additions, and store it all in one transaction (nothing when the same
+ * as it will be, and store it all in one transaction (nothing when the same
  * transcript is stored already). */
 static enum mk_err ingest_store(struct mk_store *st, const struct mk_deal *deal, const struct mk_transcript *t,
 				const struct mk_findings *f, struct cli_ingest_result *out, struct mk_diag *diag)
@@ -121,7 +117,6 @@ static enum mk_err ingest_store(struct mk_store *st, const struct mk_deal *deal,
 		mk_store_write_end(st, 0, diag);
 		goto out;
 	}
-	drop_pending_targets(&ps);
 	if ((err = mk_store_ingest(st, deal->name, t, out->start, f, &ps, &out->res, diag))) {
 		mk_store_write_end(st, 0, diag);
 		goto out;

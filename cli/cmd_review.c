@@ -1,6 +1,7 @@
 /*
  * cmd_review.c: `mapkeeper review [--deal NAME] [--format text|json] [--db PATH]`: the
- * pending proposals with their evidence (meeting, speaker, time, quote). `-i` walks them
+ * pending proposals deal by deal, with their evidence (meeting, speaker, time, quote); news
+ * about an item still waiting for review names that item's proposal. `-i` walks them
  * on a terminal, one at a time like `git add -p`: approve, reject, edit, skip, quit.
  */
 #include "cli.h"
@@ -15,6 +16,16 @@
 static const char usage[] = "mapkeeper review [--deal NAME] [--format text|json] [-i] [--as WHO] [--db PATH]";
 
 
+
+/* The item a proposal changes: "item 3", or the item pending proposal #12 would add. */
+static void print_item(FILE *out, const struct mk_proposal *p)
+{
+	if (p->item_id < 0)
+		fprintf(out, "item of #%lld (pending)", (long long)-p->item_id);
+	else
+		fprintf(out, "item %lld", (long long)p->item_id);
+	fprintf(out, " \"%s\"", p->action ? p->action : "");
+}
 
 /* One proposal as a rep reads it: what changes, then the words behind it. */
 static void print_proposal(FILE *out, const struct mk_proposal *p)
@@ -32,8 +43,8 @@ static void print_proposal(FILE *out, const struct mk_proposal *p)
 			p->action ? p->action : "", p->has_due ? due : "not set");
 		break;
 	case MK_PROP_UPDATE_DUE:
-		fprintf(out, "item %lld \"%s\": due %s -> %s", (long long)p->item_id, p->action ? p->action : "",
-			p->has_old_due ? old : "not set", p->has_due ? due : "not set");
+		print_item(out, p);
+		fprintf(out, ": due %s -> %s", p->has_old_due ? old : "not set", p->has_due ? due : "not set");
 		break;
 	case MK_PROP_ADD_STAKEHOLDER:
 		fprintf(out, "%s%s%s (%s)", p->name ? p->name : "", p->name && p->role ? ", " : "",
@@ -43,10 +54,34 @@ static void print_proposal(FILE *out, const struct mk_proposal *p)
 		fprintf(out, "%s: %s", p->category ? p->category : "", p->text ? p->text : "");
 		break;
 	default:
-		fprintf(out, "item %lld \"%s\"", (long long)p->item_id, p->action ? p->action : "");
+		print_item(out, p);
 	}
 	fprintf(out, "\n       %s [%.8s] %s: \"%s\"\n", p->meeting ? p->meeting : "", ts,
 		p->ev.speaker ? p->ev.speaker : "", p->ev.quote ? p->ev.quote : "");
+}
+
+static int by_deal(const void *a, const void *b)
+{
+	const struct mk_proposal *x = a, *y = b;
+	int c = strcmp(x->deal ? x->deal : "", y->deal ? y->deal : "");
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* The proposals deal by deal (oldest first in each), each deal under a line naming it. */
+static void print_by_deal(struct mk_proposals *ps)
+{
+	if (ps->n > 1)
+		qsort(ps->v, ps->n, sizeof *ps->v, by_deal);
+	for (size_t i = 0; i < ps->n; i++) {
+		const char *deal = ps->v[i].deal ? ps->v[i].deal : "";
+		if (!i || strcmp(deal, ps->v[i - 1].deal ? ps->v[i - 1].deal : "")) {
+			size_t k = i;
+			while (k < ps->n && !strcmp(deal, ps->v[k].deal ? ps->v[k].deal : ""))
+				k++;
+			printf("%sdeal %s: %zu pending\n", i ? "\n" : "", deal, k - i);
+		}
+		print_proposal(stdout, &ps->v[i]);
+	}
 }
 
 static char *read_answer(const char *prompt)
@@ -67,8 +102,18 @@ static int interactive(struct mk_store *st, struct mk_proposals *ps, const char 
 		const struct mk_proposal *p = &ps->v[i];
 		char *a;
 		enum mk_err err = MK_OK;
+		struct mk_proposal now;
+		int decided;
 		mk_diag_clear(&d);
-		printf("(%zu/%zu) ", i + 1, ps->n);
+		/* approving news about a pending item approved the item; rejecting an item
+		 * withdrew its news: what was decided meanwhile is not asked again */
+		if (mk_store_proposal_get(st, p->id, &now, &d) == MK_OK) {
+			decided = now.status && strcmp(now.status, "pending");
+			mk_proposal_release(&now);
+			if (decided)
+				continue;
+		}
+		printf("(%zu/%zu, %s) ", i + 1, ps->n, p->deal ? p->deal : "");
 		print_proposal(stdout, p);
 	again:
 		a = read_answer("approve this [y,n,e,s,q,?]? ");
@@ -175,12 +220,11 @@ int cmd_review(int argc, char **argv)
 		json_decref(o);
 		rc = 0;
 	} else {
-		for (size_t i = 0; i < ps.n; i++)
-			print_proposal(stdout, &ps.v[i]);
+		print_by_deal(&ps);
 		if (!ps.n)
 			printf("nothing to review\n");
 		else
-			printf("%zu pending: mapkeeper approve ID... | --all, reject ID..., edit ID, or review -i\n",
+			printf("%zu pending: mapkeeper approve ID... (or --all --deal NAME), reject ID..., edit ID, or review -i\n",
 			       ps.n);
 		rc = 0;
 	}

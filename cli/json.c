@@ -16,15 +16,20 @@ json_t *cli_date_json(int has, struct mk_date d)
 	return json_string(b);
 }
 
-/* The shape of `review --format json`. */
+/* The shape of `review --format json`: a proposal with its deal and evidence. */
 json_t *cli_proposal_json(const struct mk_proposal *p)
 {
 	char ts[32];
 	json_t *o = json_object();
 	mk_format_ms(p->ev.start_ms, ts, sizeof ts);
 	json_object_set_new(o, "id", json_integer((json_int_t)p->id));
+	if (p->deal)
+		json_object_set_new(o, "deal", json_string(p->deal));
 	json_object_set_new(o, "kind", json_string(mk_prop_kind_name(p->kind)));
 	json_object_set_new(o, "item_id", p->item_id > 0 ? json_integer((json_int_t)p->item_id) : json_null());
+	/* news about an item still waiting for review: the add_item proposal it is tied to */
+	if (p->item_id < 0)
+		json_object_set_new(o, "item_proposal_id", json_integer((json_int_t)-p->item_id));
 	json_object_set_new(o, "action", p->action ? json_string(p->action) : json_null());
 	json_object_set_new(o, "owner", p->owner ? json_string(p->owner) : json_null());
 	json_object_set_new(o, "side", json_string(mk_side_name(p->side)));

@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <ctype.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,10 +204,19 @@ enum mk_err cli_meeting_date(const char *flag, const struct mk_transcript *t, st
 
 const char *cli_who(const char *as)
 {
+	static char uid[32];
 	const char *u = getenv("USER");
+	struct passwd *pw;
 	if (as && *as)
 		return as;
-	return u && *u ? u : "unknown";
+	if (u && *u)
+		return u;
+	if ((u = getenv("LOGNAME")) && *u)
+		return u;
+	if ((pw = getpwuid(getuid())) && pw->pw_name && *pw->pw_name)
+		return pw->pw_name;
+	snprintf(uid, sizeof uid, "uid %lu", (unsigned long)getuid());
+	return uid;
 }
 
 /* At exit: standard output written in full, or one line and exit status 1 (a full disk,

@@ -356,7 +356,8 @@ enum mk_err mk_prop_kind_parse(const char *s, enum mk_prop_kind *out);
 struct mk_proposal {
 	int64_t id;                 /* in the store; 0 before it is stored */
 	enum mk_prop_kind kind;
-	int64_t item_id;            /* the plan item it changes; 0 for the add_* kinds */
+	int64_t item_id;            /* the plan item it changes; 0 for the add_* kinds; < 0: see
+				       "the plan as it will be" below */
 	char *action;               /* add_item: the action; others: the item's action, for people */
 	char *owner;
 	enum mk_side side;
@@ -371,6 +372,7 @@ struct mk_proposal {
 	char *meeting;              /* the meeting's label (file name or topic), when known */
 	char *key;                  /* what the evidence is: the same key is never proposed twice */
 	char *status;               /* "pending", "approved", "rejected" (from the store) */
+	char *deal;                 /* the deal's name (from the store), or NULL */
 };
 
 struct mk_proposals {
@@ -397,6 +399,21 @@ enum mk_err mk_merge(const struct mk_plan *plan, const struct mk_findings *f,
  * An add_item gets new_item_id. MK_ENOTFOUND when the item it names is not there.
  */
 enum mk_err mk_plan_apply(struct mk_plan *plan, const struct mk_proposal *p, int64_t new_item_id);
+
+/*
+ * The plan as it will be: merge proposes against the stored plan with every pending
+ * proposal applied (mk_plan_apply, oldest first), so a later call's news about an item
+ * still waiting for review is not lost, and a person or risk waiting for review is not
+ * proposed again. The negative-id convention: an item that is a pending add_item proposal
+ * P has id -P (mk_plan_apply(plan, P, -P->id)); a proposal with item_id -P changes that
+ * item. The store keeps such a proposal tied to P (mk_store_ingest), gives it back with
+ * item_id -P while P is pending (mk_store_pending, mk_store_proposal_get), and sets the
+ * real item id when P is approved. mk_plan_order puts the items in the order
+ * mk_store_plan gives them (buyer, seller, unknown side; by due date, none last; oldest
+ * first), pending items after the stored ones in the order of their proposals: the order
+ * they would have once approved.
+ */
+void mk_plan_order(struct mk_plan *plan);
 
 /* ---- the store (store/): every SQL statement lives there -------------------- */
 
@@ -443,8 +460,10 @@ struct mk_ingest_result {
 
 /*
  * Stores one call in one transaction: the meeting (start: ISO 8601), its utterances
- * (searchable), its findings, the people and risks it named, and the proposals
- * (a proposal whose key is already stored, in any state, is skipped).
+ * (searchable), its findings and the proposals (a proposal whose key is already stored,
+ * in any state, is skipped). The people and risks it named reach the plan only through
+ * their approved proposals. A proposal with item_id -P is stored tied to the deal's
+ * pending add_item proposal P (MK_EARG when P is not one).
  */
 enum mk_err mk_store_ingest(struct mk_store *st, const char *deal, const struct mk_transcript *t,
 			    const char *start, const struct mk_findings *f,
@@ -464,10 +483,24 @@ enum mk_err mk_store_proposal_get(struct mk_store *st, int64_t id, struct mk_pro
 /*
  * Approves (changing the plan and writing a revision) or rejects a pending proposal, in
  * one transaction, recording who decided and when. MK_ENOTFOUND: no such proposal;
- * MK_EARG: it was decided already.
+ * MK_EARG: it was decided already, or cannot be approved as it stands
+ * (mk_store_approve_check). A stakeholder or risk enters the plan only here, when its
+ * proposal is approved. Approving a proposal tied to a pending add_item (item_id < 0)
+ * approves that add_item first; rejecting an add_item withdraws the pending proposals
+ * tied to it (rejected, with the reason "withdrawn: ...").
  */
 enum mk_err mk_store_decide(struct mk_store *st, int64_t id, int approve, const char *who,
 			    const char *reason, struct mk_diag *diag);
+
+/*
+ * Can proposal id be approved as it stands, as a proposal of deal (NULL: any deal)? MK_OK;
+ * MK_ENOTFOUND (no such proposal) or MK_EARG with diag saying why (of another deal, decided
+ * already, no action, about an item whose proposal has no action or was rejected). When
+ * giving a proposal an action would make it approvable, *needs_action (when not NULL) is
+ * that proposal's id, else 0. Changes nothing.
+ */
+enum mk_err mk_store_approve_check(struct mk_store *st, int64_t id, const char *deal,
+				   int64_t *needs_action, struct mk_diag *diag);
 
 /* Changes a pending proposal's owner, due ("YYYY-MM-DD" or "" to clear) or action; NULL
  * leaves a field as it is. */

@@ -116,6 +116,7 @@ void mk_proposal_release(struct mk_proposal *p)
 	free(p->meeting);
 	free(p->key);
 	free(p->status);
+	free(p->deal);
 	memset(p, 0, sizeof *p);
 }
 
@@ -214,4 +215,47 @@ enum mk_err mk_plan_apply(struct mk_plan *plan, const struct mk_proposal *p, int
 	default:
 		return MK_EARG;
 	}
+}
+
+/* ---- the order of the plan's items ---- */
+
+static int plan_side_rank(enum mk_side side)
+{
+	return side == MK_SIDE_BUYER ? 0 : side == MK_SIDE_SELLER ? 1 : 2;
+}
+
+/* Stored items (id > 0) first by id, then pending ones (id -P) by their proposal P. */
+static int plan_id_cmp(int64_t a, int64_t b)
+{
+	if ((a > 0) != (b > 0))
+		return a > 0 ? -1 : 1;
+	if (a < 0) {
+		a = -a;
+		b = -b;
+	}
+	return (a > b) - (a < b);
+}
+
+static int plan_item_cmp(const void *x, const void *y)
+{
+	const struct mk_item *a = x, *b = y;
+	int c = plan_side_rank(a->side) - plan_side_rank(b->side);
+
+	if (c)
+		return c;
+	if (a->has_due != b->has_due)
+		return a->has_due ? -1 : 1;
+	if (a->has_due) {
+		c = a->due.y != b->due.y ? a->due.y - b->due.y :
+		    a->due.m != b->due.m ? a->due.m - b->due.m : a->due.d - b->due.d;
+		if (c)
+			return c;
+	}
+	return plan_id_cmp(a->id, b->id);
+}
+
+void mk_plan_order(struct mk_plan *plan)
+{
+	if (plan && plan->nitems > 1)
+		qsort(plan->items, plan->nitems, sizeof *plan->items, plan_item_cmp);
 }

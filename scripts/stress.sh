@@ -198,7 +198,8 @@ EOF
 1 ingest $n1 --deal Nope
 @reject
 @edit
-0 approve --all --as maya
+2 approve --all --as maya
+0 approve --all-deals --yes --as maya
 0 plan Northwind
 0 plan Northwind --format json
 0 plan Northwind --format csv

@@ -264,15 +264,15 @@ enum mk_err db_deal_id(struct mk_store *st, const char *name, int64_t *id, struc
 }
 
 static const char db_person_sql[] =
-	"INSERT INTO people (deal_id, key, name, role, side, first_meeting_id, created_at)\n"
+	"INSERT INTO people (deal_id, key, name, role, side, first_meeting_id, created_at, proposal_id)\n"
 	"VALUES (?1, CASE WHEN ?2 IS NOT NULL THEN 'name:' || lower(?2)\n"
-	"	ELSE 'role:' || ?4 || ':' || lower(?3) END, ?2, ?3, ?4, ?5, ?6)\n"
+	"	ELSE 'role:' || ?4 || ':' || lower(?3) END, ?2, ?3, ?4, ?5, ?6, ?7)\n"
 	"ON CONFLICT (deal_id, key) DO UPDATE SET\n"
 	"	role = coalesce(people.role, excluded.role),\n"
 	"	side = CASE people.side WHEN 'unknown' THEN excluded.side ELSE people.side END";
 
 int db_person_add(struct mk_store *st, int64_t deal, const char *name, const char *role,
-		  enum mk_side side, int64_t meeting_id, const char *now)
+		  enum mk_side side, int64_t meeting_id, int64_t proposal_id, const char *now)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
@@ -296,6 +296,8 @@ int db_person_add(struct mk_store *st, int64_t deal, const char *name, const cha
 		rc = db_bind_id(s, 5, meeting_id);
 	if (rc == SQLITE_OK)
 		rc = db_bind_text(s, 6, now);
+	if (rc == SQLITE_OK)
+		rc = db_bind_id(s, 7, proposal_id);
 	if (rc == SQLITE_OK)
 		rc = db_step_done(s);
 	if (s)

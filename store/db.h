@@ -71,10 +71,11 @@ enum mk_err db_deal_id(struct mk_store *st, const char *name, int64_t *id, struc
 
 /*
  * A stakeholder on the deal's map: a person is known by name (any case), a role without
- * a name by side and role. The first mention is kept; a role learnt later fills a gap.
+ * a name by side and role. The first mention is kept (with the proposal whose approval
+ * put it there); a role learnt later fills a gap.
  */
 int db_person_add(struct mk_store *st, int64_t deal, const char *name, const char *role,
-		  enum mk_side side, int64_t meeting_id, const char *now);
+		  enum mk_side side, int64_t meeting_id, int64_t proposal_id, const char *now);
 /* An open risk on the deal, unless the same category and text is there already. */
 int db_risk_add(struct mk_store *st, int64_t deal, const char *category, const char *text,
 		int64_t meeting_id, int64_t proposal_id, const char *now);

@@ -1,8 +1,8 @@
 /*
  * meeting.c: storing one call (mk_store_ingest): the meeting, its utterances (indexed
- * for full-text search by triggers) and who spoke on it, its findings, the people and
- * risks it named, and the proposals merge/ made from it. Does not extract or merge
- * anything. Invariant: one call is one transaction; a transcript (by sha256) is stored
+ * for full-text search by triggers) and who spoke on it, its findings, and the proposals
+ * merge/ made from it (the people and risks it named reach the plan only when their
+ * proposals are approved: proposal.c). Does not extract or merge anything. Invariant: one call is one transaction; a transcript (by sha256) is stored
  * once, a proposal key once per deal, whatever became of it.
  */
 #include "db.h"
@@ -285,25 +285,6 @@ static int findings_insert(struct mk_store *st, int64_t meeting, const struct mk
 	return rc;
 }
 
-/* The people and risks the call named go straight onto the deal's map. */
-static int map_insert(struct mk_store *st, int64_t deal, int64_t meeting,
-		      const struct mk_findings *f, const char *now)
-{
-	int rc = SQLITE_OK;
-
-	for (size_t i = 0; rc == SQLITE_OK && i < f->nstakeholders; i++) {
-		const struct mk_stakeholder *p = &f->stakeholders[i];
-
-		rc = db_person_add(st, deal, p->name, p->role, p->side, meeting, now);
-	}
-	for (size_t i = 0; rc == SQLITE_OK && i < f->nrisks; i++) {
-		const struct mk_risk *k = &f->risks[i];
-
-		rc = db_risk_add(st, deal, k->category, k->text, meeting, 0, now);
-	}
-	return rc;
-}
-
 /* Adds ps's proposals not seen before; *added counts them. */
 static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 			    const struct mk_proposals *ps, const char *now, size_t *added)
@@ -314,9 +295,9 @@ static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 	rc = db_prepare(st,
 		"INSERT INTO proposals (deal_id, meeting_id, kind, item_id, action, owner, side,\n"
 		"	due, old_due, name, role, category, text, confidence, ev_speaker, ev_start_ms,\n"
-		"	ev_end_ms, ev_quote, key, created_at)\n"
+		"	ev_end_ms, ev_quote, key, created_at, target_proposal_id)\n"
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,\n"
-		"	?17, ?18, ?19, ?20)\n"
+		"	?17, ?18, ?19, ?20, ?21)\n"
 		"ON CONFLICT (deal_id, key) DO NOTHING", &s);
 	for (size_t i = 0; rc == SQLITE_OK && i < ps->n; i++) {
 		const struct mk_proposal *p = &ps->v[i];
@@ -328,7 +309,7 @@ static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 		if (rc == SQLITE_OK)
 			rc = db_bind_text(s, 3, mk_prop_kind_name(p->kind));
 		if (rc == SQLITE_OK)
-			rc = db_bind_id(s, 4, p->item_id);
+			rc = db_bind_id(s, 4, p->item_id > 0 ? p->item_id : 0);
 		if (rc == SQLITE_OK)
 			rc = db_bind_text(s, 5, p->action);
 		if (rc == SQLITE_OK)
@@ -361,6 +342,9 @@ static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 			rc = db_bind_text(s, 19, p->key);
 		if (rc == SQLITE_OK)
 			rc = db_bind_text(s, 20, now);
+		/* item -P: the item pending add_item proposal P will add (mapkeeper.h) */
+		if (rc == SQLITE_OK)
+			rc = db_bind_id(s, 21, p->item_id < 0 ? -p->item_id : 0);
 		if (rc == SQLITE_OK)
 			rc = db_step_done(s);
 		if (rc == SQLITE_OK)
@@ -370,37 +354,48 @@ static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 	return rc;
 }
 
-/* Every item a proposal changes must be on this deal's plan. */
+/* Every item a proposal changes must be on this deal's plan, or be a pending add_item
+ * proposal of this deal (item -P). */
 static enum mk_err proposals_check_items(struct mk_store *st, int64_t deal,
 					 const struct mk_proposals *ps, struct mk_diag *diag)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s = NULL, *t = NULL;
 	enum mk_err err = MK_OK;
 	int rc;
 
 	rc = db_prepare(st, "SELECT 1 FROM plan_items WHERE id = ?1 AND deal_id = ?2", &s);
+	if (rc == SQLITE_OK)
+		rc = db_prepare(st,
+			"SELECT 1 FROM proposals WHERE id = ?1 AND deal_id = ?2 AND kind = 'add_item'\n"
+			"	AND status = 'pending'", &t);
 	for (size_t i = 0; rc == SQLITE_OK && !err && i < ps->n; i++) {
 		const struct mk_proposal *p = &ps->v[i];
+		sqlite3_stmt *q = p->item_id > 0 ? s : t;
 
-		if (p->item_id <= 0)
+		if (!p->item_id)
 			continue;
-		sqlite3_reset(s);
-		rc = sqlite3_bind_int64(s, 1, p->item_id);
+		sqlite3_reset(q);
+		rc = sqlite3_bind_int64(q, 1, p->item_id > 0 ? p->item_id : -p->item_id);
 		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 2, deal);
+			rc = sqlite3_bind_int64(q, 2, deal);
 		if (rc == SQLITE_OK) {
-			rc = sqlite3_step(s);
-			if (rc == SQLITE_DONE) {
+			rc = sqlite3_step(q);
+			if (rc == SQLITE_DONE && p->item_id > 0)
 				mk_diag_set(diag, st->path, 0,
 					    "proposal \"%s\" names plan item %lld, which is not on the plan",
 					    p->key, (long long)p->item_id);
+			else if (rc == SQLITE_DONE)
+				mk_diag_set(diag, st->path, 0,
+					    "proposal \"%s\" names the item of proposal %lld, which is not a pending add_item of the deal",
+					    p->key, (long long)-p->item_id);
+			if (rc == SQLITE_DONE)
 				err = MK_EARG;
-			}
 			if (rc == SQLITE_ROW || rc == SQLITE_DONE)
 				rc = SQLITE_OK;
 		}
 	}
 	sqlite3_finalize(s);
+	sqlite3_finalize(t);
 	if (!err && rc != SQLITE_OK)
 		err = db_fail(st, rc, diag);
 	return err;
@@ -474,8 +469,6 @@ enum mk_err mk_store_ingest(struct mk_store *st, const char *deal, const struct 
 		rc = speakers_insert(st, deal_id, t);
 	if (rc == SQLITE_OK && f)
 		rc = findings_insert(st, meeting, f);
-	if (rc == SQLITE_OK && f)
-		rc = map_insert(st, deal_id, meeting, f, now);
 	if (rc != SQLITE_OK) {
 		err = db_fail(st, rc, diag);
 		goto out;

@@ -11,13 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* item_id: the plan item, else minus the pending add_item it is tied to (mapkeeper.h) */
 #define PROPOSAL_COLUMNS                                                                 \
-	"p.id, p.kind, p.item_id, p.action, p.owner, p.side, p.due, p.old_due, p.name,"  \
+	"p.id, p.kind, coalesce(p.item_id, -p.target_proposal_id), p.action, p.owner,"   \
+	" p.side, p.due, p.old_due, p.name,"                                             \
 	" p.role, p.category, p.text, p.confidence, p.ev_speaker, p.ev_start_ms,"        \
-	" p.ev_end_ms, p.ev_quote, m.label, p.key, p.status, p.deal_id, p.meeting_id"    \
-	" FROM proposals p LEFT JOIN meetings m ON m.id = p.meeting_id"
+	" p.ev_end_ms, p.ev_quote, m.label, p.key, p.status, p.deal_id, p.meeting_id,"   \
+	" d.name"                                                                        \
+	" FROM proposals p LEFT JOIN meetings m ON m.id = p.meeting_id"                  \
+	" JOIN deals d ON d.id = p.deal_id"
 #define PROPOSAL_DEAL_COLUMN 20
 #define PROPOSAL_MEETING_COLUMN 21
+#define PROPOSAL_DEAL_NAME_COLUMN 22
 
 static void proposal_read(sqlite3_stmt *s, struct mk_proposal *p)
 {
@@ -45,6 +50,7 @@ static void proposal_read(sqlite3_stmt *s, struct mk_proposal *p)
 	p->meeting = db_column_dup(s, 17);
 	p->key = db_column_dup(s, 18);
 	p->status = db_column_dup(s, 19);
+	p->deal = db_column_dup(s, PROPOSAL_DEAL_NAME_COLUMN);
 }
 
 enum mk_err mk_store_pending(struct mk_store *st, const char *deal, struct mk_proposals *out,
@@ -229,8 +235,11 @@ static enum mk_err decide_add_item(const struct decision *d)
 	if (s)
 		sqlite3_reset(s);
 	s = NULL;
+	/* the proposal, and the pending news tied to it, now name the item */
 	if (rc == SQLITE_OK)
-		rc = db_prepare(d->st, "UPDATE proposals SET item_id = ?1 WHERE id = ?2", &s);
+		rc = db_prepare(d->st,
+			"UPDATE proposals SET item_id = ?1\n"
+			"WHERE id = ?2 OR (target_proposal_id = ?2 AND status = 'pending')", &s);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 1, item);
 	if (rc == SQLITE_OK)
@@ -323,10 +332,11 @@ out:
 	return err;
 }
 
-/* A call puts the people and risks it names on the deal's map as it is stored (meeting.c):
- * rejecting the proposal takes off what that call put there. A risk is closed unless an
- * earlier call raised it; a person is removed when this call named them first (the key
- * as db_person_add makes it). Other kinds leave the map alone. */
+/* Before migration 8 a call put the people and risks it named on the deal's map as it was
+ * stored: rejecting such a proposal still takes off what that call put there (a row with
+ * no proposal_id; since then people and risks enter the map only on approval). A risk is
+ * closed unless an earlier call raised it; a person is removed when this call named them
+ * first (the key as db_person_add makes it). Other kinds leave the map alone. */
 static enum mk_err reject_off_map(const struct decision *d)
 {
 	static const char risk_sql[] =
@@ -334,7 +344,7 @@ static enum mk_err reject_off_map(const struct decision *d)
 		"WHERE deal_id = ?1 AND meeting_id = ?2 AND category = coalesce(nullif(?3, ''), 'unknown')\n"
 		"	AND text = coalesce(?4, '') AND proposal_id IS NULL AND status = 'open'";
 	static const char person_sql[] =
-		"DELETE FROM people WHERE deal_id = ?1 AND first_meeting_id = ?2 AND key =\n"
+		"DELETE FROM people WHERE deal_id = ?1 AND first_meeting_id = ?2 AND proposal_id IS NULL AND key =\n"
 		"	CASE WHEN nullif(?3, '') IS NOT NULL THEN 'name:' || lower(?3)\n"
 		"	ELSE 'role:' || ?5 || ':' || lower(?4) END";
 	const struct mk_proposal *p = d->p;
@@ -375,7 +385,7 @@ static enum mk_err decide_apply(const struct decision *d)
 	case MK_PROP_MARK_DROPPED:
 		return decide_change_item(d);
 	case MK_PROP_ADD_STAKEHOLDER:
-		rc = db_person_add(d->st, d->deal, p->name, p->role, p->side, d->meeting, d->now);
+		rc = db_person_add(d->st, d->deal, p->name, p->role, p->side, d->meeting, p->id, d->now);
 		return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
 	case MK_PROP_ADD_RISK:
 		rc = db_risk_add(d->st, d->deal, p->category, p->text, d->meeting, p->id, d->now);
@@ -387,29 +397,152 @@ static enum mk_err decide_apply(const struct decision *d)
 	return MK_EARG;
 }
 
-enum mk_err mk_store_decide(struct mk_store *st, int64_t id, int approve, const char *who,
-			    const char *reason, struct mk_diag *diag)
+/* Rejecting an add_item withdraws the pending news tied to it (its item will not be). */
+static enum mk_err reject_withdraw(const struct decision *d)
+{
+	sqlite3_stmt *s = NULL;
+	char *why;
+	int rc;
+
+	if (d->p->kind != MK_PROP_ADD_ITEM)
+		return MK_OK;
+	why = mk_sprintf("withdrawn: its item (proposal %lld) was rejected", (long long)d->p->id);
+	rc = db_prepare(d->st,
+		"UPDATE proposals SET status = 'rejected', decided_by = ?1, decided_at = ?2, reason = ?3\n"
+		"WHERE target_proposal_id = ?4 AND status = 'pending'", &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 1, d->who);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 2, d->now);
+	if (rc == SQLITE_OK)
+		rc = db_bind_text(s, 3, why);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 4, d->p->id);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	sqlite3_finalize(s);
+	free(why);
+	return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
+}
+
+/* Is plan item p->item_id on the plan of deal? MK_ENOTFOUND (with a message) when not. */
+static enum mk_err item_on_plan(struct mk_store *st, const struct mk_proposal *p, int64_t deal,
+				struct mk_diag *diag)
+{
+	sqlite3_stmt *s = NULL;
+	enum mk_err err = MK_OK;
+	int rc;
+
+	rc = db_prepare(st, "SELECT 1 FROM plan_items WHERE id = ?1 AND deal_id = ?2", &s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 1, p->item_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, deal);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_DONE) {
+			mk_diag_set(diag, st->path, 0, "plan item %lld of proposal %lld does not exist",
+				    (long long)p->item_id, (long long)p->id);
+			err = MK_ENOTFOUND;
+		}
+		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return !err && rc != SQLITE_OK ? db_fail(st, rc, diag) : err;
+}
+
+/* Can pending-or-not p (of deal) be approved as it stands? MK_OK, or an error with diag
+ * saying why; *needs_action: the proposal an action would make approvable, else 0. */
+static enum mk_err approvable(struct mk_store *st, const struct mk_proposal *p, int64_t deal,
+			      int64_t *needs_action, struct mk_diag *diag)
+{
+	struct mk_proposal t;
+	enum mk_err err;
+
+	*needs_action = 0;
+	if ((err = proposal_must_be_pending(st, p, diag)))
+		return err;
+	if (p->kind == MK_PROP_ADD_ITEM && (!p->action || !p->action[0])) {
+		mk_diag_set(diag, st->path, 0, "proposal %lld has no action", (long long)p->id);
+		*needs_action = p->id;
+		return MK_EARG;
+	}
+	if (p->kind == MK_PROP_ADD_ITEM || p->kind == MK_PROP_ADD_STAKEHOLDER || p->kind == MK_PROP_ADD_RISK)
+		return MK_OK;
+	if (p->item_id > 0)
+		return item_on_plan(st, p, deal, diag);
+	if (p->item_id == 0) {
+		mk_diag_set(diag, st->path, 0, "proposal %lld names no plan item", (long long)p->id);
+		return MK_EARG;
+	}
+	/* tied to the pending add_item -item_id: approving it approves that first */
+	if ((err = proposal_load(st, -p->item_id, &t, NULL, NULL, diag)))
+		return err;
+	if (!t.status || strcmp(t.status, "pending")) {
+		mk_diag_set(diag, st->path, 0, "proposal %lld changes the item proposal %lld would add, and %lld was %s",
+			    (long long)p->id, (long long)t.id, (long long)t.id, t.status ? t.status : "decided");
+		err = MK_EARG;
+	} else if (!t.action || !t.action[0]) {
+		mk_diag_set(diag, st->path, 0, "proposal %lld changes the item proposal %lld would add, which has no action",
+			    (long long)p->id, (long long)t.id);
+		*needs_action = t.id;
+		err = MK_EARG;
+	}
+	mk_proposal_release(&t);
+	return err;
+}
+
+enum mk_err mk_store_approve_check(struct mk_store *st, int64_t id, const char *deal,
+				   int64_t *needs_action, struct mk_diag *diag)
+{
+	struct mk_proposal p;
+	enum mk_err err;
+	int64_t deal_id = 0, needs = 0;
+	int rc;
+
+	rc = db_read_begin(st);
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc, diag);
+	err = proposal_load(st, id, &p, &deal_id, NULL, diag);
+	if (!err && deal && (!p.deal || strcmp(p.deal, deal))) {
+		mk_diag_set(diag, st->path, 0, "proposal %lld is of deal \"%s\", not \"%s\"", (long long)id,
+			    p.deal ? p.deal : "", deal);
+		err = MK_EARG;
+	}
+	if (!err)
+		err = approvable(st, &p, deal_id, &needs, diag);
+	db_rollback(st);
+	mk_proposal_release(&p);
+	if (needs_action)
+		*needs_action = needs;
+	return err;
+}
+
+/* Decides proposal id inside the caller's transaction (now: its time): approving a proposal
+ * tied to a pending add_item approves that first; rejecting an add_item withdraws the news
+ * tied to it. */
+static enum mk_err decide_in(struct mk_store *st, int64_t id, int approve, const char *who,
+			     const char *reason, const char *now, struct mk_diag *diag)
 {
 	struct mk_proposal p;
 	struct decision d;
 	sqlite3_stmt *s = NULL;
 	enum mk_err err;
-	char now[32];
+	int64_t needs = 0;
 	int rc;
 
-	memset(&p, 0, sizeof p);
-	if (!who || !who[0]) {
-		mk_diag_set(diag, st->path, 0, "a decision needs the name of who made it");
-		return MK_EARG;
-	}
-	db_now(now, sizeof now);
-	err = db_begin(st, diag);
-	if (err)
-		return err;
 	memset(&d, 0, sizeof d);
 	err = proposal_load(st, id, &p, &d.deal, &d.meeting, diag);
 	if (!err)
-		err = proposal_must_be_pending(st, &p, diag);
+		err = approve ? approvable(st, &p, d.deal, &needs, diag) : proposal_must_be_pending(st, &p, diag);
+	if (!err && approve && p.item_id < 0) {
+		err = decide_in(st, -p.item_id, 1, who, NULL, now, diag);
+		/* its item is on the plan now, and the proposal names it */
+		mk_proposal_release(&p);
+		if (!err)
+			err = proposal_load(st, id, &p, &d.deal, &d.meeting, diag);
+	}
 	if (err)
 		goto out;
 	d.st = st;
@@ -417,13 +550,12 @@ enum mk_err mk_store_decide(struct mk_store *st, int64_t id, int approve, const 
 	d.who = who;
 	d.now = now;
 	d.diag = diag;
-	if (approve) {
+	if (approve)
 		err = decide_apply(&d);
-		if (err)
-			goto out;
-	} else if ((err = reject_off_map(&d))) {
+	else if (!(err = reject_off_map(&d)))
+		err = reject_withdraw(&d);
+	if (err)
 		goto out;
-	}
 	rc = db_prepare(st,
 		"UPDATE proposals SET status = ?1, decided_by = ?2, decided_at = ?3, reason = ?4\n"
 		"WHERE id = ?5 AND status = 'pending'", &s);
@@ -439,18 +571,33 @@ enum mk_err mk_store_decide(struct mk_store *st, int64_t id, int approve, const 
 		rc = sqlite3_bind_int64(s, 5, id);
 	if (rc == SQLITE_OK)
 		rc = db_step_done(s);
-	if (rc != SQLITE_OK) {
+	if (rc != SQLITE_OK)
 		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	sqlite3_finalize(s);
-	s = NULL;
-	err = db_commit(st, diag);
 out:
 	sqlite3_finalize(s);
-	if (err)
-		db_rollback(st);
 	mk_proposal_release(&p);
+	return err;
+}
+
+enum mk_err mk_store_decide(struct mk_store *st, int64_t id, int approve, const char *who,
+			    const char *reason, struct mk_diag *diag)
+{
+	enum mk_err err;
+	char now[32];
+
+	if (!who || !who[0]) {
+		mk_diag_set(diag, st->path, 0, "a decision needs the name of who made it");
+		return MK_EARG;
+	}
+	db_now(now, sizeof now);
+	err = db_begin(st, diag);
+	if (err)
+		return err;
+	err = decide_in(st, id, approve, who, reason, now, diag);
+	if (!err)
+		err = db_commit(st, diag);
+	else
+		db_rollback(st);
 	return err;
 }
 

@@ -339,6 +339,21 @@ static const char migration_7[] =
 	"	UPDATE deal_stats SET named = named - 1, met = met - (old.met <> 0) WHERE deal_id = old.deal_id;\n"
 	"END;\n";
 
+/* 8: the plan as it will be, and nothing on it before it is approved.
+ * - proposals.target_proposal_id: news from a later call about an item that is still a
+ *   pending add_item proposal is stored tied to that proposal (item_id stays NULL until the
+ *   item is approved: then it is set, proposal.c). Approving the news approves its item
+ *   first; rejecting the item withdraws the news.
+ * - people.proposal_id: the approval that put the person on the plan. People and risks
+ *   now enter the plan only when their add_stakeholder / add_risk proposal is approved
+ *   (risks had proposal_id already). Rows an ingest put there before this migration (when
+ *   a call's people and risks went straight onto the plan) stay as they are, with a NULL
+ *   proposal_id: they were shown already, and rejecting their proposal still takes them off. */
+static const char migration_8[] =
+	"ALTER TABLE proposals ADD COLUMN target_proposal_id INTEGER REFERENCES proposals(id);\n"
+	"CREATE INDEX proposals_target ON proposals(target_proposal_id) WHERE target_proposal_id IS NOT NULL;\n"
+	"ALTER TABLE people ADD COLUMN proposal_id INTEGER REFERENCES proposals(id);\n";
+
 /*
  * 10: the managers' questions of issue 11 at scale (bench/bench_store.c):
  * - deal_stats.pending: the deal's proposals waiting for review, kept by triggers like the
@@ -402,6 +417,7 @@ const char *const db_migrations[] = {
 	migration_5,
 	migration_6,
 	migration_7,
+	migration_8,
 	migration_10,
 };
 

@@ -2,7 +2,8 @@
  * test_merge.c: merge/ on hand-built plans and findings: names of statuses and kinds,
  * every proposal kind, restatements suppressed or turned into a due-date move, synonyms
  * (security review ~ SIG, MSA ~ contract), owners by first name, news that fits no item
- * (no proposal), stable keys, a pure merge, and mk_plan_apply. Also the word normalizer
+ * (no proposal), stable keys, a pure merge, mk_plan_apply, the plan as it will be (pending
+ * items as -P, mk_plan_order). Also the word normalizer
  * (merge/words.h). Run from the repository root.
  */
 #include "mapkeeper.h"
@@ -736,6 +737,90 @@ static void test_merge_then_apply(void)
 	mk_plan_release(&p);
 }
 
+/* The plan as it will be (mapkeeper.h): call 1's proposals still pending are on the plan
+ * merge sees, an add_item P as the item -P. Call 2's news about that item names -P, and the
+ * person and risk waiting for review are not proposed again: the same proposals as when
+ * call 1 was approved first, item -P standing for the item P became. */
+static void test_pending_items(void)
+{
+	struct mk_plan seq, pend;
+	struct mk_findings f1, f2;
+	struct mk_proposals p1, s2, p2;
+	int64_t next = 1;
+
+	mk_findings_init(&f1);
+	add_speaker(&f1, "Arjun Mehta", MK_SIDE_BUYER);
+	add_commitment(&f1, "Arjun Mehta", MK_SIDE_BUYER, "send the vendor security questionnaire",
+		       day(2026, 6, 2), ev("Arjun Mehta", 500, "I'll send the vendor security questionnaire early next week."));
+	add_stakeholder(&f1, "Lorraine", NULL, MK_SIDE_BUYER, ev("Rosa Delgado", 10, "Lorraine decides."));
+	add_risk(&f1, "budget", "the budget is spent for this year", ev("Rosa Delgado", 30, "The budget is spent for this year."));
+	mk_findings_init(&f2);
+	add_speaker(&f2, "Arjun Mehta", MK_SIDE_BUYER);
+	add_commitment(&f2, "Arjun Mehta", MK_SIDE_BUYER, "send the SIG over", day(2026, 6, 10),
+		       ev("Arjun Mehta", 360, "I'll send the SIG over tomorrow, for real."));
+	add_stakeholder(&f2, "Lorraine", NULL, MK_SIDE_BUYER, ev("Arjun Mehta", 20, "Lorraine is busy."));
+	add_risk(&f2, "budget", "the budget is spent for this year", ev("Arjun Mehta", 40, "Like I said, the budget is spent for this year."));
+
+	/* approved after call 1: items get ids 1, 2, ... */
+	mk_plan_init(&seq);
+	CHECK(mk_merge(&seq, &f1, "call1", &p1) == MK_OK && p1.n == 3);
+	for (size_t i = 0; i < p1.n; i++)
+		CHECK(mk_plan_apply(&seq, &p1.v[i], p1.v[i].kind == MK_PROP_ADD_ITEM ? next++ : 0) == MK_OK);
+	CHECK(mk_merge(&seq, &f2, "call2", &s2) == MK_OK);
+	CHECK(s2.n == 1 && s2.v[0].kind == MK_PROP_UPDATE_DUE && s2.v[0].item_id == 1);
+
+	/* still pending after call 1: as stored, proposals 101, 102, 103 */
+	mk_plan_init(&pend);
+	for (size_t i = 0; i < p1.n; i++) {
+		p1.v[i].id = 101 + (int64_t)i;
+		CHECK(mk_plan_apply(&pend, &p1.v[i], -p1.v[i].id) == MK_OK);
+	}
+	mk_plan_order(&pend);
+	CHECK(pend.nitems == 1 && pend.items[0].id == -101 && pend.npeople == 1 && pend.nrisks == 1);
+	CHECK(mk_merge(&pend, &f2, "call2", &p2) == MK_OK);
+	CHECK(p2.n == 1 && p2.v[0].kind == MK_PROP_UPDATE_DUE && p2.v[0].item_id == -101);
+	if (p2.n == 1 && s2.n == 1) {
+		CHECK(p2.v[0].has_due && day_eq(p2.v[0].due, s2.v[0].due) && day_eq(p2.v[0].old_due, s2.v[0].old_due));
+		CHECK_STR(p2.v[0].key, s2.v[0].key);
+		CHECK_STR(p2.v[0].action, "send the vendor security questionnaire");
+	}
+	/* approving it later applies to the pending item as to the approved one */
+	CHECK(mk_plan_apply(&pend, &p2.v[0], 0) == MK_OK && pend.items[0].slipped &&
+	      day_eq(pend.items[0].due, day(2026, 6, 10)));
+	mk_proposals_release(&p1);
+	mk_proposals_release(&s2);
+	mk_proposals_release(&p2);
+	mk_findings_release(&f1);
+	mk_findings_release(&f2);
+	mk_plan_release(&seq);
+	mk_plan_release(&pend);
+}
+
+/* mk_plan_order: as mk_store_plan orders items (buyer, seller, unknown; by due, none last),
+ * stored items before pending ones (-P) of the same place, pending ones oldest P first. */
+static void test_plan_order(void)
+{
+	struct mk_plan p;
+	static const int64_t want[] = { 4, -20, 2, -7, 9, -3, -12, 1, -5 };
+
+	mk_plan_init(&p);
+	plan_item(&p, 1, "a", NULL, MK_SIDE_UNKNOWN, day(0, 0, 0));
+	plan_item(&p, -12, "b", NULL, MK_SIDE_SELLER, day(0, 0, 0));
+	plan_item(&p, 9, "c", NULL, MK_SIDE_SELLER, day(2026, 6, 1));
+	plan_item(&p, -7, "d", NULL, MK_SIDE_BUYER, day(2026, 6, 1));
+	plan_item(&p, 2, "e", NULL, MK_SIDE_BUYER, day(2026, 6, 1));
+	plan_item(&p, -3, "f", NULL, MK_SIDE_SELLER, day(0, 0, 0));
+	plan_item(&p, -20, "g", NULL, MK_SIDE_BUYER, day(2026, 5, 31));
+	plan_item(&p, 4, "h", NULL, MK_SIDE_BUYER, day(2025, 12, 31));
+	plan_item(&p, -5, "i", NULL, MK_SIDE_UNKNOWN, day(0, 0, 0));
+	mk_plan_order(&p);
+	CHECK(p.nitems == sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < p.nitems && i < sizeof want / sizeof want[0]; i++)
+		CHECK(p.items[i].id == want[i]);
+	mk_plan_order(NULL);
+	mk_plan_release(&p);
+}
+
 /* A long-running deal: many items, a long call. Nothing quadratic in both at once. */
 static void test_big(void)
 {
@@ -795,6 +880,8 @@ int main(void)
 	RUN(test_pure);
 	RUN(test_apply);
 	RUN(test_merge_then_apply);
+	RUN(test_pending_items);
+	RUN(test_plan_order);
 	RUN(test_big);
 	return tap_done();
 }

@@ -75,9 +75,17 @@ static void prop_item(struct mk_proposals *ps, const char *key, const char *acti
 	}
 }
 
-static void stakeholder(struct mk_findings *f, const char *name, const char *role)
+/* A stakeholder named on the call, and its proposal: the person is on the plan once the
+ * proposal is approved. */
+static void stakeholder(struct mk_findings *f, struct mk_proposals *ps, const char *key, const char *name,
+			const char *role)
 {
 	struct mk_stakeholder *s;
+	struct mk_proposal *p = prop(ps, MK_PROP_ADD_STAKEHOLDER, key, "Dana Reyes", 0, "who signs");
+
+	p->name = name ? mk_strdup(name) : NULL;
+	p->role = mk_strdup(role);
+	p->side = MK_SIDE_BUYER;
 
 	f->stakeholders = mk_realloc(f->stakeholders, (f->nstakeholders + 1) * sizeof *s);
 	s = &f->stakeholders[f->nstakeholders++];
@@ -152,10 +160,10 @@ static void build(void)
 	utt_add(&t, "Sam Patel", 5000, "I'll send the SOC 2 report by Friday.");
 	utt_add(&t, "Priya Shah", 9000, "Budget is tight this quarter, I need the approval memo.");
 	mk_findings_init(&f);
-	stakeholder(&f, "Priya Shah", "CFO");
-	stakeholder(&f, "Omar Li", "procurement");
-	stakeholder(&f, NULL, "legal");
 	mk_proposals_init(&ps);
+	stakeholder(&f, &ps, "s1", "Priya Shah", "CFO");
+	stakeholder(&f, &ps, "s2", "Omar Li", "procurement");
+	stakeholder(&f, &ps, "s3", NULL, "legal");
 	prop_item(&ps, "a1", "send the SOC 2 report", "Sam Patel", MK_SIDE_SELLER, 2026, 3, 6, 5000,
 		  "I'll send the SOC 2 report by Friday.");
 	prop_item(&ps, "a2", "finish the security review", "Dana Reyes", MK_SIDE_BUYER, 2026, 3, 10, 1000,

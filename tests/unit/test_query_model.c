@@ -233,7 +233,7 @@ static void call(int di, int c, int with_start, struct mk_date day)
 	struct mk_proposals ps;
 	struct mk_ingest_result res;
 	struct mk_diag dg;
-	struct change ch[24];
+	struct change ch[40];
 	char path[64], start[32], key[48], spk[6][40];
 	int nspk = 0, nch = 0, nutt = rnd_int(2, 12);
 
@@ -313,7 +313,6 @@ static void call(int di, int c, int with_start, struct mk_date day)
 		s->side = MK_SIDE_BUYER;
 		s->ev.speaker = mk_strdup("x");
 		s->ev.quote = mk_strdup("y");
-		m_name(d, d->people[k]);
 	}
 	if (chance(30)) { /* a role alone: on the map, never counted */
 		struct mk_stakeholder *s;
@@ -338,7 +337,6 @@ static void call(int di, int c, int with_start, struct mk_date day)
 		k->text = mk_strdup(chance(50) ? "no money" : "too late"); /* found again on later calls */
 		k->ev.speaker = mk_strdup("x");
 		k->ev.quote = mk_strdup("y");
-		m_risk(d, cat, k->text);
 	}
 
 	/* proposals: only calls with a start carry them (a change's day is its call's) */
@@ -420,6 +418,35 @@ static void call(int di, int c, int with_start, struct mk_date day)
 		nch++;
 	}
 
+	/* the people and risks the call named reach the plan only through their proposals */
+	for (size_t k = 0; k < f.nstakeholders; k++) {
+		const struct mk_stakeholder *s = &f.stakeholders[k];
+		struct mk_proposal *p;
+
+		snprintf(key, sizeof key, "f%d.%d.%zu", di, c, k);
+		p = prop_new(&ps, MK_PROP_ADD_STAKEHOLDER, key);
+		p->name = s->name ? mk_strdup(s->name) : NULL;
+		p->role = mk_strdup(s->role);
+		p->side = s->side;
+		ch[nch].item = -2;
+		ch[nch].kind = MK_PROP_ADD_STAKEHOLDER;
+		snprintf(ch[nch].name, sizeof ch[nch].name, "%s", s->name ? s->name : "");
+		nch++;
+	}
+	for (size_t k = 0; k < f.nrisks; k++) {
+		struct mk_proposal *p;
+
+		snprintf(key, sizeof key, "k%d.%d.%zu", di, c, k);
+		p = prop_new(&ps, MK_PROP_ADD_RISK, key);
+		p->category = mk_strdup(f.risks[k].category);
+		p->text = mk_strdup(f.risks[k].text);
+		ch[nch].item = -2;
+		ch[nch].kind = MK_PROP_ADD_RISK;
+		snprintf(ch[nch].category, sizeof ch[nch].category, "%s", p->category);
+		snprintf(ch[nch].text, sizeof ch[nch].text, "%s", p->text);
+		nch++;
+	}
+
 	CHECK(mk_store_ingest(st, d->name, &t, start[0] ? start : NULL, &f, &ps, &res, &dg) == MK_OK);
 	CHECK(!res.already && res.meeting_id == next_meeting && res.nproposals == ps.n);
 	next_meeting++;
@@ -459,7 +486,8 @@ static void call(int di, int c, int with_start, struct mk_date day)
 			m_risk(d, ch[k].category, ch[k].text);
 			m_event(di, start[0] != '\0', day);
 		} else if (ch[k].kind == MK_PROP_ADD_STAKEHOLDER) {
-			m_name(d, ch[k].name);
+			if (ch[k].name[0]) /* a role alone: on the map, never counted */
+				m_name(d, ch[k].name);
 			m_event(di, start[0] != '\0', day);
 		} else {
 			struct m_item *it = &d->items[ch[k].item];
@@ -1032,7 +1060,9 @@ static void test_migration(void)
 		"	proposal_id, created_at, updated_at)\n"
 		"	SELECT id, deal_id, action, owner, side, due, status, meeting_id, proposal_id,\n"
 		"	created_at, updated_at FROM src.plan_items;\n"
-		"INSERT INTO proposals SELECT * FROM src.proposals;\n"
+		"INSERT INTO proposals SELECT id, deal_id, meeting_id, kind, item_id, action, owner, side, due,\n"
+		"	old_due, name, role, category, text, confidence, ev_speaker, ev_start_ms, ev_end_ms,\n"
+		"	ev_quote, key, status, created_at, decided_by, decided_at, reason FROM src.proposals;\n"
 		"INSERT INTO proposal_edits SELECT * FROM src.proposal_edits;\n"
 		"INSERT INTO plan_revisions SELECT * FROM src.plan_revisions;\n"
 		"INSERT INTO risks SELECT * FROM src.risks;\n"
@@ -1122,10 +1152,21 @@ static void test_health_crafted(void)
 	p->action = mk_strdup("send the report");
 	p->owner = mk_strdup("Sam Patel");
 	p->side = MK_SIDE_SELLER;
+	for (size_t k = 0; k < f.nstakeholders; k++) {
+		p = prop_new(&ps, MK_PROP_ADD_STAKEHOLDER, k ? "c1s1" : "c1s0");
+		p->name = mk_strdup(f.stakeholders[k].name);
+	}
 	CHECK(mk_store_ingest(st, "Crafted", &t, "2026-03-02", &f, &ps, &res, &dg) == MK_OK);
 	mk_transcript_release(&t);
 	mk_findings_release(&f);
 	mk_proposals_release(&ps);
+	/* named on the call, on the plan only once approved */
+	CHECK(mk_store_health(st, "Crafted", (struct mk_date){ 2026, 3, 5 }, &v, &n, &dg) == MK_OK && n == 1);
+	if (n == 1)
+		CHECK(v[0].stakeholders_named == 0 && v[0].stakeholders_met == 0);
+	mk_health_free(v, n);
+	CHECK(mk_store_decide(st, next_proposal + 1, 1, "rep", NULL, &dg) == MK_OK);
+	CHECK(mk_store_decide(st, next_proposal + 2, 1, "rep", NULL, &dg) == MK_OK);
 	CHECK(mk_store_decide(st, next_proposal, 1, "rep", NULL, &dg) == MK_OK);
 	{
 		struct mk_proposal got;
@@ -1133,7 +1174,7 @@ static void test_health_crafted(void)
 		item = got.item_id;
 		mk_proposal_release(&got);
 	}
-	next_proposal++;
+	next_proposal += 3;
 	CHECK(mk_store_health(st, "Crafted", (struct mk_date){ 2026, 3, 5 }, &v, &n, &dg) == MK_OK && n == 1);
 	if (n == 1) {
 		CHECK(v[0].items == 1 && v[0].buyer_items == 0 && v[0].open_items == 1 && v[0].overdue == 0);

@@ -1,7 +1,8 @@
 /*
  * test_store.c: the SQLite store: open and migrate, deals, ingesting a hand-built call
  * (twice), proposals pending, edited, approved, rejected and decided twice, the plan
- * after approvals (slip marks, revision counts), full-text search, and the failures a
+ * after approvals (slip marks, revision counts), full-text search, news tied to a pending
+ * item, people and risks only on approval (and a schema 7 database), and the failures a
  * user meets: a read-only, locked or full database, a file that is not one, one made by
  * a newer mapkeeper. Every file lives in a mkdtemp() folder removed at the end.
  */
@@ -411,19 +412,14 @@ static void test_ingest(void)
 	CHECK(!r.already && r.meeting_id > meeting1 && r.nproposals == 1);
 	CHECK(npending(st, "Acme") == 5);
 
-	/* people and risks: first mention kept, no duplicates */
+	/* the people and risks the calls named: on the plan only once approved (test_review) */
 	CHECK(mk_store_plan(st, "Acme", &plan, &dg) == MK_OK);
 	CHECK(plan.nitems == 0);
-	CHECK(plan.npeople == 1 && plan.nrisks == 1);
-	if (plan.npeople == 1) {
-		CHECK_STR(plan.people[0].name, "Priya Shah");
-		CHECK_STR(plan.people[0].role, "CFO");
-		CHECK(plan.people[0].side == MK_SIDE_BUYER);
-	}
-	if (plan.nrisks == 1)
-		CHECK_STR(plan.risks[0].category, "paper_process");
+	CHECK(plan.npeople == 0 && plan.nrisks == 0);
 	mk_plan_release(&plan);
-	CHECK(raw_int(shared_path, "SELECT first_meeting_id FROM people") == meeting1);
+	CHECK(raw_int(shared_path, "SELECT count(*) FROM people") == 0);
+	CHECK(raw_int(shared_path, "SELECT count(*) FROM risks") == 0);
+	CHECK(raw_int(shared_path, "SELECT named + open_risks FROM deal_stats") == 0);
 
 	/* no such deal; a proposal without a key */
 	mk_transcript_release(&t);
@@ -549,12 +545,34 @@ static void test_review(void)
 	CHECK(mk_store_decide(st, review, 1, "sam", NULL, &dg) == MK_EARG);
 	CHECK(has(dg.msg, "is already rejected"));
 
-	/* a person and a risk already on the map are not added twice */
+	/* a person and a risk go on the plan when approved, with the approval */
 	CHECK(mk_store_decide(st, priya, 1, "sam", NULL, &dg) == MK_OK);
 	CHECK(mk_store_decide(st, risk, 1, "sam", NULL, &dg) == MK_OK);
 	CHECK(mk_store_decide(st, msa, 1, "sam", NULL, &dg) == MK_OK);
 	CHECK(raw_int(shared_path, "SELECT count(*) FROM people") == 1);
 	CHECK(raw_int(shared_path, "SELECT count(*) FROM risks") == 1);
+	{
+		char *sql = mk_sprintf("SELECT count(*) FROM people WHERE proposal_id = %lld AND first_meeting_id = %lld",
+				       (long long)priya, (long long)meeting1);
+		CHECK(raw_int(shared_path, sql) == 1);
+		free(sql);
+		sql = mk_sprintf("SELECT count(*) FROM risks WHERE proposal_id = %lld AND status = 'open'", (long long)risk);
+		CHECK(raw_int(shared_path, sql) == 1);
+		free(sql);
+	}
+	{
+		struct mk_plan plan;
+		CHECK(mk_store_plan(st, "Acme", &plan, &dg) == MK_OK);
+		CHECK(plan.npeople == 1 && plan.nrisks == 1);
+		if (plan.npeople == 1) {
+			CHECK_STR(plan.people[0].name, "Priya Shah");
+			CHECK_STR(plan.people[0].role, "CFO");
+			CHECK(plan.people[0].side == MK_SIDE_BUYER);
+		}
+		if (plan.nrisks == 1)
+			CHECK_STR(plan.risks[0].category, "paper_process");
+		mk_plan_release(&plan);
+	}
 	CHECK(npending(st, NULL) == 0);
 	mk_store_close(st);
 }
@@ -642,6 +660,231 @@ static void test_plan_after_approvals(void)
 	mk_proposals_release(&ps);
 	mk_transcript_release(&t);
 	mk_store_close(st);
+}
+
+static long long health_of(struct mk_store *st, const char *deal, int what)
+{
+	struct mk_health *v = NULL;
+	struct mk_diag dg;
+	size_t n = 0;
+	long long r = -1;
+
+	if (mk_store_health(st, deal, (struct mk_date){ 2026, 3, 31 }, &v, &n, &dg) == MK_OK && n == 1)
+		r = what == 0 ? (long long)v[0].stakeholders_named : what == 1 ? (long long)v[0].stakeholders_met :
+		    (long long)v[0].open_risks;
+	mk_health_free(v, n);
+	return r;
+}
+
+static const char *status_of(struct mk_store *st, int64_t id, struct mk_proposal *p)
+{
+	struct mk_diag dg;
+
+	mk_proposal_release(p);
+	if (mk_store_proposal_get(st, id, p, &dg) != MK_OK)
+		return "";
+	return p->status ? p->status : "";
+}
+
+/* News about an item still waiting for review (mapkeeper.h, the plan as it will be): stored
+ * tied to its add_item, given back as item -P; approving it approves the item first, in the
+ * same transaction; one whose item has no action is refused naming the proposal to edit;
+ * rejecting the item withdraws its news. People and risks enter the plan only when
+ * approved, a rejected one never, and the counters follow. */
+static void test_tied(void)
+{
+	char *path = tmp_path("tied.db");
+	struct mk_store *st = open_ok(path);
+	struct mk_transcript t;
+	struct mk_proposals ps;
+	struct mk_proposal *p, got;
+	struct mk_ingest_result r;
+	struct mk_plan plan;
+	struct mk_diag dg;
+	int64_t roi, empty, pricing, priya, omar, risk, done, due, blocked, needs = -1;
+	int known = 1;
+	char *sql;
+
+	memset(&got, 0, sizeof got);
+	if (!st)
+		goto out;
+	deal_add(st, "Tied");
+	deal_add(st, "Else");
+	make_call(&t, "tied-1.vtt", "tied one");
+	mk_proposals_init(&ps);
+	prop_item(&ps, "t-roi", "send the ROI model", "Sam Patel", MK_SIDE_SELLER, 2026, 3, 5);
+	prop_item(&ps, "t-empty", "", "Dana Reyes", MK_SIDE_BUYER, 2026, 3, 6);
+	prop_item(&ps, "t-pricing", "send the pricing", "Sam Patel", MK_SIDE_SELLER, 0, 0, 0);
+	p = prop_add(&ps, MK_PROP_ADD_STAKEHOLDER, "t-priya");
+	p->name = mk_strdup("Priya Shah");
+	p->role = mk_strdup("CFO");
+	p->side = MK_SIDE_BUYER;
+	p = prop_add(&ps, MK_PROP_ADD_STAKEHOLDER, "t-omar");
+	p->name = mk_strdup("Omar Li");
+	p->side = MK_SIDE_BUYER;
+	p = prop_add(&ps, MK_PROP_ADD_RISK, "t-risk");
+	p->category = mk_strdup("budget");
+	p->text = mk_strdup("not in this year's budget");
+	CHECK(mk_store_ingest(st, "Tied", &t, "2026-03-03", NULL, &ps, &r, &dg) == MK_OK && r.nproposals == 6);
+	mk_proposals_release(&ps);
+	mk_transcript_release(&t);
+	roi = pending_id(st, "t-roi");
+	empty = pending_id(st, "t-empty");
+	pricing = pending_id(st, "t-pricing");
+	priya = pending_id(st, "t-priya");
+	omar = pending_id(st, "t-omar");
+	risk = pending_id(st, "t-risk");
+	CHECK(roi && empty && pricing && priya && omar && risk);
+	CHECK(health_of(st, "Tied", 0) == 0 && health_of(st, "Tied", 2) == 0);
+
+	/* call 2, before any review: news about the three pending items */
+	make_call(&t, "tied-2.vtt", "tied two");
+	mk_proposals_init(&ps);
+	p = prop_add(&ps, MK_PROP_MARK_DONE, "t-done");
+	p->item_id = -roi;
+	p->action = mk_strdup("send the ROI model");
+	p = prop_add(&ps, MK_PROP_UPDATE_DUE, "t-due");
+	p->item_id = -empty;
+	p->has_due = 1;
+	p->due = (struct mk_date){ 2026, 3, 20 };
+	p = prop_add(&ps, MK_PROP_MARK_BLOCKED, "t-blocked");
+	p->item_id = -pricing;
+	p = prop_add(&ps, MK_PROP_MARK_DROPPED, "t-bogus");
+	p->item_id = -priya; /* not an add_item */
+	mk_diag_clear(&dg);
+	CHECK(mk_store_ingest(st, "Tied", &t, "2026-03-10", NULL, &ps, &r, &dg) == MK_EARG);
+	CHECK(has(dg.msg, "which is not a pending add_item of the deal"));
+	CHECK(mk_store_meeting_known(st, t.sha256, &known, &dg) == MK_OK && !known);
+	mk_proposal_release(&ps.v[3]);
+	ps.n = 3;
+	CHECK(mk_store_ingest(st, "Tied", &t, "2026-03-10", NULL, &ps, &r, &dg) == MK_OK && r.nproposals == 3);
+	mk_proposals_release(&ps);
+	mk_transcript_release(&t);
+	done = pending_id(st, "t-done");
+	due = pending_id(st, "t-due");
+	blocked = pending_id(st, "t-blocked");
+	sql = mk_sprintf("SELECT count(*) FROM proposals WHERE item_id IS NULL AND target_proposal_id = %lld", (long long)roi);
+	CHECK(raw_int(path, sql) == 1);
+	free(sql);
+	CHECK(mk_store_proposal_get(st, done, &got, &dg) == MK_OK && got.item_id == -roi);
+	CHECK_STR(got.deal, "Tied");
+
+	/* what cannot be approved as it stands, and why, before anything changes */
+	mk_diag_clear(&dg);
+	CHECK(mk_store_approve_check(st, done, "Else", &needs, &dg) == MK_EARG && needs == 0);
+	CHECK(has(dg.msg, "is of deal \"Tied\", not \"Else\""));
+	CHECK(mk_store_approve_check(st, done, "Tied", &needs, &dg) == MK_OK && needs == 0);
+	CHECK(mk_store_approve_check(st, done, NULL, NULL, &dg) == MK_OK);
+	CHECK(mk_store_approve_check(st, empty, NULL, &needs, &dg) == MK_EARG && needs == empty);
+	CHECK(has(dg.msg, "has no action"));
+	CHECK(mk_store_approve_check(st, due, NULL, &needs, &dg) == MK_EARG && needs == empty);
+	CHECK(has(dg.msg, "would add, which has no action"));
+	CHECK(mk_store_approve_check(st, 99999, NULL, &needs, &dg) == MK_ENOTFOUND);
+	CHECK(mk_store_decide(st, due, 1, "sam", NULL, &dg) == MK_EARG);
+	CHECK_STR(status_of(st, empty, &got), "pending");
+	CHECK(raw_int(path, "SELECT count(*) FROM plan_items") == 0);
+
+	/* approving the news approves its item first: one item, done */
+	CHECK(mk_store_decide(st, done, 1, "sam", NULL, &dg) == MK_OK);
+	CHECK_STR(status_of(st, roi, &got), "approved");
+	CHECK(got.item_id > 0);
+	{
+		int64_t item = got.item_id;
+		CHECK_STR(status_of(st, done, &got), "approved");
+		CHECK(got.item_id == item);
+	}
+	CHECK(mk_store_plan(st, "Tied", &plan, &dg) == MK_OK && plan.nitems == 1);
+	if (plan.nitems == 1)
+		CHECK(plan.items[0].status == MK_STATUS_DONE && plan.items[0].revisions == 1);
+	mk_plan_release(&plan);
+	CHECK(mk_store_approve_check(st, roi, NULL, &needs, &dg) == MK_EARG && has(dg.msg, "already approved"));
+
+	/* rejecting an item withdraws its news, recorded */
+	CHECK(mk_store_decide(st, pricing, 0, "sam", "not ours", &dg) == MK_OK);
+	CHECK_STR(status_of(st, blocked, &got), "rejected");
+	sql = mk_sprintf("SELECT count(*) FROM proposals WHERE id = %lld AND decided_by = 'sam' AND decided_at IS NOT NULL"
+			 " AND reason = 'withdrawn: its item (proposal %lld) was rejected'", (long long)blocked,
+			 (long long)pricing);
+	CHECK(raw_int(path, sql) == 1);
+	free(sql);
+
+	/* given an action, the empty item goes on the plan with its news */
+	CHECK(mk_store_edit(st, empty, NULL, NULL, "sign the order form", "sam", &dg) == MK_OK);
+	CHECK(mk_store_decide(st, due, 1, "sam", NULL, &dg) == MK_OK);
+	CHECK_STR(status_of(st, empty, &got), "approved");
+	CHECK(mk_store_plan(st, "Tied", &plan, &dg) == MK_OK && plan.nitems == 2);
+	if (plan.nitems == 2) {
+		CHECK_STR(plan.items[0].action, "sign the order form");
+		CHECK(plan.items[0].due.d == 20 && plan.items[0].slipped);
+	}
+	CHECK(plan.npeople == 0 && plan.nrisks == 0);
+	mk_plan_release(&plan);
+
+	/* people and risks: on the plan when approved; a rejected one never */
+	CHECK(mk_store_decide(st, priya, 1, "sam", NULL, &dg) == MK_OK);
+	CHECK(mk_store_decide(st, omar, 0, "sam", "not involved", &dg) == MK_OK);
+	CHECK(health_of(st, "Tied", 0) == 1 && health_of(st, "Tied", 2) == 0);
+	CHECK(mk_store_decide(st, risk, 1, "sam", NULL, &dg) == MK_OK);
+	CHECK(health_of(st, "Tied", 0) == 1 && health_of(st, "Tied", 1) == 0 && health_of(st, "Tied", 2) == 1);
+	CHECK(mk_store_plan(st, "Tied", &plan, &dg) == MK_OK && plan.npeople == 1 && plan.nrisks == 1);
+	if (plan.npeople == 1)
+		CHECK_STR(plan.people[0].name, "Priya Shah");
+	mk_plan_release(&plan);
+	CHECK(raw_int(path, "SELECT count(*) FROM people WHERE name = 'Omar Li'") == 0);
+	CHECK(npending(st, "Tied") == 0);
+out:
+	mk_proposal_release(&got);
+	mk_store_close(st);
+	free(path);
+}
+
+/* A database of schema 7, where a call put the people and risks it named on the plan at
+ * ingest: migrating leaves them as they are (they were shown), with no proposal; approving
+ * the same risk adds nothing; rejecting the person's proposal still takes the person off. */
+static void test_migrate_from_7(void)
+{
+	char *path = tmp_path("seven.db");
+	struct mk_store *st = NULL;
+	struct mk_plan plan;
+	struct mk_diag dg;
+	sqlite3 *db = NULL;
+	int rc;
+
+	rc = sqlite3_open(path, &db);
+	for (int v = 0; rc == SQLITE_OK && v < 7; v++)
+		rc = sqlite3_exec(db, db_migrations[v], NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db,
+			"PRAGMA user_version = 7;\n"
+			"INSERT INTO deals (id, name, sellers, created_at) VALUES (1, 'Old', 'Sam Patel', '2026-01-01T00:00:00Z');\n"
+			"INSERT INTO meetings (id, deal_id, sha256, path, label, format, start, ingested_at)\n"
+			"	VALUES (1, 1, 'aaaa', 'old.vtt', 'old.vtt', 'zoom-vtt', '2026-01-05', '2026-01-05T10:00:00Z');\n"
+			"INSERT INTO people (deal_id, key, name, role, side, first_meeting_id, created_at)\n"
+			"	VALUES (1, 'name:farah khan', 'Farah Khan', 'CFO', 'buyer', 1, '2026-01-05T10:00:00Z');\n"
+			"INSERT INTO risks (deal_id, category, text, meeting_id, created_at)\n"
+			"	VALUES (1, 'budget', 'no budget', 1, '2026-01-05T10:00:00Z');\n"
+			"INSERT INTO proposals (id, deal_id, meeting_id, kind, side, name, role, key, created_at)\n"
+			"	VALUES (1, 1, 1, 'add_stakeholder', 'buyer', 'Farah Khan', 'CFO', 'p1', '2026-01-05T10:00:00Z');\n"
+			"INSERT INTO proposals (id, deal_id, meeting_id, kind, side, category, text, key, created_at)\n"
+			"	VALUES (2, 1, 1, 'add_risk', 'unknown', 'budget', 'no budget', 'p2', '2026-01-05T10:00:00Z');\n",
+			NULL, NULL, NULL);
+	CHECK(rc == SQLITE_OK);
+	sqlite3_close(db);
+	st = open_ok(path);
+	if (!st)
+		goto out;
+	CHECK(raw_int(path, "PRAGMA user_version") == db_schema_version);
+	CHECK(raw_int(path, "SELECT count(*) FROM people WHERE proposal_id IS NULL") == 1);
+	CHECK(mk_store_plan(st, "Old", &plan, &dg) == MK_OK && plan.npeople == 1 && plan.nrisks == 1);
+	mk_plan_release(&plan);
+	CHECK(health_of(st, "Old", 0) == 1 && health_of(st, "Old", 2) == 1);
+	CHECK(mk_store_decide(st, 2, 1, "sam", NULL, &dg) == MK_OK);
+	CHECK(raw_int(path, "SELECT count(*) FROM risks") == 1 && health_of(st, "Old", 2) == 1);
+	CHECK(mk_store_decide(st, 1, 0, "sam", "left the company", &dg) == MK_OK);
+	CHECK(raw_int(path, "SELECT count(*) FROM people") == 0 && health_of(st, "Old", 0) == 0);
+	mk_store_close(st);
+out:
+	free(path);
 }
 
 struct hits {
@@ -868,16 +1111,20 @@ static void test_not_a_database(void)
 	st = open_ok(newer);
 	mk_store_close(st);
 	st = NULL;
-	CHECK(raw_exec(newer, "PRAGMA user_version = 9") == SQLITE_OK);
+	{
+		char *sql = mk_sprintf("PRAGMA user_version = %d", db_schema_version + 1);
+		CHECK(raw_exec(newer, sql) == SQLITE_OK);
+		free(sql);
+	}
 	mk_diag_clear(&dg);
 	CHECK(mk_store_open(&st, newer, &dg) == MK_EDB && st == NULL);
 	{
-		char *want = mk_sprintf("made by a newer mapkeeper (schema 9, this one knows %d)",
-					db_schema_version);
+		char *want = mk_sprintf("made by a newer mapkeeper (schema %d, this one knows %d)",
+					db_schema_version + 1, db_schema_version);
 		CHECK_STR(dg.msg, want);
 		free(want);
 	}
-	CHECK(raw_int(newer, "PRAGMA user_version") == 9);
+	CHECK(raw_int(newer, "PRAGMA user_version") == db_schema_version + 1);
 
 	char line[1200];
 	mk_diag_format(&dg, line, sizeof line);
@@ -949,6 +1196,8 @@ int main(void)
 	RUN(test_review);
 	RUN(test_plan_after_approvals);
 	RUN(test_search);
+	RUN(test_tied);
+	RUN(test_migrate_from_7);
 	RUN(test_readonly);
 	RUN(test_locked);
 	RUN(test_not_a_database);
