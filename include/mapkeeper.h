@@ -558,4 +558,29 @@ enum mk_err mk_store_cursor_get(struct mk_store *st, const char *source, char **
 enum mk_err mk_store_cursor_set(struct mk_store *st, const char *source, const char *value,
 				struct mk_diag *diag);
 
+/* ---- the review page: transcript context, stakeholder and risk edits (store/) ---- */
+
+struct mk_context_line {        /* one utterance of a call, around a proposal's quote */
+	char *speaker;
+	int64_t start_ms;
+	char *text;
+	int quote;                  /* part of the proposal's evidence */
+};
+
+/* The utterances of proposal id's meeting around its evidence: the quoted ones and up to
+ * lines (at most MK_CONTEXT_MAX) before and after. An empty list when the proposal has no
+ * call behind it; MK_ENOTFOUND when there is no such proposal. */
+#define MK_CONTEXT_MAX 20
+enum mk_err mk_store_proposal_context(struct mk_store *st, int64_t id, unsigned lines,
+				      struct mk_context_line **out, size_t *n, struct mk_diag *diag);
+void mk_context_free(struct mk_context_line *v, size_t n);
+
+/* Changes a pending add_stakeholder proposal's name or role, or a pending add_risk's
+ * category or text (NULL leaves a field as it is; "" clears a role), recorded as a
+ * proposal edit by who. MK_EARG: a field that does not apply to its kind, an empty name,
+ * category or text, or a decided proposal; MK_ENOTFOUND: no such proposal. */
+enum mk_err mk_store_edit_finding(struct mk_store *st, int64_t id, const char *name, const char *role,
+				  const char *category, const char *text, const char *who,
+				  struct mk_diag *diag);
+
 #endif
