@@ -20,14 +20,14 @@ void mk_context_free(struct mk_context_line *v, size_t n)
 }
 
 /* The proposal's meeting and the first and last idx of its quoted utterances; *meeting
- * is 0 when it has no call or no utterance lies in its span. */
+ * is 0 when it has no call, no quote, or no utterance lies in its span. */
 static int context_span(struct mk_store *st, int64_t id, int *found, int64_t *meeting, int64_t *first,
 			int64_t *last)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = db_prepare(st,
 		"SELECT p.meeting_id, min(u.idx), max(u.idx)\n"
-		"FROM proposals p LEFT JOIN utterances u ON u.meeting_id = p.meeting_id\n"
+		"FROM proposals p LEFT JOIN utterances u ON u.meeting_id = p.meeting_id AND p.ev_quote <> ''\n"
 		"	AND ((u.start_ms < p.ev_end_ms AND u.end_ms > p.ev_start_ms) OR u.start_ms = p.ev_start_ms)\n"
 		"WHERE p.id = ?1 GROUP BY p.id", &s);
 
