@@ -378,7 +378,7 @@ enum mk_err mk_store_item_change(struct mk_store *st, int64_t item, const struct
 		goto out;
 	}
 	if (!sum.len) {
-		mk_diag_set(diag, st->path, 0, "item #%lld is like that already: nothing to change",
+		mk_diag_set(diag, st->path, 0, "nothing to change: item #%lld has those values",
 			    (long long)item);
 		err = MK_EARG;
 		goto out;
