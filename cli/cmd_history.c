@@ -67,7 +67,8 @@ static void print_text(const char *title, const struct mk_revision *v, size_t n)
 		/* "2026-03-10T14:02:11Z" -> "2026-03-10 14:02" */
 		printf("\n%.10s %.5s  ", r->at ? r->at : "", r->at && strlen(r->at) >= 16 ? r->at + 11 : "");
 		if (r->item_id)
-			printf("#%lld %s\n", (long long)r->item_id, r->action ? r->action : "");
+			printf("#%lld %s\n", (long long)r->item_id,
+			       r->action && r->action[0] ? r->action : "(no longer on the plan)");
 		else
 			printf("%s\n", r->deal ? r->deal : "");
 		if (is_decision(r))

@@ -295,7 +295,7 @@ enum mk_err mk_store_item_add(struct mk_store *st, const char *deal, const struc
 		n.status ? n.status : "open", now);
 	if (rc == SQLITE_OK) {
 		id = sqlite3_last_insert_rowid(st->db);
-		summary = mk_sprintf("add #%lld \"%s\"%s%s", (long long)id, n.action,
+		summary = mk_sprintf("#%lld \"%s\"%s%s", (long long)id, n.action,
 				     n.due[0] ? " due " : "", n.due);
 		rc = ed_decision(st, deal_id, "item_add", 0, id, summary, n.note, who, now, &dec);
 	}
