@@ -921,6 +921,266 @@ static enum MHD_Result get_history(struct server *sv, struct MHD_Connection *c, 
 	return send_json(c, MHD_HTTP_OK, o);
 }
 
+/* ---- fixing the plan by hand (items, undo, decisions, deal rename/remove, calls) ---- */
+
+/* {"item": ...} of item id after a change (status 200, or 201 for a new one), with the
+ * decision that `undo` reverses. */
+static enum MHD_Result edit_send_item(struct server *sv, struct MHD_Connection *c, unsigned status, int64_t id,
+				      int64_t decision)
+{
+	struct mk_item it;
+	struct mk_diag d;
+	enum mk_err err;
+	char *deal = NULL;
+	json_t *o;
+	mk_diag_clear(&d);
+	if ((err = mk_store_item_get(sv->st, id, &deal, &it, &d)))
+		return send_store_error(c, err, &d);
+	o = json_pack("{s:o, s:I}", "item", cli_item_json(deal, &it), "decision", (json_int_t)decision);
+	mk_item_release(&it);
+	free(deal);
+	return send_json(c, status, o);
+}
+
+/* Reads a body's item fields into ch (buffers in due): action, owner, side, due (null or ""
+ * clears it where clear_ok), note. 0 and a 400 sent when one is not a string or not valid. */
+static int edit_fields(struct MHD_Connection *c, json_t *body, struct mk_item_change *ch, char *due, size_t duelen,
+		       int clear_ok)
+{
+	int bad = 0;
+	const char *side, *when;
+	ch->action = member(body, "action", 0, &bad);
+	ch->owner = member(body, "owner", 1, &bad);
+	side = member(body, "side", 0, &bad);
+	when = member(body, "due", clear_ok, &bad);
+	ch->note = member(body, "note", 1, &bad);
+	if (bad) {
+		send_error(c, MHD_HTTP_BAD_REQUEST, "action, owner, side, due and note must be strings");
+		return 0;
+	}
+	if (ch->action && !ch->action[strspn(ch->action, " \t\r\n")]) {
+		send_error(c, MHD_HTTP_BAD_REQUEST, "the action cannot be empty");
+		return 0;
+	}
+	if (side) {
+		ch->side = !strcmp(side, "buyer") ? MK_SIDE_BUYER : !strcmp(side, "seller") ? MK_SIDE_SELLER :
+			   !strcmp(side, "unknown") ? MK_SIDE_UNKNOWN : -2;
+		if (ch->side == -2) {
+			send_error(c, MHD_HTTP_BAD_REQUEST, "side must be buyer, seller or unknown");
+			return 0;
+		}
+	}
+	if (when) {
+		if (cli_parse_due(when, clear_ok, due, duelen)) {
+			send_error(c, MHD_HTTP_BAD_REQUEST, "due must be a date (YYYY-MM-DD), or null to clear it");
+			return 0;
+		}
+		ch->due = due;
+	}
+	return 1;
+}
+
+/* POST /api/deals/{name}/items, PATCH /api/items/{id}, POST /api/items/{id}/done|drop|block|reopen */
+static enum MHD_Result edit_item(struct server *sv, struct MHD_Connection *c, const char *deal, int64_t id,
+				 const char *verb, const struct request *rq, const char *who)
+{
+	struct mk_item_change ch = { .side = -1, .status = -1 };
+	json_t *body = body_object(c, rq);
+	struct mk_diag d;
+	enum mk_err err;
+	int64_t decision = 0;
+	char due[16];
+	if (!body)
+		return MHD_YES;
+	if (!edit_fields(c, body, &ch, due, sizeof due, !deal)) {
+		json_decref(body);
+		return MHD_YES;
+	}
+	mk_diag_clear(&d);
+	if (deal && !ch.action)
+		err = MK_EARG, mk_diag_set(&d, "", 0, "an item needs an action");
+	else if (deal)
+		err = mk_store_item_add(sv->st, deal, &ch, who, &id, &decision, &d);
+	else if (verb && (ch.action || ch.owner || ch.side >= 0 || ch.due))
+		err = MK_EARG, mk_diag_set(&d, "", 0, "only a note goes with %s: change fields with PATCH", verb);
+	else if (!verb && !ch.action && !ch.owner && ch.side < 0 && !ch.due)
+		err = MK_EARG, mk_diag_set(&d, "", 0, "nothing to change: give action, owner, side or due");
+	else {
+		ch.status = !verb ? -1 : !strcmp(verb, "done") ? MK_STATUS_DONE : !strcmp(verb, "drop") ? MK_STATUS_DROPPED :
+			    !strcmp(verb, "block") ? MK_STATUS_BLOCKED : MK_STATUS_OPEN;
+		err = mk_store_item_change(sv->st, id, &ch, who, &decision, &d);
+	}
+	json_decref(body);
+	if (err)
+		return send_store_error(c, err, &d);
+	return edit_send_item(sv, c, deal ? MHD_HTTP_CREATED : MHD_HTTP_OK, id, decision);
+}
+
+static enum MHD_Result edit_undo(struct server *sv, struct MHD_Connection *c, const struct request *rq,
+				 const char *who)
+{
+	json_t *body = body_object(c, rq), *v;
+	struct mk_decision dec;
+	struct mk_diag d;
+	enum mk_err err;
+	int64_t id = 0;
+	int bad = 0;
+	const char *deal;
+	if (!body)
+		return MHD_YES;
+	v = json_object_get(body, "decision");
+	if (v && !json_is_null(v) && (!json_is_integer(v) || (id = json_integer_value(v)) <= 0))
+		bad = 1;
+	deal = member(body, "deal", 0, &bad);
+	if (bad) {
+		json_decref(body);
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "decision must be a decision's id and deal a name");
+	}
+	mk_diag_clear(&d);
+	err = mk_store_undo(sv->st, id, deal, who, &dec, &d);
+	json_decref(body);
+	if (err == MK_EARG) /* undone already, or a later decision depends on it */
+		return send_error(c, MHD_HTTP_CONFLICT, d.msg);
+	if (err)
+		return send_store_error(c, err, &d);
+	v = json_pack("{s:o}", "undone", cli_decision_json(&dec));
+	mk_decision_release(&dec);
+	return send_json(c, MHD_HTTP_OK, v);
+}
+
+static enum MHD_Result edit_decisions(struct server *sv, struct MHD_Connection *c)
+{
+	const char *deal = arg(c, "deal"), *lim = arg(c, "limit");
+	struct mk_decision *v = NULL;
+	struct mk_diag d;
+	enum mk_err err;
+	int64_t limit = 20;
+	size_t n = 0;
+	json_t *a;
+	if (lim && (!parse_id(lim, strlen(lim), &limit) || limit > 10000))
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "limit wants a number from 1 to 10000");
+	mk_diag_clear(&d);
+	if ((err = mk_store_decisions(sv->st, deal, (size_t)limit, &v, &n, &d)))
+		return send_store_error(c, err, &d);
+	a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, cli_decision_json(&v[i]));
+	mk_decisions_free(v, n);
+	return send_json(c, MHD_HTTP_OK, json_pack("{s:o}", "decisions", a));
+}
+
+/* deals/{name}/rename (POST), deals/{name}/calls (GET), deals/{name} (DELETE) */
+static enum MHD_Result edit_deal(struct server *sv, struct MHD_Connection *c, const char *name, const char *what,
+				 const char *method, const struct request *rq, const char *who)
+{
+	struct mk_diag d;
+	enum mk_err err;
+	json_t *body, *o;
+	mk_diag_clear(&d);
+	if (!strcmp(what, "calls")) {
+		struct mk_call *v = NULL;
+		size_t n = 0;
+		if (strcmp(method, "GET"))
+			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+		if ((err = mk_store_calls(sv->st, name, &v, &n, &d)))
+			return send_store_error(c, err, &d);
+		o = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(o, cli_call_json(&v[i]));
+		mk_calls_free(v, n);
+		return send_json(c, MHD_HTTP_OK, json_pack("{s:o}", "calls", o));
+	}
+	if (!strcmp(what, "rename")) {
+		int bad = 0;
+		const char *to;
+		if (strcmp(method, "POST"))
+			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+		if (!(body = body_object(c, rq)))
+			return MHD_YES;
+		to = member(body, "name", 0, &bad);
+		if (bad || !to || !to[strspn(to, " \t")]) {
+			json_decref(body);
+			return send_error(c, MHD_HTTP_BAD_REQUEST, "name must be the deal's new name");
+		}
+		err = mk_store_deal_rename(sv->st, name, to, who, &d);
+		o = err ? NULL : json_pack("{s:s, s:s}", "renamed", name, "name", to);
+		json_decref(body);
+		return err ? send_store_error(c, err, &d) : send_json(c, MHD_HTTP_OK, o);
+	}
+	if (strcmp(method, "DELETE"))
+		return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use DELETE");
+	if ((err = mk_store_deal_remove(sv->st, name, &d)))
+		return send_store_error(c, err, &d);
+	return send_json(c, MHD_HTTP_OK, json_pack("{s:s}", "removed", name));
+}
+
+/* The routes of hand edits (p: the path after /api/). -1 when p is none of them. */
+static int route_edits(struct server *sv, struct MHD_Connection *c, const char *p, const char *method,
+		       const struct request *rq, const char *who)
+{
+	static const char *const deal_ends[] = { "/items", "/rename", "/calls" };
+	int get = !strcmp(method, "GET"), post = !strcmp(method, "POST");
+	const char *slash;
+	size_t len = strlen(p);
+	int64_t id;
+	if (!strcmp(p, "undo"))
+		return post ? edit_undo(sv, c, rq, who) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+	if (!strcmp(p, "decisions"))
+		return get ? edit_decisions(sv, c) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+	if (!strncmp(p, "items/", 6)) {
+		p += 6;
+		slash = strchr(p, '/');
+		if (!parse_id(p, slash ? (size_t)(slash - p) : strlen(p), &id))
+			return send_error(c, MHD_HTTP_NOT_FOUND, "no such item");
+		if (!slash)
+			return !strcmp(method, "PATCH") ? edit_item(sv, c, NULL, id, NULL, rq, who)
+						       : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use PATCH");
+		if (strcmp(slash, "/done") && strcmp(slash, "/drop") && strcmp(slash, "/block") && strcmp(slash, "/reopen"))
+			return send_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
+		return post ? edit_item(sv, c, NULL, id, slash + 1, rq, who)
+			    : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+	}
+	if (!strncmp(p, "calls/", 6)) {
+		struct mk_call call;
+		struct mk_diag d;
+		enum mk_err err;
+		json_t *o;
+		if (!parse_id(p + 6, strlen(p + 6), &id))
+			return send_error(c, MHD_HTTP_NOT_FOUND, "no such call");
+		if (strcmp(method, "DELETE"))
+			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use DELETE");
+		mk_diag_clear(&d);
+		if ((err = mk_store_call_remove(sv->st, id, who, &call, &d)))
+			return send_store_error(c, err, &d);
+		o = json_pack("{s:o}", "removed", cli_call_json(&call));
+		free(call.label);
+		free(call.start);
+		free(call.ingested_at);
+		return send_json(c, MHD_HTTP_OK, o);
+	}
+	if (strncmp(p, "deals/", 6) || len <= 6)
+		return -1;
+	for (size_t i = 0; i < sizeof deal_ends / sizeof deal_ends[0]; i++) {
+		size_t el = strlen(deal_ends[i]);
+		if (len > 6 + el && !strcmp(p + len - el, deal_ends[i])) {
+			char *name = strndup(p + 6, len - 6 - el);
+			enum MHD_Result r;
+			if (!name)
+				abort();
+			if (i == 0)
+				r = post ? edit_item(sv, c, name, 0, NULL, rq, who)
+					 : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+			else
+				r = edit_deal(sv, c, name, deal_ends[i] + 1, method, rq, who);
+			free(name);
+			return r;
+		}
+	}
+	if (!strcmp(method, "DELETE"))
+		return edit_deal(sv, c, p + 6, "remove", method, rq, who);
+	return -1;
+}
+
 /* The API: bearer or session; writes by a session need its CSRF token and our origin. */
 static enum MHD_Result route_api(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
 				 const struct request *rq)
@@ -930,6 +1190,7 @@ static enum MHD_Result route_api(struct server *sv, struct MHD_Connection *c, co
 	struct session *ses = NULL;
 	const char *p, *slash;
 	int64_t id;
+	int edits;
 	if (by_token < 0 || (!by_token && !(ses = session_of(sv, c))))
 		return send_error(c, MHD_HTTP_UNAUTHORIZED, "missing or wrong bearer token");
 	if (ses && !get) {
@@ -981,6 +1242,8 @@ static enum MHD_Result route_api(struct server *sv, struct MHD_Connection *c, co
 			return post ? proposal_change(sv, c, id, slash + 1, rq, ses ? ses->who : "api")
 				    : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
 	}
+	if ((edits = route_edits(sv, c, p, method, rq, ses ? ses->who : "api")) >= 0)
+		return (enum MHD_Result)edits;
 	return send_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
 }
 
