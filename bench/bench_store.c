@@ -1160,6 +1160,54 @@ static void b_deals_page(struct bench_ctx *c)
 	b_health_all(c);
 }
 
+/* What changed in a period (GET /api/changes shows at most CHANGES_LIMIT rows and asks
+ * one more, to say whether there are more): every deal, by the calls' dates. */
+#define CHANGES_LIMIT 1000
+static void changes_run(struct bench_ctx *c, const char *deal, struct mk_date since, int ndays,
+			enum mk_changes_by by)
+{
+	struct mk_changes_query q;
+	struct mk_change *v = NULL;
+	struct mk_diag d;
+	size_t n = 0;
+
+	memset(&q, 0, sizeof q);
+	q.deal = deal;
+	q.since = since;
+	q.has_until = ndays > 0;
+	q.until = mk_date_add_days(since, ndays - 1);
+	q.by = by;
+	q.limit = CHANGES_LIMIT + 1;
+	snprintf(c->what, sizeof c->what, "deal=%s since=%d-%02d-%02d days=%d by=%s", deal ? deal : "-", since.y,
+		 since.m, since.d, ndays, by == MK_CHANGES_BY_MEETING ? "meeting" : "decision");
+	check(mk_store_changes(c->st, &q, &v, &n, &d), "changes", &d);
+	c->rows += n;
+	mk_changes_free(v, n);
+}
+
+static void b_changes_week(struct bench_ctx *c)
+{
+	changes_run(c, NULL, rand_date(c), 7, MK_CHANGES_BY_MEETING);
+}
+
+static void b_changes_month(struct bench_ctx *c)
+{
+	changes_run(c, NULL, rand_date(c), 30, MK_CHANGES_BY_MEETING);
+}
+
+/* One deal since a day, open-ended; by decision: every change of the deal (the store was
+ * decided in one go, so any day up to its building finds them all). */
+static void b_changes_deal(struct bench_ctx *c)
+{
+	char name[64];
+
+	rand_deal(c, name, sizeof name);
+	if (rng_pct(&c->r, 50))
+		changes_run(c, name, rand_date(c), 0, MK_CHANGES_BY_MEETING);
+	else
+		changes_run(c, name, (struct mk_date){ 2025, 1, 1 }, 0, MK_CHANGES_BY_DECISION);
+}
+
 struct bench {
 	const char *name;
 	bench_fn fn;
@@ -1190,6 +1238,9 @@ static const struct bench benches[] = {
 	{ "history-item", b_history_item, "history ITEM" },
 	{ "deal-list", b_deal_list, "deal list" },
 	{ "deals-page", b_deals_page, "GET /api/deals (deal list + health of every deal)" },
+	{ "changes-week", b_changes_week, "changes --since D --until D+6 (every deal, by meeting date)" },
+	{ "changes-month", b_changes_month, "changes --since D --until D+29 (every deal, by meeting date)" },
+	{ "changes-deal", b_changes_deal, "changes --deal N --since D [--by decision]" },
 };
 
 static int cmp_d(const void *a, const void *b)

@@ -33,6 +33,7 @@ int cmd_history(int, char **);
 int cmd_health(int, char **);
 int cmd_sync(int, char **);
 int cmd_serve(int, char **);
+int cmd_changes(int, char **);
 
 /* "mapkeeper: <message>" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -93,6 +94,9 @@ json_t *cli_item_json(const char *deal, const struct mk_item *it); /* deal may b
 json_t *cli_plan_json(const char *deal, const struct mk_plan *p);  /* plan --format json */
 json_t *cli_health_json(const struct mk_health *h);
 json_t *cli_history_json(const char *deal, int64_t item, const struct mk_revision *v, size_t n);
+
+/* What changed (cli/cmd_changes.c): the array of GET /api/changes and `changes --format json`. */
+json_t *cli_changes_json(const struct mk_change *v, size_t n);
 
 /* Who decides: --as WHO, else $USER, else "unknown". */
 const char *cli_who(const char *as);

@@ -1,8 +1,10 @@
 /*
- * cmd_health.c: `mapkeeper health [DEAL] [--as-of D] [--format table|json] [--db PATH]`:
- * one line per deal a manager can scan: items, the buyer's share of them, overdue and
- * slipped items, days since the plan last changed, stakeholders met of those named (met:
- * they spoke on one of the deal's calls) and open risks.
+ * cmd_health.c: `mapkeeper health [DEAL] [--as-of D] [--no-next-step] [--no-next-meeting]
+ * [--format table|json] [--db PATH]`: one line per deal a manager can scan: items, the
+ * buyer's share of them, overdue and slipped items, days since the plan last changed,
+ * stakeholders met of those named (met: they spoke on one of the deal's calls), open risks,
+ * proposals waiting for review, the next meeting and the next step (the open item due
+ * soonest from --as-of on; a deal with none is marked, and --no-next-step lists just those).
  */
 #include "cli.h"
 
@@ -13,7 +15,13 @@
 #include <string.h>
 #include <time.h>
 
-static const char usage[] = "mapkeeper health [DEAL] [--as-of YYYY-MM-DD] [--format table|json] [--db PATH]";
+static const char usage[] =
+	"mapkeeper health [DEAL] [--as-of YYYY-MM-DD] [--no-next-step] [--no-next-meeting] [--format table|json] [--db PATH]\n"
+	"  --as-of D          the day asked about (default today): overdue, last change and next step count from it\n"
+	"  --no-next-step     only the deals with no open item due on or after that day\n"
+	"  --no-next-meeting  only the deals with no next meeting known";
+
+#define NEXT_STEP_WIDTH 40  /* the next step's action is cut to this many bytes in the table */
 
 
 /* The buyer's share of the items in whole percent; -1 when there are none. */
@@ -22,20 +30,48 @@ static int buyer_pct(const struct mk_health *h)
 	return h->items ? (int)((h->buyer_items * 100 + h->items / 2) / h->items) : -1;
 }
 
-static void print_table(const struct mk_health *v, size_t n, const char *as_of)
+/* The next step as the table shows it: "2026-03-16 send the ROI model", or "! none". */
+static void next_step_cell(const struct mk_health *h, char *out, size_t outlen)
+{
+	char day[16];
+	size_t len;
+
+	if (!h->has_next_step) {
+		snprintf(out, outlen, "! none");
+		return;
+	}
+	mk_date_format(h->next_step, day, sizeof day);
+	len = h->next_step_action ? strlen(h->next_step_action) : 0;
+	if (len > NEXT_STEP_WIDTH) { /* cut at a character's start, marked with "..." */
+		len = NEXT_STEP_WIDTH - 3;
+		while (len && (h->next_step_action[len] & 0xC0) == 0x80)
+			len--;
+		while (len && h->next_step_action[len - 1] == ' ')
+			len--;
+		snprintf(out, outlen, "%s %.*s...", day, (int)len, h->next_step_action);
+	} else {
+		snprintf(out, outlen, "%s %s", day, h->next_step_action ? h->next_step_action : "");
+	}
+}
+
+static void print_table(const struct mk_health *v, size_t n, const char *as_of, int filtered)
 {
 	int w = 4;
-	char buf[32];
+	char buf[32], next[NEXT_STEP_WIDTH + 32], meeting[16];
+	size_t none = 0;
 	if (!n) {
-		printf("no deals yet: add one with 'mapkeeper deal add NAME'\n");
+		if (filtered)
+			printf("every deal has what was asked for as of %s\n", as_of);
+		else
+			printf("no deals yet: add one with 'mapkeeper deal add NAME'\n");
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
 		if ((int)strlen(v[i].deal) > w)
 			w = (int)strlen(v[i].deal) > 24 ? 24 : (int)strlen(v[i].deal);
 	printf("Deal health as of %s\n\n", as_of);
-	printf("%-*s  %5s  %5s  %7s  %7s  %-12s  %-10s  %s\n", w, "deal", "items", "buyer", "overdue", "slipped",
-	       "last change", "met/named", "open risks");
+	printf("%-*s  %5s  %5s  %7s  %7s  %-12s  %-10s  %10s  %7s  %-12s  %s\n", w, "deal", "items", "buyer", "overdue",
+	       "slipped", "last change", "met/named", "open risks", "pending", "next meeting", "next step");
 	for (size_t i = 0; i < n; i++) {
 		const struct mk_health *h = &v[i];
 		char share[16], met[48];
@@ -51,33 +87,46 @@ static void print_table(const struct mk_health *v, size_t n, const char *as_of)
 			snprintf(buf, sizeof buf, "%d day%s ago", h->days_since_change,
 				 h->days_since_change == 1 ? "" : "s");
 		snprintf(met, sizeof met, "%zu/%zu", h->stakeholders_met, h->stakeholders_named);
-		printf("%-*.*s  %5zu  %5s  %7zu  %7zu  %-12s  %-10s  %zu\n", w, w, h->deal, h->items, share, h->overdue,
-		       h->slipped, buf, met, h->open_risks);
+		if (h->has_next_meeting)
+			mk_date_format(h->next_meeting, meeting, sizeof meeting);
+		else
+			snprintf(meeting, sizeof meeting, "none");
+		next_step_cell(h, next, sizeof next);
+		none += !h->has_next_step;
+		printf("%-*.*s  %5zu  %5s  %7zu  %7zu  %-12s  %-10s  %10zu  %7zu  %-12s  %s\n", w, w, h->deal, h->items,
+		       share, h->overdue, h->slipped, buf, met, h->open_risks, h->pending, meeting, next);
 	}
+	if (none && !filtered)
+		printf("\n%zu deal%s no next step (no open item due on or after %s): "
+		       "'mapkeeper health --no-next-step' lists %s\n", none, none == 1 ? " has" : "s have", as_of,
+		       none == 1 ? "it" : "them");
 }
 
 static void print_json(const struct mk_health *v, size_t n, const char *as_of)
 {
 	json_t *arr = json_array(), *o;
 	char *s;
-	for (size_t i = 0; i < n; i++) {
-		const struct mk_health *h = &v[i];
-		int pct = buyer_pct(h);
-		json_array_append_new(
-			arr, json_pack("{s:s, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:I, s:I, s:I}", "deal", h->deal, "items",
-				       (json_int_t)h->items, "buyer_items", (json_int_t)h->buyer_items, "buyer_share",
-				       pct < 0 ? json_null() : json_real((double)h->buyer_items / (double)h->items),
-				       "open_items", (json_int_t)h->open_items, "overdue", (json_int_t)h->overdue,
-				       "slipped", (json_int_t)h->slipped, "days_since_change",
-				       h->days_since_change < 0 ? json_null() : json_integer(h->days_since_change),
-				       "stakeholders_named", (json_int_t)h->stakeholders_named, "stakeholders_met",
-				       (json_int_t)h->stakeholders_met, "open_risks", (json_int_t)h->open_risks));
-	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, cli_health_json(&v[i]));
 	o = json_pack("{s:s, s:o}", "as_of", as_of, "deals", arr);
 	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(3));
 	printf("%s\n", s);
 	free(s);
 	json_decref(o);
+}
+
+/* The rows the filters ask for, shallow copies of v's (free the array alone); *kept: how many. */
+static struct mk_health *filter_rows(const struct mk_health *v, size_t n, int no_next_step, int no_next_meeting,
+				     size_t *kept)
+{
+	struct mk_health *out = malloc((n ? n : 1) * sizeof *out);
+	if (!out)
+		abort();
+	*kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(no_next_step && v[i].has_next_step) && !(no_next_meeting && v[i].has_next_meeting))
+			out[(*kept)++] = v[i];
+	return out;
 }
 
 int cmd_health(int argc, char **argv)
@@ -86,12 +135,16 @@ int cmd_health(int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "db", required_argument, NULL, 'b' },
+		{ "no-next-step", no_argument, NULL, 's' },
+		{ "no-next-meeting", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fmt = "table", *db = NULL, *deal = NULL;
 	struct mk_date as_of = cli_today();
-	struct mk_health *v = NULL;
+	struct mk_health *v = NULL, *shown;
+	int no_next_step = 0, no_next_meeting = 0;
+	size_t nshown = 0;
 	struct mk_store *st;
 	struct mk_diag d;
 	enum mk_err err;
@@ -111,6 +164,8 @@ int cmd_health(int argc, char **argv)
 			break;
 		case 'f': fmt = optarg; break;
 		case 'b': db = optarg; break;
+		case 's': no_next_step = 1; break;
+		case 'm': no_next_meeting = 1; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
 			cli_error("health: unknown or incomplete option '%s' (see 'mapkeeper health --help')",
@@ -140,10 +195,12 @@ int cmd_health(int argc, char **argv)
 		return 1;
 	}
 	mk_date_format(as_of, day, sizeof day);
+	shown = filter_rows(v, n, no_next_step, no_next_meeting, &nshown);
 	if (!strcmp(fmt, "json"))
-		print_json(v, n, day);
+		print_json(shown, nshown, day);
 	else
-		print_table(v, n, day);
+		print_table(shown, nshown, day, no_next_step || no_next_meeting);
+	free(shown);
 	mk_health_free(v, n);
 	return 0;
 }

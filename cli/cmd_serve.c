@@ -1181,6 +1181,55 @@ static int route_edits(struct server *sv, struct MHD_Connection *c, const char *
 	return -1;
 }
 
+/* GET /api/changes?since=YYYY-MM-DD[&until=YYYY-MM-DD][&deal=NAME][&by=meeting|decision][&limit=N]:
+ * what changed on the plans, oldest first, at most limit rows (default and most:
+ * SERVE_CHANGES_LIMIT); "more" says whether there were others after them. */
+#define SERVE_CHANGES_LIMIT 1000
+static enum MHD_Result get_changes(struct server *sv, struct MHD_Connection *c)
+{
+	struct mk_changes_query q;
+	struct mk_change *rows = NULL;
+	struct mk_diag d;
+	enum mk_err err;
+	const char *v;
+	int64_t num;
+	size_t n = 0;
+	json_t *o;
+	memset(&q, 0, sizeof q);
+	mk_diag_clear(&d);
+	q.deal = arg(c, "deal");
+	q.limit = SERVE_CHANGES_LIMIT;
+	if (!(v = arg(c, "since")) || strlen(v) != 10 || mk_date_parse(v, &q.since))
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "since wants a date YYYY-MM-DD");
+	if ((v = arg(c, "until"))) {
+		if (strlen(v) != 10 || mk_date_parse(v, &q.until))
+			return send_error(c, MHD_HTTP_BAD_REQUEST, "until wants a date YYYY-MM-DD");
+		q.has_until = 1;
+	}
+	if ((v = arg(c, "by")) && strcmp(v, "meeting")) {
+		if (strcmp(v, "decision"))
+			return send_error(c, MHD_HTTP_BAD_REQUEST, "by is meeting or decision");
+		q.by = MK_CHANGES_BY_DECISION;
+	}
+	if ((v = arg(c, "limit"))) {
+		if (!parse_id(v, strlen(v), &num) || num > SERVE_CHANGES_LIMIT)
+			return send_error(c, MHD_HTTP_BAD_REQUEST, "limit is a number from 1 to 1000");
+		q.limit = (size_t)num;
+	}
+	q.limit++; /* one more than shown: whether there are more */
+	err = mk_store_changes(sv->st, &q, &rows, &n, &d);
+	if (err == MK_ENOTFOUND)
+		return send_error(c, MHD_HTTP_NOT_FOUND, "no such deal");
+	if (err == MK_EARG)
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "until is before since");
+	if (err)
+		return send_store_error(c, err, &d);
+	o = json_pack("{s:o, s:b}", "changes", cli_changes_json(rows, n < q.limit ? n : q.limit - 1), "more",
+		      n >= q.limit);
+	mk_changes_free(rows, n);
+	return send_json(c, MHD_HTTP_OK, o);
+}
+
 /* The API: bearer or session; writes by a session need its CSRF token and our origin. */
 static enum MHD_Result route_api(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
 				 const struct request *rq)
@@ -1215,6 +1264,8 @@ static enum MHD_Result route_api(struct server *sv, struct MHD_Connection *c, co
 		return get ? get_deals(sv, c) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
 	if (!strcmp(p, "query"))
 		return get ? get_query(sv, c) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+	if (!strcmp(p, "changes"))
+		return get ? get_changes(sv, c) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
 	if (!strncmp(p, "deals/", 6) && (slash = strrchr(p + 6, '/')) && slash > p + 6 &&
 	    (!strcmp(slash, "/plan") || !strcmp(slash, "/proposals") || !strcmp(slash, "/history"))) {
 		char *name = strndup(p + 6, (size_t)(slash - (p + 6)));

@@ -81,14 +81,25 @@ json_t *cli_plan_json(const char *deal, const struct mk_plan *p)
 			 risks);
 }
 
+/* One deal's health, as `health --format json` and GET /api/deals give it. next_step: the
+ * earliest due date of the open items due from as_of (null: none, a warning); pending: the
+ * proposals waiting for review; next_meeting: null until a next-meeting finding exists. */
 json_t *cli_health_json(const struct mk_health *h)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I}", "items", (json_int_t)h->items,
-			 "buyer_items", (json_int_t)h->buyer_items, "open_items", (json_int_t)h->open_items,
-			 "overdue", (json_int_t)h->overdue, "slipped", (json_int_t)h->slipped, "days_since_change",
-			 h->days_since_change < 0 ? json_null() : json_integer(h->days_since_change),
-			 "stakeholders_named", (json_int_t)h->stakeholders_named, "stakeholders_met",
-			 (json_int_t)h->stakeholders_met, "open_risks", (json_int_t)h->open_risks);
+	json_t *o = json_pack("{s:s, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:I, s:I, s:I}", "deal", h->deal, "items",
+			      (json_int_t)h->items, "buyer_items", (json_int_t)h->buyer_items, "buyer_share",
+			      h->items ? json_real((double)h->buyer_items / (double)h->items) : json_null(),
+			      "open_items", (json_int_t)h->open_items, "overdue", (json_int_t)h->overdue, "slipped",
+			      (json_int_t)h->slipped, "days_since_change",
+			      h->days_since_change < 0 ? json_null() : json_integer(h->days_since_change),
+			      "stakeholders_named", (json_int_t)h->stakeholders_named, "stakeholders_met",
+			      (json_int_t)h->stakeholders_met, "open_risks", (json_int_t)h->open_risks);
+	json_object_set_new(o, "pending", json_integer((json_int_t)h->pending));
+	json_object_set_new(o, "next_step", cli_date_json(h->has_next_step, h->next_step));
+	json_object_set_new(o, "next_step_action",
+			    h->has_next_step && h->next_step_action ? json_string(h->next_step_action) : json_null());
+	json_object_set_new(o, "next_meeting", cli_date_json(h->has_next_meeting, h->next_meeting));
+	return o;
 }
 
 /* The shape of `history --format json`: revisions oldest first, each with the words behind it. */

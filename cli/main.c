@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{ "query", cmd_query, "ask across deals: items by owner, status, overdue, slipped; --said: what was said" },
 	{ "history", cmd_history, "the slip history of a deal or an item: every change with its evidence" },
 	{ "health", cmd_health, "per deal: items, buyer share, overdue, slipped, last change, stakeholders met" },
+	{ "changes", cmd_changes, "what changed on the plans across deals since a date, with the words behind it" },
 	{ "sync", cmd_sync, "fetch new call transcripts from zoom or teams and ingest them: sync zoom|teams" },
 	{ "serve", cmd_serve, "serve the JSON API on loopback: serve [--listen 127.0.0.1:8080] [--db PATH]" },
 	{ "rules", cmd_rules, "check the rules: compile them and run their examples" },

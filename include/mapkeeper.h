@@ -543,9 +543,15 @@ struct mk_health {
 	size_t stakeholders_named, stakeholders_met;  /* named on calls; spoke on a call */
 	size_t open_risks;
 	int days_since_change;      /* since the plan last changed; -1: never */
+	size_t pending;             /* proposals waiting for review */
+	int has_next_step;          /* 0: no open item is due on or after as_of (a warning) */
+	struct mk_date next_step;   /* the earliest due date of the open items due from as_of */
+	char *next_step_action;     /* that item's action (the first by id on the day), or NULL */
+	int has_next_meeting;       /* 0 until a next-meeting finding exists */
+	struct mk_date next_meeting;
 };
 
-/* Per deal (deal NULL: every deal), as of a date. */
+/* Per deal (deal NULL: every deal), as of a date, in name order. */
 enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_date as_of,
 			    struct mk_health **out, size_t *n, struct mk_diag *diag);
 void mk_health_free(struct mk_health *rows, size_t n);
@@ -678,5 +684,47 @@ void mk_context_free(struct mk_context_line *v, size_t n);
 enum mk_err mk_store_edit_finding(struct mk_store *st, int64_t id, const char *name, const char *role,
 				  const char *category, const char *text, const char *who,
 				  struct mk_diag *diag);
+/* ---- what changed across deals (store/changes.c) ------------------------------ */
+
+enum mk_changes_by {
+	MK_CHANGES_BY_MEETING = 0,  /* the date of the call whose words caused the change (a
+				       change no call caused: the date it was decided) */
+	MK_CHANGES_BY_DECISION      /* the date it was approved or made by hand */
+};
+
+struct mk_changes_query {
+	const char *deal;           /* NULL: every deal */
+	struct mk_date since;       /* from this day on */
+	int has_until;
+	struct mk_date until;       /* to this day, inclusive */
+	enum mk_changes_by by;
+	size_t limit;               /* at most this many rows (0: every one) */
+};
+
+struct mk_change {              /* one change of a deal's plan, with what caused it */
+	char *deal;
+	int64_t item_id;            /* 0: a stakeholder or a risk */
+	char *action;               /* the item's action now; NULL for a stakeholder or a risk */
+	char *field;                /* "added" (an item), "due", "status", "owner", "action" (and
+				       any other field a revision names), "stakeholder", "risk" */
+	char *old_value, *new_value;/* added: new is its due date (or NULL); stakeholder: new is
+				       "Name (role)"; risk: new is "category: text" */
+	char *at;                   /* when it was decided (UTC, ISO 8601) */
+	char *by;                   /* who decided, or NULL when not recorded */
+	char *meeting;              /* the call whose words caused it (its label), or NULL */
+	char *meeting_start;        /* that call's start as stored, or NULL */
+	char *speaker;
+	int64_t start_ms;
+	char *quote;
+};
+
+/*
+ * The changes of the plans (of one deal, or of every deal) dated from since to until, by
+ * q->by; oldest first (by that date, then deal name, then the order they were written).
+ * MK_ENOTFOUND: no such deal; MK_EARG: until before since.
+ */
+enum mk_err mk_store_changes(struct mk_store *st, const struct mk_changes_query *q,
+			     struct mk_change **out, size_t *n, struct mk_diag *diag);
+void mk_changes_free(struct mk_change *rows, size_t n);
 
 #endif

@@ -627,8 +627,10 @@ void mk_health_free(struct mk_health *rows, size_t n)
 {
 	if (!rows)
 		return;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(rows[i].deal);
+		free(rows[i].next_step_action);
+	}
 	free(rows);
 }
 
@@ -643,8 +645,22 @@ void mk_health_free(struct mk_health *rows, size_t n)
  */
 #define HEALTH_SELECT                                                                     \
 	"SELECT d.id, d.name, s.items, s.buyer_items, s.open_items, s.slipped, s.named, s.met,\n" \
-	"	s.open_risks, s.last_item, s.last_revision\n"                                    \
-	"FROM deal_stats s JOIN deals d ON d.id = s.deal_id\n"
+	"	s.open_risks, s.last_item, s.last_revision, s.pending, n.due, n.action\n"        \
+	"FROM deal_stats s JOIN deals d ON d.id = s.deal_id\n"                               \
+	HEALTH_NEXT_STEP
+
+/*
+ * The next step: the open item due soonest on or after as_of (?2), the first by id on its
+ * day. The index of a deal's items in plan order (deal, due IS NULL, due, id, status, ...)
+ * starts at as_of, in order, and holds the status: a seek per deal with open items, no item
+ * read but the one found. (A unary + keeps the status off the (status, due) index, which
+ * would read every deal's open items for each deal; ORDER BY names no expression, which
+ * would make SQLite sort.)
+ */
+#define HEALTH_NEXT_STEP                                                                  \
+	"LEFT JOIN plan_items n ON s.open_items > 0 AND n.id = (SELECT i.id FROM plan_items i\n" \
+	"	WHERE i.deal_id = s.deal_id AND (i.due IS NULL) = 0 AND i.due >= ?2\n"           \
+	"	AND +i.status = 'open' ORDER BY i.due, i.id LIMIT 1)\n"
 
 /* Open items due before as_of of one deal (deal > 0), or of every deal: their deal ids. */
 static const char health_overdue_deal[] =
@@ -739,6 +755,8 @@ enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_dat
 			HEALTH_SELECT "ORDER BY s.deal_id", &s);
 	if (rc == SQLITE_OK && deal)
 		rc = sqlite3_bind_int64(s, 1, deal_id);
+	if (rc == SQLITE_OK)
+		rc = db_bind_date(s, 2, 1, as_of);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mk_health *h;
 		struct mk_date last, rev;
@@ -766,6 +784,9 @@ enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_dat
 		/* a change after as_of (asking about the past) counts as today's */
 		days = has_last ? health_days(as_of) - health_days(last) : -1;
 		h->days_since_change = has_last ? (int)(days < 0 ? 0 : days) : -1;
+		h->pending = (size_t)sqlite3_column_int64(s, 11);
+		db_column_date(s, 12, &h->has_next_step, &h->next_step);
+		h->next_step_action = h->has_next_step ? db_column_dup(s, 13) : NULL;
 		rc = SQLITE_OK;
 	}
 	if (rc == SQLITE_DONE && nrows) {
@@ -785,8 +806,10 @@ out:
 			(*out)[i] = rows[i].h;
 		*n = nrows;
 	} else {
-		for (size_t i = 0; i < nrows; i++)
+		for (size_t i = 0; i < nrows; i++) {
 			free(rows[i].h.deal);
+			free(rows[i].h.next_step_action);
+		}
 	}
 	free(rows);
 	return err;

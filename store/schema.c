@@ -417,6 +417,36 @@ static const char migration_9[] =
 	"	UPDATE deal_stats SET open_risks = open_risks - 1 WHERE deal_id = old.deal_id;\n"
 	"END;\n";
 
+/*
+ * 10: the managers' questions of issue 11 at scale (bench/bench_store.c):
+ * - deal_stats.pending: the deal's proposals waiting for review, kept by triggers like the
+ *   other counters (a proposal is stored pending, decided once, or deleted with its call);
+ * - `changes` (store/changes.c) finds the calls of a period by their start (meetings_start)
+ *   and what each caused through the meeting indexes below; changes no call caused, and
+ *   every change when asked by decision date, through the indexes on when they were made.
+ */
+static const char migration_10[] =
+	"ALTER TABLE deal_stats ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;\n"
+	"UPDATE deal_stats SET pending = (SELECT count(*) FROM proposals p\n"
+	"	WHERE p.deal_id = deal_stats.deal_id AND p.status = 'pending');\n"
+	"CREATE TRIGGER deal_stats_proposal AFTER INSERT ON proposals WHEN new.status = 'pending' BEGIN\n"
+	"	UPDATE deal_stats SET pending = pending + 1 WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_proposal_change AFTER UPDATE OF status ON proposals\n"
+	"	WHEN (new.status = 'pending') <> (old.status = 'pending') BEGIN\n"
+	"	UPDATE deal_stats SET pending = pending + (new.status = 'pending') - (old.status = 'pending')\n"
+	"	WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_proposal_gone AFTER DELETE ON proposals WHEN old.status = 'pending' BEGIN\n"
+	"	UPDATE deal_stats SET pending = pending - 1 WHERE deal_id = old.deal_id;\n"
+	"END;\n"
+	"CREATE INDEX plan_items_meeting ON plan_items(meeting_id);\n"
+	"CREATE INDEX plan_items_created ON plan_items(created_at);\n"
+	"CREATE INDEX plan_revisions_meeting ON plan_revisions(meeting_id);\n"
+	"CREATE INDEX plan_revisions_at ON plan_revisions(at);\n"
+	"CREATE INDEX IF NOT EXISTS proposals_meeting ON proposals(meeting_id);\n" /* h2's migration 9 has it too */
+	"CREATE INDEX proposals_decided ON proposals(decided_at);\n";
+
 const char *const db_migrations[] = {
 	migration_1,
 	migration_2,
@@ -426,6 +456,7 @@ const char *const db_migrations[] = {
 	migration_6,
 	migration_7,
 	migration_9, /* h1's migration_8 goes before it when the branches merge */
+	migration_10,
 };
 
 const int db_schema_version = (int)(sizeof db_migrations / sizeof db_migrations[0]);

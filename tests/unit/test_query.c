@@ -2,8 +2,9 @@
  * test_query.c: the managers' questions over a small store built through the public API
  * (deals, two hand-built calls and their proposals, approvals): every filter of
  * mk_store_query alone and together, pages of it (mk_store_query_page), search of what was
- * said (by a speaker too, each search plan), history order and evidence, and the health
- * numbers. The database lives in a mkdtemp() folder removed at the end.
+ * said (by a speaker too, each search plan), history order and evidence, the health
+ * numbers (with the pending count and the next step), and what changed in a period.
+ * The database lives in a mkdtemp() folder removed at the end.
  */
 #include "mapkeeper.h"
 #include "store/store.h"
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static char tmpdir[64];
@@ -611,6 +613,26 @@ static void test_health(void)
 		CHECK(v[0].stakeholders_met == 2);    /* Priya spoke; Omar spoke as "omar" */
 		CHECK(v[0].open_risks == 1);
 		CHECK(v[0].days_since_change == 15);  /* the call of 03-10 changed it last */
+		CHECK(v[0].pending == 0);
+		CHECK(!v[0].has_next_step && !v[0].next_step_action); /* the review (03-20) is past */
+		CHECK(!v[0].has_next_meeting);
+	}
+	mk_health_free(v, n);
+
+	/* the next step: the open item due soonest from as_of on; done (the report, 03-06) and
+	 * undated (the budget) items are none; an item due on the day is one */
+	CHECK(mk_store_health(st, "Acme", (struct mk_date){ 2026, 3, 5 }, &v, &n, &dg) == MK_OK && n == 1);
+	if (n == 1) {
+		CHECK(v[0].has_next_step && v[0].next_step.m == 3 && v[0].next_step.d == 20);
+		CHECK_STR(v[0].next_step_action, "finish the security review");
+	}
+	mk_health_free(v, n);
+	CHECK(mk_store_health(st, NULL, (struct mk_date){ 2026, 3, 1 }, &v, &n, &dg) == MK_OK && n == 3);
+	if (n == 3) {
+		CHECK(v[0].has_next_step && v[0].next_step.d == 20);
+		CHECK(!v[1].has_next_step && !v[1].next_step_action && v[1].pending == 0);
+		CHECK(v[2].has_next_step && v[2].next_step.y == 2026 && v[2].next_step.m == 3 && v[2].next_step.d == 1);
+		CHECK_STR(v[2].next_step_action, "send the budget memo");
 	}
 	mk_health_free(v, n);
 
@@ -633,6 +655,174 @@ static void test_health(void)
 	mk_health_free(v, n);
 
 	CHECK(mk_store_health(st, "Nobody", as_of, &v, &n, &dg) == MK_ENOTFOUND && n == 0 && !v);
+}
+
+/* The changes of build()'s store: Globex's call (02-20), Acme's first call (03-03: three
+ * items and a risk) and second (03-10T15:00Z: a due moved, a status changed), all
+ * approved the day the test runs. */
+static size_t changes(const char *deal, struct mk_date since, int has_until, struct mk_date until,
+		      enum mk_changes_by by, size_t limit, struct mk_change **v)
+{
+	struct mk_changes_query q;
+	struct mk_diag dg;
+	size_t n = 0;
+
+	memset(&q, 0, sizeof q);
+	q.deal = deal;
+	q.since = since;
+	q.has_until = has_until;
+	q.until = until;
+	q.by = by;
+	q.limit = limit;
+	mk_diag_clear(&dg);
+	CHECK(mk_store_changes(st, &q, v, &n, &dg) == MK_OK);
+	return n;
+}
+
+/* Today in UTC, as the store writes when things are decided. */
+static struct mk_date utc_today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	return (struct mk_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+}
+
+static void test_changes(void)
+{
+	const struct mk_date feb1 = { 2026, 2, 1 }, mar3 = { 2026, 3, 3 }, mar5 = { 2026, 3, 5 };
+	const struct mk_date mar31 = { 2026, 3, 31 }, none = { 0, 0, 0 };
+	struct mk_change *v = NULL;
+	struct mk_changes_query q;
+	struct mk_transcript t;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	struct mk_proposal *p;
+	struct mk_diag dg;
+	size_t n;
+
+	/* by meeting: from 03-05, the second call's two revisions, in the order written */
+	n = changes(NULL, mar5, 0, none, MK_CHANGES_BY_MEETING, 0, &v);
+	CHECK(n == 2);
+	if (n == 2) {
+		CHECK_STR(v[0].deal, "Acme");
+		CHECK(v[0].item_id == item_review);
+		CHECK_STR(v[0].action, "finish the security review");
+		CHECK_STR(v[0].field, "due");
+		CHECK_STR(v[0].old_value, "2026-03-10");
+		CHECK_STR(v[0].new_value, "2026-03-20");
+		CHECK_STR(v[0].by, "manager");
+		CHECK_STR(v[0].meeting, "acme-2.vtt");
+		CHECK_STR(v[0].meeting_start, "2026-03-10T15:00:00Z");
+		CHECK_STR(v[0].speaker, "Dana Reyes");
+		CHECK(v[0].start_ms == 2000);
+		CHECK_STR(v[0].quote, "The security review slips to March 20.");
+		CHECK(v[0].at && strlen(v[0].at) == 20);
+		CHECK(v[1].item_id == item_soc2);
+		CHECK_STR(v[1].field, "status");
+		CHECK_STR(v[1].old_value, "open");
+		CHECK_STR(v[1].new_value, "done");
+	}
+	mk_changes_free(v, n);
+
+	/* from 02-01: Globex's call first, then Acme's first call (items, then its risk) */
+	n = changes(NULL, feb1, 0, none, MK_CHANGES_BY_MEETING, 0, &v);
+	CHECK(n == 7);
+	if (n == 7) {
+		CHECK_STR(v[0].deal, "Globex");
+		CHECK(v[0].item_id == item_memo);
+		CHECK_STR(v[0].field, "added");
+		CHECK_STR(v[0].new_value, "2026-03-01");
+		CHECK_STR(v[0].by, "lead");
+		CHECK_STR(v[0].meeting, "globex-1.vtt");
+		CHECK(v[1].item_id == item_soc2 && v[2].item_id == item_review && v[3].item_id == item_budget);
+		CHECK(v[3].new_value == NULL); /* added with no due date */
+		CHECK_STR(v[4].field, "risk");
+		CHECK(v[4].item_id == 0 && v[4].action == NULL);
+		CHECK_STR(v[4].new_value, "budget: Budget is tight this quarter");
+		CHECK_STR(v[4].speaker, "Priya Shah");
+		CHECK_STR(v[5].field, "due");
+		CHECK_STR(v[6].field, "status");
+	}
+	mk_changes_free(v, n);
+
+	/* --until is inclusive; a deal; a limit keeps the oldest */
+	CHECK(changes(NULL, feb1, 1, mar3, MK_CHANGES_BY_MEETING, 0, &v) == 5);
+	mk_changes_free(v, 5);
+	n = changes("Globex", feb1, 0, none, MK_CHANGES_BY_MEETING, 0, &v);
+	CHECK(n == 1 && !strcmp(v[0].deal, "Globex"));
+	mk_changes_free(v, n);
+	CHECK(changes("Empty", feb1, 0, none, MK_CHANGES_BY_MEETING, 0, &v) == 0 && !v);
+	n = changes(NULL, feb1, 0, none, MK_CHANGES_BY_MEETING, 2, &v);
+	CHECK(n == 2 && !strcmp(v[0].deal, "Globex") && v[1].item_id == item_soc2);
+	mk_changes_free(v, n);
+
+	/* by decision: everything was decided today, nothing in March */
+	CHECK(changes(NULL, utc_today(), 0, none, MK_CHANGES_BY_DECISION, 0, &v) == 7);
+	mk_changes_free(v, 7);
+	CHECK(changes(NULL, feb1, 1, mar31, MK_CHANGES_BY_DECISION, 0, &v) == 0);
+	CHECK(changes("Acme", utc_today(), 0, none, MK_CHANGES_BY_DECISION, 0, &v) == 6);
+	mk_changes_free(v, 6);
+
+	/* a call with no start: its changes are dated by their decision, by meeting too. One
+	 * proposal approved (the memo is done), one rejected, one left pending: only the first
+	 * is a change. */
+	call_init(&t, "/calls/globex-undated.vtt");
+	utt_add(&t, "Leo Grant", 1000, "The memo went out, and we will add a pilot.");
+	mk_findings_init(&f);
+	mk_proposals_init(&ps);
+	p = prop(&ps, MK_PROP_MARK_DONE, "u1", "Leo Grant", 1000, "The memo went out.");
+	p->item_id = item_memo;
+	prop_item(&ps, "u2", "run a pilot", "Leo Grant", MK_SIDE_BUYER, 2026, 4, 1, 1000, "we will add a pilot");
+	p = prop(&ps, MK_PROP_ADD_RISK, "u3", "Leo Grant", 1000, "a pilot first");
+	p->category = mk_strdup("timeline");
+	p->text = mk_strdup("a pilot first");
+	ingest("Globex", &t, NULL, &f, &ps);
+	CHECK(mk_store_pending(st, "Globex", &ps, &dg) == MK_OK && ps.n == 3);
+	if (ps.n == 3) {
+		CHECK(mk_store_decide(st, ps.v[0].id, 1, "leo", NULL, &dg) == MK_OK);
+		CHECK(mk_store_decide(st, ps.v[2].id, 0, "leo", "not a risk", &dg) == MK_OK);
+	}
+	mk_proposals_release(&ps);
+	n = changes("Globex", utc_today(), 0, none, MK_CHANGES_BY_MEETING, 0, &v);
+	CHECK(n == 1);
+	if (n == 1) {
+		CHECK(v[0].item_id == item_memo);
+		CHECK_STR(v[0].field, "status");
+		CHECK_STR(v[0].new_value, "done");
+		CHECK_STR(v[0].by, "leo");
+		CHECK_STR(v[0].meeting, "globex-undated.vtt");
+		CHECK(v[0].meeting_start == NULL);
+		CHECK_STR(v[0].quote, "The memo went out.");
+	}
+	mk_changes_free(v, n);
+	CHECK(changes("Globex", feb1, 1, mar31, MK_CHANGES_BY_MEETING, 0, &v) == 1); /* the first call only */
+	mk_changes_free(v, 1);
+
+	/* the deal's pending count follows: one waits */
+	{
+		struct mk_health *h = NULL;
+		size_t nh = 0;
+
+		CHECK(mk_store_health(st, "Globex", mar5, &h, &nh, &dg) == MK_OK && nh == 1);
+		if (nh == 1)
+			CHECK(h[0].pending == 1 && !h[0].has_next_step); /* the memo is done */
+		mk_health_free(h, nh);
+	}
+
+	/* errors */
+	memset(&q, 0, sizeof q);
+	q.since = mar5;
+	q.deal = "Nobody";
+	CHECK(mk_store_changes(st, &q, &v, &n, &dg) == MK_ENOTFOUND && !v && n == 0);
+	q.deal = NULL;
+	q.has_until = 1;
+	q.until = mar3;
+	CHECK(mk_store_changes(st, &q, &v, &n, &dg) == MK_EARG && !v && n == 0);
+	q.has_until = 0;
+	q.by = (enum mk_changes_by)7;
+	CHECK(mk_store_changes(st, &q, &v, &n, &dg) == MK_EARG);
 }
 
 int main(void)
@@ -659,6 +849,7 @@ int main(void)
 	RUN(test_search_plans);
 	RUN(test_history);
 	RUN(test_health);
+	RUN(test_changes);
 	mk_store_close(st);
 
 	wal = mk_sprintf("%s-wal", db_path);

@@ -3,9 +3,10 @@
  * deals is built through the public API from a fixed seed (calls with utterances, people
  * named before or after they speak, risks found twice, items added, moved, slipped twice,
  * closed, rejected, left pending), while a model in plain C keeps what every question
- * must answer. Then: health of every deal and of each, on several days; query with every
- * filter, paged, through both of its plans (deals in order, matches sorted); what was
- * said, word by word, through both search plans. Last, the same store copied into a
+ * must answer. Then: health of every deal and of each, on several days (with the pending
+ * proposals and the next step); what changed in a period, by call and by decision; query
+ * with every filter, paged, through both of its plans (deals in order, matches sorted);
+ * what was said, word by word, through both search plans. Last, the same store copied into a
  * database of schema 4 and opened again: the migration must give the same answers.
  * Files live in a mkdtemp() folder removed at the end.
  */
@@ -16,10 +17,12 @@
 #include "tap.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define NDEALS 28
@@ -83,6 +86,15 @@ struct m_deal {
 	int nrisks;
 	int has_last;
 	struct mk_date last;        /* the day the plan last changed */
+	int pending;                /* proposals left for review */
+};
+
+/* One change of a plan (an item added or revised, a risk or stakeholder approved): the
+ * deal, and the start of the call that caused it (dated 0: a call with none). */
+struct m_event {
+	int deal;
+	int dated;
+	struct mk_date day;
 };
 
 struct m_utt {
@@ -96,6 +108,8 @@ struct m_utt {
 };
 
 static struct m_deal deals[NDEALS];
+static struct m_event events[8192];
+static int nevents;
 static struct m_utt utts[MAXUTT];
 static int nutts;
 static int64_t next_proposal = 1, next_item = 1, next_meeting = 1;
@@ -145,6 +159,12 @@ static void m_changed(struct m_deal *d, struct mk_date day)
 	if (!d->has_last || m_days(day) > m_days(d->last))
 		d->last = day;
 	d->has_last = 1;
+}
+
+static void m_event(int di, int dated, struct mk_date day)
+{
+	if (nevents < (int)(sizeof events / sizeof events[0]))
+		events[nevents++] = (struct m_event){ di, dated, day };
 }
 
 static void m_spoke(struct m_deal *d, const char *speaker)
@@ -410,8 +430,10 @@ static void call(int di, int c, int with_start, struct mk_date day)
 		struct mk_proposal got;
 		int roll = rnd_int(0, 99);
 
-		if (roll < 12)
+		if (roll < 12) {
+			d->pending++;
 			continue;                                        /* pending */
+		}
 		CHECK(mk_store_proposal_get(st, id, &got, &dg) == MK_OK && got.key && !strcmp(got.key, ps.v[k].key));
 		mk_proposal_release(&got);
 		CHECK(mk_store_decide(st, id, roll >= 20, "rep", NULL, &dg) == MK_OK);
@@ -432,10 +454,13 @@ static void call(int di, int c, int with_start, struct mk_date day)
 			CHECK(mk_store_proposal_get(st, id, &got, &dg) == MK_OK && got.item_id == it->id);
 			mk_proposal_release(&got);
 			m_changed(d, day);
+			m_event(di, start[0] != '\0', day);
 		} else if (ch[k].kind == MK_PROP_ADD_RISK) {
 			m_risk(d, ch[k].category, ch[k].text);
+			m_event(di, start[0] != '\0', day);
 		} else if (ch[k].kind == MK_PROP_ADD_STAKEHOLDER) {
 			m_name(d, ch[k].name);
+			m_event(di, start[0] != '\0', day);
 		} else {
 			struct m_item *it = &d->items[ch[k].item];
 
@@ -459,6 +484,7 @@ static void call(int di, int c, int with_start, struct mk_date day)
 			}
 			it->revisions++;
 			m_changed(d, day);
+			m_event(di, start[0] != '\0', day);
 		}
 	}
 	mk_transcript_release(&t);
@@ -501,10 +527,14 @@ static void build(void)
 static void check_health_one(const struct mk_health *h, const struct m_deal *d, struct mk_date as_of)
 {
 	size_t items = 0, buyer = 0, open = 0, overdue = 0, slipped = 0, met = 0;
+	const struct m_item *next = NULL;   /* open, due soonest from as_of on, the first on its day */
 
 	for (int k = 0; k < d->nitems; k++) {
 		const struct m_item *it = &d->items[k];
 
+		if (it->status == MK_STATUS_OPEN && it->has_due && m_days(it->due) >= m_days(as_of) &&
+		    (!next || m_days(it->due) < m_days(next->due)))
+			next = it;
 		items++;
 		buyer += it->side == MK_SIDE_BUYER;
 		open += it->status == MK_STATUS_OPEN;
@@ -529,6 +559,12 @@ static void check_health_one(const struct mk_health *h, const struct m_deal *d, 
 	CHECK(h->stakeholders_named == (size_t)d->nnamed);
 	CHECK(h->stakeholders_met == met);
 	CHECK(h->open_risks == (size_t)d->nrisks);
+	CHECK(h->pending == (size_t)d->pending);
+	CHECK(h->has_next_step == (next != NULL) && !h->has_next_meeting);
+	if (next && h->has_next_step) {
+		CHECK(m_days(h->next_step) == m_days(next->due));
+		CHECK_STR(h->next_step_action, next->action);
+	}
 	if (d->has_last) {
 		long days = m_days(as_of) - m_days(d->last);
 		CHECK(h->days_since_change == (days < 0 ? 0 : days));
@@ -566,6 +602,76 @@ static void check_health(struct mk_store *s)
 		}
 	}
 	free(sorted);
+}
+
+/* ---- what changed ---- */
+
+static struct mk_date utc_today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	return (struct mk_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+}
+
+/* How many changes the model has in [since, until] (has_until 0: no end) for deal di (-1:
+ * every deal): by the call's start, or by today (when they were all decided). */
+static size_t m_changes(int di, struct mk_date since, int has_until, struct mk_date until, int by_decision)
+{
+	long today = m_days(utc_today()), lo = m_days(since), hi = has_until ? m_days(until) : LONG_MAX;
+	size_t n = 0;
+
+	for (int i = 0; i < nevents; i++) {
+		long day = events[i].dated && !by_decision ? m_days(events[i].day) : today;
+
+		n += (di < 0 || events[i].deal == di) && day >= lo && day <= hi;
+	}
+	return n;
+}
+
+static void check_changes(struct mk_store *s)
+{
+	static const struct mk_date days[] = { { 2026, 1, 1 }, { 2026, 1, 20 }, { 2026, 2, 10 }, { 2026, 3, 1 } };
+	struct mk_diag dg;
+
+	for (size_t a = 0; a < sizeof days / sizeof *days; a++)
+		for (int until = 0; until < 2; until++)
+			for (int by = 0; by < 2; by++)
+				for (int di = -1; di < NDEALS; di += di < 0 ? 1 : 9) {
+					struct mk_changes_query q;
+					struct mk_change *v = NULL;
+					size_t n = 0;
+
+					memset(&q, 0, sizeof q);
+					q.since = days[a];
+					q.has_until = until;
+					q.until = mk_date_add_days(days[a], 20);
+					q.by = by ? MK_CHANGES_BY_DECISION : MK_CHANGES_BY_MEETING;
+					q.deal = di < 0 ? NULL : deals[di].name;
+					CHECK(mk_store_changes(s, &q, &v, &n, &dg) == MK_OK);
+					CHECK(n == m_changes(di, q.since, q.has_until, q.until, by));
+					/* oldest first: by the call's start, else when decided */
+					for (size_t i = 1; i < n; i++) {
+						const char *x = !by && v[i - 1].meeting_start ? v[i - 1].meeting_start : v[i - 1].at;
+						const char *y = !by && v[i].meeting_start ? v[i].meeting_start : v[i].at;
+
+						CHECK(strncmp(x, y, 10) <= 0);
+					}
+					mk_changes_free(v, n);
+				}
+	/* by decision, everything from today on */
+	{
+		struct mk_changes_query q;
+		struct mk_change *v = NULL;
+		size_t n = 0;
+
+		memset(&q, 0, sizeof q);
+		q.since = utc_today();
+		q.by = MK_CHANGES_BY_DECISION;
+		CHECK(mk_store_changes(s, &q, &v, &n, &dg) == MK_OK && n == (size_t)nevents && nevents > 50);
+		mk_changes_free(v, n);
+	}
 }
 
 /* ---- query ---- */
@@ -893,6 +999,11 @@ static void test_said_model(void)
 	check_said(st);
 }
 
+static void test_changes_model(void)
+{
+	check_changes(st);
+}
+
 /* The same store in a database of schema 4 (before migration 5): every table copied. */
 static void test_migration(void)
 {
@@ -948,6 +1059,7 @@ static void test_migration(void)
 	check_health(old);
 	check_queries(old);
 	check_said(old);
+	check_changes(old);
 
 	/* and it goes on as a store made by this version: a new call moves the numbers */
 	mk_store_close(old);
@@ -960,6 +1072,7 @@ static void test_migration(void)
 		check_health(st);
 		check_queries(st);
 		check_said(st);
+		check_changes(st);
 	}
 }
 
@@ -1097,6 +1210,7 @@ int main(void)
 	RUN(test_health_model);
 	RUN(test_query_model);
 	RUN(test_said_model);
+	RUN(test_changes_model);
 	RUN(test_migration);
 	RUN(test_health_crafted);
 	mk_store_close(st);
