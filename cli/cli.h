@@ -112,5 +112,7 @@ int64_t cli_parse_id(const char *s);
 int cli_parse_due(const char *s, int allow_none, char *out, size_t outlen);
 json_t *cli_decision_json(const struct mk_decision *d);
 json_t *cli_call_json(const struct mk_call *c);
+/* Prints o (taking it) as the commands print JSON: indented, keys in order. */
+void cli_json_print(json_t *o);
 
 #endif

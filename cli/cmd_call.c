@@ -16,14 +16,6 @@ static const char usage[] =
 	"mapkeeper call list DEAL [--db PATH] [--format text|json]\n"
 	"       mapkeeper call remove CALL-ID [--as WHO] [--db PATH] [--format text|json]";
 
-static void print_json(json_t *o)
-{
-	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	printf("%s\n", s);
-	free(s);
-	json_decref(o);
-}
-
 int cmd_call(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -83,7 +75,7 @@ int cmd_call(int argc, char **argv)
 			return 1;
 		}
 		if (!strcmp(fmt, "json"))
-			print_json(json_pack("{s:o}", "removed", cli_call_json(&call)));
+			cli_json_print(json_pack("{s:o}", "removed", cli_call_json(&call)));
 		else
 			printf("removed call %lld (%s) and its %zu pending proposal%s; what was approved "
 			       "from it stays\n", (long long)call.id, call.label ? call.label : "-",
@@ -103,7 +95,7 @@ int cmd_call(int argc, char **argv)
 		json_t *a = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(a, cli_call_json(&v[i]));
-		print_json(json_pack("{s:o}", "calls", a));
+		cli_json_print(json_pack("{s:o}", "calls", a));
 	} else if (!n) {
 		printf("no calls in '%s' yet (mapkeeper ingest FILE --deal '%s')\n", argv[optind + 1],
 		       argv[optind + 1]);

@@ -62,12 +62,8 @@ static void print_item(const char *fmt, const char *deal, const struct mk_item *
 	char due[16];
 
 	if (!strcmp(fmt, "json")) {
-		json_t *o = json_pack("{s:o, s:I}", "item", cli_item_json(deal, it), "decision",
-				      (json_int_t)decision);
-		char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		printf("%s\n", s);
-		free(s);
-		json_decref(o);
+		cli_json_print(json_pack("{s:o, s:I}", "item", cli_item_json(deal, it), "decision",
+					 (json_int_t)decision));
 		return;
 	}
 	mk_date_format(it->due, due, sizeof due);
@@ -93,11 +89,7 @@ static int item_list(struct mk_store *st, const char *deal, const char *fmt)
 		json_t *a = json_array();
 		for (size_t i = 0; i < plan.nitems; i++)
 			json_array_append_new(a, cli_item_json(deal, &plan.items[i]));
-		json_t *o = json_pack("{s:s, s:o}", "deal", deal, "items", a);
-		char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		printf("%s\n", s);
-		free(s);
-		json_decref(o);
+		cli_json_print(json_pack("{s:s, s:o}", "deal", deal, "items", a));
 	} else if (!plan.nitems) {
 		printf("no items in '%s' yet (mapkeeper item add %s --action TEXT)\n", deal, deal);
 	} else {

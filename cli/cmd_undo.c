@@ -18,14 +18,6 @@ static const char usage[] =
 	"A decision is an approval or rejection of a proposal, or a hand edit (mapkeeper item).\n"
 	"Without an id, undo reverses the latest one not undone (of --deal NAME when given).";
 
-static void print_json(json_t *o)
-{
-	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	printf("%s\n", s);
-	free(s);
-	json_decref(o);
-}
-
 static int undo_list(struct mk_store *st, const char *deal, size_t limit, const char *fmt)
 {
 	struct mk_decision *v = NULL;
@@ -42,7 +34,7 @@ static int undo_list(struct mk_store *st, const char *deal, size_t limit, const 
 		json_t *a = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(a, cli_decision_json(&v[i]));
-		print_json(json_pack("{s:o}", "decisions", a));
+		cli_json_print(json_pack("{s:o}", "decisions", a));
 	} else if (!n) {
 		printf("no decisions yet%s%s%s\n", deal ? " in '" : "", deal ? deal : "", deal ? "'" : "");
 	} else {
@@ -129,7 +121,7 @@ int cmd_undo(int argc, char **argv)
 		return 1;
 	}
 	if (!strcmp(fmt, "json"))
-		print_json(json_pack("{s:o}", "undone", cli_decision_json(&dec)));
+		cli_json_print(json_pack("{s:o}", "undone", cli_decision_json(&dec)));
 	else
 		printf("undid decision %lld (%s of '%s': %s); undo recorded as decision %lld\n",
 		       (long long)dec.id, dec.kind, dec.deal, dec.summary ? dec.summary : "",

@@ -6,6 +6,8 @@
 #include "cli.h"
 
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 json_t *cli_date_json(int has, struct mk_date d)
 {
@@ -151,4 +153,13 @@ json_t *cli_call_json(const struct mk_call *c)
 {
 	return json_pack("{s:I, s:s?, s:s?, s:s?, s:I}", "id", (json_int_t)c->id, "label", c->label, "start",
 			 c->start, "ingested_at", c->ingested_at, "proposals_pending", (json_int_t)c->pending);
+}
+
+/* Prints o (taking it) indented, in insertion order, with a newline. */
+void cli_json_print(json_t *o)
+{
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	printf("%s\n", s ? s : "null");
+	free(s);
+	json_decref(o);
 }

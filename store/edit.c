@@ -474,8 +474,18 @@ enum mk_err ed_decision_get(struct mk_store *st, int64_t id, struct mk_decision 
 	return err;
 }
 
-enum mk_err mk_store_decisions(struct mk_store *st, const char *deal, size_t limit,
-			       struct mk_decision **out, size_t *n, struct mk_diag *diag)
+/* An element reader and releaser of ed_list. */
+typedef void (*ed_row_fn)(sqlite3_stmt *s, void *elem);
+typedef void (*ed_release_fn)(void *elem);
+
+/*
+ * Every row of sql (?1: the id of deal, NULL when deal is NULL; ?2: limit) read with read
+ * into a new array of size-byte elements, in one read transaction. MK_ENOTFOUND when deal
+ * names no deal; on an error the rows read are released and nothing is returned.
+ */
+static enum mk_err ed_list(struct mk_store *st, const char *deal, const char *sql, int64_t limit,
+			   ed_row_fn read, ed_release_fn release, size_t size, void **out, size_t *n,
+			   struct mk_diag *diag)
 {
 	sqlite3_stmt *s = NULL;
 	enum mk_err err = MK_OK;
@@ -490,15 +500,14 @@ enum mk_err mk_store_decisions(struct mk_store *st, const char *deal, size_t lim
 		return db_fail(st, rc, diag);
 	if (deal && (err = db_deal_id(st, deal, &deal_id, diag)))
 		goto out;
-	rc = db_prepare(st, DECISION_SELECT "WHERE ?1 IS NULL OR c.deal_id = ?1\n"
-			"ORDER BY c.id DESC LIMIT ?2", &s);
+	rc = db_prepare(st, sql, &s);
 	if (rc == SQLITE_OK)
 		rc = db_bind_id(s, 1, deal_id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 2, limit ? (int64_t)limit : 20);
+	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(s) >= 2)
+		rc = sqlite3_bind_int64(s, 2, limit);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*out = mk_grow(*out, &cap, *n + 1, sizeof **out);
-		decision_read(s, &(*out)[(*n)++]);
+		*out = mk_grow(*out, &cap, *n + 1, size);
+		read(s, (char *)*out + (*n)++ * size);
 		rc = SQLITE_OK;
 	}
 	if (rc != SQLITE_DONE)
@@ -507,11 +516,31 @@ out:
 	sqlite3_finalize(s);
 	db_rollback(st);
 	if (err) {
-		mk_decisions_free(*out, *n);
+		for (size_t i = 0; i < *n; i++)
+			release((char *)*out + i * size);
+		free(*out);
 		*out = NULL;
 		*n = 0;
 	}
 	return err;
+}
+
+static void decision_row(sqlite3_stmt *s, void *elem)
+{
+	decision_read(s, elem);
+}
+
+static void decision_row_release(void *elem)
+{
+	mk_decision_release(elem);
+}
+
+enum mk_err mk_store_decisions(struct mk_store *st, const char *deal, size_t limit,
+			       struct mk_decision **out, size_t *n, struct mk_diag *diag)
+{
+	return ed_list(st, deal, DECISION_SELECT "WHERE ?1 IS NULL OR c.deal_id = ?1\n"
+		       "ORDER BY c.id DESC LIMIT ?2", limit ? (int64_t)limit : 20, decision_row,
+		       decision_row_release, sizeof **out, (void **)out, n, diag);
 }
 
 /* ---- deals ---- */
@@ -629,42 +658,28 @@ static void call_read(sqlite3_stmt *s, struct mk_call *c)
 	c->pending = (size_t)sqlite3_column_int64(s, 4);
 }
 
+static void call_row(sqlite3_stmt *s, void *elem)
+{
+	call_read(s, elem);
+}
+
+static void call_row_release(void *elem)
+{
+	call_release(elem);
+}
+
 enum mk_err mk_store_calls(struct mk_store *st, const char *deal, struct mk_call **out, size_t *n,
 			   struct mk_diag *diag)
 {
-	sqlite3_stmt *s = NULL;
-	enum mk_err err;
-	int64_t deal_id = 0;
-	size_t cap = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = db_read_begin(st);
-	if (rc != SQLITE_OK)
-		return db_fail(st, rc, diag);
-	if ((err = db_deal_id(st, deal, &deal_id, diag)))
-		goto out;
-	rc = db_prepare(st, CALL_SELECT "WHERE m.deal_id = ?1 AND m.removed_at IS NULL\n"
-			"ORDER BY m.start IS NULL, m.start, m.id", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, deal_id);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*out = mk_grow(*out, &cap, *n + 1, sizeof **out);
-		call_read(s, &(*out)[(*n)++]);
-		rc = SQLITE_OK;
-	}
-	if (rc != SQLITE_DONE)
-		err = db_fail(st, rc, diag);
-out:
-	sqlite3_finalize(s);
-	db_rollback(st);
-	if (err) {
-		mk_calls_free(*out, *n);
+	if (!deal) {
 		*out = NULL;
 		*n = 0;
+		mk_diag_set(diag, st->path, 0, "calls are listed for one deal");
+		return MK_EARG;
 	}
-	return err;
+	return ed_list(st, deal, CALL_SELECT "WHERE m.deal_id = ?1 AND m.removed_at IS NULL\n"
+		       "ORDER BY m.start IS NULL, m.start, m.id", 0, call_row, call_row_release,
+		       sizeof **out, (void **)out, n, diag);
 }
 
 /*
