@@ -141,4 +141,18 @@ int cli_unknown_option(const char *cmd, const char *arg, const struct option *lo
  * listing the accepted ones. */
 const char *cli_format(const char *cmd, const char *value, const char *accepted);
 
+/* Fixing the plan by hand (cmd_item.c, cmd_undo.c, cmd_call.c; deal rename|remove). */
+int cmd_item(int, char **);
+int cmd_undo(int, char **);
+int cmd_call(int, char **);
+/* "12" or "#12" -> 12; 0 when s is not a positive number. */
+int64_t cli_parse_id(const char *s);
+/* A due date as a flag gives it: YYYY-MM-DD or words resolved against today ("next
+ * friday"); allow_none: "none" or "" clears it (out ""). -1 when it is not a date. */
+int cli_parse_due(const char *s, int allow_none, char *out, size_t outlen);
+json_t *cli_decision_json(const struct mk_decision *d);
+json_t *cli_call_json(const struct mk_call *c);
+/* Prints o (taking it) as the commands print JSON: indented, keys in order. */
+void cli_json_print(json_t *o);
+
 #endif

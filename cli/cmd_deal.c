@@ -11,11 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static const char usage[] =
 	"mapkeeper deal add NAME --seller \"A,B\" [--seller-domain x.com] [--seller-org S] [--buyer-org B]\n"
 	"                      [--buyer-domain y.com]\n"
-	"       mapkeeper deal list | show NAME   [--db PATH] [--format text|json]";
+	"       mapkeeper deal list | show NAME   [--db PATH] [--format text|json]\n"
+	"       mapkeeper deal rename OLD NEW [--as WHO]\n"
+	"       mapkeeper deal remove NAME [--yes]   (deletes its calls, plan and history)";
 
 static json_t *deal_json(const struct mk_deal *d)
 {
@@ -33,6 +36,78 @@ static void print_json(json_t *j)
 	json_decref(j);
 }
 
+/* deal remove on a terminal: shows what goes and asks; 1 when the answer is yes. */
+static int deal_confirm(struct mk_store *st, const char *name)
+{
+	struct mk_call *calls = NULL;
+	struct mk_plan plan;
+	struct mk_diag d;
+	size_t ncalls = 0;
+	char answer[16];
+	enum mk_err err;
+
+	mk_diag_clear(&d);
+	if ((err = mk_store_plan(st, name, &plan, &d)) ||
+	    (err = mk_store_calls(st, name, &calls, &ncalls, &d))) {
+		mk_plan_release(&plan);
+		cli_diag(&d, err);
+		return -1;
+	}
+	fprintf(stderr, "remove deal '%s' with %zu call%s and %zu plan item%s, and all its history? [y/N] ",
+		name, ncalls, ncalls == 1 ? "" : "s", plan.nitems, plan.nitems == 1 ? "" : "s");
+	mk_plan_release(&plan);
+	mk_calls_free(calls, ncalls);
+	if (!fgets(answer, sizeof answer, stdin))
+		return 0;
+	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+/* deal rename OLD NEW, deal remove NAME: args[0] is the verb. */
+static int deal_change(const char *verb, int nargs, char **args, const char *db, const char *as,
+		       int yes, const char *fmt)
+{
+	struct mk_store *st;
+	struct mk_diag d;
+	enum mk_err err;
+	int rename = !strcmp(verb, "rename"), ok;
+
+	if (nargs != (rename ? 3 : 2))
+		return cli_usage(usage);
+	if (rename && !args[2][strspn(args[2], " \t")]) {
+		cli_error("deal rename: the new name is empty");
+		return 2;
+	}
+	if (!rename && !yes && !isatty(STDIN_FILENO)) {
+		cli_error("deal remove: this deletes '%s' with its calls, plan and history: add --yes to confirm",
+			  args[1]);
+		return 2;
+	}
+	if (!(st = cli_store_open(db)))
+		return 1;
+	mk_diag_clear(&d);
+	if (!rename && !yes && (ok = deal_confirm(st, args[1])) != 1) {
+		mk_store_close(st);
+		if (ok == 0)
+			cli_error("deal remove: not confirmed: nothing was removed");
+		return 1;
+	}
+	err = rename ? mk_store_deal_rename(st, args[1], args[2], cli_who(as), &d) :
+		       mk_store_deal_remove(st, args[1], &d);
+	mk_store_close(st);
+	if (err) {
+		cli_diag(&d, err);
+		return 1;
+	}
+	if (!strcmp(fmt, "json"))
+		print_json(rename ? json_pack("{s:s, s:s}", "renamed", args[1], "name", args[2]) :
+				    json_pack("{s:s}", "removed", args[1]));
+	else if (rename)
+		printf("renamed deal '%s' to '%s'\n", args[1], args[2]);
+	else
+		printf("removed deal '%s' with its calls, plan and history\n", args[1]);
+	return 0;
+}
+
 int cmd_deal(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -43,9 +118,13 @@ int cmd_deal(int argc, char **argv)
 		{ "buyer-domain", required_argument, NULL, 'b' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *as = NULL;
+	int yes = 0;
 	struct mk_deal deal;
 	const char *db = NULL, *fmt = "text", *verb;
 	struct mk_store *st = NULL;
@@ -65,6 +144,8 @@ int cmd_deal(int argc, char **argv)
 		case 'b': deal.buyer_domain = optarg[0] == '@' ? optarg + 1 : optarg; break;
 		case 'd': db = optarg; break;
 		case 'f': fmt = optarg; break;
+		case 'a': as = optarg; break;
+		case 'y': yes = 1; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
 			return cli_bad_option("deal", argv, "h", longopts);
@@ -174,8 +255,10 @@ int cmd_deal(int argc, char **argv)
 		mk_plan_release(&plan);
 		mk_deal_release(&d);
 		rc = 0;
+	} else if (!strcmp(verb, "rename") || !strcmp(verb, "remove")) {
+		return deal_change(verb, argc - optind, argv + optind, db, as, yes, fmt);
 	} else {
-		cli_error("deal: unknown action '%s' (add, list or show)", verb);
+		cli_error("deal: unknown action '%s' (add, list, show, rename or remove)", verb);
 		return 2;
 	}
 out:

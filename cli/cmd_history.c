@@ -2,7 +2,9 @@
  * cmd_history.c: `mapkeeper history DEAL|ITEM [--format text|json] [--db PATH]`: the slip
  * history a manager asks for. Every change of one plan item (#12 or 12) or of every item
  * of a deal, oldest first, from its creation on: when, who decided, field old -> new, and
- * the words on the call that caused it (meeting, time, speaker, quote).
+ * the words on the call that caused it (meeting, time, speaker, quote); the rep's hand edits
+ * (with the decision to undo them by), edits of proposals before deciding, and for a deal its
+ * undos, renames and removed calls.
  */
 #include "cli.h"
 
@@ -45,6 +47,17 @@ static int has_evidence(const struct mk_revision *r)
 	return r->quote && r->quote[0];
 }
 
+static int is_source(const struct mk_revision *r, const char *source)
+{
+	return r->source && !strcmp(r->source, source);
+}
+
+/* An undo, a rename or a removed call: a decision about the deal, not a field of an item. */
+static int is_decision(const struct mk_revision *r)
+{
+	return is_source(r, "undo") || is_source(r, "deal rename") || is_source(r, "call remove");
+}
+
 static void print_text(const char *title, const struct mk_revision *v, size_t n)
 {
 	char ts[32];
@@ -52,19 +65,42 @@ static void print_text(const char *title, const struct mk_revision *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct mk_revision *r = &v[i];
 		/* "2026-03-10T14:02:11Z" -> "2026-03-10 14:02" */
-		printf("\n%.10s %.5s  #%lld %s\n", r->at ? r->at : "", r->at && strlen(r->at) >= 16 ? r->at + 11 : "",
-		       (long long)r->item_id, r->action ? r->action : "");
-		if (!strcmp(r->field, "created"))
+		printf("\n%.10s %.5s  ", r->at ? r->at : "", r->at && strlen(r->at) >= 16 ? r->at + 11 : "");
+		if (r->item_id)
+			printf("#%lld %s\n", (long long)r->item_id,
+			       r->action && r->action[0] ? r->action : "(no longer on the plan)");
+		else
+			printf("%s\n", r->deal ? r->deal : "");
+		if (is_decision(r))
+			printf("  decision %lld: %s", (long long)r->decision_id,
+			       r->new_value ? r->new_value : "");
+		else if (is_source(r, "proposal edit"))
+			printf("  proposal %lld edited before the decision: %s %s -> %s",
+			       (long long)r->proposal_id, r->field, r->old_value ? r->old_value : "not set",
+			       r->new_value ? r->new_value : "not set");
+		else if (!strcmp(r->field, "created"))
 			printf("  created, due %s", r->new_value ? r->new_value : "not set");
 		else
 			printf("  %s %s -> %s", r->field, r->old_value ? r->old_value : "not set",
 			       r->new_value ? r->new_value : "not set");
-		printf("  (decided by %s)\n", r->by ? r->by : "unknown");
+		if (is_source(r, "hand") && r->decision_id)
+			printf("  (by hand, decision %lld, by %s)\n", (long long)r->decision_id,
+			       r->by ? r->by : "unknown");
+		else if (is_decision(r) || is_source(r, "proposal edit"))
+			printf("  (by %s)\n", r->by ? r->by : "unknown");
+		else if (r->decision_id)
+			printf("  (decision %lld, decided by %s)\n", (long long)r->decision_id,
+			       r->by ? r->by : "unknown");
+		else
+			printf("  (decided by %s)\n", r->by ? r->by : "unknown");
+		if (r->note && r->note[0])
+			printf("  note: %s\n", r->note);
 		if (has_evidence(r)) {
 			hms(r->start_ms, ts, sizeof ts);
-			printf("  %s %s %s: \"%s\"\n", r->meeting ? r->meeting : "(no meeting)", ts,
+			printf("  %s%s %s %s: \"%s\"\n", r->meeting ? r->meeting : "(no meeting)",
+			       is_source(r, "removed call") ? " (from a removed call)" : "", ts,
 			       r->speaker && r->speaker[0] ? r->speaker : "(unnamed)", r->quote);
-		} else {
+		} else if (!is_source(r, "hand") && !is_decision(r)) {
 			printf("  (no call evidence)\n");
 		}
 	}

@@ -51,10 +51,10 @@ static void print_table(const char *deal, const struct mk_plan *p)
 			if (!any++)
 				printf("\n%s side\n  %-5s %-22s %-12s %-8s %-11s %s\n", side_titles[s], "id", "owner",
 				       "due", "status", "changed", "action");
-			printf("  %-5lld %-22.22s %-12s %-8s %-11.10s %s%s\n", (long long)it->id,
+			printf("  %-5lld %-22.22s %-12s %-8s %-11.10s %s%s%s\n", (long long)it->id,
 			       it->owner ? it->owner : "-", due_str(it, due, sizeof due), mk_status_name(it->status),
 			       it->updated_at ? it->updated_at : "-", it->action ? it->action : "",
-			       it->slipped ? "  (slipped)" : "");
+			       it->slipped ? "  (slipped)" : "", it->from_removed_call ? "  (from a removed call)" : "");
 		}
 	}
 	if (!p->nitems)

@@ -326,6 +326,12 @@ static const char *member(json_t *o, const char *key, int null_ok, int *bad)
 	return json_string_value(v);
 }
 
+/* "an" before add_item and update_due, "a" before mark_done */
+static const char *serve_article(const char *word)
+{
+	return strchr("aeiu", word[0]) ? "an" : "a";
+}
+
 static enum MHD_Result proposal_change(struct server *sv, struct MHD_Connection *c, int64_t id, const char *what,
 				       const struct request *rq, const char *who)
 {
@@ -347,7 +353,33 @@ static enum MHD_Result proposal_change(struct server *sv, struct MHD_Connection 
 	} else {
 		const char *owner = member(body, "owner", 0, &bad), *due = member(body, "due", 1, &bad),
 			   *action = member(body, "action", 0, &bad);
+		const char *name = member(body, "name", 0, &bad), *role = member(body, "role", 1, &bad),
+			   *category = member(body, "category", 0, &bad), *text = member(body, "text", 0, &bad);
+		struct mk_proposal was;
+		memset(&was, 0, sizeof was);
+		if (!bad && (err = mk_store_proposal_get(sv->st, id, &was, &d))) {
+			json_decref(body);
+			return send_store_error(c, err, &d);
+		}
 		if (bad) {
+			err = MK_EARG;
+			mk_diag_set(&d, "", 0, "every field must be a string");
+		} else if (was.kind == MK_PROP_ADD_STAKEHOLDER || was.kind == MK_PROP_ADD_RISK) {
+			int stake = was.kind == MK_PROP_ADD_STAKEHOLDER;
+			err = MK_EARG;
+			if (owner || due || action)
+				mk_diag_set(&d, "", 0, "%s %s proposal takes %s, not owner, due or action",
+					    serve_article(mk_prop_kind_name(was.kind)), mk_prop_kind_name(was.kind),
+					    stake ? "name and role" : "category and text");
+			else if (!name && !role && !category && !text)
+				mk_diag_set(&d, "", 0, "nothing to change: give %s", stake ? "name or role" : "category or text");
+			else
+				err = mk_store_edit_finding(sv->st, id, name, role, category, text, who, &d);
+		} else if (name || role || category || text) {
+			err = MK_EARG;
+			mk_diag_set(&d, "", 0, "%s %s proposal takes owner, due and action", serve_article(mk_prop_kind_name(was.kind)),
+				    mk_prop_kind_name(was.kind));
+		} else if (bad) {
 			err = MK_EARG;
 			mk_diag_set(&d, "", 0, "owner, due and action must be strings");
 		} else if (!owner && !due && !action) {
@@ -356,6 +388,7 @@ static enum MHD_Result proposal_change(struct server *sv, struct MHD_Connection 
 		} else {
 			err = mk_store_edit(sv->st, id, owner, due, action, who, &d);
 		}
+		mk_proposal_release(&was);
 	}
 	json_decref(body);
 	if (err)
@@ -374,6 +407,20 @@ static const char *arg(struct MHD_Connection *c, const char *key)
 	return v && *v ? v : NULL;
 }
 
+/* A yes/no query argument: 1, 0, true or false. 0 when it is something else. */
+static int flag_arg(struct MHD_Connection *c, const char *key, int *out)
+{
+	const char *v = arg(c, key);
+	*out = 0;
+	if (!v)
+		return 1;
+	if (!strcmp(v, "1") || !strcmp(v, "true"))
+		*out = 1;
+	else if (strcmp(v, "0") && strcmp(v, "false"))
+		return 0;
+	return 1;
+}
+
 static enum MHD_Result get_query(struct server *sv, struct MHD_Connection *c)
 {
 	struct mk_query q;
@@ -390,8 +437,10 @@ static enum MHD_Result get_query(struct server *sv, struct MHD_Connection *c)
 	q.deal = arg(c, "deal");
 	q.owner = arg(c, "owner");
 	q.text = arg(c, "text");
-	q.overdue = (v = arg(c, "overdue")) && !strcmp(v, "1");
-	q.slipped = (v = arg(c, "slipped")) && !strcmp(v, "1");
+	if (!flag_arg(c, "overdue", &q.overdue) || !flag_arg(c, "slipped", &q.slipped)) {
+		json_decref(arr);
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "overdue and slipped are 1, 0, true or false");
+	}
 	if ((v = arg(c, "side"))) {
 		if (strcmp(v, "buyer") && strcmp(v, "seller")) {
 			json_decref(arr);
@@ -459,6 +508,132 @@ static enum MHD_Result get_query(struct server *sv, struct MHD_Connection *c)
 		return send_store_error(c, err, &d);
 	}
 	return send_json(c, MHD_HTTP_OK, o);
+}
+
+/* ---- the review page's calls: a deal's proposals all at once, a quote's context ---- */
+
+/*
+ * POST /api/deals/NAME/approve-all or /reject-all {"count": N, "reason"}: decides every
+ * pending proposal of the deal in one write, or none. count is how many the rep saw: 409
+ * when the deal has another number pending now (a call came in, someone else decided).
+ * A proposal decided along the way by another's decision (an update approved with its
+ * item, withdrawn with it) is counted and skipped.
+ */
+static enum MHD_Result decide_all(struct server *sv, struct MHD_Connection *c, const char *name, int approve,
+				  const struct request *rq, const char *who)
+{
+	struct mk_proposals ps;
+	struct mk_deal deal;
+	struct mk_diag d;
+	enum mk_err err;
+	json_t *body = body_object(c, rq), *cnt;
+	const char *reason = NULL;
+	int bad = 0;
+	char msg[160];
+	if (!body)
+		return MHD_YES;
+	cnt = json_object_get(body, "count");
+	if (!approve)
+		reason = member(body, "reason", 1, &bad);
+	if (!json_is_integer(cnt) || json_integer_value(cnt) < 0 || bad) {
+		json_decref(body);
+		return send_error(c, MHD_HTTP_BAD_REQUEST,
+				  bad ? "reason must be a string" : "count (the number of proposals you saw) is required");
+	}
+	memset(&deal, 0, sizeof deal);
+	mk_proposals_init(&ps);
+	mk_diag_clear(&d);
+	if ((err = mk_store_deal_get(sv->st, name, &deal, &d))) {
+		json_decref(body);
+		return err == MK_ENOTFOUND ? send_error(c, MHD_HTTP_NOT_FOUND, "no such deal") : send_store_error(c, err, &d);
+	}
+	if ((err = mk_store_write_begin(sv->st, &d)))
+		goto out;
+	err = mk_store_pending(sv->st, deal.name, &ps, &d);
+	if (!err && (json_int_t)ps.n != json_integer_value(cnt)) {
+		mk_store_write_end(sv->st, 0, &d);
+		snprintf(msg, sizeof msg, "%zu proposals are pending now, not %lld: reload and look again", ps.n,
+			 (long long)json_integer_value(cnt));
+		json_decref(body);
+		mk_proposals_release(&ps);
+		mk_deal_release(&deal);
+		return send_error(c, MHD_HTTP_CONFLICT, msg);
+	}
+	for (size_t i = 0; !err && i < ps.n; i++) {
+		struct mk_proposal now;
+		memset(&now, 0, sizeof now);
+		err = mk_store_proposal_get(sv->st, ps.v[i].id, &now, &d);
+		if (!err && now.status && !strcmp(now.status, "pending"))
+			err = mk_store_decide(sv->st, ps.v[i].id, approve, who, reason && *reason ? reason : NULL, &d);
+		mk_proposal_release(&now);
+	}
+	if (err) {
+		char why[sizeof d.msg];
+		snprintf(why, sizeof why, "%s", d.msg[0] ? d.msg : mk_strerror(err));
+		mk_store_write_end(sv->st, 0, &d);
+		mk_diag_clear(&d);
+		mk_diag_set(&d, "", 0, "nothing was %s: %s", approve ? "approved" : "rejected", why);
+	} else {
+		err = mk_store_write_end(sv->st, 1, &d);
+	}
+out:
+	json_decref(body);
+	if (!err)
+		body = json_pack("{s:s, s:I}", "deal", deal.name, approve ? "approved" : "rejected", (json_int_t)ps.n);
+	mk_proposals_release(&ps);
+	mk_deal_release(&deal);
+	if (err)
+		return send_store_error(c, err == MK_ENOTFOUND ? MK_EARG : err, &d);
+	return send_json(c, MHD_HTTP_OK, body);
+}
+
+/* GET /api/proposals/ID/context?lines=N: the call's lines around the proposal's quote. */
+static enum MHD_Result get_context(struct server *sv, struct MHD_Connection *c, int64_t id)
+{
+	struct mk_context_line *v = NULL;
+	struct mk_diag d;
+	enum mk_err err;
+	const char *l = arg(c, "lines");
+	int64_t lines = 2;
+	size_t n = 0;
+	json_t *arr;
+	if (l && (!strcmp(l, "0") ? (lines = 0, 0) : !parse_id(l, strlen(l), &lines) || lines > MK_CONTEXT_MAX))
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "lines is a number from 0 to 20");
+	mk_diag_clear(&d);
+	if ((err = mk_store_proposal_context(sv->st, id, (unsigned)lines, &v, &n, &d)))
+		return err == MK_ENOTFOUND ? send_error(c, MHD_HTTP_NOT_FOUND, "no such proposal")
+					   : send_store_error(c, err, &d);
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:b}", "speaker", v[i].speaker ? v[i].speaker : "",
+						     "start_ms", (json_int_t)v[i].start_ms, "text",
+						     v[i].text ? v[i].text : "", "quote", v[i].quote));
+	mk_context_free(v, n);
+	return send_json(c, MHD_HTTP_OK, json_pack("{s:o}", "lines", arr));
+}
+
+/* The review page's routes (p: the path after /api/); 0 when p is not one of them. */
+static int review_route(struct server *sv, struct MHD_Connection *c, const char *p, const char *method,
+			const struct request *rq, const char *who, enum MHD_Result *ret)
+{
+	const char *slash;
+	int64_t id;
+	if (!strncmp(p, "deals/", 6) && (slash = strrchr(p + 6, '/')) && slash > p + 6 &&
+	    (!strcmp(slash, "/approve-all") || !strcmp(slash, "/reject-all"))) {
+		char *name = strndup(p + 6, (size_t)(slash - (p + 6)));
+		if (!name)
+			abort();
+		*ret = strcmp(method, "POST") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST")
+					      : decide_all(sv, c, name, !strcmp(slash, "/approve-all"), rq, who);
+		free(name);
+		return 1;
+	}
+	if (!strncmp(p, "proposals/", 10) && (slash = strchr(p + 10, '/')) && !strcmp(slash, "/context") &&
+	    parse_id(p + 10, (size_t)(slash - (p + 10)), &id)) {
+		*ret = strcmp(method, "GET") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET") : get_context(sv, c, id);
+		return 1;
+	}
+	return 0;
 }
 
 /* A 303 to location, with a Set-Cookie when cookie is not NULL. */
@@ -611,10 +786,79 @@ static void session_cookie(const struct session *s, char *out, size_t outlen)
 		snprintf(out, outlen, "mk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
+/* ---- signing in lands back where the session ended ---- */
+
+/* A place to go after signing in: a path of this site ("/deal?name=X"), never another
+ * site's ("//evil", "/\evil", "https://..."), printable ASCII, under 1 KiB. */
+static int next_ok(const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 1024)
+		return 0;
+	for (const char *q = next; *q; q++)
+		if ((unsigned char)*q <= 0x20 || (unsigned char)*q >= 0x7f || *q == '\\')
+			return 0;
+	return 1;
+}
+
+struct next_url {
+	char buf[1200];
+	size_t len;
+	int over;
+};
+
+static void next_add(struct next_url *u, const char *s, int encode)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s && !u->over; s++) {
+		unsigned char ch = (unsigned char)*s;
+		int plain = !encode || isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~';
+		if (u->len + 4 >= sizeof u->buf) {
+			u->over = 1;
+			return;
+		}
+		if (plain) {
+			u->buf[u->len++] = (char)ch;
+		} else {
+			u->buf[u->len++] = '%';
+			u->buf[u->len++] = hex[ch >> 4];
+			u->buf[u->len++] = hex[ch & 15];
+		}
+	}
+	u->buf[u->len] = '\0';
+}
+
+static enum MHD_Result next_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct next_url *u = cls;
+	(void)kind;
+	next_add(u, strchr(u->buf, '?') ? "&" : "?", 0);
+	next_add(u, key, 1);
+	next_add(u, "=", 0);
+	next_add(u, value ? value : "", 1);
+	return MHD_YES;
+}
+
+/* The login page's address for a page asked for without a session: /login?next=PAGE
+ * (the page with its query, encoded), or /login for the deals page or one too long. */
+static enum MHD_Result send_to_login(struct MHD_Connection *c, const char *url)
+{
+	struct next_url page, to;
+	memset(&page, 0, sizeof page);
+	memset(&to, 0, sizeof to);
+	next_add(&page, url, 0);
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, next_arg, &page);
+	if (page.over || !strcmp(page.buf, "/") || !next_ok(page.buf))
+		return send_redirect(c, "/login", NULL);
+	next_add(&to, "/login?next=", 0);
+	next_add(&to, page.buf, 1);
+	return send_redirect(c, to.over ? "/login" : to.buf, NULL);
+}
+
 /* Checks a token given to the login page: a new session and a cookie for it on success.
  * Wrong tokens are counted; past SERVE_LOGIN_FAILS in a minute every login waits for
  * the minute to end, so the token cannot be guessed quickly. */
-static enum MHD_Result login(struct server *sv, struct MHD_Connection *c, const char *token, const char *name)
+static enum MHD_Result login(struct server *sv, struct MHD_Connection *c, const char *token, const char *name,
+			    const char *next)
 {
 	char cookie[160];
 	struct session *s;
@@ -624,14 +868,21 @@ static enum MHD_Result login(struct server *sv, struct MHD_Connection *c, const 
 	if (sv->fails >= SERVE_LOGIN_FAILS)
 		return send_text(c, MHD_HTTP_TOO_MANY_REQUESTS, "too many wrong tokens: try again in a minute\n");
 	if (!token || !same_secret(sv->token, token)) {
+		struct next_url to;
 		sv->fails++;
-		return send_redirect(c, "/login?error=1", NULL);
+		memset(&to, 0, sizeof to);
+		next_add(&to, "/login?error=1", 0);
+		if (next_ok(next)) {
+			next_add(&to, "&next=", 0);
+			next_add(&to, next, 1);
+		}
+		return send_redirect(c, to.over ? "/login?error=1" : to.buf, NULL);
 	}
 	if (!(s = session_new(sv)))
 		return send_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read /dev/urandom\n");
 	session_name(s, name);
 	session_cookie(s, cookie, sizeof cookie);
-	return send_redirect(c, "/", cookie);
+	return send_redirect(c, next_ok(next) ? next : "/", cookie);
 }
 
 static enum MHD_Result get_history(struct server *sv, struct MHD_Connection *c, const char *name)
@@ -668,6 +919,266 @@ static enum MHD_Result get_history(struct server *sv, struct MHD_Connection *c, 
 	mk_revisions_free(rows, n);
 	mk_deal_release(&deal);
 	return send_json(c, MHD_HTTP_OK, o);
+}
+
+/* ---- fixing the plan by hand (items, undo, decisions, deal rename/remove, calls) ---- */
+
+/* {"item": ...} of item id after a change (status 200, or 201 for a new one), with the
+ * decision that `undo` reverses. */
+static enum MHD_Result edit_send_item(struct server *sv, struct MHD_Connection *c, unsigned status, int64_t id,
+				      int64_t decision)
+{
+	struct mk_item it;
+	struct mk_diag d;
+	enum mk_err err;
+	char *deal = NULL;
+	json_t *o;
+	mk_diag_clear(&d);
+	if ((err = mk_store_item_get(sv->st, id, &deal, &it, &d)))
+		return send_store_error(c, err, &d);
+	o = json_pack("{s:o, s:I}", "item", cli_item_json(deal, &it), "decision", (json_int_t)decision);
+	mk_item_release(&it);
+	free(deal);
+	return send_json(c, status, o);
+}
+
+/* Reads a body's item fields into ch (buffers in due): action, owner, side, due (null or ""
+ * clears it where clear_ok), note. 0 and a 400 sent when one is not a string or not valid. */
+static int edit_fields(struct MHD_Connection *c, json_t *body, struct mk_item_change *ch, char *due, size_t duelen,
+		       int clear_ok)
+{
+	int bad = 0;
+	const char *side, *when;
+	ch->action = member(body, "action", 0, &bad);
+	ch->owner = member(body, "owner", 1, &bad);
+	side = member(body, "side", 0, &bad);
+	when = member(body, "due", clear_ok, &bad);
+	ch->note = member(body, "note", 1, &bad);
+	if (bad) {
+		send_error(c, MHD_HTTP_BAD_REQUEST, "action, owner, side, due and note must be strings");
+		return 0;
+	}
+	if (ch->action && !ch->action[strspn(ch->action, " \t\r\n")]) {
+		send_error(c, MHD_HTTP_BAD_REQUEST, "the action cannot be empty");
+		return 0;
+	}
+	if (side) {
+		ch->side = !strcmp(side, "buyer") ? MK_SIDE_BUYER : !strcmp(side, "seller") ? MK_SIDE_SELLER :
+			   !strcmp(side, "unknown") ? MK_SIDE_UNKNOWN : -2;
+		if (ch->side == -2) {
+			send_error(c, MHD_HTTP_BAD_REQUEST, "side must be buyer, seller or unknown");
+			return 0;
+		}
+	}
+	if (when) {
+		if (cli_parse_due(when, clear_ok, due, duelen)) {
+			send_error(c, MHD_HTTP_BAD_REQUEST, "due must be a date (YYYY-MM-DD), or null to clear it");
+			return 0;
+		}
+		ch->due = due;
+	}
+	return 1;
+}
+
+/* POST /api/deals/{name}/items, PATCH /api/items/{id}, POST /api/items/{id}/done|drop|block|reopen */
+static enum MHD_Result edit_item(struct server *sv, struct MHD_Connection *c, const char *deal, int64_t id,
+				 const char *verb, const struct request *rq, const char *who)
+{
+	struct mk_item_change ch = { .side = -1, .status = -1 };
+	json_t *body = body_object(c, rq);
+	struct mk_diag d;
+	enum mk_err err;
+	int64_t decision = 0;
+	char due[16];
+	if (!body)
+		return MHD_YES;
+	if (!edit_fields(c, body, &ch, due, sizeof due, !deal)) {
+		json_decref(body);
+		return MHD_YES;
+	}
+	mk_diag_clear(&d);
+	if (deal && !ch.action)
+		err = MK_EARG, mk_diag_set(&d, "", 0, "an item needs an action");
+	else if (deal)
+		err = mk_store_item_add(sv->st, deal, &ch, who, &id, &decision, &d);
+	else if (verb && (ch.action || ch.owner || ch.side >= 0 || ch.due))
+		err = MK_EARG, mk_diag_set(&d, "", 0, "only a note goes with %s: change fields with PATCH", verb);
+	else if (!verb && !ch.action && !ch.owner && ch.side < 0 && !ch.due)
+		err = MK_EARG, mk_diag_set(&d, "", 0, "nothing to change: give action, owner, side or due");
+	else {
+		ch.status = !verb ? -1 : !strcmp(verb, "done") ? MK_STATUS_DONE : !strcmp(verb, "drop") ? MK_STATUS_DROPPED :
+			    !strcmp(verb, "block") ? MK_STATUS_BLOCKED : MK_STATUS_OPEN;
+		err = mk_store_item_change(sv->st, id, &ch, who, &decision, &d);
+	}
+	json_decref(body);
+	if (err)
+		return send_store_error(c, err, &d);
+	return edit_send_item(sv, c, deal ? MHD_HTTP_CREATED : MHD_HTTP_OK, id, decision);
+}
+
+static enum MHD_Result edit_undo(struct server *sv, struct MHD_Connection *c, const struct request *rq,
+				 const char *who)
+{
+	json_t *body = body_object(c, rq), *v;
+	struct mk_decision dec;
+	struct mk_diag d;
+	enum mk_err err;
+	int64_t id = 0;
+	int bad = 0;
+	const char *deal;
+	if (!body)
+		return MHD_YES;
+	v = json_object_get(body, "decision");
+	if (v && !json_is_null(v) && (!json_is_integer(v) || (id = json_integer_value(v)) <= 0))
+		bad = 1;
+	deal = member(body, "deal", 0, &bad);
+	if (bad) {
+		json_decref(body);
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "decision must be a decision's id and deal a name");
+	}
+	mk_diag_clear(&d);
+	err = mk_store_undo(sv->st, id, deal, who, &dec, &d);
+	json_decref(body);
+	if (err == MK_EARG) /* undone already, or a later decision depends on it */
+		return send_error(c, MHD_HTTP_CONFLICT, d.msg);
+	if (err)
+		return send_store_error(c, err, &d);
+	v = json_pack("{s:o}", "undone", cli_decision_json(&dec));
+	mk_decision_release(&dec);
+	return send_json(c, MHD_HTTP_OK, v);
+}
+
+static enum MHD_Result edit_decisions(struct server *sv, struct MHD_Connection *c)
+{
+	const char *deal = arg(c, "deal"), *lim = arg(c, "limit");
+	struct mk_decision *v = NULL;
+	struct mk_diag d;
+	enum mk_err err;
+	int64_t limit = 20;
+	size_t n = 0;
+	json_t *a;
+	if (lim && (!parse_id(lim, strlen(lim), &limit) || limit > 10000))
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "limit wants a number from 1 to 10000");
+	mk_diag_clear(&d);
+	if ((err = mk_store_decisions(sv->st, deal, (size_t)limit, &v, &n, &d)))
+		return send_store_error(c, err, &d);
+	a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, cli_decision_json(&v[i]));
+	mk_decisions_free(v, n);
+	return send_json(c, MHD_HTTP_OK, json_pack("{s:o}", "decisions", a));
+}
+
+/* deals/{name}/rename (POST), deals/{name}/calls (GET), deals/{name} (DELETE) */
+static enum MHD_Result edit_deal(struct server *sv, struct MHD_Connection *c, const char *name, const char *what,
+				 const char *method, const struct request *rq, const char *who)
+{
+	struct mk_diag d;
+	enum mk_err err;
+	json_t *body, *o;
+	mk_diag_clear(&d);
+	if (!strcmp(what, "calls")) {
+		struct mk_call *v = NULL;
+		size_t n = 0;
+		if (strcmp(method, "GET"))
+			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+		if ((err = mk_store_calls(sv->st, name, &v, &n, &d)))
+			return send_store_error(c, err, &d);
+		o = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(o, cli_call_json(&v[i]));
+		mk_calls_free(v, n);
+		return send_json(c, MHD_HTTP_OK, json_pack("{s:o}", "calls", o));
+	}
+	if (!strcmp(what, "rename")) {
+		int bad = 0;
+		const char *to;
+		if (strcmp(method, "POST"))
+			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+		if (!(body = body_object(c, rq)))
+			return MHD_YES;
+		to = member(body, "name", 0, &bad);
+		if (bad || !to || !to[strspn(to, " \t")]) {
+			json_decref(body);
+			return send_error(c, MHD_HTTP_BAD_REQUEST, "name must be the deal's new name");
+		}
+		err = mk_store_deal_rename(sv->st, name, to, who, &d);
+		o = err ? NULL : json_pack("{s:s, s:s}", "renamed", name, "name", to);
+		json_decref(body);
+		return err ? send_store_error(c, err, &d) : send_json(c, MHD_HTTP_OK, o);
+	}
+	if (strcmp(method, "DELETE"))
+		return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use DELETE");
+	if ((err = mk_store_deal_remove(sv->st, name, &d)))
+		return send_store_error(c, err, &d);
+	return send_json(c, MHD_HTTP_OK, json_pack("{s:s}", "removed", name));
+}
+
+/* The routes of hand edits (p: the path after /api/). -1 when p is none of them. */
+static int route_edits(struct server *sv, struct MHD_Connection *c, const char *p, const char *method,
+		       const struct request *rq, const char *who)
+{
+	static const char *const deal_ends[] = { "/items", "/rename", "/calls" };
+	int get = !strcmp(method, "GET"), post = !strcmp(method, "POST");
+	const char *slash;
+	size_t len = strlen(p);
+	int64_t id;
+	if (!strcmp(p, "undo"))
+		return post ? edit_undo(sv, c, rq, who) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+	if (!strcmp(p, "decisions"))
+		return get ? edit_decisions(sv, c) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+	if (!strncmp(p, "items/", 6)) {
+		p += 6;
+		slash = strchr(p, '/');
+		if (!parse_id(p, slash ? (size_t)(slash - p) : strlen(p), &id))
+			return send_error(c, MHD_HTTP_NOT_FOUND, "no such item");
+		if (!slash)
+			return !strcmp(method, "PATCH") ? edit_item(sv, c, NULL, id, NULL, rq, who)
+						       : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use PATCH");
+		if (strcmp(slash, "/done") && strcmp(slash, "/drop") && strcmp(slash, "/block") && strcmp(slash, "/reopen"))
+			return send_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
+		return post ? edit_item(sv, c, NULL, id, slash + 1, rq, who)
+			    : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+	}
+	if (!strncmp(p, "calls/", 6)) {
+		struct mk_call call;
+		struct mk_diag d;
+		enum mk_err err;
+		json_t *o;
+		if (!parse_id(p + 6, strlen(p + 6), &id))
+			return send_error(c, MHD_HTTP_NOT_FOUND, "no such call");
+		if (strcmp(method, "DELETE"))
+			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use DELETE");
+		mk_diag_clear(&d);
+		if ((err = mk_store_call_remove(sv->st, id, who, &call, &d)))
+			return send_store_error(c, err, &d);
+		o = json_pack("{s:o}", "removed", cli_call_json(&call));
+		free(call.label);
+		free(call.start);
+		free(call.ingested_at);
+		return send_json(c, MHD_HTTP_OK, o);
+	}
+	if (strncmp(p, "deals/", 6) || len <= 6)
+		return -1;
+	for (size_t i = 0; i < sizeof deal_ends / sizeof deal_ends[0]; i++) {
+		size_t el = strlen(deal_ends[i]);
+		if (len > 6 + el && !strcmp(p + len - el, deal_ends[i])) {
+			char *name = strndup(p + 6, len - 6 - el);
+			enum MHD_Result r;
+			if (!name)
+				abort();
+			if (i == 0)
+				r = post ? edit_item(sv, c, name, 0, NULL, rq, who)
+					 : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+			else
+				r = edit_deal(sv, c, name, deal_ends[i] + 1, method, rq, who);
+			free(name);
+			return r;
+		}
+	}
+	if (!strcmp(method, "DELETE"))
+		return edit_deal(sv, c, p + 6, "remove", method, rq, who);
+	return -1;
 }
 
 /* GET /api/changes?since=YYYY-MM-DD[&until=YYYY-MM-DD][&deal=NAME][&by=meeting|decision][&limit=N]:
@@ -728,6 +1239,7 @@ static enum MHD_Result route_api(struct server *sv, struct MHD_Connection *c, co
 	struct session *ses = NULL;
 	const char *p, *slash;
 	int64_t id;
+	int edits;
 	if (by_token < 0 || (!by_token && !(ses = session_of(sv, c))))
 		return send_error(c, MHD_HTTP_UNAUTHORIZED, "missing or wrong bearer token");
 	if (ses && !get) {
@@ -738,6 +1250,11 @@ static enum MHD_Result route_api(struct server *sv, struct MHD_Connection *c, co
 	if (rq->too_big)
 		return send_error(c, 413, "the request body is over 64 KiB");
 	p = url + 5;
+	{
+		enum MHD_Result r;
+		if (review_route(sv, c, p, method, rq, ses ? ses->who : "api", &r))
+			return r;
+	}
 	if (!strcmp(p, "session"))
 		return get ? send_json(c, MHD_HTTP_OK,
 				       json_pack("{s:o, s:I}", "csrf", ses ? json_string(ses->csrf) : json_null(),
@@ -776,6 +1293,8 @@ static enum MHD_Result route_api(struct server *sv, struct MHD_Connection *c, co
 			return post ? proposal_change(sv, c, id, slash + 1, rq, ses ? ses->who : "api")
 				    : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
 	}
+	if ((edits = route_edits(sv, c, p, method, rq, ses ? ses->who : "api")) >= 0)
+		return (enum MHD_Result)edits;
 	return send_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
 }
 
@@ -796,14 +1315,15 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, const 
 		if (post) {
 			if (!same_origin(c))
 				return send_text(c, MHD_HTTP_FORBIDDEN, "a login from another site\n");
-			char name[256];
+			char name[256], next[1100];
 			return login(sv, c, form_field(rq, "token", field, sizeof field) ? field : NULL,
-				     form_field(rq, "name", name, sizeof name) ? name : NULL);
+				     form_field(rq, "name", name, sizeof name) ? name : NULL,
+				     form_field(rq, "next", next, sizeof next) ? next : NULL);
 		}
 		if (!get)
 			return send_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET or POST\n");
 		if (t) /* the login URL serve prints */
-			return login(sv, c, t, NULL);
+			return login(sv, c, t, NULL, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "next"));
 		return send_file(sv, c, "login.html");
 	}
 	if (!strcmp(url, "/static/app.css") || !strcmp(url, "/static/login.js"))
@@ -812,7 +1332,7 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, const 
 		return send_text(c, MHD_HTTP_NO_CONTENT, "");
 	/* everything else needs a session */
 	if (!(ses = session_of(sv, c)))
-		return get ? send_redirect(c, "/login", NULL) : send_text(c, MHD_HTTP_UNAUTHORIZED, "log in first\n");
+		return get ? send_to_login(c, url) : send_text(c, MHD_HTTP_UNAUTHORIZED, "log in first\n");
 	if (!strcmp(url, "/logout")) {
 		const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
 		if (!post)

@@ -6,6 +6,8 @@
 #include "cli.h"
 
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 json_t *cli_date_json(int has, struct mk_date d)
 {
@@ -66,6 +68,8 @@ json_t *cli_item_json(const char *deal, const struct mk_item *it)
 	json_object_set_new(o, "status", json_string(mk_status_name(it->status)));
 	json_object_set_new(o, "revisions", json_integer(it->revisions));
 	json_object_set_new(o, "slipped", json_boolean(it->slipped));
+	if (it->from_removed_call)
+		json_object_set_new(o, "from_removed_call", json_true());
 	return o;
 }
 
@@ -119,11 +123,48 @@ json_t *cli_history_json(const char *deal, int64_t item, const struct mk_revisio
 			ev = json_pack("{s:s?, s:s, s:s?, s:s}", "meeting", r->meeting, "start", ts, "speaker", r->speaker,
 				       "quote", r->quote);
 		}
-		json_array_append_new(arr, json_pack("{s:s, s:I, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:o}", "deal", r->deal,
-						     "item_id", (json_int_t)r->item_id, "action", r->action, "field",
-						     r->field, "old_value", r->old_value, "new_value", r->new_value, "at",
-						     r->at, "by", r->by, "evidence", ev));
+		json_t *o = json_pack("{s:s, s:I, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:o}", "deal", r->deal,
+				      "item_id", (json_int_t)r->item_id, "action", r->action, "field", r->field,
+				      "old_value", r->old_value, "new_value", r->new_value, "at", r->at, "by",
+				      r->by, "evidence", ev);
+		/* where it came from (hand edits, proposal edits, undos, removed calls) */
+		json_object_set_new(o, "source", json_string(r->source ? r->source : "call"));
+		json_object_set_new(o, "decision", r->decision_id ? json_integer((json_int_t)r->decision_id) : json_null());
+		json_object_set_new(o, "proposal", r->proposal_id ? json_integer((json_int_t)r->proposal_id) : json_null());
+		json_object_set_new(o, "note", r->note ? json_string(r->note) : json_null());
+		json_array_append_new(arr, o);
 	}
 	return json_pack("{s:s?, s:o, s:o}", "deal", deal, "item", item > 0 ? json_integer((json_int_t)item) : json_null(),
 			 "revisions", arr);
+}
+
+/* One decision, as `undo --list --format json` and GET /api/decisions give it. */
+json_t *cli_decision_json(const struct mk_decision *d)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)d->id, "kind", d->kind, "deal", d->deal);
+	json_object_set_new(o, "proposal_id", d->proposal_id ? json_integer((json_int_t)d->proposal_id) : json_null());
+	json_object_set_new(o, "item_id", d->item_id ? json_integer((json_int_t)d->item_id) : json_null());
+	json_object_set_new(o, "by", d->by ? json_string(d->by) : json_null());
+	json_object_set_new(o, "at", d->at ? json_string(d->at) : json_null());
+	json_object_set_new(o, "summary", json_string(d->summary ? d->summary : ""));
+	json_object_set_new(o, "note", d->note ? json_string(d->note) : json_null());
+	json_object_set_new(o, "undoes", d->undoes ? json_integer((json_int_t)d->undoes) : json_null());
+	json_object_set_new(o, "undone_by", d->undone_by ? json_integer((json_int_t)d->undone_by) : json_null());
+	return o;
+}
+
+/* One stored call, as `call list --format json` and GET /api/deals/{name}/calls give it. */
+json_t *cli_call_json(const struct mk_call *c)
+{
+	return json_pack("{s:I, s:s?, s:s?, s:s?, s:I}", "id", (json_int_t)c->id, "label", c->label, "start",
+			 c->start, "ingested_at", c->ingested_at, "proposals_pending", (json_int_t)c->pending);
+}
+
+/* Prints o (taking it) indented, in insertion order, with a newline. */
+void cli_json_print(json_t *o)
+{
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	printf("%s\n", s ? s : "null");
+	free(s);
+	json_decref(o);
 }

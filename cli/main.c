@@ -44,6 +44,9 @@ static const struct command commands[] = {
 	{ "sync", cmd_sync, "fetch new call transcripts from zoom or teams and ingest them: sync zoom|teams" },
 	{ "serve", cmd_serve, "serve the JSON API on loopback: serve [--listen 127.0.0.1:8080] [--db PATH]" },
 	{ "rules", cmd_rules, "check the rules: compile them and run their examples" },
+	{ "item", cmd_item, "fix the plan by hand: item add DEAL --action TEXT | edit|done|drop|block|reopen ID" },
+	{ "undo", cmd_undo, "undo a decision (approval, rejection, hand edit): undo [ID] | undo --list" },
+	{ "call", cmd_call, "a deal's stored calls: call list DEAL | call remove CALL-ID" },
 	{ "when", cmd_when, "resolve a spoken date expression against a reference date" },
 };
 

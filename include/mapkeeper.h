@@ -313,6 +313,7 @@ struct mk_item {                /* one line of a deal's mutual action plan */
 	int revisions;              /* changes since it was added */
 	int slipped;                /* the due date moved at least once */
 	char *updated_at;           /* ISO 8601, or NULL */
+	int from_removed_call;      /* the call it came from was removed (call remove) */
 };
 
 struct mk_plan_person {
@@ -576,9 +577,17 @@ struct mk_revision {            /* one change of a plan item, with what caused i
 	char *speaker;
 	int64_t start_ms;
 	char *quote;
+	/* where it came from: "call", "removed call" (its call was removed), "hand" (an item
+	 * edit), "proposal edit" (field old -> new of proposal_id before it was decided), or a
+	 * decision: "undo", "deal rename", "call remove" (new_value: what it did) */
+	char *source;
+	int64_t decision_id;        /* the decision behind it (undo DECISION-ID), or 0 */
+	char *note;                 /* the note given with it, or NULL */
+	int64_t proposal_id;        /* the proposal behind it, or 0 */
 };
 
-/* Revisions of one item (item_id > 0) or of every item of a deal, oldest first. */
+/* Revisions of one item (item_id > 0) or of every item of a deal, oldest first; for a
+ * deal, also the edits of its proposals and its undos, renames and removed calls. */
 enum mk_err mk_store_history(struct mk_store *st, const char *deal, int64_t item_id,
 			     struct mk_revision **out, size_t *n, struct mk_diag *diag);
 void mk_revisions_free(struct mk_revision *rows, size_t n);
@@ -619,6 +628,117 @@ enum mk_err mk_store_cursor_get(struct mk_store *st, const char *source, char **
 enum mk_err mk_store_cursor_set(struct mk_store *st, const char *source, const char *value,
 				struct mk_diag *diag);
 
+/* ---- fixing the plan by hand: items, undo, deals, calls (store/edit.c, store/undo.c) --- */
+
+/*
+ * A hand edit of a plan item. NULL (or -1) leaves a field as it is; "" clears owner or
+ * due. action may not be empty. due is "YYYY-MM-DD". note is kept with the decision.
+ */
+struct mk_item_change {
+	const char *action;
+	const char *owner;
+	int side;                   /* enum mk_side, or -1 */
+	const char *due;
+	int status;                 /* enum mk_status, or -1 */
+	const char *note;
+};
+
+/* A decision: an approval or rejection of a proposal, a hand edit, and (not undoable) an
+ * undo, a deal's rename or a call's removal. Every one names who and when. */
+struct mk_decision {
+	int64_t id;
+	char *kind;                 /* "approve", "reject", "item_add", "item_edit", "undo",
+				       "deal_rename", "call_remove" */
+	char *deal;
+	int64_t proposal_id;        /* approve, reject: the proposal; else 0 */
+	int64_t item_id;            /* the plan item it is about, or 0 */
+	char *summary;              /* one line: what it did */
+	char *note;                 /* the reason or note given, or NULL */
+	char *by, *at;
+	int64_t undoes;             /* undo: the decision it undid */
+	int64_t undone_by;          /* the undo that reversed it, or 0 */
+};
+void mk_decision_release(struct mk_decision *d);
+void mk_decisions_free(struct mk_decision *v, size_t n);
+
+/* Adds an item to deal's plan by hand (c->action is required; status is open unless
+ * given). *item (and *decision, when not NULL) get the new ids. */
+enum mk_err mk_store_item_add(struct mk_store *st, const char *deal, const struct mk_item_change *c,
+			      const char *who, int64_t *item, int64_t *decision, struct mk_diag *diag);
+/* Changes an item by hand, one revision per field that changes, in one transaction.
+ * MK_ENOTFOUND: no such item; MK_EARG: nothing would change, or a bad value. */
+enum mk_err mk_store_item_change(struct mk_store *st, int64_t item, const struct mk_item_change *c,
+				 const char *who, int64_t *decision, struct mk_diag *diag);
+/* One item as mk_store_plan reads it, and its deal's name (a new string) in *deal. */
+enum mk_err mk_store_item_get(struct mk_store *st, int64_t item, char **deal, struct mk_item *out,
+			      struct mk_diag *diag);
+void mk_item_release(struct mk_item *it);
+
+/* The latest decisions (of one deal, or of every deal when deal is NULL), newest first:
+ * at most limit (0: 20). */
+enum mk_err mk_store_decisions(struct mk_store *st, const char *deal, size_t limit,
+			       struct mk_decision **out, size_t *n, struct mk_diag *diag);
+/*
+ * Reverses one decision (id 0: the latest undoable one, of deal when deal is given) in one
+ * transaction and records the undo: an approved add_item (or a hand add) removes its item,
+ * an approved change or a hand edit restores the old values, a rejection puts the proposal
+ * back to pending, an approved add_risk / add_stakeholder takes the risk / person off the
+ * map; an undone approval's proposal is pending again. MK_EARG (with the reason) when it
+ * cannot be undone: undone already, not undoable, or later decisions changed the item.
+ * *undone (when not NULL) gets the decision as it now stands.
+ */
+enum mk_err mk_store_undo(struct mk_store *st, int64_t id, const char *deal, const char *who,
+			  struct mk_decision *undone, struct mk_diag *diag);
+
+/* Renames a deal (MK_EARG when new_name is taken or empty). */
+enum mk_err mk_store_deal_rename(struct mk_store *st, const char *name, const char *new_name,
+				 const char *who, struct mk_diag *diag);
+/* Deletes a deal and everything of it (calls, lines, proposals, plan, history). */
+enum mk_err mk_store_deal_remove(struct mk_store *st, const char *name, struct mk_diag *diag);
+
+struct mk_call {                /* one stored call of a deal */
+	int64_t id;
+	char *label;
+	char *start;                /* ISO 8601, or NULL */
+	char *ingested_at;
+	size_t pending;             /* its proposals still waiting for review */
+};
+void mk_calls_free(struct mk_call *v, size_t n);
+/* A deal's calls (those not removed), by start then id. */
+enum mk_err mk_store_calls(struct mk_store *st, const char *deal, struct mk_call **out, size_t *n,
+			   struct mk_diag *diag);
+/*
+ * Removes a call: its lines (and their search entries), findings and pending proposals go;
+ * what was approved from it stays, marked as from a removed call; the same file can be
+ * ingested again. *removed (when not NULL) gets the call as it was.
+ */
+enum mk_err mk_store_call_remove(struct mk_store *st, int64_t id, const char *who,
+				 struct mk_call *removed, struct mk_diag *diag);
+
+/* ---- the review page: transcript context, stakeholder and risk edits (store/) ---- */
+
+struct mk_context_line {        /* one utterance of a call, around a proposal's quote */
+	char *speaker;
+	int64_t start_ms;
+	char *text;
+	int quote;                  /* part of the proposal's evidence */
+};
+
+/* The utterances of proposal id's meeting around its evidence: the quoted ones and up to
+ * lines (at most MK_CONTEXT_MAX) before and after. An empty list when the proposal has no
+ * call behind it; MK_ENOTFOUND when there is no such proposal. */
+#define MK_CONTEXT_MAX 20
+enum mk_err mk_store_proposal_context(struct mk_store *st, int64_t id, unsigned lines,
+				      struct mk_context_line **out, size_t *n, struct mk_diag *diag);
+void mk_context_free(struct mk_context_line *v, size_t n);
+
+/* Changes a pending add_stakeholder proposal's name or role, or a pending add_risk's
+ * category or text (NULL leaves a field as it is; "" clears a role), recorded as a
+ * proposal edit by who. MK_EARG: a field that does not apply to its kind, an empty name,
+ * category or text, or a decided proposal; MK_ENOTFOUND: no such proposal. */
+enum mk_err mk_store_edit_finding(struct mk_store *st, int64_t id, const char *name, const char *role,
+				  const char *category, const char *text, const char *who,
+				  struct mk_diag *diag);
 /* ---- what changed across deals (store/changes.c) ------------------------------ */
 
 enum mk_changes_by {

@@ -83,6 +83,12 @@ int db_risk_add(struct mk_store *st, int64_t deal, const char *category, const c
 /* Trims blanks around s into a new string; NULL when nothing is left. */
 char *db_trim(const char *s);
 
+/* SQL: does the lower-case speaker spk match a person's name (the same name in any case, or
+ * one is the other's first name)? schema.c's triggers and edit.c's recount use it. */
+#define MK_SPEAKER_MATCHES(spk, name)                                                     \
+	"(" spk " = lower(" name ") OR substr(" spk ", 1, length(" name ") + 1) = lower(" name \
+	") || ' ' OR substr(lower(" name "), 1, length(" spk ") + 1) = " spk " || ' ')"
+
 /* BEGIN, or a savepoint inside a transaction already open (store_write_begin) */
 int db_read_begin(struct mk_store *st);
 #endif

@@ -19,7 +19,8 @@ static int plan_items_read(struct mk_store *st, int64_t deal, struct mk_plan *p)
 		"SELECT i.id, i.action, i.owner, i.side, i.due, i.status, i.updated_at,\n"
 		"	(SELECT count(*) FROM plan_revisions r WHERE r.item_id = i.id),\n"
 		"	EXISTS (SELECT 1 FROM plan_revisions r WHERE r.item_id = i.id\n"
-		"		AND r.field = 'due' AND r.old_value IS NOT NULL)\n"
+		"		AND r.field = 'due' AND r.old_value IS NOT NULL),\n"
+		"	EXISTS (SELECT 1 FROM meetings m WHERE m.id = i.meeting_id AND m.removed_at IS NOT NULL)\n"
 		"FROM plan_items i WHERE i.deal_id = ?1\n"
 		"ORDER BY CASE i.side WHEN 'buyer' THEN 0 WHEN 'seller' THEN 1 ELSE 2 END,\n"
 		"	i.due IS NULL, i.due, i.id", &s);
@@ -42,6 +43,7 @@ static int plan_items_read(struct mk_store *st, int64_t deal, struct mk_plan *p)
 		it->updated_at = db_column_dup(s, 6);
 		it->revisions = sqlite3_column_int(s, 7);
 		it->slipped = sqlite3_column_int(s, 8);
+		it->from_removed_call = sqlite3_column_int(s, 9);
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(s);

@@ -444,36 +444,72 @@ void mk_revisions_free(struct mk_revision *rows, size_t n)
 		free(r->meeting);
 		free(r->speaker);
 		free(r->quote);
+		free(r->source);
+		free(r->note);
 	}
 	free(rows);
 }
 
 /*
- * The creation of each item (from the approval that added it) and every revision after,
- * with the proposal behind it. Ties in time keep a creation before the changes, then the
- * order things were written.
+ * The creation of each item (from the approval that added it, or by hand) and every
+ * revision after, with the proposal or hand edit behind it; the rep's edits of proposals
+ * before deciding them; undos, renames and removed calls. Ties in time keep a creation
+ * first, then edits, changes and decisions, each in the order they were written.
+ * Columns 15-18: source, decision, note, proposal.
  */
+#define HISTORY_APPROVAL(prop)                                                            \
+	"(SELECT c.id FROM decisions c WHERE c.proposal_id = " prop " AND c.kind = 'approve'\n" \
+	"	AND c.undone_by IS NULL ORDER BY c.id DESC LIMIT 1)"
+#define HISTORY_FIRST_DUE                                                                 \
+	"(SELECT r0.old_value FROM plan_revisions r0 WHERE r0.item_id = i.id AND r0.field = 'due'\n" \
+	"	ORDER BY r0.id LIMIT 1)"
 #define HISTORY_CREATED                                                                  \
-	"SELECT d.name, i.id, i.action, 'created', NULL, p.due, i.created_at, p.decided_by,\n" \
-	"	m.label, p.ev_speaker, p.ev_start_ms, p.ev_quote, 0 AS rank, i.id AS seq\n"      \
+	"SELECT d.name, i.id, i.action, 'created', NULL,\n"                                       \
+	"	CASE WHEN p.id IS NOT NULL THEN p.due WHEN EXISTS " HISTORY_FIRST_DUE " THEN\n"   \
+	"	" HISTORY_FIRST_DUE " ELSE i.due END, i.created_at, coalesce(p.decided_by, hd.\"by\"),\n" \
+	"	m.label, p.ev_speaker, p.ev_start_ms, p.ev_quote, 0 AS rank, i.id AS seq,\n"     \
+	"	CASE WHEN p.id IS NULL THEN 'hand' WHEN m.removed_at IS NOT NULL THEN 'removed call'\n" \
+	"	ELSE 'call' END, coalesce(hd.id, " HISTORY_APPROVAL("p.id") "), hd.note, p.id\n"  \
 	"FROM plan_items i JOIN deals d ON d.id = i.deal_id\n"                                  \
 	"LEFT JOIN proposals p ON p.id = i.proposal_id\n"                                        \
-	"LEFT JOIN meetings m ON m.id = coalesce(p.meeting_id, i.meeting_id)\n"
+	"LEFT JOIN meetings m ON m.id = coalesce(p.meeting_id, i.meeting_id)\n"                  \
+	"LEFT JOIN decisions hd ON hd.kind = 'item_add' AND hd.item_id = i.id\n"
+#define HISTORY_EDITED                                                                   \
+	"SELECT d.name, coalesce(p.item_id, 0), coalesce(p.action, p.name, p.role, p.text, ''),\n" \
+	"	e.field, e.old_value, e.new_value, e.at, e.\"by\", m.label, p.ev_speaker,\n"     \
+	"	p.ev_start_ms, p.ev_quote, 1, e.id, 'proposal edit', NULL, NULL, p.id\n"         \
+	"FROM proposal_edits e JOIN proposals p ON p.id = e.proposal_id\n"                      \
+	"JOIN deals d ON d.id = p.deal_id LEFT JOIN meetings m ON m.id = p.meeting_id\n"
 #define HISTORY_CHANGED                                                                  \
 	"SELECT d.name, i.id, i.action, r.field, r.old_value, r.new_value, r.at, r.\"by\",\n"   \
-	"	m.label, p.ev_speaker, p.ev_start_ms, p.ev_quote, 1 AS rank, r.id AS seq\n"      \
+	"	m.label, p.ev_speaker, p.ev_start_ms, p.ev_quote, 2 AS rank, r.id AS seq,\n"     \
+	"	CASE WHEN r.decision_id IS NOT NULL THEN 'hand' WHEN m.removed_at IS NOT NULL\n"  \
+	"	THEN 'removed call' ELSE 'call' END,\n"                                           \
+	"	coalesce(r.decision_id, " HISTORY_APPROVAL("r.proposal_id") "), hd.note, r.proposal_id\n" \
 	"FROM plan_revisions r JOIN plan_items i ON i.id = r.item_id\n"                         \
 	"JOIN deals d ON d.id = i.deal_id\n"                                                     \
 	"LEFT JOIN proposals p ON p.id = r.proposal_id\n"                                        \
-	"LEFT JOIN meetings m ON m.id = coalesce(r.meeting_id, p.meeting_id)\n"
+	"LEFT JOIN meetings m ON m.id = coalesce(r.meeting_id, p.meeting_id)\n"                  \
+	"LEFT JOIN decisions hd ON hd.id = r.decision_id\n"
+#define HISTORY_DECIDED                                                                  \
+	"SELECT d.name, coalesce(c.item_id, 0), coalesce(i.action, ''), c.kind, NULL, c.summary,\n" \
+	"	c.at, c.\"by\", NULL, NULL, 0, NULL, 3, c.id, replace(c.kind, '_', ' '), c.id,\n" \
+	"	c.note, NULL\n"                                                                     \
+	"FROM decisions c JOIN deals d ON d.id = c.deal_id LEFT JOIN plan_items i ON i.id = c.item_id\n"
 #define HISTORY_ORDER "ORDER BY 7, 13, 14"
 
 static const char history_by_item[] =
 	HISTORY_CREATED "WHERE i.id = ?1 AND (?2 IS NULL OR i.deal_id = ?2)\nUNION ALL\n"
-	HISTORY_CHANGED "WHERE r.item_id = ?1 AND (?2 IS NULL OR i.deal_id = ?2)\n" HISTORY_ORDER;
+	HISTORY_EDITED "WHERE p.item_id = ?1 AND (?2 IS NULL OR p.deal_id = ?2)\nUNION ALL\n"
+	HISTORY_CHANGED "WHERE r.item_id = ?1 AND (?2 IS NULL OR i.deal_id = ?2)\nUNION ALL\n"
+	HISTORY_DECIDED "WHERE c.item_id = ?1 AND c.kind = 'undo' AND (?2 IS NULL OR c.deal_id = ?2)\n"
+	HISTORY_ORDER;
 static const char history_by_deal[] =
 	HISTORY_CREATED "WHERE i.deal_id = ?2\nUNION ALL\n"
-	HISTORY_CHANGED "WHERE i.deal_id = ?2\n" HISTORY_ORDER;
+	HISTORY_EDITED "WHERE p.deal_id = ?2\nUNION ALL\n"
+	HISTORY_CHANGED "WHERE i.deal_id = ?2\nUNION ALL\n"
+	HISTORY_DECIDED "WHERE c.deal_id = ?2 AND c.kind IN ('undo', 'deal_rename', 'call_remove')\n"
+	HISTORY_ORDER;
 
 /* MK_ENOTFOUND when item is not an item (of deal, when deal is given). */
 static enum mk_err history_item_exists(struct mk_store *st, int64_t item, int64_t deal,
@@ -554,6 +590,10 @@ enum mk_err mk_store_history(struct mk_store *st, const char *deal, int64_t item
 		r->speaker = db_column_dup(s, 9);
 		r->start_ms = sqlite3_column_int64(s, 10);
 		r->quote = db_column_dup(s, 11);
+		r->source = db_column_dup(s, 14);
+		r->decision_id = sqlite3_column_int64(s, 15);
+		r->note = db_column_dup(s, 16);
+		r->proposal_id = sqlite3_column_int64(s, 17);
 		rc = SQLITE_OK;
 	}
 	if (rc != SQLITE_DONE)

@@ -218,9 +218,6 @@ static const char migration_4[] =
  *   deals a speaker spoke on. Two indexes they make redundant go.
  * The new tables are filled from what the database holds, before the triggers exist.
  */
-#define MK_SPEAKER_MATCHES(spk, name)                                                     \
-	"(" spk " = lower(" name ") OR substr(" spk ", 1, length(" name ") + 1) = lower(" name \
-	") || ' ' OR substr(lower(" name "), 1, length(" spk ") + 1) = " spk " || ' ')"
 #define MK_SLIP(r)                                                                        \
 	r ".field = 'due' AND " r ".old_value IS NOT NULL AND " r ".new_value IS NOT NULL"
 static const char migration_5[] =
@@ -355,6 +352,87 @@ static const char migration_8[] =
 	"ALTER TABLE people ADD COLUMN proposal_id INTEGER REFERENCES proposals(id);\n";
 
 /*
+ * 9: fixing the plan by hand (store/edit.c, store/undo.c).
+ * - decisions: every approval and rejection of a proposal (written by the trigger below, so
+ *   whatever code decides one is logged), every hand edit of an item, and the undos, deal
+ *   renames and call removals, with who and when. An undone decision points at its undo.
+ * - plan_revisions.decision_id: the hand edit or undo that wrote a revision;
+ * - meetings.removed_at: `call remove` keeps the row (the plan's items and revisions still
+ *   name it: "from a removed call") and frees its sha256 for a new ingest;
+ * - the counters of deal_stats (migration 5) now also follow deletes: an item (an undone
+ *   add), a revision (an undone change: the slip mark is recomputed), a risk, a person who
+ *   is no longer heard on any call, a deal.
+ */
+/* a decision's one-line summary from a proposal's columns (p: "" or "new.") */
+#define MK_DECISION_SUMMARY(p)                                                            \
+	p "kind || coalesce(' \"' || " p "action || '\"', ' ' || " p "name, ' ' || " p "role,\n" \
+	"	' ' || " p "category || ': ' || " p "text, '') || coalesce(' due ' || " p "due, '')"
+static const char migration_9[] =
+	"CREATE TABLE decisions (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	deal_id INTEGER NOT NULL REFERENCES deals(id),\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('approve', 'reject', 'item_add', 'item_edit',\n"
+	"		'undo', 'deal_rename', 'call_remove')),\n"
+	"	proposal_id INTEGER REFERENCES proposals(id),\n"
+	"	item_id INTEGER,\n"      /* no reference: an undone add deletes its item */
+	"	summary TEXT NOT NULL DEFAULT '',\n"
+	"	note TEXT,\n"
+	"	\"by\" TEXT,\n"
+	"	at TEXT NOT NULL,\n"
+	"	undoes INTEGER REFERENCES decisions(id),\n"
+	"	undone_by INTEGER REFERENCES decisions(id)\n"
+	");\n"
+	"CREATE INDEX decisions_deal ON decisions(deal_id, id);\n"
+	"CREATE INDEX decisions_proposal ON decisions(proposal_id);\n"
+	"CREATE INDEX decisions_item ON decisions(item_id);\n"
+	"ALTER TABLE plan_revisions ADD COLUMN decision_id INTEGER REFERENCES decisions(id);\n"
+	"CREATE INDEX plan_revisions_proposal ON plan_revisions(proposal_id);\n"
+	"ALTER TABLE meetings ADD COLUMN removed_at TEXT;\n"
+	"CREATE INDEX proposals_meeting ON proposals(meeting_id);\n"
+	"CREATE INDEX proposals_item ON proposals(item_id);\n"
+
+	"INSERT INTO decisions (deal_id, kind, proposal_id, item_id, summary, \"by\", at)\n"
+	"SELECT deal_id, CASE status WHEN 'approved' THEN 'approve' ELSE 'reject' END, id, item_id,\n"
+	"	" MK_DECISION_SUMMARY("") ", decided_by, coalesce(decided_at, created_at)\n"
+	"FROM proposals WHERE status <> 'pending' ORDER BY coalesce(decided_at, created_at), id;\n"
+	"CREATE TRIGGER decisions_proposal AFTER UPDATE OF status ON proposals\n"
+	"	WHEN old.status = 'pending' AND new.status <> 'pending' BEGIN\n"
+	"	INSERT INTO decisions (deal_id, kind, proposal_id, item_id, summary, note, \"by\", at)\n"
+	"	VALUES (new.deal_id, CASE new.status WHEN 'approved' THEN 'approve' ELSE 'reject' END,\n"
+	"		new.id, new.item_id, " MK_DECISION_SUMMARY("new.") ", new.reason, new.decided_by,\n"
+	"		coalesce(new.decided_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));\n"
+	"END;\n"
+
+	"CREATE TRIGGER deal_stats_item_gone AFTER DELETE ON plan_items BEGIN\n"
+	"	UPDATE deal_stats SET items = items - 1, buyer_items = buyer_items - (old.side = 'buyer'),\n"
+	"		open_items = open_items - (old.status = 'open'), slipped = slipped - (old.slipped <> 0),\n"
+	"		last_item = (SELECT max(coalesce(m.start, i.created_at)) FROM plan_items i\n"
+	"			LEFT JOIN meetings m ON m.id = i.meeting_id WHERE i.deal_id = old.deal_id)\n"
+	"	WHERE deal_id = old.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_revision_gone AFTER DELETE ON plan_revisions BEGIN\n"
+	"	UPDATE deal_stats SET last_revision = (SELECT max(coalesce(m.start, r.at))\n"
+	"		FROM plan_items i JOIN plan_revisions r ON r.item_id = i.id\n"
+	"		LEFT JOIN meetings m ON m.id = r.meeting_id WHERE i.deal_id = deal_stats.deal_id)\n"
+	"	WHERE deal_id = (SELECT i.deal_id FROM plan_items i WHERE i.id = old.item_id);\n"
+	"END;\n"
+	"CREATE TRIGGER plan_items_unslip AFTER DELETE ON plan_revisions WHEN " MK_SLIP("old") " BEGIN\n"
+	"	UPDATE plan_items SET slipped = 0 WHERE id = old.item_id AND slipped AND NOT EXISTS\n"
+	"		(SELECT 1 FROM plan_revisions r WHERE r.item_id = old.item_id AND " MK_SLIP("r") ");\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_unslip AFTER UPDATE OF slipped ON plan_items\n"
+	"	WHEN old.slipped AND NOT new.slipped BEGIN\n"
+	"	UPDATE deal_stats SET slipped = slipped - 1 WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_unmet AFTER UPDATE OF met ON people\n"
+	"	WHEN new.name IS NOT NULL AND old.met AND NOT new.met BEGIN\n"
+	"	UPDATE deal_stats SET met = met - 1 WHERE deal_id = new.deal_id;\n"
+	"END;\n"
+	"CREATE TRIGGER deal_stats_risk_gone AFTER DELETE ON risks WHEN old.status = 'open' BEGIN\n"
+	"	UPDATE deal_stats SET open_risks = open_risks - 1 WHERE deal_id = old.deal_id;\n"
+	"END;\n";
+
+/*
  * 10: the managers' questions of issue 11 at scale (bench/bench_store.c):
  * - deal_stats.pending: the deal's proposals waiting for review, kept by triggers like the
  *   other counters (a proposal is stored pending, decided once, or deleted with its call);
@@ -406,7 +484,7 @@ static const char migration_10[] =
 	"CREATE INDEX plan_items_created ON plan_items(created_at);\n"
 	"CREATE INDEX plan_revisions_meeting ON plan_revisions(meeting_id);\n"
 	"CREATE INDEX plan_revisions_at ON plan_revisions(at);\n"
-	"CREATE INDEX proposals_meeting ON proposals(meeting_id);\n"
+	"CREATE INDEX IF NOT EXISTS proposals_meeting ON proposals(meeting_id);\n" /* h2's migration 9 has it too */
 	"CREATE INDEX proposals_decided ON proposals(decided_at);\n";
 
 const char *const db_migrations[] = {
@@ -418,6 +496,7 @@ const char *const db_migrations[] = {
 	migration_6,
 	migration_7,
 	migration_8,
+	migration_9,
 	migration_10,
 };
 

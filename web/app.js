@@ -111,20 +111,24 @@
 	ApiError.prototype = Object.create(Error.prototype);
 	ApiError.prototype.name = 'ApiError';
 
+	/* To the sign-in page, which brings the user back here (what was typed in an editor is
+	 * kept in sessionStorage as it is typed, and put back). */
 	function toLogin() {
 		if (!leaving) {
 			leaving = true;
-			window.location.assign('/login');
+			var here = window.location.pathname + window.location.search;
+			window.location.assign(here === '/' ? '/login' : '/login?next=' + encodeURIComponent(here));
 		}
 	}
 
-	/* api('GET', path) or api('POST'|'PATCH', path, body): the parsed JSON answer, or an
+	/* api('GET'|'DELETE', path) or api('POST'|'PATCH', path, body): the parsed JSON answer, or an
 	 * ApiError with the server's {"error": ...} message. */
 	function api(method, path, body) {
 		var opts = { method: method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-		if (method !== 'GET') {
-			opts.headers['Content-Type'] = 'application/json';
+		if (method !== 'GET')
 			opts.headers['X-CSRF-Token'] = csrf;
+		if (method === 'POST' || method === 'PATCH') {
+			opts.headers['Content-Type'] = 'application/json';
 			opts.body = JSON.stringify(body || {});
 		}
 		return fetch(path, opts).then(function (r) {
@@ -166,8 +170,8 @@
 
 	/* ---------- deals ---------- */
 
-	function numCell(field, value, warn, title) {
-		return h('td', { class: 'num' + (warn ? ' warn' : ''), 'data-field': field, title: title }, value);
+	function numCell(field, value, warn, title, label) {
+		return h('td', { class: 'num' + (warn ? ' warn' : ''), 'data-field': field, 'data-label': label, title: title }, value);
 	}
 
 	function changedText(days) {
@@ -180,40 +184,140 @@
 		return days + ' days ago';
 	}
 
+	/* What a deal is sorted by, per column: a number, a string, or null (always last). */
+	var SORTS = {
+		name: function (d) { return d.name.toLowerCase(); },
+		buyer: function (d) { return d.buyer_org ? d.buyer_org.toLowerCase() : null; },
+		pending: function (d) { return hnum(d, 'pending'); },
+		next_step: function (d) { return d.health && d.health.next_step ? d.health.next_step : null; },
+		next_meeting: function (d) { return d.health && d.health.next_meeting ? d.health.next_meeting : null; },
+		open_items: function (d) { return hnum(d, 'open_items'); },
+		buyer_items: function (d) { return hnum(d, 'buyer_items'); },
+		overdue: function (d) { return hnum(d, 'overdue'); },
+		slipped: function (d) { return hnum(d, 'slipped'); },
+		stakeholders: function (d) { return hnum(d, 'stakeholders_met'); },
+		open_risks: function (d) { return hnum(d, 'open_risks'); },
+		days_since_change: function (d) { return hnum(d, 'days_since_change'); }
+	};
+
+	function hnum(d, k) {
+		return d.health && typeof d.health[k] === 'number' ? d.health[k] : null;
+	}
+
 	function dealRow(d) {
 		var hl = d.health || null;
-		var n = function (k) { return hl && typeof hl[k] === 'number' ? hl[k] : null; };
+		var n = function (k) { return hnum(d, k); };
 		var show = function (v) { return v === null ? '–' : String(v); };
 		var days = hl ? hl.days_since_change : null;
 		var stale = typeof days === 'number' && days > 14;
-		var overdue = n('overdue'), slipped = n('slipped');
-		var last = h('td', { class: 'num' + (stale ? ' warn' : ''), 'data-field': 'days_since_change' },
+		var overdue = n('overdue'), slipped = n('slipped'), pending = n('pending');
+		var last = h('td', { class: 'num' + (stale ? ' warn' : ''), 'data-field': 'days_since_change', 'data-label': 'Plan changed' },
 			changedText(days), stale ? h('span', { class: 'badge warn', text: 'stale' }) : null);
 		var warn = (overdue || 0) > 0 || (slipped || 0) > 0 || stale;
+		var next = hl && hl.next_step
+			? [h('span', { 'data-testid': 'next-step-date', text: hl.next_step }),
+				hl.next_step_action ? h('div', { class: 'muted small', text: hl.next_step_action }) : null]
+			: h('span', { class: hl && 'next_step' in hl ? 'warn' : 'muted', text: hl && 'next_step' in hl ? 'none' : '–' });
+		var meeting = hl && hl.next_meeting ? hl.next_meeting : hl && 'next_meeting' in hl ? 'none' : '–';
 		return h('tr', { 'data-testid': 'deal-row', 'data-name': d.name, class: warn ? 'needs-attention' : null },
-			h('td', null,
+			h('td', { class: 'deal-cell', 'data-label': 'Deal' },
 				h('a', { href: dealUrl(d.name), class: 'deal-name', 'data-testid': 'deal-link', text: d.name }),
 				d.sellers ? h('div', { class: 'muted', text: 'sellers: ' + d.sellers }) : null),
-			h('td', { text: d.buyer_org || '–' }),
-			numCell('open_items', show(n('open_items'))),
-			numCell('buyer_items', hl ? n('buyer_items') + ' of ' + n('items') : '–', false, 'buyer items of all items'),
-			numCell('overdue', show(overdue), overdue > 0, overdue > 0 ? 'open items past their due date' : null),
-			numCell('slipped', show(slipped), slipped > 0, slipped > 0 ? 'items whose due date moved later' : null),
+			h('td', { 'data-label': 'Buyer', text: d.buyer_org || '–' }),
+			numCell('pending', show(pending), pending > 0, pending > 0 ? 'proposals waiting for review' : null, 'Pending'),
+			h('td', { 'data-field': 'next_step', 'data-label': 'Next step' }, next),
+			h('td', { 'data-field': 'next_meeting', 'data-label': 'Next meeting', class: meeting === 'none' ? 'muted' : null, text: meeting }),
+			numCell('open_items', show(n('open_items')), false, null, 'Open items'),
+			numCell('buyer_items', hl ? n('buyer_items') + ' of ' + n('items') : '–', false, 'buyer items of all items', 'Buyer items'),
+			numCell('overdue', show(overdue), overdue > 0, overdue > 0 ? 'open items past their due date' : null, 'Overdue'),
+			numCell('slipped', show(slipped), slipped > 0, slipped > 0 ? 'items whose due date moved later' : null, 'Slipped'),
 			numCell('stakeholders', hl ? n('stakeholders_met') + ' of ' + n('stakeholders_named') : '–', false,
-				'met on a call, of named'),
-			numCell('open_risks', show(n('open_risks'))),
+				'met on a call, of named', 'Stakeholders met'),
+			numCell('open_risks', show(n('open_risks')), false, null, 'Open risks'),
 			last);
 	}
 
+	var list = { deals: [], key: 'name', dir: 1, filter: '' };
+
+	function sortDeals() {
+		var f = SORTS[list.key] || SORTS.name;
+		return list.deals.slice().sort(function (a, b) {
+			var x = f(a), y = f(b);
+			if (x === null && y === null)
+				return a.name < b.name ? -1 : 1;
+			if (x === null)
+				return 1;
+			if (y === null)
+				return -1;
+			if (x < y)
+				return -list.dir;
+			if (x > y)
+				return list.dir;
+			return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+		});
+	}
+
+	function matches(d, words) {
+		var hay = [d.name, d.buyer_org || '', d.sellers || '', d.seller_org || ''].join(' ').toLowerCase();
+		return words.every(function (w) { return hay.indexOf(w) >= 0; });
+	}
+
+	function drawDeals() {
+		var body = $('deal-rows');
+		var words = list.filter.toLowerCase().split(/\s+/).filter(Boolean);
+		var shown = sortDeals().filter(function (d) { return matches(d, words); });
+		clear(body);
+		shown.forEach(function (x) { body.appendChild(dealRow(x)); });
+		document.querySelectorAll('#deals th[data-sort]').forEach(function (th) {
+			var k = th.getAttribute('data-sort');
+			var b = th.querySelector('button');
+			th.setAttribute('aria-sort', k === list.key ? (list.dir > 0 ? 'ascending' : 'descending') : 'none');
+			b.setAttribute('aria-label', 'Sort by ' + b.textContent.trim().toLowerCase() +
+				(k === list.key ? (list.dir > 0 ? ', now ascending' : ', now descending') : ''));
+		});
+		$('deal-shown').textContent = words.length ? shown.length + ' of ' + plural(list.deals.length, 'deal', 'deals') + ' shown' : '';
+		$('no-match').hidden = !(list.deals.length && !shown.length);
+		$('deals').hidden = !shown.length;
+	}
+
 	function pageDeals() {
+		var params = new URLSearchParams(window.location.search);
+		if (SORTS[params.get('sort')])
+			list.key = params.get('sort');
+		list.dir = params.get('dir') === 'desc' ? -1 : 1;
+		list.filter = params.get('q') || '';
+		$('deal-filter').value = list.filter;
+		var keep = function () {
+			var q = new URLSearchParams();
+			if (list.key !== 'name')
+				q.set('sort', list.key);
+			if (list.dir < 0)
+				q.set('dir', 'desc');
+			if (list.filter)
+				q.set('q', list.filter);
+			var qs = q.toString();
+			window.history.replaceState(null, '', '/' + (qs ? '?' + qs : ''));
+		};
+		document.querySelectorAll('#deals th[data-sort] button').forEach(function (b) {
+			b.addEventListener('click', function () {
+				var k = b.parentNode.getAttribute('data-sort');
+				list.dir = list.key === k ? -list.dir : 1;
+				list.key = k;
+				keep();
+				drawDeals();
+			});
+		});
+		$('deal-filter').addEventListener('input', function () {
+			list.filter = $('deal-filter').value.trim();
+			keep();
+			drawDeals();
+		});
 		return api('GET', '/api/deals').then(function (d) {
-			var body = $('deal-rows');
-			var deals = d.deals || [];
-			clear(body);
-			deals.forEach(function (x) { body.appendChild(dealRow(x)); });
+			list.deals = d.deals || [];
 			$('loading').hidden = true;
-			$('deals').hidden = deals.length === 0;
-			$('no-deals').hidden = deals.length !== 0;
+			$('deals-tools').hidden = list.deals.length === 0;
+			$('no-deals').hidden = list.deals.length !== 0;
+			drawDeals();
 		});
 	}
 
@@ -228,6 +332,8 @@
 		add_stakeholder: ['New stakeholder', 'person'],
 		add_risk: ['New risk', 'risk']
 	};
+	var RISK_CATEGORIES = ['budget', 'timeline', 'competition', 'paper_process', 'stakeholder', 'technical', 'priority'];
+	var CONTEXT_LINES = 2;
 
 	function kindLabel(k) {
 		return KINDS[k] ? KINDS[k][0] : String(k).replace(/_/g, ' ');
@@ -240,8 +346,79 @@
 	var deal = {
 		name: '',
 		proposals: [],
-		open: {} /* plan item ids whose history is shown */
+		open: {},        /* plan item ids whose history is shown */
+		editing: {},     /* plan item ids whose editor is open */
+		current: -1,     /* the card the keys act on */
+		undo: null,      /* { label, ids }: the proposals of the last decision made here */
+		features: { decisions: false, calls: false }
 	};
+
+	/* ----- drafts: what is typed in an editor outlives the session (sessionStorage) ----- */
+
+	function draftKey(what, id) {
+		return 'mk.draft.' + deal.name + '.' + what + '.' + id;
+	}
+
+	function draftGet(what, id) {
+		try {
+			var v = window.sessionStorage.getItem(draftKey(what, id));
+			return v ? JSON.parse(v) : null;
+		} catch (e) {
+			return null;
+		}
+	}
+
+	function draftKeep(what, id, form) {
+		var v = {};
+		Array.prototype.forEach.call(form.elements, function (f) {
+			if (f.name)
+				v[f.name] = f.value;
+		});
+		try {
+			window.sessionStorage.setItem(draftKey(what, id), JSON.stringify(v));
+		} catch (e) { /* a full or closed storage: the draft is only a nicety */ }
+	}
+
+	function draftDrop(what, id) {
+		try {
+			window.sessionStorage.removeItem(draftKey(what, id));
+		} catch (e) { /* as above */ }
+	}
+
+	/* Fills a form from a draft and keeps it as it is typed into. */
+	function draftWire(form, what, id) {
+		var d = draftGet(what, id);
+		if (d)
+			Array.prototype.forEach.call(form.elements, function (f) {
+				if (f.name && Object.prototype.hasOwnProperty.call(d, f.name))
+					f.value = d[f.name];
+			});
+		form.addEventListener('input', function () { draftKeep(what, id, form); });
+		form.addEventListener('change', function () { draftKeep(what, id, form); });
+		return !!d;
+	}
+
+	/* ----- messages ----- */
+
+	function showError(el, text) {
+		el.textContent = text;
+		el.hidden = !text;
+	}
+
+	/* A polite line at the top ("Approved: ..."), with an Undo button when undo is given. */
+	function notice(text, undoable) {
+		var n = $('notice');
+		clear(n);
+		n.hidden = !text;
+		if (!text)
+			return;
+		add(n, h('span', { 'data-testid': 'notice-text', text: text }));
+		if (undoable && deal.features.decisions) {
+			var b = h('button', { type: 'button', class: 'link', 'data-testid': 'undo', 'aria-label': 'Undo: ' + text, text: 'Undo (u)' });
+			b.addEventListener('click', undoLast);
+			add(n, [' ', b]);
+		}
+	}
 
 	function setCount() {
 		var c = $('pending-count');
@@ -249,6 +426,11 @@
 		c.textContent = String(n);
 		c.className = 'count' + (n ? '' : ' zero');
 		$('no-proposals').hidden = n !== 0;
+		$('bulk').hidden = n === 0;
+		$('approve-all').textContent = 'Approve all ' + n;
+		$('reject-all').textContent = 'Reject all ' + n;
+		$('approve-all').setAttribute('aria-label', 'Approve all ' + plural(n, 'pending proposal', 'pending proposals') + ' of ' + deal.name);
+		$('reject-all').setAttribute('aria-label', 'Reject all ' + plural(n, 'pending proposal', 'pending proposals') + ' of ' + deal.name);
 	}
 
 	function fact(dt, dd, testid) {
@@ -274,16 +456,75 @@
 		return [h('blockquote', { 'data-testid': 'quote', text: ev.quote }), cite];
 	}
 
-	function editable(p) {
-		return p.kind === 'add_item' || p.kind === 'update_due';
+	/* "00:01:07" from milliseconds */
+	function msTime(ms) {
+		var s = Math.floor(ms / 1000);
+		var p = function (n) { return (n < 10 ? '0' : '') + n; };
+		return p(Math.floor(s / 3600)) + ':' + p(Math.floor(s / 60) % 60) + ':' + p(s % 60);
 	}
 
-	/* Fills a proposal card; edit is true while its inline editor is open. */
-	function fillCard(card, p, edit, note) {
+	/* The call's lines around a quote, fetched when first opened. */
+	function contextBlock(p, what) {
+		if (!p.evidence || !p.evidence.quote)
+			return null;
+		var body = h('div', { class: 'context-lines' });
+		var det = h('details', { class: 'context', 'data-testid': 'context' },
+			h('summary', { 'data-testid': 'context-toggle', 'aria-label': 'The call around the quote: ' + what },
+				'The call around the quote'),
+			body);
+		var loaded = false;
+		det.addEventListener('toggle', function () {
+			if (!det.open || loaded)
+				return;
+			loaded = true;
+			add(body, h('p', { class: 'muted', text: 'Loading…' }));
+			api('GET', '/api/proposals/' + encodeURIComponent(p.id) + '/context?lines=' + CONTEXT_LINES).then(function (d) {
+				clear(body);
+				var lines = d.lines || [];
+				if (!lines.length)
+					add(body, h('p', { class: 'muted', text: 'The call\'s lines are not stored.' }));
+				add(body, h('ol', { class: 'transcript' }, lines.map(function (l) {
+					return h('li', { 'data-testid': 'context-line', class: l.quote ? 'quoted' : null, 'data-quote': l.quote ? '1' : '0' },
+						h('span', { class: 'time', text: msTime(l.start_ms) }), ' ',
+						h('span', { class: 'speaker', text: l.speaker }), ': ',
+						h('span', { 'data-testid': 'context-text', text: l.text }));
+				})));
+			}, function (e) {
+				loaded = false;
+				clear(body);
+				add(body, h('p', { class: 'error', text: 'Not loaded: ' + e.message }));
+			});
+		});
+		return det;
+	}
+
+	function editable(p) {
+		return p.kind === 'add_item' || p.kind === 'update_due' || p.kind === 'add_stakeholder' || p.kind === 'add_risk';
+	}
+
+	/* What a proposal is about, in a few words, for the names of its buttons. */
+	function proposalWhat(p) {
+		var w;
+		if (p.kind === 'add_stakeholder')
+			w = 'add stakeholder ' + (p.name || '(no name)');
+		else if (p.kind === 'add_risk')
+			w = riskLabel(p.category) + ' risk' + (p.text ? ', ' + p.text : '');
+		else if (p.kind === 'update_due')
+			w = 'move the due date of ' + (p.action || 'an item') + ' to ' + (p.due || 'no date');
+		else if (p.kind === 'add_item')
+			w = p.action || '(no action)';
+		else
+			w = kindLabel(p.kind).toLowerCase() + ': ' + (p.action || 'an item');
+		return w.length > 90 ? w.slice(0, 89) + '…' : w;
+	}
+
+	/* Fills a proposal card; mode: '' (buttons), 'edit' (its editor) or 'reject' (a reason). */
+	function fillCard(card, p, mode, note) {
 		var kind = KINDS[p.kind] ? KINDS[p.kind][1] : '';
-		var what, facts;
+		var what, facts, about = proposalWhat(p);
 		clear(card);
-		card.className = 'card';
+		card.className = 'card' + (deal.proposals.indexOf(p) === deal.current ? ' current' : '');
+		card.setAttribute('aria-label', kindLabel(p.kind) + ': ' + about);
 		if (p.kind === 'add_stakeholder') {
 			what = p.name || '(no name)';
 			facts = [fact('Role', p.role || 'not said', 'role'), fact('Side', p.side, 'side')];
@@ -315,75 +556,104 @@
 		add(card, h('p', { class: 'what', 'data-testid': 'what', text: what }));
 		add(card, h('dl', { class: 'facts' }, facts));
 		add(card, evidenceBlock(p.evidence));
+		add(card, contextBlock(p, about));
 		if (note)
 			add(card, h('p', { class: 'muted', 'data-testid': 'note', text: note }));
 		var err = h('p', { class: 'error', 'data-testid': 'card-error', role: 'alert', hidden: true });
-		if (edit)
+		if (mode === 'edit') {
 			add(card, editor(card, p, err));
-		else
-			add(card, h('div', { class: 'actions' },
-				h('button', { type: 'button', class: 'approve', 'data-testid': 'approve', text: 'Approve' }),
-				h('button', { type: 'button', class: 'reject', 'data-testid': 'reject', text: 'Reject' }),
-				editable(p) ? h('button', { type: 'button', 'data-testid': 'edit', text: 'Edit' }) : null));
-		add(card, err);
-		if (!edit) {
-			card.querySelector('[data-testid="approve"]').addEventListener('click', function () { decide(card, p, 'approve', err); });
-			card.querySelector('[data-testid="reject"]').addEventListener('click', function () { decide(card, p, 'reject', err); });
-			var e = card.querySelector('[data-testid="edit"]');
-			if (e)
-				e.addEventListener('click', function () {
-					fillCard(card, p, true);
-					var first = card.querySelector('input');
-					if (first)
-						first.focus();
-				});
+		} else if (mode === 'reject') {
+			add(card, rejectForm(card, p, err, about));
+		} else {
+			var ap = h('button', { type: 'button', class: 'approve', 'data-testid': 'approve', 'aria-label': 'Approve: ' + about, text: 'Approve' });
+			var rj = h('button', { type: 'button', class: 'reject', 'data-testid': 'reject', 'aria-label': 'Reject: ' + about, text: 'Reject' });
+			var ed = editable(p) ? h('button', { type: 'button', 'data-testid': 'edit', 'aria-label': 'Edit: ' + about, text: 'Edit' }) : null;
+			add(card, h('div', { class: 'actions' }, ap, rj, ed));
+			ap.addEventListener('click', function () { decide(card, p, 'approve', err); });
+			rj.addEventListener('click', function () { openCard(card, p, 'reject'); });
+			if (ed)
+				ed.addEventListener('click', function () { openCard(card, p, 'edit'); });
 		}
+		add(card, err);
+	}
+
+	function openCard(card, p, mode) {
+		fillCard(card, p, mode);
+		var first = card.querySelector('form input, form select');
+		if (first)
+			first.focus();
+	}
+
+	function rejectForm(card, p, err, about) {
+		var reason = h('input', { type: 'text', name: 'reason', 'data-testid': 'reject-reason', autocomplete: 'off' });
+		var yes = h('button', { type: 'submit', class: 'reject', 'data-testid': 'reject-confirm', 'aria-label': 'Reject now: ' + about, text: 'Reject' });
+		var no = h('button', { type: 'button', 'data-testid': 'cancel', 'aria-label': 'Keep pending: ' + about, text: 'Cancel' });
+		var form = h('form', { class: 'editor', 'data-testid': 'reject-form' },
+			h('label', { class: 'wide' }, 'Why reject it? (optional, kept in the history)', reason),
+			h('div', { class: 'actions wide' }, yes, no));
+		no.addEventListener('click', function () { fillCard(card, p, ''); card.focus(); });
+		form.addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			decide(card, p, 'reject', err, reason.value.trim());
+		});
+		return form;
 	}
 
 	function editor(card, p, err) {
-		var owner = h('input', { type: 'text', name: 'owner', 'data-testid': 'edit-owner', autocomplete: 'off' });
-		var due = h('input', { type: 'date', name: 'due', 'data-testid': 'edit-due' });
-		var action = h('input', { type: 'text', name: 'action', 'data-testid': 'edit-action', autocomplete: 'off' });
-		owner.value = p.owner || '';
-		due.value = p.due || '';
-		action.value = p.action || '';
+		var fields, form, initial = {};
+		var input = function (name, type, value, label, wide) {
+			var f = h('input', { type: type, name: name, 'data-testid': 'edit-' + name, autocomplete: 'off' });
+			f.value = value || '';
+			initial[name] = f.value;
+			return h('label', { class: wide ? 'wide' : null }, label, f);
+		};
+		if (p.kind === 'add_stakeholder') {
+			fields = [input('name', 'text', p.name, 'Name'), input('role', 'text', p.role, 'Role')];
+		} else if (p.kind === 'add_risk') {
+			var sel = h('select', { name: 'category', 'data-testid': 'edit-category' },
+				RISK_CATEGORIES.map(function (c) { return h('option', { value: c, text: riskLabel(c) }); }));
+			sel.value = p.category || 'timeline';
+			initial.category = sel.value;
+			fields = [h('label', null, 'Category', sel), input('text', 'text', p.text, 'What the risk is', true)];
+		} else {
+			fields = [input('owner', 'text', p.owner, 'Owner'), input('due', 'date', p.due, 'Due'),
+				input('action', 'text', p.action, 'Action', true)];
+		}
 		var save = h('button', { type: 'submit', class: 'primary', 'data-testid': 'save', text: 'Save' });
 		var cancel = h('button', { type: 'button', 'data-testid': 'cancel', text: 'Cancel' });
-		var form = h('form', { class: 'editor', 'data-testid': 'editor' },
-			h('label', null, 'Owner', owner),
-			h('label', null, 'Due', due),
-			h('label', { class: 'wide' }, 'Action', action),
-			h('div', { class: 'actions' }, save, cancel));
-		cancel.addEventListener('click', function () { fillCard(card, p, false); });
+		form = h('form', { class: 'editor', 'data-testid': 'editor', 'aria-label': 'Edit: ' + proposalWhat(p) },
+			fields, h('div', { class: 'actions wide' }, save, cancel));
+		draftWire(form, 'proposal', p.id);
+		cancel.addEventListener('click', function () {
+			draftDrop('proposal', p.id);
+			fillCard(card, p, '');
+		});
 		form.addEventListener('submit', function (ev) {
 			ev.preventDefault();
 			err.hidden = true;
 			var change = {};
-			var o = owner.value.trim(), a = action.value.trim(), d = due.value;
-			if (o !== (p.owner || ''))
-				change.owner = o;
-			if (d !== (p.due || ''))
-				change.due = d || null;
-			if (a !== (p.action || '')) {
-				if (!a) {
-					err.textContent = 'The action cannot be empty.';
-					err.hidden = false;
-					return;
-				}
-				change.action = a;
+			Object.keys(initial).forEach(function (k) {
+				var v = form.elements[k].value.trim();
+				if (v !== initial[k])
+					change[k] = v === '' && (k === 'due' || k === 'role') ? null : v;
+			});
+			if (change.action === '' || change.name === '' || change.text === '') {
+				showError(err, 'That field cannot be empty.');
+				return;
 			}
 			if (!Object.keys(change).length) {
-				fillCard(card, p, false);
+				draftDrop('proposal', p.id);
+				fillCard(card, p, '');
 				return;
 			}
 			save.disabled = cancel.disabled = true;
 			api('PATCH', '/api/proposals/' + encodeURIComponent(p.id), change).then(function (np) {
+				draftDrop('proposal', p.id);
 				replaceProposal(np);
-				fillCard(card, np, false, 'Edited: still pending until you approve it.');
+				fillCard(card, np, '', 'Edited: still pending until you approve it.');
 			}, function (e) {
 				save.disabled = cancel.disabled = false;
-				err.textContent = 'Not saved: ' + e.message;
-				err.hidden = false;
+				showError(err, 'Not saved: ' + e.message);
 			});
 		});
 		return form;
@@ -393,76 +663,342 @@
 		deal.proposals = deal.proposals.map(function (x) { return x.id === np.id ? np : x; });
 	}
 
-	function decide(card, p, what, err) {
+	function decide(card, p, what, err, reason) {
 		var buttons = card.querySelectorAll('button');
 		buttons.forEach(function (b) { b.disabled = true; });
 		card.classList.add('busy');
 		err.hidden = true;
-		api('POST', '/api/proposals/' + encodeURIComponent(p.id) + '/' + what, {}).then(function () {
+		api('POST', '/api/proposals/' + encodeURIComponent(p.id) + '/' + what, reason ? { reason: reason } : {}).then(function () {
+			var label = (what === 'approve' ? 'Approved: ' : 'Rejected: ') + proposalWhat(p);
+			deal.undo = { label: label, ids: [p.id] };
 			removeCard(card, p);
-			return loadPlan();
+			notice(label, true);
+			return refresh();
 		}, function (e) {
 			if (e.status === 409 || e.status === 404) {
 				/* decided elsewhere meanwhile: it is no longer pending either way */
 				removeCard(card, p);
 				flash('Proposal ' + p.id + ' was already decided: ' + e.message);
-				return loadPlan();
+				return refresh();
 			}
 			buttons.forEach(function (b) { b.disabled = false; });
 			card.classList.remove('busy');
-			err.textContent = (what === 'approve' ? 'Not approved: ' : 'Not rejected: ') + e.message;
-			err.hidden = false;
+			showError(err, (what === 'approve' ? 'Not approved: ' : 'Not rejected: ') + e.message);
 		}).catch(function (e) {
 			flash('Could not reload the plan: ' + e.message);
 		});
 	}
 
 	function removeCard(card, p) {
+		var i = deal.proposals.indexOf(p);
+		var had = card.contains(document.activeElement);
 		deal.proposals = deal.proposals.filter(function (x) { return x.id !== p.id; });
 		if (card.parentNode)
 			card.parentNode.removeChild(card);
 		setCount();
+		if (deal.current >= 0 && i >= 0) {
+			deal.current = Math.min(i, deal.proposals.length - 1);
+			focusCard(had); /* the keys' user goes on with the next card */
+		}
+	}
+
+	function cardOf(p) {
+		return document.querySelector('[data-testid="proposal"][data-id="' + p.id + '"]');
+	}
+
+	/* Moves the keys' focus to deal.current (scrolling to it when move is set). */
+	function focusCard(move) {
+		document.querySelectorAll('[data-testid="proposal"].current').forEach(function (c) { c.classList.remove('current'); });
+		var p = deal.proposals[deal.current];
+		var c = p && cardOf(p);
+		if (!c)
+			return;
+		c.classList.add('current');
+		if (move) {
+			c.focus();
+			c.scrollIntoView({ block: 'nearest' });
+		}
 	}
 
 	function loadProposals() {
 		return api('GET', dealApi(deal.name, 'proposals')).then(function (d) {
 			var box = $('proposals');
 			deal.proposals = d.proposals || [];
+			if (deal.current >= deal.proposals.length)
+				deal.current = deal.proposals.length - 1;
 			clear(box);
 			deal.proposals.forEach(function (p) {
-				var card = h('article', { class: 'card', 'data-testid': 'proposal', 'data-id': p.id, 'data-kind': p.kind });
-				fillCard(card, p, false);
+				var card = h('article', { class: 'card', 'data-testid': 'proposal', 'data-id': p.id, 'data-kind': p.kind, tabindex: '-1' });
+				fillCard(card, p, draftGet('proposal', p.id) ? 'edit' : '');
 				box.appendChild(card);
 			});
 			$('proposals-loading').hidden = true;
 			setCount();
+			focusCard(false);
 		});
 	}
+
+	/* ----- approve or reject everything pending ----- */
+
+	function bulk(approve) {
+		var n = deal.proposals.length;
+		var form = $('bulk-confirm');
+		form.hidden = false;
+		form.setAttribute('data-what', approve ? 'approve' : 'reject');
+		form.setAttribute('data-count', String(n));
+		$('bulk-text').textContent = (approve ? 'Approve all ' : 'Reject all ') + plural(n, 'pending proposal', 'pending proposals') +
+			' of ' + deal.name + '? ' + (approve ? 'Each goes on the plan.' : 'None goes on the plan.');
+		$('bulk-reason-label').hidden = approve;
+		$('bulk-reason').value = '';
+		$('bulk-yes').textContent = approve ? 'Approve ' + n : 'Reject ' + n;
+		$('bulk-yes').className = approve ? 'approve' : 'reject';
+		showError($('bulk-error'), '');
+		$('bulk-yes').focus();
+	}
+
+	function bulkRun(ev) {
+		ev.preventDefault();
+		var form = $('bulk-confirm');
+		var approve = form.getAttribute('data-what') === 'approve';
+		var n = Number(form.getAttribute('data-count'));
+		var ids = deal.proposals.map(function (p) { return p.id; });
+		var body = { count: n };
+		if (!approve && $('bulk-reason').value.trim())
+			body.reason = $('bulk-reason').value.trim();
+		$('bulk-yes').disabled = true;
+		api('POST', dealApi(deal.name, approve ? 'approve-all' : 'reject-all'), body).then(function (d) {
+			var done = approve ? d.approved : d.rejected;
+			var label = (approve ? 'Approved ' : 'Rejected ') + plural(done, 'proposal', 'proposals');
+			form.hidden = true;
+			deal.undo = { label: label, ids: ids };
+			notice(label + '.', true);
+			return Promise.all([loadProposals(), refresh()]);
+		}, function (e) {
+			showError($('bulk-error'), (e.status === 409 ? 'Nothing changed: ' : 'Nothing changed: ') + e.message);
+			if (e.status === 409)
+				return loadProposals().then(function () { form.hidden = true; });
+		}).then(function () {
+			$('bulk-yes').disabled = false;
+		}, function (e) {
+			$('bulk-yes').disabled = false;
+			flash('Could not reload: ' + e.message);
+		});
+	}
+
+	/* ----- undo ----- */
+
+	/* Undoes the decisions recorded for proposal ids (newest first), or the last one. */
+	function undoProposals(ids) {
+		return api('GET', '/api/decisions?deal=' + encodeURIComponent(deal.name) + '&limit=' + Math.max(ids.length * 2, 10)).then(function (d) {
+			var want = {};
+			ids.forEach(function (id) { want[id] = true; });
+			var todo = (d.decisions || []).filter(function (x) {
+				return want[x.proposal_id] && (x.kind === 'approve' || x.kind === 'reject') && !x.undone_by;
+			});
+			if (!todo.length)
+				throw new ApiError('no decision of these proposals is left to undo', 409);
+			return todo.reduce(function (chain, x) {
+				return chain.then(function () { return api('POST', '/api/undo', { decision: x.id }); });
+			}, Promise.resolve()).then(function () { return todo.length; });
+		});
+	}
+
+	function undoLast() {
+		var u = deal.undo;
+		if (!u || !deal.features.decisions)
+			return;
+		deal.undo = null;
+		undoProposals(u.ids).then(function (n) {
+			notice('Undone: ' + u.label + (n > 1 ? ' (' + n + ' decisions)' : '') + '.', false);
+			return Promise.all([loadProposals(), refresh()]);
+		}).catch(function (e) {
+			flash('Not undone: ' + e.message);
+			return refresh();
+		});
+	}
+
+	/* The plan section's "last decision" line, with its undo (any decision, by anyone). */
+	function loadLastDecision() {
+		var box = $('last-decision');
+		if (!deal.features.decisions)
+			return Promise.resolve();
+		return api('GET', '/api/decisions?deal=' + encodeURIComponent(deal.name) + '&limit=1').then(function (d) {
+			var x = (d.decisions || [])[0];
+			clear(box);
+			box.hidden = !x;
+			if (!x)
+				return;
+			var b = h('button', { type: 'button', 'data-testid': 'undo-last', 'aria-label': 'Undo the last decision: ' + (x.summary || x.kind), text: 'Undo it' });
+			add(box, [h('span', { class: 'muted', text: 'Last decision: ' }),
+				h('span', { 'data-testid': 'last-summary', text: x.summary || x.kind }),
+				h('span', { class: 'muted', text: ' · ' + (x.by || 'someone') + ' · ' + when(x.at) + ' ' }), b]);
+			b.addEventListener('click', function () {
+				b.disabled = true;
+				api('POST', '/api/undo', { decision: x.id }).then(function (r) {
+					var s = r && r.undone && r.undone.summary ? r.undone.summary : x.summary || x.kind;
+					notice('Undone: ' + s + '.', false);
+					return Promise.all([loadProposals(), refresh()]);
+				}, function (e) {
+					b.disabled = false;
+					flash('Not undone: ' + e.message);
+				});
+			});
+		});
+	}
+
+	/* ----- the plan ----- */
 
 	function statusBadge(s) {
 		return h('span', { class: 'badge ' + s, 'data-testid': 'status', text: s });
 	}
 
+	var STATUS_CALL = { done: 'done', dropped: 'drop', blocked: 'block', open: 'reopen' };
+
 	function planRow(it) {
 		var overdue = isOverdue(it);
+		var label = it.action.length > 90 ? it.action.slice(0, 89) + '…' : it.action;
 		var btn = h('button', { type: 'button', class: 'link', 'data-testid': 'history', 'aria-expanded': 'false',
-			text: 'history' });
+			'aria-label': 'History: ' + label, text: 'history' });
+		var edit = deal.features.decisions
+			? h('button', { type: 'button', 'data-testid': 'item-edit', 'aria-label': 'Edit item: ' + label, 'aria-expanded': 'false', text: 'Edit' })
+			: null;
 		var tr = h('tr', { 'data-testid': 'plan-item', 'data-id': it.id, class: 'clickable' + (overdue ? ' overdue' : '') },
-			h('td', { 'data-testid': 'action', text: it.action }),
-			h('td', { class: 'nowrap', 'data-testid': 'owner', text: it.owner || '–' }),
-			h('td', { class: 'due nowrap' },
+			h('td', { 'data-testid': 'action', 'data-label': 'Action', class: 'wrap', text: it.action }),
+			h('td', { class: 'nowrap', 'data-testid': 'owner', 'data-label': 'Owner', text: it.owner || '–' }),
+			h('td', { class: 'due nowrap', 'data-label': 'Due' },
 				h('span', { 'data-testid': 'due', text: it.due || '–' }),
 				overdue ? h('span', { class: 'badge overdue', 'data-testid': 'overdue', text: 'overdue' }) : null,
 				it.slipped ? h('span', { class: 'badge slipped', 'data-testid': 'slipped', title: 'its due date moved later', text: 'slipped' }) : null),
-			h('td', null, statusBadge(it.status)),
-			h('td', { class: 'num', 'data-testid': 'revisions', text: it.revisions }),
-			h('td', { class: 'nowrap' }, btn));
+			h('td', { 'data-label': 'Status' }, statusBadge(it.status)),
+			h('td', { class: 'num', 'data-testid': 'revisions', 'data-label': 'Revisions', text: it.revisions }),
+			h('td', { class: 'nowrap controls' }, btn, edit));
 		tr.addEventListener('click', function (ev) {
-			if (ev.target.closest('a'))
+			if (ev.target.closest('a') || (ev.target.closest('button') && ev.target.closest('button') !== btn))
 				return;
 			toggleHistory(tr, it.id, btn);
 		});
+		if (edit)
+			edit.addEventListener('click', function () { toggleItemEditor(tr, it, edit); });
 		return tr;
+	}
+
+	function toggleItemEditor(tr, it, btn) {
+		var tbody = tr.parentNode;
+		var open = tbody.querySelector('tr.item-editor[data-id="' + it.id + '"]');
+		if (open) {
+			open.parentNode.removeChild(open);
+			btn.setAttribute('aria-expanded', 'false');
+			delete deal.editing[it.id];
+			draftDrop('item', it.id);
+			return;
+		}
+		deal.editing[it.id] = true;
+		btn.setAttribute('aria-expanded', 'true');
+		var row = h('tr', { class: 'item-editor', 'data-testid': 'item-editor', 'data-id': it.id },
+			h('td', { colspan: 6 }, itemEditor(it, function () { toggleItemEditor(tr, it, btn); })));
+		tbody.insertBefore(row, tr.nextSibling);
+		var f = row.querySelector('input');
+		if (f)
+			f.focus();
+	}
+
+	function itemEditor(it, close) {
+		var field = function (name, type, value, label, wide) {
+			var f = h('input', { type: type, name: name, 'data-testid': 'item-' + name, autocomplete: 'off' });
+			f.value = value || '';
+			return h('label', { class: wide ? 'wide' : null }, label, f);
+		};
+		var side = h('select', { name: 'side', 'data-testid': 'item-side' },
+			['buyer', 'seller'].map(function (s) { return h('option', { value: s, text: s }); }));
+		side.value = it.side === 'seller' ? 'seller' : 'buyer';
+		var sideWas = side.value; /* an item with no side gets one only when it is chosen */
+		var status = h('select', { name: 'status', 'data-testid': 'item-status' },
+			['open', 'done', 'blocked', 'dropped'].map(function (s) { return h('option', { value: s, text: s }); }));
+		status.value = it.status;
+		var err = h('p', { class: 'error wide', role: 'alert', hidden: true });
+		var save = h('button', { type: 'submit', class: 'primary', 'data-testid': 'item-save', text: 'Save' });
+		var cancel = h('button', { type: 'button', 'data-testid': 'item-cancel', text: 'Cancel' });
+		var form = h('form', { class: 'editor', 'aria-label': 'Edit item: ' + it.action },
+			field('action', 'text', it.action, 'Action', true),
+			field('owner', 'text', it.owner, 'Owner'),
+			h('label', null, 'Side', side),
+			field('due', 'date', it.due, 'Due'),
+			h('label', null, 'Status', status),
+			field('note', 'text', '', 'Note (why; kept in the history)', true),
+			h('div', { class: 'actions wide' }, save, cancel), err);
+		draftWire(form, 'item', it.id);
+		cancel.addEventListener('click', close);
+		form.addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			var v = function (k) { return form.elements[k].value.trim(); };
+			var change = {};
+			if (!v('action')) {
+				showError(err, 'The action cannot be empty.');
+				return;
+			}
+			if (v('action') !== it.action)
+				change.action = v('action');
+			if (v('owner') !== (it.owner || ''))
+				change.owner = v('owner');
+			if (v('side') !== sideWas)
+				change.side = v('side');
+			if (v('due') !== (it.due || ''))
+				change.due = v('due') || null;
+			var st = v('status') !== it.status ? STATUS_CALL[v('status')] : null;
+			var note = v('note');
+			if (!Object.keys(change).length && !st) {
+				close();
+				return;
+			}
+			if (note && Object.keys(change).length && !st)
+				change.note = note;
+			save.disabled = cancel.disabled = true;
+			var work = Object.keys(change).length ? api('PATCH', '/api/items/' + encodeURIComponent(it.id), change) : Promise.resolve();
+			work.then(function () {
+				return st ? api('POST', '/api/items/' + encodeURIComponent(it.id) + '/' + st, note ? { note: note } : {}) : null;
+			}).then(function () {
+				draftDrop('item', it.id);
+				delete deal.editing[it.id];
+				notice('Saved: ' + (change.action || it.action) + '.', false);
+				return refresh();
+			}, function (e) {
+				save.disabled = cancel.disabled = false;
+				showError(err, 'Not saved: ' + e.message);
+				return refresh(true);
+			});
+		});
+		return form;
+	}
+
+	function addItemForm() {
+		var form = $('add-item');
+		var err = $('add-error');
+		form.hidden = !deal.features.decisions;
+		if (form.hidden)
+			return;
+		draftWire(form, 'add', 'new');
+		form.addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			var v = function (k) { return form.elements[k].value.trim(); };
+			var body = { action: v('action'), side: v('side') };
+			if (!body.action) {
+				showError(err, 'Say what is to be done.');
+				return;
+			}
+			if (v('owner'))
+				body.owner = v('owner');
+			if (v('due'))
+				body.due = v('due');
+			showError(err, '');
+			api('POST', dealApi(deal.name, 'items'), body).then(function () {
+				draftDrop('add', 'new');
+				form.reset();
+				notice('Added: ' + body.action + '.', false);
+				return refresh();
+			}, function (e) {
+				showError(err, 'Not added: ' + e.message);
+			});
+		});
 	}
 
 	function changeLine(r) {
@@ -520,6 +1056,8 @@
 			body.appendChild(tr);
 			if (deal.open[it.id])
 				toggleHistory(tr, it.id, tr.querySelector('[data-testid="history"]'));
+			if ((deal.editing[it.id] || draftGet('item', it.id)) && tr.querySelector('[data-testid="item-edit"]'))
+				toggleItemEditor(tr, it, tr.querySelector('[data-testid="item-edit"]'));
 		});
 		table.hidden = items.length === 0;
 	}
@@ -561,6 +1099,223 @@
 		return api('GET', dealApi(deal.name, 'plan')).then(renderPlan);
 	}
 
+	/* ----- calls ----- */
+
+	function loadCalls() {
+		if (!deal.features.calls)
+			return Promise.resolve();
+		return api('GET', dealApi(deal.name, 'calls')).then(function (d) {
+			var ul = $('calls');
+			var calls = d.calls || [];
+			clear(ul);
+			calls.forEach(function (c) {
+				var label = c.label || ('call ' + c.id);
+				var rm = h('button', { type: 'button', class: 'danger', 'data-testid': 'call-remove', 'aria-label': 'Remove call: ' + label, text: 'Remove' });
+				var li = h('li', { 'data-testid': 'call', 'data-id': c.id, class: 'call' },
+					h('div', null, h('strong', { 'data-testid': 'call-label', text: label }),
+						h('div', { class: 'muted small', text: (c.start ? 'held ' + when(c.start) + ' · ' : '') +
+							'ingested ' + when(c.ingested_at) + ' · ' + plural(c.proposals_pending || 0, 'proposal', 'proposals') + ' pending' })),
+					h('div', { class: 'actions' }, rm));
+				rm.addEventListener('click', function () {
+					if (li.querySelector('[data-testid="call-remove-yes"]'))
+						return;
+					var yes = h('button', { type: 'button', class: 'danger-solid', 'data-testid': 'call-remove-yes',
+						'aria-label': 'Yes, remove call ' + label, text: 'Yes, remove it' });
+					var no = h('button', { type: 'button', 'data-testid': 'call-remove-no', 'aria-label': 'Keep call ' + label, text: 'Keep it' });
+					var box = h('div', { class: 'confirm', role: 'group', 'aria-label': 'Remove call ' + label },
+						h('p', { text: 'Remove ' + label + ' and its ' + plural(c.proposals_pending || 0, 'pending proposal', 'pending proposals') +
+							'? What was approved from it stays on the plan.' }), h('div', { class: 'actions' }, yes, no));
+					li.appendChild(box);
+					yes.focus();
+					no.addEventListener('click', function () { li.removeChild(box); rm.focus(); });
+					yes.addEventListener('click', function () {
+						yes.disabled = true;
+						api('DELETE', '/api/calls/' + encodeURIComponent(c.id)).then(function () {
+							notice('Removed the call ' + label + '.', false);
+							return Promise.all([loadProposals(), refresh()]);
+						}, function (e) {
+							yes.disabled = false;
+							flash('Not removed: ' + e.message);
+						});
+					});
+				});
+				ul.appendChild(li);
+			});
+			ul.hidden = !calls.length;
+			$('no-calls').hidden = !!calls.length;
+		});
+	}
+
+	/* ----- the deal itself: rename, remove ----- */
+
+	function dealTools() {
+		var rename = $('rename-form'), remove = $('remove-confirm');
+		var ro = $('rename-open'), rmo = $('remove-open');
+		ro.hidden = rmo.hidden = !deal.features.decisions;
+		ro.addEventListener('click', function () {
+			rename.hidden = !rename.hidden;
+			ro.setAttribute('aria-expanded', String(!rename.hidden));
+			$('rename-name').value = deal.name;
+			if (!rename.hidden)
+				$('rename-name').focus();
+		});
+		$('rename-cancel').addEventListener('click', function () {
+			rename.hidden = true;
+			ro.setAttribute('aria-expanded', 'false');
+		});
+		rename.addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			var to = $('rename-name').value.trim();
+			if (!to || to === deal.name) {
+				showError($('rename-error'), to ? 'That is its name already.' : 'Give the new name.');
+				return;
+			}
+			api('POST', dealApi(deal.name, 'rename'), { name: to }).then(function () {
+				window.location.assign(dealUrl(to));
+			}, function (e) {
+				showError($('rename-error'), 'Not renamed: ' + e.message);
+			});
+		});
+		rmo.addEventListener('click', function () {
+			remove.hidden = !remove.hidden;
+			rmo.setAttribute('aria-expanded', String(!remove.hidden));
+			$('remove-text').textContent = 'Remove the deal ' + deal.name + ' with its plan, its calls and every proposal? ' +
+				'This cannot be undone.';
+			$('remove-yes').setAttribute('aria-label', 'Yes, remove the deal ' + deal.name);
+			if (!remove.hidden)
+				$('remove-yes').focus();
+		});
+		$('remove-cancel').addEventListener('click', function () {
+			remove.hidden = true;
+			rmo.setAttribute('aria-expanded', 'false');
+		});
+		$('remove-yes').addEventListener('click', function () {
+			$('remove-yes').disabled = true;
+			api('DELETE', '/api/deals/' + encodeURIComponent(deal.name)).then(function () {
+				window.location.assign('/');
+			}, function (e) {
+				$('remove-yes').disabled = false;
+				showError($('remove-error'), 'Not removed: ' + e.message);
+			});
+		});
+	}
+
+	/* ----- keys ----- */
+
+	function toggleKeys(show) {
+		var k = $('keys-help');
+		k.hidden = show === undefined ? !k.hidden : !show;
+		$('keys-open').setAttribute('aria-expanded', String(!k.hidden));
+	}
+
+	function onKey(ev) {
+		var t = ev.target;
+		if (ev.ctrlKey || ev.metaKey || ev.altKey)
+			return;
+		if (ev.key === 'Escape') {
+			var card = t.closest && t.closest('[data-testid="proposal"]');
+			if (card && card.querySelector('form')) {
+				var p = deal.proposals.filter(function (x) { return String(x.id) === card.getAttribute('data-id'); })[0];
+				if (p) {
+					if (card.querySelector('[data-testid="editor"]'))
+						draftDrop('proposal', p.id);
+					fillCard(card, p, '');
+					card.focus();
+				}
+			} else {
+				toggleKeys(false);
+			}
+			return;
+		}
+		if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable))
+			return;
+		var n = deal.proposals.length;
+		var cur = deal.proposals[deal.current];
+		var c = cur && cardOf(cur);
+		switch (ev.key) {
+		case 'j':
+		case 'k':
+			if (!n)
+				return;
+			deal.current = deal.current < 0 ? 0 : Math.max(0, Math.min(n - 1, deal.current + (ev.key === 'j' ? 1 : -1)));
+			focusCard(true);
+			break;
+		case 'a':
+		case 'r':
+		case 'e':
+			if (!c)
+				return;
+			var b = c.querySelector('[data-testid="' + { a: 'approve', r: 'reject', e: 'edit' }[ev.key] + '"]');
+			if (b && !b.disabled)
+				b.click();
+			break;
+		case 'u':
+			undoLast();
+			break;
+		case '?':
+			toggleKeys();
+			break;
+		default:
+			return;
+		}
+		ev.preventDefault();
+	}
+
+	/* The plan, the last decision and the calls again (after any change). */
+	function refresh() {
+		return Promise.all([loadPlan(), loadLastDecision(), loadCalls()]);
+	}
+
+	/* Which of the hand-editing calls this server has: asked once, with reads. */
+	function probe() {
+		var has = function (path) {
+			return api('GET', path).then(function () { return true; }, function (e) {
+				return !(e.status === 404 && /no such endpoint/.test(e.message));
+			});
+		};
+		return Promise.all([has('/api/decisions?deal=' + encodeURIComponent(deal.name) + '&limit=1'),
+			has(dealApi(deal.name, 'calls'))]).then(function (r) {
+			deal.features.decisions = r[0];
+			deal.features.calls = r[1];
+			$('calls-section').hidden = !r[1];
+		});
+	}
+
+	function pageDeal() {
+		var name = new URLSearchParams(window.location.search).get('name');
+		if (!name) {
+			$('missing').textContent = 'No deal is named in the address: open one from the list of deals.';
+			$('missing').hidden = false;
+			return Promise.resolve();
+		}
+		deal.name = name;
+		document.title = name + ' · mapkeeper';
+		$('deal-title').textContent = name;
+		return loadPlan().then(function () {
+			$('deal-body').hidden = false;
+			loadParties().catch(function () { /* the names of the parties are a nicety */ });
+			$('approve-all').addEventListener('click', function () { bulk(true); });
+			$('reject-all').addEventListener('click', function () { bulk(false); });
+			$('bulk-confirm').addEventListener('submit', bulkRun);
+			$('bulk-cancel').addEventListener('click', function () { $('bulk-confirm').hidden = true; });
+			$('keys-open').addEventListener('click', function () { toggleKeys(); });
+			document.addEventListener('keydown', onKey);
+			return probe().then(function () {
+				dealTools();
+				addItemForm();
+				return Promise.all([loadProposals(), refresh()]);
+			});
+		}, function (e) {
+			if (e.status !== 404)
+				throw e;
+			$('proposals-loading').hidden = true;
+			document.title = 'No such deal · mapkeeper';
+			$('deal-title').textContent = 'No such deal';
+			$('missing').textContent = 'No deal named ' + name + '. Open one from the list of deals.';
+			$('missing').hidden = false;
+		});
+	}
+
 	function loadParties() {
 		return api('GET', '/api/deals').then(function (d) {
 			var me = (d.deals || []).filter(function (x) { return x.name === deal.name; })[0];
@@ -572,25 +1327,6 @@
 			if (me.buyer_org)
 				bits.push('Buyer: ' + me.buyer_org);
 			$('deal-parties').textContent = bits.join(' · ');
-		});
-	}
-
-	function pageDeal() {
-		var name = new URLSearchParams(window.location.search).get('name');
-		if (!name) {
-			flash('No deal is named in the address: open one from the list of deals.');
-			$('proposals-loading').hidden = true;
-			return Promise.resolve();
-		}
-		deal.name = name;
-		document.title = name + ' · mapkeeper';
-		$('deal-title').textContent = name;
-		return loadPlan().then(function () {
-			loadParties().catch(function () { /* the names of the parties are a nicety */ });
-			return loadProposals();
-		}, function (e) {
-			$('proposals-loading').hidden = true;
-			throw e.status === 404 ? new ApiError('There is no deal named "' + name + '".', 404) : e;
 		});
 	}
 

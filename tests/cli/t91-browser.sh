@@ -9,6 +9,8 @@
 db="$tmp/web.db"
 token=t0ken-for-the-browser
 xss_deal='Acme & Co <b>x</b>'
+long_deal=$(printf '%03000d' 0 | tr 0 L)
+spare_deal=Initech
 chromium=/usr/bin/chromium
 trap 'serve_stop; rm -rf "$tmp"' EXIT
 
@@ -39,7 +41,8 @@ fi
 mk() { MAPKEEPER_DB="$db" "$MK" "$@" >/dev/null 2>>"$tmp/e"; }
 # Northwind: the first demo call, all pending. Globex: the same call (one word changed,
 # as a file is ingested once) approved, then the second call, which moves a due date. The third deal's name and call
-# hold HTML.
+# hold HTML. The fourth has a 3,000-letter name (the layout must wrap it). Initech: the first call
+# again, to be removed, and the deal renamed and removed.
 mk deal add Northwind --seller "Maya Brooks" &&
 	mk ingest demo/northwind-call-01.vtt --deal Northwind --date 2026-03-03 &&
 	mk deal add Globex --seller "Maya Brooks" &&
@@ -50,8 +53,13 @@ mk deal add Northwind --seller "Maya Brooks" &&
 	mk deal add "$xss_deal" --seller "Maya Brooks" &&
 	printf '%s\n' 'Maya Brooks: I will send the <script>window.__xss=1</script> security review with "quotes" & &amp; entities by Friday.' \
 		'Leo Grant: Great, thanks.' >"$tmp/xss.txt" &&
-	mk ingest "$tmp/xss.txt" --deal "$xss_deal" --date 2026-03-03 \
-	&& ok "a database: the demo calls, and a deal whose name and call hold HTML" || { bad "setup: $(cat "$tmp/e")"; exit 0; }
+	mk ingest "$tmp/xss.txt" --deal "$xss_deal" --date 2026-03-03 &&
+	mk deal add "$long_deal" --seller "Maya Brooks" &&
+	mk deal add "$spare_deal" --seller "Maya Brooks" &&
+	sed 's/Morning all/Hi everyone/' demo/northwind-call-01.vtt >"$tmp/initech-call-01.vtt" &&
+	mk ingest "$tmp/initech-call-01.vtt" --deal "$spare_deal" --date 2026-03-04 \
+	&& ok "a database: the demo calls, a deal whose name and call hold HTML, one with a 3,000-letter name" \
+	|| { bad "setup: $(cat "$tmp/e")"; exit 0; }
 
 SERVE_ARGS="--db $db"
 serve_start MAPKEEPER_TOKEN=$token && ok "serve prints its URL" \
@@ -60,7 +68,7 @@ serve_start MAPKEEPER_TOKEN=$token && ok "serve prints its URL" \
 # The browser checks, one TAP line each, numbered on here. A hung browser is cut off.
 to=""
 command -v timeout >/dev/null 2>&1 && to="timeout -k 10 300"
-BASE_URL=$base TOKEN=$token XSS_DEAL=$xss_deal SCREENSHOTS=${SCREENSHOTS:-} \
+BASE_URL=$base TOKEN=$token XSS_DEAL=$xss_deal LONG_DEAL=$long_deal SPARE_DEAL=$spare_deal SCREENSHOTS=${SCREENSHOTS:-} \
 	$to node tests/browser/review.mjs >"$tmp/review" 2>"$tmp/review.err"
 rc=$?
 while IFS= read -r line; do
@@ -72,6 +80,26 @@ while IFS= read -r line; do
 	esac
 done <"$tmp/review"
 [ "$rc" -eq 0 ] || bad "review.mjs exited $rc: $(tail -n 5 "$tmp/review.err" | tr '\n' ' ')"
+
+# approve-all is all or nothing: a proposal that cannot be approved (its action emptied
+# behind the store's back) stops the lot, and the ones before it stay pending.
+if command -v sqlite3 >/dev/null 2>&1 && command -v curl >/dev/null 2>&1; then
+	mk deal add Umbrella --seller "Maya Brooks" &&
+		sed 's/Morning all/Good day all/' demo/northwind-call-01.vtt >"$tmp/umbrella.vtt" &&
+		mk ingest "$tmp/umbrella.vtt" --deal Umbrella --date 2026-03-05 &&
+		sqlite3 "$db" "UPDATE proposals SET action = '' WHERE id = (SELECT max(p.id) FROM proposals p JOIN deals d
+			ON d.id = p.deal_id WHERE d.name = 'Umbrella' AND p.kind = 'add_item')" || bad "setup of Umbrella: $(cat "$tmp/e")"
+	n=$(curl -s -H "Authorization: Bearer $token" "$base/api/deals/Umbrella/proposals" | grep -c '"kind"')
+	code=$(curl -s -o "$tmp/all" -w '%{http_code}' -X POST -H "Authorization: Bearer $token" -d "{\"count\": $n}" \
+		"$base/api/deals/Umbrella/approve-all")
+	left=$(curl -s -H "Authorization: Bearer $token" "$base/api/deals/Umbrella/proposals" | grep -c '"kind"')
+	items=$(curl -s -H "Authorization: Bearer $token" "$base/api/deals/Umbrella/plan" | grep -c '"action"')
+	[ "$n" -gt 3 ] && [ "$code" = 400 ] && grep -q 'nothing was approved: .*has no action' "$tmp/all" && [ "$left" = "$n" ] &&
+		[ "$items" = 0 ] && ok "approve-all stops at a proposal with no action and approves none ($n pending)" \
+		|| bad "approve-all, all or nothing: $code $(cat "$tmp/all"), $left of $n pending, $items items"
+else
+	ok "# SKIP approve-all all or nothing: needs sqlite3 and curl"
+fi
 
 serve_stop
 [ "$serve_rc" -eq 0 ] && ! grep -Eq 'Sanitizer|runtime error' "$tmp/serve.err" && ok "serve stops cleanly on SIGTERM" \

@@ -58,6 +58,21 @@ hdr content-security-policy | grep -q "default-src 'none'; script-src 'self'" &&
 	&& ok "a wrong token: back to the login page, no cookie" || bad "wrong token: $(cat "$tmp/h")"
 [ "$(get /login -d token=s3cret-t0ken -H 'Origin: http://evil.example')" = 403 ] && ! grep -qi '^set-cookie' "$tmp/h" \
 	&& ok "a login posted from another site: 403" || bad "cross-site login: $(cat "$tmp/h")"
+# signing in lands back on the page asked for: a path of this site only
+[ "$(get '/deal?name=A%20B&x=1')" = 303 ] && [ "$(hdr location)" = '/login?next=%2Fdeal%3Fname%3DA%2520B%26x%3D1' ] \
+	&& ok "a page without a session: 303 to /login?next=THE-PAGE" || bad "next: $(cat "$tmp/h")"
+[ "$(get /login --data-urlencode token=wrong --data-urlencode 'next=/deal?name=A%20B')" = 303 ] &&
+	[ "$(hdr location)" = '/login?error=1&next=%2Fdeal%3Fname%3DA%2520B' ] \
+	&& ok "a wrong token keeps next" || bad "wrong token with next: $(cat "$tmp/h")"
+[ "$(get /login --data-urlencode token=s3cret-t0ken --data-urlencode 'next=/deal?name=A%20B')" = 303 ] &&
+	[ "$(hdr location)" = '/deal?name=A%20B' ] && [ "$(get '/login?token=s3cret-t0ken&next=/search%3Fowner%3DNina')" = 303 ] &&
+	[ "$(hdr location)" = '/search?owner=Nina' ] \
+	&& ok "signing in with next= (form or URL) lands on that page" || bad "login with next: $(cat "$tmp/h")"
+for nx in //evil.example/x 'https://evil.example/' '/\evil.example' '/deal?name=a b' 'deal'; do
+	[ "$(get /login --data-urlencode token=s3cret-t0ken --data-urlencode "next=$nx")" = 303 ] && [ "$(hdr location)" = / ] ||
+		bad "next=$nx is another site's or not a path, yet: $(hdr location)"
+done
+ok "next= that is not a path of this site lands on /"
 [ "$(get /login --data-urlencode token=s3cret-t0ken --data-urlencode 'name=Maya Brooks')" = 303 ] && [ "$(hdr location)" = / ] || bad "login: $(cat "$tmp/h")"
 cookie=$(hdr set-cookie | sed 's/;.*//')
 case "$cookie" in mk_session=????????????????????????????????) ok "the token logs in: a session cookie" ;;

@@ -1051,7 +1051,8 @@ static void test_migration(void)
 	sql = mk_sprintf(
 		"ATTACH '%s' AS src;\n"
 		"INSERT INTO deals SELECT * FROM src.deals;\n"
-		"INSERT INTO meetings SELECT * FROM src.meetings;\n"
+		"INSERT INTO meetings (id, deal_id, sha256, path, label, format, start, ingested_at)\n"
+		"	SELECT id, deal_id, sha256, path, label, format, start, ingested_at FROM src.meetings;\n"
 		"INSERT INTO people (id, deal_id, key, name, role, side, first_meeting_id, created_at)\n"
 		"	SELECT id, deal_id, key, name, role, side, first_meeting_id, created_at FROM src.people;\n"
 		"INSERT INTO utterances SELECT * FROM src.utterances;\n"
@@ -1064,7 +1065,10 @@ static void test_migration(void)
 		"	old_due, name, role, category, text, confidence, ev_speaker, ev_start_ms, ev_end_ms,\n"
 		"	ev_quote, key, status, created_at, decided_by, decided_at, reason FROM src.proposals;\n"
 		"INSERT INTO proposal_edits SELECT * FROM src.proposal_edits;\n"
-		"INSERT INTO plan_revisions SELECT * FROM src.plan_revisions;\n"
+		"INSERT INTO plan_revisions (id, item_id, field, old_value, new_value, at, meeting_id,\n"
+		"	proposal_id, \"by\")\n"
+		"	SELECT id, item_id, field, old_value, new_value, at, meeting_id, proposal_id, \"by\"\n"
+		"	FROM src.plan_revisions;\n"
 		"INSERT INTO risks SELECT * FROM src.risks;\n"
 		"INSERT INTO sync_cursors SELECT * FROM src.sync_cursors;\n"
 		"DETACH src;", db_path);

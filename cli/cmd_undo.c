@@ -1,0 +1,131 @@
+/*
+ * cmd_undo.c: `mapkeeper undo [DECISION-ID] [--deal NAME]` reverses one decision (the
+ * latest when no id is given): an approval, a rejection or a hand edit, recording the undo
+ * in history; `undo --list [--deal NAME]` shows the recent decisions with their ids.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"mapkeeper undo [DECISION-ID] [--deal NAME] [--as WHO] [--db PATH] [--format text|json]\n"
+	"       mapkeeper undo --list [--deal NAME] [--limit N] [--db PATH] [--format text|json]\n"
+	"\n"
+	"A decision is an approval or rejection of a proposal, or a hand edit (mapkeeper item).\n"
+	"Without an id, undo reverses the latest one not undone (of --deal NAME when given).";
+
+static int undo_list(struct mk_store *st, const char *deal, size_t limit, const char *fmt)
+{
+	struct mk_decision *v = NULL;
+	struct mk_diag d;
+	enum mk_err err;
+	size_t n = 0;
+
+	mk_diag_clear(&d);
+	if ((err = mk_store_decisions(st, deal, limit, &v, &n, &d))) {
+		cli_diag(&d, err);
+		return 1;
+	}
+	if (!strcmp(fmt, "json")) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, cli_decision_json(&v[i]));
+		cli_json_print(json_pack("{s:o}", "decisions", a));
+	} else if (!n) {
+		printf("no decisions yet%s%s%s\n", deal ? " in '" : "", deal ? deal : "", deal ? "'" : "");
+	} else {
+		printf("%-6s %-16s %-12s %-11s %-16s %s\n", "id", "at", "by", "kind", "deal", "what");
+		for (size_t i = 0; i < n; i++) {
+			const struct mk_decision *x = &v[i];
+			printf("%-6lld %.10s %-5.5s %-12.12s %-11s %-16.16s %s", (long long)x->id,
+			       x->at ? x->at : "", x->at && strlen(x->at) >= 16 ? x->at + 11 : "",
+			       x->by ? x->by : "-", x->kind, x->deal ? x->deal : "-",
+			       x->summary ? x->summary : "");
+			if (x->undone_by)
+				printf("  (undone by %lld)", (long long)x->undone_by);
+			printf("\n");
+		}
+	}
+	mk_decisions_free(v, n);
+	return 0;
+}
+
+int cmd_undo(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "deal", required_argument, NULL, 'D' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "db", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *deal = NULL, *as = NULL, *db = NULL, *fmt = "text";
+	struct mk_decision dec;
+	struct mk_store *st;
+	struct mk_diag d;
+	enum mk_err err;
+	int64_t id = 0, limit = 20;
+	int ch, list = 0, rc = 1;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'l': list = 1; break;
+		case 'D': deal = optarg; break;
+		case 'n':
+			if (!(limit = cli_parse_id(optarg)) || limit > 10000) {
+				cli_error("undo: --limit wants a number from 1 to 10000, not '%s'", optarg);
+				return 2;
+			}
+			break;
+		case 'a': as = optarg; break;
+		case 'b': db = optarg; break;
+		case 'f': fmt = optarg; break;
+		case 'h': printf("usage: %s\n", usage); return 0;
+		default:
+			cli_error("undo: unknown or incomplete option '%s' (see 'mapkeeper undo --help')",
+				  argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind + 1 < argc || (list && optind < argc))
+		return cli_usage(usage);
+	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
+		cli_error("undo: unknown format '%s' (text or json)", fmt);
+		return 2;
+	}
+	if (optind < argc && !(id = cli_parse_id(argv[optind]))) {
+		cli_error("undo: '%s' is not a decision id (see 'mapkeeper undo --list')", argv[optind]);
+		return 2;
+	}
+	if (!(st = cli_store_open(db)))
+		return 1;
+	if (list) {
+		rc = undo_list(st, deal, (size_t)limit, fmt);
+		mk_store_close(st);
+		return rc;
+	}
+	mk_diag_clear(&d);
+	err = mk_store_undo(st, id, deal, cli_who(as), &dec, &d);
+	mk_store_close(st);
+	if (err) {
+		cli_diag(&d, err);
+		return 1;
+	}
+	if (!strcmp(fmt, "json"))
+		cli_json_print(json_pack("{s:o}", "undone", cli_decision_json(&dec)));
+	else
+		printf("undid decision %lld (%s of '%s': %s); undo recorded as decision %lld\n",
+		       (long long)dec.id, dec.kind, dec.deal, dec.summary ? dec.summary : "",
+		       (long long)dec.undone_by);
+	mk_decision_release(&dec);
+	return 0;
+}
