@@ -734,10 +734,11 @@ static void test_changes(void)
 	}
 	mk_changes_free(v, n);
 
-	/* from 02-01: Globex's call first, then Acme's first call (items, then its risk) */
+	/* from 02-01: Globex's call first, then Acme's first call (items, then the stakeholders
+	 * and the risk approved from it) */
 	n = changes(NULL, feb1, 0, none, MK_CHANGES_BY_MEETING, 0, &v);
-	CHECK(n == 7);
-	if (n == 7) {
+	CHECK(n == 10);
+	if (n == 10) {
 		CHECK_STR(v[0].deal, "Globex");
 		CHECK(v[0].item_id == item_memo);
 		CHECK_STR(v[0].field, "added");
@@ -746,18 +747,21 @@ static void test_changes(void)
 		CHECK_STR(v[0].meeting, "globex-1.vtt");
 		CHECK(v[1].item_id == item_soc2 && v[2].item_id == item_review && v[3].item_id == item_budget);
 		CHECK(v[3].new_value == NULL); /* added with no due date */
-		CHECK_STR(v[4].field, "risk");
-		CHECK(v[4].item_id == 0 && v[4].action == NULL);
-		CHECK_STR(v[4].new_value, "budget: Budget is tight this quarter");
-		CHECK_STR(v[4].speaker, "Priya Shah");
-		CHECK_STR(v[5].field, "due");
-		CHECK_STR(v[6].field, "status");
+		CHECK_STR(v[4].field, "stakeholder");
+		CHECK_STR(v[4].new_value, "Priya Shah (CFO)");
+		CHECK_STR(v[6].new_value, "legal"); /* a role alone */
+		CHECK_STR(v[7].field, "risk");
+		CHECK(v[7].item_id == 0 && v[7].action == NULL);
+		CHECK_STR(v[7].new_value, "budget: Budget is tight this quarter");
+		CHECK_STR(v[7].speaker, "Priya Shah");
+		CHECK_STR(v[8].field, "due");
+		CHECK_STR(v[9].field, "status");
 	}
 	mk_changes_free(v, n);
 
 	/* --until is inclusive; a deal; a limit keeps the oldest */
-	CHECK(changes(NULL, feb1, 1, mar3, MK_CHANGES_BY_MEETING, 0, &v) == 5);
-	mk_changes_free(v, 5);
+	CHECK(changes(NULL, feb1, 1, mar3, MK_CHANGES_BY_MEETING, 0, &v) == 8);
+	mk_changes_free(v, 8);
 	n = changes("Globex", feb1, 0, none, MK_CHANGES_BY_MEETING, 0, &v);
 	CHECK(n == 1 && !strcmp(v[0].deal, "Globex"));
 	mk_changes_free(v, n);
@@ -767,11 +771,11 @@ static void test_changes(void)
 	mk_changes_free(v, n);
 
 	/* by decision: everything was decided today, nothing in March */
-	CHECK(changes(NULL, utc_today(), 0, none, MK_CHANGES_BY_DECISION, 0, &v) == 7);
-	mk_changes_free(v, 7);
+	CHECK(changes(NULL, utc_today(), 0, none, MK_CHANGES_BY_DECISION, 0, &v) == 10);
+	mk_changes_free(v, 10);
 	CHECK(changes(NULL, feb1, 1, mar31, MK_CHANGES_BY_DECISION, 0, &v) == 0);
-	CHECK(changes("Acme", utc_today(), 0, none, MK_CHANGES_BY_DECISION, 0, &v) == 6);
-	mk_changes_free(v, 6);
+	CHECK(changes("Acme", utc_today(), 0, none, MK_CHANGES_BY_DECISION, 0, &v) == 9);
+	mk_changes_free(v, 9);
 
 	/* a call with no start: its changes are dated by their decision, by meeting too. One
 	 * proposal approved (the memo is done), one rejected, one left pending: only the first
