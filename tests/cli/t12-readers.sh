@@ -37,7 +37,7 @@ grep -q "already ingested" "$tmp/o" && ok "a CRLF copy of a stored call is not s
 	ok "extract reads a Markdown transcript, with the date its header gives" ||
 	bad "markdown extract: $(cat "$tmp/o" "$tmp/e")"
 "$MK" deal add Halvorsen --seller "Dana Whitfield" >/dev/null 2>&1
-"$MK" ingest "$cases/md-bold-colon.md" "$cases/md-bold-clock.md" --deal Halvorsen --date 2026-03-10 >"$tmp/o" 2>"$tmp/e" &&
+"$MK" ingest "$cases/md-bold-colon.md" "$cases/md-bold-clock.md" --deal Halvorsen --date 2026-03-10 --date-from-name >"$tmp/o" 2>"$tmp/e" &&
 	[ "$(grep -c 'proposals to review' "$tmp/o")" -eq 2 ] && ok "ingest stores Markdown calls" ||
 	bad "markdown ingest: $(cat "$tmp/o" "$tmp/e")"
 
@@ -81,7 +81,7 @@ rc=$?
 	bad "ingest German: exit $rc: $(cat "$tmp/o" "$tmp/e")"
 "$MK" ingest "$cases/lang-de-call.vtt" --deal Weber --date 2026-03-03 >"$tmp/o" 2>&1
 grep -q "already ingested" "$tmp/o" && ok "the German call was stored" || bad "German call not stored: $(cat "$tmp/o")"
-"$MK" ingest -j 2 "$cases/lang-fr-call.txt" "$cases/md-list.md" --deal Weber --date 2026-03-04 >"$tmp/o" 2>"$tmp/e"
+"$MK" ingest -j 2 "$cases/lang-fr-call.txt" "$cases/md-list.md" --deal Weber --date 2026-03-04 --date-from-name >"$tmp/o" 2>"$tmp/e"
 [ "$(grep -c . "$tmp/e")" -eq 1 ] && grep -q "lang-fr-call.txt: the call looks French" "$tmp/e" &&
 	[ "$(grep -c "proposals to review" "$tmp/o")" -eq 2 ] &&
 	ok "ingest -j: only the French call is warned about" || bad "ingest -j lang: $(cat "$tmp/o" "$tmp/e")"
