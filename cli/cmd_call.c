@@ -43,18 +43,14 @@ int cmd_call(int argc, char **argv)
 		case 'f': fmt = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("call: unknown or incomplete option '%s' (see 'mapkeeper call --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("call", argv, "h", longopts);
 		}
 	}
 	if (optind + 2 != argc)
 		return cli_usage(usage);
 	verb = argv[optind];
-	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
-		cli_error("call: unknown format '%s' (text or json)", fmt);
+	if (!(fmt = cli_format("call", fmt, "text|json")))
 		return 2;
-	}
 	if (strcmp(verb, "list") && strcmp(verb, "remove")) {
 		cli_error("call: unknown action '%s' (list or remove)", verb);
 		return 2;

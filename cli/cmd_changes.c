@@ -1,6 +1,6 @@
 /*
  * cmd_changes.c: `mapkeeper changes --since DATE [--until DATE] [--deal NAME]
- * [--by meeting|decision] [--format table|json|csv] [--db PATH]`: what changed on the plans
+ * [--by meeting|decision] [--format text|json|csv] [--db PATH]`: what changed on the plans
  * across deals in a period, oldest first: items added, due dates moved, status changes,
  * owner and action changes, stakeholders and risks added; each with who decided and the
  * words of the call that caused it. Dates are YYYY-MM-DD or words ("last monday"),
@@ -15,7 +15,7 @@
 #include <string.h>
 
 static const char usage[] =
-	"mapkeeper changes --since DATE [--until DATE] [--deal NAME] [--by meeting|decision] [--format table|json|csv] [--db PATH]\n"
+	"mapkeeper changes --since DATE [--until DATE] [--deal NAME] [--by meeting|decision] [--format text|json|csv] [--db PATH]\n"
 	"  --since D   from this day on: YYYY-MM-DD, or words resolved against today (\"last monday\",\n"
 	"              \"yesterday\", \"last month\": a period starts on its first day)\n"
 	"  --until D   to this day, inclusive (default: no end)\n"
@@ -196,7 +196,7 @@ int cmd_changes(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fmt = "table", *db = NULL;
+	const char *fmt = "text", *db = NULL;
 	struct mk_changes_query q;
 	struct mk_change *v = NULL;
 	struct mk_store *st;
@@ -244,9 +244,7 @@ int cmd_changes(int argc, char **argv)
 		case 'b': db = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("changes: unknown or incomplete option '%s' (see 'mapkeeper changes --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("changes", argv, "h", longopts);
 		}
 	}
 	if (optind != argc)
@@ -259,10 +257,8 @@ int cmd_changes(int argc, char **argv)
 		cli_error("changes: --until is before --since");
 		return 2;
 	}
-	if (strcmp(fmt, "table") && strcmp(fmt, "json") && strcmp(fmt, "csv")) {
-		cli_error("changes: unknown format '%s' (table, json or csv)", fmt);
+	if (!(fmt = cli_format("changes", fmt, "text|json|csv")))
 		return 2;
-	}
 	if (!(st = cli_store_open(db)))
 		return 1;
 	mk_diag_clear(&d);

@@ -159,19 +159,15 @@ int cmd_item(int argc, char **argv)
 		case 'f': fmt = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("item: unknown or incomplete option '%s' (see 'mapkeeper item --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("item", argv, "h", longopts);
 		}
 	}
 	if (optind + 2 != argc)
 		return cli_usage(usage);
 	verb = argv[optind];
 	status = verb_status(verb);
-	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
-		cli_error("item: unknown format '%s' (text or json)", fmt);
+	if (!(fmt = cli_format("item", fmt, "text|json")))
 		return 2;
-	}
 	if (strcmp(verb, "add") && strcmp(verb, "edit") && strcmp(verb, "list") && status < 0) {
 		cli_error("item: unknown action '%s' (add, edit, done, drop, block, reopen or list)", verb);
 		return 2;

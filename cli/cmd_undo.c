@@ -91,17 +91,13 @@ int cmd_undo(int argc, char **argv)
 		case 'f': fmt = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default:
-			cli_error("undo: unknown or incomplete option '%s' (see 'mapkeeper undo --help')",
-				  argv[optind - 1]);
-			return 2;
+			return cli_bad_option("undo", argv, "h", longopts);
 		}
 	}
 	if (optind + 1 < argc || (list && optind < argc))
 		return cli_usage(usage);
-	if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
-		cli_error("undo: unknown format '%s' (text or json)", fmt);
+	if (!(fmt = cli_format("undo", fmt, "text|json")))
 		return 2;
-	}
 	if (optind < argc && !(id = cli_parse_id(argv[optind]))) {
 		cli_error("undo: '%s' is not a decision id (see 'mapkeeper undo --list')", argv[optind]);
 		return 2;

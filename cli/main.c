@@ -56,7 +56,9 @@ static const struct {
 	const char *command;
 	const char *verbs[8];       /* up to the first NULL */
 } command_verbs[] = {
-	{ "deal", { "add", "list", "show" } },
+	{ "deal", { "add", "list", "show", "rename", "remove" } },
+	{ "item", { "add", "edit", "done", "drop", "block", "reopen", "list" } },
+	{ "call", { "list", "remove" } },
 	{ "sync", { "zoom", "teams" } },
 	{ "rules", { "check" } },
 };

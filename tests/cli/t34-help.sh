@@ -95,7 +95,7 @@ expect_err "a mistyped long option: did you mean" \
 expect_err "--opt=value mistyped: the option is named without its value" \
 	"mapkeeper: plan: unknown option '--fromat'; did you mean '--format'?" plan Northwind --fromat=json
 expect_err "an ambiguous start of an option lists the candidates" \
-	"mapkeeper: ingest: option '--d' is ambiguous (--deal, --date, --db)" ingest x.vtt --d Northwind
+	"mapkeeper: ingest: option '--d' is ambiguous (--deal, --date, --date-from-name, --db)" ingest x.vtt --d Northwind
 expect_err "an option without its value" \
 	"mapkeeper: ingest: option '--deal' needs a value" ingest x.vtt --deal
 expect_err "a short option without its value" \
@@ -121,6 +121,8 @@ for c in $(cat "$tmp/listed"); do
 	[ -n "$opt" ] || opt=--help
 	name=${opt#--}
 	typo=--$(printf '%s' "$name" | sed 's/^\(.\)\(.\)\(.\)/\1\3\2/')
+	# two equal letters swapped change nothing ("all-deals"): swap the next two instead
+	[ "$typo" != "$opt" ] || typo=--$(printf '%s' "$name" | sed 's/^\(..\)\(.\)\(.\)/\1\3\2/')
 	"$MK" "$c" "$typo" >"$tmp/o" 2>"$tmp/e"
 	rc=$?
 	want="mapkeeper: $c: unknown option '$typo'; did you mean '$opt'?"
