@@ -695,6 +695,14 @@ static const char *const call_remove_sql[] = {
 	"	AND p.status = 'pending' AND p.kind = 'add_risk'\n"
 	"	AND coalesce(nullif(p.category, ''), 'unknown') = risks.category\n"
 	"	AND coalesce(p.text, '') = risks.text)",
+	/* news from later calls tied to an item this call proposed (proposals.target_proposal_id):
+	 * that item will never be, so the news is withdrawn, as when the item is rejected */
+	"UPDATE proposals SET status = 'rejected', decided_by = ?4, decided_at = ?3,\n"
+	"	reason = 'withdrawn: the call that proposed its item was removed'\n"
+	"	WHERE status = 'pending' AND meeting_id <> ?1 AND target_proposal_id IN\n"
+	"	(SELECT id FROM proposals WHERE meeting_id = ?1 AND status = 'pending')",
+	"UPDATE proposals SET target_proposal_id = NULL WHERE target_proposal_id IN\n"
+	"	(SELECT id FROM proposals WHERE meeting_id = ?1 AND status = 'pending')",
 	"DELETE FROM proposal_edits WHERE proposal_id IN\n"
 	"	(SELECT id FROM proposals WHERE meeting_id = ?1 AND status = 'pending')",
 	"UPDATE decisions SET proposal_id = NULL WHERE proposal_id IN\n"
@@ -747,7 +755,7 @@ enum mk_err mk_store_call_remove(struct mk_store *st, int64_t id, const char *wh
 	if (err)
 		goto out;
 	for (size_t i = 0; rc == SQLITE_OK && i < sizeof call_remove_sql / sizeof *call_remove_sql; i++)
-		rc = ed_run(st, call_remove_sql[i], "iit", id, deal_id, now);
+		rc = ed_run(st, call_remove_sql[i], "iitt", id, deal_id, now, who);
 	summary = mk_sprintf("removed call %lld \"%s\" (%zu pending proposal%s with it)",
 			     (long long)id, call.label ? call.label : "", call.pending,
 			     call.pending == 1 ? "" : "s");

@@ -92,4 +92,15 @@ one_line 1 "call list: an unknown deal" "$MK" call list Nowhere
 	! grep -q "already" "$tmp/o" && [ "$("$MK" call list Northwind | wc -l)" -eq 3 ] &&
 	"$MK" query --said "ticket volumes" --deal Northwind | grep -q "northwind-call-01" \
 	&& ok "the same file can be ingested again" || bad "re-ingest: $(cat "$tmp/o" "$tmp/e")"
+# a call removed while a later call's news about its items is still pending: the news
+# is withdrawn (its item will never be), nothing fails on the link between them
+"$MK" deal add T --seller "Maya Brooks" --db "$tmp/tied.db" >/dev/null 2>"$tmp/e" &&
+	"$MK" ingest demo/northwind-call-01.vtt --deal T --date 2026-03-03 --db "$tmp/tied.db" >/dev/null 2>>"$tmp/e" &&
+	"$MK" ingest demo/northwind-call-02.vtt --deal T --date 2026-03-10 --db "$tmp/tied.db" >/dev/null 2>>"$tmp/e" &&
+	"$MK" call remove 1 --db "$tmp/tied.db" >"$tmp/o" 2>>"$tmp/e" &&
+	"$MK" review --deal T --db "$tmp/tied.db" >"$tmp/r" 2>>"$tmp/e" && grep -q "^deal T: 2 pending" "$tmp/r" &&
+	! grep -q "update_due\|mark_" "$tmp/r" &&
+	"$MK" undo --list --db "$tmp/tied.db" | grep -q "reject .*update_due" \
+	&& ok "call remove: a later call's news tied to its pending items is withdrawn" \
+	|| bad "tied news: $(cat "$tmp/o" "$tmp/e" "$tmp/r")"
 echo "1..$n"
