@@ -91,4 +91,12 @@ char *db_trim(const char *s);
 
 /* BEGIN, or a savepoint inside a transaction already open (store_write_begin) */
 int db_read_begin(struct mk_store *st);
+/* A rep's edit of one field of a pending proposal (proposal.c): the new value and a
+ * proposal_edits row with the old one, who and when; nothing when the value is the same. */
+enum db_edit_field {
+	DB_EDIT_OWNER, DB_EDIT_DUE, DB_EDIT_ACTION, DB_EDIT_NAME, DB_EDIT_ROLE, DB_EDIT_CATEGORY, DB_EDIT_TEXT
+};
+int db_proposal_edit_field(struct mk_store *st, int64_t id, enum db_edit_field f, const char *old_value,
+			   const char *new_value, const char *who, const char *now);
+
 #endif

@@ -14,56 +14,6 @@ static const char *const finding_categories[] = {
 	"budget", "timeline", "competition", "paper_process", "stakeholder", "technical", "priority",
 };
 
-enum finding_field { FIND_NAME, FIND_ROLE, FIND_CATEGORY, FIND_TEXT };
-
-static int finding_set(struct mk_store *st, int64_t id, enum finding_field f, const char *old_value,
-		       const char *new_value, const char *who, const char *now)
-{
-	static const char *const sql[] = {
-		[FIND_NAME] = "UPDATE proposals SET name = ?1 WHERE id = ?2",
-		[FIND_ROLE] = "UPDATE proposals SET role = ?1 WHERE id = ?2",
-		[FIND_CATEGORY] = "UPDATE proposals SET category = ?1 WHERE id = ?2",
-		[FIND_TEXT] = "UPDATE proposals SET text = ?1 WHERE id = ?2",
-	};
-	static const char *const names[] = {
-		[FIND_NAME] = "name", [FIND_ROLE] = "role", [FIND_CATEGORY] = "category", [FIND_TEXT] = "text",
-	};
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if ((!old_value && !new_value) || (old_value && new_value && !strcmp(old_value, new_value)))
-		return SQLITE_OK;
-	rc = db_prepare(st, sql[f], &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, new_value);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 2, id);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	sqlite3_finalize(s);
-	s = NULL;
-	if (rc == SQLITE_OK)
-		rc = db_prepare(st,
-			"INSERT INTO proposal_edits (proposal_id, field, old_value, new_value, at, \"by\")\n"
-			"VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, names[f]);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, old_value);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 4, new_value);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 5, now);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 6, who);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	sqlite3_finalize(s);
-	return rc;
-}
-
 /* MK_EARG with a message when the fields given do not fit the proposal's kind. */
 static enum mk_err finding_check(struct mk_store *st, const struct mk_proposal *p, const char *name,
 				 const char *role, const char *category, const char *text,
@@ -131,13 +81,13 @@ enum mk_err mk_store_edit_finding(struct mk_store *st, int64_t id, const char *n
 	if (err)
 		goto out;
 	if (name)
-		rc = finding_set(st, id, FIND_NAME, p.name, n, who, now);
+		rc = db_proposal_edit_field(st, id, DB_EDIT_NAME, p.name, n, who, now);
 	if (rc == SQLITE_OK && role)
-		rc = finding_set(st, id, FIND_ROLE, p.role, r, who, now);
+		rc = db_proposal_edit_field(st, id, DB_EDIT_ROLE, p.role, r, who, now);
 	if (rc == SQLITE_OK && category)
-		rc = finding_set(st, id, FIND_CATEGORY, p.category, c, who, now);
+		rc = db_proposal_edit_field(st, id, DB_EDIT_CATEGORY, p.category, c, who, now);
 	if (rc == SQLITE_OK && text)
-		rc = finding_set(st, id, FIND_TEXT, p.text, t, who, now);
+		rc = db_proposal_edit_field(st, id, DB_EDIT_TEXT, p.text, t, who, now);
 	err = rc == SQLITE_OK ? db_commit(st, diag) : db_fail(st, rc, diag);
 out:
 	if (err)

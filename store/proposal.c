@@ -603,25 +603,31 @@ enum mk_err mk_store_decide(struct mk_store *st, int64_t id, int approve, const 
 
 /* ---- editing ---- */
 
-enum edit_field { EDIT_OWNER, EDIT_DUE, EDIT_ACTION };
+/* The proposal columns a rep may edit, each with its statement (a column name cannot be a
+ * parameter): item proposals' owner, due and action (mk_store_edit), a stakeholder's name
+ * and role and a risk's category and text (mk_store_edit_finding, finding_edit.c). */
+static const struct {
+	const char *column;
+	const char *sql;
+} edit_columns[] = {
+	[DB_EDIT_OWNER] = { "owner", "UPDATE proposals SET owner = ?1 WHERE id = ?2" },
+	[DB_EDIT_DUE] = { "due", "UPDATE proposals SET due = ?1 WHERE id = ?2" },
+	[DB_EDIT_ACTION] = { "action", "UPDATE proposals SET action = ?1 WHERE id = ?2" },
+	[DB_EDIT_NAME] = { "name", "UPDATE proposals SET name = ?1 WHERE id = ?2" },
+	[DB_EDIT_ROLE] = { "role", "UPDATE proposals SET role = ?1 WHERE id = ?2" },
+	[DB_EDIT_CATEGORY] = { "category", "UPDATE proposals SET category = ?1 WHERE id = ?2" },
+	[DB_EDIT_TEXT] = { "text", "UPDATE proposals SET text = ?1 WHERE id = ?2" },
+};
 
-static int edit_one(struct mk_store *st, int64_t id, enum edit_field f, const char *old_value,
-		    const char *new_value, const char *who, const char *now)
+int db_proposal_edit_field(struct mk_store *st, int64_t id, enum db_edit_field f, const char *old_value,
+			   const char *new_value, const char *who, const char *now)
 {
-	static const char *const sql[] = {
-		[EDIT_OWNER] = "UPDATE proposals SET owner = ?1 WHERE id = ?2",
-		[EDIT_DUE] = "UPDATE proposals SET due = ?1 WHERE id = ?2",
-		[EDIT_ACTION] = "UPDATE proposals SET action = ?1 WHERE id = ?2",
-	};
-	static const char *const names[] = {
-		[EDIT_OWNER] = "owner", [EDIT_DUE] = "due", [EDIT_ACTION] = "action",
-	};
 	sqlite3_stmt *s = NULL;
 	int rc;
 
 	if (same_text(old_value, new_value))
 		return SQLITE_OK;
-	rc = db_prepare(st, sql[f], &s);
+	rc = db_prepare(st, edit_columns[f].sql, &s);
 	if (rc == SQLITE_OK)
 		rc = db_bind_text(s, 1, new_value);
 	if (rc == SQLITE_OK)
@@ -637,7 +643,7 @@ static int edit_one(struct mk_store *st, int64_t id, enum edit_field f, const ch
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 1, id);
 	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, names[f]);
+		rc = db_bind_text(s, 2, edit_columns[f].column);
 	if (rc == SQLITE_OK)
 		rc = db_bind_text(s, 3, old_value);
 	if (rc == SQLITE_OK)
@@ -683,14 +689,14 @@ enum mk_err mk_store_edit(struct mk_store *st, int64_t id, const char *owner, co
 	if (err)
 		goto out;
 	if (owner)
-		rc = edit_one(st, id, EDIT_OWNER, p.owner, owner[0] ? owner : NULL, who, now);
+		rc = db_proposal_edit_field(st, id, DB_EDIT_OWNER, p.owner, owner[0] ? owner : NULL, who, now);
 	if (rc == SQLITE_OK && due) {
 		mk_date_format(p.due, old_due, sizeof old_due);
-		rc = edit_one(st, id, EDIT_DUE, p.has_due ? old_due : NULL,
+		rc = db_proposal_edit_field(st, id, DB_EDIT_DUE, p.has_due ? old_due : NULL,
 			      due[0] ? new_due : NULL, who, now);
 	}
 	if (rc == SQLITE_OK && action)
-		rc = edit_one(st, id, EDIT_ACTION, p.action, action, who, now);
+		rc = db_proposal_edit_field(st, id, DB_EDIT_ACTION, p.action, action, who, now);
 	if (rc != SQLITE_OK) {
 		err = db_fail(st, rc, diag);
 		goto out;
