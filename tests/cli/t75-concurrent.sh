@@ -6,8 +6,9 @@
 # database. Afterwards: every process exited 0 (one that says "database is locked" is
 # retried, up to 3 times, and counted); each call is stored exactly once, and reported as
 # ingested by exactly one process; no proposal is duplicated (same deal, kind, item,
-# owner, action, name, role, category, text and due) unless a one-process ingest of all
-# the calls duplicates it too; PRAGMA integrity_check is ok. CONC_ROUNDS (default 1)
+# owner, action, name, role, category, text and due) unless one process ingesting the
+# calls in the order the round stored them duplicates it too (merge proposes against the
+# pending plan, so the order matters); PRAGMA integrity_check is ok. CONC_ROUNDS (default 1)
 # repeats it on a fresh database. The seed of each round is printed.
 . "$TOP/tests/cli/lib.sh"
 procs=${CONC_PROCS:-50}
@@ -51,12 +52,11 @@ print(c.execute("PRAGMA integrity_check").fetchone()[0],
 PY
 }
 
-# what one process makes of all the calls, for the duplicates merge/ itself makes
+# one process ingests all the calls (a check that the set-up works)
 seq="$tmp/seq.db"
 MAPKEEPER_DB=$seq "$MK" deal add Alpha --seller "Maya Brooks,Dana Park" >/dev/null 2>&1
 MAPKEEPER_DB=$seq "$MK" ingest "$tmp/calls"/*.vtt --deal Alpha --date 2026-03-03 --date-from-name >/dev/null 2>"$tmp/e" \
 	|| { bad "one-process ingest: $(cat "$tmp/e")"; exit 0; }
-dups "$seq" | sort -u >"$tmp/seqdups"
 
 r=0
 while [ $r -lt "$rounds" ]; do
@@ -117,6 +117,22 @@ PY
 	[ "$2" = "$want" ] && [ "$3" = "$want" ] && [ "$reported" = "$want" ] \
 		&& ok "round $r: each of the $want calls stored once and reported ingested by one process" \
 		|| bad "round $r: $2 meetings, $3 distinct, $reported reported ingested (want $want)"
+	# merge proposes against the plan as it will be (pending proposals included), so what
+	# it makes of a call depends on the calls stored before it: the baseline is one process
+	# ingesting the calls in the order this round stored them (each store is one write)
+	replay="$tmp/replay$r.db"
+	MAPKEEPER_DB=$replay "$MK" deal add Alpha --seller "Maya Brooks,Dana Park" >/dev/null 2>&1
+	MAPKEEPER_DB=$replay "$MK" deal add Beta --seller "Maya Brooks,Dana Park" >/dev/null 2>&1
+	python3 - "$db" <<'PY' >"$tmp/order"
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for path, deal in c.execute("select m.path, d.name from meetings m join deals d on d.id = m.deal_id order by m.id"):
+    print(deal, path)
+PY
+	while read -r rdeal rpath; do
+		MAPKEEPER_DB=$replay "$MK" ingest "$rpath" --deal "$rdeal" --date 2026-03-03 >/dev/null 2>&1
+	done <"$tmp/order"
+	dups "$replay" | sort -u >"$tmp/seqdups"
 	dups "$db" | sort -u >"$tmp/dups"
 	extra=$(comm -23 "$tmp/dups" "$tmp/seqdups")
 	[ -z "$extra" ] && ok "round $r: no duplicate proposals" \
