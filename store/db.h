@@ -99,4 +99,8 @@ enum db_edit_field {
 int db_proposal_edit_field(struct mk_store *st, int64_t id, enum db_edit_field f, const char *old_value,
 			   const char *new_value, const char *who, const char *now);
 
+/* A plan item from a row whose columns 0-9 are id, action, owner, side, due, status,
+ * updated_at, revisions, slipped, from a removed call (plan.c, edit.c). */
+void db_item_read(sqlite3_stmt *s, struct mk_item *it);
+
 #endif

@@ -140,7 +140,6 @@ static enum mk_err item_load(struct mk_store *st, int64_t id, struct mk_item *it
 			     char **name, struct mk_diag *diag)
 {
 	sqlite3_stmt *s = NULL;
-	enum mk_status status = MK_STATUS_OPEN;
 	enum mk_err err = MK_OK;
 	int rc;
 
@@ -156,17 +155,7 @@ static enum mk_err item_load(struct mk_store *st, int64_t id, struct mk_item *it
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		it->id = sqlite3_column_int64(s, 0);
-		it->action = db_column_dup(s, 1);
-		it->owner = db_column_dup(s, 2);
-		it->side = db_column_side(s, 3);
-		db_column_date(s, 4, &it->has_due, &it->due);
-		mk_status_parse((const char *)sqlite3_column_text(s, 5), &status);
-		it->status = status;
-		it->updated_at = db_column_dup(s, 6);
-		it->revisions = sqlite3_column_int(s, 7);
-		it->slipped = sqlite3_column_int(s, 8) != 0;
-		it->from_removed_call = sqlite3_column_int(s, 9) != 0;
+		db_item_read(s, it);
 		if (name)
 			*name = db_column_dup(s, 10);
 		if (deal)

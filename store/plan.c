@@ -9,6 +9,24 @@
 
 #include <string.h>
 
+void db_item_read(sqlite3_stmt *s, struct mk_item *it)
+{
+	enum mk_status status = MK_STATUS_OPEN;
+
+	memset(it, 0, sizeof *it);
+	it->id = sqlite3_column_int64(s, 0);
+	it->action = db_column_dup(s, 1);
+	it->owner = db_column_dup(s, 2);
+	it->side = db_column_side(s, 3);
+	db_column_date(s, 4, &it->has_due, &it->due);
+	mk_status_parse((const char *)sqlite3_column_text(s, 5), &status);
+	it->status = status;
+	it->updated_at = db_column_dup(s, 6);
+	it->revisions = sqlite3_column_int(s, 7);
+	it->slipped = sqlite3_column_int(s, 8) != 0;
+	it->from_removed_call = sqlite3_column_int(s, 9) != 0;
+}
+
 static int plan_items_read(struct mk_store *st, int64_t deal, struct mk_plan *p)
 {
 	sqlite3_stmt *s = NULL;
@@ -28,22 +46,10 @@ static int plan_items_read(struct mk_store *st, int64_t deal, struct mk_plan *p)
 		rc = sqlite3_bind_int64(s, 1, deal);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mk_item *it;
-		enum mk_status status = MK_STATUS_OPEN;
 
 		p->items = mk_grow(p->items, &p->capitems, p->nitems + 1, sizeof *p->items);
 		it = &p->items[p->nitems++];
-		memset(it, 0, sizeof *it);
-		it->id = sqlite3_column_int64(s, 0);
-		it->action = db_column_dup(s, 1);
-		it->owner = db_column_dup(s, 2);
-		it->side = db_column_side(s, 3);
-		db_column_date(s, 4, &it->has_due, &it->due);
-		mk_status_parse((const char *)sqlite3_column_text(s, 5), &status);
-		it->status = status;
-		it->updated_at = db_column_dup(s, 6);
-		it->revisions = sqlite3_column_int(s, 7);
-		it->slipped = sqlite3_column_int(s, 8);
-		it->from_removed_call = sqlite3_column_int(s, 9);
+		db_item_read(s, it);
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(s);
