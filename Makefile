@@ -101,6 +101,12 @@ bench: deps all $(BUILD)/bench_main $(BUILD)/bench_extract $(BENCH_STORE)
 $(BUILD)/bench_main $(BUILD)/bench_extract $(BUILD)/bench_store: $(BUILD)/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
 
+# make accuracy: the scorers of ../shared/eval per writer set (A-B, E, F, G, H), then the
+# whole dev corpus, real-gold and real-silver (scripts/accuracy.sh; skipped without ../shared).
+.PHONY: accuracy
+accuracy: deps all
+	@scripts/accuracy.sh
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/deps.sh --fuzz

@@ -7,6 +7,10 @@ Lines of NAME.expect:
   stakeholder: at=HH:MM:SS; name=..; role=..
   risk: at=HH:MM:SS; category=..
   nothing-at: HH:MM:SS               no commitment starts in that second
+  no-risk-at: HH:MM:SS               no risk starts in that second
+  no-stakeholder: NAME               no stakeholder of that name (caseless)
+A commitment's `action_has=w1 w2` checks that each word is in its action (caseless);
+`action_not=w1 w2` that none is.
   count: commitments=N; stakeholders=N; risks=N
 Prints TAP lines; exits 1 on any failure."""
 import json, subprocess, sys
@@ -47,8 +51,12 @@ def main(mk, vtt, expect):
                 x = items[0]
                 for k, v in want.items():
                     if k == "at": continue
-                    got = x.get(k)
-                    if k == "due" and ".." in v:
+                    got = x.get(k[:-4] if k.endswith(("_has", "_not")) else k)
+                    if k.endswith("_has") or k.endswith("_not"):
+                        words = (got or "").lower().replace(",", " ").split()
+                        want_in = k.endswith("_has")
+                        good = got is not None and all((w.lower() in words) == want_in for w in v.split())
+                    elif k == "due" and ".." in v:
                         lo, hi = v.split("..")
                         good = got is not None and lo <= got <= hi
                     elif v == "null":
@@ -60,6 +68,12 @@ def main(mk, vtt, expect):
         elif key == "nothing-at":
             hits = [x for x in out["commitments"] if x["evidence"]["start"].startswith(val)]
             ok, why = not hits, f"unexpected commitment at {val}: {hits[:1]}"
+        elif key == "no-risk-at":
+            hits = [x for x in out["risks"] if x["evidence"]["start"].startswith(val)]
+            ok, why = not hits, f"unexpected risk at {val}: {hits[:1]}"
+        elif key == "no-stakeholder":
+            hits = [x for x in out["stakeholders"] if (x.get("name") or "").lower() == val.lower()]
+            ok, why = not hits, f"unexpected stakeholder {val}: {hits[:1]}"
         elif key == "count":
             for k, v in fields(val).items():
                 if len(out[k]) != int(v):
