@@ -17,6 +17,8 @@
 #define MAX_VETOES 16
 #define NEAR_BEFORE 48        /* bytes before a commitment a "near" veto may start */
 #define LOOKAHEAD_SENTENCES 2 /* sentences of the same turn searched for a missing date */
+#define LOOKBEHIND_SENTENCES 2 /* short sentences before it, too ("May sixth, right?") */
+#define LOOKBEHIND_BYTES 60
 #define PRONOUN_REACH 4       /* sentences back a person not on the call stays "he" or "she" */
 #define RISK_REPEAT_MS 45000  /* a risk of the same category this soon after one is the same risk */
 
@@ -604,11 +606,14 @@ struct due_scan {
 	struct mk_date today;
 	struct mk_when w;
 	int found;
+	const char *base;    /* the text scanned */
 };
 
 static int due_cb(void *vctx, const struct mk_when *w)
 {
 	struct due_scan *ds = vctx;
+	if (mk_when_side_clause(ds->base, w->start))
+		return 0; /* "if the PO lands on the 10th", "whether he'd sign by the 27th" */
 	if (w->has_date && date_cmp(w->pick, ds->today) >= 0) {
 		ds->w = *w; /* a date wins over "right after this call" said before it */
 		ds->found = 1;
@@ -630,6 +635,7 @@ static int find_due(struct ctx *c, const char *text, size_t from, size_t to, str
 		return 0;
 	memset(&ds, 0, sizeof ds);
 	ds.today = c->o->date;
+	ds.base = text + from;
 	mk_when_scan(text + from, to - from, c->o->date, due_cb, &ds);
 	if (!ds.found)
 		return 0;
@@ -1348,12 +1354,34 @@ static void lookahead_dates(struct ctx *c)
 			const struct sentence *nx = &c->sents[si + k];
 			const struct turn *tu = &c->turns[nx->turn];
 			struct mk_when w;
-			if (nx->turn != c->sents[si].turn || has_commit[si + k])
+			if (nx->turn != c->sents[si].turn)
 				break;
-			if (find_due(c, tu->text, nx->off, nx->off + nx->len, &w)) {
+			/* "Let me check with Anil. I'll find out by Thursday": the next promise's
+			 * date is this one's too */
+			int got = find_due(c, tu->text, nx->off, nx->off + nx->len, &w);
+			/* ... but a quick step today ("I'll chase Marta today and you'll have it
+			 * next week") is not the bigger promise's date: the one after it is */
+			if (got && has_commit[si + k] && w.has_date && !date_cmp(w.pick, c->o->date))
+				got = find_due(c, tu->text, w.start + w.len, nx->off + nx->len, &w) &&
+				      date_cmp(w.pick, c->o->date);
+			if (got && (w.has_date || !has_commit[si + k])) {
 				set_due(c, cm, &w, tu);
 				break;
 			}
+			if (has_commit[si + k])
+				break;
+		}
+		/* "The twelfth works. I'll get Greg on it": a short line just before, in the same
+		 * turn, that only names the day */
+		for (size_t k = 1; !cm->due_text && k <= LOOKBEHIND_SENTENCES && k <= si; k++) {
+			const struct sentence *pv = &c->sents[si - k];
+			const struct turn *tu = &c->turns[pv->turn];
+			struct mk_when w;
+			if (pv->turn != c->sents[si].turn || has_commit[si - k] || pv->len > LOOKBEHIND_BYTES)
+				break;
+			if (find_due(c, tu->text, pv->off, pv->off + pv->len, &w) && w.has_date &&
+			    mk_when_names_day(tu->text + w.start, w.len))
+				set_due(c, cm, &w, tu);
 		}
 	}
 	free(has_commit);

@@ -11,6 +11,22 @@
  * week" is a week after the next Monday; "3/15" is month/day unless the first number
  * is over 12; a bare month ("March") is a date only after in/by/until/before/through
  * or early/mid/late/end of; a bare ordinal ("15th") only after "the" or a preposition.
+ * Since issue 12: "Friday after next" is [first Friday after D + 7, + 14] (a week on from
+ * "next Friday"); "Tuesday the 19th" is the first 19th on or after D that is a Tuesday,
+ * searched over 12 months, else no date; "Tuesday of this week" is that day of D's week,
+ * even when past; "the last Monday of March" is that day of the month (next year when
+ * past, as "March 15"); "the first Wednesday of the month" is D's month, or the next when
+ * past; "third quarter" / "Q3 next year" / "next qtr" as "Q3" / "next quarter"; "in a
+ * couple of months" is two months on give or take 14 days, "in a few months" two to three
+ * months on; "give me a couple of weeks" as "in a couple of weeks"; "within ten days of the
+ * audit" counts from an event: no date; "after the call" / "right after this call" is D
+ * (the call is today); "before the quarter closes" / "the month is out" is that unit's end.
+ * Not dates: a bare month after "for"/"from"/"on"/"after" ("windows for April"); "Q3",
+ * "month end", "year end" naming a thing ("the Q3 calendar", "year end pricing", "out of
+ * month-end"); "sat"/"sun" unless a weekday can stand there ("by Sat", "Sat. works",
+ * "Sun the 8th"), never "it sat"; an abbreviation before a capitalised non-date word is
+ * part of a name ("Thu Nguyen", "Sun Ridge"). "3 pm", "3 p.m.", "3 P.M." are times: a date
+ * only with a day.
  */
 #include "mapkeeper.h"
 
@@ -22,6 +38,7 @@
 #define MAX_TOKENS 96
 #define WORD_MAX 24
 #define STRONG_REACH 8   /* tokens from an expression's start to its first strong token */
+#define WEEKDAY_DAY_MONTHS 12 /* "Tuesday the 19th": months searched for a 19th that is a Tuesday */
 
 enum tok_kind { T_WORD, T_NUM, T_ORD, T_SLASH, T_ISO, T_TIME, T_PUNCT };
 
@@ -36,6 +53,8 @@ struct tok {
 	signed char small;   /* T_WORD: "one".."twenty", "thirty" or -1 */
 	signed char ord;     /* T_WORD: "first".."twentieth", "thirtieth" or -1 */
 	signed char strong;  /* T_WORD: a date expression can be built on it */
+	signed char cap;     /* T_WORD: said with a capital first letter */
+	signed char poss;    /* T_WORD: "'s" followed it ("next year's") */
 	unsigned lists;      /* T_WORD: bit l set when the word is one of wlists[l] */
 };
 
@@ -222,6 +241,7 @@ static const struct lexeme lexicon[] = {
 	{ "aug", -1, 8, -1, -1, 1 },
 	{ "august", -1, 8, -1, -1, 1 },
 	{ "business", -1, 0, -1, -1, 1 }, /* "close of business" */
+	{ "call", -1, 0, -1, -1, 1 },     /* "after this call" */
 	{ "cob", -1, 0, -1, -1, 1 },
 	{ "couple", -1, 0, -1, -1, 1 },
 	{ "day", -1, 0, -1, -1, 1 },
@@ -265,6 +285,7 @@ static const struct lexeme lexicon[] = {
 	{ "mar", -1, 3, -1, -1, 1 },
 	{ "march", -1, 3, -1, -1, 1 },
 	{ "may", -1, 5, -1, -1, 1 },
+	{ "meeting", -1, 0, -1, -1, 1 },  /* "after this meeting" */
 	{ "midday", -1, 0, -1, -1, 1 },
 	{ "mon", 0, 0, -1, -1, 1 },
 	{ "monday", 0, 0, -1, -1, 1 },
@@ -286,9 +307,11 @@ static const struct lexeme lexicon[] = {
 	{ "q2", -1, 0, -1, -1, 1 },
 	{ "q3", -1, 0, -1, -1, 1 },
 	{ "q4", -1, 0, -1, -1, 1 },
+	{ "qtr", -1, 0, -1, -1, 1 },    /* read as "quarter" */
 	{ "quarter", -1, 0, -1, -1, 1 },
 	{ "right", -1, 0, -1, -1, 1 },
 	{ "same", -1, 0, -1, -1, 1 },
+	{ "sat", 5, 0, -1, -1, 1 },     /* only where a weekday can stand (abbrev_ok) */
 	{ "saturday", 5, 0, -1, -1, 1 },
 	{ "second", -1, 0, -1, 2, 1 },
 	{ "sep", -1, 9, -1, -1, 1 },
@@ -305,6 +328,7 @@ static const struct lexeme lexicon[] = {
 	{ "sixth", -1, 0, -1, 6, 1 },
 	{ "soon", -1, 0, -1, -1, 1 },
 	{ "straight", -1, 0, -1, -1, 1 },
+	{ "sun", 6, 0, -1, -1, 1 },     /* only where a weekday can stand (abbrev_ok) */
 	{ "sunday", 6, 0, -1, -1, 1 },
 	{ "ten", -1, 0, 10, -1, 1 },
 	{ "tenth", -1, 0, -1, 10, 1 },
@@ -315,6 +339,7 @@ static const struct lexeme lexicon[] = {
 	{ "thirty", -1, 0, 30, -1, 1 },
 	{ "three", -1, 0, 3, -1, 1 },
 	{ "thu", 3, 0, -1, -1, 1 },
+	{ "thur", 3, 0, -1, -1, 1 },
 	{ "thurs", 3, 0, -1, -1, 1 },
 	{ "thursday", 3, 0, -1, -1, 1 },
 	{ "tmr", -1, 0, -1, -1, 1 },
@@ -484,6 +509,65 @@ static int read_num(const char *s, size_t n, size_t *i, int maxdigits)
 	return k ? v : -1;
 }
 
+/* "pm", " pm", "p.m.", " p.m.", " P.M", "am" ... after a number at s[j]: bytes, or 0. One
+ * space may come before; "3 people", "3 amazing" and "3 a month" are not times. */
+static size_t ampm_len(const char *s, size_t n, size_t j)
+{
+	size_t k = j, dots = 0;
+	if (k < n && s[k] == ' ')
+		k++;
+	if (k >= n || ((s[k] | 0x20) != 'a' && (s[k] | 0x20) != 'p'))
+		return 0;
+	k++;
+	if (k < n && s[k] == '.')
+		k++, dots++;
+	if (k >= n || (s[k] | 0x20) != 'm')
+		return 0;
+	k++;
+	if (k < n && s[k] == '.' && dots)
+		k++;
+	if (k < n && is_alpha((unsigned char)s[k]))
+		return 0;
+	return k - j;
+}
+
+/* Weekday abbreviations that are also words or names: "sat" and "sun" ("it sat with
+ * legal", "Sun Valley") are weekdays only after a word that leads a day (by, on, this,
+ * next ...), before a day of the month or a time of day, or as "Sat." opening a sentence;
+ * any abbreviation ("Thu", "Wed") followed by a capitalised word that is no date word
+ * ("Thu Nguyen", "Wed Harbor Capital") is part of a name. */
+static int abbrev_ok(const struct toks *ts, int i)
+{
+	static const char *const lead[] = { "by", "on", "until", "till", "til", "before", "this",
+					    "next", "coming", "last", "past", "from", "every", "and",
+					    "or", "through", "thru", "through", "after", NULL };
+	const struct tok *t = &ts->t[i], *p = i > 0 ? &ts->t[i - 1] : NULL,
+			 *x = i + 1 < ts->n ? &ts->t[i + 1] : NULL;
+	const char *w = t->w;
+	if (x && x->kind == T_WORD && x->cap && x->start == t->end + 1 && !x->strong && x->wd < 0 &&
+	    !x->mon && (x->lists >> WL_PREP & 1) == 0)
+		return 0;
+	if (strcmp(w, "sat") && strcmp(w, "sun"))
+		return 1;
+	if (p && p->kind == T_WORD)
+		for (int k = 0; lead[k]; k++)
+			if (!strcmp(p->w, lead[k]))
+				return 1;
+	if (p && p->kind == T_PUNCT && p->w[0] == ',' && i > 1 && ts->t[i - 2].wd >= 0)
+		return 1; /* "Fri, Sat" */
+	if (x && (x->kind == T_ORD || x->kind == T_SLASH || x->kind == T_TIME ||
+		  (x->kind == T_NUM && x->n >= 1 && x->n <= 31)))
+		return 1;
+	if (x && x->kind == T_WORD && (!strcmp(x->w, "morning") || !strcmp(x->w, "afternoon") ||
+				       !strcmp(x->w, "evening") || !strcmp(x->w, "night") ||
+				       !strcmp(x->w, "noon") || (!strcmp(x->w, "the") && i + 2 < ts->n &&
+								 (ts->t[i + 2].kind == T_ORD || ts->t[i + 2].ord > 0))))
+		return 1;
+	if (x && x->kind == T_PUNCT && x->w[0] == '.' && (!p || p->kind == T_PUNCT))
+		return 1; /* "Sat. works" */
+	return 0;
+}
+
 static void tokenize(const char *s, size_t n, struct toks *ts)
 {
 	size_t i = 0;
@@ -513,8 +597,15 @@ static void tokenize(const char *s, size_t n, struct toks *ts)
 					i++;
 			}
 			t->w[k] = '\0';
-			if (k > 2 && t->w[k - 2] == '\'' && t->w[k - 1] == 's')
+			if (i >= 3 && (unsigned char)s[i - 2] == 0x99 && (s[i - 1] | 0x20) == 's')
+				t->poss = 1;
+			if (k > 2 && t->w[k - 2] == '\'' && t->w[k - 1] == 's') {
 				t->w[k - 2] = '\0';
+				t->poss = 1;
+			}
+			if (!strcmp(t->w, "qtr"))
+				strcpy(t->w, "quarter"); /* "next qtr" */
+			t->cap = c >= 'A' && c <= 'Z';
 			t->end = i;
 			t->kind = T_WORD;
 			{
@@ -572,22 +663,16 @@ static void tokenize(const char *s, size_t n, struct toks *ts)
 			}
 			if (j - i <= 2 && j + 2 < n && s[j] == ':' && is_digit((unsigned char)s[j + 1]) &&
 			    is_digit((unsigned char)s[j + 2])) {
-				j += 3; /* 3:30, 3:30pm, 3:30 pm */
-				if (j + 2 < n && s[j] == ' ' && ((s[j + 1] | 0x20) == 'a' || (s[j + 1] | 0x20) == 'p') &&
-				    (s[j + 2] | 0x20) == 'm' && (j + 3 >= n || !is_alpha((unsigned char)s[j + 3])))
-					j += 3;
-				else if (j + 1 < n && ((s[j] | 0x20) == 'a' || (s[j] | 0x20) == 'p') &&
-					 (s[j + 1] | 0x20) == 'm')
-					j += 2;
+				j += 3; /* 3:30, 3:30pm, 3:30 pm, 3:30 p.m. */
+				j += ampm_len(s, n, j);
 				t->kind = T_TIME;
 				t->end = i = j;
 				ts->n++;
 				continue;
 			}
-			if (j - i <= 2 && j + 1 < n && ((s[j] | 0x20) == 'a' || (s[j] | 0x20) == 'p') &&
-			    (s[j + 1] | 0x20) == 'm' && (j + 2 >= n || !is_alpha((unsigned char)s[j + 2]))) {
-				t->kind = T_TIME; /* 3pm */
-				t->end = i = j + 2;
+			if (j - i <= 2 && a >= 1 && a <= 12 && ampm_len(s, n, j)) {
+				t->kind = T_TIME; /* 3pm, 3 pm, 3 p.m., 3 P.M. */
+				t->end = i = j + ampm_len(s, n, j);
 				ts->n++;
 				continue;
 			}
@@ -619,6 +704,15 @@ static void tokenize(const char *s, size_t n, struct toks *ts)
 		while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
 			t->end = ++i;
 		ts->n++; /* kept: a comma may sit inside "Monday, March 2nd" */
+	}
+	for (int k = 0; k < ts->n; k++) {
+		struct tok *t = &ts->t[k];
+		size_t wl;
+		if (t->kind != T_WORD || t->wd < 0)
+			continue;
+		wl = strlen(t->w);
+		if ((wl < 3 || strcmp(t->w + wl - 3, "day")) && !abbrev_ok(ts, k))
+			t->wd = -1;
 	}
 }
 
@@ -857,7 +951,7 @@ static int parse_bare_ordinal(const struct toks *ts, int i, struct mk_date D, in
 					      "when", "is", "works", "if", "that", "too", "as", "with",
 					      "because", "but", "to", "we", "i", "you", "it", "latest",
 					      "morning", "afternoon", "evening", "right", "ok", "okay",
-					      "yeah", "then", "please", "work", NULL };
+					      "yeah", "then", "please", "work", "instead", NULL };
 	int k = i, day, n;
 	if (i >= ts->n || (!W(ts, i, "the") && ts->t[i].kind != T_ORD))
 		return 0;
@@ -868,6 +962,14 @@ static int parse_bare_ordinal(const struct toks *ts, int i, struct mk_date D, in
 	if (!(n = day_number(ts, k, 0, &day)))
 		return 0;
 	k += n;
+	/* "the 20th of next month", "the 20th of this month" */
+	if ((n = Ws(ts, k, "of next month")) || (n = Ws(ts, k, "of this month"))) {
+		struct mk_date f = add_months(mkd(D.y, D.m, 1), W(ts, k + 1, "next"));
+		if (!valid(f.y, f.m, day))
+			return 0;
+		one(r, mkd(f.y, f.m, day));
+		return k + n - i;
+	}
 	k += Ws(ts, k, "of the month"); /* "the first of the month" is "the 1st" */
 	if (k < ts->n && ts->t[k].kind == T_WORD) {
 		int ok = 0;
@@ -902,6 +1004,75 @@ static int word_within(const struct toks *ts, int i, int n, const char *w)
 	for (int k = i; k < i + n && k < ts->n; k++)
 		if (W(ts, k, w))
 			return 1;
+	return 0;
+}
+
+/* Does a word that names a thing follow at i ("the Q3 change calendar", "year end
+ * pricing")? Then the date before it only describes that thing. */
+static int noun_follows(const struct toks *ts, int i)
+{
+	static const char *const fn[] = { "and", "or", "but", "so", "then", "if", "is", "was", "are",
+					  "were", "be", "will", "would", "should", "can", "could",
+					  "works", "work", "at", "to", "for", "of", "in", "on", "by", "with",
+					  "too", "as", "latest", "right", "ok", "okay", "please", "when",
+					  "because", "that", "which", "we", "i", "you", "they", "he", "she",
+					  "it", "our", "your", "their", "the", "a", "an", "this", "next",
+					  "timeframe", "time", "window", "period", "anyway", "probably",
+					  "hopefully", "ideally", "at", "yeah", "yes", "then", "sometime",
+					  "fine", "good", "great", "better", "tight", "busy", "open", "free",
+					  "out", "over", "instead", "already", "still", "just", "too",
+					  "i'll", "we'll", "you'll", "it'll", "they'll", "latest", NULL };
+	const struct tok *t;
+	if (i >= ts->n)
+		return 0;
+	t = &ts->t[i];
+	if (t->kind != T_WORD || t->strong || t->wd >= 0 || t->mon)
+		return 0;
+	for (int k = 0; fn[k]; k++)
+		if (!strcmp(t->w, fn[k]))
+			return 0;
+	return 1;
+}
+
+/* "month end", "quarter end", "year end" without "the" are a date only after a word that
+ * leads one ("by month end", "at year end"), not in "out of month-end" or "year end pricing" */
+static int bare_end_ok(const struct toks *ts, int i)
+{
+	if (i == 0 || ts->t[i - 1].kind == T_PUNCT) /* "Year-end works." */
+		return !noun_follows(ts, i + 2);
+	return ts->t[i - 1].kind == T_WORD &&
+	       (W(ts, i - 1, "by") || W(ts, i - 1, "before") || W(ts, i - 1, "until") || W(ts, i - 1, "till") ||
+		W(ts, i - 1, "til") || W(ts, i - 1, "at") || W(ts, i - 1, "around") || W(ts, i - 1, "for") ||
+		W(ts, i - 1, "through") || W(ts, i - 1, "thru")) && !noun_follows(ts, i + 2);
+}
+
+/* "from this year", "of this month": the unit names where a thing is from, not a date */
+static int from_of(const struct toks *ts, int i)
+{
+	return W(ts, i - 1, "from") || W(ts, i - 1, "of") || W(ts, i - 1, "since");
+}
+
+/* "before the quarter closes", "by the time the month ends", "until the year is out": the
+ * end of D's unit; only after before/by/until/till */
+static int unit_closes(const struct toks *ts, int i, const char *unit)
+{
+	int k = i, n;
+	if (!(i > 0 && (W(ts, i - 1, "before") || W(ts, i - 1, "by") || W(ts, i - 1, "until") ||
+			W(ts, i - 1, "till") || W(ts, i - 1, "til"))))
+		return 0;
+	if ((n = Ws(ts, k, "the time the")))
+		k += n;
+	else if (W(ts, k, "the"))
+		k++;
+	else
+		return 0;
+	if (!W(ts, k, unit))
+		return 0;
+	k++;
+	if (W(ts, k, "closes") || W(ts, k, "ends") || W(ts, k, "is out") || W(ts, k, "is over"))
+		return k + 1 - i;
+	if ((n = Ws(ts, k, "is out")) || (n = Ws(ts, k, "is over")))
+		return k + n - i;
 	return 0;
 }
 
@@ -970,8 +1141,16 @@ static int parse_month_rel(const struct toks *ts, int i, struct mk_date D, struc
 	first = mkd(D.y, D.m, 1);
 	nfirst = add_months(first, 1);
 	nl = last_day(nfirst.y, nfirst.m);
+	if ((n = unit_closes(ts, i, "month"))) {
+		one(r, mkd(D.y, D.m, last_day(D.y, D.m)));
+		return n;
+	}
 	for (int k = 0; endthis[k]; k++)
 		if ((n = Ws(ts, i, endthis[k]))) {
+			if (W(ts, i, "month") && !bare_end_ok(ts, i))
+				return 0;
+			if (W(ts, i, "this") && from_of(ts, i))
+				return 0; /* "the report from this month" */
 			one(r, mkd(D.y, D.m, last_day(D.y, D.m)));
 			return n;
 		}
@@ -1019,11 +1198,16 @@ static int quarter_word(const struct toks *ts, int i, int *q)
 		*q = ts->t[i + 1].n;
 		return 2;
 	}
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < 4; k++) {
 		if (W(ts, i, "the") && W(ts, i + 1, ord[k]) && W(ts, i + 2, "quarter")) {
 			*q = k + 1;
 			return 3;
 		}
+		if (W(ts, i, ord[k]) && W(ts, i + 1, "quarter")) { /* "third quarter" */
+			*q = k + 1;
+			return 2;
+		}
+	}
 	return 0;
 }
 
@@ -1033,10 +1217,18 @@ static int parse_quarter(const struct toks *ts, int i, struct mk_date D, struct 
 	static const char *const endthis[] = { "the end of the quarter", "the end of this quarter",
 					       "end of the quarter", "end of this quarter", "end of quarter",
 					       "quarter end", "eoq", "this quarter", NULL };
-	if (!starts(ts, i, WL_QUARTER))
+	if (!starts(ts, i, WL_QUARTER) && !(i < ts->n && ts->t[i].ord >= 1 && ts->t[i].ord <= 4))
 		return 0;
+	if ((n = unit_closes(ts, i, "quarter"))) {
+		one(r, mkd(D.y, cq * 3, last_day(D.y, cq * 3)));
+		return n;
+	}
 	for (int k = 0; endthis[k]; k++)
 		if ((n = Ws(ts, i, endthis[k]))) {
+			if (W(ts, i, "quarter") && !bare_end_ok(ts, i))
+				return 0;
+			if (W(ts, i, "this") && from_of(ts, i))
+				return 0; /* "the report from this quarter" */
 			one(r, mkd(D.y, cq * 3, last_day(D.y, cq * 3)));
 			return n;
 		}
@@ -1060,10 +1252,19 @@ static int parse_quarter(const struct toks *ts, int i, struct mk_date D, struct 
 			k += n;
 			if (W(ts, k, "of") && year_token(ts, k + 1, &y))
 				k += 2;
-			else if (!year_token(ts, k, &y))
+			else if ((n = Ws(ts, k, "of next year")) || (n = Ws(ts, k, "next year"))) {
+				y = D.y + 1; /* "Q3 next year", "the third quarter of next year" */
+				k += n;
+			} else if ((n = Ws(ts, k, "of this year")) || (n = Ws(ts, k, "this year"))) {
+				y = D.y;
+				k += n;
+			} else if (!year_token(ts, k, &y))
 				y = 0;
 			else
 				k++;
+			/* "the Q3 change calendar": Q3 describes the calendar */
+			if (!end && noun_follows(ts, k))
+				return 0;
 			if (!y) {
 				y = D.y;
 				if (cmp(mkd(y, q * 3, last_day(y, q * 3)), D) < 0)
@@ -1087,8 +1288,16 @@ static int parse_year(const struct toks *ts, int i, struct mk_date D, struct res
 					       "year end", "eoy", "this year", NULL };
 	if (!starts(ts, i, WL_YEAR) || (!W(ts, i, "eoy") && !word_within(ts, i, 5, "year")))
 		return 0;
+	if ((n = unit_closes(ts, i, "year"))) {
+		one(r, mkd(D.y, 12, 31));
+		return n;
+	}
 	for (int k = 0; endthis[k]; k++)
 		if ((n = Ws(ts, i, endthis[k]))) {
+			if (W(ts, i, "year") && !bare_end_ok(ts, i))
+				return 0;
+			if (W(ts, i, "this") && from_of(ts, i))
+				return 0; /* "the report from this year" */
 			one(r, mkd(D.y, 12, 31));
 			return n;
 		}
@@ -1138,6 +1347,8 @@ static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct
 	if (W(ts, k, "in") || W(ts, k, "within")) {
 		k++;
 		lead = 1;
+	} else if (i >= 2 && W(ts, i - 2, "give") && (W(ts, i - 1, "me") || W(ts, i - 1, "us"))) {
+		lead = 1; /* "give me a couple of weeks" is "in a couple of weeks" */
 	}
 	if ((n = Ws(ts, k, "the next hour")) || (n = Ws(ts, k, "the hour")) ||
 	    (n = Ws(ts, k, "an hour")) || (n = Ws(ts, k, "a few hours")) || (n = Ws(ts, k, "a couple of hours"))) {
@@ -1147,7 +1358,8 @@ static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct
 		return k + n - i;
 	}
 	if ((n = Ws(ts, k, "a couple of weeks")) || (n = Ws(ts, k, "a couple weeks")) ||
-	    (n = Ws(ts, k, "couple of weeks")) || (n = Ws(ts, k, "couple weeks"))) {
+	    (n = Ws(ts, k, "couple of weeks")) || (n = Ws(ts, k, "couple weeks")) ||
+	    (n = Ws(ts, k, "the next couple of weeks")) || (n = Ws(ts, k, "the next couple weeks"))) {
 		int from = Ws(ts, k + n, "from now") || Ws(ts, k + n, "from today") ? 2 : 0;
 		if (!lead && !from)
 			return 0;
@@ -1165,6 +1377,23 @@ static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct
 		if (!lead)
 			return 0;
 		win(r, mk_date_add_days(D, 14), mk_date_add_days(D, 21));
+		return k + n - i;
+	}
+	/* "in a couple of months" and "in a few months", as their weeks: two months give or
+	 * take a fortnight; two to three months */
+	if ((n = Ws(ts, k, "a couple of months")) || (n = Ws(ts, k, "a couple months")) ||
+	    (n = Ws(ts, k, "the next couple of months")) || (n = Ws(ts, k, "the next couple months"))) {
+		int from = Ws(ts, k + n, "from now") || Ws(ts, k + n, "from today") ? 2 : 0;
+		struct mk_date two = add_months(D, 2);
+		if (!lead && !from)
+			return 0;
+		win(r, mk_date_add_days(two, -14), mk_date_add_days(two, 14));
+		return k + n + from - i;
+	}
+	if ((n = Ws(ts, k, "a few months")) || (n = Ws(ts, k, "the next few months"))) {
+		if (!lead)
+			return 0;
+		win(r, add_months(D, 2), add_months(D, 3));
 		return k + n - i;
 	}
 	if ((n = Ws(ts, k, "the next week")) || (n = Ws(ts, k, "the next seven days"))) {
@@ -1207,6 +1436,19 @@ static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct
 			}
 			if (!lead && !from)
 				return 0;
+			/* "within ten days of the audit", "two weeks after signing": counted from an
+			 * event, not from the meeting: no date */
+			if (!from && (W(ts, k, "of") || W(ts, k, "after")) && k + 1 < ts->n &&
+			    ts->t[k + 1].kind == T_WORD && !ts->t[k + 1].strong && ts->t[k + 1].wd < 0 &&
+			    !ts->t[k + 1].mon) {
+				nodate(r);
+				k += 2;
+				if (k < ts->n && ts->t[k].kind == T_WORD && !ts->t[k].strong &&
+				    (W(ts, k - 1, "the") || W(ts, k - 1, "our") || W(ts, k - 1, "your") ||
+				     W(ts, k - 1, "their") || W(ts, k - 1, "that") || W(ts, k - 1, "this")))
+					k++; /* "of the audit" */
+				return k - i;
+			}
 			k += from;
 			if (unit == 30) {
 				one(r, add_months(base, v));
@@ -1293,6 +1535,11 @@ static int parse_month_window(const struct toks *ts, int i, struct mk_date D, in
 		}
 	if (!part && !after_prep)
 		return 0;
+	/* a bare month leads a due date after in/by/until/before/through/during/around, not
+	 * after "for" ("windows for April", "resubmit you for July"), "from", "after", "on" */
+	if (!part && i > 0 && (W(ts, i - 1, "for") || W(ts, i - 1, "from") || W(ts, i - 1, "after") ||
+			       W(ts, i - 1, "starting") || W(ts, i - 1, "on")))
+		return 0;
 	if (!(m = month_word(ts, k)))
 		return 0;
 	k++;
@@ -1330,17 +1577,42 @@ static int parse_weekday(const struct toks *ts, int i, struct mk_date D, struct 
 	if ((wd = weekday_word(ts, k)) < 0)
 		return 0;
 	k++;
-	/* "Monday, March 2nd", "Friday the thirteenth": the explicit date wins */
+	/* "Monday, March 2nd": the explicit date wins */
 	{
-		int j = k;
+		int j = k, day;
 		struct res d;
 		if (j < ts->n && ts->t[j].kind == T_PUNCT && ts->t[j].w[0] == ',')
 			j++;
-		if ((n = parse_month_day(ts, j, D, &d)) ||
-		    (W(ts, j, "the") && (n = parse_bare_ordinal(ts, j, D, 1, &d)))) {
+		if ((n = parse_month_day(ts, j, D, &d))) {
 			*r = d;
 			return j + n - i;
 		}
+		/* "Tuesday the 19th", "Friday 13th": the first month whose DAY is that weekday */
+		if ((W(ts, j, "the") && (n = parse_bare_ordinal(ts, j, D, 1, &d))) ||
+		    (j < ts->n && ts->t[j].kind == T_ORD && (n = parse_bare_ordinal(ts, j, D, 1, &d)))) {
+			day = d.lo.d;
+			nodate(r);
+			for (int mo = 0; mo < WEEKDAY_DAY_MONTHS; mo++) {
+				struct mk_date f = add_months(mkd(D.y, D.m, 1), mo);
+				if (valid(f.y, f.m, day) && cmp(mkd(f.y, f.m, day), D) >= 0 &&
+				    mk_date_weekday(mkd(f.y, f.m, day)) == wd) {
+					one(r, mkd(f.y, f.m, day));
+					break;
+				}
+			}
+			return j + n - i;
+		}
+	}
+	/* "Friday after next": a week on from "next Friday" */
+	if (!rel && (n = Ws(ts, k, "after next"))) {
+		struct mk_date lo = mk_date_add_days(weekday_after(D, wd), 7);
+		win(r, lo, mk_date_add_days(lo, 7));
+		return k + n - i;
+	}
+	/* "Tuesday of this week", "Tuesday this week": that day of D's week, even when past */
+	if (!rel && ((n = Ws(ts, k, "of this week")) || (n = Ws(ts, k, "this week")))) {
+		one(r, mk_date_add_days(monday_of(D), wd));
+		return k + n - i;
 	}
 	if (rel == 3) {
 		one(r, weekday_before(D, wd));
@@ -1359,16 +1631,82 @@ static int parse_weekday(const struct toks *ts, int i, struct mk_date D, struct 
 	return k - i;
 }
 
-static int parse_nodate(const struct toks *ts, int i, struct res *r)
+/* "the last Monday of March", "the first Friday of next month", "the 2nd Tuesday in
+ * April 2027", "the first Wednesday of the month" (D's month, or the next when past) */
+static int parse_nth_weekday(const struct toks *ts, int i, struct mk_date D, struct res *r)
+{
+	static const char *const nth[] = { "first", "second", "third", "fourth", "fifth", "last" };
+	int k = i, which = -1, wd, m, y = 0, yexp = 0, mrel = -1;
+	if (W(ts, k, "the"))
+		k++;
+	if (k < ts->n && ts->t[k].kind == T_ORD && ts->t[k].n >= 1 && ts->t[k].n <= 5)
+		which = ts->t[k].n - 1;
+	for (int q = 0; q < 6 && which < 0; q++)
+		if (W(ts, k, nth[q]))
+			which = q;
+	if (which < 0 || (wd = weekday_word(ts, k + 1)) < 0)
+		return 0;
+	if (!W(ts, k + 2, "of") && !W(ts, k + 2, "in")) {
+		if (which == 5)
+			return 0; /* "last Monday" is the one before D */
+		mrel = 0; /* "first Wednesday": of the month */
+		k += 2;
+	} else if (k += 3, (m = month_word(ts, k))) {
+		k++;
+		if (year_token(ts, k, &y))
+			k++, yexp = 1;
+		else
+			y = year_for_month(D, m);
+	} else if (Ws(ts, k, "next month")) {
+		mrel = 1;
+		k += 2;
+	} else if (Ws(ts, k, "this month") || Ws(ts, k, "the month")) {
+		mrel = 0;
+		k += 2;
+	} else {
+		return 0;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		struct mk_date f, d;
+		if (mrel >= 0)
+			f = add_months(mkd(D.y, D.m, 1), mrel + pass);
+		else
+			f = mkd(y + pass, m, 1);
+		if (which == 5) {
+			d = mkd(f.y, f.m, last_day(f.y, f.m));
+			d = mk_date_add_days(d, -((mk_date_weekday(d) - wd + 7) % 7));
+		} else {
+			d = mk_date_add_days(f, (wd - mk_date_weekday(f) + 7) % 7 + 7 * which);
+			if (d.m != f.m)
+				return 0; /* no fifth Monday that month */
+		}
+		if (cmp(d, D) >= 0 || yexp || mrel == 1 || pass == 1) {
+			one(r, d);
+			return k - i;
+		}
+	}
+	return 0;
+}
+
+static int parse_nodate(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
 	static const char *const nd[] = { "as soon as possible", "asap", "as soon as we can",
 					  "as soon as i can", "right away", "straight away",
-					  "right after this call", "right after this", "right after the call",
 					  "same day", "the same day", "shortly", "soon", "before the holidays",
 					  "after the holidays", "at some point", NULL };
+	/* this call is today: "after the call", "right after this meeting" */
+	static const char *const today[] = { "right after this call", "right after the call",
+					     "right after this meeting", "straight after this call",
+					     "straight after the call", "right after this",
+					     "after this call", "after the call", "after this meeting", NULL };
 	int n;
 	if (!starts(ts, i, WL_NODATE))
 		return 0;
+	for (int k = 0; today[k]; k++)
+		if ((n = Ws(ts, i, today[k]))) {
+			one(r, D);
+			return n;
+		}
 	for (int k = 0; nd[k]; k++)
 		if ((n = Ws(ts, i, nd[k]))) {
 			nodate(r);
@@ -1408,7 +1746,7 @@ static int parse_expr(const struct toks *ts, int i, struct mk_date D, int after_
 				*r = cand;      \
 			}                       \
 		} while (0)
-		TRY(parse_nodate(ts, i, &cand));
+		TRY(parse_nodate(ts, i, D, &cand));
 		TRY(parse_week(ts, i, D, &cand));
 		TRY(parse_month_rel(ts, i, D, &cand));
 		TRY(parse_quarter(ts, i, D, &cand));
@@ -1416,12 +1754,17 @@ static int parse_expr(const struct toks *ts, int i, struct mk_date D, int after_
 		TRY(parse_relative(ts, i, D, &cand));
 		TRY(parse_month_window(ts, i, D, after_prep, &cand));
 		TRY(parse_weekday(ts, i, D, &cand));
+		TRY(parse_nth_weekday(ts, i, D, &cand));
 		TRY(parse_month_day(ts, i, D, &cand));
 		TRY(parse_day(ts, i, D, &cand));
 		TRY(parse_bare_ordinal(ts, i, D, after_prep, &cand));
 #undef TRY
 		n = best;
 	}
+	/* "next year's budget", "this quarter's numbers": the unit names the budget */
+	if (n && ts->t[i + n - 1].poss && noun_follows(ts, i + n) &&
+	    (W(ts, i + n - 1, "year") || W(ts, i + n - 1, "quarter") || W(ts, i + n - 1, "month")))
+		return 0;
 	if (n) {
 		/* a time of day after: "Friday morning", "tomorrow EOD", "Thursday at noon" */
 		if (r->has_date && (t = time_of_day(ts, i + n)))
@@ -1648,4 +1991,80 @@ enum mk_err mk_when_resolve(const char *phrase, struct mk_date ref, struct mk_wh
 		return MK_EDATE;
 	fill(&ts, 0, n, &r, out);
 	return MK_OK;
+}
+
+/* ---- the clause a date is said in ---- */
+
+static int word_is(const char *w, const char *const *list)
+{
+	for (int k = 0; list[k]; k++)
+		if (!strcmp(w, list[k]))
+			return 1;
+	return 0;
+}
+
+int mk_when_side_clause(const char *text, size_t len)
+{
+	static const char *const opener[] = { "if", "whether", "unless", "once", "assuming",
+					      "provided", "since", NULL };
+	static const char *const past[] = { "had", "was", "were", "did", "went", NULL };
+	static const char *const subject[] = { "i", "we", "you", "they", "he", "she", "i'll", "we'll",
+					       "you'll", "they'll", "he'll", "she'll", "it'll", "i'd",
+					       "we'd", "you'd", "they'd", "he'd", "she'd", "i'm", "we're",
+					       "they're", "he's", "she's", NULL };
+	char w[WORD_MAX];
+	size_t i = len;
+	int words = 0, pending_subject = 0;
+	if (!text)
+		return 0;
+	while (i > 0 && words < 16) {
+		size_t end, k = 0;
+		unsigned char ch = (unsigned char)text[i - 1];
+		if (ch == ',' || ch == ';' || ch == '.' || ch == '?' || ch == '!' || ch == ':')
+			return 0; /* the clause starts here */
+		if (!is_alpha(ch) && ch != '\'' && ch != 0x99) {
+			i--;
+			continue;
+		}
+		end = i;
+		while (i > 0 && (is_alpha((unsigned char)text[i - 1]) || text[i - 1] == '\'' ||
+				 ((unsigned char)text[i - 1] == 0x99 && i >= 3 &&
+				  (unsigned char)text[i - 3] == 0xE2)))
+			i -= (unsigned char)text[i - 1] == 0x99 ? 3 : 1;
+		for (size_t j = i; j < end && k + 1 < sizeof w;) {
+			if ((unsigned char)text[j] == 0xE2) { /* ’ */
+				w[k++] = '\'';
+				j += 3;
+				continue;
+			}
+			w[k++] = (char)(text[j] | (text[j] == '\'' ? 0 : 0x20));
+			j++;
+		}
+		w[k] = '\0';
+		if (!k)
+			return 0;
+		words++;
+		if (pending_subject) /* the word before a subject: does it open a side clause? */
+			return word_is(w, opener);
+		if (word_is(w, opener) || word_is(w, past))
+			return 1;
+		if (word_is(w, subject))
+			pending_subject = 1; /* "whether he'd sign", or a main clause's subject */
+	}
+	return 0;
+}
+
+int mk_when_names_day(const char *text, size_t len)
+{
+	struct toks ts;
+	if (!text)
+		return 0;
+	tokenize(text, len, &ts);
+	for (int i = 0; i < ts.n; i++) {
+		const struct tok *t = &ts.t[i];
+		if (t->kind == T_ORD || t->kind == T_SLASH || t->kind == T_ISO ||
+		    (t->kind == T_WORD && (t->wd >= 0 || t->mon || t->ord > 0)))
+			return 1;
+	}
+	return 0;
 }

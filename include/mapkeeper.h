@@ -161,6 +161,18 @@ enum mk_err mk_when_find(const char *text, struct mk_date ref, struct mk_when *o
 typedef int (*mk_when_fn)(void *ctx, const struct mk_when *w);
 size_t mk_when_scan(const char *text, size_t len, struct mk_date ref, mk_when_fn fn, void *ctx);
 
+/*
+ * Is a date that starts at text[len] said in a side clause, read back from it to the
+ * clause's start within text[0..len): a condition or an embedded question ("if the PO
+ * lands on the 10th", "whether he'd sign before the 27th") or the past ("since Friday",
+ * "we had it done in January")? Such a date is not when the clause's speaker delivers.
+ */
+int mk_when_side_clause(const char *text, size_t len);
+
+/* Does text[0..len) name a day of the calendar (a weekday, a month, a day of the month,
+ * 3/15), not only a span from today ("in two weeks", "next month")? */
+int mk_when_names_day(const char *text, size_t len);
+
 /* Parses "YYYY-MM-DD" (or the date part of an ISO 8601 timestamp). */
 enum mk_err mk_date_parse(const char *s, struct mk_date *out);
 /* Renders "YYYY-MM-DD" into out (at least 11 bytes). */

@@ -277,6 +277,48 @@ static void test_when_api(void)
 	      date_eq(w.pick, date(2026, 3, 13)) && w.start == 0 && w.len == 11);
 }
 
+/* side_clause(TEXT, DATE): is DATE (a substring of TEXT) said in a condition, an embedded
+ * question or the past, read back from it? */
+static int side_clause(const char *text, const char *date_words)
+{
+	const char *at = strstr(text, date_words);
+	return at ? mk_when_side_clause(text, (size_t)(at - text)) : -1;
+}
+
+/* the clause a date is said in (extract.c's due dates skip side clauses) */
+static void test_when_side_clause(void)
+{
+	CHECK(side_clause("If the PO clears on the ninth, we'll hold the slot", "on the ninth") == 1);
+	CHECK(side_clause("If the PO clears on the ninth, we'll hold it until Friday", "until Friday") == 0);
+	CHECK(side_clause("I'll ask her whether she'd sign before the 20th", "before the 20th") == 1);
+	CHECK(side_clause("I'll ask her whether she’d sign before the 20th", "before the 20th") == 1);
+	CHECK(side_clause("if Ray says yes on Tuesday we'll sign before the quarter closes",
+			  "on Tuesday") == 1);
+	CHECK(side_clause("if Ray says yes on Tuesday we'll sign before the quarter closes",
+			  "before the quarter") == 0);
+	CHECK(side_clause("Yes, we had the new scan done in January", "in January") == 1);
+	CHECK(side_clause("since I deployed the fix from Friday", "from Friday") == 1);
+	CHECK(side_clause("I'll send it by Friday if that works", "by Friday") == 0);
+	CHECK(side_clause("We'll send it over tomorrow", "tomorrow") == 0);
+	CHECK(side_clause("Once legal signs off on Monday I'll book it", "on Monday") == 1);
+	CHECK(mk_when_side_clause(NULL, 0) == 0);
+	CHECK(mk_when_side_clause("on Friday", 0) == 0);
+}
+
+/* does a phrase name a day of the calendar, not a span from today? */
+static void test_when_names_day(void)
+{
+	static const char *const yes[] = { "The twelfth", "Friday", "May sixth", "3/15", "the 23rd",
+					   "December tenth", "2026-04-01", NULL };
+	static const char *const no[] = { "in two weeks", "next week", "tomorrow", "end of the month",
+					  "in a couple of days", "", NULL };
+	for (int i = 0; yes[i]; i++)
+		CHECK(mk_when_names_day(yes[i], strlen(yes[i])) == 1);
+	for (int i = 0; no[i]; i++)
+		CHECK(mk_when_names_day(no[i], strlen(no[i])) == 0);
+	CHECK(mk_when_names_day(NULL, 3) == 0);
+}
+
 #define SCAN_MAX 16
 
 struct scan_log {
@@ -353,6 +395,8 @@ int main(void)
 	RUN(test_date_weekday);
 	RUN(test_date_add_days);
 	RUN(test_when_api);
+	RUN(test_when_side_clause);
+	RUN(test_when_names_day);
 	RUN(test_when_scan);
 	return tap_done();
 }
