@@ -644,6 +644,20 @@ static int find_due(struct ctx *c, const char *text, size_t from, size_t to, str
 	return 1;
 }
 
+/* The date of the request in sentence rs: said in it, or in the next sentence of the
+ * requester's turn ("Could you send the allow list? By Friday if you can."). */
+static int find_due_request(struct ctx *c, size_t rs, struct mk_when *w, const struct turn **src)
+{
+	for (size_t k = rs; k < c->nsents && k <= rs + 1 && c->sents[k].turn == c->sents[rs].turn; k++) {
+		const struct sentence *q = &c->sents[k];
+		if (find_due(c, c->turns[q->turn].text, q->off, q->off + q->len, w)) {
+			*src = &c->turns[q->turn];
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* ---- findings ---- */
 
 struct cand {
@@ -1218,6 +1232,19 @@ static int action_is_pronoun(const struct turn *tu, const struct rule_match *m)
 	return 0;
 }
 
+/* Is turn t the same speaker's turn right after a question put to it, the question the
+ * only turn since sentence ps ("I'll put together the mapping doc" / "For both?" / "Both.
+ * I'll have that over to you Monday")? */
+static int after_question(const struct ctx *c, size_t ps, size_t t)
+{
+	size_t pt = c->sents[ps].turn;
+	const struct turn *q;
+	if (t != pt + 2)
+		return 0;
+	q = &c->turns[pt + 1];
+	return q->len > 0 && memchr(q->text, '?', q->len) != NULL;
+}
+
 static void commitments_pass(struct ctx *c)
 {
 	struct pending_request req = { 0 };
@@ -1259,7 +1286,7 @@ static void commitments_pass(struct ctx *c)
 				int same_owner = probe.owner && prev->owner && !strcmp(probe.owner, prev->owner);
 				free(probe.owner);
 				if (same_owner && !prev->has_due && prev->ev.speaker && !strcmp(prev->ev.speaker, tu->speaker) &&
-				    prev->ev.utt_first >= tu->first) {
+				    (prev->ev.utt_first >= tu->first || after_question(c, c->commit_sent[before - 1], se->turn))) {
 					struct mk_when w;
 					if (find_due(c, tu->text, cands[i].m.start, due_to, &w)) {
 						set_due(c, prev, &w, tu);
@@ -1282,10 +1309,9 @@ static void commitments_pass(struct ctx *c)
 								  NULL, 0);
 				}
 				if (!cm->has_due && req.active && req.speaker != tu->speaker) {
-					const struct sentence *rq = &c->sents[req.sent];
-					const struct turn *rt = &c->turns[rq->turn];
-					if (find_due(c, rt->text, rq->off, rq->off + rq->len, &w))
-						set_due(c, cm, &w, rt);
+					const struct turn *src;
+					if (find_due_request(c, req.sent, &w, &src))
+						set_due(c, cm, &w, src);
 				}
 			}
 			break; /* one commitment per sentence: the rest of it is the same promise */
@@ -1299,9 +1325,10 @@ static void commitments_pass(struct ctx *c)
 			struct mk_when w;
 			cm->owner = *tu->speaker ? mk_strdup(tu->speaker) : NULL;
 			cm->side = speaker_side(c, tu->speaker);
+			const struct turn *src = tu;
 			if (find_due(c, tu->text, se->off, se->off + se->len, &w) ||
-			    find_due(c, rt->text, rq->off, rq->off + rq->len, &w))
-				set_due(c, cm, &w, find_due(c, tu->text, se->off, se->off + se->len, &w) ? tu : rt);
+			    find_due_request(c, req.sent, &w, &src))
+				set_due(c, cm, &w, src);
 			if (req.m.gs[RG_ACTION] >= 0)
 				cm->action = clean_action(rt->text + req.m.gs[RG_ACTION],
 							  (size_t)(req.m.ge[RG_ACTION] - req.m.gs[RG_ACTION]),

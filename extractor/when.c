@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_TOKENS 96
 #define WORD_MAX 24
@@ -379,7 +380,7 @@ enum wlist {
 static const char *const wlists[WL_COUNT] = {
 	[WL_TIME] = "at|by|around|noon|midday|lunch|lunchtime|morning|afternoon|evening|"
 		    "night|eod|cob|am|pm|end|close|first|the",
-	[WL_DAY] = "today|tonight|tomorrow|tmrw|tmr|the",
+	[WL_DAY] = "today|tonight|tomorrow|tmrw|tmr|the|early|late",
 	[WL_WEEK] = "the|early|beginning|start|mid|middle|end|late|later|all|sometime|some|next|this|eow|last|earlier",
 	[WL_MONTH] = "the|end|month|eom|this|later|early|beginning|start|mid|late|next|last",
 	[WL_QUARTER] = "the|end|quarter|eoq|this|next|q|q1|q2|q3|q4",
@@ -852,6 +853,12 @@ static int parse_day(const struct toks *ts, int i, struct mk_date D, struct res 
 	int n, wd;
 	if (!starts(ts, i, WL_DAY) && weekday_word(ts, i) < 0)
 		return 0;
+	if (W(ts, i, "early") || W(ts, i, "late")) { /* "early tomorrow", "late Friday" */
+		if (!W(ts, i + 1, "tomorrow") && !W(ts, i + 1, "tmrw") && weekday_word(ts, i + 1) < 0)
+			return 0;
+		n = parse_day(ts, i + 1, D, r);
+		return n ? n + 1 : 0;
+	}
 	if (W(ts, i, "today") || W(ts, i, "tonight")) {
 		one(r, D);
 		return 1;
@@ -1825,6 +1832,16 @@ static int may_start(const struct tok *t)
 	return -1; /* the caller asks the weekday, month and number words */
 }
 
+/* Is the token before i "a" or "an"? */
+static int article_before(const struct toks *ts, int i)
+{
+	const struct tok *t;
+	if (i <= 0 || i > ts->n)
+		return 0;
+	t = ts->t + (i - 1);
+	return t->kind == T_WORD && t->w[0] == 'a' && (!t->w[1] || (t->w[1] == 'n' && !t->w[2]));
+}
+
 /* the longest expression at token i (with a leading preposition when one helps) */
 static int expr_at(const struct toks *ts, int i, struct mk_date D, struct res *r)
 {
@@ -1837,6 +1854,13 @@ static int expr_at(const struct toks *ts, int i, struct mk_date D, struct res *r
 		    ts->t[i].small < 0 && ts->t[i].ord < 0))
 		return 0;
 	int p = prep_len(ts, i), n;
+	/* "a July first go-live", "a Friday deadline": the date only describes a thing */
+	if (!p && article_before(ts, i)) {
+		struct res ra;
+		int na = parse_expr(ts, i, D, 0, &ra);
+		if (na && noun_follows(ts, i + na))
+			return 0;
+	}
 	if (p) {
 		struct res rp;
 		int np;
@@ -2014,9 +2038,12 @@ int mk_when_side_clause(const char *text, size_t len)
 					       "they're", "he's", "she's", NULL };
 	char w[WORD_MAX];
 	size_t i = len;
-	int words = 0, pending_subject = 0;
+	int words = 0, pending_subject = 0, span_end;
 	if (!text)
 		return 0;
+	/* "get approval to hold it through January 8th": the end of what an infinitive holds */
+	span_end = !strncasecmp(text + len, "through ", 8) || !strncasecmp(text + len, "until ", 6) ||
+		   !strncasecmp(text + len, "till ", 5) || !strncasecmp(text + len, "thru ", 5);
 	while (i > 0 && words < 16) {
 		size_t end, k = 0;
 		unsigned char ch = (unsigned char)text[i - 1];
@@ -2046,7 +2073,7 @@ int mk_when_side_clause(const char *text, size_t len)
 		words++;
 		if (pending_subject) /* the word before a subject: does it open a side clause? */
 			return word_is(w, opener);
-		if (word_is(w, opener) || word_is(w, past))
+		if (word_is(w, opener) || word_is(w, past) || (span_end && !strcmp(w, "to")))
 			return 1;
 		if (word_is(w, subject))
 			pending_subject = 1; /* "whether he'd sign", or a main clause's subject */
