@@ -229,7 +229,6 @@ void people_track_mentions(struct people *pp, const struct people_sentence *ps)
 {
 	const char *s = ps->said;
 	size_t n = ps->len;
-	int first = 1;
 	for (size_t i = 0; i < n;) {
 		size_t j;
 		if (!is_word((unsigned char)s[i])) {
@@ -246,7 +245,7 @@ void people_track_mentions(struct people *pp, const struct people_sentence *ps)
 			if (p && strcmp(p->name, ps->speaker) && wn >= 2)
 				people_note(pp, p, ps->index);
 			/* a name said in passing: remember where it was first said */
-			if (wn >= 3 && !first && (!p || !p->participant) && !mention_of(pp, s + i, wn) &&
+			if (wn >= 3 && (!p || !p->participant) && !mention_of(pp, s + i, wn) &&
 			    !mk_wordlist_has(pp->common, s + i, wn) && !mk_wordlist_has(pp->places, s + i, wn)) {
 				pp->mention = mk_grow(pp->mention, &pp->capmention, pp->nmention + 1, sizeof *pp->mention);
 				struct people_mention *m = &pp->mention[pp->nmention++];
@@ -256,17 +255,35 @@ void people_track_mentions(struct people *pp, const struct people_sentence *ps)
 				m->off = i;
 			}
 		}
-		first = 0;
 		i = j;
 	}
 }
 
 /* ---- stakeholders ---- */
 
+/* Was the role named before in this call: the same, or said in full before ("the
+ * committee" after "the investment committee")? */
 static int role_seen(const struct mk_findings *f, const char *role)
 {
-	for (size_t i = 0; i < f->nstakeholders; i++)
-		if (f->stakeholders[i].role && mk_strieq(f->stakeholders[i].role, role))
+	size_t rn = strlen(role);
+	for (size_t i = 0; i < f->nstakeholders; i++) {
+		const char *r = f->stakeholders[i].role;
+		size_t n = r ? strlen(r) : 0;
+		if (r && (mk_strieq(r, role) ||
+			  (n > rn && r[n - rn - 1] == ' ' && mk_strieq(r + n - rn, role))))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is another named match of the sentence's name a longer span holding m's ("Graham
+ * Whitcombe" and "Whitcombe")? */
+static int name_inside(const struct rule_match *m, const struct rule_match *mm, size_t nm)
+{
+	for (size_t i = 0; i < nm; i++)
+		if (&mm[i] != m && mm[i].gs[RG_NAME] >= 0 && mm[i].gs[RG_NAME] <= m->gs[RG_NAME] &&
+		    mm[i].ge[RG_NAME] >= m->ge[RG_NAME] &&
+		    mm[i].ge[RG_NAME] - mm[i].gs[RG_NAME] > m->ge[RG_NAME] - m->gs[RG_NAME])
 			return 1;
 	return 0;
 }
@@ -303,6 +320,8 @@ void people_stakeholders(struct people *pp, const struct mk_extract_opts *o, str
 		char *name = NULL, *role = NULL;
 		enum mk_side side = ps->side;
 		if (m->gs[RG_NAME] >= 0) {
+			if (name_inside(m, mm, nm))
+				continue;
 			ns = ps->said + m->gs[RG_NAME];
 			nn = (size_t)(m->ge[RG_NAME] - m->gs[RG_NAME]);
 			people_clean_name(&ns, &nn);
