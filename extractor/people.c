@@ -359,6 +359,10 @@ void people_stakeholders(struct people *pp, const struct mk_extract_opts *o, str
 			if (!name_like(pp, o, ns, nn))
 				continue;
 			name = mk_strndup(ns, nn);
+			if (*name >= 'a' && *name <= 'z') /* as recognition wrote it: "dmitri volkov" */
+				for (size_t k = 0; name[k]; k++)
+					if ((k == 0 || name[k - 1] == ' ') && name[k] >= 'a' && name[k] <= 'z')
+						name[k] = (char)(name[k] - 32);
 		}
 		if (rn) {
 			role = mk_strndup(rsn, rn);
