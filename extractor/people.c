@@ -263,14 +263,57 @@ void people_track_mentions(struct people *pp, const struct people_sentence *ps)
 
 /* Was the role named before in this call: the same, or said in full before ("the
  * committee" after "the investment committee")? */
+static int initials_are(const char *words, const char *acr)
+{
+	size_t k = 0;
+	for (size_t i = 0; words[i]; i++)
+		if ((i == 0 || words[i - 1] == ' ') && words[i] != ' ') {
+			if (!acr[k] || (words[i] | 0x20) != (acr[k] | 0x20))
+				return 0;
+			k++;
+		}
+	return k > 1 && !acr[k];
+}
+
+/* Does a role name a body that decides ("change advisory board")? */
+static int is_body(const char *role)
+{
+	static const char *const heads[] = { "board", "committee", "council", "commission", NULL };
+	const char *sp = strrchr(role, ' ');
+	const char *last = sp ? sp + 1 : role;
+	for (int k = 0; heads[k]; k++)
+		if (mk_strieq(last, heads[k]))
+			return 1;
+	return 0;
+}
+
 static int role_seen(const struct mk_findings *f, const char *role)
 {
 	size_t rn = strlen(role);
+	int acr = rn >= 2 && rn <= 5;
+	for (size_t i = 0; i < rn && acr; i++)
+		acr = is_upper((unsigned char)role[i]);
 	for (size_t i = 0; i < f->nstakeholders; i++) {
 		const char *r = f->stakeholders[i].role;
 		size_t n = r ? strlen(r) : 0;
 		if (r && (mk_strieq(r, role) ||
-			  (n > rn && r[n - rn - 1] == ' ' && mk_strieq(r + n - rn, role))))
+			  (n > rn && r[n - rn - 1] == ' ' && mk_strieq(r + n - rn, role)) ||
+			  (acr && initials_are(r, role) && is_body(r))))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is a one-word name the last word of a stakeholder named before ("Achterberg" after
+ * "Simone Achterberg")? */
+static int surname_seen(const struct mk_findings *f, const char *s, size_t n)
+{
+	if (memchr(s, ' ', n))
+		return 0;
+	for (size_t i = 0; i < f->nstakeholders; i++) {
+		const char *nm = f->stakeholders[i].name;
+		size_t l = nm ? strlen(nm) : 0;
+		if (l > n && nm[l - n - 1] == ' ' && mk_strnieq(nm + l - n, s, n))
 			return 1;
 	}
 	return 0;
@@ -339,6 +382,18 @@ void people_stakeholders(struct people *pp, const struct mk_extract_opts *o, str
 			struct person *p;
 			if (people_is_pronoun(ns, nn) || people_is_first_person(ns, nn))
 				continue;
+			{ /* "Ask Tom ...": a common word opening the sentence is not part of the name */
+				const char *sp = memchr(ns, ' ', nn);
+				size_t at = 0;
+				while (ps->said + at < ns && !is_word((unsigned char)ps->said[at]))
+					at++;
+				if (sp && ps->said + at == ns && !memchr(sp + 1, ' ', nn - (size_t)(sp + 1 - ns)) &&
+				    mk_wordlist_has(pp->common, ns, (size_t)(sp - ns)) &&
+				    !mk_wordlist_has(pp->common, sp + 1, nn - (size_t)(sp + 1 - ns))) {
+					nn -= (size_t)(sp + 1 - ns);
+					ns = sp + 1;
+				}
+			}
 			p = people_find(pp, ns, nn);
 			if (p && p->participant)
 				continue;
@@ -356,7 +411,7 @@ void people_stakeholders(struct people *pp, const struct mk_extract_opts *o, str
 				people_note(pp, p, ps->index);
 				continue;
 			}
-			if (!name_like(pp, o, ns, nn))
+			if (!name_like(pp, o, ns, nn) || surname_seen(f, ns, nn))
 				continue;
 			name = mk_strndup(ns, nn);
 			if (*name >= 'a' && *name <= 'z') /* as recognition wrote it: "dmitri volkov" */
