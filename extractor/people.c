@@ -419,6 +419,13 @@ void people_stakeholders(struct people *pp, const struct mk_extract_opts *o, str
 					if ((k == 0 || name[k - 1] == ' ') && name[k] >= 'a' && name[k] <= 'z')
 						name[k] = (char)(name[k] - 32);
 		}
+		if (rn && !nn) { /* "the London office": a place's branch, not someone deciding */
+			size_t w = 0;
+			while (w < rn && rsn[w] != ' ')
+				w++;
+			if (w < rn && mk_wordlist_has(pp->places, rsn, w))
+				continue;
+		}
 		if (rn) {
 			role = mk_strndup(rsn, rn);
 			if (!name && role_seen(f, role)) {
