@@ -7,6 +7,7 @@
  * capability, hypothetical). Does not read files or print. Invariant: every finding's
  * evidence names cues that exist in the transcript it was given.
  */
+#include "extractor/people.h"
 #include "extractor/rules.h"
 #include "util/util.h"
 
@@ -51,13 +52,6 @@ struct sentence {            /* 16 bytes: a long call has hundreds of thousands 
 	unsigned char question;
 };
 
-struct person {
-	char *name;
-	size_t len;          /* strlen(name) */
-	enum mk_side side;
-	int participant;
-};
-
 struct ctx {
 	const struct mk_rules *rs;
 	const struct mk_transcript *t;
@@ -68,12 +62,7 @@ struct ctx {
 	size_t nturns;
 	struct sentence *sents;
 	size_t nsents, capsents;
-	struct person *people;
-	size_t npeople, cappeople;
-	const char *last_third;  /* the last named person who is not the speaker */
-	size_t last_third_sent;
-	const char *last_absent; /* ... and who is not on the call */
-	size_t last_absent_sent;
+	struct people pp;        /* participants, people named, stakeholders (people.c) */
 	size_t cur_sent;
 	size_t capc, caps, capr, capu, capd;
 	size_t *commit_sent;     /* the sentence of each commitment */
@@ -445,65 +434,26 @@ static size_t sentence_matches(struct ctx *c, enum rule_kind kind, size_t si, ru
 
 /* ---- people ---- */
 
-static int same_initial(const char *a, const char *b)
-{
-	return (*a | 0x20) == (*b | 0x20);
-}
-
 static struct person *find_person_exact(struct ctx *c, const char *name, size_t n)
 {
-	for (size_t i = 0; i < c->npeople; i++)
-		if (c->people[i].len == n && same_initial(c->people[i].name, name) &&
-		    mk_strnieq(c->people[i].name, name, n))
-			return &c->people[i];
-	return NULL;
+	return people_find_exact(&c->pp, name, n);
 }
 
 /* A known person whose first word(s) are name (the most recently added wins). */
 static struct person *find_person(struct ctx *c, const char *name, size_t n)
 {
-	struct person *p = find_person_exact(c, name, n);
-	if (p)
-		return p;
-	for (size_t i = c->npeople; i-- > 0;) {
-		const char *full = c->people[i].name;
-		if (c->people[i].len > n && full[n] == ' ' && same_initial(full, name) &&
-		    mk_strnieq(full, name, n))
-			return &c->people[i];
-	}
-	return NULL;
+	return people_find(&c->pp, name, n);
 }
 
 static struct person *add_person(struct ctx *c, const char *name, enum mk_side side, int participant)
 {
-	struct person *p = find_person_exact(c, name, strlen(name));
-	if (p)
-		return p;
-	c->people = mk_grow(c->people, &c->cappeople, c->npeople + 1, sizeof *c->people);
-	p = &c->people[c->npeople++];
-	p->name = mk_strdup(name);
-	p->len = strlen(name);
-	p->side = side;
-	p->participant = participant;
-	return p;
-}
-
-static void note_third(struct ctx *c, const struct person *p)
-{
-	c->last_third = p->name;
-	c->last_third_sent = c->cur_sent;
-	if (!p->participant) {
-		c->last_absent = p->name;
-		c->last_absent_sent = c->cur_sent;
-	}
+	return people_add(&c->pp, name, side, participant);
 }
 
 /* "he" / "she": someone not on the call named in the last few sentences, else the last named */
 static const char *pronoun_referent(const struct ctx *c)
 {
-	if (c->last_absent && c->cur_sent - c->last_absent_sent <= PRONOUN_REACH)
-		return c->last_absent;
-	return c->last_third;
+	return people_referent(&c->pp, c->cur_sent, PRONOUN_REACH);
 }
 
 static int is_seller(const struct mk_extract_opts *o, const char *name)
@@ -523,11 +473,6 @@ static enum mk_side speaker_side(struct ctx *c, const char *speaker)
 {
 	struct person *p = find_person_exact(c, speaker, strlen(speaker));
 	return p ? p->side : MK_SIDE_UNKNOWN;
-}
-
-static enum mk_side other_side(enum mk_side s)
-{
-	return s == MK_SIDE_BUYER ? MK_SIDE_SELLER : s == MK_SIDE_SELLER ? MK_SIDE_BUYER : MK_SIDE_UNKNOWN;
 }
 
 static void collect_speakers(struct ctx *c)
@@ -560,35 +505,18 @@ static void collect_speakers(struct ctx *c)
 
 static int is_pronoun(const char *s, size_t n)
 {
-	static const char *const pr[] = { "he", "she", "they", "him", "her", "them", NULL };
-	for (int k = 0; pr[k]; k++)
-		if (strlen(pr[k]) == n && mk_strnieq(s, pr[k], n))
-			return 1;
-	return 0;
+	return people_is_pronoun(s, n);
 }
 
 static int is_first_person(const char *s, size_t n)
 {
-	static const char *const fp[] = { "i", "we", "me", "us", "my team", "our team", NULL };
-	for (int k = 0; fp[k]; k++)
-		if (strlen(fp[k]) == n && mk_strnieq(s, fp[k], n))
-			return 1;
-	return 0;
+	return people_is_first_person(s, n);
 }
 
 /* Strips a possessive "'s" and surrounding space/punctuation from a captured name. */
 static void clean_name(const char **s, size_t *n)
 {
-	while (*n && (is_space(**s) || **s == ',')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n && (is_space((*s)[*n - 1]) || (*s)[*n - 1] == ',' || (*s)[*n - 1] == '.'))
-		(*n)--;
-	if (*n > 2 && (*s)[*n - 2] == '\'' && ((*s)[*n - 1] == 's' || (*s)[*n - 1] == 'S'))
-		*n -= 2;
-	if (*n > 4 && !memcmp(*s + *n - 4, "\xe2\x80\x99s", 4))
-		*n -= 4;
+	people_clean_name(s, n);
 }
 
 /* ---- date helpers ---- */
@@ -923,150 +851,43 @@ static int collect_any(void *vctx, const struct rule_match *m)
 	return 0;
 }
 
-/* Is s the seller's or buyer's organisation, or its first word ("Harbor" of "Harbor & Pine")? */
-static int org_is(const char *org, const char *s, size_t n)
+static void people_evidence(void *arg, size_t si, size_t off, struct mk_evidence *ev)
 {
-	size_t first = 0;
-	if (!org)
-		return 0;
-	while (org[first] && org[first] != ' ')
-		first++;
-	return (strlen(org) == n || first == n) && mk_strnieq(org, s, n);
+	struct ctx *c = arg;
+	evidence(c, &c->sents[si], c->sents[si].off + off, ev);
 }
 
-static int org_name(const struct mk_extract_opts *o, const char *s, size_t n)
+static void people_sentence_of(struct ctx *c, size_t si, struct people_sentence *ps)
 {
-	return org_is(o->seller_org, s, n) || org_is(o->buyer_org, s, n);
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	ps->said = said_sentence(c, si);
+	ps->text = tu->text + se->off;
+	ps->len = se->len;
+	ps->index = si;
+	ps->speaker = tu->speaker;
+	ps->side = speaker_side(c, tu->speaker);
+	ps->evidence = people_evidence;
+	ps->arg = c;
 }
 
-static int role_seen(struct ctx *c, const char *role)
-{
-	for (size_t i = 0; i < c->f->nstakeholders; i++)
-		if (c->f->stakeholders[i].role && mk_strieq(c->f->stakeholders[i].role, role))
-			return 1;
-	return 0;
-}
-
-static int span_has_word(const char *s, size_t n, const char *word)
-{
-	size_t w = strlen(word);
-	for (size_t i = 0; i + w <= n; i++)
-		if (mk_strnieq(s + i, word, w) && (i == 0 || !is_word((unsigned char)s[i - 1])) &&
-		    (i + w == n || !is_word((unsigned char)s[i + w])))
-			return 1;
-	return 0;
-}
-
+/* The stakeholders of sentence si (extractor/people.c). */
 static void do_stakeholders(struct ctx *c, size_t si)
 {
-	const struct sentence *se = &c->sents[si];
-	const struct turn *tu = &c->turns[se->turn];
 	struct sent_matches sm;
-	size_t named_here = 0;
+	struct people_sentence ps;
 	sm.n = 0;
 	sentence_matches(c, RK_STAKEHOLDER, si, collect_any, &sm);
-	/* named matches first: a role said beside a name is that person's role */
-	for (size_t i = 0; i < sm.n; i++)
-		for (size_t j = i + 1; j < sm.n; j++)
-			if (sm.m[i].gs[RG_NAME] < 0 && sm.m[j].gs[RG_NAME] >= 0) {
-				struct rule_match tmp = sm.m[i];
-				sm.m[i] = sm.m[j];
-				sm.m[j] = tmp;
-			}
-	for (size_t i = 0; i < sm.n; i++) {
-		const struct rule_match *m = &sm.m[i];
-		const char *base = tu->text + se->off;
-		const char *ns = NULL, *rsn = NULL;
-		size_t nn = 0, rn = 0;
-		char *name = NULL, *role = NULL;
-		enum mk_side side = speaker_side(c, tu->speaker);
-		if (m->gs[RG_NAME] >= 0) {
-			ns = said_sentence(c, si) + m->gs[RG_NAME];
-			nn = (size_t)(m->ge[RG_NAME] - m->gs[RG_NAME]);
-			clean_name(&ns, &nn);
-		}
-		if (m->gs[RG_ROLE] >= 0) {
-			rsn = said_sentence(c, si) + m->gs[RG_ROLE];
-			rn = (size_t)(m->ge[RG_ROLE] - m->gs[RG_ROLE]);
-			clean_name(&rsn, &rn);
-		}
-		if ((!nn && !rn) || (!nn && named_here))
-			continue;
-		if (span_has_word(base + m->start, m->end - m->start, "your"))
-			side = other_side(side);
-		if (nn) {
-			struct person *p;
-			if (org_name(c->o, ns, nn) || is_pronoun(ns, nn) || is_first_person(ns, nn))
-				continue;
-			p = find_person(c, ns, nn);
-			if (p && p->participant)
-				continue;
-			if (p) { /* seen before in this call: a later mention may add the surname */
-				if (nn > strlen(p->name) && mk_strnieq(ns, p->name, strlen(p->name))) {
-					for (size_t k = 0; k < c->f->nstakeholders; k++)
-						if (c->f->stakeholders[k].name &&
-						    !strcmp(c->f->stakeholders[k].name, p->name)) {
-							free(c->f->stakeholders[k].name);
-							c->f->stakeholders[k].name = mk_strndup(ns, nn);
-						}
-					free(p->name);
-					p->name = mk_strndup(ns, nn);
-					p->len = nn;
-				}
-				note_third(c, p);
-				continue;
-			}
-			name = mk_strndup(ns, nn);
-		}
-		if (rn) {
-			role = mk_strndup(rsn, rn);
-			if (!name && role_seen(c, role)) {
-				free(role);
-				continue;
-			}
-		}
-		c->f->stakeholders = mk_grow(c->f->stakeholders, &c->caps, c->f->nstakeholders + 1,
-					     sizeof *c->f->stakeholders);
-		struct mk_stakeholder *sh = &c->f->stakeholders[c->f->nstakeholders++];
-		memset(sh, 0, sizeof *sh);
-		sh->name = name;
-		sh->role = role;
-		sh->side = side;
-		sh->rule = m->rule->id;
-		evidence(c, se, se->off + m->start, &sh->ev);
-		if (name) {
-			struct person *p = add_person(c, name, side, 0);
-			note_third(c, p);
-			named_here++;
-		}
-	}
+	people_sentence_of(c, si, &ps);
+	people_stakeholders(&c->pp, c->o, c->f, &ps, sm.m, sm.n);
 }
 
-/* Remembers the last named non-speaker for "he'll" / "she'll". */
+/* Remembers the last named non-speaker for "he'll" / "she'll", and names said in passing. */
 static void track_mentions(struct ctx *c, size_t si)
 {
-	const struct sentence *se = &c->sents[si];
-	const struct turn *tu = &c->turns[se->turn];
-	const char *s = said_sentence(c, si);
-	size_t n = se->len;
-	for (size_t i = 0; i < n;) {
-		size_t j;
-		if (!is_word((unsigned char)s[i])) {
-			i++;
-			continue;
-		}
-		for (j = i; j < n && is_word((unsigned char)s[j]); j++)
-			;
-		if (s[i] >= 'A' && s[i] <= 'Z') {
-			size_t wn = j - i;
-			if (wn > 2 && s[j - 2] == '\'' && s[j - 1] == 's')
-				wn -= 2;
-			struct person *p = find_person(c, s + i, wn);
-			if (p && strcmp(p->name, tu->speaker) && wn >= 2)
-				note_third(c, p);
-		}
-		i = j;
-	}
+	struct people_sentence ps;
+	people_sentence_of(c, si, &ps);
+	people_track_mentions(&c->pp, &ps);
 }
 
 /* A risk of the same category this soon after another is the same risk, said again. */
@@ -1476,11 +1297,17 @@ enum mk_err mk_extract(const struct mk_rules *rs, const struct mk_transcript *t,
 	c.o = opts;
 	c.f = out;
 	c.md = rules_match_data(rs);
+	people_init(&c.pp, rs);
 	collect_speakers(&c);
 	build_turns(&c);
 	split_sentences(&c);
 	commitments_pass(&c);
 	lookahead_dates(&c);
+	if (c.nsents) {
+		struct people_sentence ps;
+		people_sentence_of(&c, 0, &ps);
+		people_finish(&c.pp, c.f, &ps);
+	}
 	pcre2_match_data_free(c.md);
 	free_turns(&c);
 	free(c.sents);
@@ -1489,8 +1316,6 @@ enum mk_err mk_extract(const struct mk_rules *rs, const struct mk_transcript *t,
 	rules_scan_release(&c.sc);
 	free(c.low);
 	free(c.said);
-	for (size_t i = 0; i < c.npeople; i++)
-		free(c.people[i].name);
-	free(c.people);
+	people_release(&c.pp);
 	return MK_OK;
 }

@@ -7,6 +7,7 @@
  * for a text in one pass that yields the rules which may match it (rules_scan_mask).
  */
 #include "extractor/rules.h"
+#include "extractor/wordlist.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -96,6 +97,7 @@ void mk_rules_free(struct mk_rules *rs)
 		free(rs->by_pair[b]);
 		free(rs->by_tri[b]);
 	}
+	wordlists_free(rs);
 	free(rs->dir);
 	free(rs);
 }
@@ -1130,6 +1132,9 @@ enum mk_err mk_rules_load(struct mk_rules **out, const char *dir, struct mk_diag
 		if (err)
 			goto out;
 	}
+	err = wordlists_load_dir(rs, dir, diag);
+	if (err)
+		goto out;
 	qsort(rs->r, rs->n, sizeof *rs->r, by_kind);
 	index_needles(rs);
 	for (size_t i = rs->n; i-- > 0;) {

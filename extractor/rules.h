@@ -98,6 +98,11 @@ struct mk_rules {
 	uint64_t *needle_rules;              /* nneedles masks: the rules that list needle i */
 	uint64_t *no_needs;                  /* one mask: the rules without needs: */
 	uint32_t *needle_head4, *needle_mask4; /* each needle's first four bytes, and which count */
+	struct rules_list {                  /* the folder's *.list word lists (extractor/wordlist.h) */
+		char *name;
+		struct mk_wordlist *wl;
+	} *lists;
+	size_t nlists;
 };
 
 /* What one text holds of the rules' needs: words: found once, asked by every kind. */

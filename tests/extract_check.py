@@ -3,6 +3,7 @@
 
 Lines of NAME.expect:
   date: D / seller: A,B              flags passed to extract
+  seller-org: S / buyer-org: B       likewise
   commitment: at=HH:MM:SS; owner=..; side=..; due=YYYY-MM-DD | LO..HI | null
   stakeholder: at=HH:MM:SS; name=..; role=..
   risk: at=HH:MM:SS; category=..
@@ -33,6 +34,7 @@ def main(mk, vtt, expect):
         val = val.strip()
         if key == "date": args += ["--date", val]
         elif key == "seller": args += ["--seller", val]
+        elif key in ("seller-org", "buyer-org"): args += ["--" + key, val]
         else: checks.append((key, val))
     r = subprocess.run(args, capture_output=True, text=True)
     name = vtt.rsplit("/", 1)[-1]
