@@ -1071,7 +1071,7 @@ static void do_risks(struct ctx *c, size_t si, int has_commitment)
 	memset(r, 0, sizeof *r);
 	r->category = best->rule->tag;
 	r->rule = best->rule->id;
-	evidence(c, se, se->off + best->start, &r->ev);
+	evidence(c, se, se->off, &r->ev); /* from the sentence's first cue: where the risk is said */
 	r->text = mk_strdup(r->ev.quote);
 }
 
