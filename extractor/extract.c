@@ -8,6 +8,7 @@
  * evidence names cues that exist in the transcript it was given.
  */
 #include "extractor/people.h"
+#include "extractor/risk.h"
 #include "extractor/rules.h"
 #include "util/util.h"
 
@@ -21,7 +22,6 @@
 #define LOOKBEHIND_SENTENCES 2 /* short sentences before it, too ("May sixth, right?") */
 #define LOOKBEHIND_BYTES 60
 #define PRONOUN_REACH 4       /* sentences back a person not on the call stays "he" or "she" */
-#define RISK_REPEAT_MS 45000  /* a risk of the same category this soon after one is the same risk */
 
 const char *mk_side_name(enum mk_side side)
 {
@@ -890,42 +890,29 @@ static void track_mentions(struct ctx *c, size_t si)
 	people_track_mentions(&c->pp, &ps);
 }
 
-/* A risk of the same category this soon after another is the same risk, said again. */
-static int risk_repeats(struct ctx *c, const char *category, int64_t start_ms)
-{
-	for (size_t i = 0; i < c->f->nrisks; i++) {
-		const struct mk_risk *r = &c->f->risks[i];
-		if (!strcmp(r->category, category) && start_ms - r->ev.start_ms < RISK_REPEAT_MS)
-			return 1;
-	}
-	return 0;
-}
-
 static void do_risks(struct ctx *c, size_t si, int has_commitment)
 {
 	const struct sentence *se = &c->sents[si];
 	const struct turn *tu = &c->turns[se->turn];
 	struct sent_matches sm;
-	const struct rule_match *best = NULL;
-	int64_t start_ms;
+	const struct rule_match *best;
+	int64_t starts[MAX_CANDS];
 	sm.n = 0;
 	if (has_commitment) /* "we'll get you the works council pack" is a plan item, not a threat */
 		return;
 	sentence_matches(c, RK_RISK, si, collect_any, &sm);
 	for (size_t i = 0; i < sm.n; i++)
-		if (!best || sm.m[i].rule->confidence > best->rule->confidence)
-			best = &sm.m[i];
+		starts[i] = c->t->utt[utt_at(tu, se->off + sm.m[i].start)].start_ms;
+	best = risk_pick(sm.m, starts, sm.n, tu->text + se->off, se->len, /* extractor/risk.c */
+			 speaker_side(c, tu->speaker) == MK_SIDE_SELLER, c->f);
 	if (!best)
-		return;
-	start_ms = c->t->utt[utt_at(tu, se->off + best->start)].start_ms;
-	if (risk_repeats(c, best->rule->tag, start_ms))
 		return;
 	c->f->risks = mk_grow(c->f->risks, &c->capr, c->f->nrisks + 1, sizeof *c->f->risks);
 	struct mk_risk *r = &c->f->risks[c->f->nrisks++];
 	memset(r, 0, sizeof *r);
 	r->category = best->rule->tag;
 	r->rule = best->rule->id;
-	evidence(c, se, se->off + best->start, &r->ev);
+	evidence(c, se, se->off, &r->ev); /* from the sentence's first cue: where the risk is said */
 	r->text = mk_strdup(r->ev.quote);
 }
 

@@ -33,7 +33,7 @@ static const char *const veto_tags[] = {
 };
 static const char *const risk_tags[] = {
 	"budget", "timeline", "competition", "paper_process", "stakeholder", "technical",
-	"priority", NULL,
+	"priority", "none", NULL,
 };
 static const char *const update_tags[] = { "done", "new_due", "blocked", "dropped", NULL };
 
