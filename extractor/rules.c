@@ -28,7 +28,8 @@ static const char *const group_names[RG_COUNT] = {
 };
 
 static const char *const veto_tags[] = {
-	"negation", "hedge", "question", "past", "generic", "capability", "hypothetical", NULL,
+	"negation", "hedge", "question", "past", "generic", "capability", "hypothetical", "meeting", "design",
+	"prediction", NULL,
 };
 static const char *const risk_tags[] = {
 	"budget", "timeline", "competition", "paper_process", "stakeholder", "technical",
@@ -324,6 +325,12 @@ static enum mk_err parse_line(struct parse_state *ps, char *raw, long line)
 			return MK_ERULE;
 		}
 		r->scope_sentence = !strcmp(val, "sentence");
+	} else if (!strcmp(key, "context")) {
+		if (strcmp(val, "reply") && strcmp(val, "offer") && strcmp(val, "any")) {
+			mk_diag_set(ps->diag, ps->file, line, "context '%s' is not 'reply', 'offer' or 'any'", val);
+			return MK_ERULE;
+		}
+		r->context = !strcmp(val, "reply") ? RULE_CTX_REPLY : !strcmp(val, "offer") ? RULE_CTX_OFFER : RULE_CTX_ANY;
 	} else if (!strcmp(key, "flags")) {
 		if (!strcmp(val, "case")) {
 			r->case_sensitive = 1;
