@@ -56,7 +56,7 @@ struct rule {
 	char *tag;          /* veto: negation|hedge|...; risk: category; update: change */
 	double confidence;
 	int case_sensitive;
-	int scope_sentence; /* vetoes: 1 = the whole sentence, 0 = near the commitment */
+	int scope_sentence; /* vetoes: 1 = the whole sentence, 0 = near the commitment, 2 = over its start */
 	int context;        /* commitments: RULE_CTX_* (context: any|offer|reply) */
 	char *pattern;      /* as written */
 	char *expanded;     /* after macro expansion */
