@@ -187,9 +187,10 @@ size_t clause_runon_cuts(const char *s, size_t n, size_t *cuts, size_t max)
 			if (lead && !tail_hedge(s, w, nw, k + 1) && !tail_hedge(s, w, nw, k))
 				at = k;
 		} else if (opens_clause(s, w, nw, k) && !in_list(W(k - 1), glue) && !tail_hedge(s, w, nw, k)) {
-			/* "first thing monday I'll ..." is one clause: the words before hold no subject */
+			/* "first thing monday I'll ..." is one clause: the few words before hold no subject
+			 * (nor a hedge of their own, as in "maybe thursday works for the demo I'll ...") */
 			for (size_t j = piece; j < k; j++)
-				if (subject_word(W(j))) {
+				if (subject_word(W(j)) || in_list(W(j), hedges) || k - piece >= 6) {
 					at = k;
 					break;
 				}

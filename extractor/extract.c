@@ -818,6 +818,8 @@ static int veto_applies(const char *text, const struct rule_match *v, const stru
 	size_t lo;
 	if (v->rule->scope_sentence == 2) /* "a table which we'll use": the promise starts inside it */
 		return v->start <= m->start && v->end >= m->start;
+	if (v->rule->scope_sentence == 3) /* "we'll see" anywhere in the clause, not "we'll see about X, but I'll" */
+		return v->end > m->start || !clause_break(text, v->end, m->start);
 	if (v->rule->scope_sentence)
 		return 1; /* "no promises" anywhere in the sentence softens all of it */
 	lo = m->start > sent_off + NEAR_BEFORE ? m->start - NEAR_BEFORE : sent_off;

@@ -320,11 +320,11 @@ static enum mk_err parse_line(struct parse_state *ps, char *raw, long line)
 			r->nneeds++;
 		}
 	} else if (!strcmp(key, "scope")) {
-		if (strcmp(val, "sentence") && strcmp(val, "near") && strcmp(val, "head")) {
-			mk_diag_set(ps->diag, ps->file, line, "scope '%s' is not 'sentence', 'near' or 'head'", val);
+		if (strcmp(val, "sentence") && strcmp(val, "near") && strcmp(val, "head") && strcmp(val, "clause")) {
+			mk_diag_set(ps->diag, ps->file, line, "scope '%s' is not 'sentence', 'clause', 'near' or 'head'", val);
 			return MK_ERULE;
 		}
-		r->scope_sentence = !strcmp(val, "sentence") ? 1 : !strcmp(val, "head") ? 2 : 0;
+		r->scope_sentence = !strcmp(val, "sentence") ? 1 : !strcmp(val, "head") ? 2 : !strcmp(val, "clause") ? 3 : 0;
 	} else if (!strcmp(key, "context")) {
 		if (strcmp(val, "reply") && strcmp(val, "offer") && strcmp(val, "any")) {
 			mk_diag_set(ps->diag, ps->file, line, "context '%s' is not 'reply', 'offer' or 'any'", val);

@@ -56,7 +56,8 @@ struct rule {
 	char *tag;          /* veto: negation|hedge|...; risk: category; update: change */
 	double confidence;
 	int case_sensitive;
-	int scope_sentence; /* vetoes: 1 = the whole sentence, 0 = near the commitment, 2 = over its start */
+	int scope_sentence; /* vetoes: 1 = the whole sentence, 0 = near the commitment, 2 = over its start,
+			       3 = the sentence but across a clause break before it */
 	int context;        /* commitments: RULE_CTX_* (context: any|offer|reply) */
 	char *pattern;      /* as written */
 	char *expanded;     /* after macro expansion */
