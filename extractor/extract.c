@@ -7,6 +7,7 @@
  * capability, hypothetical). Does not read files or print. Invariant: every finding's
  * evidence names cues that exist in the transcript it was given.
  */
+#include "extractor/clauses.h"
 #include "extractor/people.h"
 #include "extractor/risk.h"
 #include "extractor/rules.h"
@@ -50,6 +51,7 @@ struct sentence {            /* 16 bytes: a long call has hundreds of thousands 
 	uint32_t turn;
 	uint32_t off, len;   /* in the turn's text (a transcript is at most 64 MiB) */
 	unsigned char question;
+	unsigned char cont;  /* a clause continuing the previous one of a run-on sentence */
 };
 
 struct ctx {
@@ -222,7 +224,7 @@ static int abbrev_before(const char *s, size_t dot)
 	return dot - b == 1 && s[b] >= 'A' && s[b] <= 'Z';
 }
 
-static void add_sentence(struct ctx *c, size_t turn, size_t a, size_t b)
+static void add_piece(struct ctx *c, size_t turn, size_t a, size_t b, int cont)
 {
 	const char *s = c->turns[turn].text;
 	struct sentence *se;
@@ -238,6 +240,22 @@ static void add_sentence(struct ctx *c, size_t turn, size_t a, size_t b)
 	se->off = a;
 	se->len = b - a;
 	se->question = s[b - 1] == '?';
+	se->cont = (unsigned char)cont;
+}
+
+/* A sentence; an unpunctuated run-on one as its clauses (extractor/clauses.c). */
+static void add_sentence(struct ctx *c, size_t turn, size_t a, size_t b)
+{
+	size_t cuts[64], n;
+	const char *s = c->turns[turn].text;
+	while (a < b && is_space(s[a]))
+		a++;
+	n = a < b ? clause_runon_cuts(s + a, b - a, cuts, sizeof cuts / sizeof cuts[0]) : 0;
+	for (size_t k = 0, from = a; k <= n; k++) {
+		size_t to = k < n ? a + cuts[k] : b;
+		add_piece(c, turn, from, to, k > 0);
+		from = to;
+	}
 }
 
 static void split_sentences(struct ctx *c)
@@ -746,6 +764,10 @@ static int veto_applies(const char *text, const struct rule_match *v, const stru
 			size_t sent_off)
 {
 	size_t lo;
+	if (v->rule->scope_sentence == 2) /* "a table which we'll use": the promise starts inside it */
+		return v->start <= m->start && v->end >= m->start;
+	if (v->rule->scope_sentence == 3) /* "we'll see" anywhere in the clause, not "we'll see about X, but I'll" */
+		return v->end > m->start || !clause_break(text, v->end, m->start);
 	if (v->rule->scope_sentence)
 		return 1; /* "no promises" anywhere in the sentence softens all of it */
 	lo = m->start > sent_off + NEAR_BEFORE ? m->start - NEAR_BEFORE : sent_off;
@@ -766,6 +788,49 @@ struct pending_request {
 	const char *speaker;
 	struct rule_match m;
 };
+
+static int turn_promises_next(struct ctx *c, size_t si);
+
+/* Does commitment candidate m of sentence si hold in its context? Not when its action was cut off
+ * ("I'll send the—") or a bare hedge follows ("I'll send it Friday. Maybe."); an offer (rules.h
+ * RULE_CTX_*) not when the next speaker declines it; a reply offer ("I can take another look")
+ * only early in a turn answering an ask, and not when the turn goes on to promise it in full. */
+static int context_holds(struct ctx *c, size_t si, const struct rule_match *m)
+{
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	size_t k;
+	if (m->gs[RG_ACTION] >= 0 &&
+	    clause_cut_off(tu->text + m->gs[RG_ACTION], (size_t)(m->ge[RG_ACTION] - m->gs[RG_ACTION])))
+		return 0;
+	if (si + 1 < c->nsents && c->sents[si + 1].turn == se->turn &&
+	    clause_only_hedge(tu->text + c->sents[si + 1].off, c->sents[si + 1].len))
+		return 0;
+	if (m->rule->context == RULE_CTX_ANY)
+		return 1;
+	for (k = si + 1; k < c->nsents && c->sents[k].turn == se->turn; k++)
+		;
+	if (k < c->nsents && c->sents[k].turn == se->turn + 1 &&
+	    clause_declines(c->turns[c->sents[k].turn].text + c->sents[k].off, c->sents[k].len))
+		return 0; /* "I can push harder on that." "Honestly don't bother." */
+	if (m->rule->context == RULE_CTX_REPLY) {
+		const struct turn *pt;
+		size_t first = si, from;
+		while (first > 0 && c->sents[first - 1].turn == se->turn)
+			first--;
+		if (si - first > 2 || se->turn == 0)
+			return 0;
+		pt = &c->turns[se->turn - 1];
+		from = pt->len > 300 ? pt->len - 300 : 0;
+		if (!clause_asks(pt->text + from, pt->len - from))
+			return 0;
+		if (c->f->ncommitments && c->sents[c->commit_sent[c->f->ncommitments - 1]].turn == se->turn)
+			return 0;
+		if (turn_promises_next(c, si))
+			return 0;
+	}
+	return 1;
+}
 
 static size_t sentence_commitments(struct ctx *c, size_t si, struct cand *cands, size_t *ncands)
 {
@@ -804,6 +869,8 @@ static size_t sentence_commitments(struct ctx *c, size_t si, struct cand *cands,
 				cands[i].vetoed = 1;
 				break;
 			}
+		if (!cands[i].vetoed && !context_holds(c, si, &cands[i].m))
+			cands[i].vetoed = 1;
 		kept += !cands[i].vetoed;
 	}
 	return kept;
@@ -1057,6 +1124,7 @@ static void commitments_pass(struct ctx *c)
 {
 	struct pending_request req = { 0 };
 	size_t last_turn = (size_t)-1;
+	size_t run_commit = (size_t)-1; /* the last clause of a run-on sentence that holds its promise */
 	int turn_has_commit = 0;
 	for (size_t si = 0; si < c->nsents; si++) {
 		const struct sentence *se = &c->sents[si];
@@ -1085,6 +1153,20 @@ static void commitments_pass(struct ctx *c)
 			size_t before = c->f->ncommitments;
 			if (cands[i].vetoed)
 				continue;
+			/* a run-on sentence's clauses say one promise, as its punctuated sentence would:
+			 * "lemme check with our cfo on the budget I'll ping you thursday" */
+			if (se->cont && run_commit + 1 == si && before > 0 && cands[i].m.gs[RG_OWNER] < 0 &&
+			    c->f->commitments[before - 1].ev.speaker &&
+			    !strcmp(c->f->commitments[before - 1].ev.speaker, tu->speaker) &&
+			    !c->f->commitments[before - 1].has_due) {
+				struct mk_when w;
+				if (find_due(c, tu->text, cands[i].m.start, due_to, &w))
+					set_due(c, &c->f->commitments[before - 1], &w, tu);
+				run_commit = si;
+				turn_has_commit = 1;
+				break;
+			}
+			run_commit = si;
 			/* "I can have that ready by Friday" after "I'll set up a sandbox": one item */
 			if (before > 0 && action_is_pronoun(tu, &cands[i].m)) {
 				struct mk_commitment *prev = &c->f->commitments[before - 1];

@@ -29,7 +29,8 @@ static const char *const group_names[RG_COUNT] = {
 };
 
 static const char *const veto_tags[] = {
-	"negation", "hedge", "question", "past", "generic", "capability", "hypothetical", NULL,
+	"negation", "hedge", "question", "past", "generic", "capability", "hypothetical", "meeting", "design",
+	"prediction", NULL,
 };
 static const char *const risk_tags[] = {
 	"budget", "timeline", "competition", "paper_process", "stakeholder", "technical",
@@ -321,11 +322,17 @@ static enum mk_err parse_line(struct parse_state *ps, char *raw, long line)
 			r->nneeds++;
 		}
 	} else if (!strcmp(key, "scope")) {
-		if (strcmp(val, "sentence") && strcmp(val, "near")) {
-			mk_diag_set(ps->diag, ps->file, line, "scope '%s' is not 'sentence' or 'near'", val);
+		if (strcmp(val, "sentence") && strcmp(val, "near") && strcmp(val, "head") && strcmp(val, "clause")) {
+			mk_diag_set(ps->diag, ps->file, line, "scope '%s' is not 'sentence', 'clause', 'near' or 'head'", val);
 			return MK_ERULE;
 		}
-		r->scope_sentence = !strcmp(val, "sentence");
+		r->scope_sentence = !strcmp(val, "sentence") ? 1 : !strcmp(val, "head") ? 2 : !strcmp(val, "clause") ? 3 : 0;
+	} else if (!strcmp(key, "context")) {
+		if (strcmp(val, "reply") && strcmp(val, "offer") && strcmp(val, "any")) {
+			mk_diag_set(ps->diag, ps->file, line, "context '%s' is not 'reply', 'offer' or 'any'", val);
+			return MK_ERULE;
+		}
+		r->context = !strcmp(val, "reply") ? RULE_CTX_REPLY : !strcmp(val, "offer") ? RULE_CTX_OFFER : RULE_CTX_ANY;
 	} else if (!strcmp(key, "flags")) {
 		if (!strcmp(val, "case")) {
 			r->case_sensitive = 1;

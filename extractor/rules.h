@@ -37,6 +37,12 @@ enum rule_group {
 	RG_COUNT
 };
 
+/* context: of a commitment rule: an offer holds unless the next speaker declines it; a reply
+ * offer also needs the turn before to ask for something */
+#define RULE_CTX_ANY 0
+#define RULE_CTX_OFFER 1
+#define RULE_CTX_REPLY 2
+
 struct rule_example {
 	char *text;
 	char *expect;     /* "owner=Priya; action=set up the sandbox" or NULL */
@@ -50,7 +56,9 @@ struct rule {
 	char *tag;          /* veto: negation|hedge|...; risk: category; update: change */
 	double confidence;
 	int case_sensitive;
-	int scope_sentence; /* vetoes: 1 = the whole sentence, 0 = near the commitment */
+	int scope_sentence; /* vetoes: 1 = the whole sentence, 0 = near the commitment, 2 = over its start,
+			       3 = the sentence but across a clause break before it */
+	int context;        /* commitments: RULE_CTX_* (context: any|offer|reply) */
 	char *pattern;      /* as written */
 	char *expanded;     /* after macro expansion */
 	pcre2_code *code;
