@@ -7,6 +7,7 @@
  * capability, hypothetical). Does not read files or print. Invariant: every finding's
  * evidence names cues that exist in the transcript it was given.
  */
+#include "extractor/action.h"
 #include "extractor/clauses.h"
 #include "extractor/people.h"
 #include "extractor/risk.h"
@@ -647,25 +648,6 @@ static char *clean_action(const char *s, size_t n, const struct mk_when *w, size
 	}
 }
 
-/* "do that", "have them", "send it over": an action that only points back to a request */
-static int generic_action(const char *a)
-{
-	static const char *const verbs[] = { "do ", "have ", "get ", "send ", "make ", "manage ", "", NULL };
-	static const char *const objs[] = { "that", "it", "this", "so", "them", "those", "these", NULL };
-	for (int v = 0; verbs[v]; v++) {
-		size_t vn = strlen(verbs[v]);
-		if (!mk_strnieq(a, verbs[v], vn))
-			continue;
-		for (int o = 0; objs[o]; o++) {
-			size_t on = strlen(objs[o]);
-			const char *r = a + vn;
-			if (mk_strnieq(r, objs[o], on) && (!r[on] || r[on] == ' ' || r[on] == ','))
-				return 1;
-		}
-	}
-	return 0;
-}
-
 static struct mk_commitment *new_commitment(struct ctx *c, size_t si)
 {
 	struct mk_findings *f = c->f;
@@ -876,7 +858,61 @@ static size_t sentence_commitments(struct ctx *c, size_t si, struct cand *cands,
 	return kept;
 }
 
-static void emit_commitment(struct ctx *c, size_t si, const struct rule_match *m, size_t due_to)
+/* ---- the action (extractor/action.c reads the call through these) ---- */
+
+static int act_sentence(void *vc, size_t si, struct act_sent *out)
+{
+	struct ctx *c = vc;
+	const struct sentence *se;
+	if (si >= c->nsents)
+		return 0;
+	se = &c->sents[si];
+	out->text = c->turns[se->turn].text + se->off;
+	out->len = se->len;
+	out->speaker = c->turns[se->turn].speaker;
+	out->question = se->question;
+	return 1;
+}
+
+static int act_side(void *vc, const char *speaker)
+{
+	return (int)speaker_side(vc, speaker);
+}
+
+/* The action for turn text [a, b) of sentence si; the due date w when it lies inside. */
+static char *make_action(struct ctx *c, size_t si, size_t at, size_t a, size_t b, const struct mk_when *w,
+			 const char *request)
+{
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	struct act_env e;
+	size_t da = 0, db = 0;
+	memset(&e, 0, sizeof e);
+	e.ctx = c;
+	e.sentence = act_sentence;
+	e.side = act_side;
+	e.si = si;
+	e.at = at > se->off ? at - se->off : 0;
+	e.speaker = tu->speaker;
+	e.he_she = pronoun_referent(c);
+	e.request = request;
+	e.today = c->o->date;
+	if (w && w->len && w->start < b && w->start + w->len > a) {
+		da = w->start > a ? w->start - a : 0;
+		db = w->start + w->len - a;
+	}
+	return action_make(&e, tu->text + a, b > a ? b - a : 0, da, db);
+}
+
+/* The action of the request rq (a pending request's match, in turn text), or NULL. */
+static char *request_action(struct ctx *c, size_t rsi, const struct rule_match *rm)
+{
+	if (rm->gs[RG_ACTION] < 0)
+		return NULL;
+	return make_action(c, rsi, (size_t)rm->start, (size_t)rm->gs[RG_ACTION], (size_t)rm->ge[RG_ACTION], NULL, NULL);
+}
+
+static void emit_commitment(struct ctx *c, size_t si, const struct rule_match *m, size_t due_to, const char *request)
 {
 	const struct sentence *se = &c->sents[si];
 	const struct turn *tu = &c->turns[se->turn];
@@ -892,12 +928,10 @@ static void emit_commitment(struct ctx *c, size_t si, const struct rule_match *m
 	if (have_w)
 		set_due(c, cm, &w, tu);
 	if (m->gs[RG_ACTION] >= 0)
-		cm->action = clean_action(tu->text + m->gs[RG_ACTION],
-					  (size_t)(m->ge[RG_ACTION] - m->gs[RG_ACTION]), have_w ? &w : NULL,
-					  (size_t)m->gs[RG_ACTION]);
+		cm->action = make_action(c, si, m->start, (size_t)m->gs[RG_ACTION], (size_t)m->ge[RG_ACTION],
+					 have_w ? &w : NULL, request);
 	else
-		cm->action = clean_action(tu->text + m->start, m->end - m->start, have_w ? &w : NULL,
-					  m->start);
+		cm->action = make_action(c, si, m->start, m->start, m->end, have_w ? &w : NULL, request);
 	cm->confidence = m->rule->confidence * (cm->has_due ? 1.0 : 0.9);
 	cm->rule = m->rule->id;
 	evidence(c, se, m->start, &cm->ev);
@@ -1185,19 +1219,22 @@ static void commitments_pass(struct ctx *c)
 					}
 				}
 			}
-			emit_commitment(c, si, &cands[i].m, se->off + se->len);
-			turn_has_commit = 1;
+			{
+				char *ra = req.active && req.speaker != tu->speaker ? request_action(c, req.sent, &req.m) : NULL;
+				emit_commitment(c, si, &cands[i].m, se->off + se->len, ra);
+				turn_has_commit = 1;
+				struct mk_commitment *cm = &c->f->commitments[c->f->ncommitments - 1];
+				if (ra && ((action_is_generic(cm->action) && !action_is_generic(ra)) ||
+					   action_within(cm->action, ra))) {
+					free(cm->action);
+					cm->action = ra;
+					ra = NULL;
+				}
+				free(ra);
+			}
 			{ /* a date from the request this turn answers */
 				struct mk_commitment *cm = &c->f->commitments[c->f->ncommitments - 1];
 				struct mk_when w;
-				if ((!cm->action || !*cm->action || generic_action(cm->action)) && req.active &&
-				    req.speaker != tu->speaker && req.m.gs[RG_ACTION] >= 0) {
-					const struct turn *rt = &c->turns[c->sents[req.sent].turn];
-					free(cm->action);
-					cm->action = clean_action(rt->text + req.m.gs[RG_ACTION],
-								  (size_t)(req.m.ge[RG_ACTION] - req.m.gs[RG_ACTION]),
-								  NULL, 0);
-				}
 				if (!cm->has_due && req.active && req.speaker != tu->speaker) {
 					const struct turn *src;
 					if (find_due_request(c, req.sent, &w, &src))
@@ -1220,9 +1257,7 @@ static void commitments_pass(struct ctx *c)
 			    find_due_request(c, req.sent, &w, &src))
 				set_due(c, cm, &w, src);
 			if (req.m.gs[RG_ACTION] >= 0)
-				cm->action = clean_action(rt->text + req.m.gs[RG_ACTION],
-							  (size_t)(req.m.ge[RG_ACTION] - req.m.gs[RG_ACTION]),
-							  NULL, 0);
+				cm->action = request_action(c, req.sent, &req.m);
 			else
 				cm->action = said_dup(c, rt, rq->off, (size_t)rq->off + rq->len);
 			cm->confidence = req.m.rule->confidence;

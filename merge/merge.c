@@ -423,6 +423,22 @@ static float merge_ctx_score(struct merge_state *st, size_t k, int64_t t, const 
 
 /* ---- items ---- */
 
+/* An action's words for matching, without the condition it ends with ("sign the contract
+ * (if the board approves)"): the condition says when, not what (extractor/action.c). */
+static void merge_bag_action(const struct merge_lex *lex, struct merge_bag *b, const char *action)
+{
+	size_t n = action ? strlen(action) : 0;
+	const char *p = n && action[n - 1] == ')' ? strstr(action, " (") : NULL;
+	char *core;
+	if (!p || p == action) {
+		merge_bag_add(lex, b, action, 1);
+		return;
+	}
+	core = mk_strndup(action, (size_t)(p - action));
+	merge_bag_add(lex, b, core, 1);
+	free(core);
+}
+
 /* How distinctive a word is among the plan's items: ln((N + 1) / df), 0 when none has it. */
 static float merge_idf(struct merge_state *st, const char *w)
 {
@@ -441,7 +457,7 @@ static void merge_items_build(struct merge_state *st)
 	st->items = mk_calloc(st->capitems, sizeof *st->items);
 	for (size_t i = 0; i < st->nplan; i++) {
 		st->items[i].it = &plan->items[i];
-		merge_bag_add(st->lex, &st->items[i].bag, plan->items[i].action, 1);
+		merge_bag_action(st->lex, &st->items[i].bag, plan->items[i].action);
 	}
 	st->nitems = st->nplan;
 	for (size_t i = 0; i < st->nplan; i++)
@@ -880,7 +896,7 @@ static void merge_commitment(struct merge_state *st, const struct mk_commitment 
 		return;
 	memset(&bag, 0, sizeof bag);
 	memset(&qbag, 0, sizeof qbag);
-	merge_bag_add(st->lex, &bag, c->action, 1);
+	merge_bag_action(st->lex, &bag, c->action);
 	merge_bag_add(st->lex, &qbag, c->ev.quote, 1);
 	vague = merge_bag_content(&bag) < MERGE_W_WORD;
 	for (size_t k = 0; k < st->nitems; k++) {

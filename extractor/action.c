@@ -1,0 +1,1469 @@
+/*
+ * action.c: a commitment's action as it should read on the plan (action.h). Works on
+ * tokens (words and punctuation) of the captured words and of the sentences before
+ * them: one dictionary of closed-class words (determiners, pronouns, prepositions,
+ * particles, hedges...) and of the nouns deals are made of (documents, meetings)
+ * classes every token; noun phrases are chunked from those classes, no tagger.
+ * Invariant: the result holds only words said in the call (or their plain forms:
+ * "get you X" -> "send X to NAME"), never NULL.
+ */
+#include "extractor/action.h"
+#include "util/util.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAXTOK 96             /* tokens of one action or context sentence looked at */
+#define CTX_SENTS 10          /* sentences back an antecedent is looked for */
+#define CTX_TURNS 3           /* speaker changes back it is looked for */
+#define NP_MAX 14             /* tokens of one noun phrase */
+
+enum {
+	W_DET = 1u << 0,    /* the a our your ... */
+	W_NUM = 1u << 1,    /* two three couple */
+	W_PRON = 1u << 2,   /* it them: objects to resolve */
+	W_DEMO = 1u << 3,   /* that this those these: pronoun or determiner */
+	W_SUBJ = 1u << 4,   /* I we you he she they */
+	W_PART = 1u << 5,   /* over back around up: verb particles */
+	W_PREP = 1u << 6,   /* to for with ... */
+	W_ATT = 1u << 7,    /* of for on from with about in: may extend a noun phrase */
+	W_CONJ = 1u << 8,   /* and or but so if because ... */
+	W_VERB = 1u << 9,   /* is have get went: ends a noun phrase */
+	W_ADV = 1u << 10,   /* just really then: ends a noun phrase */
+	W_HEDGE = 1u << 11, /* dropped from an action anywhere */
+	W_WEAK = 1u << 12,  /* thing way bit: says nothing alone */
+	W_ART = 1u << 13,   /* a thing a deal is made of: deck, questionnaire, order form */
+	W_MEET = 1u << 14,  /* a meeting: call, session, walkthrough */
+	W_PAPER = 1u << 15, /* what gets signed: contract, order form, MSA */
+	W_COMM = 1u << 16,  /* verbs whose object is a person: ask, ping, tell */
+	W_EVENT = 1u << 17, /* verbs whose object may be a meeting: run, book, schedule */
+	W_TIME = 1u << 18,  /* week, morning: a date's words */
+};
+
+#define W_STOPNP (W_PRON | W_DEMO | W_SUBJ | W_PART | W_PREP | W_CONJ | W_VERB | W_ADV | W_HEDGE | W_TIME)
+
+struct dword {
+	const char *w;
+	unsigned bits;
+};
+
+static struct dword dict[] = {
+	{ "the", W_DET }, { "a", W_DET }, { "an", W_DET }, { "our", W_DET }, { "your", W_DET },
+	{ "their", W_DET }, { "my", W_DET }, { "his", W_DET }, { "its", W_DET }, { "some", W_DET },
+	{ "any", W_DET }, { "another", W_DET }, { "every", W_DET }, { "each", W_DET }, { "all", W_DET },
+	{ "her", W_DET | W_PRON }, { "both", W_PRON }, { "everything", W_WEAK },
+	{ "two", W_NUM }, { "three", W_NUM }, { "four", W_NUM }, { "five", W_NUM }, { "six", W_NUM },
+	{ "seven", W_NUM }, { "eight", W_NUM }, { "nine", W_NUM }, { "ten", W_NUM }, { "couple", W_NUM },
+	{ "few", W_NUM }, { "twenty", W_NUM }, { "thirty", W_NUM }, { "fifty", W_NUM }, { "hundred", W_NUM },
+	{ "it", W_PRON }, { "them", W_PRON }, { "him", W_PRON }, { "one", W_WEAK },
+	{ "that", W_DEMO }, { "this", W_DEMO }, { "those", W_DEMO }, { "these", W_DEMO },
+	{ "i", W_SUBJ }, { "we", W_SUBJ }, { "you", W_SUBJ }, { "he", W_SUBJ }, { "she", W_SUBJ },
+	{ "they", W_SUBJ }, { "me", W_SUBJ }, { "us", W_SUBJ }, { "it's", W_SUBJ | W_VERB },
+	{ "that's", W_SUBJ | W_VERB }, { "there", W_ADV }, { "here", W_ADV }, { "which", W_CONJ },
+	{ "who", W_CONJ }, { "what", W_CONJ }, { "whoever", W_SUBJ }, { "everyone", W_SUBJ | W_WEAK },
+	{ "everybody", W_SUBJ | W_WEAK }, { "someone", W_SUBJ | W_WEAK }, { "somebody", W_SUBJ | W_WEAK },
+	{ "i'll", W_SUBJ }, { "we'll", W_SUBJ }, { "you'll", W_SUBJ }, { "he'll", W_SUBJ }, { "she'll", W_SUBJ },
+	{ "they'll", W_SUBJ }, { "i'm", W_SUBJ }, { "we're", W_SUBJ }, { "you're", W_SUBJ },
+	{ "they're", W_SUBJ }, { "he's", W_SUBJ }, { "she's", W_SUBJ }, { "there's", W_SUBJ }, { "i'd", W_SUBJ },
+	{ "we'd", W_SUBJ }, { "you've", W_SUBJ }, { "we've", W_SUBJ }, { "i've", W_SUBJ },
+	{ "over", W_PART | W_PREP }, { "back", W_PART }, { "across", W_PART | W_PREP }, { "around", W_PART | W_PREP },
+	{ "round", W_PART }, { "up", W_PART }, { "off", W_PART }, { "out", W_PART }, { "through", W_PART | W_PREP },
+	{ "along", W_PART }, { "together", W_PART }, { "down", W_PART }, { "away", W_PART },
+	{ "to", W_PREP }, { "for", W_PREP | W_ATT }, { "with", W_PREP | W_ATT }, { "of", W_PREP | W_ATT },
+	{ "on", W_PREP | W_ATT }, { "from", W_PREP | W_ATT }, { "about", W_PREP | W_ATT }, { "in", W_PREP | W_ATT },
+	{ "at", W_PREP }, { "by", W_PREP }, { "into", W_PREP }, { "onto", W_PREP }, { "before", W_PREP | W_CONJ },
+	{ "after", W_PREP | W_CONJ }, { "until", W_PREP | W_CONJ }, { "till", W_PREP | W_CONJ },
+	{ "within", W_PREP }, { "via", W_PREP }, { "between", W_PREP | W_ATT }, { "per", W_PREP }, { "than", W_PREP },
+	{ "as", W_CONJ }, { "like", W_PREP | W_HEDGE }, { "without", W_PREP }, { "under", W_PREP }, { "behind", W_PREP },
+	{ "and", W_CONJ }, { "or", W_CONJ }, { "but", W_CONJ }, { "so", W_CONJ }, { "if", W_CONJ },
+	{ "because", W_CONJ }, { "cause", W_CONJ }, { "once", W_CONJ }, { "when", W_CONJ }, { "while", W_CONJ },
+	{ "since", W_CONJ }, { "though", W_CONJ }, { "although", W_CONJ }, { "unless", W_CONJ }, { "whether", W_CONJ },
+	{ "where", W_CONJ }, { "how", W_CONJ }, { "why", W_CONJ }, { "whatever", W_CONJ }, { "nor", W_CONJ },
+	{ "is", W_VERB }, { "are", W_VERB }, { "was", W_VERB }, { "were", W_VERB }, { "be", W_VERB },
+	{ "been", W_VERB }, { "being", W_VERB }, { "am", W_VERB }, { "do", W_VERB }, { "does", W_VERB },
+	{ "did", W_VERB }, { "done", W_VERB }, { "have", W_VERB }, { "has", W_VERB }, { "had", W_VERB },
+	{ "get", W_VERB }, { "gets", W_VERB }, { "got", W_VERB }, { "go", W_VERB }, { "goes", W_VERB },
+	{ "went", W_VERB }, { "gone", W_VERB }, { "will", W_VERB }, { "would", W_VERB }, { "can", W_VERB },
+	{ "could", W_VERB }, { "should", W_VERB }, { "shall", W_VERB }, { "may", W_VERB }, { "might", W_VERB },
+	{ "must", W_VERB }, { "need", W_VERB }, { "needs", W_VERB }, { "want", W_VERB }, { "wants", W_VERB },
+	{ "take", W_VERB }, { "takes", W_VERB }, { "took", W_VERB }, { "make", W_VERB }, { "makes", W_VERB },
+	{ "made", W_VERB }, { "come", W_VERB }, { "comes", W_VERB }, { "came", W_VERB }, { "see", W_VERB },
+	{ "saw", W_VERB }, { "look", W_VERB }, { "looks", W_VERB }, { "said", W_VERB }, { "say", W_VERB },
+	{ "says", W_VERB }, { "think", W_VERB }, { "know", W_VERB }, { "knows", W_VERB }, { "send", W_VERB },
+	{ "sends", W_VERB }, { "sent", W_VERB }, { "lands", W_VERB }, { "landed", W_VERB }, { "land", W_VERB },
+	{ "sit", W_VERB }, { "sits", W_VERB }, { "sat", W_VERB }, { "keep", W_VERB }, { "kept", W_VERB },
+	{ "give", W_VERB }, { "gave", W_VERB }, { "put", W_VERB }, { "let", W_VERB }, { "seems", W_VERB },
+	{ "seem", W_VERB }, { "mean", W_VERB }, { "means", W_VERB }, { "ask", W_VERB | W_COMM },
+	{ "asked", W_VERB }, { "tell", W_VERB | W_COMM }, { "told", W_VERB }, { "ping", W_VERB | W_COMM },
+	{ "email", W_COMM }, { "call", W_MEET | W_COMM }, { "text", W_COMM }, { "remind", W_VERB | W_COMM },
+	{ "talk", W_VERB | W_COMM }, { "loop", W_VERB | W_COMM }, { "nudge", W_VERB | W_COMM },
+	{ "chase", W_VERB | W_COMM }, { "contact", W_COMM }, { "introduce", W_VERB | W_COMM },
+	{ "run", W_VERB | W_EVENT }, { "book", W_VERB | W_EVENT }, { "schedule", W_VERB | W_EVENT },
+	{ "host", W_VERB | W_EVENT }, { "set", W_VERB | W_EVENT }, { "organize", W_VERB | W_EVENT },
+	{ "organise", W_VERB | W_EVENT }, { "arrange", W_VERB | W_EVENT }, { "lead", W_EVENT },
+	{ "join", W_VERB | W_EVENT }, { "attend", W_VERB | W_EVENT }, { "present", W_VERB | W_EVENT },
+	{ "lock", W_VERB | W_EVENT }, { "record", W_EVENT }, { "moved", W_VERB }, { "happen", W_VERB },
+	{ "happens", W_VERB }, { "works", W_VERB }, { "work", W_VERB }, { "help", W_VERB }, { "helps", W_VERB },
+	{ "sign", W_VERB }, { "signs", W_VERB }, { "showed", W_VERB }, { "show", W_VERB }, { "use", W_VERB },
+	{ "just", W_ADV | W_HEDGE }, { "basically", W_ADV | W_HEDGE }, { "actually", W_ADV | W_HEDGE },
+	{ "probably", W_ADV | W_HEDGE }, { "hopefully", W_ADV | W_HEDGE }, { "definitely", W_ADV | W_HEDGE },
+	{ "certainly", W_ADV | W_HEDGE }, { "absolutely", W_ADV | W_HEDGE }, { "really", W_ADV | W_HEDGE },
+	{ "honestly", W_ADV | W_HEDGE }, { "literally", W_ADV | W_HEDGE }, { "maybe", W_ADV | W_HEDGE },
+	{ "personally", W_ADV | W_HEDGE }, { "quickly", W_ADV | W_HEDGE }, { "myself", W_ADV | W_HEDGE },
+	{ "ourselves", W_ADV | W_HEDGE }, { "himself", W_ADV | W_HEDGE }, { "herself", W_ADV | W_HEDGE },
+	{ "themselves", W_ADV | W_HEDGE }, { "also", W_ADV | W_HEDGE }, { "properly", W_ADV | W_HEDGE },
+	{ "directly", W_ADV | W_HEDGE }, { "fast", W_ADV | W_HEDGE }, { "still", W_ADV | W_HEDGE },
+	{ "happily", W_ADV | W_HEDGE }, { "gladly", W_ADV | W_HEDGE }, { "obviously", W_ADV | W_HEDGE },
+	{ "too", W_ADV }, { "then", W_ADV }, { "now", W_ADV }, { "very", W_ADV }, { "quite", W_ADV },
+	{ "pretty", W_ADV }, { "right", W_ADV }, { "first", W_ADV }, { "later", W_ADV }, { "soon", W_ADV },
+	{ "already", W_ADV }, { "again", W_ADV }, { "else", W_ADV }, { "anyway", W_ADV }, { "well", W_ADV },
+	{ "yeah", W_ADV }, { "yes", W_ADV }, { "okay", W_ADV }, { "ok", W_ADV }, { "sure", W_ADV }, { "not", W_ADV },
+	{ "no", W_ADV }, { "only", W_ADV }, { "even", W_ADV }, { "ever", W_ADV }, { "never", W_ADV },
+	{ "january", W_TIME }, { "february", W_TIME }, { "march", W_TIME }, { "april", W_TIME }, { "june", W_TIME },
+	{ "july", W_TIME }, { "august", W_TIME }, { "september", W_TIME }, { "october", W_TIME },
+	{ "november", W_TIME }, { "december", W_TIME }, { "monday", W_TIME }, { "tuesday", W_TIME },
+	{ "wednesday", W_TIME }, { "thursday", W_TIME }, { "friday", W_TIME }, { "saturday", W_TIME },
+	{ "sunday", W_TIME }, { "eod", W_TIME }, { "night", W_TIME }, { "yesterday", W_TIME }, { "eow", W_TIME },
+	{ "pull", W_VERB }, { "push", W_VERB }, { "write", W_VERB }, { "check", W_VERB }, { "confirm", W_VERB },
+	{ "share", W_VERB }, { "provide", W_VERB }, { "submit", W_VERB }, { "finish", W_VERB }, { "complete", W_VERB },
+	{ "circle", W_VERB }, { "follow", W_VERB }, { "reach", W_VERB }, { "forward", W_VERB }, { "turn", W_VERB },
+	{ "raise", W_VERB }, { "open", W_VERB }, { "create", W_VERB }, { "add", W_VERB }, { "move", W_VERB },
+	{ "start", W_VERB }, { "kick", W_VERB }, { "finalize", W_VERB }, { "finalise", W_VERB }, { "handle", W_VERB },
+	{ "own", W_VERB }, { "grab", W_VERB }, { "find", W_VERB }, { "figure", W_VERB }, { "dig", W_VERB },
+	{ "speak", W_VERB }, { "meet", W_VERB }, { "bring", W_VERB }, { "hold", W_VERB }, { "cut", W_VERB },
+	{ "pass", W_VERB }, { "drop", W_VERB }, { "walk", W_VERB }, { "approve", W_VERB }, { "commit", W_VERB },
+	{ "buy", W_VERB }, { "pay", W_VERB }, { "agree", W_VERB }, { "decide", W_VERB }, { "try", W_VERB },
+	{ "wait", W_VERB }, { "stay", W_VERB }, { "scrub", W_VERB }, { "generate", W_VERB }, { "spin", W_VERB },
+	{ "wire", W_VERB }, { "plug", W_VERB }, { "resend", W_VERB }, { "re-send", W_VERB }, { "resubmit", W_VERB },
+	{ "rerun", W_VERB }, { "redo", W_VERB }, { "configure", W_VERB }, { "enable", W_VERB }, { "deliver", W_VERB },
+	{ "train", W_VERB }, { "onboard", W_VERB }, { "prepare", W_VERB }, { "prep", W_VERB }, { "sort", W_VERB },
+	{ "shoot", W_VERB }, { "fire", W_VERB }, { "put", W_VERB }, { "loop", W_VERB }, { "hop", W_VERB },
+	{ "jump", W_VERB }, { "dial", W_VERB }, { "circulate", W_VERB }, { "distribute", W_VERB }, { "clarify", W_VERB },
+	{ "explain", W_VERB }, { "cover", W_VERB }, { "cc", W_VERB }, { "chat", W_VERB }, { "touch", W_VERB },
+	{ "coordinate", W_VERB }, { "line", W_VERB }, { "lined", W_VERB }, { "gonna", W_VERB }, { "wanna", W_VERB },
+	{ "going", W_VERB }, { "able", W_ADV }, { "happy", W_ADV }, { "glad", W_ADV },
+	{ "asap", W_TIME }, { "week", W_TIME }, { "weeks", W_TIME }, { "day", W_TIME }, { "days", W_TIME },
+	{ "month", W_TIME }, { "months", W_TIME }, { "morning", W_TIME }, { "afternoon", W_TIME },
+	{ "evening", W_TIME }, { "hour", W_TIME }, { "hours", W_TIME }, { "minute", W_TIME }, { "minutes", W_TIME },
+	{ "today", W_TIME }, { "tomorrow", W_TIME }, { "tonight", W_TIME }, { "year", W_TIME }, { "quarter", W_TIME },
+	{ "thing", W_WEAK }, { "things", W_WEAK }, { "stuff", W_WEAK }, { "ones", W_WEAK }, { "lot", W_WEAK },
+	{ "bit", W_WEAK }, { "way", W_WEAK }, { "time", W_WEAK | W_TIME }, { "part", W_WEAK }, { "side", W_WEAK },
+	{ "piece", W_WEAK }, { "point", W_WEAK }, { "question", W_WEAK }, { "idea", W_WEAK }, { "sense", W_WEAK },
+	{ "end", W_WEAK | W_TIME }, { "guy", W_WEAK }, { "guys", W_WEAK }, { "people", W_WEAK }, { "folks", W_WEAK },
+	{ "kind", W_WEAK }, { "sort", W_WEAK }, { "anything", W_WEAK }, { "something", W_WEAK },
+	{ "nothing", W_WEAK }, { "percent", W_WEAK }, { "problem", W_WEAK }, { "issue", W_WEAK },
+	{ "deal", W_WEAK }, { "conversation", W_WEAK }, { "case", W_WEAK | W_ART }, { "number", W_WEAK },
+	{ "team", W_WEAK }, { "thanks", W_WEAK }, { "state", W_WEAK }, { "place", W_WEAK }, { "world", W_WEAK },
+	{ "chance", W_WEAK }, { "reason", W_WEAK }, { "job", W_WEAK }, { "work", W_WEAK },
+	{ "questionnaire", W_ART }, { "report", W_ART }, { "deck", W_ART }, { "proposal", W_ART },
+	{ "quote", W_ART }, { "pricing", W_ART }, { "price", W_ART }, { "contract", W_ART | W_PAPER },
+	{ "agreement", W_ART | W_PAPER }, { "msa", W_ART | W_PAPER }, { "dpa", W_ART | W_PAPER },
+	{ "baa", W_ART | W_PAPER }, { "nda", W_ART | W_PAPER }, { "sow", W_ART | W_PAPER }, { "order", W_ART },
+	{ "form", W_ART | W_PAPER }, { "redline", W_ART }, { "invite", W_ART }, { "invitation", W_ART }, { "spec", W_ART },
+	{ "plan", W_ART }, { "list", W_ART }, { "summary", W_ART }, { "pager", W_ART }, { "one-pager", W_ART },
+	{ "pack", W_ART }, { "packet", W_ART }, { "template", W_ART }, { "export", W_ART }, { "extract", W_ART },
+	{ "file", W_ART }, { "data", W_ART }, { "sample", W_ART }, { "credential", W_ART }, { "login", W_ART },
+	{ "certificate", W_ART }, { "cert", W_ART }, { "policy", W_ART }, { "numbers", W_ART }, { "figures", W_ART },
+	{ "doc", W_ART }, { "document", W_ART }, { "documentation", W_ART }, { "draft", W_ART }, { "write-up", W_ART },
+	{ "writeup", W_ART }, { "recap", W_ART }, { "notes", W_ART }, { "schedule", W_ART }, { "timeline", W_ART },
+	{ "calendar", W_ART }, { "agenda", W_ART }, { "model", W_ART }, { "diagram", W_ART }, { "mapping", W_ART },
+	{ "po", W_ART }, { "invoice", W_ART }, { "letter", W_ART }, { "checklist", W_ART }, { "link", W_ART },
+	{ "recording", W_ART }, { "reference", W_ART }, { "names", W_ART }, { "budget", W_ART }, { "approval", W_ART },
+	{ "answer", W_ART }, { "estimate", W_ART }, { "breakdown", W_ART }, { "sheet", W_ART }, { "spreadsheet", W_ART },
+	{ "slide", W_ART }, { "analysis", W_ART }, { "assessment", W_ART }, { "attestation", W_ART }, { "log", W_ART },
+	{ "result", W_ART }, { "benchmark", W_ART }, { "scorecard", W_ART }, { "roadmap", W_ART }, { "memo", W_ART },
+	{ "access", W_ART }, { "key", W_ART }, { "account", W_ART }, { "tenant", W_ART }, { "sandbox", W_ART },
+	{ "environment", W_ART }, { "build", W_ART }, { "image", W_ART }, { "release", W_ART }, { "version", W_ART },
+	{ "fix", W_ART }, { "patch", W_ART }, { "ticket", W_ART }, { "request", W_ART }, { "registration", W_ART },
+	{ "metadata", W_ART }, { "terms", W_ART }, { "addendum", W_ART | W_PAPER }, { "exhibit", W_ART },
+	{ "clause", W_ART }, { "comments", W_ART }, { "feedback", W_ART }, { "response", W_ART }, { "spec", W_ART },
+	{ "sla", W_ART | W_PAPER }, { "paperwork", W_ART | W_PAPER }, { "paper", W_ART | W_PAPER },
+	{ "case", W_ART }, { "forms", W_ART }, { "script", W_ART }, { "guide", W_ART }, { "architecture", W_ART },
+	{ "range", W_ART }, { "ranges", W_ART }, { "details", W_ART }, { "info", W_ART }, { "information", W_ART },
+	{ "pr", W_ART }, { "code", W_ART }, { "bytecode", W_ART }, { "statement", W_ART }, { "invoice", W_ART },
+	{ "meeting", W_MEET }, { "session", W_MEET }, { "check-in", W_MEET }, { "checkin", W_MEET },
+	{ "sync", W_MEET }, { "walkthrough", W_MEET }, { "review", W_MEET }, { "demo", W_MEET | W_ART },
+	{ "workshop", W_MEET }, { "kickoff", W_MEET }, { "kick-off", W_MEET }, { "intro", W_MEET },
+	{ "introduction", W_MEET }, { "training", W_MEET }, { "presentation", W_MEET }, { "huddle", W_MEET },
+	{ "standup", W_MEET }, { "catch-up", W_MEET }, { "visit", W_MEET }, { "tour", W_MEET }, { "briefing", W_MEET },
+	{ "interview", W_MEET }, { "webinar", W_MEET }, { "onsite", W_MEET },
+};
+#define NDICT (sizeof dict / sizeof dict[0])
+
+static pthread_once_t dict_once = PTHREAD_ONCE_INIT;
+
+static int dword_cmp(const void *a, const void *b)
+{
+	const struct dword *x = a, *y = b;
+	return strcmp(x->w, y->w);
+}
+
+static void dict_init(void)
+{
+	/* merge duplicates (a word may be listed by two roles) after sorting */
+	size_t k = 0;
+	qsort(dict, NDICT, sizeof dict[0], dword_cmp);
+	for (size_t i = 0; i < NDICT; i++) {
+		if (k && !strcmp(dict[k - 1].w, dict[i].w)) {
+			dict[k - 1].bits |= dict[i].bits;
+			continue;
+		}
+		dict[k++] = dict[i];
+	}
+	for (size_t i = k; i < NDICT; i++) { /* the tail repeats the last entry: never a new word */
+		dict[i] = dict[k - 1];
+	}
+}
+
+static unsigned lookup(const char *low)
+{
+	size_t lo = 0, hi = NDICT;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(dict[mid].w, low);
+		if (!c)
+			return dict[mid].bits;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* ---- tokens ---- */
+
+struct tok {
+	const char *s;
+	size_t n;
+	char low[32];         /* ASCII lower case ("" when longer) */
+	unsigned bits;
+	unsigned char word;   /* a word (else punctuation) */
+	unsigned char cap;    /* starts with an upper-case letter */
+	unsigned char acro;   /* two or more letters, all upper case ("MSA", "SOC") */
+	unsigned char date;   /* inside a date expression */
+	unsigned char drop;   /* left out of the result */
+	const char *repl;     /* said instead (owned by the caller's pool) */
+};
+
+struct toks {
+	struct tok t[MAXTOK];
+	size_t n;
+};
+
+static int is_wordc(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
+}
+
+/* Punctuation written in UTF-8 that is no part of a word: dashes, ellipsis, quotes. */
+static size_t utf8_punct(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 &&
+	    (u[2] == 0x93 || u[2] == 0x94 || u[2] == 0xa6 || u[2] == 0x9c || u[2] == 0x9d || u[2] == 0x98))
+		return 3;
+	return 0;
+}
+
+static void classify(struct tok *t)
+{
+	size_t k = 0, upper = 0, letters = 0;
+	int ascii = 1;
+	for (size_t i = 0; i < t->n; i++) {
+		unsigned char c = (unsigned char)t->s[i];
+		if (c >= 0x80)
+			ascii = 0;
+		if (c >= 'A' && c <= 'Z')
+			upper++;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+			letters++;
+	}
+	if (t->n < sizeof t->low) {
+		for (size_t i = 0; i < t->n; i++) {
+			unsigned char c = (unsigned char)t->s[i];
+			if (c == 0xe2 && i + 2 < t->n && (unsigned char)t->s[i + 1] == 0x80 &&
+			    (unsigned char)t->s[i + 2] == 0x99) { /* ’ */
+				t->low[k++] = '\'';
+				i += 2;
+				continue;
+			}
+			t->low[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+	}
+	t->low[k] = '\0';
+	t->cap = t->s[0] >= 'A' && t->s[0] <= 'Z';
+	t->acro = ascii && letters >= 2 && upper == letters && !(t->n == 3 && t->s[1] == '/'); /* not "N/A" */
+	t->bits = k ? lookup(t->low) : 0;
+	if (!t->bits && k > 2 && strchr(t->low, '\'') && strcmp(t->low + k - 2, "'s"))
+		t->bits = W_VERB; /* can't, won't, they'd */
+	if (!t->bits && k > 3 && t->low[k - 1] == 's') { /* plural of a listed noun */
+		char w[32];
+		memcpy(w, t->low, k - 1);
+		w[k - 1] = '\0';
+		t->bits = lookup(w) & (W_ART | W_MEET | W_PAPER | W_WEAK);
+	}
+}
+
+static void tokenize(const char *s, size_t n, struct toks *T)
+{
+	size_t i = 0;
+	T->n = 0;
+	while (i < n && T->n < MAXTOK) {
+		unsigned char c = (unsigned char)s[i];
+		size_t p, j;
+		struct tok *t;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			i++;
+			continue;
+		}
+		t = &T->t[T->n];
+		memset(t, 0, sizeof *t);
+		t->s = s + i;
+		if ((p = utf8_punct(s + i, n - i)) != 0) {
+			t->n = p;
+			i += p;
+			T->n++;
+			continue;
+		}
+		if (!is_wordc(c)) {
+			t->n = 1;
+			/* "..." is one token */
+			while (c == '.' && i + t->n < n && s[i + t->n] == '.')
+				t->n++;
+			i += t->n;
+			T->n++;
+			continue;
+		}
+		for (j = i; j < n; j++) {
+			unsigned char d = (unsigned char)s[j];
+			if (utf8_punct(s + j, n - j))
+				break;
+			if (is_wordc(d))
+				continue;
+			/* one-pager, E&O, IQ/OQ, 2.5: joined when a word character follows */
+			if ((d == '-' || d == '/' || d == '&' || d == '.') && j + 1 < n && is_wordc((unsigned char)s[j + 1]) &&
+			    (unsigned char)s[j + 1] < 0x80 && j > i)
+				continue;
+			break;
+		}
+		/* a trailing apostrophe is a quote, not part of the word */
+		while (j > i + 1 && s[j - 1] == '\'')
+			j--;
+		t->n = j - i;
+		t->word = 1;
+		classify(t);
+		i = j;
+		T->n++;
+	}
+}
+
+static int is(const struct tok *t, const char *w)
+{
+	return t->word && !strcmp(t->low, w);
+}
+
+struct date_mark {
+	const char *base;
+	struct toks *T;
+};
+
+static int date_cb(void *vctx, const struct mk_when *w)
+{
+	struct date_mark *dm = vctx;
+	for (size_t i = 0; i < dm->T->n; i++) {
+		struct tok *t = &dm->T->t[i];
+		size_t a = (size_t)(t->s - dm->base);
+		if (a + t->n > w->start && a < w->start + w->len)
+			t->date = 1;
+	}
+	return 0;
+}
+
+static void mark_dates(struct toks *T, const char *s, size_t n, struct mk_date today)
+{
+	struct date_mark dm = { s, T };
+	if (n)
+		mk_when_scan(s, n, today, date_cb, &dm);
+	/* "last night", "this afternoon", "next week" the scanner may leave: when, not what */
+	for (size_t i = 0; i + 1 < T->n; i++)
+		if ((is(&T->t[i], "last") || is(&T->t[i], "next") || is(&T->t[i], "this") || is(&T->t[i], "early") ||
+		     is(&T->t[i], "late")) &&
+		    (T->t[i + 1].bits & W_TIME) && !(T->t[i + 1].bits & W_WEAK))
+			T->t[i].date = T->t[i + 1].date = 1;
+}
+
+
+static int punct(const struct tok *t, char c)
+{
+	return !t->word && t->n == 1 && t->s[0] == c;
+}
+
+static int is_dash(const struct tok *t)
+{
+	return !t->word && (punct(t, '-') || (t->n == 3 && (unsigned char)t->s[2] != 0xa6 &&
+					      ((unsigned char)t->s[2] == 0x93 || (unsigned char)t->s[2] == 0x94)));
+}
+
+static int is_ellipsis(const struct tok *t)
+{
+	return !t->word && ((t->n == 3 && (unsigned char)t->s[0] == 0xe2 && (unsigned char)t->s[2] == 0xa6) ||
+			    (t->n >= 2 && t->s[0] == '.'));
+}
+
+/* A word that can be part of a noun phrase's body. */
+static int np_word(const struct tok *t)
+{
+	if (!t->word || t->date)
+		return 0;
+	if (t->bits & W_STOPNP)
+		return (t->bits & (W_ART | W_MEET)) && !(t->bits & (W_SUBJ | W_PRON | W_CONJ));
+	return 1;
+}
+
+static int content_word(const struct tok *t)
+{
+	return np_word(t) && !(t->bits & (W_WEAK | W_DET | W_NUM));
+}
+
+/* ---- a growing string ---- */
+
+struct out {
+	struct mk_buf b;
+};
+
+static void out_word(struct mk_buf *b, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	if (b->len && b->s[b->len - 1] != ' ' && b->s[b->len - 1] != '(' &&
+	    !(n == 1 && (s[0] == ',' || s[0] == ';' || s[0] == ':' || s[0] == ')' || s[0] == '?' || s[0] == '.' ||
+			 s[0] == '!')))
+		mk_buf_addc(b, ' ');
+	mk_buf_add(b, s, n);
+}
+
+/* ---- noun phrases ---- */
+
+struct np {
+	size_t a, b;          /* tokens [a, b) */
+	unsigned bits;        /* OR of its words' classes */
+	unsigned head;        /* the classes of its head (the last word before "of", "for" ...) */
+	int content;          /* content words */
+	int plural;
+	int person;           /* capitalised words only: a name, not a thing */
+};
+
+/* The noun phrase starting at token i (a determiner, a number or a body word), or 0. */
+static int np_at(const struct toks *T, size_t i, struct np *np)
+{
+	size_t j = i, body = 0, att = 0;
+	const struct tok *t = &T->t[i];
+	memset(np, 0, sizeof *np);
+	if (!t->word || t->date || (t->bits & (W_SUBJ | W_CONJ | W_PREP | W_VERB | W_ADV)))
+		return 0;
+	/* no phrase starts where a verb does: "I'll send", "to review", "can share" */
+	if (i > 0 && !(t->bits & (W_DET | W_NUM | W_DEMO))) {
+		size_t k = i - 1;
+		const struct tok *p;
+		while (k > 0 && (T->t[k].bits & (W_ADV | W_HEDGE)) && T->t[k].word)
+			k--;
+		p = &T->t[k];
+		if (p->word && (((p->bits & W_SUBJ) && !is(p, "you") && !is(p, "me") && !is(p, "us")) || is(p, "to") ||
+				is(p, "will") || is(p, "would") || is(p, "can") || is(p, "could") || is(p, "should") ||
+				is(p, "please") || is(p, "let's") || is(p, "must") || is(p, "might") || is(p, "gonna")))
+			return 0;
+	}
+	/* "Tanya Rourke pull": a name, then a verb the dictionary does not know */
+	if (t->cap && !t->acro && !(t->bits & (W_ART | W_MEET | W_DET | W_NUM | W_DEMO))) {
+		size_t k = i;
+		while (k < T->n && k - i < 3 && T->t[k].word && T->t[k].cap && !T->t[k].acro && !T->t[k].date &&
+		       !(T->t[k].bits & (W_ART | W_MEET | W_STOPNP))) {
+			size_t wn = strlen(T->t[k].low);
+			k++;
+			if (wn > 2 && !strcmp(T->t[k - 1].low + wn - 2, "'s"))
+				break; /* "Owen's BAA comments" goes on */
+		}
+		if (k > i && !(strlen(T->t[k - 1].low) > 2 && !strcmp(T->t[k - 1].low + strlen(T->t[k - 1].low) - 2, "'s"))) {
+			np->a = i;
+			np->b = k;
+			np->person = 1;
+			np->content = (int)(k - i);
+			return 1;
+		}
+	}
+	if ((t->bits & (W_DET | W_NUM)) && !(t->bits & W_PRON && !(t->bits & W_DET))) {
+		j++;
+		while (j < T->n && (T->t[j].bits & W_NUM) && T->t[j].word)
+			j++;
+		if (j < T->n && is(&T->t[j], "of")) /* a couple of names */
+			j++;
+		if (j < T->n && (T->t[j].bits & W_DET) && !(T->t[j].bits & W_PRON))
+			j++;
+	} else if (t->bits & W_DEMO) {
+		j++;
+	}
+	for (;;) {
+		size_t k = j, nb = 0;
+		while (k < T->n && k - i < NP_MAX && np_word(&T->t[k])) {
+			/* a verb form after the head ends the phrase: "the questionnaire went" */
+			const struct tok *w = &T->t[k];
+			size_t wn = strlen(w->low);
+			if (nb && wn > 4 && !strcmp(w->low + wn - 2, "ed") && !(w->bits & (W_ART | W_MEET)))
+				break;
+			/* "the summary Darnell was writing": a name after the head starts a clause */
+			if (nb && w->cap && !w->acro && !(w->bits & (W_ART | W_MEET)) && !T->t[k - 1].cap &&
+			    !T->t[k - 1].acro)
+				break;
+			if (nb && wn > 4 && !strcmp(w->low + wn - 3, "ing") && !(w->bits & (W_ART | W_MEET)) &&
+			    k + 1 < T->n && (T->t[k + 1].bits & (W_DET | W_SUBJ | W_PRON | W_PREP)))
+				break;
+			k++;
+			nb++;
+		}
+		if (!nb)
+			break;
+		j = k;
+		if (!body)
+			np->head = T->t[k - 1].bits;
+		body += nb;
+		/* "of the order form", "for the mobile app", "and the DPA" */
+		if (att < 2 && j + 1 < T->n && ((T->t[j].bits & W_ATT) || is(&T->t[j], "and")) &&
+		    !T->t[j + 1].date) {
+			size_t k2 = j + 1;
+			int conj = is(&T->t[j], "and");
+			if ((T->t[k2].bits & W_DET) && !(T->t[k2].bits & W_PRON))
+				k2++;
+			if (k2 < T->n && np_word(&T->t[k2]) && !(T->t[k2].bits & W_WEAK) &&
+			    (!conj || (T->t[k2].bits & (W_ART | W_MEET)) || T->t[k2].acro || k2 > j + 1)) {
+				/* a person after "with"/"from" is whom, not what */
+				if (!conj && T->t[k2].cap && !T->t[k2].acro && !(T->t[k2].bits & (W_ART | W_MEET)) &&
+				    (is(&T->t[j], "with") || is(&T->t[j], "from")))
+					break;
+				att++;
+				j = k2;
+				continue;
+			}
+		}
+		break;
+	}
+	if (!body)
+		return 0;
+	np->a = i;
+	np->b = j;
+	np->person = 1;
+	for (size_t k = i; k < j; k++) {
+		const struct tok *w = &T->t[k];
+		np->bits |= w->bits;
+		if (content_word(w)) {
+			np->content++;
+			if (!w->cap || w->acro || (w->bits & (W_ART | W_MEET)))
+				np->person = 0;
+		}
+		if (w->acro)
+			np->bits |= W_ART;
+	}
+	{
+		const struct tok *h = &T->t[j - 1];
+		size_t hn = strlen(h->low);
+		np->plural = (hn > 3 && h->low[hn - 1] == 's' && h->low[hn - 2] != 's') || is(h, "data");
+		for (size_t k = i; k < j; k++)
+			if (is(&T->t[k], "and"))
+				np->plural = 1;
+	}
+	if (!np->content)
+		return 0;
+	/* a bare phrase must name a thing: "samples", "the DPA", not "meet" */
+	if (!(t->bits & (W_DET | W_NUM | W_DEMO))) {
+		size_t tn = strlen(t->low);
+		int poss = tn > 2 && !strcmp(t->low + tn - 2, "'s");
+		int after_verb = i > 0 && T->t[i - 1].word && (T->t[i - 1].bits & W_VERB) && !(T->t[i - 1].bits & W_SUBJ);
+		if (!(np->bits & (W_ART | W_MEET)))
+			return 0;
+		if (!(t->bits & (W_ART | W_MEET)) && !t->acro && !t->cap && !poss && !after_verb)
+			return 0;
+	}
+	return 1;
+}
+
+/* Renders a noun phrase, "a"/"your"/"some" made "the" (what was said before is now known). */
+static void np_render(struct mk_buf *b, const struct toks *T, const struct np *np)
+{
+	size_t i = np->a;
+	const struct tok *t = &T->t[i];
+	if ((t->bits & (W_DET | W_DEMO)) && !(t->bits & W_NUM) && !is(t, "all") && !is(t, "both") && !is(t, "every") &&
+	    !is(t, "each")) {
+		out_word(b, "the", 3);
+		i++;
+	}
+	for (; i < np->b; i++)
+		if (!T->t[i].drop)
+			out_word(b, T->t[i].s, T->t[i].n);
+}
+
+/* ---- the conversation ---- */
+
+struct cand {
+	double score;
+	struct mk_buf text;
+	int found;
+};
+
+enum want { WANT_THING, WANT_PERSON, WANT_MEETING, WANT_PAPER };
+
+static void consider(struct cand *best, const struct toks *T, const struct np *np, double score)
+{
+	if (best->found && score <= best->score)
+		return;
+	best->found = 1;
+	best->score = score;
+	mk_buf_reset(&best->text);
+	np_render(&best->text, T, np);
+}
+
+/* Scores the noun phrases of one text for a pronoun. */
+static void scan_text(struct cand *best, const char *s, size_t n, struct mk_date today, double base,
+		      enum want want, int plural, size_t first_tok)
+{
+	static __thread struct toks T;
+	tokenize(s, n, &T);
+	mark_dates(&T, s, n, today);
+	for (size_t i = first_tok; i < T.n; i++) {
+		struct np np;
+		double sc = base + 0.05 * (double)i;
+		if (!np_at(&T, i, &np))
+			continue;
+		if (want == WANT_PERSON) {
+			if (!np.person)
+				continue;
+			sc += 2;
+		} else {
+			if (np.person)
+				continue;
+			if (np.bits & W_ART)
+				sc += 3;
+			if (want == WANT_PAPER && !(np.head & W_PAPER))
+				continue;
+			if ((np.head & W_MEET) && want != WANT_MEETING && !(np.head & W_ART))
+				continue; /* "you'll have it": a thing, not a meeting */
+			if (np.head & W_MEET)
+				sc += want == WANT_MEETING ? 5 : -1;
+			else if (want == WANT_MEETING)
+				continue;
+			if (plural >= 0)
+				sc += np.plural == plural ? 1 : -1;
+			sc += 0.3 * (double)(np.content < 4 ? np.content : 4);
+			/* the subject of a relative clause is said in passing */
+			if (i > 0 && (is(&T.t[i - 1], "anything") || is(&T.t[i - 1], "that")))
+				sc -= 1;
+		}
+		consider(best, &T, &np, sc);
+		i = np.b - 1;
+	}
+}
+
+/* The best antecedent for a pronoun at byte pos of sentence e->si into out; 0: none. */
+static int antecedent(const struct act_env *e, const char *pos, enum want want, int plural, struct mk_buf *out)
+{
+	struct cand best;
+	struct act_sent se;
+	int turns = 0;
+	const char *last_speaker = e->speaker;
+	memset(&best, 0, sizeof best);
+	mk_buf_init(&best.text);
+	if (e->request && *e->request)
+		scan_text(&best, e->request, strlen(e->request), e->today, 12, want, plural, 1);
+	if (pos && e->sentence(e->ctx, e->si, &se) && pos >= se.text && pos <= se.text + se.len) {
+		/* the sentence before the commitment, and within it only what comes before an "and"
+		 * ("pull samples for all three and send them"), not its own object ("rerun the
+		 * numbers on that") */
+		size_t lim = e->at < (size_t)(pos - se.text) ? e->at : (size_t)(pos - se.text);
+		for (size_t k = (size_t)(pos - se.text); k >= e->at + 5 && k > 5; k--)
+			if (!memcmp(se.text + k - 5, " and ", 5)) {
+				lim = k - 5;
+				break;
+			}
+		scan_text(&best, se.text, lim, e->today, 10.5, want, plural, 0);
+	}
+	for (size_t k = 1; k <= CTX_SENTS && k <= e->si; k++) {
+		if (!e->sentence(e->ctx, e->si - k, &se))
+			break;
+		if (se.speaker && last_speaker && strcmp(se.speaker, last_speaker)) {
+			if (++turns > CTX_TURNS)
+				break;
+			last_speaker = se.speaker;
+		}
+		scan_text(&best, se.text, se.len, e->today,
+			  10 - 1.2 * (double)k + (se.question ? 1 : 0) + (turns == 0 ? 1 : 0), want, plural, 0);
+	}
+	if (best.found && best.score > 4) {
+		mk_buf_add(out, best.text.s, best.text.len);
+		mk_buf_release(&best.text);
+		return 1;
+	}
+	mk_buf_release(&best.text);
+	return 0;
+}
+
+/* ---- cleaning the captured words ---- */
+
+/* Leaves out hedges, fillers and false starts ("the, the SOW", "re… regenerate"). */
+static void drop_noise(struct toks *T)
+{
+	for (size_t i = 0; i < T->n; i++) {
+		struct tok *t = &T->t[i];
+		if (t->drop)
+			continue;
+		if (t->word && (t->bits & W_HEDGE)) {
+			if (is(t, "like")) { /* "like" is a word too: only after a comma or a determiner */
+				int filler = i + 1 < T->n && (punct(&T->t[i + 1], ',') || (T->t[i + 1].bits & W_DET));
+				if (!filler || (i > 0 && !punct(&T->t[i - 1], ',') && !(T->t[i - 1].bits & W_DET)))
+					continue;
+			}
+			if ((is(t, "still") || is(t, "also") || is(t, "directly")) && i == 0)
+				continue;
+			t->drop = 1;
+			if (i + 1 < T->n && punct(&T->t[i + 1], ',') && (i == 0 || punct(&T->t[i - 1], ',')))
+				T->t[i + 1].drop = 1;
+			continue;
+		}
+		/* you know / I think / I guess / I mean / kind of / sort of */
+		if (i + 1 < T->n && ((is(t, "you") && is(&T->t[i + 1], "know") && (i + 2 >= T->n || !T->t[i + 2].word)) ||
+				     (is(t, "i") && (is(&T->t[i + 1], "think") || is(&T->t[i + 1], "guess") ||
+						     is(&T->t[i + 1], "mean")) &&
+				      (i == 0 || !T->t[i - 1].word)) ||
+				     ((is(t, "kind") || is(t, "sort")) && is(&T->t[i + 1], "of") && i > 0 &&
+				      !(T->t[i - 1].bits & W_DET)))) {
+			t->drop = T->t[i + 1].drop = 1;
+			if (i > 0 && punct(&T->t[i - 1], ','))
+				T->t[i - 1].drop = 1;
+			continue;
+		}
+		/* "re… regenerate", "send the— send the deck": a cut-off word */
+		if (t->word && i + 2 < T->n && (is_ellipsis(&T->t[i + 1]) || is_dash(&T->t[i + 1])) && T->t[i + 2].word &&
+		    T->t[i + 2].n >= t->n && !strncmp(T->t[i + 2].low, t->low, strlen(t->low))) {
+			t->drop = T->t[i + 1].drop = 1;
+			continue;
+		}
+	}
+	/* "the, the SOW", "for the, for the", "I, I'll" */
+	for (size_t len = 2; len >= 1; len--) {
+		for (size_t i = 0; i + len < T->n; i++) {
+			size_t j = i + len, k, same = 1;
+			if (T->t[i].drop)
+				continue;
+			if (j < T->n && (punct(&T->t[j], ',') || is_dash(&T->t[j]) || is_ellipsis(&T->t[j])))
+				j++;
+			if (j + len > T->n)
+				continue;
+			for (k = 0; k < len && same; k++)
+				same = T->t[i + k].word && T->t[j + k].word && T->t[i + k].low[0] &&
+				       !strcmp(T->t[i + k].low, T->t[j + k].low);
+			if (!same || (len == 1 && T->t[i].bits & W_NUM))
+				continue;
+			for (k = i; k < j; k++)
+				T->t[k].drop = 1;
+		}
+		if (len == 1)
+			break;
+	}
+}
+
+/* Where the action's own clause ends: before a side clause ("so you have it", ", she runs").
+ * A condition ("if legal clears it") is copied into cond. */
+static size_t clause_end(const struct toks *T, struct mk_buf *cond)
+{
+	for (size_t i = 1; i < T->n; i++) {
+		const struct tok *t = &T->t[i], *nx = i + 1 < T->n ? &T->t[i + 1] : NULL;
+		if (t->drop)
+			continue;
+		if (is(t, "if") || is(t, "unless") || is(t, "assuming") || (is(t, "as") && nx && is(nx, "long")) ||
+		    is(t, "provided")) {
+			size_t e = i + 1;
+			while (e < T->n && !punct(&T->t[e], ',') && !punct(&T->t[e], ';') && !is_dash(&T->t[e]) &&
+			       !is(&T->t[e], "so") && !is(&T->t[e], "but") && !is(&T->t[e], "because"))
+				e++;
+			if (e > i + 2 && cond && !cond->len)
+				for (size_t k = i; k < e; k++)
+					if (!T->t[k].drop)
+						out_word(cond, T->t[k].s, T->t[k].n);
+			return i;
+		}
+		if (punct(t, ',') && nx && nx->word &&
+		    ((nx->bits & (W_SUBJ | W_CONJ)) || is(nx, "it") || is(nx, "that") || is(nx, "this") ||
+		     is(nx, "then") || is(nx, "just") || is(nx, "otherwise") || is(nx, "hopefully") || is(nx, "please")))
+			return i;
+		if (t->word && (is(t, "because") || is(t, "since") || is(t, "which") || is(t, "whereas") ||
+				is(t, "though") || is(t, "although") || is(t, "but") || is(t, "once") || is(t, "while") ||
+				is(t, "cause")))
+			return i;
+		if (is(t, "so") && nx && ((nx->bits & (W_SUBJ | W_DET)) || is(nx, "that") || is(nx, "it")))
+			return i;
+		if ((is(t, "before") || is(t, "after") || is(t, "when") || is(t, "until")) && nx &&
+		    ((nx->bits & W_SUBJ) || is(nx, "it")))
+			return i;
+		if ((is_dash(t) || is_ellipsis(t) || punct(t, ';') || punct(t, ':') || punct(t, '(')) && i >= 2)
+			return i;
+		if (is(t, "and") && nx && (((nx->bits & W_SUBJ) && !is(nx, "you") && !is(nx, "me") && !is(nx, "us")) ||
+					   (is(nx, "then") && i + 2 < T->n && (T->t[i + 2].bits & W_SUBJ))))
+			return i;
+		/* "and get back to you", "and let you know": a promise to report, not the work */
+		if (is(t, "and") && nx &&
+		    ((is(nx, "get") || is(nx, "come") || is(nx, "circle") || is(nx, "revert")) && i + 2 < T->n &&
+		     is(&T->t[i + 2], "back")))
+			return i;
+		if (is(t, "and") && nx && is(nx, "let") && i + 2 < T->n &&
+		    (is(&T->t[i + 2], "you") || is(&T->t[i + 2], "everyone")))
+			return i;
+	}
+	return T->n;
+}
+
+/* Leaves out the due date and the small word before it ("by Friday"), unless the date
+ * names a thing ("the Q3 change calendar", "the June agenda"). */
+static void drop_dates(struct toks *T, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		if (!T->t[i].date || T->t[i].drop)
+			continue;
+		while (j < n && T->t[j].date)
+			j++;
+		/* "the logs from August", "the numbers of last quarter": what, not when */
+		if ((i > 0 && (is(&T->t[i - 1], "from") || is(&T->t[i - 1], "of") || is(&T->t[i - 1], "since") ||
+			       is(&T->t[i - 1], "during") || is(&T->t[i - 1], "between"))) ||
+		    is(&T->t[i], "from") || is(&T->t[i], "since") || is(&T->t[i], "during")) {
+			i = j - 1;
+			continue;
+		}
+		/* a date inside a noun phrase: "the Q3 calendar", "April load data" */
+		if (j < n && content_word(&T->t[j]) && !(T->t[j].bits & W_VERB) &&
+		    ((i > 0 && (T->t[i - 1].bits & W_DET)) || T->t[j].bits & (W_ART | W_MEET))) {
+			i = j - 1;
+			continue;
+		}
+		for (size_t k = i; k < j; k++)
+			T->t[k].drop = 1;
+		/* "by", "on", "before", "early", "first thing", "right after this call" */
+		for (size_t k = i; k-- > 0;) {
+			struct tok *p = &T->t[k];
+			if (p->drop)
+				continue;
+			if (is(p, "by") || is(p, "on") || is(p, "before") || is(p, "until") || is(p, "till") ||
+			    is(p, "for") || is(p, "in") || is(p, "within") || is(p, "at") || is(p, "around") ||
+			    is(p, "early") || is(p, "mid") || is(p, "late") || is(p, "latest") || is(p, "thing") ||
+			    is(p, "first") || is(p, "right") || is(p, "after") || is(p, "over") || is(p, "no") ||
+			    is(p, "later") || is(p, "than") || punct(p, ',')) {
+				if ((is(p, "over") || is(p, "around")) && k > 0 && !T->t[k - 1].drop && T->t[k - 1].word &&
+				    !(T->t[k - 1].bits & (W_SUBJ | W_PREP)))
+					break; /* "send it over Friday": "over" belongs to send */
+				p->drop = 1;
+				continue;
+			}
+			break;
+		}
+		i = j - 1;
+	}
+	/* "after this call", "right after this", "as soon as possible", "same day" */
+	for (size_t i = 0; i + 1 < n; i++) {
+		struct tok *t = &T->t[i];
+		if ((is(t, "after") || is(t, "before")) && (is(&T->t[i + 1], "this") || is(&T->t[i + 1], "the")) &&
+		    (i + 2 >= n || is(&T->t[i + 2], "call") || is(&T->t[i + 2], "meeting") || !T->t[i + 2].word ||
+		     i + 3 >= n)) {
+			size_t e = i + 2 < n && T->t[i + 2].word ? i + 3 : i + 2;
+			if (is(&T->t[i + 1], "the") && e == i + 2)
+				continue;
+			for (size_t k = i; k < e && k < n; k++)
+				T->t[k].drop = 1;
+			if (i > 0 && is(&T->t[i - 1], "right"))
+				T->t[i - 1].drop = 1;
+		}
+		if (is(t, "same") && is(&T->t[i + 1], "day"))
+			t->drop = T->t[i + 1].drop = 1;
+		if (is(t, "as") && i + 3 < n && is(&T->t[i + 1], "soon") && is(&T->t[i + 2], "as") &&
+		    (is(&T->t[i + 3], "possible") || is(&T->t[i + 3], "i") || is(&T->t[i + 3], "we")))
+			for (size_t k = i; k < n; k++)
+				T->t[k].drop = 1;
+	}
+}
+
+/* ---- the pieces put together ---- */
+
+struct pool {
+	char *s[8];
+	size_t n;
+};
+
+static const char *pool_add(struct pool *p, char *s)
+{
+	if (p->n == sizeof p->s / sizeof p->s[0]) {
+		free(s);
+		return NULL;
+	}
+	return p->s[p->n++] = s;
+}
+
+static void pool_free(struct pool *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->s[i]);
+	p->n = 0;
+}
+
+static void render(struct mk_buf *b, const struct toks *T, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct tok *t = &T->t[i];
+		if (t->drop)
+			continue;
+		if (t->repl)
+			out_word(b, t->repl, strlen(t->repl));
+		else
+			out_word(b, t->s, t->n);
+	}
+	/* no dangling small word at the end: "the field mapping for the" */
+	for (;;) {
+		size_t k = b->len;
+		while (k && b->s[k - 1] != ' ')
+			k--;
+		if (!k || k == b->len)
+			break;
+		{
+			char w[16];
+			size_t wn = b->len - k;
+			unsigned bits;
+			if (wn >= sizeof w)
+				break;
+			for (size_t i = 0; i < wn; i++)
+				w[i] = (char)(b->s[k + i] >= 'A' && b->s[k + i] <= 'Z' ? b->s[k + i] + 32 : b->s[k + i]);
+			w[wn] = '\0';
+			bits = lookup(w);
+			if (!(bits & (W_DET | W_CONJ)) && strcmp(w, "for") && strcmp(w, "of") && strcmp(w, "to") &&
+			    strcmp(w, "with") && strcmp(w, "from") && strcmp(w, "about") && strcmp(w, "by") &&
+			    strcmp(w, "at") && strcmp(w, "into") && strcmp(w, "via") && strcmp(w, "per") && strcmp(w, "than"))
+				break;
+			if (!strcmp(w, "her") || !strcmp(w, "his") || !strcmp(w, "that") || !strcmp(w, "this"))
+				break;
+			b->len = k - 1;
+			b->s[b->len] = '\0';
+		}
+	}
+	/* no punctuation at either end */
+	while (b->len && (b->s[b->len - 1] == ',' || b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '-' ||
+			  b->s[b->len - 1] == '.' || b->s[b->len - 1] == ';' || b->s[b->len - 1] == ':'))
+		b->s[--b->len] = '\0';
+	{
+		size_t k = 0;
+		while (k < b->len && (b->s[k] == ',' || b->s[k] == ' ' || b->s[k] == '-' || b->s[k] == '.'))
+			k++;
+		if (k) {
+			memmove(b->s, b->s + k, b->len - k + 1);
+			b->len -= k;
+		}
+	}
+}
+
+/* Is token i a pronoun object to resolve? Returns how many tokens it spans (0: no). */
+static size_t pronoun_at(const struct toks *T, size_t i, size_t n)
+{
+	const struct tok *t = &T->t[i], *nx = i + 1 < n ? &T->t[i + 1] : NULL;
+	if (!t->word || t->drop)
+		return 0;
+	if (is(t, "it") || is(t, "them") || is(t, "it's"))
+		return 1;
+	if (is(t, "both") && !(nx && np_word(nx) && !(nx->bits & W_HEDGE)))
+		return 1;
+	if (is(t, "all") && nx && is(nx, "of") && i + 2 < n &&
+	    (is(&T->t[i + 2], "that") || is(&T->t[i + 2], "it") || is(&T->t[i + 2], "them") || is(&T->t[i + 2], "those")))
+		return 3;
+	if (t->bits & W_DEMO) {
+		if (nx && (is(nx, "one") || is(nx, "ones")))
+			return 2;
+		if (!nx || !nx->word || nx->date || (nx->bits & (W_PART | W_PREP | W_ADV | W_CONJ | W_HEDGE | W_SUBJ)) ||
+		    is(nx, "done") || is(nx, "ready") || is(nx, "signed") || is(nx, "sorted") || is(nx, "booked") ||
+		    is(nx, "set") || is(nx, "approved") || is(nx, "finished") || is(nx, "sent") || is(nx, "trained"))
+			return 1;
+	}
+	return 0;
+}
+
+static int verb_is(const struct toks *T, size_t n, unsigned bits)
+{
+	for (size_t i = 0; i < n && i < 2; i++)
+		if (!T->t[i].drop && T->t[i].word)
+			return (T->t[i].bits & bits) != 0;
+	return 0;
+}
+
+static int first_word_is(const struct toks *T, size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!T->t[i].drop && T->t[i].word)
+			return is(&T->t[i], w);
+	return 0;
+}
+
+/* "the MSA", "the master agreement", "the paperwork": the deal's contract itself */
+static int master_paper(const char *np)
+{
+	static const char *const w[] = { "msa", "contract", "agreement", "paperwork", "paper", "deal", NULL };
+	size_t n = strlen(np), k = n;
+	while (k && np[k - 1] != ' ')
+		k--;
+	for (int i = 0; w[i]; i++)
+		if (mk_strieq(np + k, w[i]) || (n - k == strlen(w[i]) + 1 && mk_strnieq(np + k, w[i], strlen(w[i])) &&
+						 np[n - 1] == 's'))
+			return strcmp(w[i], "agreement") || !strstr(np, "privacy") ? 1 : 0;
+	return 0;
+}
+
+/* Resolves the first pronoun object of the action (and "him"/"her"), in place. */
+static void resolve_pronouns(const struct act_env *e, struct toks *T, size_t n, struct pool *pool)
+{
+	int done = 0;
+	const char *he_she = e->he_she && e->speaker && strcmp(e->he_she, e->speaker) ? e->he_she : NULL;
+	for (size_t i = 0; i < n && i < 16; i++) {
+		size_t span = pronoun_at(T, i, n);
+		struct tok *t = &T->t[i];
+		if (!t->word || t->drop)
+			continue;
+		if ((is(t, "him") || (is(t, "her") && (i + 1 >= n || !np_word(&T->t[i + 1]) ||
+						      (T->t[i + 1].bits & (W_DET | W_NUM))))) && he_she) {
+			t->repl = he_she;
+			continue;
+		}
+		if ((is(t, "his") || is(t, "her")) && he_she && i + 1 < n && np_word(&T->t[i + 1])) {
+			t->repl = pool_add(pool, mk_sprintf("%s's", he_she));
+			continue;
+		}
+		if (!span || done)
+			continue;
+		{ /* "put together a model and send it over": the action says what "it" is */
+			size_t k, amp = 0;
+			struct np np;
+			for (k = 1; k < i; k++)
+				if (is(&T->t[k], "and") && !T->t[k].drop)
+					amp = k;
+			for (k = 1; amp && k < amp; k++)
+				if (!T->t[k].drop && np_at(T, k, &np) && !np.person && np.b <= amp)
+					break;
+			if (amp && k < amp) {
+				done = 1;
+				continue;
+			}
+		}
+		{
+			struct mk_buf b;
+			enum want want = WANT_THING;
+			int plural = is(t, "them") || is(t, "those") || is(t, "these") || is(t, "both") ? 1 :
+				     is(t, "it") || is(t, "that") || is(t, "this") ? 0 : -1;
+			if (verb_is(T, i, W_COMM) && (is(t, "them") || is(t, "those")))
+				want = WANT_PERSON;
+			else if (first_word_is(T, i, "sign"))
+				want = WANT_PAPER;
+			else if (verb_is(T, i, W_EVENT))
+				want = WANT_MEETING;
+			mk_buf_init(&b);
+			if (want == WANT_PAPER && (!antecedent(e, t->s, want, plural, &b) || master_paper(b.s))) {
+				mk_buf_reset(&b); /* what a deal signs: one name for it, so later news finds it */
+				mk_buf_adds(&b, "the contract");
+			}
+			if (b.len || antecedent(e, t->s, want, plural, &b) ||
+			    (want != WANT_THING && antecedent(e, t->s, WANT_THING, plural, &b))) {
+				if (is(t, "it's"))
+					mk_buf_adds(&b, " is");
+				t->repl = pool_add(pool, mk_buf_detach(&b));
+				for (size_t k = i + 1; k < i + span; k++)
+					T->t[k].drop = 1;
+				done = 1;
+			}
+			mk_buf_release(&b);
+		}
+	}
+}
+
+static int recipient_word(const struct tok *t)
+{
+	return t->word && (is(t, "you") || is(t, "him") || is(t, "her") || is(t, "them") || is(t, "us") || is(t, "me") ||
+			   (t->cap && !t->acro && !(t->bits & (W_DET | W_ART | W_MEET))));
+}
+
+/* "get you the deck" / "get the deck over to you" / "have it back to you": the transfer
+ * said plainly ("send the deck to NAME", "return the questionnaire to NAME"); "you" named. */
+static char *plain_transfer(const struct act_env *e, const char *a)
+{
+	static __thread struct toks T;
+	struct mk_buf b;
+	size_t v = 0, r = 0, rn = 0, np_a, np_b, k;
+	int back = 0, moved = 0;
+	const char *you = NULL;
+	struct np np;
+	(void)e;
+	tokenize(a, strlen(a), &T);
+	if (T.n < 2 || !(is(&T.t[0], "get") || is(&T.t[0], "have") || is(&T.t[0], "send") || is(&T.t[0], "shoot") ||
+			 is(&T.t[0], "fire") || is(&T.t[0], "give")))
+		return NULL;
+	k = 1;
+	if (is(&T.t[k], "over") || is(&T.t[k], "across") || is(&T.t[k], "out")) /* "send over the deck" */
+		k++, moved = 1;
+	if (k + 1 < T.n && recipient_word(&T.t[k]) && ((T.t[k + 1].bits & (W_DET | W_NUM)) || np_word(&T.t[k + 1])) &&
+	    !(T.t[k + 1].bits & (W_VERB | W_PART | W_PREP))) {
+		r = k;
+		rn = 1;
+		k++;
+		if (k < T.n && T.t[k].cap && T.t[r].cap && !(T.t[k].bits & (W_DET | W_ART)) && !T.t[k].acro &&
+		    k + 1 < T.n && (T.t[k + 1].bits & (W_DET | W_NUM))) /* a first and last name */
+			k++, rn = 2;
+	}
+	if (k >= T.n || !np_at(&T, k, &np) || np.person)
+		return NULL;
+	np_a = np.a;
+	np_b = np.b;
+	k = np_b;
+	while (k < T.n && (is(&T.t[k], "over") || is(&T.t[k], "across") || is(&T.t[k], "back") ||
+			   is(&T.t[k], "through"))) {
+		back |= is(&T.t[k], "back");
+		moved = 1;
+		k++;
+	}
+	if (!r && k + 1 < T.n && is(&T.t[k], "to") && recipient_word(&T.t[k + 1]) && !(T.t[k + 1].bits & W_VERB)) {
+		r = k + 1;
+		rn = 1;
+		if (r + 1 < T.n && T.t[r].cap && T.t[r + 1].cap && !T.t[r + 1].acro)
+			rn = 2;
+		moved = 1;
+		k = r + rn;
+	} else if (!r && k + 2 < T.n && is(&T.t[k], "to") && (T.t[k + 1].bits & W_DET) && np_word(&T.t[k + 2])) {
+		struct np rp; /* "to the trustee", "to the right people" */
+		if (np_at(&T, k + 1, &rp)) {
+			r = k + 1;
+			rn = rp.b - rp.a;
+			moved = 1;
+			k = rp.b;
+		}
+	}
+	if (!moved && !r)
+		return NULL;
+	if (is(&T.t[0], "give") && !r)
+		return NULL;
+	/* "you", "me", "us": the other side or the asker, whom the plan does not need named */
+	if (r && rn == 1 && (is(&T.t[r], "you") || is(&T.t[r], "me") || is(&T.t[r], "us")))
+		you = "";
+	mk_buf_init(&b);
+	mk_buf_adds(&b, back ? "return" : (is(&T.t[0], "send") || is(&T.t[0], "get") || is(&T.t[0], "have") ||
+					   is(&T.t[0], "shoot") || is(&T.t[0], "fire")) ? "send" : "give");
+	for (size_t i = np_a; i < np_b; i++)
+		out_word(&b, T.t[i].s, T.t[i].n);
+	for (size_t i = k; i < T.n; i++)
+		if (!(i >= r && i < r + rn))
+			out_word(&b, T.t[i].s, T.t[i].n);
+	if (r && !you) {
+		out_word(&b, "to", 2);
+		for (size_t i = r; i < r + rn; i++)
+			out_word(&b, T.t[i].s, T.t[i].n);
+	}
+	(void)v;
+	return mk_buf_detach(&b);
+}
+
+/* "send an invite" with nothing about what for: the meeting talked about before. */
+static char *invite_for(const struct act_env *e, const char *a, const char *pos)
+{
+	static __thread struct toks T;
+	size_t k = 1;
+	struct mk_buf b, m;
+	tokenize(a, strlen(a), &T);
+	if (T.n < 2)
+		return NULL;
+	if (!(is(&T.t[0], "send") || is(&T.t[0], "put") || is(&T.t[0], "get") || is(&T.t[0], "throw") ||
+	      is(&T.t[0], "sort") || is(&T.t[0], "do") || is(&T.t[0], "book") || is(&T.t[0], "schedule")))
+		return NULL;
+	if (k < T.n && (is(&T.t[k], "out") || is(&T.t[k], "over")))
+		k++;
+	if (k < T.n && (T.t[k].bits & W_DET))
+		k++;
+	if (k < T.n && is(&T.t[k], "calendar"))
+		k++;
+	if (k >= T.n || !(is(&T.t[k], "invite") || is(&T.t[k], "invites") || is(&T.t[k], "invitation") ||
+			  is(&T.t[k], "hold") || is(&T.t[k], "placeholder")))
+		return NULL;
+	for (size_t i = k + 1; i < T.n; i++)
+		if (is(&T.t[i], "for") || is(&T.t[i], "to"))
+			return NULL;
+	mk_buf_init(&m);
+	if (!antecedent(e, pos, WANT_MEETING, -1, &m) || strstr(m.s, "invite")) {
+		mk_buf_release(&m);
+		return NULL;
+	}
+	mk_buf_init(&b);
+	mk_buf_add(&b, a, (size_t)(T.t[k].s + T.t[k].n - a));
+	mk_buf_adds(&b, " for ");
+	mk_buf_add(&b, m.s, m.len);
+	mk_buf_adds(&b, T.t[k].s + T.t[k].n);
+	mk_buf_release(&m);
+	return mk_buf_detach(&b);
+}
+
+/* Words of an action that say what is done (not "do", "it", "send", "over"). */
+static int content_count(const char *a)
+{
+	static __thread struct toks T;
+	int c = 0;
+	tokenize(a, strlen(a), &T);
+	for (size_t i = 0; i < T.n; i++) {
+		const struct tok *t = &T.t[i];
+		if (!t->word || (t->bits & (W_DET | W_PRON | W_DEMO | W_SUBJ | W_PART | W_PREP | W_CONJ | W_ADV | W_HEDGE |
+					   W_WEAK | W_TIME)))
+			continue;
+		if (is(t, "do") || is(t, "have") || is(t, "get") || is(t, "make") || is(t, "handle") || is(t, "take") ||
+		    is(t, "care") || is(t, "own") || is(t, "manage") || is(t, "sort") || is(t, "be") || is(t, "go") ||
+		    is(t, "is") || is(t, "it's") || is(t, "that's"))
+			continue;
+		c++;
+	}
+	return c;
+}
+
+/* Does the request's action say all the action says (its words but the light verbs)? Then
+ * it says it better: "have the downtime logs" answering "can you send the downtime logs from
+ * August?" is the request's "send the downtime logs from August". */
+int action_within(const char *a, const char *request)
+{
+	static __thread struct toks A, R;
+	int any = 0;
+	if (!a || !request)
+		return 0;
+	tokenize(a, strlen(a), &A);
+	tokenize(request, strlen(request), &R);
+	for (size_t i = 0; i < A.n; i++) {
+		const struct tok *t = &A.t[i];
+		int found = 0;
+		if (!t->word || (t->bits & (W_DET | W_PRON | W_DEMO | W_SUBJ | W_PART | W_PREP | W_CONJ | W_ADV | W_HEDGE |
+					   W_WEAK | W_TIME)) ||
+		    is(t, "have") || is(t, "get") || is(t, "send") || is(t, "do") || is(t, "make") || is(t, "see") ||
+		    is(t, "receive"))
+			continue;
+		for (size_t j = 0; j < R.n && !found; j++)
+			found = R.t[j].word && !strcmp(R.t[j].low, t->low);
+		if (!found)
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
+int action_is_generic(const char *a)
+{
+	return !a || content_count(a) < 2;
+}
+
+/* "can someone send the accessibility reports?" a turn or two before: what was asked
+ * ("send the accessibility reports"), when no request rule took it. */
+static int asked_before(const struct act_env *e, struct mk_buf *out)
+{
+	static __thread struct toks T;
+	struct act_sent se;
+	int turns = 0;
+	const char *last = e->speaker;
+	for (size_t k = 1; k <= 6 && k <= e->si; k++) {
+		size_t i;
+		if (!e->sentence(e->ctx, e->si - k, &se))
+			break;
+		if (se.speaker && last && strcmp(se.speaker, last)) {
+			if (++turns > 2)
+				break;
+			last = se.speaker;
+		}
+		if (!se.question || (se.speaker && e->speaker && !strcmp(se.speaker, e->speaker)))
+			continue;
+		tokenize(se.text, se.len, &T);
+		mark_dates(&T, se.text, se.len, e->today);
+		for (i = 0; i + 2 < T.n; i++) {
+			const struct tok *m = &T.t[i], *w = &T.t[i + 1];
+			size_t v = i + 2;
+			if (!(is(m, "can") || is(m, "could") || is(m, "would") || is(m, "will")))
+				continue;
+			if (!(is(w, "someone") || is(w, "somebody") || is(w, "anyone") || is(w, "anybody") || is(w, "you") ||
+			      is(w, "we")))
+				continue;
+			while (v < T.n && (is(&T.t[v], "please") || is(&T.t[v], "also") || is(&T.t[v], "just") ||
+					   is(&T.t[v], "guys") || is(&T.t[v], "all")))
+				v++;
+			if (v >= T.n || !T.t[v].word || (T.t[v].bits & (W_SUBJ | W_DET | W_PREP | W_ADV)) ||
+			    is(&T.t[v], "be") || is(&T.t[v], "see") || is(&T.t[v], "hear") || is(&T.t[v], "do"))
+				continue;
+			T.n = clause_end(&T, NULL) > v ? clause_end(&T, NULL) : T.n;
+			drop_dates(&T, T.n);
+			for (size_t j = 0; j < v; j++)
+				T.t[j].drop = 1;
+			render(out, &T, T.n);
+			if (out->len && out->s[out->len - 1] == '?')
+				out->s[--out->len] = '\0';
+			if (content_count(out->s) >= 2)
+				return 1;
+			mk_buf_reset(out);
+		}
+	}
+	return 0;
+}
+
+/* The condition said before the commitment in its sentence: "If the pilot passes, we'll sign". */
+static void leading_condition(const struct act_env *e, struct mk_buf *cond)
+{
+	static __thread struct toks T;
+	struct act_sent se;
+	size_t i;
+	if (!e->sentence(e->ctx, e->si, &se) || e->at > se.len)
+		return;
+	tokenize(se.text, e->at, &T);
+	for (i = 0; i < T.n; i++)
+		if (is(&T.t[i], "if") || is(&T.t[i], "assuming") || is(&T.t[i], "provided") || is(&T.t[i], "unless"))
+			break;
+	if (i + 2 >= T.n)
+		return;
+	{
+		size_t j = i + 1;
+		while (j < T.n && !punct(&T.t[j], ',') && !is(&T.t[j], "then"))
+			j++;
+		if (j < i + 3)
+			return;
+		for (size_t k = i; k < j; k++)
+			if (!T.t[k].drop)
+				out_word(cond, T.t[k].s, T.t[k].n);
+	}
+}
+
+char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a, size_t due_b)
+{
+	static __thread struct toks T;
+	struct mk_buf b, cond;
+	struct pool pool = { { 0 }, 0 };
+	size_t end;
+	char *a, *t2;
+	pthread_once(&dict_once, dict_init);
+	mk_buf_init(&b);
+	mk_buf_init(&cond);
+	tokenize(s, n, &T);
+	mark_dates(&T, s, n, e->today);
+	if (due_b > due_a)
+		for (size_t i = 0; i < T.n; i++) {
+			size_t o = (size_t)(T.t[i].s - s);
+			if (o + T.t[i].n > due_a && o < due_b)
+				T.t[i].date = 1;
+		}
+	/* "do is split it" (what I can do is ...), a leading "that"/"is" */
+	{
+		size_t i = 0;
+		while (i < T.n && !T.t[i].word)
+			T.t[i++].drop = 1;
+		if (i + 1 < T.n && is(&T.t[i], "do") && is(&T.t[i + 1], "is"))
+			T.t[i].drop = T.t[i + 1].drop = 1;
+	}
+	drop_noise(&T);
+	end = clause_end(&T, &cond);
+	drop_dates(&T, end);
+	/* "scrub them first", "on our end", "as well", "for real" at the end say nothing */
+	for (size_t i = end; i-- > 1;) {
+		struct tok *t = &T.t[i];
+		if (t->drop || !t->word)
+			continue;
+		if (is(t, "first") || is(t, "too") || is(t, "then") || is(t, "now") || is(t, "again") || is(t, "anyway") ||
+		    is(t, "though") || is(t, "please") || is(t, "today") || is(t, "there")) {
+			if (is(t, "there") && i > 0 && (is(&T.t[i - 1], "over") || is(&T.t[i - 1], "in")))
+				break;
+			t->drop = 1;
+			continue;
+		}
+		if (is(t, "well") && i > 1 && is(&T.t[i - 1], "as")) {
+			t->drop = T.t[i - 1].drop = 1;
+			continue;
+		}
+		if ((is(t, "end") || is(t, "side")) && i > 2 &&
+		    (is(&T.t[i - 1], "our") || is(&T.t[i - 1], "my") || is(&T.t[i - 1], "their")) && is(&T.t[i - 2], "on")) {
+			t->drop = T.t[i - 1].drop = T.t[i - 2].drop = 1;
+			continue;
+		}
+		break;
+	}
+	if (!cond.len)
+		leading_condition(e, &cond);
+	resolve_pronouns(e, &T, end, &pool);
+	render(&b, &T, end);
+	pool_free(&pool);
+	a = mk_buf_detach(&b);
+	/* "you'll have them Monday": the speaker sends them */
+	{
+		struct act_sent se;
+		if (e->sentence(e->ctx, e->si, &se) && e->at + 4 < se.len && !strncasecmp(se.text + e->at, "you", 3) &&
+		    (!strncmp(a, "have ", 5) || !strncmp(a, "get ", 4) || !strncmp(a, "receive ", 8) ||
+		     !strncmp(a, "see ", 4))) {
+			char *x = mk_sprintf("send %s", strchr(a, ' ') + 1);
+			free(a);
+			a = x;
+		}
+	}
+	if ((t2 = plain_transfer(e, a)) != NULL) {
+		free(a);
+		a = t2;
+	}
+	if ((t2 = invite_for(e, a, s)) != NULL) {
+		free(a);
+		a = t2;
+	}
+	/* nothing said what: the request answered, else what was talked about just before */
+	if (*a && !strchr(a, ' ') && !(e->request && *e->request)) { /* "sign", "check", "respond" */
+		struct mk_buf m;
+		mk_buf_init(&m);
+		if (antecedent(e, s, !strcmp(a, "sign") ? WANT_PAPER : WANT_THING, -1, &m) || !strcmp(a, "sign")) {
+			mk_buf_init(&b);
+			mk_buf_adds(&b, a);
+			if (m.len && !strcmp(a, "sign") && master_paper(m.s))
+				mk_buf_reset(&m);
+			if (m.len)
+				out_word(&b, m.s, m.len);
+			else
+				mk_buf_adds(&b, " the contract");
+			free(a);
+			a = mk_buf_detach(&b);
+		}
+		mk_buf_release(&m);
+	}
+	if (content_count(a) < 1 || (content_count(a) < 2 && e->request && *e->request && strlen(a) < 12)) {
+		struct mk_buf q;
+		mk_buf_init(&q);
+		if (e->request && *e->request) {
+			free(a);
+			a = mk_strdup(e->request);
+		} else if (asked_before(e, &q)) {
+			free(a);
+			a = mk_buf_detach(&q);
+		} else {
+			struct mk_buf m;
+			mk_buf_init(&m);
+			if (antecedent(e, s, WANT_THING, -1, &m)) {
+				mk_buf_init(&b);
+				mk_buf_adds(&b, a);
+				out_word(&b, m.s, m.len);
+				free(a);
+				a = mk_buf_detach(&b);
+			}
+			mk_buf_release(&m);
+		}
+		mk_buf_release(&q);
+	}
+	if (cond.len && !strstr(a, cond.s)) {
+		mk_buf_init(&b);
+		mk_buf_adds(&b, a);
+		mk_buf_adds(&b, *a ? " (" : "(");
+		if (cond.s[0] >= 'A' && cond.s[0] <= 'Z' && cond.len > 1 && cond.s[1] >= 'a' && cond.s[1] <= 'z')
+			cond.s[0] = (char)(cond.s[0] + 32); /* "If" -> "if", not "I" or "SOW" */
+		mk_buf_add(&b, cond.s, cond.len);
+		mk_buf_adds(&b, ")");
+		free(a);
+		a = mk_buf_detach(&b);
+	}
+	mk_buf_release(&cond);
+	return a;
+}
