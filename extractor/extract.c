@@ -1115,6 +1115,15 @@ static void do_updates(struct ctx *c, size_t si)
 		u->has_due = 1;
 		u->due = w.pick;
 	}
+	/* "The board got moved. It's now the ninth.": the new date in the next sentences */
+	for (size_t k = 1; !strcmp(u->change, "new_due") && !u->has_due && k <= LOOKAHEAD_SENTENCES &&
+			   si + k < c->nsents && c->sents[si + k].turn == se->turn; k++) {
+		const struct sentence *nx = &c->sents[si + k];
+		if (find_due(c, tu->text, nx->off, nx->off + nx->len, &w) && w.has_date) {
+			u->has_due = 1;
+			u->due = w.pick;
+		}
+	}
 	evidence(c, se, se->off + best->start, &u->ev);
 	if (!u->item)
 		u->item = mk_strdup(u->ev.quote);
