@@ -1110,12 +1110,13 @@ static void do_updates(struct ctx *c, size_t si)
 	if (best->gs[RG_ITEM] >= 0)
 		u->item = clean_action(tu->text + se->off + best->gs[RG_ITEM],
 				       (size_t)(best->ge[RG_ITEM] - best->gs[RG_ITEM]), NULL, 0);
+	/* the new date: after the news ("she said next week, it's slipped to the ninth"), in
+	 * the next sentences ("The board got moved. It's now the ninth."), else before it */
 	if (!strcmp(u->change, "new_due") &&
-	    find_due(c, tu->text, se->off, se->off + se->len, &w) && w.has_date) {
+	    find_due(c, tu->text, se->off + best->start, se->off + se->len, &w) && w.has_date) {
 		u->has_due = 1;
 		u->due = w.pick;
 	}
-	/* "The board got moved. It's now the ninth.": the new date in the next sentences */
 	for (size_t k = 1; !strcmp(u->change, "new_due") && !u->has_due && k <= LOOKAHEAD_SENTENCES &&
 			   si + k < c->nsents && c->sents[si + k].turn == se->turn; k++) {
 		const struct sentence *nx = &c->sents[si + k];
@@ -1123,6 +1124,11 @@ static void do_updates(struct ctx *c, size_t si)
 			u->has_due = 1;
 			u->due = w.pick;
 		}
+	}
+	if (!strcmp(u->change, "new_due") && !u->has_due &&
+	    find_due(c, tu->text, se->off, se->off + se->len, &w) && w.has_date) {
+		u->has_due = 1;
+		u->due = w.pick;
 	}
 	evidence(c, se, se->off + best->start, &u->ev);
 	if (!u->item)

@@ -33,6 +33,7 @@
 #define MERGE_DATE_LINK 0.6f      /* an item's due date said nearby, as context */
 #define MERGE_UNKNOWN_WORD 0.3f   /* weight of news words that no item of the plan has */
 #define MERGE_RECENT 0.1f         /* the newest item gets this much more, the oldest less */
+#define MERGE_SAID_WEIGHT 1.0f    /* words of the sentence that promised an item naming nothing */
 #define MERGE_TAPER 0.4f          /* the last word of news weighs this much less than the first */
 
 enum merge_subject { MERGE_SUBJ_NONE = 0, MERGE_SUBJ_I, MERGE_SUBJ_WE, MERGE_SUBJ_SECOND, MERGE_SUBJ_THIRD };
@@ -442,6 +443,9 @@ static void merge_items_build(struct merge_state *st)
 	for (size_t i = 0; i < st->nplan; i++) {
 		st->items[i].it = &plan->items[i];
 		merge_bag_add(st->lex, &st->items[i].bag, plan->items[i].action, 1);
+		/* "send it over" names nothing: the item is known by the sentence that promised it */
+		if (merge_bag_content(&st->items[i].bag) < MERGE_W_WORD)
+			merge_bag_add(st->lex, &st->items[i].bag, plan->items[i].said, MERGE_SAID_WEIGHT);
 	}
 	st->nitems = st->nplan;
 	for (size_t i = 0; i < st->nplan; i++)
@@ -826,9 +830,10 @@ static float merge_restate_score(struct merge_state *st, const struct mk_commitm
 		owner = st->out->v[mi->prop].owner;
 		side = st->out->v[mi->prop].side;
 	}
-	if (side != MK_SIDE_UNKNOWN && c->side != MK_SIDE_UNKNOWN && side != c->side)
-		return 0;
 	same_owner = merge_same_person(owner, c->owner);
+	/* a side was guessed for someone not on the call; the same name says more */
+	if (side != MK_SIDE_UNKNOWN && c->side != MK_SIDE_UNKNOWN && side != c->side && !same_owner)
+		return 0;
 	no_owner = !owner || !c->owner;
 	/* "we'll have redlines to Owen": the team's promise, whoever made it first */
 	team = subj == MERGE_SUBJ_WE && side == c->side && side != MK_SIDE_UNKNOWN;
