@@ -1088,6 +1088,22 @@ static void do_risks(struct ctx *c, size_t si, int has_commitment)
 	r->text = mk_strdup(r->ev.quote);
 }
 
+/* The question another speaker asked just before the turn of sentence si, when si opens
+ * the answer ("Did the floor plans go out?" "Yes, Tuesday."); NULL when there is none. */
+static char *asked_before(struct ctx *c, size_t si)
+{
+	size_t k = si;
+	const struct sentence *q;
+	while (k > 0 && c->sents[k - 1].turn == c->sents[si].turn)
+		k--;
+	if (k == 0 || si - k > 1)
+		return NULL;
+	q = &c->sents[k - 1];
+	if (!q->question || !strcmp(c->turns[q->turn].speaker, c->turns[c->sents[si].turn].speaker))
+		return NULL;
+	return said_dup(c, &c->turns[q->turn], q->off, q->off + q->len);
+}
+
 static void do_updates(struct ctx *c, size_t si)
 {
 	const struct sentence *se = &c->sents[si];
@@ -1133,6 +1149,7 @@ static void do_updates(struct ctx *c, size_t si)
 	evidence(c, se, se->off + best->start, &u->ev);
 	if (!u->item)
 		u->item = mk_strdup(u->ev.quote);
+	u->asked = asked_before(c, si);
 }
 
 struct dates_scan {
@@ -1412,6 +1429,7 @@ void mk_findings_release(struct mk_findings *f)
 	free(f->risks);
 	for (size_t i = 0; i < f->nupdates; i++) {
 		free(f->updates[i].item);
+		free(f->updates[i].asked);
 		ev_release(&f->updates[i].ev);
 	}
 	free(f->updates);

@@ -252,6 +252,8 @@ struct mk_update {
 	struct mk_date due;
 	const char *rule;
 	struct mk_evidence ev;
+	char *asked;                /* the question another speaker asked just before, or NULL:
+				     * what "Yes, drop it." is about */
 };
 
 struct mk_date_mention {

@@ -34,6 +34,7 @@
 #define MERGE_UNKNOWN_WORD 0.3f   /* weight of news words that no item of the plan has */
 #define MERGE_RECENT 0.1f         /* the newest item gets this much more, the oldest less */
 #define MERGE_SAID_WEIGHT 1.0f    /* words of the sentence that promised an item naming nothing */
+#define MERGE_ASKED_WEIGHT 0.8f   /* words of the question the news answers */
 #define MERGE_TAPER 0.4f          /* the last word of news weighs this much less than the first */
 
 enum merge_subject { MERGE_SUBJ_NONE = 0, MERGE_SUBJ_I, MERGE_SUBJ_WE, MERGE_SUBJ_SECOND, MERGE_SUBJ_THIRD };
@@ -389,6 +390,22 @@ static float merge_ctx_sim(struct merge_state *st, size_t c, size_t k)
 	return *slot;
 }
 
+/* A date said as a day alone ("the sixteenth", "the 16th"): the day may be last month's. */
+static int merge_day_only(const char *text)
+{
+	static const char *const other[] = {
+		"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+		"mon", "tue", "wed", "thu", "fri", "sat", "sun", "week", "month", "quarter", "year",
+		"today", "tomorrow", "yesterday", "night", "end", "/",
+	};
+	if (!text || !*text)
+		return 0;
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+		if (strcasestr(text, other[i]))
+			return 0;
+	return 1;
+}
+
 /* The item talked about around t (own quote excluded), nearer counting more: 0..1.
  * A date said nearby that is the item's due date ("which I said June 5th") links too. */
 static float merge_ctx_score(struct merge_state *st, size_t k, int64_t t, const char *self,
@@ -413,7 +430,8 @@ static float merge_ctx_score(struct merge_state *st, size_t k, int64_t t, const 
 		int64_t dt = dm->ev.start_ms - t;
 		float s;
 		if (dt < -MERGE_CTX_BEFORE_MS || dt > 0 || !dm->has_date ||
-		    !merge_same_day(dm->value, it->due))
+		    !(merge_same_day(dm->value, it->due) ||
+		      (dm->value.d == it->due.d && merge_day_only(dm->text))))
 			continue;
 		s = MERGE_DATE_LINK * datelink * merge_decay(dt);
 		if (s > best)
@@ -498,6 +516,7 @@ struct merge_news {             /* an update finding, or a sentence read as one 
 	struct mk_date due;
 	const struct mk_evidence *ev;
 	int inferred;
+	const char *asked;          /* the question just before it, or NULL */
 };
 
 static enum mk_prop_kind merge_news_kind(const char *change, enum mk_status *target)
@@ -724,6 +743,8 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 	merge_bag_add_taper(st->lex, &nb.all, nw->ev->quote, 1, MERGE_TAPER);
 	merge_bag_add_taper(st->lex, &nb.all, nw->item, 1.5f, MERGE_TAPER);
 	merge_bag_add(st->lex, &nb.item, nw->item, 1);
+	/* "Did the floor plans go out?" "Yes, Tuesday.": the answer is about what was asked */
+	merge_bag_add_taper(st->lex, &nb.all, nw->asked, MERGE_ASKED_WEIGHT, MERGE_TAPER);
 	nb.subj = merge_subject_of(nw->ev->quote);
 	for (size_t k = 0; k < st->nplan && !nb.names_owner; k++) {
 		const char *o = st->items[k].it->owner;
@@ -873,7 +894,7 @@ static void merge_commitment(struct merge_state *st, const struct mk_commitment 
 	long up = merge_repromise_of(st->f, c);
 	if (up >= 0 && !st->update_done[up]) {
 		const struct mk_update *u = &st->f->updates[up];
-		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0 };
+		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0, u->asked };
 		st->update_done[up] = 1;
 		if (!nw.has_due && c->has_due) {
 			nw.has_due = 1;
@@ -1054,7 +1075,7 @@ static void merge_infer(struct merge_state *st)
 		const struct merge_ctx *x = &st->ctx[c];
 		if (x->from_update || x->from_commitment || !merge_says_done(x->quote))
 			continue;
-		struct merge_news nw = { NULL, "done", 0, { 0, 0, 0 }, x->ev, 1 };
+		struct merge_news nw = { NULL, "done", 0, { 0, 0, 0 }, x->ev, 1, NULL };
 		merge_news(st, &nw);
 	}
 	for (size_t i = 0; i < f->ndates; i++) {
@@ -1070,7 +1091,7 @@ static void merge_infer(struct merge_state *st)
 				told = st->ctx[c].from_update || st->ctx[c].from_commitment;
 		if (told)
 			continue;
-		struct merge_news nw = { NULL, "new_due", 1, dm->value, &dm->ev, 1 };
+		struct merge_news nw = { NULL, "new_due", 1, dm->value, &dm->ev, 1, NULL };
 		merge_news(st, &nw);
 	}
 }
@@ -1110,7 +1131,7 @@ enum mk_err mk_merge(const struct mk_plan *plan, const struct mk_findings *f,
 		merge_risk(&st, &f->risks[i]);
 	for (size_t i = 0; i < f->nupdates; i++) {
 		const struct mk_update *u = &f->updates[i];
-		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0 };
+		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0, u->asked };
 		if (!st.update_done[i])
 			merge_news(&st, &nw);
 	}

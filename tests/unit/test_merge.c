@@ -568,6 +568,39 @@ static void test_repromise_owner(void)
 	mk_plan_release(&p);
 }
 
+/* "Do we still need the site visit?" "Yes, drop it, we don't need it anymore.": news that
+ * names nothing is about what was asked just before it. */
+static void test_asked_before(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *x;
+
+	mk_plan_init(&p);
+	plan_item(&p, 1, "send the revised floor plans", "Tomas Reyes", MK_SIDE_SELLER, day(2026, 5, 20));
+	plan_item(&p, 2, "book the site visit with the facilities team", "Tomas Reyes", MK_SIDE_SELLER,
+		  day(2026, 5, 22));
+	mk_findings_init(&f);
+	add_speaker(&f, "Tomas Reyes", MK_SIDE_SELLER);
+	add_speaker(&f, "Ilse Varga", MK_SIDE_BUYER);
+	add_update(&f, "it", "dropped", day(0, 0, 0),
+		   ev("Ilse Varga", 60, "Yes, drop it, we don't need it anymore."));
+	f.updates[0].asked = dup("And the site visit with your facilities people, do we still need that?");
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	x = find(&ps, MK_PROP_MARK_DROPPED);
+	CHECK(ps.n == 1 && x && x->item_id == 2);
+	mk_proposals_release(&ps);
+	/* the same answer to no question finds nothing */
+	free(f.updates[0].asked);
+	f.updates[0].asked = NULL;
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(ps.n == 0);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
 static void test_no_match(void)
 {
 	struct mk_plan p;
@@ -951,6 +984,7 @@ int main(void)
 	RUN(test_update_short_words);
 	RUN(test_said_words);
 	RUN(test_repromise_owner);
+	RUN(test_asked_before);
 	RUN(test_no_match);
 	RUN(test_people_and_risks);
 	RUN(test_keys_stable);
