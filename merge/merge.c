@@ -33,7 +33,7 @@
 #define MERGE_DATE_LINK 0.6f      /* an item's due date said nearby, as context */
 #define MERGE_UNKNOWN_WORD 0.3f   /* weight of news words that no item of the plan has */
 #define MERGE_RECENT 0.1f         /* the newest item gets this much more, the oldest less */
-#define MERGE_SAID_WEIGHT 1.0f    /* words of the sentence that promised an item naming nothing */
+#define MERGE_SAID_WEIGHT 0.7f    /* words of the sentence that promised an item naming nothing */
 #define MERGE_ASKED_WEIGHT 0.8f   /* words of the question the news answers */
 #define MERGE_TAPER 0.4f          /* the last word of news weighs this much less than the first */
 
@@ -53,7 +53,8 @@ struct merge_item {
 	const struct mk_item *it;   /* NULL when pending */
 	size_t prop;                /* pending: its add_item in out */
 	struct merge_bag bag;
-	float idf[MERGE_MAX_WORDS]; /* plan items: how distinctive each word of bag is */
+	struct merge_bag nbag;      /* plan items: bag and the words that promised it, for news */
+	float idf[MERGE_MAX_WORDS]; /* plan items: how distinctive each word of nbag is */
 	int changed[MK_PROP_KIND_COUNT];
 	float score[MK_PROP_KIND_COUNT];   /* how well the news behind each change matched */
 	size_t prop_of[MK_PROP_KIND_COUNT];
@@ -447,7 +448,7 @@ static float merge_idf(struct merge_state *st, const char *w)
 {
 	size_t df = 0;
 	for (size_t k = 0; k < st->nplan; k++)
-		df += (size_t)merge_bag_has(&st->items[k].bag, w);
+		df += (size_t)merge_bag_has(&st->items[k].nbag, w);
 	return df ? logf((float)(st->nplan + 1) / (float)df) : 0;
 }
 
@@ -461,14 +462,15 @@ static void merge_items_build(struct merge_state *st)
 	for (size_t i = 0; i < st->nplan; i++) {
 		st->items[i].it = &plan->items[i];
 		merge_bag_add(st->lex, &st->items[i].bag, plan->items[i].action, 1);
-		/* "send it over" names nothing: the item is known by the sentence that promised it */
-		if (merge_bag_content(&st->items[i].bag) < MERGE_W_WORD)
-			merge_bag_add(st->lex, &st->items[i].bag, plan->items[i].said, MERGE_SAID_WEIGHT);
+		/* "send it over" names little: news finds the item by the sentence that promised it */
+		st->items[i].nbag = st->items[i].bag;
+		if (merge_bag_content(&st->items[i].bag) < 2 * MERGE_W_WORD)
+			merge_bag_add(st->lex, &st->items[i].nbag, plan->items[i].said, MERGE_SAID_WEIGHT);
 	}
 	st->nitems = st->nplan;
 	for (size_t i = 0; i < st->nplan; i++)
-		for (size_t j = 0; j < st->items[i].bag.n; j++)
-			st->items[i].idf[j] = merge_idf(st, st->items[i].bag.w[j]);
+		for (size_t j = 0; j < st->items[i].nbag.n; j++)
+			st->items[i].idf[j] = merge_idf(st, st->items[i].nbag.w[j]);
 	st->ctxsim = mk_malloc((st->nctx ? st->nctx : 1) * (st->nplan ? st->nplan : 1) * sizeof(float));
 	for (size_t i = 0; i < st->nctx * st->nplan; i++)
 		st->ctxsim[i] = -1;
@@ -610,7 +612,7 @@ struct merge_news_bags {
 static float merge_idf_sim(struct merge_state *st, const struct merge_bag *news, size_t k,
 			   float *shared_content, int *literal)
 {
-	const struct merge_bag *ib = &st->items[k].bag;
+	const struct merge_bag *ib = &st->items[k].nbag;
 	float dot = 0, nn = 0, ni = 0, cover = 0, total = 0;
 
 	*shared_content = 0;
@@ -670,7 +672,7 @@ static float merge_news_score(struct merge_state *st, const struct merge_news *n
 	else if (!literal)
 		score *= 0.7f; /* only a synonym in common ("his calendar", "the invite") */
 	/* the finding's own item words ("your answers") name something else */
-	merge_bag_compare(&nb->item, &mi->bag, &si);
+	merge_bag_compare(&nb->item, &mi->nbag, &si);
 	if (merge_bag_content(&nb->item) >= MERGE_W_WORD && si.shared_content < MERGE_W_WORD)
 		score *= 0.7f;
 	if (own) {
@@ -766,7 +768,7 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 		struct merge_sim s;
 		if (!merge_news_target(st->items[k].it, kind, target))
 			continue;
-		merge_bag_compare(&nb.all, &st->items[k].bag, &s);
+		merge_bag_compare(&nb.all, &st->items[k].nbag, &s);
 		if (s.shared_content >= MERGE_W_WORD)
 			nb.vague = 0;
 	}
