@@ -1088,6 +1088,17 @@ static void do_risks(struct ctx *c, size_t si, int has_commitment)
 	r->text = mk_strdup(r->ev.quote);
 }
 
+/* A date after "now" in sentence s ("It's now the twentieth"): the new one of two. */
+static int due_after_now(struct ctx *c, const struct turn *tu, const struct sentence *s, struct mk_when *w)
+{
+	const char *t = tu->text + s->off;
+	for (size_t i = 0; i + 3 <= s->len; i++)
+		if ((i == 0 || !is_word((unsigned char)t[i - 1])) && mk_strnieq(t + i, "now", 3) &&
+		    (i + 3 == s->len || !is_word((unsigned char)t[i + 3])))
+			return find_due(c, tu->text, s->off + i, s->off + s->len, w) && w->has_date;
+	return 0;
+}
+
 /* The question another speaker asked just before the turn of sentence si, when si opens
  * the answer ("Did the floor plans go out?" "Yes, Tuesday."); NULL when there is none. */
 static char *asked_before(struct ctx *c, size_t si)
@@ -1133,12 +1144,17 @@ static void do_updates(struct ctx *c, size_t si)
 		u->has_due = 1;
 		u->due = w.pick;
 	}
-	for (size_t k = 1; !strcmp(u->change, "new_due") && !u->has_due && k <= LOOKAHEAD_SENTENCES &&
-			   si + k < c->nsents && c->sents[si + k].turn == se->turn; k++) {
-		const struct sentence *nx = &c->sents[si + k];
-		if (find_due(c, tu->text, nx->off, nx->off + nx->len, &w) && w.has_date) {
-			u->has_due = 1;
-			u->due = w.pick;
+	/* in the next sentences, a date after "now" first ("There's a retreat on the sixth.
+	 * It's now the twentieth."), then any */
+	for (int pass = 0; pass < 2 && !strcmp(u->change, "new_due") && !u->has_due; pass++) {
+		for (size_t k = 1; !u->has_due && k <= LOOKAHEAD_SENTENCES && si + k < c->nsents &&
+				   c->sents[si + k].turn == se->turn; k++) {
+			const struct sentence *nx = &c->sents[si + k];
+			if (pass ? find_due(c, tu->text, nx->off, nx->off + nx->len, &w) && w.has_date :
+				   due_after_now(c, tu, nx, &w)) {
+				u->has_due = 1;
+				u->due = w.pick;
+			}
 		}
 	}
 	if (!strcmp(u->change, "new_due") && !u->has_due &&
