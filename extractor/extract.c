@@ -1017,6 +1017,33 @@ static void do_risks(struct ctx *c, size_t si, int has_commitment)
 	r->text = mk_strdup(r->ev.quote);
 }
 
+/* A date after "now" in sentence s ("It's now the twentieth"): the new one of two. */
+static int due_after_now(struct ctx *c, const struct turn *tu, const struct sentence *s, struct mk_when *w)
+{
+	const char *t = tu->text + s->off;
+	for (size_t i = 0; i + 3 <= s->len; i++)
+		if ((i == 0 || !is_word((unsigned char)t[i - 1])) && mk_strnieq(t + i, "now", 3) &&
+		    (i + 3 == s->len || !is_word((unsigned char)t[i + 3])))
+			return find_due(c, tu->text, s->off + i, s->off + s->len, w) && w->has_date;
+	return 0;
+}
+
+/* The question another speaker asked just before the turn of sentence si, when si opens
+ * the answer ("Did the floor plans go out?" "Yes, Tuesday."); NULL when there is none. */
+static char *asked_before(struct ctx *c, size_t si)
+{
+	size_t k = si;
+	const struct sentence *q;
+	while (k > 0 && c->sents[k - 1].turn == c->sents[si].turn)
+		k--;
+	if (k == 0 || si - k > 1)
+		return NULL;
+	q = &c->sents[k - 1];
+	if (!q->question || !strcmp(c->turns[q->turn].speaker, c->turns[c->sents[si].turn].speaker))
+		return NULL;
+	return said_dup(c, &c->turns[q->turn], q->off, q->off + q->len);
+}
+
 static void do_updates(struct ctx *c, size_t si)
 {
 	const struct sentence *se = &c->sents[si];
@@ -1039,7 +1066,27 @@ static void do_updates(struct ctx *c, size_t si)
 	if (best->gs[RG_ITEM] >= 0)
 		u->item = clean_action(tu->text + se->off + best->gs[RG_ITEM],
 				       (size_t)(best->ge[RG_ITEM] - best->gs[RG_ITEM]), NULL, 0);
+	/* the new date: after the news ("she said next week, it's slipped to the ninth"), in
+	 * the next sentences ("The board got moved. It's now the ninth."), else before it */
 	if (!strcmp(u->change, "new_due") &&
+	    find_due(c, tu->text, se->off + best->start, se->off + se->len, &w) && w.has_date) {
+		u->has_due = 1;
+		u->due = w.pick;
+	}
+	/* in the next sentences, a date after "now" first ("There's a retreat on the sixth.
+	 * It's now the twentieth."), then any */
+	for (int pass = 0; pass < 2 && !strcmp(u->change, "new_due") && !u->has_due; pass++) {
+		for (size_t k = 1; !u->has_due && k <= LOOKAHEAD_SENTENCES && si + k < c->nsents &&
+				   c->sents[si + k].turn == se->turn; k++) {
+			const struct sentence *nx = &c->sents[si + k];
+			if (pass ? find_due(c, tu->text, nx->off, nx->off + nx->len, &w) && w.has_date :
+				   due_after_now(c, tu, nx, &w)) {
+				u->has_due = 1;
+				u->due = w.pick;
+			}
+		}
+	}
+	if (!strcmp(u->change, "new_due") && !u->has_due &&
 	    find_due(c, tu->text, se->off, se->off + se->len, &w) && w.has_date) {
 		u->has_due = 1;
 		u->due = w.pick;
@@ -1047,6 +1094,7 @@ static void do_updates(struct ctx *c, size_t si)
 	evidence(c, se, se->off + best->start, &u->ev);
 	if (!u->item)
 		u->item = mk_strdup(u->ev.quote);
+	u->asked = asked_before(c, si);
 }
 
 struct dates_scan {
@@ -1377,6 +1425,7 @@ void mk_findings_release(struct mk_findings *f)
 	free(f->risks);
 	for (size_t i = 0; i < f->nupdates; i++) {
 		free(f->updates[i].item);
+		free(f->updates[i].asked);
 		ev_release(&f->updates[i].ev);
 	}
 	free(f->updates);

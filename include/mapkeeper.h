@@ -264,6 +264,8 @@ struct mk_update {
 	struct mk_date due;
 	const char *rule;
 	struct mk_evidence ev;
+	char *asked;                /* the question another speaker asked just before, or NULL:
+				     * what "Yes, drop it." is about */
 };
 
 struct mk_date_mention {
@@ -326,6 +328,8 @@ struct mk_item {                /* one line of a deal's mutual action plan */
 	int slipped;                /* the due date moved at least once */
 	char *updated_at;           /* ISO 8601, or NULL */
 	int from_removed_call;      /* the call it came from was removed (call remove) */
+	char *said;                 /* the sentence that promised it (its add_item's evidence),
+				     * or NULL: merge/ knows an item by these words too */
 };
 
 struct mk_plan_person {

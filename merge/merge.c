@@ -33,6 +33,8 @@
 #define MERGE_DATE_LINK 0.6f      /* an item's due date said nearby, as context */
 #define MERGE_UNKNOWN_WORD 0.3f   /* weight of news words that no item of the plan has */
 #define MERGE_RECENT 0.1f         /* the newest item gets this much more, the oldest less */
+#define MERGE_SAID_WEIGHT 0.7f    /* words of the sentence that promised an item naming nothing */
+#define MERGE_ASKED_WEIGHT 0.8f   /* words of the question the news answers */
 #define MERGE_TAPER 0.4f          /* the last word of news weighs this much less than the first */
 
 enum merge_subject { MERGE_SUBJ_NONE = 0, MERGE_SUBJ_I, MERGE_SUBJ_WE, MERGE_SUBJ_SECOND, MERGE_SUBJ_THIRD };
@@ -51,7 +53,8 @@ struct merge_item {
 	const struct mk_item *it;   /* NULL when pending */
 	size_t prop;                /* pending: its add_item in out */
 	struct merge_bag bag;
-	float idf[MERGE_MAX_WORDS]; /* plan items: how distinctive each word of bag is */
+	struct merge_bag nbag;      /* plan items: bag and the words that promised it, for news */
+	float idf[MERGE_MAX_WORDS]; /* plan items: how distinctive each word of nbag is */
 	int changed[MK_PROP_KIND_COUNT];
 	float score[MK_PROP_KIND_COUNT];   /* how well the news behind each change matched */
 	size_t prop_of[MK_PROP_KIND_COUNT];
@@ -388,6 +391,22 @@ static float merge_ctx_sim(struct merge_state *st, size_t c, size_t k)
 	return *slot;
 }
 
+/* A date said as a day alone ("the sixteenth", "the 16th"): the day may be last month's. */
+static int merge_day_only(const char *text)
+{
+	static const char *const other[] = {
+		"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+		"mon", "tue", "wed", "thu", "fri", "sat", "sun", "week", "month", "quarter", "year",
+		"today", "tomorrow", "yesterday", "night", "end", "/",
+	};
+	if (!text || !*text)
+		return 0;
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+		if (strcasestr(text, other[i]))
+			return 0;
+	return 1;
+}
+
 /* The item talked about around t (own quote excluded), nearer counting more: 0..1.
  * A date said nearby that is the item's due date ("which I said June 5th") links too. */
 static float merge_ctx_score(struct merge_state *st, size_t k, int64_t t, const char *self,
@@ -412,7 +431,8 @@ static float merge_ctx_score(struct merge_state *st, size_t k, int64_t t, const 
 		int64_t dt = dm->ev.start_ms - t;
 		float s;
 		if (dt < -MERGE_CTX_BEFORE_MS || dt > 0 || !dm->has_date ||
-		    !merge_same_day(dm->value, it->due))
+		    !(merge_same_day(dm->value, it->due) ||
+		      (dm->value.d == it->due.d && merge_day_only(dm->text))))
 			continue;
 		s = MERGE_DATE_LINK * datelink * merge_decay(dt);
 		if (s > best)
@@ -444,7 +464,7 @@ static float merge_idf(struct merge_state *st, const char *w)
 {
 	size_t df = 0;
 	for (size_t k = 0; k < st->nplan; k++)
-		df += (size_t)merge_bag_has(&st->items[k].bag, w);
+		df += (size_t)merge_bag_has(&st->items[k].nbag, w);
 	return df ? logf((float)(st->nplan + 1) / (float)df) : 0;
 }
 
@@ -458,11 +478,15 @@ static void merge_items_build(struct merge_state *st)
 	for (size_t i = 0; i < st->nplan; i++) {
 		st->items[i].it = &plan->items[i];
 		merge_bag_action(st->lex, &st->items[i].bag, plan->items[i].action);
+		/* "send it over" names little: news finds the item by the sentence that promised it */
+		st->items[i].nbag = st->items[i].bag;
+		if (merge_bag_content(&st->items[i].bag) < 2 * MERGE_W_WORD)
+			merge_bag_add(st->lex, &st->items[i].nbag, plan->items[i].said, MERGE_SAID_WEIGHT);
 	}
 	st->nitems = st->nplan;
 	for (size_t i = 0; i < st->nplan; i++)
-		for (size_t j = 0; j < st->items[i].bag.n; j++)
-			st->items[i].idf[j] = merge_idf(st, st->items[i].bag.w[j]);
+		for (size_t j = 0; j < st->items[i].nbag.n; j++)
+			st->items[i].idf[j] = merge_idf(st, st->items[i].nbag.w[j]);
 	st->ctxsim = mk_malloc((st->nctx ? st->nctx : 1) * (st->nplan ? st->nplan : 1) * sizeof(float));
 	for (size_t i = 0; i < st->nctx * st->nplan; i++)
 		st->ctxsim[i] = -1;
@@ -510,6 +534,7 @@ struct merge_news {             /* an update finding, or a sentence read as one 
 	struct mk_date due;
 	const struct mk_evidence *ev;
 	int inferred;
+	const char *asked;          /* the question just before it, or NULL */
 };
 
 static enum mk_prop_kind merge_news_kind(const char *change, enum mk_status *target)
@@ -603,7 +628,7 @@ struct merge_news_bags {
 static float merge_idf_sim(struct merge_state *st, const struct merge_bag *news, size_t k,
 			   float *shared_content, int *literal)
 {
-	const struct merge_bag *ib = &st->items[k].bag;
+	const struct merge_bag *ib = &st->items[k].nbag;
 	float dot = 0, nn = 0, ni = 0, cover = 0, total = 0;
 
 	*shared_content = 0;
@@ -663,7 +688,7 @@ static float merge_news_score(struct merge_state *st, const struct merge_news *n
 	else if (!literal)
 		score *= 0.7f; /* only a synonym in common ("his calendar", "the invite") */
 	/* the finding's own item words ("your answers") name something else */
-	merge_bag_compare(&nb->item, &mi->bag, &si);
+	merge_bag_compare(&nb->item, &mi->nbag, &si);
 	if (merge_bag_content(&nb->item) >= MERGE_W_WORD && si.shared_content < MERGE_W_WORD)
 		score *= 0.7f;
 	if (own) {
@@ -736,6 +761,8 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 	merge_bag_add_taper(st->lex, &nb.all, nw->ev->quote, 1, MERGE_TAPER);
 	merge_bag_add_taper(st->lex, &nb.all, nw->item, 1.5f, MERGE_TAPER);
 	merge_bag_add(st->lex, &nb.item, nw->item, 1);
+	/* "Did the floor plans go out?" "Yes, Tuesday.": the answer is about what was asked */
+	merge_bag_add_taper(st->lex, &nb.all, nw->asked, MERGE_ASKED_WEIGHT, MERGE_TAPER);
 	nb.subj = merge_subject_of(nw->ev->quote);
 	for (size_t k = 0; k < st->nplan && !nb.names_owner; k++) {
 		const char *o = st->items[k].it->owner;
@@ -757,7 +784,7 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 		struct merge_sim s;
 		if (!merge_news_target(st->items[k].it, kind, target))
 			continue;
-		merge_bag_compare(&nb.all, &st->items[k].bag, &s);
+		merge_bag_compare(&nb.all, &st->items[k].nbag, &s);
 		if (s.shared_content >= MERGE_W_WORD)
 			nb.vague = 0;
 	}
@@ -842,9 +869,10 @@ static float merge_restate_score(struct merge_state *st, const struct mk_commitm
 		owner = st->out->v[mi->prop].owner;
 		side = st->out->v[mi->prop].side;
 	}
-	if (side != MK_SIDE_UNKNOWN && c->side != MK_SIDE_UNKNOWN && side != c->side)
-		return 0;
 	same_owner = merge_same_person(owner, c->owner);
+	/* a side was guessed for someone not on the call; the same name says more */
+	if (side != MK_SIDE_UNKNOWN && c->side != MK_SIDE_UNKNOWN && side != c->side && !same_owner)
+		return 0;
 	no_owner = !owner || !c->owner;
 	/* "we'll have redlines to Owen": the team's promise, whoever made it first */
 	team = subj == MERGE_SUBJ_WE && side == c->side && side != MK_SIDE_UNKNOWN;
@@ -884,7 +912,7 @@ static void merge_commitment(struct merge_state *st, const struct mk_commitment 
 	long up = merge_repromise_of(st->f, c);
 	if (up >= 0 && !st->update_done[up]) {
 		const struct mk_update *u = &st->f->updates[up];
-		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0 };
+		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0, u->asked };
 		st->update_done[up] = 1;
 		if (!nw.has_due && c->has_due) {
 			nw.has_due = 1;
@@ -1065,7 +1093,7 @@ static void merge_infer(struct merge_state *st)
 		const struct merge_ctx *x = &st->ctx[c];
 		if (x->from_update || x->from_commitment || !merge_says_done(x->quote))
 			continue;
-		struct merge_news nw = { NULL, "done", 0, { 0, 0, 0 }, x->ev, 1 };
+		struct merge_news nw = { NULL, "done", 0, { 0, 0, 0 }, x->ev, 1, NULL };
 		merge_news(st, &nw);
 	}
 	for (size_t i = 0; i < f->ndates; i++) {
@@ -1081,7 +1109,7 @@ static void merge_infer(struct merge_state *st)
 				told = st->ctx[c].from_update || st->ctx[c].from_commitment;
 		if (told)
 			continue;
-		struct merge_news nw = { NULL, "new_due", 1, dm->value, &dm->ev, 1 };
+		struct merge_news nw = { NULL, "new_due", 1, dm->value, &dm->ev, 1, NULL };
 		merge_news(st, &nw);
 	}
 }
@@ -1121,7 +1149,7 @@ enum mk_err mk_merge(const struct mk_plan *plan, const struct mk_findings *f,
 		merge_risk(&st, &f->risks[i]);
 	for (size_t i = 0; i < f->nupdates; i++) {
 		const struct mk_update *u = &f->updates[i];
-		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0 };
+		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0, u->asked };
 		if (!st.update_done[i])
 			merge_news(&st, &nw);
 	}

@@ -71,6 +71,7 @@ static void plan_item_release(struct mk_item *it)
 	free(it->action);
 	free(it->owner);
 	free(it->updated_at);
+	free(it->said);
 }
 
 void mk_plan_release(struct mk_plan *p)
@@ -170,6 +171,7 @@ enum mk_err mk_plan_apply(struct mk_plan *plan, const struct mk_proposal *p, int
 		if (p->has_due)
 			it->due = p->due;
 		it->status = MK_STATUS_OPEN;
+		it->said = plan_dup(p->ev.quote);
 		return MK_OK;
 	case MK_PROP_UPDATE_DUE:
 		if (!(it = plan_find_item(plan, p->item_id)))

@@ -116,6 +116,8 @@ static const char *const words_classes[] = {
 	"spec|spec", "specification|spec",
 	"scorecard|criteria", "success criteria|criteria",
 	"api key|key", "key|key", "credentials|key", "admin access|key",
+	"answer|answer", "let you know|answer", "get back to you|answer",
+	"come back to you|answer", "find out|answer", "confirm whether|answer",
 };
 
 /* Irregular forms: surface -> base (the base is stemmed like any word). */

@@ -132,6 +132,7 @@ void mk_item_release(struct mk_item *it)
 	free(it->action);
 	free(it->owner);
 	free(it->updated_at);
+	free(it->said);
 	memset(it, 0, sizeof *it);
 }
 

@@ -25,6 +25,8 @@ void db_item_read(sqlite3_stmt *s, struct mk_item *it)
 	it->revisions = sqlite3_column_int(s, 7);
 	it->slipped = sqlite3_column_int(s, 8) != 0;
 	it->from_removed_call = sqlite3_column_int(s, 9) != 0;
+	if (sqlite3_column_count(s) > 10)
+		it->said = db_column_dup(s, 10); /* the plan's read gives what promised it */
 }
 
 static int plan_items_read(struct mk_store *st, int64_t deal, struct mk_plan *p)
@@ -38,7 +40,8 @@ static int plan_items_read(struct mk_store *st, int64_t deal, struct mk_plan *p)
 		"	(SELECT count(*) FROM plan_revisions r WHERE r.item_id = i.id),\n"
 		"	EXISTS (SELECT 1 FROM plan_revisions r WHERE r.item_id = i.id\n"
 		"		AND r.field = 'due' AND r.old_value IS NOT NULL),\n"
-		"	EXISTS (SELECT 1 FROM meetings m WHERE m.id = i.meeting_id AND m.removed_at IS NOT NULL)\n"
+		"	EXISTS (SELECT 1 FROM meetings m WHERE m.id = i.meeting_id AND m.removed_at IS NOT NULL),\n"
+		"	(SELECT p.ev_quote FROM proposals p WHERE p.id = i.proposal_id)\n"
 		"FROM plan_items i WHERE i.deal_id = ?1\n"
 		"ORDER BY CASE i.side WHEN 'buyer' THEN 0 WHEN 'seller' THEN 1 ELSE 2 END,\n"
 		"	i.due IS NULL, i.due, i.id", &s);

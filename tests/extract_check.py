@@ -10,6 +10,8 @@ Lines of NAME.expect:
   nothing-at: HH:MM:SS               no commitment starts in that second
   no-risk-at: HH:MM:SS               no risk starts in that second
   no-stakeholder: NAME               no stakeholder of that name (caseless)
+  update: at=HH:MM:SS; change=..     an update starts in that second, of that change
+  no-update-at: HH:MM:SS             no update starts in that second
 A commitment's `action_has=w1 w2` checks that each word is in its action (caseless);
 `action_not=w1 w2` that none is.
   count: commitments=N; stakeholders=N; risks=N
@@ -67,6 +69,14 @@ def main(mk, vtt, expect):
                         good = got is not None and str(got).lower() == v.lower()
                     if not good:
                         ok, why = False, f"{key} at {want['at']}: {k}={got!r}, wanted {v!r}"
+        elif key == "update":  # update: at=HH:MM:SS; change=done|new_due|blocked|dropped
+            want = fields(val)
+            hits = [x for x in out["updates"] if x["evidence"]["start"].startswith(want["at"])]
+            ok = bool(hits) and all(str(hits[0].get(k)).lower() == v.lower() for k, v in want.items() if k != "at")
+            why = f"update at {want['at']}: {hits[:1]}"
+        elif key == "no-update-at":
+            hits = [x for x in out["updates"] if x["evidence"]["start"].startswith(val)]
+            ok, why = not hits, f"unexpected update at {val}: {hits[:1]}"
         elif key == "nothing-at":
             hits = [x for x in out["commitments"] if x["evidence"]["start"].startswith(val)]
             ok, why = not hits, f"unexpected commitment at {val}: {hits[:1]}"

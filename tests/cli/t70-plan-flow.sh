@@ -109,3 +109,39 @@ ps=json.load(open(sys.argv[1]))['proposals']
 assert len(ps)==9, len(ps)
 " "$tmp/ri.json" && ok "review -i: y approves, n rejects with a reason, q stops" || bad "review -i: $(tail -5 "$tmp/pty.out")"
 "$MK" review -i --deal I </dev/null >/dev/null 2>"$tmp/e"; [ $? -eq 2 ] && grep -q "terminal" "$tmp/e" && ok "review -i without a terminal is refused" || bad "review -i no tty: $(cat "$tmp/e")"
+
+# News on a later call finds the item it is about, through the store: "send them over"
+# names nothing, the sentence that promised it ("the floor plans, I'll send them over")
+# does, and a status line in other words ("went over to Ilse") marks that item done.
+cat >"$tmp/fit1.vtt" <<'VTT'
+WEBVTT
+
+00:00:01.000 --> 00:00:05.900
+<v Ilse Varga>We still need the second level drawings from you.</v>
+
+00:00:07.000 --> 00:00:11.900
+<v Tomas Reyes>Right, the floor plans, I'll send them over by Friday.</v>
+
+00:00:13.000 --> 00:00:17.900
+<v Tomas Reyes>And I'll book the site visit with your facilities team for next Tuesday.</v>
+VTT
+cat >"$tmp/fit2.vtt" <<'VTT'
+WEBVTT
+
+00:00:01.000 --> 00:00:05.900
+<v Tomas Reyes>Quick update before we start.</v>
+
+00:00:07.000 --> 00:00:11.900
+<v Tomas Reyes>The floor plans went over to Ilse on Wednesday.</v>
+VTT
+"$MK" deal add Fitout --seller "Tomas Reyes" >/dev/null 2>&1
+"$MK" ingest "$tmp/fit1.vtt" --deal Fitout --date 2026-05-11 >/dev/null 2>&1
+"$MK" approve --all --deal Fitout >/dev/null 2>&1
+"$MK" ingest "$tmp/fit2.vtt" --deal Fitout --date 2026-05-18 >/dev/null 2>&1
+"$MK" review --deal Fitout --format json >"$tmp/fit.json"
+python3 - "$tmp/fit.json" <<'PY' && ok "a status line in other words marks the item it is about done" || bad "update flow: $(cat "$tmp/fit.json")"
+import json, sys
+ps = json.load(open(sys.argv[1]))["proposals"]
+assert [p["kind"] for p in ps] == ["mark_done"], ps
+assert "send" in ps[0]["action"] and ps[0]["item_id"], ps
+PY

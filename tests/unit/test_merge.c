@@ -493,6 +493,114 @@ static void test_update_short_words(void)
 	mk_plan_release(&p);
 }
 
+/* An item whose action names nothing ("send it over") is known by the sentence that
+ * promised it: "the floor plans went to Ilse" marks it done, not the other item. */
+static void test_said_words(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *d;
+	struct mk_item *it;
+
+	mk_plan_init(&p);
+	it = plan_item(&p, 1, "send it over", "Tomas Reyes", MK_SIDE_SELLER, day(2026, 5, 20));
+	it->said = dup("The floor plans, I'll send it over by Wednesday.");
+	plan_item(&p, 2, "book the site visit with the facilities team", "Tomas Reyes", MK_SIDE_SELLER,
+		  day(2026, 5, 22));
+	mk_findings_init(&f);
+	add_speaker(&f, "Tomas Reyes", MK_SIDE_SELLER);
+	add_update(&f, "The floor plans", "done", day(0, 0, 0),
+		   ev("Tomas Reyes", 30, "The floor plans went over to Ilse on the ninth."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	d = find(&ps, MK_PROP_MARK_DONE);
+	CHECK(ps.n == 1 && d && d->item_id == 1);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+	/* approving an add_item keeps what promised it */
+	{
+		struct mk_proposal a;
+		mk_plan_init(&p);
+		memset(&a, 0, sizeof a);
+		a.kind = MK_PROP_ADD_ITEM;
+		a.action = "send it over";
+		a.ev.quote = "The floor plans, I'll send it over by Wednesday.";
+		CHECK(mk_plan_apply(&p, &a, 7) == MK_OK);
+		CHECK(p.nitems == 1 && p.items[0].said && !strcmp(p.items[0].said, a.ev.quote));
+		mk_plan_release(&p);
+	}
+}
+
+/* The item's owner promising it again with a date moves its date; the owner's name
+ * counts over a side guessed for someone who was not on the first call, and "I'll have
+ * an answer" restates "check ... and let you know". */
+static void test_repromise_owner(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *u;
+
+	mk_plan_init(&p);
+	plan_item(&p, 1, "get a draft layout out", "Marta", MK_SIDE_SELLER, day(2026, 5, 15));
+	plan_item(&p, 2, "check with the landlord and let you know", "Pieter Aalto", MK_SIDE_BUYER,
+		  day(2026, 5, 12));
+	mk_findings_init(&f);
+	add_speaker(&f, "Marta Quist", MK_SIDE_BUYER);
+	add_speaker(&f, "Pieter Aalto", MK_SIDE_BUYER);
+	add_commitment(&f, "Marta Quist", MK_SIDE_BUYER, "have the draft to you", day(2026, 5, 29),
+		       ev("Marta Quist", 40, "I'll have the draft to you on the twenty ninth."));
+	add_commitment(&f, "Pieter Aalto", MK_SIDE_BUYER, "have an answer", day(2026, 5, 22),
+		       ev("Pieter Aalto", 90, "I'll have an answer by Friday."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(count(&ps, MK_PROP_ADD_ITEM) == 0);
+	CHECK(count(&ps, MK_PROP_UPDATE_DUE) == 2);
+	for (size_t i = 0; i < ps.n; i++) {
+		u = &ps.v[i];
+		if (u->kind != MK_PROP_UPDATE_DUE)
+			continue;
+		CHECK((u->item_id == 1 && day_eq(u->due, day(2026, 5, 29))) ||
+		      (u->item_id == 2 && day_eq(u->due, day(2026, 5, 22))));
+	}
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
+/* "Do we still need the site visit?" "Yes, drop it, we don't need it anymore.": news that
+ * names nothing is about what was asked just before it. */
+static void test_asked_before(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *x;
+
+	mk_plan_init(&p);
+	plan_item(&p, 1, "send the revised floor plans", "Tomas Reyes", MK_SIDE_SELLER, day(2026, 5, 20));
+	plan_item(&p, 2, "book the site visit with the facilities team", "Tomas Reyes", MK_SIDE_SELLER,
+		  day(2026, 5, 22));
+	mk_findings_init(&f);
+	add_speaker(&f, "Tomas Reyes", MK_SIDE_SELLER);
+	add_speaker(&f, "Ilse Varga", MK_SIDE_BUYER);
+	add_update(&f, "it", "dropped", day(0, 0, 0),
+		   ev("Ilse Varga", 60, "Yes, drop it, we don't need it anymore."));
+	f.updates[0].asked = dup("And the site visit with your facilities people, do we still need that?");
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	x = find(&ps, MK_PROP_MARK_DROPPED);
+	CHECK(ps.n == 1 && x && x->item_id == 2);
+	mk_proposals_release(&ps);
+	/* the same answer to no question finds nothing */
+	free(f.updates[0].asked);
+	f.updates[0].asked = NULL;
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(ps.n == 0);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
 static void test_no_match(void)
 {
 	struct mk_plan p;
@@ -874,6 +982,9 @@ int main(void)
 	RUN(test_in_call_repeat);
 	RUN(test_updates);
 	RUN(test_update_short_words);
+	RUN(test_said_words);
+	RUN(test_repromise_owner);
+	RUN(test_asked_before);
 	RUN(test_no_match);
 	RUN(test_people_and_risks);
 	RUN(test_keys_stable);

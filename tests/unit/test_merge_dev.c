@@ -24,9 +24,12 @@
 #define DEV_MAX_DEALS 64
 #define DEV_MAX_MAP 512
 #define DEV_TARGET 0.7    /* sets A and B, the deals merge was written against */
-/* Every set (A, B and the writers E-H added later): no worse than when they arrived
- * (0.37, 4 duplicate items on 2026-12-07); issue 12 raises these to 0.70 and 5. */
-#define DEV_FLOOR_ALL 0.35
+/* Every set (A, B and the writers E-H added later): 0.37 and 4 duplicate items when they
+ * arrived (2026-12-07); issue 12 (status lines in other words, the sentence that promised
+ * an item, the question before the news) reached 0.55 with 3 duplicates. This counts the
+ * right item only; ../shared/eval/plan.py, which counts any change of the right kind at
+ * the news, gave 0.68 then. */
+#define DEV_FLOOR_ALL 0.53
 #define DEV_MAX_DUP_ALL 4
 static const char *const dev_tuned[] = { "harbor-freight-tms", "mercy-health-secops",
 					 "lumen-retail-hr", "quillpay-warehouse" };
