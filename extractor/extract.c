@@ -23,6 +23,7 @@
 #define LOOKAHEAD_SENTENCES 2 /* sentences of the same turn searched for a missing date */
 #define LOOKBEHIND_SENTENCES 2 /* short sentences before it, too ("May sixth, right?") */
 #define LOOKBEHIND_BYTES 60
+#define INVITE_SENTENCES 6   /* sentences before an undated invite searched for its day */
 #define PRONOUN_REACH 4       /* sentences back a person not on the call stays "he" or "she" */
 
 const char *mk_side_name(enum mk_side side)
@@ -1339,6 +1340,22 @@ static void commitments_pass(struct ctx *c)
 	(void)turn_has_commit;
 }
 
+/* Is the action an invite or being at a meeting ("send the invite", "make sure Gus is
+ * there", "be there in person"), not "we'll get there"? */
+static int for_meeting(const char *action)
+{
+	static const char *const be[] = { "be there", "is there", "are there", NULL };
+	if (strcasestr(action, "invite"))
+		return 1;
+	for (int k = 0; be[k]; k++) {
+		const char *p = strcasestr(action, be[k]);
+		size_t n = strlen(be[k]);
+		if (p && (p == action || !is_word((unsigned char)p[-1])) && !is_word((unsigned char)p[n]))
+			return 1;
+	}
+	return 0;
+}
+
 /* A commitment with no date takes one from the next sentences of the same turn. */
 static void lookahead_dates(struct ctx *c)
 {
@@ -1379,6 +1396,18 @@ static void lookahead_dates(struct ctx *c)
 			struct mk_when w;
 			if (pv->turn != c->sents[si].turn || has_commit[si - k] || pv->len > LOOKBEHIND_BYTES)
 				break;
+			if (find_due(c, tu->text, pv->off, pv->off + pv->len, &w) && w.has_date &&
+			    mk_when_names_day(tu->text + w.start, w.len))
+				set_due(c, cm, &w, tu);
+		}
+		/* "Monday works. Seven?" / "Seven it is. I'll send the invite.": an invite (or
+		 * being there) is for the day just agreed, in this turn or the two before */
+		for (size_t k = 1; !cm->due_text && cm->action && for_meeting(cm->action) &&
+				   k <= INVITE_SENTENCES && k <= si &&
+				   c->sents[si - k].turn + 2 >= c->sents[si].turn; k++) {
+			const struct sentence *pv = &c->sents[si - k];
+			const struct turn *tu = &c->turns[pv->turn];
+			struct mk_when w;
 			if (find_due(c, tu->text, pv->off, pv->off + pv->len, &w) && w.has_date &&
 			    mk_when_names_day(tu->text + w.start, w.len))
 				set_due(c, cm, &w, tu);
