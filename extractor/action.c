@@ -451,6 +451,8 @@ struct np {
 	size_t a, b;          /* tokens [a, b) */
 	unsigned bits;        /* OR of its words' classes */
 	unsigned head;        /* the classes of its head (the last word before "of", "for" ...) */
+	int noun;             /* holds a listed noun (not only an acronym) */
+	unsigned main;        /* the classes of its words before "of", "for" ... */
 	int content;          /* content words */
 	int plural;
 	int person;           /* capitalised words only: a name, not a thing */
@@ -494,6 +496,16 @@ static int np_at(const struct toks *T, size_t i, struct np *np)
 			return 1;
 		}
 	}
+	if ((t->bits & W_DET) && i + 2 < T->n && (is(&T->t[i + 1], "check") || is(&T->t[i + 1], "catch") ||
+						  is(&T->t[i + 1], "follow")) &&
+	    (is(&T->t[i + 2], "in") || is(&T->t[i + 2], "up"))) { /* "a check in": a meeting */
+		np->a = i;
+		np->b = i + 3;
+		np->head = np->bits = W_MEET;
+		np->noun = 1;
+		np->content = 1;
+		return 1;
+	}
 	if ((t->bits & (W_DET | W_NUM)) && !(t->bits & W_PRON && !(t->bits & W_DET))) {
 		j++;
 		while (j < T->n && (T->t[j].bits & W_NUM) && T->t[j].word)
@@ -507,7 +519,13 @@ static int np_at(const struct toks *T, size_t i, struct np *np)
 	}
 	for (;;) {
 		size_t k = j, nb = 0;
-		while (k < T->n && k - i < NP_MAX && np_word(&T->t[k])) {
+		while (k < T->n && k - i < NP_MAX &&
+		       (np_word(&T->t[k]) ||
+			/* "a first version", "a three year term", "the final draft" */
+			(T->t[k].word && !T->t[k].date && k + 1 < T->n && np_word(&T->t[k + 1]) &&
+			 !(T->t[k + 1].bits & W_TIME) &&
+			 ((T->t[k].bits & W_TIME && !(T->t[k].bits & W_WEAK)) ||
+			  ((is(&T->t[k], "first") || is(&T->t[k], "last") || is(&T->t[k], "next")) && k == j))))) {
 			/* a verb form after the head ends the phrase: "the questionnaire went" */
 			const struct tok *w = &T->t[k];
 			size_t wn = strlen(w->low);
@@ -526,8 +544,11 @@ static int np_at(const struct toks *T, size_t i, struct np *np)
 		if (!nb)
 			break;
 		j = k;
-		if (!body)
+		if (!body) {
 			np->head = T->t[k - 1].bits;
+			for (size_t q = i; q < k; q++)
+				np->main |= T->t[q].bits | (T->t[q].acro ? W_ART : 0);
+		}
 		body += nb;
 		/* "of the order form", "for the mobile app", "and the DPA" */
 		if (att < 2 && j + 1 < T->n && ((T->t[j].bits & W_ATT) || is(&T->t[j], "and")) &&
@@ -562,6 +583,8 @@ static int np_at(const struct toks *T, size_t i, struct np *np)
 			if (!w->cap || w->acro || (w->bits & (W_ART | W_MEET)))
 				np->person = 0;
 		}
+		if (w->bits & (W_ART | W_MEET))
+			np->noun = 1;
 		if (w->acro)
 			np->bits |= W_ART;
 	}
@@ -642,8 +665,12 @@ static void scan_text(struct cand *best, const char *s, size_t n, struct mk_date
 		} else {
 			if (np.person)
 				continue;
-			if (np.bits & W_ART)
-				sc += 3;
+			if ((np.head & W_WEAK) && !(np.head & (W_ART | W_MEET)))
+				continue; /* "our security team", "the fun part" */
+			if ((np.main & W_ART) && want != WANT_MEETING)
+				sc += np.noun ? 3 : 1.5;
+			else if ((np.bits & W_ART) && want != WANT_MEETING)
+				sc += 1; /* "the walkthrough with their finance lead on the calendar" */
 			if (want == WANT_PAPER && !(np.head & W_PAPER))
 				continue;
 			if ((np.head & W_MEET) && want != WANT_MEETING && !(np.head & W_ART))
@@ -654,7 +681,7 @@ static void scan_text(struct cand *best, const char *s, size_t n, struct mk_date
 				continue;
 			if (plural >= 0)
 				sc += np.plural == plural ? 1 : -1;
-			sc += 0.3 * (double)(np.content < 4 ? np.content : 4);
+			sc += (want == WANT_MEETING ? 0.1 : 0.3) * (double)(np.content < 4 ? np.content : 4);
 			/* the subject of a relative clause is said in passing */
 			if (i > 0 && (is(&T.t[i - 1], "anything") || is(&T.t[i - 1], "that")))
 				sc -= 1;
@@ -685,18 +712,26 @@ static int antecedent(const struct act_env *e, const char *pos, enum want want, 
 				lim = k - 5;
 				break;
 			}
-		scan_text(&best, se.text, lim, e->today, 10.5, want, plural, 0);
+		{
+			size_t t = lim;
+			while (t && (se.text[t - 1] == ' '))
+				t--;
+			/* "And the landlord consent, I'll get it signed": the topic named just before */
+			scan_text(&best, se.text, lim, e->today, t && se.text[t - 1] == ',' && t == lim - 1 ? 14 : 10.5,
+				  want, plural, 0);
+		}
 	}
-	for (size_t k = 1; k <= CTX_SENTS && k <= e->si; k++) {
+	for (size_t k = 1; k <= (want == WANT_MEETING ? 2 * CTX_SENTS : CTX_SENTS) && k <= e->si; k++) {
 		if (!e->sentence(e->ctx, e->si - k, &se))
 			break;
 		if (se.speaker && last_speaker && strcmp(se.speaker, last_speaker)) {
-			if (++turns > CTX_TURNS)
+			if (++turns > (want == WANT_MEETING ? 2 * CTX_TURNS : CTX_TURNS))
 				break;
 			last_speaker = se.speaker;
 		}
 		scan_text(&best, se.text, se.len, e->today,
-			  10 - 1.2 * (double)k + (se.question ? 1 : 0) + (turns == 0 ? 1 : 0), want, plural, 0);
+			  10 - (want == WANT_MEETING ? 0.7 : 1.2) * (double)k + (se.question ? 1 : 0) + (turns == 0 ? 1 : 0),
+			  want, plural, 0);
 	}
 	if (best.found && best.score > 4) {
 		mk_buf_add(out, best.text.s, best.text.len);
@@ -833,7 +868,8 @@ static void drop_dates(struct toks *T, size_t n)
 			j++;
 		/* "the logs from August", "the numbers of last quarter": what, not when */
 		if ((i > 0 && (is(&T->t[i - 1], "from") || is(&T->t[i - 1], "of") || is(&T->t[i - 1], "since") ||
-			       is(&T->t[i - 1], "during") || is(&T->t[i - 1], "between"))) ||
+			       is(&T->t[i - 1], "during") || is(&T->t[i - 1], "between")) &&
+		     !(i > 1 && (T->t[i - 2].bits & W_TIME) && !(T->t[i - 2].bits & W_WEAK))) ||
 		    is(&T->t[i], "from") || is(&T->t[i], "since") || is(&T->t[i], "during")) {
 			i = j - 1;
 			continue;
@@ -846,6 +882,11 @@ static void drop_dates(struct toks *T, size_t n)
 		}
 		for (size_t k = i; k < j; k++)
 			T->t[k].drop = 1;
+		/* "the morning of the tenth", "the tenth, first thing" */
+		while (j < n && T->t[j].word && (T->t[j].bits & W_TIME) && !(T->t[j].bits & W_WEAK))
+			T->t[j++].drop = 1;
+		if (i > 0 && (T->t[i - 1].bits & W_DET) && !(T->t[i - 1].bits & W_PRON))
+			T->t[--i].drop = 1;
 		/* "by", "on", "before", "early", "first thing", "right after this call" */
 		for (size_t k = i; k-- > 0;) {
 			struct tok *p = &T->t[k];
@@ -855,7 +896,11 @@ static void drop_dates(struct toks *T, size_t n)
 			    is(p, "for") || is(p, "in") || is(p, "within") || is(p, "at") || is(p, "around") ||
 			    is(p, "early") || is(p, "mid") || is(p, "late") || is(p, "latest") || is(p, "thing") ||
 			    is(p, "first") || is(p, "right") || is(p, "after") || is(p, "over") || is(p, "no") ||
-			    is(p, "later") || is(p, "than") || punct(p, ',')) {
+			    is(p, "later") || is(p, "than") || punct(p, ',') ||
+			    /* "on the morning of the 14th" */
+			    ((p->bits & W_TIME) && !(p->bits & W_WEAK)) ||
+			    (is(p, "of") && k > 0 && (T->t[k - 1].bits & W_TIME)) ||
+			    (is(p, "the") && k + 1 < n && (T->t[k + 1].bits & W_TIME) && T->t[k + 1].drop)) {
 				if ((is(p, "over") || is(p, "around")) && k > 0 && !T->t[k - 1].drop && T->t[k - 1].word &&
 				    !(T->t[k - 1].bits & (W_SUBJ | W_PREP)))
 					break; /* "send it over Friday": "over" belongs to send */
@@ -1370,9 +1415,7 @@ char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a
 		if (t->drop || !t->word)
 			continue;
 		if (is(t, "first") || is(t, "too") || is(t, "then") || is(t, "now") || is(t, "again") || is(t, "anyway") ||
-		    is(t, "though") || is(t, "please") || is(t, "today") || is(t, "there")) {
-			if (is(t, "there") && i > 0 && (is(&T.t[i - 1], "over") || is(&T.t[i - 1], "in")))
-				break;
+		    is(t, "though") || is(t, "please") || is(t, "today")) {
 			t->drop = 1;
 			continue;
 		}
