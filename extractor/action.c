@@ -515,6 +515,9 @@ static int np_at(const struct toks *T, size_t i, struct np *np)
 		if (j < T->n && (T->t[j].bits & W_DET) && !(T->t[j].bits & W_PRON))
 			j++;
 	} else if (t->bits & W_DEMO) {
+		size_t wn = i + 1 < T->n ? strlen(T->t[i + 1].low) : 0;
+		if (wn > 3 && !strcmp(T->t[i + 1].low + wn - 2, "ed")) /* "get that approved" */
+			return 0;
 		j++;
 	}
 	for (;;) {
@@ -783,6 +786,9 @@ static void drop_noise(struct toks *T)
 			continue;
 		}
 	}
+	for (size_t i = 0; i < T->n; i++) /* "start working on… the fork choice" */
+		if (is_ellipsis(&T->t[i]))
+			T->t[i].drop = 1;
 	/* "the, the SOW", "for the, for the", "I, I'll" */
 	for (size_t len = 2; len >= 1; len--) {
 		for (size_t i = 0; i + len < T->n; i++) {
@@ -827,11 +833,12 @@ static size_t clause_end(const struct toks *T, struct mk_buf *cond)
 			return i;
 		}
 		if (punct(t, ',') && nx && nx->word &&
-		    ((nx->bits & (W_SUBJ | W_CONJ)) || is(nx, "it") || is(nx, "that") || is(nx, "this") ||
+		    ((nx->bits & W_SUBJ) || ((nx->bits & W_CONJ) && !is(nx, "and") && !is(nx, "or") && !is(nx, "once")) ||
+		     is(nx, "it") || is(nx, "that") || is(nx, "this") ||
 		     is(nx, "then") || is(nx, "just") || is(nx, "otherwise") || is(nx, "hopefully") || is(nx, "please")))
 			return i;
 		if (t->word && (is(t, "because") || is(t, "since") || is(t, "which") || is(t, "whereas") ||
-				is(t, "though") || is(t, "although") || is(t, "but") || is(t, "once") || is(t, "while") ||
+				is(t, "though") || is(t, "although") || is(t, "but") || is(t, "while") ||
 				is(t, "cause")))
 			return i;
 		if (is(t, "so") && nx && ((nx->bits & (W_SUBJ | W_DET)) || is(nx, "that") || is(nx, "it")))
@@ -839,7 +846,7 @@ static size_t clause_end(const struct toks *T, struct mk_buf *cond)
 		if ((is(t, "before") || is(t, "after") || is(t, "when") || is(t, "until")) && nx &&
 		    ((nx->bits & W_SUBJ) || is(nx, "it")))
 			return i;
-		if ((is_dash(t) || is_ellipsis(t) || punct(t, ';') || punct(t, ':') || punct(t, '(')) && i >= 2)
+		if ((is_dash(t) || punct(t, ';') || punct(t, ':') || punct(t, '(')) && i >= 2)
 			return i;
 		if (is(t, "and") && nx && (((nx->bits & W_SUBJ) && !is(nx, "you") && !is(nx, "me") && !is(nx, "us")) ||
 					   (is(nx, "then") && i + 2 < T->n && (T->t[i + 2].bits & W_SUBJ))))
@@ -910,6 +917,26 @@ static void drop_dates(struct toks *T, size_t n)
 			break;
 		}
 		i = j - 1;
+	}
+	/* ", the morning" left after "on the tenth": a time word that names nothing */
+	for (size_t i = 0; i < n; i++) {
+		struct tok *t = &T->t[i];
+		size_t k = i + 1;
+		if (t->drop || !t->word || !(is(t, "morning") || is(t, "afternoon") || is(t, "evening") || is(t, "night")))
+			continue;
+		while (k < n && T->t[k].drop)
+			k++;
+		if (k < n && T->t[k].word && content_word(&T->t[k]))
+			continue; /* "a three year term" */
+		t->drop = 1;
+		for (size_t b = i; b-- > 0;) {
+			if (T->t[b].drop)
+				continue;
+			if (((T->t[b].bits & W_DET) && !(T->t[b].bits & W_PRON)) || punct(&T->t[b], ','))
+				T->t[b].drop = 1;
+			else
+				break;
+		}
 	}
 	/* "after this call", "right after this", "as soon as possible", "same day" */
 	for (size_t i = 0; i + 1 < n; i++) {
@@ -1014,7 +1041,7 @@ static void render(struct mk_buf *b, const struct toks *T, size_t n)
 static size_t pronoun_at(const struct toks *T, size_t i, size_t n)
 {
 	const struct tok *t = &T->t[i], *nx = i + 1 < n ? &T->t[i + 1] : NULL;
-	if (!t->word || t->drop)
+	if (!t->word || t->drop || t->date)
 		return 0;
 	if (is(t, "it") || is(t, "them") || is(t, "it's"))
 		return 1;
@@ -1026,7 +1053,7 @@ static size_t pronoun_at(const struct toks *T, size_t i, size_t n)
 	if (t->bits & W_DEMO) {
 		if (nx && (is(nx, "one") || is(nx, "ones")))
 			return 2;
-		if (!nx || !nx->word || nx->date || (nx->bits & (W_PART | W_PREP | W_ADV | W_CONJ | W_HEDGE | W_SUBJ)) ||
+		if (!nx || !nx->word || nx->date || (nx->bits & (W_PART | W_PREP | W_ADV | W_CONJ | W_HEDGE)) ||
 		    is(nx, "done") || is(nx, "ready") || is(nx, "signed") || is(nx, "sorted") || is(nx, "booked") ||
 		    is(nx, "set") || is(nx, "approved") || is(nx, "finished") || is(nx, "sent") || is(nx, "trained"))
 			return 1;
@@ -1084,6 +1111,8 @@ static void resolve_pronouns(const struct act_env *e, struct toks *T, size_t n, 
 			continue;
 		}
 		if (!span || done)
+			continue;
+		if (i > 0 && is(&T->t[i - 1], "of")) /* "the rest of them", "all of it" */
 			continue;
 		{ /* "put together a model and send it over": the action says what "it" is */
 			size_t k, amp = 0;
@@ -1380,6 +1409,20 @@ static void leading_condition(const struct act_env *e, struct mk_buf *cond)
 	}
 }
 
+/* "circle back", "follow up", "have an answer", "get a decision": says that, not on what */
+static int thin_end(const char *a)
+{
+	static const char *const w[] = { " back", " up", " answer", " decision", " response", " update", " word",
+					 " check", " feedback", NULL };
+	size_t n = strlen(a);
+	for (int i = 0; w[i]; i++) {
+		size_t k = strlen(w[i]);
+		if (n > k && !strcmp(a + n - k, w[i]))
+			return 1;
+	}
+	return 0;
+}
+
 char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a, size_t due_b)
 {
 	static __thread struct toks T;
@@ -1405,6 +1448,17 @@ char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a
 			T.t[i++].drop = 1;
 		if (i + 1 < T.n && is(&T.t[i], "do") && is(&T.t[i + 1], "is"))
 			T.t[i].drop = T.t[i + 1].drop = 1;
+		/* "(someone) from my team write the job": the delegate's "from ..." is not the work */
+		if (i + 2 < T.n && is(&T.t[i], "from")) {
+			size_t k = i + 1;
+			while (k < T.n && k < i + 5 && T.t[k].word && !(T.t[k].bits & (W_VERB | W_PREP | W_SUBJ)) &&
+			       !(k > i + 2 && k + 1 < T.n && (T.t[k + 1].bits & W_DET)))
+				k++;
+			if (k > i + 1 && k + 1 < T.n && k < i + 5 && !(T.t[k].bits & (W_SUBJ | W_PREP)) &&
+			    ((T.t[k].bits & W_VERB) || (T.t[k + 1].bits & W_DET)))
+				for (size_t q = i; q < k; q++)
+					T.t[q].drop = 1;
+		}
 	}
 	drop_noise(&T);
 	end = clause_end(&T, &cond);
@@ -1468,6 +1522,21 @@ char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a
 				out_word(&b, m.s, m.len);
 			else
 				mk_buf_adds(&b, " the contract");
+			free(a);
+			a = mk_buf_detach(&b);
+		}
+		mk_buf_release(&m);
+	}
+	/* "have an answer", "circle back": thin; say what about */
+	if (content_count(a) == 1 && strchr(a, ' ') && !(e->request && *e->request) && !strchr(a, '(') &&
+	    thin_end(a)) {
+		struct mk_buf m;
+		mk_buf_init(&m);
+		if (antecedent(e, s, WANT_THING, -1, &m) && !strstr(a, m.s + (strncmp(m.s, "the ", 4) ? 0 : 4))) {
+			mk_buf_init(&b);
+			mk_buf_adds(&b, a);
+			mk_buf_adds(&b, " on ");
+			mk_buf_add(&b, m.s, m.len);
 			free(a);
 			a = mk_buf_detach(&b);
 		}
