@@ -451,6 +451,8 @@ struct np {
 	size_t a, b;          /* tokens [a, b) */
 	unsigned bits;        /* OR of its words' classes */
 	unsigned head;        /* the classes of its head (the last word before "of", "for" ...) */
+	int noun;             /* holds a listed noun (not only an acronym) */
+	unsigned main;        /* the classes of its words before "of", "for" ... */
 	int content;          /* content words */
 	int plural;
 	int person;           /* capitalised words only: a name, not a thing */
@@ -494,6 +496,16 @@ static int np_at(const struct toks *T, size_t i, struct np *np)
 			return 1;
 		}
 	}
+	if ((t->bits & W_DET) && i + 2 < T->n && (is(&T->t[i + 1], "check") || is(&T->t[i + 1], "catch") ||
+						  is(&T->t[i + 1], "follow")) &&
+	    (is(&T->t[i + 2], "in") || is(&T->t[i + 2], "up"))) { /* "a check in": a meeting */
+		np->a = i;
+		np->b = i + 3;
+		np->head = np->bits = W_MEET;
+		np->noun = 1;
+		np->content = 1;
+		return 1;
+	}
 	if ((t->bits & (W_DET | W_NUM)) && !(t->bits & W_PRON && !(t->bits & W_DET))) {
 		j++;
 		while (j < T->n && (T->t[j].bits & W_NUM) && T->t[j].word)
@@ -503,11 +515,20 @@ static int np_at(const struct toks *T, size_t i, struct np *np)
 		if (j < T->n && (T->t[j].bits & W_DET) && !(T->t[j].bits & W_PRON))
 			j++;
 	} else if (t->bits & W_DEMO) {
+		size_t wn = i + 1 < T->n ? strlen(T->t[i + 1].low) : 0;
+		if (wn > 3 && !strcmp(T->t[i + 1].low + wn - 2, "ed")) /* "get that approved" */
+			return 0;
 		j++;
 	}
 	for (;;) {
 		size_t k = j, nb = 0;
-		while (k < T->n && k - i < NP_MAX && np_word(&T->t[k])) {
+		while (k < T->n && k - i < NP_MAX &&
+		       (np_word(&T->t[k]) ||
+			/* "a first version", "a three year term", "the final draft" */
+			(T->t[k].word && !T->t[k].date && k + 1 < T->n && np_word(&T->t[k + 1]) &&
+			 !(T->t[k + 1].bits & W_TIME) &&
+			 ((T->t[k].bits & W_TIME && !(T->t[k].bits & W_WEAK)) ||
+			  ((is(&T->t[k], "first") || is(&T->t[k], "last") || is(&T->t[k], "next")) && k == j))))) {
 			/* a verb form after the head ends the phrase: "the questionnaire went" */
 			const struct tok *w = &T->t[k];
 			size_t wn = strlen(w->low);
@@ -526,8 +547,11 @@ static int np_at(const struct toks *T, size_t i, struct np *np)
 		if (!nb)
 			break;
 		j = k;
-		if (!body)
+		if (!body) {
 			np->head = T->t[k - 1].bits;
+			for (size_t q = i; q < k; q++)
+				np->main |= T->t[q].bits | (T->t[q].acro ? W_ART : 0);
+		}
 		body += nb;
 		/* "of the order form", "for the mobile app", "and the DPA" */
 		if (att < 2 && j + 1 < T->n && ((T->t[j].bits & W_ATT) || is(&T->t[j], "and")) &&
@@ -562,6 +586,8 @@ static int np_at(const struct toks *T, size_t i, struct np *np)
 			if (!w->cap || w->acro || (w->bits & (W_ART | W_MEET)))
 				np->person = 0;
 		}
+		if (w->bits & (W_ART | W_MEET))
+			np->noun = 1;
 		if (w->acro)
 			np->bits |= W_ART;
 	}
@@ -642,8 +668,12 @@ static void scan_text(struct cand *best, const char *s, size_t n, struct mk_date
 		} else {
 			if (np.person)
 				continue;
-			if (np.bits & W_ART)
-				sc += 3;
+			if ((np.head & W_WEAK) && !(np.head & (W_ART | W_MEET)))
+				continue; /* "our security team", "the fun part" */
+			if ((np.main & W_ART) && want != WANT_MEETING)
+				sc += np.noun ? 3 : 1.5;
+			else if ((np.bits & W_ART) && want != WANT_MEETING)
+				sc += 1; /* "the walkthrough with their finance lead on the calendar" */
 			if (want == WANT_PAPER && !(np.head & W_PAPER))
 				continue;
 			if ((np.head & W_MEET) && want != WANT_MEETING && !(np.head & W_ART))
@@ -654,7 +684,7 @@ static void scan_text(struct cand *best, const char *s, size_t n, struct mk_date
 				continue;
 			if (plural >= 0)
 				sc += np.plural == plural ? 1 : -1;
-			sc += 0.3 * (double)(np.content < 4 ? np.content : 4);
+			sc += (want == WANT_MEETING ? 0.1 : 0.3) * (double)(np.content < 4 ? np.content : 4);
 			/* the subject of a relative clause is said in passing */
 			if (i > 0 && (is(&T.t[i - 1], "anything") || is(&T.t[i - 1], "that")))
 				sc -= 1;
@@ -685,18 +715,26 @@ static int antecedent(const struct act_env *e, const char *pos, enum want want, 
 				lim = k - 5;
 				break;
 			}
-		scan_text(&best, se.text, lim, e->today, 10.5, want, plural, 0);
+		{
+			size_t t = lim;
+			while (t && (se.text[t - 1] == ' '))
+				t--;
+			/* "And the landlord consent, I'll get it signed": the topic named just before */
+			scan_text(&best, se.text, lim, e->today, t && se.text[t - 1] == ',' && t == lim - 1 ? 14 : 10.5,
+				  want, plural, 0);
+		}
 	}
-	for (size_t k = 1; k <= CTX_SENTS && k <= e->si; k++) {
+	for (size_t k = 1; k <= (want == WANT_MEETING ? 2 * CTX_SENTS : CTX_SENTS) && k <= e->si; k++) {
 		if (!e->sentence(e->ctx, e->si - k, &se))
 			break;
 		if (se.speaker && last_speaker && strcmp(se.speaker, last_speaker)) {
-			if (++turns > CTX_TURNS)
+			if (++turns > (want == WANT_MEETING ? 2 * CTX_TURNS : CTX_TURNS))
 				break;
 			last_speaker = se.speaker;
 		}
 		scan_text(&best, se.text, se.len, e->today,
-			  10 - 1.2 * (double)k + (se.question ? 1 : 0) + (turns == 0 ? 1 : 0), want, plural, 0);
+			  10 - (want == WANT_MEETING ? 0.7 : 1.2) * (double)k + (se.question ? 1 : 0) + (turns == 0 ? 1 : 0),
+			  want, plural, 0);
 	}
 	if (best.found && best.score > 4) {
 		mk_buf_add(out, best.text.s, best.text.len);
@@ -748,6 +786,9 @@ static void drop_noise(struct toks *T)
 			continue;
 		}
 	}
+	for (size_t i = 0; i < T->n; i++) /* "start working on… the fork choice" */
+		if (is_ellipsis(&T->t[i]))
+			T->t[i].drop = 1;
 	/* "the, the SOW", "for the, for the", "I, I'll" */
 	for (size_t len = 2; len >= 1; len--) {
 		for (size_t i = 0; i + len < T->n; i++) {
@@ -792,11 +833,12 @@ static size_t clause_end(const struct toks *T, struct mk_buf *cond)
 			return i;
 		}
 		if (punct(t, ',') && nx && nx->word &&
-		    ((nx->bits & (W_SUBJ | W_CONJ)) || is(nx, "it") || is(nx, "that") || is(nx, "this") ||
+		    ((nx->bits & W_SUBJ) || ((nx->bits & W_CONJ) && !is(nx, "and") && !is(nx, "or") && !is(nx, "once")) ||
+		     is(nx, "it") || is(nx, "that") || is(nx, "this") ||
 		     is(nx, "then") || is(nx, "just") || is(nx, "otherwise") || is(nx, "hopefully") || is(nx, "please")))
 			return i;
 		if (t->word && (is(t, "because") || is(t, "since") || is(t, "which") || is(t, "whereas") ||
-				is(t, "though") || is(t, "although") || is(t, "but") || is(t, "once") || is(t, "while") ||
+				is(t, "though") || is(t, "although") || is(t, "but") || is(t, "while") ||
 				is(t, "cause")))
 			return i;
 		if (is(t, "so") && nx && ((nx->bits & (W_SUBJ | W_DET)) || is(nx, "that") || is(nx, "it")))
@@ -804,7 +846,7 @@ static size_t clause_end(const struct toks *T, struct mk_buf *cond)
 		if ((is(t, "before") || is(t, "after") || is(t, "when") || is(t, "until")) && nx &&
 		    ((nx->bits & W_SUBJ) || is(nx, "it")))
 			return i;
-		if ((is_dash(t) || is_ellipsis(t) || punct(t, ';') || punct(t, ':') || punct(t, '(')) && i >= 2)
+		if ((is_dash(t) || punct(t, ';') || punct(t, ':') || punct(t, '(')) && i >= 2)
 			return i;
 		if (is(t, "and") && nx && (((nx->bits & W_SUBJ) && !is(nx, "you") && !is(nx, "me") && !is(nx, "us")) ||
 					   (is(nx, "then") && i + 2 < T->n && (T->t[i + 2].bits & W_SUBJ))))
@@ -833,7 +875,8 @@ static void drop_dates(struct toks *T, size_t n)
 			j++;
 		/* "the logs from August", "the numbers of last quarter": what, not when */
 		if ((i > 0 && (is(&T->t[i - 1], "from") || is(&T->t[i - 1], "of") || is(&T->t[i - 1], "since") ||
-			       is(&T->t[i - 1], "during") || is(&T->t[i - 1], "between"))) ||
+			       is(&T->t[i - 1], "during") || is(&T->t[i - 1], "between")) &&
+		     !(i > 1 && (T->t[i - 2].bits & W_TIME) && !(T->t[i - 2].bits & W_WEAK))) ||
 		    is(&T->t[i], "from") || is(&T->t[i], "since") || is(&T->t[i], "during")) {
 			i = j - 1;
 			continue;
@@ -846,6 +889,11 @@ static void drop_dates(struct toks *T, size_t n)
 		}
 		for (size_t k = i; k < j; k++)
 			T->t[k].drop = 1;
+		/* "the morning of the tenth", "the tenth, first thing" */
+		while (j < n && T->t[j].word && (T->t[j].bits & W_TIME) && !(T->t[j].bits & W_WEAK))
+			T->t[j++].drop = 1;
+		if (i > 0 && (T->t[i - 1].bits & W_DET) && !(T->t[i - 1].bits & W_PRON))
+			T->t[--i].drop = 1;
 		/* "by", "on", "before", "early", "first thing", "right after this call" */
 		for (size_t k = i; k-- > 0;) {
 			struct tok *p = &T->t[k];
@@ -855,7 +903,11 @@ static void drop_dates(struct toks *T, size_t n)
 			    is(p, "for") || is(p, "in") || is(p, "within") || is(p, "at") || is(p, "around") ||
 			    is(p, "early") || is(p, "mid") || is(p, "late") || is(p, "latest") || is(p, "thing") ||
 			    is(p, "first") || is(p, "right") || is(p, "after") || is(p, "over") || is(p, "no") ||
-			    is(p, "later") || is(p, "than") || punct(p, ',')) {
+			    is(p, "later") || is(p, "than") || punct(p, ',') ||
+			    /* "on the morning of the 14th" */
+			    ((p->bits & W_TIME) && !(p->bits & W_WEAK)) ||
+			    (is(p, "of") && k > 0 && (T->t[k - 1].bits & W_TIME)) ||
+			    (is(p, "the") && k + 1 < n && (T->t[k + 1].bits & W_TIME) && T->t[k + 1].drop)) {
 				if ((is(p, "over") || is(p, "around")) && k > 0 && !T->t[k - 1].drop && T->t[k - 1].word &&
 				    !(T->t[k - 1].bits & (W_SUBJ | W_PREP)))
 					break; /* "send it over Friday": "over" belongs to send */
@@ -865,6 +917,26 @@ static void drop_dates(struct toks *T, size_t n)
 			break;
 		}
 		i = j - 1;
+	}
+	/* ", the morning" left after "on the tenth": a time word that names nothing */
+	for (size_t i = 0; i < n; i++) {
+		struct tok *t = &T->t[i];
+		size_t k = i + 1;
+		if (t->drop || !t->word || !(is(t, "morning") || is(t, "afternoon") || is(t, "evening") || is(t, "night")))
+			continue;
+		while (k < n && T->t[k].drop)
+			k++;
+		if (k < n && T->t[k].word && content_word(&T->t[k]))
+			continue; /* "a three year term" */
+		t->drop = 1;
+		for (size_t b = i; b-- > 0;) {
+			if (T->t[b].drop)
+				continue;
+			if (((T->t[b].bits & W_DET) && !(T->t[b].bits & W_PRON)) || punct(&T->t[b], ','))
+				T->t[b].drop = 1;
+			else
+				break;
+		}
 	}
 	/* "after this call", "right after this", "as soon as possible", "same day" */
 	for (size_t i = 0; i + 1 < n; i++) {
@@ -969,7 +1041,7 @@ static void render(struct mk_buf *b, const struct toks *T, size_t n)
 static size_t pronoun_at(const struct toks *T, size_t i, size_t n)
 {
 	const struct tok *t = &T->t[i], *nx = i + 1 < n ? &T->t[i + 1] : NULL;
-	if (!t->word || t->drop)
+	if (!t->word || t->drop || t->date)
 		return 0;
 	if (is(t, "it") || is(t, "them") || is(t, "it's"))
 		return 1;
@@ -981,7 +1053,7 @@ static size_t pronoun_at(const struct toks *T, size_t i, size_t n)
 	if (t->bits & W_DEMO) {
 		if (nx && (is(nx, "one") || is(nx, "ones")))
 			return 2;
-		if (!nx || !nx->word || nx->date || (nx->bits & (W_PART | W_PREP | W_ADV | W_CONJ | W_HEDGE | W_SUBJ)) ||
+		if (!nx || !nx->word || nx->date || (nx->bits & (W_PART | W_PREP | W_ADV | W_CONJ | W_HEDGE)) ||
 		    is(nx, "done") || is(nx, "ready") || is(nx, "signed") || is(nx, "sorted") || is(nx, "booked") ||
 		    is(nx, "set") || is(nx, "approved") || is(nx, "finished") || is(nx, "sent") || is(nx, "trained"))
 			return 1;
@@ -1039,6 +1111,8 @@ static void resolve_pronouns(const struct act_env *e, struct toks *T, size_t n, 
 			continue;
 		}
 		if (!span || done)
+			continue;
+		if (i > 0 && is(&T->t[i - 1], "of")) /* "the rest of them", "all of it" */
 			continue;
 		{ /* "put together a model and send it over": the action says what "it" is */
 			size_t k, amp = 0;
@@ -1335,6 +1409,20 @@ static void leading_condition(const struct act_env *e, struct mk_buf *cond)
 	}
 }
 
+/* "circle back", "follow up", "have an answer", "get a decision": says that, not on what */
+static int thin_end(const char *a)
+{
+	static const char *const w[] = { " back", " up", " answer", " decision", " response", " update", " word",
+					 " check", " feedback", NULL };
+	size_t n = strlen(a);
+	for (int i = 0; w[i]; i++) {
+		size_t k = strlen(w[i]);
+		if (n > k && !strcmp(a + n - k, w[i]))
+			return 1;
+	}
+	return 0;
+}
+
 char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a, size_t due_b)
 {
 	static __thread struct toks T;
@@ -1360,6 +1448,17 @@ char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a
 			T.t[i++].drop = 1;
 		if (i + 1 < T.n && is(&T.t[i], "do") && is(&T.t[i + 1], "is"))
 			T.t[i].drop = T.t[i + 1].drop = 1;
+		/* "(someone) from my team write the job": the delegate's "from ..." is not the work */
+		if (i + 2 < T.n && is(&T.t[i], "from")) {
+			size_t k = i + 1;
+			while (k < T.n && k < i + 5 && T.t[k].word && !(T.t[k].bits & (W_VERB | W_PREP | W_SUBJ)) &&
+			       !(k > i + 2 && k + 1 < T.n && (T.t[k + 1].bits & W_DET)))
+				k++;
+			if (k > i + 1 && k + 1 < T.n && k < i + 5 && !(T.t[k].bits & (W_SUBJ | W_PREP)) &&
+			    ((T.t[k].bits & W_VERB) || (T.t[k + 1].bits & W_DET)))
+				for (size_t q = i; q < k; q++)
+					T.t[q].drop = 1;
+		}
 	}
 	drop_noise(&T);
 	end = clause_end(&T, &cond);
@@ -1370,9 +1469,7 @@ char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a
 		if (t->drop || !t->word)
 			continue;
 		if (is(t, "first") || is(t, "too") || is(t, "then") || is(t, "now") || is(t, "again") || is(t, "anyway") ||
-		    is(t, "though") || is(t, "please") || is(t, "today") || is(t, "there")) {
-			if (is(t, "there") && i > 0 && (is(&T.t[i - 1], "over") || is(&T.t[i - 1], "in")))
-				break;
+		    is(t, "though") || is(t, "please") || is(t, "today")) {
 			t->drop = 1;
 			continue;
 		}
@@ -1425,6 +1522,21 @@ char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a
 				out_word(&b, m.s, m.len);
 			else
 				mk_buf_adds(&b, " the contract");
+			free(a);
+			a = mk_buf_detach(&b);
+		}
+		mk_buf_release(&m);
+	}
+	/* "have an answer", "circle back": thin; say what about */
+	if (content_count(a) == 1 && strchr(a, ' ') && !(e->request && *e->request) && !strchr(a, '(') &&
+	    thin_end(a)) {
+		struct mk_buf m;
+		mk_buf_init(&m);
+		if (antecedent(e, s, WANT_THING, -1, &m) && !strstr(a, m.s + (strncmp(m.s, "the ", 4) ? 0 : 4))) {
+			mk_buf_init(&b);
+			mk_buf_adds(&b, a);
+			mk_buf_adds(&b, " on ");
+			mk_buf_add(&b, m.s, m.len);
 			free(a);
 			a = mk_buf_detach(&b);
 		}
