@@ -96,6 +96,8 @@ def ingest(build, binary, rows, ncalls, jobs):
     for d in order:
         cmd = [binary, "ingest"] + [os.path.join(cdir, r["path"]) for r in deals[d]] + \
               ["--deal", d, "--date", deals[d][0]["date"], "--db", db]
+        if len(deals[d]) > 1:  # one --date for several calls: each file's own date wins
+            cmd.append("--date-from-name")
         if jobs > 1:
             cmd += ["-j", str(jobs)]
         subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
