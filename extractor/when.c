@@ -26,7 +26,11 @@
  * month-end"); "sat"/"sun" unless a weekday can stand there ("by Sat", "Sat. works",
  * "Sun the 8th"), never "it sat"; an abbreviation before a capitalised non-date word is
  * part of a name ("Thu Nguyen", "Sun Ridge"). "3 pm", "3 p.m.", "3 P.M." are times: a date
- * only with a day.
+ * only with a day. "in two weeks' time" as "in two weeks"; a fortnight is 14 days; "end of
+ * play" / "close of play" as "end of day"; "this time next week" / "a week today" is D+7,
+ * "a week tomorrow" D+8; "within the week" / "within the month" as "this week" / "this
+ * month"; "the weekend" / "this weekend" / "over the weekend" is [Sat, Sun] of D's week,
+ * "next weekend" a week on, "by the weekend" / "before the weekend" Friday of D's week.
  */
 #include "mapkeeper.h"
 
@@ -269,6 +273,8 @@ static const struct lexeme lexicon[] = {
 	{ "fifth", -1, 0, -1, 5, 1 },
 	{ "first", -1, 0, -1, 1, 1 },
 	{ "five", -1, 0, 5, -1, 1 },
+	{ "fortnight", -1, 0, -1, -1, 1 }, /* 14 days */
+	{ "fortnights", -1, 0, -1, -1, 1 },
 	{ "four", -1, 0, 4, -1, 1 },
 	{ "fourteen", -1, 0, 14, -1, 1 },
 	{ "fourteenth", -1, 0, -1, 14, 1 },
@@ -302,6 +308,7 @@ static const struct lexeme lexicon[] = {
 	{ "oct", -1, 10, -1, -1, 1 },
 	{ "october", -1, 10, -1, -1, 1 },
 	{ "one", -1, 0, 1, -1, 1 },
+	{ "play", -1, 0, -1, -1, 1 },     /* "end of play", "close of play" */
 	{ "point", -1, 0, -1, -1, 1 }, /* "at some point" */
 	{ "q", -1, 0, -1, -1, 1 },
 	{ "q1", -1, 0, -1, -1, 1 },
@@ -385,14 +392,14 @@ static const char *const wlists[WL_COUNT] = {
 	[WL_MONTH] = "the|end|month|eom|this|later|early|beginning|start|mid|late|next|last",
 	[WL_QUARTER] = "the|end|quarter|eoq|this|next|q|q1|q2|q3|q4",
 	[WL_YEAR] = "the|end|year|eoy|this|early|beginning|next",
-	[WL_REL] = "in|within|a|an|couple|the",
+	[WL_REL] = "in|within|over|a|an|couple|the",
 	[WL_MWIN] = "the|week|beginning|start|early|middle|mid|end|late|later|first|second|third|fourth|last",
 	[WL_WDAY] = "this|coming|next|last|past",
 	[WL_NODATE] = "as|asap|right|straight|same|the|shortly|soon|before|after|at",
 	/* may a date expression (or its preposition) start with it */
 	[WL_FIRST] = "a|after|all|an|around|as|asap|at|before|beginning|by|close|cob|coming|couple|"
 		     "during|early|end|eod|eom|eoq|eow|eoy|first|for|from|in|last|late|later|lunch|"
-		     "lunchtime|mid|midday|middle|month|next|no|noon|on|past|q|quarter|right|same|"
+		     "lunchtime|mid|midday|middle|month|next|no|noon|on|over|past|q|quarter|right|same|"
 		     "shortly|some|sometime|soon|start|starting|straight|the|this|through|thru|til|"
 		     "till|tmr|tmrw|today|tomorrow|tonight|twenty|thirty|until|week|within|year|yesterday",
 	/* one-word prepositions that lead a date and belong in its quote */
@@ -604,6 +611,8 @@ static void tokenize(const char *s, size_t n, struct toks *ts)
 				t->w[k - 2] = '\0';
 				t->poss = 1;
 			}
+			if (k > 1 && t->w[k - 1] == '\'' && t->w[k - 2] != '\'')
+				t->w[k - 1] = '\0'; /* "two weeks' time" */
 			if (!strcmp(t->w, "qtr"))
 				strcpy(t->w, "quarter"); /* "next qtr" */
 			t->cap = c >= 'A' && c <= 'Z';
@@ -837,7 +846,8 @@ static int time_of_day(const struct toks *ts, int i)
 		int n;
 		if ((n = Ws(ts, i, "end of day")) || (n = Ws(ts, i, "end of the day")) ||
 		    (n = Ws(ts, i, "the end of the day")) || (n = Ws(ts, i, "the end of day")) ||
-		    (n = Ws(ts, i, "close of business")) || (n = Ws(ts, i, "first thing")))
+		    (n = Ws(ts, i, "close of business")) || (n = Ws(ts, i, "first thing")) ||
+		    (n = Ws(ts, i, "end of play")) || (n = Ws(ts, i, "close of play")))
 			return n;
 	}
 	return 0;
@@ -1091,6 +1101,10 @@ static int parse_week(const struct toks *ts, int i, struct mk_date D, struct res
 		return 0;
 	mon = monday_of(D);
 	nmon = mk_date_add_days(mon, 7);
+	if ((n = Ws(ts, i, "this time next week"))) {
+		one(r, mk_date_add_days(D, 7));
+		return n;
+	}
 	if ((n = Ws(ts, i, "the week after next"))) {
 		win(r, mk_date_add_days(nmon, 7), mk_date_add_days(nmon, 11));
 		return n;
@@ -1351,9 +1365,9 @@ static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct
 	if (i < ts->n && ts->t[i].kind == T_WORD && !starts(ts, i, WL_REL) &&
 	    ts->t[i].small < 0)
 		return 0;
-	if (W(ts, k, "in") || W(ts, k, "within")) {
+	if (W(ts, k, "in") || W(ts, k, "within") || (W(ts, k, "over") && W(ts, k + 1, "the"))) {
 		k++;
-		lead = 1;
+		lead = 1; /* "over the next few days" */
 	} else if (i >= 2 && W(ts, i - 2, "give") && (W(ts, i - 1, "me") || W(ts, i - 1, "us"))) {
 		lead = 1; /* "give me a couple of weeks" is "in a couple of weeks" */
 	}
@@ -1403,6 +1417,13 @@ static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct
 		win(r, add_months(D, 2), add_months(D, 3));
 		return k + n - i;
 	}
+	if (W(ts, i, "within") && ((n = Ws(ts, k, "the week")) || (n = Ws(ts, k, "the month")))) {
+		if (W(ts, k + 1, "week")) /* as "this week", "this month" */
+			one(r, mk_date_add_days(monday_of(D), 4));
+		else
+			one(r, mkd(D.y, D.m, last_day(D.y, D.m)));
+		return k + n - i;
+	}
 	if ((n = Ws(ts, k, "the next week")) || (n = Ws(ts, k, "the next seven days"))) {
 		if (!lead)
 			return 0;
@@ -1426,14 +1447,21 @@ static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct
 			unit = 7;
 		else if (!biz && (W(ts, k, "month") || W(ts, k, "months")))
 			unit = 30;
+		else if (!biz && (W(ts, k, "fortnight") || W(ts, k, "fortnights")))
+			unit = 14;
 		else
 			return 0;
 		k++;
+		if (lead && W(ts, k, "time"))
+			k++; /* "in two weeks' time" */
 		{
 			int from = 0, wd;
 			struct mk_date base = D;
 			if (Ws(ts, k, "from now") || Ws(ts, k, "from today")) {
 				from = 2;
+			} else if (!lead && unit == 7 && (W(ts, k, "today") || W(ts, k, "tomorrow"))) {
+				from = 1; /* "a week today", "a week tomorrow" */
+				base = mk_date_add_days(D, W(ts, k, "tomorrow"));
 			} else if (W(ts, k, "from") && (wd = weekday_word(ts, k + 1)) >= 0) {
 				base = weekday_after(D, wd);
 				from = 2;
@@ -1638,6 +1666,36 @@ static int parse_weekday(const struct toks *ts, int i, struct mk_date D, struct 
 	return k - i;
 }
 
+/* "this weekend", "over the weekend" -> [Sat, Sun] of D's week; "next weekend" a week on;
+ * "by the weekend" / "before the weekend" -> Friday of D's week (the working week's end) */
+static int parse_weekend(const struct toks *ts, int i, struct mk_date D, struct res *r)
+{
+	int n, next = 0;
+	struct mk_date sat;
+	int k = i;
+	if (!word_within(ts, i, 4, "weekend"))
+		return 0;
+	if (W(ts, k, "over") && W(ts, k + 1, "the"))
+		k++; /* "over the weekend" */
+	if ((n = Ws(ts, k, "this coming weekend")) || (n = Ws(ts, k, "the coming weekend")) ||
+	    (n = Ws(ts, k, "this weekend")) || (n = Ws(ts, k, "the weekend"))) {
+		next = 0;
+	} else if ((n = Ws(ts, k, "next weekend"))) {
+		next = 1;
+	} else {
+		return 0;
+	}
+	n += k - i;
+	sat = mk_date_add_days(monday_of(D), 5 + 7 * next);
+	if (!next && i > 0 && (W(ts, i - 1, "by") || W(ts, i - 1, "before"))) {
+		struct mk_date fri = mk_date_add_days(monday_of(D), 4);
+		one(r, cmp(fri, D) < 0 ? D : fri);
+		return n;
+	}
+	win(r, cmp(sat, D) < 0 ? D : sat, mk_date_add_days(sat, 1));
+	return n;
+}
+
 /* "the last Monday of March", "the first Friday of next month", "the 2nd Tuesday in
  * April 2027", "the first Wednesday of the month" (D's month, or the next when past) */
 static int parse_nth_weekday(const struct toks *ts, int i, struct mk_date D, struct res *r)
@@ -1736,7 +1794,8 @@ static int parse_expr(const struct toks *ts, int i, struct mk_date D, int after_
 		if ((n = parse_day(ts, k, D, r)) || (n = parse_month_day(ts, k, D, r)))
 			return k + n - i;
 		if (W(ts, i, "eod") || W(ts, i, "cob") || Ws(ts, i, "end of day") || Ws(ts, i, "end of the day") ||
-		    Ws(ts, i, "the end of") || Ws(ts, i, "close of business")) {
+		    Ws(ts, i, "the end of") || Ws(ts, i, "close of business") || Ws(ts, i, "end of play") ||
+		    Ws(ts, i, "close of play")) {
 			one(r, D);
 			return t;
 		}
@@ -1762,6 +1821,7 @@ static int parse_expr(const struct toks *ts, int i, struct mk_date D, int after_
 		TRY(parse_month_window(ts, i, D, after_prep, &cand));
 		TRY(parse_weekday(ts, i, D, &cand));
 		TRY(parse_nth_weekday(ts, i, D, &cand));
+		TRY(parse_weekend(ts, i, D, &cand));
 		TRY(parse_month_day(ts, i, D, &cand));
 		TRY(parse_day(ts, i, D, &cand));
 		TRY(parse_bare_ordinal(ts, i, D, after_prep, &cand));
@@ -1865,7 +1925,7 @@ static int expr_at(const struct toks *ts, int i, struct mk_date D, struct res *r
 		struct res rp;
 		int np;
 		/* "around within two weeks": the date starts at "within", not before it */
-		if (prep_len(ts, i + p) || W(ts, i + p, "within"))
+		if (prep_len(ts, i + p) || W(ts, i + p, "within") || W(ts, i + p, "over"))
 			return 0;
 		np = parse_expr(ts, i + p, D, 1, &rp);
 		/* "in" and "within" belong to "in two weeks": try the whole first */
