@@ -469,4 +469,11 @@ void people_finish(struct people *pp, struct mk_findings *f, const struct people
 		memset(&sh->ev, 0, sizeof sh->ev);
 		ps->evidence(ps->arg, m->sent, m->off, &sh->ev);
 	}
+	/* back in the order they were said (a moved finding may now come earlier) */
+	for (size_t i = 1; i < f->nstakeholders; i++)
+		for (size_t k = i; k > 0 && f->stakeholders[k].ev.start_ms < f->stakeholders[k - 1].ev.start_ms; k--) {
+			struct mk_stakeholder t = f->stakeholders[k];
+			f->stakeholders[k] = f->stakeholders[k - 1];
+			f->stakeholders[k - 1] = t;
+		}
 }

@@ -67,7 +67,7 @@ void people_track_mentions(struct people *pp, const struct people_sentence *ps);
 void people_stakeholders(struct people *pp, const struct mk_extract_opts *o, struct mk_findings *f,
 			 const struct people_sentence *ps, const struct rule_match *m, size_t nm);
 /* After the last sentence: a stakeholder named earlier in passing gets that first mention's
- * evidence. */
+ * evidence; the findings are then put back in the order they were said. */
 void people_finish(struct people *pp, struct mk_findings *f, const struct people_sentence *ps);
 
 #endif

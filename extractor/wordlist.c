@@ -207,7 +207,8 @@ enum mk_err wordlists_load_dir(struct mk_rules *rs, const char *dir, struct mk_d
 		}
 	}
 	closedir(d);
-	qsort(names, nn, sizeof *names, name_cmp);
+	if (nn)
+		qsort(names, nn, sizeof *names, name_cmp);
 	rs->lists = mk_calloc(nn ? nn : 1, sizeof *rs->lists);
 	for (size_t i = 0; i < nn; i++) {
 		char *path = mk_sprintf("%s/%s.list", dir, names[i]);
