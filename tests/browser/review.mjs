@@ -270,7 +270,7 @@ try {
 
 	const roi = props.find((p) => p.kind === 'add_item' && /ROI model/.test(p.action || ''));
 	const nina = props.find((p) => p.kind === 'add_item' && p.owner === 'Nina Patel');
-	const turn = props.find((p) => p.kind === 'add_item' && /turn it around/.test(p.action || ''));
+	const turn = props.find((p) => p.kind === 'add_item' && /turn (it|the questionnaire) around/.test(p.action || ''));
 
 	await check('a proposal card shows the quote, the speaker and the time', async () => {
 		assert(roi, 'no ROI model proposal from the demo call');
@@ -334,7 +334,7 @@ try {
 		const left = (await apiGet(page, dealApi('Northwind', 'proposals'))).proposals;
 		assert(!left.some((p) => p.id === turn.id), 'still pending on the server');
 		eq(await page.locator('[data-testid="proposal"]').count(), left.length, 'cards');
-		assert(!(await page.locator('[data-testid="plan-item"]', { hasText: 'turn it around' }).count()),
+		assert(!(await page.locator('[data-testid="plan-item"]', { hasText: /turn (it|the questionnaire) around/ }).count()),
 			'a rejected proposal is on the plan');
 	});
 

@@ -77,9 +77,10 @@ python3 - "$tmp/demo/all.json" <<'PY' && ok "demo: the later call's news is on t
 	|| bad "demo news: $(head -c 600 "$tmp/demo/all.json")"
 import json, sys
 it = {i["action"]: i for i in json.load(open(sys.argv[1]))["items"]}
-assert it["put together an ROI model using your ticket volumes and send it over"]["status"] == "done"
-assert it["send you the questionnaire"]["status"] == "blocked"
-x = it["send us last quarter's ticket export so the numbers are real"]
+# "Farah saw the ROI model and liked it": an ROI model item (the model, or walking Farah through it) is done
+assert any("ROI model" in a and i["status"] == "done" for a, i in it.items()), it
+assert it["send the questionnaire"]["status"] == "blocked"
+x = it["send us last quarter's ticket export"]
 assert x["due"] == "2026-03-16" and x["slipped"], x
 PY
 

@@ -52,7 +52,7 @@ fields = sorted((r["field"], r["old"], r["new"]) for r in nw)
 assert ("due", "2026-03-04", "2026-03-16") in fields, fields
 assert ("status", "open", "done") in fields and ("status", "open", "blocked") in fields, fields
 added = [r for r in nw if r["field"] == "added"]
-assert {r["action"] for r in added} == {"sign", "update the plan"}, added
+assert {r["action"] for r in added} == {"sign the contract (if security clears it)", "update the plan and send it round"}, added
 slip = [r for r in nw if r["field"] == "due"][0]
 assert slip["speaker"] == "Nina Patel" and slip["quote"] == "I'll send it over Monday, for real.", slip
 assert slip["start_ms"] == 11800 and isinstance(slip["item_id"], int), slip
@@ -118,7 +118,7 @@ import json, sys; assert json.load(sys.stdin)["changes"] == []' \
 	&& ok "table: a stakeholder added" || bad "table stakeholder"
 "$MK" changes --since 2026-03-05 --format csv >"$tmp/c" 2>"$tmp/e"
 [ "$(head -1 "$tmp/c")" = "date,deal,item_id,action,field,old,new,at,by,meeting,meeting_start,speaker,start,quote" ] \
-	&& grep -q "^2026-03-10,Northwind,[0-9]*,send us last quarter's ticket export so the numbers are real,due,2026-03-04,2026-03-16,${today}T[0-9:]*Z,manager,northwind-call-02.vtt,2026-03-10,Nina Patel,00:00:11,\"I'll send it over Monday, for real.\"$" "$tmp/c" \
+	&& grep -q "^2026-03-10,Northwind,[0-9]*,send us last quarter's ticket export,due,2026-03-04,2026-03-16,${today}T[0-9:]*Z,manager,northwind-call-02.vtt,2026-03-10,Nina Patel,00:00:11,\"I'll send it over Monday, for real.\"$" "$tmp/c" \
 	&& [ "$(wc -l <"$tmp/c")" -eq "$(($(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["changes"]))' "$tmp/m.json") + 1))" ] \
 	&& ok "CSV: a header and one line per change" || bad "csv: $(cat "$tmp/c" "$tmp/e")"
 "$MK" changes --since 2026-06-01 >"$tmp/o" 2>&1
