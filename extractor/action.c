@@ -707,7 +707,7 @@ static int antecedent(const struct act_env *e, const char *pos, enum want want, 
 		scan_text(&best, e->request, strlen(e->request), e->today, 12, want, plural, 1);
 	if (pos && e->sentence(e->ctx, e->si, &se) && pos >= se.text && pos <= se.text + se.len) {
 		/* the sentence before the commitment, and within it only what comes before an "and"
-		 * ("pull samples for all three and send them"), not its own object ("rerun the
+		 * ("print labels for both sites and ship them"), not its own object ("rerun the
 		 * numbers on that") */
 		size_t lim = e->at < (size_t)(pos - se.text) ? e->at : (size_t)(pos - se.text);
 		for (size_t k = (size_t)(pos - se.text); k >= e->at + 5 && k > 5; k--)

@@ -1377,7 +1377,7 @@ static void lookahead_dates(struct ctx *c)
 			/* "Let me check with Anil. I'll find out by Thursday": the next promise's
 			 * date is this one's too */
 			int got = find_due(c, tu->text, nx->off, nx->off + nx->len, &w);
-			/* ... but a quick step today ("I'll chase Marta today and you'll have it
+			/* ... but a quick step today ("I'll nudge Okafor this morning and you'll get it
 			 * next week") is not the bigger promise's date: the one after it is */
 			if (got && has_commit[si + k] && w.has_date && !date_cmp(w.pick, c->o->date))
 				got = find_due(c, tu->text, w.start + w.len, nx->off + nx->len, &w) &&

@@ -996,8 +996,8 @@ static int merge_says_done(const char *q)
 	return 1;
 }
 
-/* A sentence that gives a promise a new date ("the one pager I said I'd get her, that
- * needs to be with her by December fourth"). */
+/* A sentence that gives a promise a new date ("the floor plan I promised him, that
+ * has to reach him by March ninth"). */
 static int merge_says_redated(const char *q)
 {
 	static const char *const back[] = {
@@ -1083,8 +1083,8 @@ static void merge_risk(struct merge_state *st, const struct mk_risk *r)
 }
 
 /* Sentences no rule read as news (date mentions, risks, stakeholders): one saying an
- * item was done ("it came through on the 28th"), or giving a promise a new date ("the one
- * pager I said I'd get her needs to be with her by December fourth"). Held to a higher bar. */
+ * item was done ("it came through on the 28th"), or giving a promise a new date ("the floor
+ * plan I promised him has to reach him by March ninth"). Held to a higher bar. */
 static void merge_infer(struct merge_state *st)
 {
 	const struct mk_findings *f = st->f;

@@ -475,16 +475,16 @@ static void test_update_short_words(void)
 	struct mk_proposals ps;
 	const struct mk_proposal *d;
 
-	/* "the ELD key's done": a few words, and the speaker owns it */
+	/* "the access token's done": a few words, and the speaker owns it */
 	mk_plan_init(&p);
-	plan_item(&p, 1, "generate an API key for the sandbox and send it over", "Arjun Mehta",
+	plan_item(&p, 1, "generate an access token for the test tenant and send it over", "Arjun Mehta",
 		  MK_SIDE_BUYER, day(2026, 5, 29));
 	plan_item(&p, 2, "send it over", "Arjun Mehta", MK_SIDE_BUYER, day(2026, 6, 2));
 	plan_item(&p, 3, "set up a sandbox with your lanes", "Joon-ho Park", MK_SIDE_SELLER, day(2026, 5, 29));
 	mk_findings_init(&f);
 	add_speaker(&f, "Arjun Mehta", MK_SIDE_BUYER);
-	add_update(&f, "the ELD key", "done", day(0, 0, 0),
-		   ev("Arjun Mehta", 160, "And the ELD key's done, I generated it myself and sent it over."));
+	add_update(&f, "the access token", "done", day(0, 0, 0),
+		   ev("Arjun Mehta", 160, "And the access token's done, I created it myself and mailed it across."));
 	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
 	d = find(&ps, MK_PROP_MARK_DONE);
 	CHECK(ps.n == 1 && d && d->item_id == 1);
@@ -550,7 +550,7 @@ static void test_repromise_owner(void)
 	add_speaker(&f, "Marta Quist", MK_SIDE_BUYER);
 	add_speaker(&f, "Pieter Aalto", MK_SIDE_BUYER);
 	add_commitment(&f, "Marta Quist", MK_SIDE_BUYER, "have the draft to you", day(2026, 5, 29),
-		       ev("Marta Quist", 40, "I'll have the draft to you on the twenty ninth."));
+		       ev("Marta Quist", 40, "You'll have the draft from me on the twenty ninth."));
 	add_commitment(&f, "Pieter Aalto", MK_SIDE_BUYER, "have an answer", day(2026, 5, 22),
 		       ev("Pieter Aalto", 90, "I'll have an answer by Friday."));
 	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
@@ -568,7 +568,7 @@ static void test_repromise_owner(void)
 	mk_plan_release(&p);
 }
 
-/* "Do we still need the site visit?" "Yes, drop it, we don't need it anymore.": news that
+/* "Do we still need the site visit?" "Yes, scrap it, that's no longer needed.": news that
  * names nothing is about what was asked just before it. */
 static void test_asked_before(void)
 {
@@ -585,7 +585,7 @@ static void test_asked_before(void)
 	add_speaker(&f, "Tomas Reyes", MK_SIDE_SELLER);
 	add_speaker(&f, "Ilse Varga", MK_SIDE_BUYER);
 	add_update(&f, "it", "dropped", day(0, 0, 0),
-		   ev("Ilse Varga", 60, "Yes, drop it, we don't need it anymore."));
+		   ev("Ilse Varga", 60, "Yes, scrap it, that's no longer needed."));
 	f.updates[0].asked = dup("And the site visit with your facilities people, do we still need that?");
 	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
 	x = find(&ps, MK_PROP_MARK_DROPPED);

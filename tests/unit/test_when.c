@@ -301,7 +301,7 @@ static void test_when_side_clause(void)
 	CHECK(side_clause("I'll send it by Friday if that works", "by Friday") == 0);
 	CHECK(side_clause("We'll send it over tomorrow", "tomorrow") == 0);
 	CHECK(side_clause("Once legal signs off on Monday I'll book it", "on Monday") == 1);
-	CHECK(side_clause("I'll get approval to hold it through January eighth", "through January") == 1);
+	CHECK(side_clause("I'll ask finance to keep the quote open through March third", "through March") == 1);
 	CHECK(side_clause("I'll keep the sandbox running through the end of the quarter",
 			  "through the end") == 0);
 	CHECK(side_clause("I'll try to get it to you by Friday", "by Friday") == 0);
