@@ -1000,7 +1000,7 @@ static void do_risks(struct ctx *c, size_t si, int has_commitment)
 	const struct rule_match *best;
 	int64_t starts[MAX_CANDS];
 	sm.n = 0;
-	/* "we'll get you the works council pack" is a plan item, not a threat; a question asks */
+	/* "we'll get you the union consultation pack" is a plan item, not a threat; a question asks */
 	if (has_commitment || se->question)
 		return;
 	sentence_matches(c, RK_RISK, si, collect_any, &sm);

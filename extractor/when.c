@@ -2101,7 +2101,7 @@ int mk_when_side_clause(const char *text, size_t len)
 	int words = 0, pending_subject = 0, span_end;
 	if (!text)
 		return 0;
-	/* "get approval to hold it through January 8th": the end of what an infinitive holds */
+	/* "ask finance to keep the quote open through March 3rd": the end of what an infinitive holds */
 	span_end = !strncasecmp(text + len, "through ", 8) || !strncasecmp(text + len, "until ", 6) ||
 		   !strncasecmp(text + len, "till ", 5) || !strncasecmp(text + len, "thru ", 5);
 	while (i > 0 && words < 16) {

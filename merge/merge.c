@@ -834,7 +834,7 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 /* ---- commitments ---- */
 
 /* The new_due update finding said in the same words as this commitment (a re-promise:
- * "I'll send it over tomorrow, for real"), or -1. */
+ * "you'll get it from me tomorrow, promise"), or -1. */
 static long merge_repromise_of(const struct mk_findings *f, const struct mk_commitment *c)
 {
 	for (size_t i = 0; i < f->nupdates; i++) {

@@ -292,9 +292,9 @@ static void test_when_side_clause(void)
 	CHECK(side_clause("If the PO clears on the ninth, we'll hold it until Friday", "until Friday") == 0);
 	CHECK(side_clause("I'll ask her whether she'd sign before the 20th", "before the 20th") == 1);
 	CHECK(side_clause("I'll ask her whether she’d sign before the 20th", "before the 20th") == 1);
-	CHECK(side_clause("if Ray says yes on Tuesday we'll sign before the quarter closes",
+	CHECK(side_clause("if Odile says yes on Tuesday we'll sign before the quarter closes",
 			  "on Tuesday") == 1);
-	CHECK(side_clause("if Ray says yes on Tuesday we'll sign before the quarter closes",
+	CHECK(side_clause("if Odile says yes on Tuesday we'll sign before the quarter closes",
 			  "before the quarter") == 0);
 	CHECK(side_clause("Yes, we had the new scan done in January", "in January") == 1);
 	CHECK(side_clause("since I deployed the fix from Friday", "from Friday") == 1);
