@@ -812,6 +812,25 @@ static void drop_noise(struct toks *T)
 	}
 }
 
+/* Is there a verb of asking or finding out ("ask", "check", "find out", "confirm") among
+ * the few words before T->t[i], with no clause break between? */
+static int asks_before(const struct toks *T, size_t i)
+{
+	static const char *const verbs[] = { "ask", "check", "confirm", "verify", "see", "find",
+					     "double-check", "figure", "ping", "email", "text", "call" };
+	for (size_t k = i, steps = 0; k-- > 0 && steps < 6; steps++) {
+		const struct tok *t = &T->t[k];
+		if (t->drop)
+			continue;
+		if (punct(t, ',') || punct(t, ';') || punct(t, '.') || is_dash(t))
+			return 0;
+		for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++)
+			if (is(t, verbs[v]))
+				return is(t, "find") || is(t, "figure") ? k + 1 < i && is(&T->t[k + 1], "out") : 1;
+	}
+	return 0;
+}
+
 /* Where the action's own clause ends: before a side clause ("so you have it", ", she runs").
  * A condition ("if legal clears it") is copied into cond. */
 static size_t clause_end(const struct toks *T, struct mk_buf *cond)
@@ -819,6 +838,10 @@ static size_t clause_end(const struct toks *T, struct mk_buf *cond)
 	for (size_t i = 1; i < T->n; i++) {
 		const struct tok *t = &T->t[i], *nx = i + 1 < T->n ? &T->t[i + 1] : NULL;
 		if (t->drop)
+			continue;
+		/* "ask Pia if the crane fits", "check with legal whether ...": after a verb of asking
+		 * or finding out, "if"/"whether" opens what is asked, not a condition */
+		if ((is(t, "if") || is(t, "whether")) && asks_before(T, i))
 			continue;
 		if (is(t, "if") || is(t, "unless") || is(t, "assuming") || (is(t, "as") && nx && is(nx, "long")) ||
 		    is(t, "provided")) {
