@@ -1351,9 +1351,18 @@ int action_within(const char *a, const char *request)
 	return any;
 }
 
+/* An action that names no work of its own: under two content words, or a stand-in verb
+ * ("handle it", "sort that out", "take care of it") whose object came from a pronoun. */
 int action_is_generic(const char *a)
 {
-	return !a || content_count(a) < 2;
+	static const char *const standins[] = { "handle ", "sort ", "take care of ", "deal with ", "do ",
+						"tackle ", "cover " };
+	if (!a || content_count(a) < 2)
+		return 1;
+	for (size_t i = 0; i < sizeof standins / sizeof standins[0]; i++)
+		if (!strncmp(a, standins[i], strlen(standins[i])))
+			return 1;
+	return 0;
 }
 
 /* "can someone send the accessibility reports?" a turn or two before: what was asked
@@ -1469,6 +1478,12 @@ char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a
 		size_t i = 0;
 		while (i < T.n && !T.t[i].word)
 			T.t[i++].drop = 1;
+		/* "I'll, uh, I'll get the SOW over": the restart's own "I'll" */
+		while (i + 1 < T.n && (is(&T.t[i], "i'll") || is(&T.t[i], "we'll"))) {
+			T.t[i++].drop = 1;
+			while (i < T.n && !T.t[i].word)
+				T.t[i++].drop = 1;
+		}
 		if (i + 1 < T.n && is(&T.t[i], "do") && is(&T.t[i + 1], "is"))
 			T.t[i].drop = T.t[i + 1].drop = 1;
 		/* "(someone) from my team write the job": the delegate's "from ..." is not the work */

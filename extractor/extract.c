@@ -1192,7 +1192,7 @@ static int action_is_pronoun(const struct turn *tu, const struct rule_match *m)
 }
 
 /* Is turn t the same speaker's turn right after a question put to it, the question the
- * only turn since sentence ps ("I'll put together the mapping doc" / "For both?" / "Both.
+ * only turn since sentence ps (the caller checks that the question asked for nothing new) ("I'll put together the mapping doc" / "For both?" / "Both.
  * I'll have that over to you Monday")? */
 static int after_question(const struct ctx *c, size_t ps, size_t t)
 {
@@ -1260,7 +1260,9 @@ static void commitments_pass(struct ctx *c)
 				int same_owner = probe.owner && prev->owner && !strcmp(probe.owner, prev->owner);
 				free(probe.owner);
 				if (same_owner && !prev->has_due && prev->ev.speaker && !strcmp(prev->ev.speaker, tu->speaker) &&
-				    (prev->ev.utt_first >= tu->first || after_question(c, c->commit_sent[before - 1], se->turn))) {
+				    (prev->ev.utt_first >= tu->first ||
+				     (after_question(c, c->commit_sent[before - 1], se->turn) &&
+				      !(req.active && c->sents[req.sent].turn + 1 == se->turn)))) {
 					struct mk_when w;
 					if (find_due(c, tu->text, cands[i].m.start, due_to, &w)) {
 						set_due(c, prev, &w, tu);
