@@ -35,6 +35,7 @@
 #define MERGE_RECENT 0.1f         /* the newest item gets this much more, the oldest less */
 #define MERGE_SAID_WEIGHT 0.7f    /* words of the sentence that promised an item naming nothing */
 #define MERGE_ASKED_WEIGHT 0.8f   /* words of the question the news answers */
+#define MERGE_BESIDE_MS 8000     /* news and a promise this close, one speaker, go together */
 #define MERGE_TAPER 0.4f          /* the last word of news weighs this much less than the first */
 
 enum merge_subject { MERGE_SUBJ_NONE = 0, MERGE_SUBJ_I, MERGE_SUBJ_WE, MERGE_SUBJ_SECOND, MERGE_SUBJ_THIRD };
@@ -54,6 +55,8 @@ struct merge_item {
 	size_t prop;                /* pending: its add_item in out */
 	struct merge_bag bag;
 	struct merge_bag nbag;      /* plan items: bag and the words that promised it, for news */
+	struct merge_bag rbag;      /* plan items: bag and, weighing less, always the words that
+				     * promised it: what a re-promise is compared with */
 	float idf[MERGE_MAX_WORDS]; /* plan items: how distinctive each word of nbag is */
 	int changed[MK_PROP_KIND_COUNT];
 	float score[MK_PROP_KIND_COUNT];   /* how well the news behind each change matched */
@@ -75,6 +78,7 @@ struct merge_state {
 	char *update_done;          /* per update finding: handled with its re-promise */
 	char *update_hit;           /* ... and it found its item */
 	size_t nplan;
+	long news_item;             /* the plan item the last merge_news found, or -1 */
 };
 
 /* ---- small helpers ---- */
@@ -482,6 +486,8 @@ static void merge_items_build(struct merge_state *st)
 		st->items[i].nbag = st->items[i].bag;
 		if (merge_bag_content(&st->items[i].bag) < 2 * MERGE_W_WORD)
 			merge_bag_add(st->lex, &st->items[i].nbag, plan->items[i].said, MERGE_SAID_WEIGHT);
+		st->items[i].rbag = st->items[i].bag;
+		merge_bag_add(st->lex, &st->items[i].rbag, plan->items[i].said, MERGE_SAID_WEIGHT);
 	}
 	st->nitems = st->nplan;
 	for (size_t i = 0; i < st->nplan; i++)
@@ -495,6 +501,40 @@ static void merge_items_build(struct merge_state *st)
 static int merge_open(const struct mk_item *it)
 {
 	return it->status == MK_STATUS_OPEN || it->status == MK_STATUS_BLOCKED;
+}
+
+/* Does this person speak on the call? */
+static int merge_on_call(const struct mk_findings *f, const char *name)
+{
+	for (size_t i = 0; i < f->nspeakers; i++)
+		if (merge_same_person(f->speakers[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* Is the side of this person only a guess? Whoever the deal's seller list does not name
+ * is taken for a buyer (extractor/), so a seller who first joins a later call reads as one.
+ * The plan knows a person as an item's owner or a stakeholder. */
+static int merge_side_guessed(const struct merge_state *st, const char *name, enum mk_side side)
+{
+	if (side != MK_SIDE_BUYER || !name || !*name || !st->nplan)
+		return 0;
+	for (size_t k = 0; k < st->nplan; k++)
+		if (merge_same_person(st->items[k].it->owner, name))
+			return 0;
+	for (size_t i = 0; st->plan && i < st->plan->npeople; i++)
+		if (merge_same_person(st->plan->people[i].name, name))
+			return 0;
+	return 1;
+}
+
+/* How many open plan items this person owns. */
+static size_t merge_open_owned(const struct merge_state *st, const char *owner)
+{
+	size_t n = 0;
+	for (size_t k = 0; owner && k < st->nplan; k++)
+		n += merge_open(st->items[k].it) && merge_same_person(st->items[k].it->owner, owner);
+	return n;
 }
 
 /* Only the contract signature: one per deal, whoever is named as signing it. */
@@ -535,6 +575,8 @@ struct merge_news {             /* an update finding, or a sentence read as one 
 	const struct mk_evidence *ev;
 	int inferred;
 	const char *asked;          /* the question just before it, or NULL */
+	const char *also;           /* what the speaker promised right beside it, or NULL:
+				     * "legal still has them. I'll forward the logs once they clear" */
 };
 
 static enum mk_prop_kind merge_news_kind(const char *change, enum mk_status *target)
@@ -695,6 +737,10 @@ static float merge_news_score(struct merge_state *st, const struct merge_news *n
 		score += nb->subj == MERGE_SUBJ_THIRD ? -0.1f :
 			 nb->subj == MERGE_SUBJ_SECOND ? 0 :
 			 nb->subj == MERGE_SUBJ_I ? 0.3f : 0.2f;
+		/* "ugh, I've been slow on that one" from someone who owes one thing: that thing */
+		if (nb->vague && nb->subj != MERGE_SUBJ_THIRD && nb->subj != MERGE_SUBJ_SECOND &&
+		    merge_open_owned(st, speaker) == 1)
+			score += 0.1f;
 	} else if (named) {
 		score += named > 1 ? 0.3f : 0.1f;
 	} else if (meant) {
@@ -749,6 +795,7 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 	struct merge_item *mi;
 	double conf;
 
+	st->news_item = -1;
 	if (!nw->change || !nw->ev || !nw->ev->quote)
 		return 0;
 	kind = merge_news_kind(nw->change, &target);
@@ -763,6 +810,7 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 	merge_bag_add(st->lex, &nb.item, nw->item, 1);
 	/* "Did the floor plans go out?" "Yes, Tuesday.": the answer is about what was asked */
 	merge_bag_add_taper(st->lex, &nb.all, nw->asked, MERGE_ASKED_WEIGHT, MERGE_TAPER);
+	merge_bag_add(st->lex, &nb.all, nw->also, MERGE_ASKED_WEIGHT);
 	nb.subj = merge_subject_of(nw->ev->quote);
 	for (size_t k = 0; k < st->nplan && !nb.names_owner; k++) {
 		const char *o = st->items[k].it->owner;
@@ -774,6 +822,8 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 		     merge_has_phrase(nw->ev->quote, "his") || merge_has_phrase(nw->ev->quote, "she") ||
 		     merge_has_phrase(nw->ev->quote, "her");
 	nb.spk_side = merge_speaker_side(st->f, nw->ev->speaker);
+	if (merge_side_guessed(st, nw->ev->speaker, nb.spk_side))
+		nb.spk_side = MK_SIDE_UNKNOWN; /* "we" of someone whose side is a guess */
 	/* a word few items have says more about which item it is; one none has, little */
 	for (size_t i = 0; i < nb.all.n; i++) {
 		float idf = merge_idf(st, nb.all.w[i]);
@@ -808,6 +858,7 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 	if (!found || best < min || best - second < margin)
 		return 0;
 	mi = &st->items[bk];
+	st->news_item = (long)bk;
 	if (mi->it->status == target && kind != MK_PROP_UPDATE_DUE)
 		return 1;
 	/* re-promised or blocked in this same call: it is not done (or dropped) */
@@ -833,10 +884,52 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 
 /* ---- commitments ---- */
 
-/* The new_due update finding said in the same words as this commitment (a re-promise:
- * "you'll get it from me tomorrow, promise"), or -1. */
-static long merge_repromise_of(const struct mk_findings *f, const struct mk_commitment *c)
+/* Said right beside: the same speaker, one after the other (the end of one at most
+ * MERGE_BESIDE_MS before the start of the other, and no utterance between them when the
+ * evidence gives its utterances). */
+static int merge_beside(const struct mk_evidence *a, const struct mk_evidence *b)
 {
+	int64_t gap;
+
+	if (!a->speaker || !b->speaker || strcmp(a->speaker, b->speaker))
+		return 0;
+	gap = a->start_ms <= b->start_ms ? b->start_ms - a->end_ms : a->start_ms - b->end_ms;
+	if (gap > MERGE_BESIDE_MS)
+		return 0;
+	if (a->utt_last || b->utt_last)
+		return a->utt_first <= b->utt_last + 1 && b->utt_first <= a->utt_last + 1;
+	return 1;
+}
+
+/* Does text say nothing any open item of the plan has ("still held up", "promise this
+ * time")? */
+static int merge_says_nothing(struct merge_state *st, const char *text)
+{
+	struct merge_bag b;
+
+	memset(&b, 0, sizeof b);
+	merge_bag_add(st->lex, &b, text, 1);
+	for (size_t k = 0; k < st->nplan; k++) {
+		struct merge_sim s;
+		if (!merge_open(st->items[k].it))
+			continue;
+		merge_bag_compare(&b, &st->items[k].nbag, &s);
+		if (s.shared_content >= MERGE_W_WORD)
+			return 0;
+	}
+	return 1;
+}
+
+/* The update finding this commitment re-promises, or -1: a new_due said in the same
+ * words ("I'll send it over tomorrow, for real"), else news that names nothing, said by
+ * the same speaker right beside the promise ("Payroll hasn't run, so it's held up. As
+ * soon as it runs I'll forward the counts."; "You'll get my reply Monday. Promise this
+ * time."). *beside tells which. */
+static long merge_repromise_of(struct merge_state *st, const struct mk_commitment *c, int *beside)
+{
+	const struct mk_findings *f = st->f;
+
+	*beside = 0;
 	for (size_t i = 0; i < f->nupdates; i++) {
 		const struct mk_update *u = &f->updates[i];
 		if (!u->change || strcmp(u->change, "new_due"))
@@ -845,7 +938,69 @@ static long merge_repromise_of(const struct mk_findings *f, const struct mk_comm
 		    (c->ev.start_ms <= u->ev.start_ms && u->ev.start_ms <= c->ev.end_ms))
 			return (long)i;
 	}
+	for (size_t i = 0; i < f->nupdates; i++) {
+		const struct mk_update *u = &f->updates[i];
+		if (!u->change || (strcmp(u->change, "new_due") && strcmp(u->change, "blocked")) ||
+		    st->update_done[i] || !merge_beside(&u->ev, &c->ev) ||
+		    !merge_says_nothing(st, u->ev.quote) || !merge_says_nothing(st, u->item))
+			continue;
+		*beside = 1;
+		return (long)i;
+	}
 	return -1;
+}
+
+/* A promise that says who, not what, of something just talked about ("I'll handle it",
+ * "I'll take care of that"): when the same speaker says what right beside it, that other
+ * promise is the one to keep. */
+static int merge_placeholder(const struct mk_findings *f, const struct mk_commitment *c)
+{
+	static const char *const verbs[] = {
+		"own that", "own it", "own this", "handle that", "handle it", "handle this",
+		"take care of that", "take care of it", "take care of this", "take that",
+		"take that one", "deal with that", "deal with it", "take it over", "take that over",
+		"pick that up", "pick it up", "tackle that", "cover that",
+	};
+	int hit = 0;
+
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0] && !hit; i++)
+		hit = c->ev.quote && merge_has_phrase(c->ev.quote, verbs[i]);
+	if (!hit)
+		return 0;
+	for (size_t i = 0; i < f->ncommitments; i++) {
+		const struct mk_commitment *o = &f->commitments[i];
+		if (o == c || !o->ev.quote || !merge_beside(&o->ev, &c->ev) ||
+		    !merge_same_person(o->owner, c->owner))
+			continue;
+		if (o->ev.quote != c->ev.quote && !strcmp(o->ev.quote, c->ev.quote) && o < c)
+			continue; /* the same sentence twice: keep the first */
+		if (o->action && c->action && strcmp(o->action, c->action))
+			return 1;
+	}
+	return 0;
+}
+
+/* The first word of the action names a verb of its own ("sign", "review") that the item
+ * does not have: another step on the same object. */
+static int merge_other_verb(struct merge_state *st, const char *action, const struct merge_bag *ib)
+{
+	struct merge_bag vb;
+	char verb[MERGE_WORD_LEN];
+	size_t n = 0;
+
+	if (!action)
+		return 0;
+	while (action[n] && action[n] != ' ' && n + 1 < sizeof verb) {
+		verb[n] = action[n];
+		n++;
+	}
+	verb[n] = '\0';
+	memset(&vb, 0, sizeof vb);
+	merge_bag_add(st->lex, &vb, verb, 1);
+	for (size_t i = 0; i < vb.n; i++)
+		if (vb.wt[i] > MERGE_W_GENERIC * 2 && !merge_bag_has(ib, vb.w[i]))
+			return 1;
+	return 0;
 }
 
 /* How well commitment c (its action in bag) restates item k; 0 when it cannot. */
@@ -856,9 +1011,9 @@ static float merge_restate_score(struct merge_state *st, const struct mk_commitm
 	struct merge_item *mi = &st->items[k];
 	const char *owner;
 	enum mk_side side;
-	struct merge_sim s, qs;
-	int same_owner, no_owner, team;
-	float score, content;
+	struct merge_sim s, rs, qs;
+	int same_owner, no_owner, team, guessed, takeover;
+	float score, content, shared;
 
 	if (mi->it) {
 		if (!merge_open(mi->it))
@@ -870,15 +1025,33 @@ static float merge_restate_score(struct merge_state *st, const struct mk_commitm
 		side = st->out->v[mi->prop].side;
 	}
 	same_owner = merge_same_person(owner, c->owner);
+	/* someone not on the first call may be on either side (merge_side_guessed) */
+	guessed = mi->it && merge_side_guessed(st, c->owner, c->side);
 	/* a side was guessed for someone not on the call; the same name says more */
-	if (side != MK_SIDE_UNKNOWN && c->side != MK_SIDE_UNKNOWN && side != c->side && !same_owner)
+	if (side != MK_SIDE_UNKNOWN && c->side != MK_SIDE_UNKNOWN && side != c->side && !same_owner &&
+	    !guessed)
 		return 0;
 	no_owner = !owner || !c->owner;
 	/* "we'll have redlines to Owen": the team's promise, whoever made it first */
-	team = subj == MERGE_SUBJ_WE && side == c->side && side != MK_SIDE_UNKNOWN;
-	if (!same_owner && !no_owner && !team && !(merge_milestone(bag) && merge_milestone(&mi->bag)))
-		return 0;
+	team = subj == MERGE_SUBJ_WE && ((side == c->side && side != MK_SIDE_UNKNOWN) || guessed);
 	merge_bag_compare(bag, &mi->bag, &s);
+	/* the item in the words that promised it too ("about the rate card, I'll get a first
+	 * cut to you by the ninth") */
+	rs = s;
+	if (mi->it)
+		merge_bag_compare(bag, &mi->rbag, &rs);
+	shared = rs.shared_content > s.shared_content ? rs.shared_content : s.shared_content;
+	if (rs.sim > s.sim)
+		s.sim = rs.sim;
+	content = merge_bag_content(bag);
+	/* "I'll take that over, I'll book Wanjiru and you into a session": someone else on the
+	 * same side takes over the item of someone not on the call, naming what it names */
+	takeover = mi->it && !same_owner && !no_owner &&
+		   ((side == c->side && side != MK_SIDE_UNKNOWN) || guessed) && shared >= 2 * MERGE_W_WORD && content > 0 && shared / content >= 0.8f &&
+		   !merge_on_call(st->f, owner);
+	if (!same_owner && !no_owner && !team && !takeover &&
+	    !(merge_milestone(bag) && merge_milestone(&mi->bag)))
+		return 0;
 	if (vague) {
 		/* "I'll have it Thursday": the owner's item talked about just before */
 		if (!mi->it || !same_owner)
@@ -889,36 +1062,69 @@ static float merge_restate_score(struct merge_state *st, const struct mk_commitm
 		return 0.3f * s.sim + 0.3f * qs.sim +
 		       merge_ctx_score(st, k, c->ev.start_ms, c->ev.quote, 1.0f);
 	}
-	content = merge_bag_content(bag);
-	if (s.shared_content < MERGE_W_WORD || (content > 0 && s.shared_content / content < 0.6f))
+	if (shared < MERGE_W_WORD || (content > 0 && shared / content < 0.6f)) {
+		/* "the forty scans will be with you Monday" from the owner of "export forty
+		 * scanned invoices for the pilot", the one thing they owe: a dated re-promise
+		 * sharing half its words with it, and no verb of its own, is that item again */
+		if (mi->it && same_owner && c->has_due && shared >= MERGE_W_WORD &&
+		    shared >= 0.5f * content && merge_open_owned(st, c->owner) == 1 &&
+		    !merge_other_verb(st, c->action, &mi->rbag))
+			return MERGE_RESTATE_MIN;
 		return 0; /* the new words are mostly not in the item: another action */
+	}
 	score = s.sim - (same_owner ? 0 : 0.1f);
 	if (mi->it)
 		score += 0.3f * merge_ctx_score(st, k, c->ev.start_ms, c->ev.quote, 1.0f);
 	return score;
 }
 
+/* After news beside the promise found item k: is the promise about it too (the same
+ * owner, and words of the item or none of its own)? */
+static int merge_promise_fits(struct merge_state *st, const struct mk_commitment *c, size_t k)
+{
+	struct merge_bag bag;
+	struct merge_sim s;
+
+	if (!merge_same_person(st->items[k].it->owner, c->owner))
+		return 0;
+	memset(&bag, 0, sizeof bag);
+	merge_bag_action(st->lex, &bag, c->action);
+	merge_bag_compare(&bag, &st->items[k].rbag, &s);
+	return merge_bag_content(&bag) < MERGE_W_WORD || s.shared_content >= MERGE_W_WORD;
+}
+
 static void merge_commitment(struct merge_state *st, const struct mk_commitment *c)
 {
 	struct merge_bag bag, qbag;
 	enum merge_subject subj = merge_subject_of(c->ev.quote);
-	int vague;
+	int vague, beside;
 	float best = 0;
 	struct merge_item *bi = NULL;
 	struct mk_proposal *p;
 
+	if (merge_placeholder(st->f, c))
+		return;
 	/* a re-promise changes the item its update finding is about; only when there is none
 	 * is it a new item */
-	long up = merge_repromise_of(st->f, c);
+	long up = merge_repromise_of(st, c, &beside);
 	if (up >= 0 && !st->update_done[up]) {
 		const struct mk_update *u = &st->f->updates[up];
-		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0, u->asked };
+		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0, u->asked,
+					 beside ? c->action : NULL };
+		long k;
 		st->update_done[up] = 1;
-		if (!nw.has_due && c->has_due) {
+		if (!nw.has_due && c->has_due && !strcmp(u->change, "new_due")) {
 			nw.has_due = 1;
 			nw.due = c->due;
 		}
 		st->update_hit[up] = merge_news(st, &nw);
+		k = st->news_item;
+		if (beside && st->update_hit[up] && (k < 0 || !merge_promise_fits(st, c, (size_t)k)))
+			st->update_hit[up] = 0; /* the news found its item; the promise is another */
+		/* "it's held up, but you'll get it by the twentieth" */
+		if (st->update_hit[up] && k >= 0 && c->has_due && strcmp(u->change, "new_due") &&
+		    merge_open(st->items[k].it))
+			merge_update_due(st, &st->items[k], c->due, &c->ev, c->confidence, 1);
 	}
 	if (up >= 0 && st->update_hit[up])
 		return;
@@ -946,8 +1152,10 @@ static void merge_commitment(struct merge_state *st, const struct mk_commitment 
 			}
 			return;
 		}
-		/* a meeting invite with another date is for the next meeting, not a slip */
-		int invite = merge_bag_has(&bi->bag, "#meeting") &&
+		/* a meeting invite with another date is for the next meeting, not a slip; one
+		 * taken over from someone else is that meeting */
+		int invite = merge_same_person(bi->it->owner, c->owner) &&
+			     merge_bag_has(&bi->bag, "#meeting") &&
 			     merge_bag_content(&bi->bag) <= MERGE_W_CLASS + 2 * MERGE_W_WORD;
 		if (!c->has_due || (bi->it->has_due && merge_date_eq(bi->it->due, c->due)))
 			return;
@@ -1093,7 +1301,7 @@ static void merge_infer(struct merge_state *st)
 		const struct merge_ctx *x = &st->ctx[c];
 		if (x->from_update || x->from_commitment || !merge_says_done(x->quote))
 			continue;
-		struct merge_news nw = { NULL, "done", 0, { 0, 0, 0 }, x->ev, 1, NULL };
+		struct merge_news nw = { NULL, "done", 0, { 0, 0, 0 }, x->ev, 1, NULL, NULL };
 		merge_news(st, &nw);
 	}
 	for (size_t i = 0; i < f->ndates; i++) {
@@ -1109,7 +1317,7 @@ static void merge_infer(struct merge_state *st)
 				told = st->ctx[c].from_update || st->ctx[c].from_commitment;
 		if (told)
 			continue;
-		struct merge_news nw = { NULL, "new_due", 1, dm->value, &dm->ev, 1, NULL };
+		struct merge_news nw = { NULL, "new_due", 1, dm->value, &dm->ev, 1, NULL, NULL };
 		merge_news(st, &nw);
 	}
 }
@@ -1149,7 +1357,7 @@ enum mk_err mk_merge(const struct mk_plan *plan, const struct mk_findings *f,
 		merge_risk(&st, &f->risks[i]);
 	for (size_t i = 0; i < f->nupdates; i++) {
 		const struct mk_update *u = &f->updates[i];
-		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0, u->asked };
+		struct merge_news nw = { u->item, u->change, u->has_due, u->due, &u->ev, 0, u->asked, NULL };
 		if (!st.update_done[i])
 			merge_news(&st, &nw);
 	}

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define WORDS_MAX_RAW 160     /* words of one text looked at; the rest is ignored */
@@ -43,7 +44,7 @@ static const char *const words_stop[] = {
 	"maybe", "hopefully", "realistically", "anyway", "anyways", "otherwise", "else",
 	"both", "either", "neither", "much", "many", "few", "couple", "ever", "never", "always",
 	"real", "stuck", "slip", "slipped", "slipping", "delayed", "dropped", "drop", "blocked",
-	"approved", "sorted", "pending", "waiting", "status",
+	"approved", "sorted", "pending", "waiting", "status", "yet", "handful", "bunch",
 };
 
 /* Dates say when, not what: they are compared as dates, not as words. */
@@ -103,7 +104,9 @@ static const char *const words_classes[] = {
 	"baa|baa", "business associate agreement|baa",
 	"one pager|onepager", "one page|onepager", "onepager|onepager", "summary|onepager",
 	"business case|case", "roi|case", "return on investment|case",
-	"!this call|-", "!the call|-", "!this meeting|-", "!today's call|-",
+	"!this call|-", "!this meeting|-", "!today's call|-", "!after the call|-",
+	"!on the call|-", "!before the call|-", "!of the call|-", "!from the call|-",
+	"!the call today|-", "!end of the call|-",
 	"sign|sign", "signature|sign", "execute|sign", "countersign|sign",
 	"pen test|pentest", "penetration test|pentest", "pentest|pentest",
 	"aoc|aoc", "attestation of compliance|aoc",
@@ -116,6 +119,8 @@ static const char *const words_classes[] = {
 	"spec|spec", "specification|spec",
 	"scorecard|criteria", "success criteria|criteria",
 	"api key|key", "key|key", "credentials|key", "admin access|key",
+	"!sign off|approve", "!signoff|approve", "!signed off|approve", "approve|approve",
+	"approval|approve", "decide|approve", "decision|approve", "green light|approve",
 	"answer|answer", "let you know|answer", "get back to you|answer",
 	"come back to you|answer", "find out|answer", "confirm whether|answer",
 };
@@ -359,6 +364,97 @@ static size_t words_split(const char *text, char (*raw)[MERGE_WORD_LEN], size_t 
 	return n;
 }
 
+/* The value of a number word ("seven", "forty", "hundred"), or -1. */
+static long words_number(const char *w)
+{
+	static const char *const small[] = {
+		"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+		"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+		"eighteen", "nineteen",
+	};
+	static const char *const tens[] = { "twenty", "thirty", "forty", "fifty", "sixty",
+					    "seventy", "eighty", "ninety" };
+	for (size_t i = 0; i < WORDS_COUNT(small); i++)
+		if (!strcmp(w, small[i]))
+			return (long)i;
+	for (size_t i = 0; i < WORDS_COUNT(tens); i++)
+		if (!strcmp(w, tens[i]))
+			return 20 + 10 * (long)i;
+	if (!strcmp(w, "hundred"))
+		return 100;
+	if (!strcmp(w, "thousand"))
+		return 1000;
+	if (!strcmp(w, "million"))
+		return 1000000;
+	return -1;
+}
+
+static int words_ordinal(const char *w);
+
+static int words_ordinal_word(const char *w)
+{
+	static const char *const ord[] = { "first", "second", "third", "fourth", "fifth", "sixth",
+					   "seventh", "eighth", "ninth", "th", "st", "nd", "rd" };
+	for (size_t i = 0; i < WORDS_COUNT(ord); i++)
+		if (!strcmp(w, ord[i]))
+			return 1;
+	return words_ordinal(w);
+}
+
+/* Quantities said in words or digits ("two hundred", "200", "fifteen") give one token
+ * "=VALUE", so "the two hundred files" and "a sample of 200" share it. Values under ten
+ * say little ("one of these", "two things") and are left as words; a number followed by
+ * an ordinal ("twenty sixth") is a date. Marks the words it reads in used[]. */
+static void words_numbers(struct merge_bag *b, char (*raw)[MERGE_WORD_LEN], char *used, size_t n,
+			  float scale, float taper)
+{
+	for (size_t i = 0; i < n;) {
+		long total = 0, cur = 0, v;
+		size_t j = i;
+		int digits = 0;
+		char tok[MERGE_WORD_LEN];
+
+		if (raw[i][0] >= '0' && raw[i][0] <= '9') {
+			size_t k = 0;
+			while (raw[i][k] >= '0' && raw[i][k] <= '9')
+				k++;
+			if (raw[i][k] || k > 9) {
+				i++;
+				continue;
+			}
+			cur = atol(raw[i]);
+			digits = 1;
+			j = i + 1;
+		} else {
+			for (; j < n && (v = words_number(raw[j])) >= 0; j++) {
+				if (v >= 1000) {
+					total += (cur ? cur : 1) * v;
+					cur = 0;
+				} else if (v == 100) {
+					cur = (cur ? cur : 1) * 100;
+				} else {
+					cur += v;
+				}
+			}
+			if (j == i) {
+				i++;
+				continue;
+			}
+		}
+		v = total + cur;
+		if (v >= 10 && !(j < n && words_ordinal_word(raw[j]))) {
+			snprintf(tok, sizeof tok, "=%ld", v);
+			words_put(b, tok, MERGE_W_WORD * scale * (1 - taper * (float)i / (float)n));
+			for (size_t k = i; k < j; k++)
+				used[k] = 1;
+		} else if (!digits && j < n && words_ordinal_word(raw[j])) {
+			for (size_t k = i; k < j; k++)
+				used[k] = 1; /* a date's day */
+		}
+		i = j;
+	}
+}
+
 void merge_bag_add(const struct merge_lex *lex, struct merge_bag *b, const char *text, float scale)
 {
 	merge_bag_add_taper(lex, b, text, scale, 0);
@@ -402,6 +498,7 @@ void merge_bag_add_taper(const struct merge_lex *lex, struct merge_bag *b, const
 			}
 		}
 	}
+	words_numbers(b, raw, used, n, scale, taper);
 	for (size_t i = 0; i < n; i++) {
 		const char *w = raw[i];
 		if (used[i] == 2) {

@@ -568,6 +568,104 @@ static void test_repromise_owner(void)
 	mk_plan_release(&p);
 }
 
+/* Re-promises in other words (issue 12): news that names nothing beside the owner's
+ * promise; "I'll handle it" beside the concrete promise; an item taken over from someone
+ * not on the call; the one thing an owner owes, said with a quantity in other words; a
+ * "we" of a speaker whose side is a guess; "decide" ~ "sign off". Two distinct items of
+ * one owner stay two. */
+static void test_repromise_other_words(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *x;
+	struct mk_item *it;
+
+	/* news beside the promise: blocked, and the promise is the same item */
+	mk_plan_init(&p);
+	it = plan_item(&p, 1, "fill in our real headcount figures", "Odile Brandt", MK_SIDE_BUYER,
+		       day(2026, 3, 10));
+	it->said = dup("I'll fill in our real headcount figures by the tenth.");
+	plan_item(&p, 2, "find out who owns the travel budget", "Odile Brandt", MK_SIDE_BUYER,
+		  day(2026, 3, 20));
+	mk_findings_init(&f);
+	add_speaker(&f, "Odile Brandt", MK_SIDE_BUYER);
+	add_update(&f, "it's held up", "blocked", day(0, 0, 0),
+		   ev("Odile Brandt", 300, "Payroll hasn't run yet, so it's held up."));
+	add_commitment(&f, "Odile Brandt", MK_SIDE_BUYER, "send the headcount figures for the model",
+		       day(0, 0, 0), ev("Odile Brandt", 305, "As soon as payroll runs I'll send them."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	x = find(&ps, MK_PROP_MARK_BLOCKED);
+	CHECK(count(&ps, MK_PROP_ADD_ITEM) == 0 && x && x->item_id == 1);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+
+	/* "I'll handle it" beside "I'll book ..."; taken over from an owner not on the call */
+	mk_plan_init(&p);
+	plan_item(&p, 1, "book the session with Wanjiru and Tobiah", "Casimir Lund", MK_SIDE_BUYER,
+		  day(2026, 6, 10));
+	mk_findings_init(&f);
+	add_speaker(&f, "Henrike Saar", MK_SIDE_BUYER);
+	add_speaker(&f, "Tobiah Reyes", MK_SIDE_SELLER);
+	plan_person(&p, "Henrike Saar", NULL, MK_SIDE_BUYER);
+	add_commitment(&f, "Henrike Saar", MK_SIDE_BUYER, "handle the field mapping", day(2026, 6, 19),
+		       ev("Henrike Saar", 240, "Fine, I'll handle it."));
+	add_commitment(&f, "Henrike Saar", MK_SIDE_BUYER, "book Wanjiru and you into a session",
+		       day(2026, 6, 19), ev("Henrike Saar", 243, "I'll book Wanjiru and you into a session next week."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	x = find(&ps, MK_PROP_UPDATE_DUE);
+	CHECK(count(&ps, MK_PROP_ADD_ITEM) == 0 && x && x->item_id == 1 && day_eq(x->due, day(2026, 6, 19)));
+	mk_proposals_release(&ps);
+	/* with the owner on the call it is a promise of its own */
+	add_speaker(&f, "Casimir Lund", MK_SIDE_BUYER);
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(count(&ps, MK_PROP_ADD_ITEM) == 1 && count(&ps, MK_PROP_UPDATE_DUE) == 0);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+
+	/* the one thing an owner owes, its quantity in digits then in words */
+	mk_plan_init(&p);
+	plan_item(&p, 1, "export 40 scanned invoices for the pilot", "Ines Maro", MK_SIDE_BUYER,
+		  day(2026, 4, 2));
+	mk_findings_init(&f);
+	add_speaker(&f, "Ines Maro", MK_SIDE_BUYER);
+	add_commitment(&f, "Ines Maro", MK_SIDE_BUYER, "send the forty scans", day(2026, 4, 13),
+		       ev("Ines Maro", 90, "The forty scans will be with you Monday."));
+	/* another step on it, with a verb of its own, stays its own item */
+	add_commitment(&f, "Ines Maro", MK_SIDE_BUYER, "review the forty scans with audit", day(2026, 4, 20),
+		       ev("Ines Maro", 200, "Then I'll review the forty scans with audit."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	x = find(&ps, MK_PROP_UPDATE_DUE);
+	CHECK(x && x->item_id == 1 && day_eq(x->due, day(2026, 4, 13)));
+	x = find(&ps, MK_PROP_ADD_ITEM);
+	CHECK(count(&ps, MK_PROP_ADD_ITEM) == 1 && x && x->ev.start_ms == 200000);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+
+	/* "we" of someone first on this call (side a guess) and "decide" ~ "sign off" */
+	mk_plan_init(&p);
+	plan_item(&p, 1, "turn our markup around", "Lotte Vries", MK_SIDE_SELLER,
+		  day(2026, 2, 24));
+	plan_item(&p, 2, "sign off the travel budget line", "Rukmini Das", MK_SIDE_BUYER,
+		  day(2026, 4, 3));
+	plan_person(&p, "Rukmini Das", "controller", MK_SIDE_BUYER);
+	mk_findings_init(&f);
+	add_speaker(&f, "Lotte Vries", MK_SIDE_SELLER);
+	add_speaker(&f, "Emeka Obi", MK_SIDE_BUYER); /* a seller the deal does not list yet */
+	add_commitment(&f, "Emeka Obi", MK_SIDE_BUYER, "send our redlines", day(2026, 3, 2),
+		       ev("Emeka Obi", 60, "We'll have our redlines back by March second."));
+	add_commitment(&f, "Rukmini Das", MK_SIDE_BUYER, "decide the budget", day(2026, 4, 17),
+		       ev("Lotte Vries", 120, "She said she'll decide the budget by the seventeenth."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	CHECK(count(&ps, MK_PROP_ADD_ITEM) == 0 && count(&ps, MK_PROP_UPDATE_DUE) == 2);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
 /* "Do we still need the site visit?" "Yes, scrap it, that's no longer needed.": news that
  * names nothing is about what was asked just before it. */
 static void test_asked_before(void)
@@ -979,6 +1077,7 @@ int main(void)
 	RUN(test_restatement);
 	RUN(test_synonym_sig);
 	RUN(test_not_restatement);
+	RUN(test_repromise_other_words);
 	RUN(test_in_call_repeat);
 	RUN(test_updates);
 	RUN(test_update_short_words);

@@ -28,9 +28,11 @@
  * arrived (2026-12-07); issue 12 (status lines in other words, the sentence that promised
  * an item, the question before the news) reached 0.55 with 3 duplicates. This counts the
  * right item only; ../shared/eval/plan.py, which counts any change of the right kind at
- * the news, gave 0.68 then. */
-#define DEV_FLOOR_ALL 0.53
-#define DEV_MAX_DUP_ALL 4
+ * the news, gave 0.68 then. Re-promises in other words (news beside the promise, items
+ * taken over, the one thing an owner owes, sides that are a guess) reached 0.58 with 2
+ * duplicates (plan.py 0.75, 8 duplicate items). */
+#define DEV_FLOOR_ALL 0.56
+#define DEV_MAX_DUP_ALL 2
 static const char *const dev_tuned[] = { "harbor-freight-tms", "mercy-health-secops",
 					 "lumen-retail-hr", "quillpay-warehouse" };
 
