@@ -860,6 +860,21 @@ static size_t clause_end(const struct toks *T, struct mk_buf *cond)
 		     is(nx, "it") || is(nx, "that") || is(nx, "this") ||
 		     is(nx, "then") || is(nx, "just") || is(nx, "otherwise") || is(nx, "hopefully") || is(nx, "please")))
 			return i;
+		/* "..., Hiroshi and I will split it": a new clause with its own subject */
+		if (punct(t, ',') && nx && nx->word && nx->cap && !nx->acro && !nx->bits && i + 3 < T->n &&
+		    is(&T->t[i + 2], "and") && (is(&T->t[i + 3], "i") || is(&T->t[i + 3], "we") || is(&T->t[i + 3], "i'll") ||
+						 is(&T->t[i + 3], "we'll")))
+			return i;
+		/* ", and Priyanka, you bring ...", ", and then Callum, Priyanka": someone addressed */
+		if (punct(t, ',') && nx && is(nx, "and")) {
+			size_t k = i + 2, names = 0;
+			if (k < T->n && is(&T->t[k], "then"))
+				k++;
+			while (k < T->n && T->t[k].word && T->t[k].cap && !T->t[k].acro && !T->t[k].bits)
+				k++, names++;
+			if (names && names <= 2 && (k >= T->n || punct(&T->t[k], ',') || is(&T->t[k], "you")))
+				return i;
+		}
 		if (t->word && (is(t, "because") || is(t, "since") || is(t, "which") || is(t, "whereas") ||
 				is(t, "though") || is(t, "although") || is(t, "but") || is(t, "while") ||
 				is(t, "cause")))
@@ -1114,6 +1129,20 @@ static int master_paper(const char *np)
 	return 0;
 }
 
+/* Is the number at token i the whole object ("send you two tomorrow", "pull three"), after
+ * a verb or its recipient, with no noun of its own? */
+static int bare_number(const struct toks *T, size_t i, size_t n)
+{
+	const struct tok *p = &T->t[i - 1], *nx = i + 1 < n ? &T->t[i + 1] : NULL;
+	if (T->t[i].date || !(p->word && ((p->bits & W_VERB) || is(p, "you") || is(p, "me") || is(p, "us") ||
+					  is(p, "him") || is(p, "her") || is(p, "them"))))
+		return 0;
+	if ((p->bits & W_DET) || (nx && nx->word && (nx->bits & W_TIME) && !nx->date)) /* "thirty minutes" */
+		return 0;
+	return !nx || !nx->word || nx->date || nx->drop ||
+	       ((nx->bits & (W_PREP | W_ADV | W_CONJ | W_TIME | W_PART)) && !(nx->bits & (W_ART | W_MEET)) && !is(nx, "of"));
+}
+
 /* Resolves the first pronoun object of the action (and "him"/"her"), in place. */
 static void resolve_pronouns(const struct act_env *e, struct toks *T, size_t n, struct pool *pool)
 {
@@ -1131,6 +1160,22 @@ static void resolve_pronouns(const struct act_env *e, struct toks *T, size_t n, 
 		}
 		if ((is(t, "his") || is(t, "her")) && he_she && i + 1 < n && np_word(&T->t[i + 1])) {
 			t->repl = pool_add(pool, mk_sprintf("%s's", he_she));
+			continue;
+		}
+		/* "I'll send you two tomorrow" after "and case studies?": two of what was asked about */
+		if (!span && !done && i > 0 && (t->bits & W_NUM) && !is(t, "few") && !is(t, "couple") &&
+		    !is(t, "hundred") && bare_number(T, i, n)) {
+			struct mk_buf b;
+			mk_buf_init(&b);
+			if (antecedent(e, t->s, WANT_THING, 1, &b)) {
+				const char *what = b.s;
+				if (!strncmp(what, "the ", 4))
+					what += 4;
+				if (strncmp(what, t->low, strlen(t->low)) || what[strlen(t->low)] != ' ')
+					t->repl = pool_add(pool, mk_sprintf("%.*s %s", (int)t->n, t->s, what));
+				done = 1;
+			}
+			mk_buf_release(&b);
 			continue;
 		}
 		if (!span || done)
@@ -1179,6 +1224,150 @@ static void resolve_pronouns(const struct act_env *e, struct toks *T, size_t n, 
 			mk_buf_release(&b);
 		}
 	}
+}
+
+/* ---- "the questionnaire" said before as "the vendor risk questionnaire" ---- */
+
+static int same_head(const struct tok *a, const struct tok *b)
+{
+	size_t an = strlen(a->low), bn = strlen(b->low);
+	if (!an || !bn)
+		return 0;
+	if (an == bn)
+		return !strcmp(a->low, b->low);
+	if (an + 1 == bn && b->low[bn - 1] == 's')
+		return !strncmp(a->low, b->low, an);
+	if (bn + 1 == an && a->low[an - 1] == 's')
+		return !strncmp(a->low, b->low, bn);
+	return 0;
+}
+
+/* A word that qualifies a head noun: "vendor", "risk", "SOC", "revised". */
+static int modifier_word(const struct tok *t)
+{
+	size_t wn = strlen(t->low);
+	if (!t->word || t->date || !np_word(t) || (t->bits & (W_DET | W_NUM | W_WEAK | W_TIME | W_PRON | W_DEMO)))
+		return 0;
+	static const char *const vague[] = { "different", "same", "other", "whole", "right", "wrong", "entire",
+					     "usual", "real", "actual", "proper", "new", "old", "big", "small",
+					     "quick", "short", "long", "good", "bad", "rough", "separate", "own",
+					     "specific", "particular", "general", "current", "latest", "full",
+					     "final", "whatever", "certain", "various", "main", NULL };
+	if (wn > 2 && !strcmp(t->low + wn - 2, "'s"))
+		return 0;
+	for (int k = 0; vague[k]; k++)
+		if (!strcmp(t->low, vague[k]))
+			return 0;
+	return wn > 1 || t->acro;
+}
+
+/* The modifiers before head token h of T: [*from, h). */
+static size_t modifiers_before(const struct toks *T, size_t h, size_t max)
+{
+	size_t k = h;
+	while (k > 0 && h - k < max && modifier_word(&T->t[k - 1]) && !T->t[k - 1].drop)
+		k--;
+	return k;
+}
+
+/* The fullest name the call gave a thing the action names short: "return the questionnaire"
+ * after "the vendor risk questionnaire" was talked about -> "return the vendor risk
+ * questionnaire". Only when the earlier name holds every word the action's has. NULL: none. */
+static char *fuller_names(const struct act_env *e, const char *a, const char *pos)
+{
+	static __thread struct toks A, C;
+	struct mk_buf b;
+	const char *last = a;
+	int any = 0;
+	tokenize(a, strlen(a), &A);
+	mk_buf_init(&b);
+	for (size_t h = 1; h < A.n && h < 24; h++) {
+		const struct tok *t = &A.t[h];
+		size_t m0 = modifiers_before(&A, h, 3);
+		struct act_sent se;
+		int best_found = 0;
+		struct mk_buf best;
+		const char *last_sp = e->speaker;
+		const struct tok *det;
+		int done = 0;
+		if (!t->word || t->date || t->cap || !(t->bits & (W_ART | W_MEET)) || (t->bits & W_WEAK) ||
+		    (h + 1 < A.n && np_word(&A.t[h + 1]) && !(A.t[h + 1].bits & (W_PREP | W_ATT))))
+			continue;
+		/* a thing known already ("the questionnaire", "send credentials"), not a new one ("a
+		 * template") nor someone's own ("our template", "Hannah's review") */
+		if (m0 == 0)
+			continue;
+		det = &A.t[m0 - 1];
+		if (!(is(det, "the") || is(det, "that") || is(det, "this") || is(det, "those") || is(det, "these") ||
+		      (det->word && (det->bits & (W_VERB | W_PART)) && !(det->bits & W_DET))))
+			continue;
+		mk_buf_init(&best);
+		/* the last mention of the thing decides, a few turns back at most */
+		for (size_t k = 0, turns = 0; k <= CTX_SENTS && k <= e->si && !done; k++) {
+			size_t lim;
+			if (!e->sentence(e->ctx, e->si - k, &se))
+				break;
+			if (se.speaker && last_sp && strcmp(se.speaker, last_sp)) {
+				if (++turns > CTX_TURNS)
+					break;
+				last_sp = se.speaker;
+			}
+			lim = se.len;
+			if (k == 0) {
+				if (!pos || pos < se.text || pos > se.text + se.len)
+					continue;
+				lim = e->at < (size_t)(pos - se.text) ? e->at : (size_t)(pos - se.text);
+			}
+			tokenize(se.text, lim, &C);
+			mark_dates(&C, se.text, lim, e->today);
+			for (size_t j = C.n; j-- > 1 && !done;) {
+				size_t c0, extra = 0, have = 0;
+				if (!same_head(&C.t[j], t) || (j + 1 < C.n && modifier_word(&C.t[j + 1])))
+					continue;
+				c0 = modifiers_before(&C, j, 3);
+				done = 1;
+				if (c0 == j)
+					continue;
+				/* every modifier the action has must be among the earlier ones */
+				for (size_t q = m0; q < h; q++) {
+					int f = 0;
+					for (size_t r = c0; r < j && !f; r++)
+						f = !strcmp(A.t[q].low, C.t[r].low);
+					if (!f)
+						break;
+					have++;
+				}
+				if (have < h - m0)
+					continue;
+				for (size_t r = c0; r < j; r++) {
+					int f = 0;
+					for (size_t q = m0; q < h && !f; q++)
+						f = !strcmp(A.t[q].low, C.t[r].low);
+					extra += !f;
+				}
+				if (!extra)
+					continue;
+				for (size_t r = c0; r < j; r++)
+					out_word(&best, C.t[r].s, C.t[r].n);
+				best_found = 1;
+			}
+		}
+		if (best_found) {
+			const char *from = m0 < h ? A.t[m0].s : t->s;
+			mk_buf_add(&b, last, (size_t)(from - last));
+			mk_buf_add(&b, best.s, best.len);
+			mk_buf_addc(&b, ' ');
+			last = t->s;
+			any = 1;
+		}
+		mk_buf_release(&best);
+	}
+	if (!any) {
+		mk_buf_release(&b);
+		return NULL;
+	}
+	mk_buf_adds(&b, last);
+	return mk_buf_detach(&b);
 }
 
 static int recipient_word(const struct tok *t)
@@ -1262,6 +1451,34 @@ static char *plain_transfer(const struct act_env *e, const char *a)
 			out_word(&b, T.t[i].s, T.t[i].n);
 	}
 	(void)v;
+	return mk_buf_detach(&b);
+}
+
+/* "draft the berth rules and get them over to you", "tidy the log and get it to Ana":
+ * the hand-over said plainly ("... and send it"). NULL: no such tail. */
+static char *plain_tail_transfer(const char *a)
+{
+	static __thread struct toks T;
+	size_t i, k;
+	struct mk_buf b;
+	tokenize(a, strlen(a), &T);
+	for (i = 1; i + 3 < T.n; i++)
+		if (is(&T.t[i], "and") && (is(&T.t[i + 1], "get") || is(&T.t[i + 1], "have")) &&
+		    (is(&T.t[i + 2], "it") || is(&T.t[i + 2], "that") || is(&T.t[i + 2], "them") || is(&T.t[i + 2], "those")))
+			break;
+	if (i + 3 >= T.n)
+		return NULL;
+	k = i + 3;
+	if (k < T.n && (is(&T.t[k], "over") || is(&T.t[k], "across") || is(&T.t[k], "back")))
+		k++;
+	if (k + 1 >= T.n || !is(&T.t[k], "to") || !recipient_word(&T.t[k + 1]))
+		return NULL;
+	mk_buf_init(&b);
+	mk_buf_add(&b, a, (size_t)(T.t[i + 1].s - a));
+	mk_buf_adds(&b, is(&T.t[i + 2], "that") || is(&T.t[i + 2], "it") ? "send it" : "send them");
+	if (!(is(&T.t[k + 1], "you") || is(&T.t[k + 1], "me") || is(&T.t[k + 1], "us")))
+		mk_buf_addf(&b, " to %.*s", (int)T.t[k + 1].n, T.t[k + 1].s);
+	mk_buf_adds(&b, T.t[k + 1].s + T.t[k + 1].n);
 	return mk_buf_detach(&b);
 }
 
@@ -1455,7 +1672,257 @@ static int thin_end(const char *a)
 	return 0;
 }
 
+/* ---- "send it to Alicia" -> "send it to Alicia Brandt" ---- */
+
+/* The surname said after first (a capitalised word not in the dictionary) in text, into
+ * out (size cap); 0 when none. */
+static int surname_in(const char *text, size_t len, const char *first, size_t fn, char *out, size_t cap)
+{
+	for (size_t i = 0; i + fn + 2 < len; i++) {
+		size_t j, k;
+		char low[32];
+		if (memcmp(text + i, first, fn) || (i > 0 && is_wordc((unsigned char)text[i - 1])) || text[i + fn] != ' ')
+			continue;
+		j = i + fn + 1;
+		if (!(text[j] >= 'A' && text[j] <= 'Z'))
+			continue;
+		for (k = j; k < len && (is_wordc((unsigned char)text[k]) || text[k] == '-') && text[k] != '\''; k++)
+			;
+		if (k - j < 2 || k - j >= sizeof low || k - j >= cap)
+			continue;
+		for (size_t q = j; q < k; q++)
+			low[q - j] = (char)(text[q] >= 'A' && text[q] <= 'Z' ? text[q] + 32 : text[q]);
+		low[k - j] = '\0';
+		if (lookup(low))
+			continue; /* "Alicia Said", "Priya Monday" */
+		{
+			int upper = 1;
+			for (size_t q = j; q < k; q++)
+				upper &= !(text[q] >= 'a' && text[q] <= 'z');
+			if (upper)
+				continue; /* "Omar CFO": an acronym, no name */
+		}
+		memcpy(out, text + j, k - j);
+		out[k - j] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* A person named by first name only in the action, named in full as the call named them
+ * before (a speaker, or "First Last" said): the plan names people in full. NULL: no change. */
+static char *full_names(const struct act_env *e, const char *a)
+{
+	static __thread struct toks T;
+	struct mk_buf b;
+	const char *last = a;
+	int any = 0;
+	tokenize(a, strlen(a), &T);
+	mk_buf_init(&b);
+	for (size_t i = 1; i < T.n; i++) {
+		const struct tok *t = &T.t[i];
+		char first[32], sur[32];
+		size_t fn = t->n;
+		int found = 0;
+		struct act_sent se;
+		if (!t->word || !t->cap || t->acro || t->bits || fn < 3 || fn >= sizeof first ||
+		    (i + 1 < T.n && T.t[i + 1].word && T.t[i + 1].cap) || (T.t[i - 1].word && T.t[i - 1].cap))
+			continue;
+		memcpy(first, t->s, fn);
+		first[fn] = '\0';
+		if (fn > 2 && !strcmp(first + fn - 2, "'s"))
+			first[fn -= 2] = '\0';
+		if (strchr(first, '\'') || strchr(first, '-'))
+			continue;
+		{
+			char low[32];
+			for (size_t q = 0; q <= fn; q++)
+				low[q] = (char)(first[q] >= 'A' && first[q] <= 'Z' ? first[q] + 32 : first[q]);
+			if (lookup(low))
+				continue;
+		}
+		for (size_t k = 0; k <= e->si && k < 400 && !found; k++) {
+			if (!e->sentence(e->ctx, e->si - k, &se))
+				break;
+			if (se.speaker)
+				found = surname_in(se.speaker, strlen(se.speaker), first, fn, sur, sizeof sur);
+			if (!found)
+				found = surname_in(se.text, se.len, first, fn, sur, sizeof sur);
+		}
+		if (!found)
+			continue;
+		{ /* "Kenji, our architect, Kenji Arakawa": named in full already */
+			char *full = mk_sprintf("%s %s", first, sur);
+			int have = strstr(a, full) != NULL;
+			free(full);
+			if (have)
+				continue;
+		}
+		mk_buf_add(&b, last, (size_t)(t->s + fn - last));
+		mk_buf_addc(&b, ' ');
+		mk_buf_adds(&b, sur);
+		last = t->s + fn;
+		any = 1;
+	}
+	if (!any) {
+		mk_buf_release(&b);
+		return NULL;
+	}
+	mk_buf_adds(&b, last);
+	return mk_buf_detach(&b);
+}
+
+/* ---- "here's what I'll do": the promise said next ---- */
+
+static char *action_make_at(const struct act_env *e, const char *s, size_t n, size_t due_a, size_t due_b,
+			    int depth);
+
+/* Does s[i..n) start with phrase (lower case, "'" also matching U+2019) at a word start?
+ * Returns the length matched, 0 if not. */
+static size_t phrase_at(const char *s, size_t n, size_t i, const char *phrase)
+{
+	size_t j = i;
+	if (i > 0 && is_wordc((unsigned char)s[i - 1]))
+		return 0;
+	for (const char *p = phrase; *p; p++) {
+		unsigned char c;
+		if (j >= n)
+			return 0;
+		c = (unsigned char)s[j];
+		if (*p == '\'' && c == 0xe2 && j + 2 < n && (unsigned char)s[j + 1] == 0x80 &&
+		    (unsigned char)s[j + 2] == 0x99) {
+			j += 3;
+			continue;
+		}
+		if ((char)(c >= 'A' && c <= 'Z' ? c + 32 : c) != *p)
+			return 0;
+		j++;
+	}
+	if (j < n && is_wordc((unsigned char)s[j]))
+		return 0;
+	return j - i;
+}
+
+static const char *const promise_words[] = { "i'll", "we'll", "i will", "we will", "i can", "we can",
+					     "i'm going to", "we're going to", "i am going to", "let me", NULL };
+
+/* Where the promised work starts in s[from..n): after the first "I'll", "we'll", "let me"...
+ * (0: none before limit). */
+static size_t promise_after(const char *s, size_t n, size_t from, size_t limit)
+{
+	for (size_t i = from; i < n && i < limit; i++)
+		for (int k = 0; promise_words[k]; k++) {
+			size_t m = phrase_at(s, n, i, promise_words[k]);
+			if (m) {
+				i += m;
+				while (i < n && s[i] == ' ')
+					i++;
+				return i < n ? i : 0;
+			}
+		}
+	return 0;
+}
+
+/* Does the text before s[at] in its sentence end with a preface to a promise: "what I'll
+ * (do)", "here's what we can (do)", "let me (do this)"? */
+static int preface_before(const char *text, size_t at, int this_form)
+{
+	static const char *const lead[] = { "what", NULL };
+	static const char *const lead_this[] = { "let me", "i'll", "we'll", "i will", "we will", NULL };
+	size_t i = at;
+	while (i > 0 && text[i - 1] == ' ')
+		i--;
+	/* the modal just before "do" */
+	for (int k = 0; promise_words[k]; k++) {
+		size_t pl = strlen(promise_words[k]);
+		for (size_t st = i > pl + 4 ? i - pl - 4 : 0; st < i; st++) {
+			size_t m = phrase_at(text, i, st, promise_words[k]);
+			size_t b = st;
+			if (!m || st + m != i)
+				continue;
+			if (this_form) {
+				for (int q = 0; lead_this[q]; q++)
+					if (!strcmp(lead_this[q], promise_words[k]))
+						return 1;
+				return 0;
+			}
+			while (b > 0 && text[b - 1] == ' ')
+				b--;
+			for (int q = 0; lead[q]; q++) {
+				size_t ln = strlen(lead[q]);
+				if (b >= ln && phrase_at(text, b, b - ln, lead[q]))
+					return 1;
+			}
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* "So what I'll do, I'll book the crane ...", "Here's what I'll do. I'll send ...",
+ * "Let me do this. I'll book ...": the action is the promise said next (in the sentence,
+ * else in the speaker's next sentence); NULL when the words are not such a preface. */
+static char *preface_action(const struct act_env *e, const char *s, size_t n, int depth)
+{
+	struct act_sent se, nx;
+	size_t i = 0, at, p;
+	int this_form = 0;
+	struct act_env e2;
+	if (depth || !e->sentence(e->ctx, e->si, &se) || s < se.text || s > se.text + se.len)
+		return NULL;
+	while (i < n && !is_wordc((unsigned char)s[i]))
+		i++;
+	if (!phrase_at(s, n, i, "do"))
+		return NULL;
+	i += 2;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (phrase_at(s, n, i, "this")) {
+		this_form = 1;
+		i += 4;
+	}
+	if (i < n && s[i] != ' ' && s[i] != ',' && s[i] != '.' && s[i] != ':' && s[i] != '!')
+		return NULL; /* "do the review" */
+	at = (size_t)(s - se.text);
+	if (!preface_before(se.text, at, this_form))
+		return NULL;
+	e2 = *e;
+	/* what follows "do" in the sentence, past the captured words too */
+	i += at;
+	while (i < se.len && (se.text[i] == ' ' || se.text[i] == ',' || se.text[i] == '.' || se.text[i] == ':' ||
+			      se.text[i] == '!'))
+		i++;
+	/* the same sentence goes on: "what we can do, we'll split the invoice" */
+	if (i < se.len) {
+		if (this_form || phrase_at(se.text, se.len, i, "is"))
+			return NULL; /* "what I'll do is ..." a rule reads */
+		p = promise_after(se.text, se.len, i, i + 2);
+		if (!p)
+			return NULL;
+		e2.at = p;
+		return action_make_at(&e2, se.text + p, se.len - p, 0, 0, 1);
+	}
+	/* the next sentence of the same speaker: "Here's what I'll do. If ..., I'll put it ..." */
+	for (size_t k = 1; k <= 2; k++) {
+		if (!e->sentence(e->ctx, e->si + k, &nx) || !nx.speaker || !e->speaker || strcmp(nx.speaker, e->speaker) ||
+		    nx.question)
+			return NULL;
+		p = promise_after(nx.text, nx.len, 0, 160);
+		if (p) {
+			e2.si = e->si + k;
+			e2.at = p;
+			return action_make_at(&e2, nx.text + p, nx.len - p, 0, 0, 1);
+		}
+	}
+	return NULL;
+}
+
 char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a, size_t due_b)
+{
+	return action_make_at(e, s, n, due_a, due_b, 0);
+}
+
+static char *action_make_at(const struct act_env *e, const char *s, size_t n, size_t due_a, size_t due_b, int depth)
 {
 	static __thread struct toks T;
 	struct mk_buf b, cond;
@@ -1463,6 +1930,8 @@ char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a
 	size_t end;
 	char *a, *t2;
 	pthread_once(&dict_once, dict_init);
+	if ((a = preface_action(e, s, n, depth)) != NULL)
+		return a;
 	mk_buf_init(&b);
 	mk_buf_init(&cond);
 	tokenize(s, n, &T);
@@ -1543,6 +2012,10 @@ char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a
 		free(a);
 		a = t2;
 	}
+	if ((t2 = plain_tail_transfer(a)) != NULL) {
+		free(a);
+		a = t2;
+	}
 	if ((t2 = invite_for(e, a, s)) != NULL) {
 		free(a);
 		a = t2;
@@ -1602,6 +2075,14 @@ char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a
 			mk_buf_release(&m);
 		}
 		mk_buf_release(&q);
+	}
+	if (!depth && (t2 = fuller_names(e, a, s)) != NULL) {
+		free(a);
+		a = t2;
+	}
+	if (!depth && (t2 = full_names(e, a)) != NULL) {
+		free(a);
+		a = t2;
 	}
 	if (cond.len && !strstr(a, cond.s)) {
 		mk_buf_init(&b);

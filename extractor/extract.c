@@ -1284,6 +1284,22 @@ static void commitments_pass(struct ctx *c)
 				}
 				free(ra);
 			}
+			if (before > 0) { /* "Here's what I'll do. I'll send the deck Friday.": one item (action.c) */
+				struct mk_commitment *cm = &c->f->commitments[before], *pv = &c->f->commitments[before - 1];
+				if (c->commit_sent[before - 1] + 1 == si && c->sents[c->commit_sent[before - 1]].turn == se->turn &&
+				    pv->action && cm->action && !strcmp(pv->action, cm->action) && pv->owner && cm->owner &&
+				    !strcmp(pv->owner, cm->owner)) {
+					if (!pv->has_due && cm->has_due) {
+						struct mk_commitment t = *pv;
+						pv->has_due = 1, pv->due = cm->due, pv->due_text = cm->due_text;
+						cm->due_text = t.due_text;
+					}
+					free(cm->owner), free(cm->action), free(cm->due_text), free(cm->ev.speaker), free(cm->ev.quote);
+					c->f->ncommitments--;
+					turn_has_commit = 1;
+					break;
+				}
+			}
 			{ /* a date from the request this turn answers */
 				struct mk_commitment *cm = &c->f->commitments[c->f->ncommitments - 1];
 				struct mk_when w;
