@@ -1046,6 +1046,64 @@ static char *asked_before(struct ctx *c, size_t si)
 	return said_dup(c, &c->turns[q->turn], q->off, q->off + q->len);
 }
 
+/* One sentence that moves two things ("the board got pushed to the ninth, and the rollout
+ * slips with it, realistically it's the twentieth"): a second new date after a clause break
+ * (", and", ", but", ";"), each part with a date of its own, is news of its own. The first
+ * update (index ui) keeps the words before the break as its item, the second those after. */
+static void update_second_move(struct ctx *c, size_t si, const struct sent_matches *sm,
+			       const struct rule_match *first, size_t ui)
+{
+	const struct sentence *se = &c->sents[si];
+	const struct turn *tu = &c->turns[se->turn];
+	const char *t = tu->text + se->off;
+	const struct rule_match *m2 = NULL;
+	size_t brk = 0, rest;
+	struct mk_when w1, w2;
+	struct mk_update *u, *u1;
+
+	if (strcmp(first->rule->tag, "new_due"))
+		return;
+	for (size_t i = 0; i < sm->n; i++) {
+		const struct rule_match *m = &sm->m[i];
+		size_t b = 0;
+		if (strcmp(m->rule->tag, "new_due") || m->start <= first->end ||
+		    (m2 && m->start >= m2->start))
+			continue;
+		for (size_t k = first->end; k + 5 < m->start; k++)
+			if (t[k] == ';' || (t[k] == ',' && (mk_strnieq(t + k + 1, " and ", 5) ||
+							    mk_strnieq(t + k + 1, " but ", 5))))
+				b = k;
+		if (b) {
+			m2 = m;
+			brk = b;
+		}
+	}
+	if (!m2 || !find_due(c, tu->text, se->off + first->start, se->off + brk, &w1) ||
+	    !w1.has_date || !find_due(c, tu->text, se->off + m2->start, se->off + se->len, &w2) ||
+	    !w2.has_date || (w1.pick.y == w2.pick.y && w1.pick.m == w2.pick.m && w1.pick.d == w2.pick.d))
+		return;
+	rest = brk + 1;
+	while (rest < m2->start && (t[rest] == ' ' || t[rest] == ';'))
+		rest++;
+	if (mk_strnieq(t + rest, "and ", 4) || mk_strnieq(t + rest, "but ", 4))
+		rest += 4;
+	c->f->updates = mk_grow(c->f->updates, &c->capu, c->f->nupdates + 1, sizeof *c->f->updates);
+	u1 = &c->f->updates[ui];
+	if (first->gs[RG_ITEM] < 0) {
+		free(u1->item);
+		u1->item = clean_action(t, brk, NULL, 0);
+	}
+	u = &c->f->updates[c->f->nupdates++];
+	memset(u, 0, sizeof *u);
+	u->change = m2->rule->tag;
+	u->rule = m2->rule->id;
+	u->has_due = 1;
+	u->due = w2.pick;
+	u->item = clean_action(t + rest, se->len - rest, NULL, 0);
+	evidence(c, se, se->off + m2->start, &u->ev);
+	u->asked = u1->asked ? mk_strdup(u1->asked) : NULL;
+}
+
 static void do_updates(struct ctx *c, size_t si)
 {
 	const struct sentence *se = &c->sents[si];
@@ -1097,6 +1155,7 @@ static void do_updates(struct ctx *c, size_t si)
 	if (!u->item)
 		u->item = mk_strdup(u->ev.quote);
 	u->asked = asked_before(c, si);
+	update_second_move(c, si, &sm, best, c->f->nupdates - 1);
 }
 
 struct dates_scan {

@@ -36,6 +36,8 @@
 #define MERGE_SAID_WEIGHT 0.7f    /* words of the sentence that promised an item naming nothing */
 #define MERGE_ASKED_WEIGHT 0.8f   /* words of the question the news answers */
 #define MERGE_BESIDE_MS 8000     /* news and a promise this close, one speaker, go together */
+#define MERGE_NEWS_SHARED 0.69f   /* news and an item share a real word: one of its action,
+				   * or one of the sentence that promised it (MERGE_SAID_WEIGHT) */
 #define MERGE_TAPER 0.4f          /* the last word of news weighs this much less than the first */
 
 enum merge_subject { MERGE_SUBJ_NONE = 0, MERGE_SUBJ_I, MERGE_SUBJ_WE, MERGE_SUBJ_SECOND, MERGE_SUBJ_THIRD };
@@ -662,6 +664,7 @@ struct merge_news_bags {
 	enum mk_side spk_side;
 	int pronoun;                /* says he, him, his, she or her */
 	int names_owner;            /* names someone who owns an item (then "she" is her) */
+	int names_actor;            /* ... as who acted, in news with no subject of the speaker's */
 	const char *last_named;     /* else who "he" or "she" likely is */
 };
 
@@ -699,6 +702,21 @@ static float merge_idf_sim(struct merge_state *st, const struct merge_bag *news,
 	return 0.5f * dot / sqrtf(nn * ni) + 0.5f * cover / total;
 }
 
+/* A meeting put in the diary ("I've put something in for Monday", "it's booked for the
+ * ninth"): news about an item that is a meeting. */
+static int merge_says_booked(const char *q)
+{
+	static const char *const booked[] = {
+		"put something in", "put it in for", "put time in", "booked it", "booked that",
+		"booked something", "booked for", "scheduled for", "scheduled it", "in the diary",
+		"in the calendar", "pencilled it in", "penciled it in",
+	};
+	for (size_t i = 0; i < sizeof booked / sizeof booked[0]; i++)
+		if (merge_has_phrase(q, booked[i]))
+			return 1;
+	return 0;
+}
+
 /* The whole action, two words or more, said again word for word ("send it over"). */
 static int merge_verbatim(const char *quote, const char *action)
 {
@@ -725,7 +743,7 @@ static float merge_news_score(struct merge_state *st, const struct merge_news *n
 	if (nb->vague && !own && !named && !meant)
 		return 0;
 	score = merge_idf_sim(st, &nb->all, k, &shared, &literal);
-	if (shared < MERGE_W_WORD)
+	if (shared < MERGE_NEWS_SHARED)
 		score *= 0.5f;
 	else if (!literal)
 		score *= 0.7f; /* only a synonym in common ("his calendar", "the invite") */
@@ -734,9 +752,11 @@ static float merge_news_score(struct merge_state *st, const struct merge_news *n
 	if (merge_bag_content(&nb->item) >= MERGE_W_WORD && si.shared_content < MERGE_W_WORD)
 		score *= 0.7f;
 	if (own) {
+		/* "the council approved it, Fatou was great": no subject of the speaker's, and
+		 * someone who owns an item named: more likely hers */
 		score += nb->subj == MERGE_SUBJ_THIRD ? -0.1f :
 			 nb->subj == MERGE_SUBJ_SECOND ? 0 :
-			 nb->subj == MERGE_SUBJ_I ? 0.3f : 0.2f;
+			 nb->subj == MERGE_SUBJ_I ? 0.3f : nb->names_actor ? 0 : 0.2f;
 		/* "ugh, I've been slow on that one" from someone who owes one thing: that thing */
 		if (nb->vague && nb->subj != MERGE_SUBJ_THIRD && nb->subj != MERGE_SUBJ_SECOND &&
 		    merge_open_owned(st, speaker) == 1)
@@ -757,7 +777,16 @@ static float merge_news_score(struct merge_state *st, const struct merge_news *n
 		score += 0.2f;
 	if (merge_verbatim(nw->ev->quote, it->action))
 		score += 0.25f;
-	score += (nb->vague ? 0.8f : 0.4f) *
+	/* a meeting booked: a meeting, an intro or an invite, not a document */
+	if (!strcmp(nw->change, "new_due") && merge_says_booked(nw->ev->quote)) {
+		if (merge_bag_has(&mi->bag, "#meeting") || merge_bag_has(&mi->bag, "#intro"))
+			score += 0.2f;
+		else
+			score *= 0.5f;
+	}
+	/* news naming nothing of any item goes by what was talked about around it, unless it
+	 * names someone who owns an item */
+	score += (nb->vague && !nb->names_actor ? 0.8f : 0.4f) *
 		 merge_ctx_score(st, k, nw->ev->start_ms, nw->ev->quote, nb->vague ? 1.0f : 0.5f);
 	/* news is more often about an open item, and about a recent one; what gets dropped
 	 * is most often what was stuck */
@@ -817,6 +846,11 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 		nb.names_owner = o && !merge_same_person(o, nw->ev->speaker) &&
 				 merge_names(nw->ev->quote, o);
 	}
+	for (size_t k = 0; k < st->nplan && !nb.names_actor && nb.subj == MERGE_SUBJ_NONE; k++) {
+		const char *o = st->items[k].it->owner;
+		nb.names_actor = o && !merge_same_person(o, nw->ev->speaker) &&
+				 merge_names_actor(nw->ev->quote, o) == 2;
+	}
 	nb.last_named = merge_last_named(st, nw->ev->speaker, nw->ev->start_ms);
 	nb.pronoun = merge_has_phrase(nw->ev->quote, "he") || merge_has_phrase(nw->ev->quote, "him") ||
 		     merge_has_phrase(nw->ev->quote, "his") || merge_has_phrase(nw->ev->quote, "she") ||
@@ -835,7 +869,7 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 		if (!merge_news_target(st->items[k].it, kind, target))
 			continue;
 		merge_bag_compare(&nb.all, &st->items[k].nbag, &s);
-		if (s.shared_content >= MERGE_W_WORD)
+		if (s.shared_content >= MERGE_NEWS_SHARED)
 			nb.vague = 0;
 	}
 	for (size_t k = 0; k < st->nplan; k++) {

@@ -699,6 +699,74 @@ static void test_asked_before(void)
 	mk_plan_release(&p);
 }
 
+/* Status lines matched by what the item is about (issue 12): a word of the sentence that
+ * promised the item counts ("the board approved it" / "... put us on the agenda, the review
+ * board meets on the ninth") over the speaker's own item talked about nearby; the team that
+ * buys, named in other words ("procurement" / "the business office"); a meeting booked
+ * ("I've put something in for Thursday") moves a meeting, not a document. */
+static void test_status_lines(void)
+{
+	struct mk_plan p;
+	struct mk_findings f;
+	struct mk_proposals ps;
+	const struct mk_proposal *x;
+	struct mk_item *it;
+
+	mk_plan_init(&p);
+	it = plan_item(&p, 1, "put us on the agenda", "Wanjiku Otieno", MK_SIDE_BUYER, day(2026, 3, 2));
+	it->said = dup("Wanjiku will put us on the agenda, the review board meets on the ninth.");
+	plan_item(&p, 2, "raise the firewall ticket for the data feed", "Bram Visser", MK_SIDE_BUYER,
+		  day(2026, 3, 20));
+	mk_findings_init(&f);
+	add_speaker(&f, "Bram Visser", MK_SIDE_BUYER);
+	add_speaker(&f, "Lotte Aalders", MK_SIDE_SELLER);
+	add_risk(&f, "technical", "we still have to raise the firewall ticket for the data feed",
+		 ev("Bram Visser", 50, "we still have to raise the firewall ticket for the data feed"));
+	add_update(&f, "the board", "done", day(0, 0, 0),
+		   ev("Bram Visser", 60, "yeah so the board approved it on the ninth, no drama, Wanjiku was great."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	x = find(&ps, MK_PROP_MARK_DONE);
+	CHECK(x && x->item_id == 1);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+
+	mk_plan_init(&p);
+	it = plan_item(&p, 1, "loop in the business office", "Odile Ferrand", MK_SIDE_BUYER, day(0, 0, 0));
+	it->said = dup("I want them on the pricing, so I'll loop in the business office.");
+	plan_item(&p, 2, "get the roster template to the right people", "Odile Ferrand", MK_SIDE_BUYER,
+		  day(0, 0, 0));
+	mk_findings_init(&f);
+	add_speaker(&f, "Odile Ferrand", MK_SIDE_BUYER);
+	add_update(&f, NULL, "dropped", day(0, 0, 0),
+		   ev("Odile Ferrand", 200, "I was going to bring Piet Hoorn from procurement on today, but "
+		      "honestly there's no point until the privacy terms are agreed."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	x = find(&ps, MK_PROP_MARK_DROPPED);
+	CHECK(x && x->item_id == 1);
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+
+	mk_plan_init(&p);
+	it = plan_item(&p, 1, "set up an intro", "Lea Marchal", MK_SIDE_BUYER, day(2026, 9, 4));
+	it->said = dup("Before I leave I'll set up an intro for you.");
+	plan_item(&p, 2, "send the retention summary", "Lea Marchal", MK_SIDE_BUYER, day(2026, 9, 8));
+	plan_item(&p, 3, "update the plan and send it round, Ines and Rafael", "Hugo Sandoval",
+		  MK_SIDE_SELLER, day(2026, 9, 2));
+	mk_findings_init(&f);
+	add_speaker(&f, "Lea Marchal", MK_SIDE_BUYER);
+	add_speaker(&f, "Hugo Sandoval", MK_SIDE_SELLER);
+	add_update(&f, NULL, "new_due", day(2026, 9, 14),
+		   ev("Lea Marchal", 300, "Right, I've put something in for Monday: thirty minutes with Ines and Rafael."));
+	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
+	x = find(&ps, MK_PROP_UPDATE_DUE);
+	CHECK(x && x->item_id == 1 && day_eq(x->due, day(2026, 9, 14)));
+	mk_proposals_release(&ps);
+	mk_findings_release(&f);
+	mk_plan_release(&p);
+}
+
 static void test_no_match(void)
 {
 	struct mk_plan p;
@@ -1084,6 +1152,7 @@ int main(void)
 	RUN(test_said_words);
 	RUN(test_repromise_owner);
 	RUN(test_asked_before);
+	RUN(test_status_lines);
 	RUN(test_no_match);
 	RUN(test_people_and_risks);
 	RUN(test_keys_stable);
