@@ -272,7 +272,10 @@ int clause_declines(const char *s, size_t n)
 	if (k >= nw)
 		return 0;
 	if (eq(W(k), "no") && (k + 1 >= nw || !(eq(W(k + 1), "problem") || eq(W(k + 1), "worries") ||
-						eq(W(k + 1), "issue") || eq(W(k + 1), "doubt") || eq(W(k + 1), "way"))))
+						eq(W(k + 1), "issue") || eq(W(k + 1), "doubt") || eq(W(k + 1), "way") ||
+						/* "no rush", "no hurry": take your time, the offer stands */
+						eq(W(k + 1), "rush") || eq(W(k + 1), "hurry") || eq(W(k + 1), "hurries") ||
+						eq(W(k + 1), "pressure") || eq(W(k + 1), "stress"))))
 		return 1;
 	for (int j = 0; no[j]; j++)
 		if (phrase_at(s + w[k].a, n - w[k].a, no[j], 1))
