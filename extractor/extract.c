@@ -414,8 +414,8 @@ static void fill_block(struct ctx *c, size_t first)
 				const struct sentence *se = &c->sents[first + i];
 				int stopped = 0;
 				if (rules_may_match(rs, r, bk->may + i * rs->maskw))
-					rules_match_rule(r, c->turns[se->turn].text + se->off, se->len, c->md, block_add,
-							 &bk->ml[i][k], &stopped);
+					rules_match_rule_may(rs, r, bk->may + i * rs->maskw, c->turns[se->turn].text + se->off,
+							     se->len, c->md, block_add, &bk->ml[i][k], &stopped);
 			}
 		}
 	}

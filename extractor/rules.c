@@ -4,14 +4,24 @@
  * Patterns compile once per process: UTF, UCP and caseless (unless "flags: case"), with
  * a start hint when PCRE2 finds no first bytes itself, then JIT; a pattern that fails gets
  * "file:line: cannot compile pattern at offset N: msg". Every rule's needs: words are found
- * for a text in one pass that yields the rules which may match it (rules_scan_mask).
+ * for a text in one pass that yields the rules which may match it (rules_scan_mask), with
+ * the literals every match of a pattern holds (reqlit.h). A pattern that is one big
+ * alternation is split into its branches (split_rule), each run only on a text holding
+ * its literals and compiled when first run; the whole pattern's match is the leftmost of
+ * theirs (match_units).
  */
 #include "extractor/rules.h"
+#include "extractor/reqlit.h"
 #include "extractor/wordlist.h"
 #include "util/util.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +61,20 @@ static int in_list(const char *s, const char *const *list)
 	return 0;
 }
 
+static void free_units(struct rule *r)
+{
+	for (size_t i = 0; i < r->nunits; i++) {
+		pcre2_code_free(r->units[i].code);
+		pcre2_code_free(atomic_load(&r->units[i].jcode));
+		free(r->units[i].pat);
+		reqlit_free(r->units[i].lits, r->units[i].nlits);
+		free(r->units[i].lit_ids);
+	}
+	free(r->units);
+	r->units = NULL;
+	r->nunits = 0;
+}
+
 static void rule_release(struct rule *r)
 {
 	free(r->id);
@@ -67,7 +91,10 @@ static void rule_release(struct rule *r)
 	for (size_t i = 0; i < r->nneeds; i++)
 		free(r->needs[i]);
 	free(r->needs);
+	reqlit_free(r->lits, r->nlits);
+	free(r->lit_ids);
 	free(r->need_ids);
+	free_units(r);
 	memset(r, 0, sizeof *r);
 }
 
@@ -92,6 +119,8 @@ void mk_rules_free(struct mk_rules *rs)
 	free(rs->needle_head4);
 	free(rs->needle_mask4);
 	free(rs->no_needs);
+	free(rs->needle_lits);
+	free(rs->no_lits);
 	for (int b = 0; b < 256; b++)
 		free(rs->by_byte[b]);
 	for (int b = 0; b < RULES_PAIR_BUCKETS; b++) {
@@ -928,7 +957,7 @@ static int has_start_info(const pcre2_code *code)
 }
 
 /* Compiles pat, with a start hint in front when PCRE2 finds none itself, then JIT. */
-static pcre2_code *compile(const char *pat, int case_sensitive, int *errcode, PCRE2_SIZE *erroff)
+static pcre2_code *compile(const char *pat, int case_sensitive, int jit, int *errcode, PCRE2_SIZE *erroff)
 {
 	pcre2_code *code = compile_nojit(pat, case_sensitive, errcode, erroff);
 	char *hint;
@@ -956,9 +985,71 @@ static pcre2_code *compile(const char *pat, int case_sensitive, int *errcode, PC
 		free(hinted);
 		free(hint);
 	}
-	if (code)
+	if (code && jit)
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
 	return code;
+}
+
+/* Group numbers per field of code (the first four of a name); 1 when a name has more. */
+static int resolve_groups(const pcre2_code *code, int group[RG_COUNT][4], int *ngroup)
+{
+	int more = 0;
+	for (int g = 0; g < RG_COUNT; g++) {
+		PCRE2_SPTR first, last;
+		uint32_t entry = 0;
+		int rc = pcre2_substring_nametable_scan(code, (PCRE2_SPTR)group_names[g], &first, &last);
+		pcre2_pattern_info(code, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+		ngroup[g] = 0;
+		if (rc <= 0 || !entry)
+			continue;
+		for (PCRE2_SPTR e = first; e <= last && ngroup[g] < 4; e += entry)
+			group[g][ngroup[g]++] = (e[0] << 8) | e[1];
+		more |= last > first + 3 * entry;
+	}
+	return more;
+}
+
+#define UNITS_MAX 64
+/*
+ * A rule whose pattern is one big alternation (\b(?:A|B|...)) runs branch by branch,
+ * each only on a text that holds one of its literals (reqlit.h): PCRE2 tries every
+ * branch at every word of a sentence, most of the time of a big risk rule. Only when
+ * at most one branch has no literals (it runs on every text); otherwise the rule stays whole.
+ */
+static void split_rule(struct rule *r)
+{
+	size_t n = 0, bare = 0;
+	char **pats = reqlit_split(r->expanded, &n);
+	if (!pats)
+		return;
+	if (n > UNITS_MAX)
+		goto out;
+	{ /* a long rest after the alternation, copied into every branch, costs more than it gains */
+		size_t sum = 0, whole = strlen(r->expanded);
+		for (size_t i = 0; i < n; i++)
+			sum += strlen(pats[i]);
+		if (sum > whole + whole / 4)
+			goto out;
+	}
+	r->units = mk_calloc(n, sizeof *r->units);
+	r->nunits = n;
+	for (size_t i = 0; i < n; i++) {
+		struct rule_unit *u = &r->units[i];
+		u->lits = reqlit_find(pats[i], &u->nlits);
+		bare += !u->nlits;
+	}
+	if (bare > 1) {
+		free_units(r);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) { /* compiled when first run */
+		r->units[i].pat = pats[i];
+		pats[i] = NULL;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(pats[i]);
+	free(pats);
 }
 
 static enum mk_err compile_rule(const struct mk_rules *rs, struct rule *r, struct mk_diag *diag)
@@ -972,12 +1063,8 @@ static enum mk_err compile_rule(const struct mk_rules *rs, struct rule *r, struc
 	if (err)
 		goto out;
 	r->expanded = mk_buf_detach(&b);
-	r->code = compile(r->expanded, r->case_sensitive, &ec, &off);
-	if (r->code) {
-		size_t jit = 0;
-		pcre2_pattern_info(r->code, PCRE2_INFO_JITSIZE, &jit);
-		r->jit = jit > 0;
-	}
+	r->lits = reqlit_find(r->expanded, &r->nlits);
+	r->code = compile(r->expanded, r->case_sensitive, 0, &ec, &off);
 	if (!r->code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(ec, msg, sizeof msg);
@@ -986,16 +1073,14 @@ static enum mk_err compile_rule(const struct mk_rules *rs, struct rule *r, struc
 		err = MK_ERULE;
 		goto out;
 	}
-	for (int g = 0; g < RG_COUNT; g++) {
-		PCRE2_SPTR first, last;
-		uint32_t entry = 0;
-		int rc = pcre2_substring_nametable_scan(r->code, (PCRE2_SPTR)group_names[g], &first, &last);
-		pcre2_pattern_info(r->code, PCRE2_INFO_NAMEENTRYSIZE, &entry);
-		r->ngroup[g] = 0;
-		if (rc <= 0 || !entry)
-			continue;
-		for (PCRE2_SPTR e = first; e <= last && r->ngroup[g] < 4; e += entry)
-			r->group[g][r->ngroup[g]++] = (e[0] << 8) | e[1];
+	if (!resolve_groups(r->code, r->group, r->ngroup)) /* else a branch would see a fifth group */
+		split_rule(r);
+	if (!r->units)
+		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+	{
+		size_t jit = 0;
+		pcre2_pattern_info(r->code, PCRE2_INFO_JITSIZE, &jit);
+		r->jit = jit > 0;
 	}
 out:
 	mk_buf_release(&b);
@@ -1023,63 +1108,123 @@ static unsigned tri_hash(uint32_t three)
 	return (three * 2654435761u) >> 16;
 }
 
-/* Gives every distinct needs: word an index, and lists them by their first byte(s). */
+/* Needles by their text while they are indexed: an open-addressing table of ids + 1. */
+struct needle_table {
+	size_t *slot;
+	size_t cap;
+};
+
+static size_t needle_hash(const char *w)
+{
+	size_t h = 1469598103934665603ull;
+	for (; *w; w++)
+		h = (h ^ (unsigned char)*w) * 1099511628211ull;
+	return h;
+}
+
+/* The index of needle w (lower case), added when new. */
+static size_t needle_id(struct mk_rules *rs, struct needle_table *t, const char *word, size_t *cap)
+{
+	const unsigned char *w = (const unsigned char *)word;
+	size_t j, lcap = *cap, at;
+	if (2 * (rs->nneedles + 1) > t->cap) { /* grow: at most half full */
+		size_t ncap = t->cap ? 2 * t->cap : 1024, *ns = mk_calloc(ncap, sizeof *ns);
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slot[i]) {
+				size_t k = needle_hash(rs->needles[t->slot[i] - 1]) & (ncap - 1);
+				while (ns[k])
+					k = (k + 1) & (ncap - 1);
+				ns[k] = t->slot[i];
+			}
+		free(t->slot);
+		t->slot = ns;
+		t->cap = ncap;
+	}
+	for (at = needle_hash(word) & (t->cap - 1); t->slot[at]; at = (at + 1) & (t->cap - 1))
+		if (!strcmp(rs->needles[t->slot[at] - 1], word))
+			return t->slot[at] - 1;
+	j = rs->nneedles;
+	t->slot[at] = j + 1;
+	rs->needles = mk_grow(rs->needles, cap, j + 1, sizeof *rs->needles);
+	rs->needle_len = mk_grow(rs->needle_len, &lcap, j + 1, sizeof *rs->needle_len);
+	rs->needles[j] = mk_strdup(word);
+	rs->needle_len[j] = strlen(word);
+	rs->nneedles++;
+	if (!w[1]) {
+		rs->by_byte[w[0]] = mk_realloc(rs->by_byte[w[0]], (rs->nby_byte[w[0]] + 1) * sizeof **rs->by_byte);
+		rs->by_byte[w[0]][rs->nby_byte[w[0]]++] = j;
+		rs->any_byte_needle = 1;
+	} else if (!w[2]) {
+		unsigned pair = (unsigned)w[0] << 8 | w[1];
+		size_t h = pair_bucket(w[0], w[1]);
+		rs->by_pair[h] = mk_realloc(rs->by_pair[h], (rs->nby_pair[h] + 1) * sizeof **rs->by_pair);
+		rs->by_pair[h][rs->nby_pair[h]++] = j;
+		rs->pair_bits[pair >> 3] |= (unsigned char)(1u << (pair & 7));
+	} else {
+		unsigned h = tri_hash((uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16);
+		size_t b = h % RULES_PAIR_BUCKETS;
+		rs->by_tri[b] = mk_realloc(rs->by_tri[b], (rs->nby_tri[b] + 1) * sizeof **rs->by_tri);
+		rs->by_tri[b][rs->nby_tri[b]++] = j;
+		rs->tri_bits[h >> 3] |= (unsigned char)(1u << (h & 7));
+	}
+	if (w[1]) {
+		unsigned pair = (unsigned)w[0] << 8 | w[1];
+		rs->start_bits[pair >> 3] |= (unsigned char)(1u << (pair & 7));
+	}
+	return j;
+}
+
+/* Gives every distinct needs: word and pattern literal an index, and lists them by their
+ * first byte(s). */
 static void index_needles(struct mk_rules *rs)
 {
-	size_t cap = 0;
+	size_t cap = 0, bits = rs->n;
+	struct needle_table nt = { NULL, 0 };
 	for (size_t i = 0; i < rs->n; i++) {
 		struct rule *r = &rs->r[i];
-		if (!r->nneeds)
-			continue;
-		r->need_ids = mk_malloc(r->nneeds * sizeof *r->need_ids);
-		for (size_t k = 0; k < r->nneeds; k++) {
-			size_t j;
-			for (j = 0; j < rs->nneedles; j++)
-				if (!strcmp(rs->needles[j], r->needs[k]))
-					break;
-			if (j == rs->nneedles) {
-				const unsigned char *w = (const unsigned char *)r->needs[k];
-				size_t lcap = cap;
-				rs->needles = mk_grow(rs->needles, &cap, j + 1, sizeof *rs->needles);
-				rs->needle_len = mk_grow(rs->needle_len, &lcap, j + 1, sizeof *rs->needle_len);
-				rs->needles[j] = mk_strdup(r->needs[k]);
-				rs->needle_len[j] = strlen(r->needs[k]);
-				rs->nneedles++;
-				if (!w[1]) {
-					rs->by_byte[w[0]] = mk_realloc(rs->by_byte[w[0]],
-								       (rs->nby_byte[w[0]] + 1) * sizeof **rs->by_byte);
-					rs->by_byte[w[0]][rs->nby_byte[w[0]]++] = j;
-					rs->any_byte_needle = 1;
-				} else if (!w[2]) {
-					unsigned pair = (unsigned)w[0] << 8 | w[1];
-					size_t h = pair_bucket(w[0], w[1]);
-					rs->by_pair[h] = mk_realloc(rs->by_pair[h], (rs->nby_pair[h] + 1) * sizeof **rs->by_pair);
-					rs->by_pair[h][rs->nby_pair[h]++] = j;
-					rs->pair_bits[pair >> 3] |= (unsigned char)(1u << (pair & 7));
-				} else {
-					unsigned h = tri_hash((uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16);
-					size_t b = h % RULES_PAIR_BUCKETS;
-					rs->by_tri[b] = mk_realloc(rs->by_tri[b], (rs->nby_tri[b] + 1) * sizeof **rs->by_tri);
-					rs->by_tri[b][rs->nby_tri[b]++] = j;
-					rs->tri_bits[h >> 3] |= (unsigned char)(1u << (h & 7));
-				}
-				if (w[1]) {
-					unsigned pair = (unsigned)w[0] << 8 | w[1];
-					rs->start_bits[pair >> 3] |= (unsigned char)(1u << (pair & 7));
-				}
-			}
-			r->need_ids[k] = j;
+		if (r->nneeds) {
+			r->need_ids = mk_malloc(r->nneeds * sizeof *r->need_ids);
+			for (size_t k = 0; k < r->nneeds; k++)
+				r->need_ids[k] = needle_id(rs, &nt, r->needs[k], &cap);
+		}
+		if (r->nlits) {
+			r->lit_ids = mk_malloc(r->nlits * sizeof *r->lit_ids);
+			for (size_t k = 0; k < r->nlits; k++)
+				r->lit_ids[k] = needle_id(rs, &nt, r->lits[k], &cap);
 		}
 	}
-	rs->maskw = (rs->n + 63) / 64 ? (rs->n + 63) / 64 : 1;
+	for (size_t i = 0; i < rs->n; i++) /* the units' bits follow the rules' */
+		for (size_t k = 0; k < rs->r[i].nunits; k++) {
+			struct rule_unit *u = &rs->r[i].units[k];
+			u->bit = bits++;
+			u->lit_ids = u->nlits ? mk_malloc(u->nlits * sizeof *u->lit_ids) : NULL;
+			for (size_t l = 0; l < u->nlits; l++)
+				u->lit_ids[l] = needle_id(rs, &nt, u->lits[l], &cap);
+		}
+	free(nt.slot);
+	rs->maskw = (bits + 63) / 64 ? (bits + 63) / 64 : 1;
 	rs->needle_rules = mk_calloc(rs->nneedles ? rs->nneedles * rs->maskw : 1, sizeof *rs->needle_rules);
+	rs->needle_lits = mk_calloc(rs->nneedles ? rs->nneedles * rs->maskw : 1, sizeof *rs->needle_lits);
 	rs->no_needs = mk_calloc(rs->maskw, sizeof *rs->no_needs);
+	rs->no_lits = mk_calloc(rs->maskw, sizeof *rs->no_lits);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rule *r = &rs->r[i];
 		if (!r->nneeds)
 			rs->no_needs[i / 64] |= 1ull << (i % 64);
+		if (!r->nlits)
+			rs->no_lits[i / 64] |= 1ull << (i % 64);
 		for (size_t k = 0; k < r->nneeds; k++)
 			rs->needle_rules[r->need_ids[k] * rs->maskw + i / 64] |= 1ull << (i % 64);
+		for (size_t k = 0; k < r->nlits; k++)
+			rs->needle_lits[r->lit_ids[k] * rs->maskw + i / 64] |= 1ull << (i % 64);
+		for (size_t k = 0; k < r->nunits; k++) { /* a unit has no needs: of its own */
+			const struct rule_unit *u = &r->units[k];
+			rs->no_needs[u->bit / 64] |= 1ull << (u->bit % 64);
+			if (!u->nlits)
+				rs->no_lits[u->bit / 64] |= 1ull << (u->bit % 64);
+			for (size_t l = 0; l < u->nlits; l++)
+				rs->needle_lits[u->lit_ids[l] * rs->maskw + u->bit / 64] |= 1ull << (u->bit % 64);
+		}
 	}
 	rs->needle_head4 = mk_calloc(rs->nneedles + 1, sizeof *rs->needle_head4);
 	rs->needle_mask4 = mk_calloc(rs->nneedles + 1, sizeof *rs->needle_mask4);
@@ -1095,6 +1240,23 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * The JIT compiler frees its work memory in many pieces, and glibc hands each piece at the
+ * heap's top back to the kernel at once: some 3,500 brk calls per load, most of its time on
+ * a virtual machine, and more of them while extracting. Freed memory is kept instead (up
+ * to 64 MiB, the heap only grows to what a process uses at its peak anyway).
+ */
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+	static int done;
+	if (!done) {
+		done = 1;
+		mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	}
+#endif
+}
+
 enum mk_err mk_rules_load(struct mk_rules **out, const char *dir, struct mk_diag *diag)
 {
 	struct mk_rules *rs = mk_calloc(1, sizeof *rs);
@@ -1103,6 +1265,7 @@ enum mk_err mk_rules_load(struct mk_rules **out, const char *dir, struct mk_diag
 	struct dirent *de;
 	char **names = NULL;
 	size_t nn = 0, capn = 0;
+	keep_freed_memory();
 	*out = NULL;
 	rs->dir = mk_strdup(dir);
 	if (!d) {
@@ -1172,12 +1335,10 @@ pcre2_match_data *rules_match_data(const struct mk_rules *rs)
 	return pcre2_match_data_create(max, NULL);
 }
 
-static int run_rule(const struct rule *r, const char *text, size_t len, size_t off,
-		    pcre2_match_data *md, struct rule_match *m)
+/* A match (rc from PCRE2) into m: its span and the first set group of each field. */
+static int fill_match(const struct rule *r, const int group[RG_COUNT][4], const int *ngroup, int rc,
+		      pcre2_match_data *md, struct rule_match *m)
 {
-	/* the JIT entry point skips pcre2_match's checks: the text is valid UTF-8 already */
-	int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)text, len, off, 0, md, NULL) :
-			  pcre2_match(r->code, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, NULL);
 	PCRE2_SIZE *ov;
 	if (rc <= 0)
 		return 0;
@@ -1187,8 +1348,8 @@ static int run_rule(const struct rule *r, const char *text, size_t len, size_t o
 	m->end = ov[1];
 	for (int g = 0; g < RG_COUNT; g++) {
 		m->gs[g] = m->ge[g] = -1;
-		for (int k = 0; k < r->ngroup[g]; k++) {
-			int n = r->group[g][k];
+		for (int k = 0; k < ngroup[g]; k++) {
+			int n = group[g][k];
 			if (n > 0 && n < rc && ov[2 * n] != PCRE2_UNSET) {
 				m->gs[g] = (long)ov[2 * n];
 				m->ge[g] = (long)ov[2 * n + 1];
@@ -1199,6 +1360,85 @@ static int run_rule(const struct rule *r, const char *text, size_t len, size_t o
 	return 1;
 }
 
+static int run_rule(const struct rule *r, const char *text, size_t len, size_t off,
+		    pcre2_match_data *md, struct rule_match *m)
+{
+	/* the JIT entry point skips pcre2_match's checks: the text is valid UTF-8 already */
+	int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)text, len, off, 0, md, NULL) :
+			  pcre2_match(r->code, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, NULL);
+	return fill_match(r, (const int (*)[4])r->group, r->ngroup, rc, md, m);
+}
+
+
+/*
+ * Unit u of r, compiled: on its first run (most branches of the big rules never run in a
+ * call), for the interpreter; after UNIT_HOT runs also for the JIT (a JIT compile costs
+ * as much as some hundred runs of a small pattern). The rules are shared read-only
+ * between threads: one compiles under the lock, the others wait for it; a code, once
+ * published, never changes. 0 when the branch does not compile alone: the caller runs
+ * the whole pattern instead.
+ */
+#define UNIT_HOT 16
+static pthread_mutex_t unit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int unit_ready(const struct rule *r, const struct rule_unit *cu)
+{
+	struct rule_unit *u = (struct rule_unit *)cu; /* lazily filled, the rest stays read-only */
+	int ready = atomic_load_explicit(&u->ready, memory_order_acquire);
+	if (ready)
+		return ready > 0;
+	pthread_mutex_lock(&unit_lock);
+	ready = atomic_load_explicit(&u->ready, memory_order_relaxed);
+	if (!ready) {
+		int ec;
+		PCRE2_SIZE off;
+		u->code = compile(u->pat, r->case_sensitive, 0, &ec, &off);
+		if (u->code)
+			(void)resolve_groups(u->code, u->group, u->ngroup);
+		ready = u->code ? 1 : -1;
+		atomic_store_explicit(&u->ready, ready, memory_order_release);
+	}
+	pthread_mutex_unlock(&unit_lock);
+	return ready > 0;
+}
+
+/* The code to run unit u with (unit_ready said yes): JIT-compiled once it is hot. */
+static const pcre2_code *unit_code(const struct rule *r, const struct rule_unit *cu, int *jit)
+{
+	struct rule_unit *u = (struct rule_unit *)cu;
+	pcre2_code *j = atomic_load_explicit(&u->jcode, memory_order_acquire);
+	*jit = 1;
+	if (j)
+		return j;
+	*jit = 0;
+	if (atomic_fetch_add_explicit(&u->runs, 1, memory_order_relaxed) == UNIT_HOT) {
+		int ec;
+		PCRE2_SIZE off;
+		size_t size = 0;
+		pcre2_code *c = compile(u->pat, r->case_sensitive, 1, &ec, &off);
+		if (c)
+			pcre2_pattern_info(c, PCRE2_INFO_JITSIZE, &size);
+		if (size) {
+			atomic_store_explicit(&u->jcode, c, memory_order_release);
+			*jit = 1;
+			return c;
+		}
+		pcre2_code_free(c);
+	}
+	return u->code;
+}
+
+/* The same for one unit of a split rule. */
+static int run_unit(const struct rule *r, const struct rule_unit *u, const char *text, size_t len, size_t off,
+		    pcre2_match_data *md, struct rule_match *m)
+{
+	int jit;
+	const pcre2_code *code = unit_code(r, u, &jit);
+	int rc = jit ? pcre2_jit_match(code, (PCRE2_SPTR)text, len, off, 0, md, NULL) :
+		       pcre2_match(code, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, NULL);
+	return fill_match(r, (const int (*)[4])u->group, u->ngroup, rc, md, m);
+}
+
 void rules_lower(const char *s, size_t n, char *out)
 {
 	for (size_t i = 0; i < n; i++)
@@ -1206,19 +1446,40 @@ void rules_lower(const char *s, size_t n, char *out)
 	out[n] = '\0';
 }
 
-/* Needle id occurs: its rules may match. */
-static void scan_hit(const struct mk_rules *rs, unsigned char *hit, uint64_t *may, size_t id)
+/* Needle id occurs: the rules that need it may match, and so may those whose pattern
+ * literals hold it (lm: LITS_MASKW words at most, NULL past that). */
+#define LITS_MASKW 64
+static void scan_hit(const struct mk_rules *rs, unsigned char *hit, uint64_t *may, uint64_t *lm, size_t id)
 {
 	hit[id] = 1;
 	for (size_t w = 0; w < rs->maskw; w++)
 		may[w] |= rs->needle_rules[id * rs->maskw + w];
+	if (lm)
+		for (size_t w = 0; w < rs->maskw; w++)
+			lm[w] |= rs->needle_lits[id * rs->maskw + w];
+}
+
+/* Does s hold a character that a caseless ASCII letter matches beyond ASCII (U+212A KELVIN
+ * SIGN: k, U+017F LONG S: s)? Then the pattern literals, compared ASCII-caseless, say nothing. */
+static int has_odd_fold(const char *s, size_t len)
+{
+	for (const char *p = s; (p = memchr(p, 0xE2, len - (size_t)(p - s))) && len - (size_t)(p - s) >= 3; p++)
+		if ((unsigned char)p[1] == 0x84 && (unsigned char)p[2] == 0xAA)
+			return 1;
+	for (const char *p = s; (p = memchr(p, 0xC5, len - (size_t)(p - s))) && len - (size_t)(p - s) >= 2; p++)
+		if ((unsigned char)p[1] == 0xBF)
+			return 1;
+	return 0;
 }
 
 void rules_scan_mask(const struct mk_rules *rs, unsigned char *hit, uint64_t *may, const char *lower,
 		     size_t len)
 {
 	const unsigned char *s = (const unsigned char *)lower;
+	uint64_t lmask[LITS_MASKW], *lm = rs->maskw <= LITS_MASKW && !has_odd_fold(lower, len) ? lmask : NULL;
 	memcpy(may, rs->no_needs, rs->maskw * sizeof *may);
+	if (lm)
+		memcpy(lm, rs->no_lits, rs->maskw * sizeof *lm);
 	memset(hit, 0, rs->nneedles + 1);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char b = s[i];
@@ -1226,7 +1487,7 @@ void rules_scan_mask(const struct mk_rules *rs, unsigned char *hit, uint64_t *ma
 		if (rs->any_byte_needle)
 			for (size_t k = 0; k < rs->nby_byte[b]; k++)
 				if (!hit[rs->by_byte[b][k]])
-					scan_hit(rs, hit, may, rs->by_byte[b][k]);
+					scan_hit(rs, hit, may, lm, rs->by_byte[b][k]);
 		if (i + 1 >= len)
 			break;
 		pair = (unsigned)b << 8 | s[i + 1];
@@ -1238,7 +1499,7 @@ void rules_scan_mask(const struct mk_rules *rs, unsigned char *hit, uint64_t *ma
 				size_t id = rs->by_pair[h][k];
 				const unsigned char *nd = (const unsigned char *)rs->needles[id];
 				if (!hit[id] && nd[0] == b && nd[1] == s[i + 1])
-					scan_hit(rs, hit, may, id);
+					scan_hit(rs, hit, may, lm, id);
 			}
 		}
 		if (i + 2 >= len)
@@ -1258,10 +1519,13 @@ void rules_scan_mask(const struct mk_rules *rs, unsigned char *hit, uint64_t *ma
 				for (j = 4; j < n && nd[j] == s[i + j]; j++)
 					;
 				if (j >= n)
-					scan_hit(rs, hit, may, id);
+					scan_hit(rs, hit, may, lm, id);
 			}
 		}
 	}
+	if (lm)
+		for (size_t w = 0; w < rs->maskw; w++)
+			may[w] &= lm[w];
 }
 
 void rules_scan_text(const struct mk_rules *rs, struct rules_scan *sc, const char *lower, size_t len)
@@ -1294,8 +1558,82 @@ static int has_needs(const struct mk_rules *rs, const struct rule *r, const stru
 	return rules_may_match(rs, r, sc ? sc->may : NULL);
 }
 
+static size_t match_whole(const struct rule *r, const char *text, size_t len, pcre2_match_data *md,
+			  rules_match_fn fn, void *ctx, int *stopped);
+
+/* Past a match that ended at end, searched for from off: where the next search starts. */
+static size_t next_off(const char *text, size_t len, size_t off, size_t end)
+{
+	if (end > off)
+		return end;
+	off++;
+	while (off < len && ((unsigned char)text[off] & 0xC0) == 0x80)
+		off++;
+	return off;
+}
+
+/*
+ * A split rule: each allowed unit's leftmost match from off is kept; the leftmost of
+ * them (the lowest unit among those starting there) is the whole pattern's match, as
+ * PCRE2 tries the branches in order at each start. A unit's match that starts at or past
+ * the next off is still its leftmost from there: only the others run again.
+ */
+static size_t match_units(const struct rule *r, const uint64_t *may, const char *text,
+			  size_t len, pcre2_match_data *md, rules_match_fn fn, void *ctx, int *stopped)
+{
+	struct rule_match next[UNITS_MAX];
+	unsigned char live[UNITS_MAX];
+	size_t count = 0, off = 0;
+	for (size_t i = 0; i < r->nunits; i++) {
+		const struct rule_unit *u = &r->units[i];
+		live[i] = !may || (may[u->bit / 64] >> (u->bit % 64) & 1);
+		if (live[i] && !unit_ready(r, u))
+			return match_whole(r, text, len, md, fn, ctx, stopped);
+	}
+	for (size_t i = 0; i < r->nunits; i++)
+		if (live[i])
+			live[i] = (unsigned char)run_unit(r, &r->units[i], text, len, 0, md, &next[i]);
+	for (;;) {
+		size_t best = r->nunits;
+		for (size_t i = 0; i < r->nunits; i++)
+			if (live[i] && (best == r->nunits || next[i].start < next[best].start))
+				best = i;
+		if (best == r->nunits)
+			return count;
+		count++;
+		if (fn(ctx, &next[best])) {
+			*stopped = 1;
+			return count;
+		}
+		off = next_off(text, len, off, next[best].end);
+		if (off > len)
+			return count;
+		for (size_t i = 0; i < r->nunits; i++)
+			if (live[i] && next[i].start < off)
+				live[i] = (unsigned char)run_unit(r, &r->units[i], text, len, off, md, &next[i]);
+	}
+}
+
+size_t rules_match_rule_may(const struct mk_rules *rs, const struct rule *r, const uint64_t *may, const char *text,
+			    size_t len, pcre2_match_data *md, rules_match_fn fn, void *ctx, int *stopped)
+{
+	(void)rs; /* the mask's layout is the rules' (a unit's bit is in the unit) */
+	if (r->units)
+		return match_units(r, may, text, len, md, fn, ctx, stopped);
+	return rules_match_rule(r, text, len, md, fn, ctx, stopped);
+}
+
 size_t rules_match_rule(const struct rule *r, const char *text, size_t len, pcre2_match_data *md,
 			rules_match_fn fn, void *ctx, int *stopped)
+{
+	if (r->units)
+		return match_units(r, NULL, text, len, md, fn, ctx, stopped);
+	return match_whole(r, text, len, md, fn, ctx, stopped);
+}
+
+/* The rule's whole pattern (JIT-compiled unless the rule is split). */
+static size_t match_whole(const struct rule *r, const char *text, size_t len, pcre2_match_data *md,
+			  rules_match_fn fn, void *ctx, int *stopped)
 {
 	size_t count = 0, off = 0;
 	struct rule_match m;
@@ -1326,7 +1664,7 @@ size_t rules_match_kind(const struct mk_rules *rs, enum rule_kind kind, const ch
 		int stopped = 0;
 		if (!has_needs(rs, r, sc))
 			continue;
-		count += rules_match_rule(r, text, len, md, fn, ctx, &stopped);
+		count += rules_match_rule_may(rs, r, sc ? sc->may : NULL, text, len, md, fn, ctx, &stopped);
 		if (stopped)
 			return count;
 	}
@@ -1380,6 +1718,20 @@ static int check_expect(const struct rule_match *m, const char *text, const char
 	return ok;
 }
 
+static int keep_first(void *ctx, const struct rule_match *m)
+{
+	*(struct rule_match *)ctx = *m;
+	return 1;
+}
+
+/* The rule's first match in text, as extraction finds it (split rules by their units). */
+static int first_match(const struct mk_rules *rs, const struct rule *r, const uint64_t *may, const char *text,
+		       size_t len, pcre2_match_data *md, struct rule_match *m)
+{
+	int stopped = 0;
+	return rules_match_rule_may(rs, r, may, text, len, md, keep_first, m, &stopped) > 0;
+}
+
 size_t mk_rules_check(const struct mk_rules *rs, mk_rules_report_fn report, void *ctx,
 		      size_t *nexamples)
 {
@@ -1404,7 +1756,7 @@ size_t mk_rules_check(const struct mk_rules *rs, mk_rules_report_fn report, void
 			int hit;
 			rules_lower(e->text, len, lower);
 			rules_scan_text(rs, &sc, lower, len);
-			hit = has_needs(rs, r, &sc) && run_rule(r, e->text, len, 0, md, &m);
+			hit = has_needs(rs, r, &sc) && first_match(rs, r, sc.may, e->text, len, md, &m);
 			free(lower);
 			nex++;
 			if (e->must_match && !hit) {

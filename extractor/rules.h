@@ -11,6 +11,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "mapkeeper.h"
@@ -50,6 +51,22 @@ struct rule_example {
 	long line;
 };
 
+/* One branch of a rule split at its alternation (reqlit_split): run only when the text
+ * holds one of its literals. Compiled when first run (rules.c: unit_ready), by one thread. */
+struct rule_unit {
+	char *pat;
+	pcre2_code *code;   /* compiled on the first run, matched by the interpreter */
+	_Atomic int ready;  /* 1: code and group are set; -1: it did not compile */
+	_Atomic unsigned runs;
+	_Atomic(pcre2_code *) jcode; /* the same JIT-compiled, once the unit has run often */
+	int group[RG_COUNT][4];
+	int ngroup[RG_COUNT];
+	char **lits;
+	size_t nlits;
+	size_t *lit_ids;
+	size_t bit;         /* its bit in a rule mask (after the rules' bits) */
+};
+
 struct rule {
 	char *id;
 	enum rule_kind kind;
@@ -73,6 +90,11 @@ struct rule {
 	char **needs;       /* lower-case words, one of which must be in the text; NULL: none */
 	size_t nneeds;
 	size_t *need_ids;   /* the same words as indexes into mk_rules.needles */
+	char **lits;        /* reqlit.h: strings every match holds one of (lower case); NULL: none known */
+	size_t nlits;
+	size_t *lit_ids;    /* the same as indexes into mk_rules.needles */
+	struct rule_unit *units; /* the pattern's branches, matched in its stead; NULL: not split */
+	size_t nunits;           /* (code above is then not JIT-compiled: only rules check runs it) */
 };
 
 struct rule_macro {
@@ -102,9 +124,12 @@ struct mk_rules {
 	size_t *by_tri[RULES_PAIR_BUCKETS], nby_tri[RULES_PAIR_BUCKETS]; /* longer ones, by a hash */
 	unsigned char tri_bits[8192];        /* bit h: a longer needle's first three bytes hash to h */
 	unsigned char start_bits[8192];      /* bit (a << 8 | b): some needle starts with a, b */
-	size_t maskw;                        /* 64-bit words of a rule mask: bit i = rules r[i] */
+	size_t maskw;                        /* 64-bit words of a rule mask: bit i = rules r[i], then
+						the rules' units (rule_unit.bit) */
 	uint64_t *needle_rules;              /* nneedles masks: the rules that list needle i */
 	uint64_t *no_needs;                  /* one mask: the rules without needs: */
+	uint64_t *needle_lits;               /* nneedles masks: the rules whose lits hold needle i */
+	uint64_t *no_lits;                   /* one mask: the rules without lits */
 	uint32_t *needle_head4, *needle_mask4; /* each needle's first four bytes, and which count */
 	struct rules_list {                  /* the folder's *.list word lists (extractor/wordlist.h) */
 		char *name;
@@ -161,6 +186,10 @@ size_t rules_match_kind(const struct mk_rules *rs, enum rule_kind kind, const ch
  * set to 1 when fn asked to stop. */
 size_t rules_match_rule(const struct rule *r, const char *text, size_t len, pcre2_match_data *md,
 			rules_match_fn fn, void *ctx, int *stopped);
+/* The same, running only the branches of a split rule that the text's mask allows (may
+ * from rules_scan_mask of this text; NULL: all): the same matches, sooner. */
+size_t rules_match_rule_may(const struct mk_rules *rs, const struct rule *r, const uint64_t *may, const char *text,
+			    size_t len, pcre2_match_data *md, rules_match_fn fn, void *ctx, int *stopped);
 /* Copies n bytes of s ASCII-lower-cased into out (n + 1 bytes). */
 void rules_lower(const char *s, size_t n, char *out);
 pcre2_match_data *rules_match_data(const struct mk_rules *rs);
