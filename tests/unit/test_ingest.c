@@ -351,7 +351,7 @@ static void test_limits(void)
 	mk_transcript_release(&t);
 }
 
-/* A ten-hour transcript (~6 MB) parses in well under a second: nothing quadratic. */
+/* A ten-hour transcript (~6 MB) parses whole; its time is printed, and `make bench` measures it. */
 static void test_speed(void)
 {
 	struct mk_buf b;
@@ -372,7 +372,8 @@ static void test_speed(void)
 	double ms = (double)(z.tv_sec - a.tv_sec) * 1e3 + (double)(z.tv_nsec - a.tv_nsec) / 1e6;
 	printf("# %zu bytes, %zu utterances in %.1f ms\n", b.len, t.n, ms);
 	CHECK(t.n == 36000 && t.format == MK_FMT_ZOOM_VTT);
-	CHECK(ms < 1000);
+	/* No time limit here: a loaded CI machine or the sanitizer build would make it flaky;
+	 * ingest speed is measured by `make bench` (docs/bench.md). */
 	mk_transcript_release(&t);
 	mk_buf_release(&b);
 }
