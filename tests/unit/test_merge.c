@@ -154,6 +154,26 @@ static const struct mk_proposal *find(const struct mk_proposals *ps, enum mk_pro
 	return NULL;
 }
 
+/* Merges f into p and gives the item the first proposal of kind moves (-1: none), with its
+ * due date in *due when asked; releases p, f and the proposals. */
+static long merged_onto(struct mk_plan *p, struct mk_findings *f, enum mk_prop_kind kind, struct mk_date *due)
+{
+	struct mk_proposals ps;
+	const struct mk_proposal *x;
+	long id = -1;
+	CHECK(mk_merge(p, f, KEY, &ps) == MK_OK);
+	x = find(&ps, kind);
+	if (x) {
+		id = (long)x->item_id;
+		if (due)
+			*due = x->due;
+	}
+	mk_proposals_release(&ps);
+	mk_findings_release(f);
+	mk_plan_release(p);
+	return id;
+}
+
 static size_t count(const struct mk_proposals *ps, enum mk_prop_kind kind)
 {
 	size_t n = 0;
@@ -708,9 +728,8 @@ static void test_status_lines(void)
 {
 	struct mk_plan p;
 	struct mk_findings f;
-	struct mk_proposals ps;
-	const struct mk_proposal *x;
 	struct mk_item *it;
+	struct mk_date due;
 
 	mk_plan_init(&p);
 	it = plan_item(&p, 1, "put us on the agenda", "Wanjiku Otieno", MK_SIDE_BUYER, day(2026, 3, 2));
@@ -724,12 +743,7 @@ static void test_status_lines(void)
 		 ev("Bram Visser", 50, "we still have to raise the firewall ticket for the data feed"));
 	add_update(&f, "the board", "done", day(0, 0, 0),
 		   ev("Bram Visser", 60, "yeah so the board approved it on the ninth, no drama, Wanjiku was great."));
-	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
-	x = find(&ps, MK_PROP_MARK_DONE);
-	CHECK(x && x->item_id == 1);
-	mk_proposals_release(&ps);
-	mk_findings_release(&f);
-	mk_plan_release(&p);
+	CHECK(merged_onto(&p, &f, MK_PROP_MARK_DONE, NULL) == 1);
 
 	mk_plan_init(&p);
 	it = plan_item(&p, 1, "loop in the business office", "Odile Ferrand", MK_SIDE_BUYER, day(0, 0, 0));
@@ -741,12 +755,7 @@ static void test_status_lines(void)
 	add_update(&f, NULL, "dropped", day(0, 0, 0),
 		   ev("Odile Ferrand", 200, "I was going to bring Piet Hoorn from procurement on today, but "
 		      "honestly there's no point until the privacy terms are agreed."));
-	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
-	x = find(&ps, MK_PROP_MARK_DROPPED);
-	CHECK(x && x->item_id == 1);
-	mk_proposals_release(&ps);
-	mk_findings_release(&f);
-	mk_plan_release(&p);
+	CHECK(merged_onto(&p, &f, MK_PROP_MARK_DROPPED, NULL) == 1);
 
 	mk_plan_init(&p);
 	it = plan_item(&p, 1, "set up an intro", "Lea Marchal", MK_SIDE_BUYER, day(2026, 9, 4));
@@ -759,12 +768,7 @@ static void test_status_lines(void)
 	add_speaker(&f, "Hugo Sandoval", MK_SIDE_SELLER);
 	add_update(&f, NULL, "new_due", day(2026, 9, 14),
 		   ev("Lea Marchal", 300, "Right, I've put something in for Monday: thirty minutes with Ines and Rafael."));
-	CHECK(mk_merge(&p, &f, KEY, &ps) == MK_OK);
-	x = find(&ps, MK_PROP_UPDATE_DUE);
-	CHECK(x && x->item_id == 1 && day_eq(x->due, day(2026, 9, 14)));
-	mk_proposals_release(&ps);
-	mk_findings_release(&f);
-	mk_plan_release(&p);
+	CHECK(merged_onto(&p, &f, MK_PROP_UPDATE_DUE, &due) == 1 && day_eq(due, day(2026, 9, 14)));
 }
 
 static void test_no_match(void)
