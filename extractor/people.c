@@ -116,19 +116,13 @@ const char *people_referent(const struct people *pp, size_t cur_sent, size_t rea
 int people_is_pronoun(const char *s, size_t n)
 {
 	static const char *const pr[] = { "he", "she", "they", "him", "her", "them", NULL };
-	for (int k = 0; pr[k]; k++)
-		if (strlen(pr[k]) == n && mk_strnieq(s, pr[k], n))
-			return 1;
-	return 0;
+	return mk_in_listn(s, n, pr);
 }
 
 int people_is_first_person(const char *s, size_t n)
 {
 	static const char *const fp[] = { "i", "we", "me", "us", "my team", "our team", NULL };
-	for (int k = 0; fp[k]; k++)
-		if (strlen(fp[k]) == n && mk_strnieq(s, fp[k], n))
-			return 1;
-	return 0;
+	return mk_in_listn(s, n, fp);
 }
 
 void people_clean_name(const char **s, size_t *n)

@@ -7,6 +7,7 @@
  * category found within RISK_REPEAT_MS is the same risk said again.
  */
 #include "extractor/risk.h"
+#include "util/util.h"
 
 #include <string.h>
 
@@ -43,14 +44,6 @@ static int next_word(const char *s, size_t len, size_t *i, char buf[WORD_MAX])
 	return 1;
 }
 
-static int in_list(const char *w, const char *const *list)
-{
-	for (size_t k = 0; list[k]; k++)
-		if (!strcmp(w, list[k]))
-			return 1;
-	return 0;
-}
-
 /* "So, the works council." "Okay, indemnity." "Data residency.": a few words, no verb. */
 static int topic_line(const char *s, size_t len)
 {
@@ -63,7 +56,7 @@ static int topic_line(const char *s, size_t len)
 	size_t i = 0, words = 0;
 	while (next_word(s, len, &i, w)) {
 		/* a verb, or a word that carries one: it's, we're, won't */
-		if (in_list(w, verbs) || strchr(w, '\'') || strstr(w, "\xe2\x80\x99"))
+		if (mk_in_list(w, verbs) || strchr(w, '\'') || strstr(w, "\xe2\x80\x99"))
 			return 0;
 		if (++words > TOPIC_MAX_WORDS)
 			return 0;
@@ -82,7 +75,7 @@ static int buyer_ref(const char *s, size_t len)
 	char w[WORD_MAX];
 	size_t i = 0;
 	while (next_word(s, len, &i, w))
-		if (in_list(w, words))
+		if (mk_in_list(w, words))
 			return 1;
 	return 0;
 }

@@ -53,14 +53,6 @@ const char *rules_kind_name(enum rule_kind k)
 	return (unsigned)k < RK_KIND_COUNT ? kind_names[k] : "unknown";
 }
 
-static int in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(s, *list))
-			return 1;
-	return 0;
-}
-
 static void free_units(struct rule *r)
 {
 	for (size_t i = 0; i < r->nunits; i++) {
@@ -219,7 +211,7 @@ static enum mk_err finish_rule(struct parse_state *ps)
 					  r->kind == RK_RISK ? risk_tags : update_tags;
 		const char *what = r->kind == RK_VETO ? "veto" :
 				   r->kind == RK_RISK ? "category" : "change";
-		if (!r->tag || !in_list(r->tag, list)) {
+		if (!r->tag || !mk_in_list(r->tag, list)) {
 			mk_diag_set(ps->diag, r->file, r->line, "rule '%s' needs a valid %s (got '%s')",
 				    r->id, what, r->tag ? r->tag : "");
 			return MK_ERULE;

@@ -33,6 +33,7 @@
  * "next weekend" a week on, "by the weekend" / "before the weekend" Friday of D's week.
  */
 #include "mapkeeper.h"
+#include "util/util.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -2079,14 +2080,6 @@ enum mk_err mk_when_resolve(const char *phrase, struct mk_date ref, struct mk_wh
 
 /* ---- the clause a date is said in ---- */
 
-static int word_is(const char *w, const char *const *list)
-{
-	for (int k = 0; list[k]; k++)
-		if (!strcmp(w, list[k]))
-			return 1;
-	return 0;
-}
-
 int mk_when_side_clause(const char *text, size_t len)
 {
 	static const char *const opener[] = { "if", "whether", "unless", "once", "assuming",
@@ -2132,10 +2125,10 @@ int mk_when_side_clause(const char *text, size_t len)
 			return 0;
 		words++;
 		if (pending_subject) /* the word before a subject: does it open a side clause? */
-			return word_is(w, opener);
-		if (word_is(w, opener) || word_is(w, past) || (span_end && !strcmp(w, "to")))
+			return mk_in_list(w, opener);
+		if (mk_in_list(w, opener) || mk_in_list(w, past) || (span_end && !strcmp(w, "to")))
 			return 1;
-		if (word_is(w, subject))
+		if (mk_in_list(w, subject))
 			pending_subject = 1; /* "whether he'd sign", or a main clause's subject */
 	}
 	return 0;

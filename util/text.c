@@ -63,6 +63,22 @@ int mk_strieq(const char *a, const char *b)
 	return *a == '\0' && *b == '\0';
 }
 
+int mk_in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return 1;
+	return 0;
+}
+
+int mk_in_listn(const char *s, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == n && mk_strnieq(s, *list, n))
+			return 1;
+	return 0;
+}
+
 int mk_strnieq(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

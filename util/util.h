@@ -42,6 +42,11 @@ int mk_utf8_valid(const char *s, size_t n, size_t *bad);
 int mk_strieq(const char *a, const char *b);
 int mk_strnieq(const char *a, const char *b, size_t n);
 
+/* Is s one of the NULL-terminated list (exactly)? */
+int mk_in_list(const char *s, const char *const *list);
+/* Is s[0..n) one of the NULL-terminated list, ASCII case-insensitively? */
+int mk_in_listn(const char *s, size_t n, const char *const *list);
+
 /* SHA-256 of data as 64 lower-case hex digits plus NUL. */
 void mk_sha256_hex(const void *data, size_t len, char out[65]);
 
