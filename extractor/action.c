@@ -251,6 +251,7 @@ struct tok {
 struct toks {
 	struct tok t[MAXTOK];
 	size_t n;
+	int more; /* the sentence goes on past the last token with ", <word>" */
 };
 
 static int is_wordc(unsigned char c)
@@ -311,6 +312,7 @@ static void tokenize(const char *s, size_t n, struct toks *T)
 {
 	size_t i = 0;
 	T->n = 0;
+	T->more = 0;
 	while (i < n && T->n < MAXTOK) {
 		unsigned char c = (unsigned char)s[i];
 		size_t p, j;
@@ -831,6 +833,21 @@ static int asks_before(const struct toks *T, size_t i)
 	return 0;
 }
 
+/* Where the clause before T->t[i] ends when ", and (of course|then|also) " opens a new one
+ * there (the comma or the "and"); 0 when T->t[i] goes on the clause before it. */
+static size_t new_clause_before(const struct toks *T, size_t i)
+{
+	size_t k = i;
+	while (k > 0 && (T->t[k - 1].drop || is(&T->t[k - 1], "course") || is(&T->t[k - 1], "then") ||
+			 is(&T->t[k - 1], "also") || is(&T->t[k - 1], "obviously") ||
+			 (is(&T->t[k - 1], "of") && k < i && is(&T->t[k], "course"))))
+		k--;
+	if (k < 2 || !(is(&T->t[k - 1], "and") || is(&T->t[k - 1], "but")))
+		return 0;
+	k--;
+	return punct(&T->t[k - 1], ',') ? k - 1 : k;
+}
+
 /* Where the action's own clause ends: before a side clause ("so you have it", ", she runs").
  * A condition ("if legal clears it") is copied into cond. */
 static size_t clause_end(const struct toks *T, struct mk_buf *cond)
@@ -845,10 +862,14 @@ static size_t clause_end(const struct toks *T, struct mk_buf *cond)
 			continue;
 		if (is(t, "if") || is(t, "unless") || is(t, "assuming") || (is(t, "as") && nx && is(nx, "long")) ||
 		    is(t, "provided")) {
-			size_t e = i + 1;
+			size_t e = i + 1, c = new_clause_before(T, i);
 			while (e < T->n && !punct(&T->t[e], ',') && !punct(&T->t[e], ';') && !is_dash(&T->t[e]) &&
 			       !is(&T->t[e], "so") && !is(&T->t[e], "but") && !is(&T->t[e], "because"))
 				e++;
+			/* ", and if the venue falls through, we'll move it online": the condition opens
+			 * the next clause and belongs to it */
+			if (c && ((e + 1 < T->n && punct(&T->t[e], ',') && T->t[e + 1].word) || (e >= T->n && T->more)))
+				return c;
 			if (e > i + 2 && cond && !cond->len)
 				for (size_t k = i; k < e; k++)
 					if (!T->t[k].drop)
@@ -1917,6 +1938,24 @@ static char *preface_action(const struct act_env *e, const char *s, size_t n, in
 	return NULL;
 }
 
+/* 1 when the sentence of e goes on after s[0..n) with ", <word>" (a clause cut off there) */
+static int goes_on(const struct act_env *e, const char *s, size_t n)
+{
+	struct act_sent se;
+	const char *p, *end;
+	if (!e->sentence(e->ctx, e->si, &se) || s < se.text || s + n > se.text + se.len)
+		return 0;
+	p = s + n;
+	end = se.text + se.len;
+	while (p < end && *p == ' ')
+		p++;
+	if (p >= end || *p++ != ',')
+		return 0;
+	while (p < end && *p == ' ')
+		p++;
+	return p < end && is_wordc((unsigned char)*p);
+}
+
 char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a, size_t due_b)
 {
 	return action_make_at(e, s, n, due_a, due_b, 0);
@@ -1935,6 +1974,7 @@ static char *action_make_at(const struct act_env *e, const char *s, size_t n, si
 	mk_buf_init(&b);
 	mk_buf_init(&cond);
 	tokenize(s, n, &T);
+	T.more = goes_on(e, s, n);
 	mark_dates(&T, s, n, e->today);
 	if (due_b > due_a)
 		for (size_t i = 0; i < T.n; i++) {
