@@ -1693,6 +1693,96 @@ static int thin_end(const char *a)
 	return 0;
 }
 
+/* The thing named in the other side's question a turn or two before, into out. */
+static void asked_thing(const struct act_env *e, struct mk_buf *out)
+{
+	struct act_sent se;
+	for (size_t k = 1; k <= 4 && k <= e->si; k++) {
+		struct cand best;
+		if (!e->sentence(e->ctx, e->si - k, &se))
+			return;
+		if (!se.question || !se.speaker || !e->speaker || !strcmp(se.speaker, e->speaker))
+			continue;
+		memset(&best, 0, sizeof best);
+		mk_buf_init(&best.text);
+		scan_text(&best, se.text, se.len, e->today, 10, WANT_THING, -1, 0);
+		if (best.found)
+			mk_buf_add(out, best.text.s, best.text.len);
+		mk_buf_release(&best.text);
+		return;
+	}
+}
+
+/* Does np hold one of the words w? */
+static int thin_np(const char *np, const char *const *w)
+{
+	static __thread struct toks T;
+	tokenize(np, strlen(np), &T);
+	for (size_t i = 0; i < T.n; i++)
+		for (int k = 0; w[k]; k++)
+			if (is(&T.t[i], w[k]))
+				return 1;
+	return 0;
+}
+
+/* "I'll have the results to you Thursday" after "could you run the load forecast?": a
+ * deliverable that names only its kind says of what, from the talk just before ("send the
+ * results of the load forecast"); NULL when it says already or nothing fits. */
+static char *thin_object(const struct act_env *e, const char *a)
+{
+	static const char *const of[] = { "results", "numbers", "figures", "findings", "estimate", "estimates",
+					  "sample", "samples", "details", "breakdown", "summary", "names", NULL };
+	static const char *const on[] = { "answer", "feedback", "update", "decision", "response", "thoughts", NULL };
+	static const char *const plain[] = { "rough", "first", "final", "full", "latest", "revised", "updated", "new",
+					     "initial", "written", "couple", "few", "quick", "detailed", NULL };
+	static __thread struct toks T;
+	const char *prep = NULL;
+	struct mk_buf m, b;
+	size_t i, last = 0;
+	int found = 0;
+	tokenize(a, strlen(a), &T);
+	for (i = 0; i < T.n; i++)
+		if (T.t[i].word && !(is(&T.t[i], "to") || is(&T.t[i], "you") || is(&T.t[i], "over") ||
+				     is(&T.t[i], "back") || is(&T.t[i], "across")))
+			last = i, found = 1;
+	if (!found || T.n > 8 || strchr(a, '(') || !(T.t[0].bits & W_VERB))
+		return NULL;
+	for (int k = 0; of[k] && !prep; k++)
+		if (is(&T.t[last], of[k]))
+			prep = " of ";
+	for (int k = 0; on[k] && !prep; k++)
+		if (is(&T.t[last], on[k]))
+			prep = " on ";
+	if (!prep)
+		return NULL;
+	/* only "the results", "a rough estimate": not "the POC results" */
+	for (i = 0; i < last; i++)
+		if (T.t[i].word && i > 0 && !(T.t[i].bits & (W_DET | W_SUBJ | W_PREP | W_NUM)) &&
+		    !mk_in_list(T.t[i].low, plain))
+			return NULL;
+	mk_buf_init(&m);
+	if (e->request && *e->request) {
+		struct cand best;
+		memset(&best, 0, sizeof best);
+		mk_buf_init(&best.text);
+		scan_text(&best, e->request, strlen(e->request), e->today, 10, WANT_THING, -1, 1);
+		if (best.found)
+			mk_buf_add(&m, best.text.s, best.text.len);
+		mk_buf_release(&best.text);
+	} else
+		asked_thing(e, &m);
+	if (!m.len || content_count(m.s) < 1 || strstr(a, m.s) || thin_np(m.s, of) || thin_np(m.s, on)) {
+		mk_buf_release(&m);
+		return NULL;
+	}
+	mk_buf_init(&b);
+	mk_buf_adds(&b, a);
+	mk_buf_adds(&b, prep);
+	mk_buf_add(&b, m.s, m.len);
+	mk_buf_release(&m);
+	return mk_buf_detach(&b);
+}
+
 /* ---- "send it to Alicia" -> "send it to Alicia Brandt" ---- */
 
 /* The surname said after first (a capitalised word not in the dictionary) in text, into
@@ -2121,6 +2211,10 @@ static char *action_make_at(const struct act_env *e, const char *s, size_t n, si
 		a = t2;
 	}
 	if (!depth && (t2 = full_names(e, a)) != NULL) {
+		free(a);
+		a = t2;
+	}
+	if ((t2 = thin_object(e, a)) != NULL) {
 		free(a);
 		a = t2;
 	}
