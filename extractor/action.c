@@ -1475,6 +1475,54 @@ static char *plain_transfer(const struct act_env *e, const char *a)
 	return mk_buf_detach(&b);
 }
 
+/* "come back to you with a revised rate card", "make sure the checklist is in your inbox":
+ * what is handed over, said plainly ("send a revised rate card").
+ * NULL: not such a phrase, or what follows is a person or names nothing. */
+static char *plain_send(const char *a)
+{
+	static __thread struct toks T;
+	struct np np;
+	struct mk_buf b;
+	size_t k = 0, tail;
+	tokenize(a, strlen(a), &T);
+	if (T.n < 4)
+		return NULL;
+	if ((is(&T.t[0], "come") || is(&T.t[0], "circle") || is(&T.t[0], "get")) && is(&T.t[1], "back")) {
+		k = 2;
+		if (k + 1 < T.n && is(&T.t[k], "to") && (is(&T.t[k + 1], "you") || is(&T.t[k + 1], "us")))
+			k += 2;
+		if (k >= T.n || !is(&T.t[k], "with"))
+			return NULL;
+		k++;
+	} else if (is(&T.t[0], "make") && is(&T.t[1], "sure")) {
+		/* "make sure the checklist is in your inbox" */
+		size_t v;
+		for (v = 2; v < T.n && !is(&T.t[v], "is") && !is(&T.t[v], "are"); v++)
+			;
+		if (v + 3 >= T.n || v == 2 || !is(&T.t[v + 1], "in") || !is(&T.t[v + 2], "your") ||
+		    !(is(&T.t[v + 3], "inbox") || is(&T.t[v + 3], "hands") || is(&T.t[v + 3], "email")))
+			return NULL;
+		if (!np_at(&T, 2, &np) || np.person || np.b != v || np.content < 1)
+			return NULL;
+		mk_buf_init(&b);
+		mk_buf_adds(&b, "send");
+		for (size_t i = np.a; i < np.b; i++)
+			out_word(&b, T.t[i].s, T.t[i].n);
+		for (size_t i = v + 4; i < T.n; i++)
+			out_word(&b, T.t[i].s, T.t[i].n);
+		return mk_buf_detach(&b);
+	} else
+		return NULL;
+	if (k >= T.n || !np_at(&T, k, &np) || np.person || np.content < 1)
+		return NULL;
+	tail = np.a;
+	mk_buf_init(&b);
+	mk_buf_adds(&b, "send");
+	for (size_t i = tail; i < T.n; i++)
+		out_word(&b, T.t[i].s, T.t[i].n);
+	return mk_buf_detach(&b);
+}
+
 /* "draft the berth rules and get them over to you", "tidy the log and get it to Ana":
  * the hand-over said plainly ("... and send it"). NULL: no such tail. */
 static char *plain_tail_transfer(const char *a)
@@ -2139,6 +2187,10 @@ static char *action_make_at(const struct act_env *e, const char *s, size_t n, si
 		}
 	}
 	if ((t2 = plain_transfer(e, a)) != NULL) {
+		free(a);
+		a = t2;
+	}
+	if ((t2 = plain_send(a)) != NULL) {
 		free(a);
 		a = t2;
 	}
