@@ -1203,6 +1203,12 @@ static void resolve_pronouns(const struct act_env *e, struct toks *T, size_t n, 
 			continue;
 		if (i > 0 && is(&T->t[i - 1], "of")) /* "the rest of them", "all of it" */
 			continue;
+		/* "update the plan with all of that": everything said, no one thing to name */
+		if (span == 3 && i > 1 && is(&T->t[i - 1], "with")) {
+			for (size_t k = i - 1; k < i + 3; k++)
+				T->t[k].drop = 1;
+			continue;
+		}
 		{ /* "put together a model and send it over": the action says what "it" is */
 			size_t k, amp = 0;
 			struct np np;
