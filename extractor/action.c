@@ -188,7 +188,8 @@ static struct dword dict[] = {
 	{ "workshop", W_MEET }, { "kickoff", W_MEET }, { "kick-off", W_MEET }, { "intro", W_MEET },
 	{ "introduction", W_MEET }, { "training", W_MEET }, { "presentation", W_MEET }, { "huddle", W_MEET },
 	{ "standup", W_MEET }, { "catch-up", W_MEET }, { "visit", W_MEET }, { "tour", W_MEET }, { "briefing", W_MEET },
-	{ "interview", W_MEET }, { "webinar", W_MEET }, { "onsite", W_MEET },
+	{ "interview", W_MEET }, { "webinar", W_MEET }, { "onsite", W_MEET }, { "offsite", W_MEET },
+	{ "retro", W_MEET }, { "retrospective", W_MEET }, { "debrief", W_MEET },
 };
 #define NDICT (sizeof dict / sizeof dict[0])
 
@@ -1165,6 +1166,18 @@ static int bare_number(const struct toks *T, size_t i, size_t n)
 }
 
 /* Resolves the first pronoun object of the action (and "him"/"her"), in place. */
+/* "(get that) on the calendar", "in the diary": where a meeting goes (the one asked for, when
+ * the promise answers a request) */
+static int on_calendar(const struct toks *T, size_t k, size_t n)
+{
+	static const char *const books[] = { "calendar", "calendars", "diary", "diaries", "books", "schedule", NULL };
+	if (k + 1 < n && (is(&T->t[k], "on") || is(&T->t[k], "in") || is(&T->t[k], "into")))
+		for (size_t j = k + 1; j < n && j < k + 4; j++)
+			if (mk_in_list(T->t[j].low, books))
+				return 1;
+	return 0;
+}
+
 static void resolve_pronouns(const struct act_env *e, struct toks *T, size_t n, struct pool *pool)
 {
 	int done = 0;
@@ -1232,7 +1245,7 @@ static void resolve_pronouns(const struct act_env *e, struct toks *T, size_t n, 
 				want = WANT_PERSON;
 			else if (first_word_is(T, i, "sign"))
 				want = WANT_PAPER;
-			else if (verb_is(T, i, W_EVENT))
+			else if (verb_is(T, i, W_EVENT) || (on_calendar(T, i + span, n) && e->request && *e->request))
 				want = WANT_MEETING;
 			mk_buf_init(&b);
 			if (want == WANT_PAPER && (!antecedent(e, t->s, want, plural, &b) || master_paper(b.s))) {
@@ -1525,6 +1538,52 @@ static char *plain_send(const char *a)
 	mk_buf_init(&b);
 	mk_buf_adds(&b, "send");
 	for (size_t i = tail; i < T.n; i++)
+		out_word(&b, T.t[i].s, T.t[i].n);
+	return mk_buf_detach(&b);
+}
+
+/* "get the reference call on the calendar", "put an hour in the diary for the mapping
+ * review", "get the walkthrough booked": a meeting set up, said plainly ("schedule X").
+ * NULL: not such a phrase, or what is set up is no meeting or a person. */
+static char *plain_schedule(const char *a)
+{
+	static const char *const books[] = { "calendar", "calendars", "diary", "diaries", "books", NULL };
+	static __thread struct toks T;
+	struct np np;
+	struct mk_buf b;
+	size_t k, c, x = 0, xe = 0;
+	tokenize(a, strlen(a), &T);
+	if (T.n < 3 || !(is(&T.t[0], "get") || is(&T.t[0], "put") || is(&T.t[0], "block") || is(&T.t[0], "find")))
+		return NULL;
+	/* where "on the calendar" / "in the diary" is said, if at all */
+	for (c = 2; c + 1 < T.n; c++)
+		if (is(&T.t[c], "on") || is(&T.t[c], "in") || is(&T.t[c], "into")) {
+			size_t j = c + 1;
+			if (j < T.n && (T.t[j].bits & W_DET))
+				j++;
+			if (j < T.n && mk_in_list(T.t[j].low, books))
+				break;
+		}
+	if (c + 1 < T.n) {
+		k = c + 1 + ((T.t[c + 1].bits & W_DET) ? 1 : 0) + 1;
+		if (np_at(&T, 1, &np) && !np.person && (np.head & W_MEET)) /* "get the reference call on ..." */
+			x = 1, xe = c;
+		else if (k + 1 < T.n && is(&T.t[k], "for") && np_at(&T, k + 1, &np) && !np.person && (np.head & W_MEET))
+			x = np.a, xe = np.b, k = np.b; /* "an hour in the diary for the mapping review" */
+		else
+			return NULL;
+	} else {
+		/* "get the walkthrough booked" */
+		if (!is(&T.t[0], "get") || !np_at(&T, 1, &np) || np.person || !(np.head & W_MEET) || np.b >= T.n ||
+		    !(is(&T.t[np.b], "booked") || is(&T.t[np.b], "scheduled")))
+			return NULL;
+		x = np.a, xe = np.b, k = np.b + 1;
+	}
+	mk_buf_init(&b);
+	mk_buf_adds(&b, "schedule");
+	for (size_t i = x; i < xe; i++)
+		out_word(&b, T.t[i].s, T.t[i].n);
+	for (size_t i = k; i < T.n; i++)
 		out_word(&b, T.t[i].s, T.t[i].n);
 	return mk_buf_detach(&b);
 }
@@ -2193,6 +2252,10 @@ static char *action_make_at(const struct act_env *e, const char *s, size_t n, si
 		}
 	}
 	if ((t2 = plain_transfer(e, a)) != NULL) {
+		free(a);
+		a = t2;
+	}
+	if ((t2 = plain_schedule(a)) != NULL) {
 		free(a);
 		a = t2;
 	}
