@@ -1917,6 +1917,224 @@ static char *preface_action(const struct act_env *e, const char *s, size_t n, in
 	return NULL;
 }
 
+/* ---- "I'll X, and I'll Y": two pieces of work promised in one breath ---- */
+
+static int no_sentence(void *ctx, size_t si, struct act_sent *out)
+{
+	(void)ctx, (void)si, (void)out;
+	return 0;
+}
+
+/* Is every word of x that says what (three letters or more, no pronoun, determiner or
+ * preposition) also a word of y or of z? */
+static int said_in2(const char *x, const char *y, const char *z)
+{
+	static __thread struct toks X, Y;
+	tokenize(x, strlen(x), &X);
+	for (size_t i = 0; i < X.n; i++) {
+		const struct tok *t = &X.t[i];
+		int found = 0;
+		if (!t->word || t->n < 3 || (t->bits & (W_DET | W_PRON | W_DEMO | W_SUBJ | W_PREP | W_CONJ | W_HEDGE)))
+			continue;
+		for (int k = 0; k < 2 && !found; k++) {
+			const char *w = k ? z : y;
+			tokenize(w, strlen(w), &Y);
+			for (size_t j = 0; j < Y.n && !found; j++)
+				found = Y.t[j].word && !strcmp(Y.t[j].low, t->low);
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/* ... also a word of y? */
+static int said_in(const char *x, const char *y)
+{
+	return said_in2(x, y, "");
+}
+
+/* Does a hold "it", "them", "that", "this", "those", "these"? */
+static int has_pronoun(const char *a)
+{
+	static const char *const pr[] = { "it", "them", "that", "this", "those", "these", NULL };
+	size_t n = strlen(a);
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; pr[k]; k++)
+			if (phrase_at(a, n, i, pr[k]))
+				return 1;
+	return 0;
+}
+
+/* Does text[w..n) start with a subject's contraction: "she'd", "he's", "they're"? */
+static int subj_contraction(const char *text, size_t n, size_t w)
+{
+	static const char *const subj[] = { "he", "she", "they", "it", "you", "i", "we", "that", "there", NULL };
+	for (int k = 0; subj[k]; k++) {
+		size_t m = strlen(subj[k]), j = w + m;
+		char low[8];
+		if (w + m >= n)
+			continue;
+		for (size_t q = 0; q < m; q++)
+			low[q] = (char)(text[w + q] >= 'A' && text[w + q] <= 'Z' ? text[w + q] + 32 : text[w + q]);
+		low[m] = '\0';
+		if (strcmp(low, subj[k]))
+			continue;
+		if (text[j] == '\'' || ((unsigned char)text[j] == 0xe2 && j + 2 < n && (unsigned char)text[j + 1] == 0x80 &&
+					(unsigned char)text[j + 2] == 0x99))
+			return 1;
+	}
+	return 0;
+}
+
+/* Does a side clause with its own subject start at text[i], a comma: ", he sits next to
+ * me", ", she'd run it", ", which", ", so", ", I'll"? */
+static int side_clause_at(const char *text, size_t n, size_t i)
+{
+	static const char *const subj[] = { "he", "she", "they", "it", "you", "i", "we", "which", "so", "but", NULL };
+	size_t w = i + 1;
+	if (text[i] != ',')
+		return 0;
+	while (w < n && text[w] == ' ')
+		w++;
+	if (phrase_at(text, n, w, "you know"))
+		return 0;
+	for (int k = 0; subj[k]; k++)
+		if (phrase_at(text, n, w, subj[k]))
+			return 1;
+	return promise_after(text, n, w, w + 1) || subj_contraction(text, n, w);
+}
+
+/* Where a second promise of the same speaker starts in text[from..n): ", and I'll", " and
+ * we'll", ", I'll", ", then I'll"; the offset of its work (0: none). */
+static size_t second_promise_at(const char *text, size_t n, size_t from, size_t upto)
+{
+	static const char *const heads[] = { "i'll", "we'll", "i will", "we will", "i'm going to", "we're going to",
+					     NULL };
+	int side = 0; /* past a side clause */
+	for (size_t i = from; i < n && i <= upto + 80; i++) {
+		size_t j = i, m = 0;
+		int comma = 0, conj = 0;
+		if (i > from && side_clause_at(text, n, i - 1) && !promise_after(text, n, i, i + 8))
+			side = 1;
+		if (text[i] != ',' && !(text[i] == ' ' && phrase_at(text, n, i + 1, "and")))
+			continue;
+		if (text[j] == ',')
+			comma = 1, j++;
+		while (j < n && text[j] == ' ')
+			j++;
+		if ((m = phrase_at(text, n, j, "and")) != 0) {
+			conj = 1, j += m;
+			while (j < n && text[j] == ' ')
+				j++;
+		}
+		if ((m = phrase_at(text, n, j, "then")) != 0) {
+			conj = 1, j += m;
+			while (j < n && (text[j] == ' ' || text[j] == ','))
+				j++;
+		}
+		if ((!comma && !conj) || ((i > upto || side) && !(comma && conj)))
+			continue; /* past a side clause only as ", and I'll" */
+		if (!comma && i > 0 && text[i - 1] != ',') { /* "Hiroshi and I will": a subject of two */
+			size_t w = i;
+			while (w > 0 && is_wordc((unsigned char)text[w - 1]))
+				w--;
+			if (text[w] >= 'A' && text[w] <= 'Z' && i - w > 1)
+				continue;
+		}
+		for (int k = 0; heads[k]; k++)
+			if ((m = phrase_at(text, n, j, heads[k])) != 0) {
+				j += m;
+				while (j < n && text[j] == ' ')
+					j++;
+				return j < n ? j : 0;
+			}
+	}
+	return 0;
+}
+
+/* The second piece of work when the promise goes on in the same sentence, "I'll draft the
+ * memo, and I'll send you the final by Thursday": the action is both, "draft the memo and
+ * send you the final". Not a hedge ("and I'll try to"), a report back with nothing in hand
+ * ("and I'll get back to you"), talk about the meeting ("and we'll go through it then"), nor
+ * the same work said again. a: the first piece. NULL: no second piece. */
+static char *second_piece(const struct act_env *e, const char *s, size_t n, const char *a)
+{
+	static const char *const not_work[] = { "be", "try", "probably", "maybe", "hopefully", "possibly", "perhaps",
+						"see", "go", "walk", "talk", "discuss", "cover", "chat", "meet",
+						"need", "want", "have to", "keep you", "let", "get back", "come back",
+						"circle back", "loop back", "report back", "revert", "follow up",
+						"touch base", "ping", "update you", "make sure of", "do", "take care",
+						"handle", "leave", "stop", "share my screen", "pick", "start", "kick",
+						"wrap", "hand", "jump", "catch", "move on", "take questions", "show you",
+						"open it up", NULL };
+	struct act_sent se;
+	struct act_env e2;
+	size_t from, p, j, end, m, with = 0;
+	char *a2, *raw, *out;
+	if (!*a || !e->sentence(e->ctx, e->si, &se) || s < se.text || s + n > se.text + se.len || se.question)
+		return NULL;
+	from = (size_t)(s - se.text);
+	/* the first piece is the speaker's own promise: "I'll", "we'll", "let me" before it */
+	if (e->at >= from || !promise_after(se.text, from + 1, e->at, from + 1))
+		return NULL;
+	/* right after the first piece's words, not after a side clause (", he's in the building, I'll") */
+	if (!(p = second_promise_at(se.text, se.len, from + 1, from + n)))
+		return NULL;
+	/* its own words end before a side clause: ", she'd be running it" */
+	for (end = p; end < se.len && !side_clause_at(se.text, se.len, end); end++)
+		;
+	j = p;
+	while (j < se.len && (phrase_at(se.text, se.len, j, "also") || phrase_at(se.text, se.len, j, "just") ||
+			      phrase_at(se.text, se.len, j, "then") || phrase_at(se.text, se.len, j, "definitely") ||
+			      phrase_at(se.text, se.len, j, "personally") || phrase_at(se.text, se.len, j, "actually"))) {
+		while (j < se.len && se.text[j] != ' ')
+			j++;
+		while (j < se.len && se.text[j] == ' ')
+			j++;
+	}
+	/* "and I'll come back with a revised quote": what is brought back is sent */
+	if (phrase_at(se.text, se.len, j, "come back") || phrase_at(se.text, se.len, j, "get back") ||
+	    phrase_at(se.text, se.len, j, "circle back"))
+		for (size_t w = j; w + 6 < end; w++)
+			if ((m = phrase_at(se.text, end, w, "with")) != 0 && w + m + 1 < end) {
+				static const char *const thin[] = { "what", "whatever", "how", "whether", "where", "an answer",
+								    "answers", "an update", "news", "something", "anything",
+								    "feedback", "thoughts", "that", "this", "it", NULL };
+				with = w + m + 1;
+				for (int k = 0; thin[k]; k++)
+					if (phrase_at(se.text, end, with, thin[k]))
+						return NULL; /* "come back with what I can do": nothing in hand */
+				break;
+			}
+	for (int k = 0; not_work[k] && !with; k++)
+		if (phrase_at(se.text, se.len, j, not_work[k]))
+			return NULL;
+	e2 = *e;
+	e2.at = p;
+	e2.request = NULL;
+	if (with)
+		p = e2.at = with;
+	a2 = action_make_at(&e2, se.text + p, end - p, 0, 0, 2);
+	/* the words as said ("send it", "confirm"), unless a pronoun stands for something the
+	 * first piece does not name */
+	e2.sentence = no_sentence;
+	raw = action_make_at(&e2, se.text + p, end - p, 0, 0, 2);
+	if (*raw && (said_in2(a2, raw, a) || !has_pronoun(raw))) {
+		free(a2);
+		a2 = raw;
+	} else {
+		free(raw);
+	}
+	if (content_count(a2) < 1 || said_in(a2, a)) {
+		free(a2);
+		return NULL;
+	}
+	out = mk_sprintf("%s and %s%s", a, with ? "send " : "", a2); /* "send" what comes back */
+	free(a2);
+	return out;
+}
+
 char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a, size_t due_b)
 {
 	return action_make_at(e, s, n, due_a, due_b, 0);
@@ -2075,6 +2293,10 @@ static char *action_make_at(const struct act_env *e, const char *s, size_t n, si
 			mk_buf_release(&m);
 		}
 		mk_buf_release(&q);
+	}
+	if (depth != 2 && (t2 = second_piece(e, s, n, a)) != NULL) {
+		free(a);
+		a = t2;
 	}
 	if (!depth && (t2 = fuller_names(e, a, s)) != NULL) {
 		free(a);
