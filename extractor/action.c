@@ -1927,7 +1927,7 @@ static int no_sentence(void *ctx, size_t si, struct act_sent *out)
 
 /* Is every word of x that says what (three letters or more, no pronoun, determiner or
  * preposition) also a word of y or of z? */
-static int said_in2(const char *x, const char *y, const char *z)
+static int said_in(const char *x, const char *y, const char *z)
 {
 	static __thread struct toks X, Y;
 	tokenize(x, strlen(x), &X);
@@ -1937,8 +1937,7 @@ static int said_in2(const char *x, const char *y, const char *z)
 		if (!t->word || t->n < 3 || (t->bits & (W_DET | W_PRON | W_DEMO | W_SUBJ | W_PREP | W_CONJ | W_HEDGE)))
 			continue;
 		for (int k = 0; k < 2 && !found; k++) {
-			const char *w = k ? z : y;
-			tokenize(w, strlen(w), &Y);
+			tokenize(k ? z : y, strlen(k ? z : y), &Y);
 			for (size_t j = 0; j < Y.n && !found; j++)
 				found = Y.t[j].word && !strcmp(Y.t[j].low, t->low);
 		}
@@ -1948,13 +1947,7 @@ static int said_in2(const char *x, const char *y, const char *z)
 	return 1;
 }
 
-/* ... also a word of y? */
-static int said_in(const char *x, const char *y)
-{
-	return said_in2(x, y, "");
-}
-
-/* Does a hold "it", "them", "that", "this", "those", "these"? */
+/* Does a hold "it", "them", "that", "this", "those" or "these"? */
 static int has_pronoun(const char *a)
 {
 	static const char *const pr[] = { "it", "them", "that", "this", "those", "these", NULL };
@@ -2010,7 +2003,7 @@ static int side_clause_at(const char *text, size_t n, size_t i)
 static size_t second_promise_at(const char *text, size_t n, size_t from, size_t upto)
 {
 	static const char *const heads[] = { "i'll", "we'll", "i will", "we will", "i'm going to", "we're going to",
-					     NULL };
+					     "i can", NULL };
 	int side = 0; /* past a side clause */
 	for (size_t i = from; i < n && i <= upto + 80; i++) {
 		size_t j = i, m = 0;
@@ -2053,6 +2046,50 @@ static size_t second_promise_at(const char *text, size_t n, size_t from, size_t 
 	return 0;
 }
 
+/* An unpunctuated run-on turn, "I'll write the test plan I'll share it with the team by
+ * Monday", is split into its clauses, and the next clause's promise only lends its date to
+ * this one: when this clause ends with the first piece and holds no date, the next clause
+ * of the same speaker that opens with "I'll"/"we'll" is the second piece. *se becomes that
+ * clause and *si its index; returns where its work starts (0: none). */
+static size_t runon_next(const struct act_env *e, struct act_sent *se, size_t upto, size_t *si)
+{
+	static __thread struct toks T;
+	struct act_sent nx;
+	uintptr_t gap;
+	size_t i, p;
+	char last = se->len ? se->text[se->len - 1] : '.';
+	if (last == '.' || last == '?' || last == '!' || last == ',' || upto + 2 < se->len || !e->speaker ||
+	    !e->sentence(e->ctx, e->si + 1, &nx) || nx.question || !nx.speaker || strcmp(nx.speaker, e->speaker))
+		return 0;
+	gap = (uintptr_t)nx.text - (uintptr_t)(se->text + se->len);
+	if ((uintptr_t)nx.text < (uintptr_t)(se->text + se->len) || gap > 3)
+		return 0; /* not the same turn's next clause */
+	tokenize(se->text, se->len, &T);
+	mark_dates(&T, se->text, se->len, e->today);
+	for (i = 0; i < T.n; i++)
+		if (T.t[i].date)
+			return 0; /* a dated clause: the next one is its own item */
+	i = 0;
+	while (i < nx.len && nx.text[i] == ' ')
+		i++;
+	for (int k = 0; k < 2; k++) {
+		size_t m = phrase_at(nx.text, nx.len, i, "and");
+		if (!m)
+			m = phrase_at(nx.text, nx.len, i, "then");
+		if (!m)
+			m = phrase_at(nx.text, nx.len, i, "so");
+		i += m;
+		while (i < nx.len && nx.text[i] == ' ')
+			i++;
+	}
+	if (!(p = promise_after(nx.text, nx.len, i, i + 1)) || phrase_at(nx.text, nx.len, i, "let me") ||
+	    phrase_at(nx.text, nx.len, i, "we can"))
+		return 0;
+	*se = nx;
+	*si = e->si + 1;
+	return p;
+}
+
 /* The second piece of work when the promise goes on in the same sentence, "I'll draft the
  * memo, and I'll send you the final by Thursday": the action is both, "draft the memo and
  * send you the final". Not a hedge ("and I'll try to"), a report back with nothing in hand
@@ -2064,13 +2101,14 @@ static char *second_piece(const struct act_env *e, const char *s, size_t n, cons
 						"see", "go", "walk", "talk", "discuss", "cover", "chat", "meet",
 						"need", "want", "have to", "keep you", "let", "get back", "come back",
 						"circle back", "loop back", "report back", "revert", "follow up",
-						"touch base", "ping", "update you", "make sure of", "do", "take care",
+						"touch base", "ping", "update you", "make sure of", "do it", "do that", "take care",
 						"handle", "leave", "stop", "share my screen", "pick", "start", "kick",
 						"wrap", "hand", "jump", "catch", "move on", "take questions", "show you",
-						"open it up", NULL };
+						"open it up", "answer", "explain", "present it", "have an answer", "have answers",
+						"have news", NULL };
 	struct act_sent se;
 	struct act_env e2;
-	size_t from, p, j, end, m, with = 0;
+	size_t from, p, j, end, m, with = 0, si = e->si;
 	char *a2, *raw, *out;
 	if (!*a || !e->sentence(e->ctx, e->si, &se) || s < se.text || s + n > se.text + se.len || se.question)
 		return NULL;
@@ -2079,7 +2117,8 @@ static char *second_piece(const struct act_env *e, const char *s, size_t n, cons
 	if (e->at >= from || !promise_after(se.text, from + 1, e->at, from + 1))
 		return NULL;
 	/* right after the first piece's words, not after a side clause (", he's in the building, I'll") */
-	if (!(p = second_promise_at(se.text, se.len, from + 1, from + n)))
+	if (!(p = second_promise_at(se.text, se.len, from + 1, from + n)) &&
+	    !(p = runon_next(e, &se, from + n, &si)))
 		return NULL;
 	/* its own words end before a side clause: ", she'd be running it" */
 	for (end = p; end < se.len && !side_clause_at(se.text, se.len, end); end++)
@@ -2111,22 +2150,24 @@ static char *second_piece(const struct act_env *e, const char *s, size_t n, cons
 		if (phrase_at(se.text, se.len, j, not_work[k]))
 			return NULL;
 	e2 = *e;
+	e2.si = si;
 	e2.at = p;
 	e2.request = NULL;
 	if (with)
 		p = e2.at = with;
+	/* the words as said ("send it", "confirm"): said in one breath, "it" is the first
+	 * piece's; only "get it to you" says too little, and then what "it" stands for, when
+	 * the first piece names it */
 	a2 = action_make_at(&e2, se.text + p, end - p, 0, 0, 2);
-	/* the words as said ("send it", "confirm"), unless a pronoun stands for something the
-	 * first piece does not name */
 	e2.sentence = no_sentence;
 	raw = action_make_at(&e2, se.text + p, end - p, 0, 0, 2);
-	if (*raw && (said_in2(a2, raw, a) || !has_pronoun(raw))) {
+	if (content_count(raw) >= 1 || !has_pronoun(raw) || !said_in(strchr(a2, ' ') ? strchr(a2, ' ') : a2, raw, a)) {
 		free(a2);
 		a2 = raw;
 	} else {
 		free(raw);
 	}
-	if (content_count(a2) < 1 || said_in(a2, a)) {
+	if (content_count(a2) < 1 || said_in(a2, a, "")) {
 		free(a2);
 		return NULL;
 	}
