@@ -2085,6 +2085,11 @@ static size_t runon_next(const struct act_env *e, struct act_sent *se, size_t up
 	if (!(p = promise_after(nx.text, nx.len, i, i + 1)) || phrase_at(nx.text, nx.len, i, "let me") ||
 	    phrase_at(nx.text, nx.len, i, "we can"))
 		return 0;
+	for (const char *const *v = (const char *const[]){ "have", "get", "ask", NULL }; *v; v++) {
+		size_t m = phrase_at(nx.text, nx.len, p, *v);
+		if (m && p + m + 1 < nx.len && nx.text[p + m + 1] >= 'A' && nx.text[p + m + 1] <= 'Z')
+			return 0; /* "I'll have Radek check it": his own item (commit.delegate) */
+	}
 	*se = nx;
 	*si = e->si + 1;
 	return p;
