@@ -2159,6 +2159,270 @@ static int goes_on(const struct act_env *e, const char *s, size_t n)
 	return p < end && is_wordc((unsigned char)*p);
 }
 
+/* ---- "I'll X, and I'll Y": two pieces of work promised in one breath ---- */
+
+static int no_sentence(void *ctx, size_t si, struct act_sent *out)
+{
+	(void)ctx, (void)si, (void)out;
+	return 0;
+}
+
+/* Is every word of x that says what (three letters or more, no pronoun, determiner or
+ * preposition) also a word of y or of z? */
+static int said_in(const char *x, const char *y, const char *z)
+{
+	static __thread struct toks X, Y;
+	tokenize(x, strlen(x), &X);
+	for (size_t i = 0; i < X.n; i++) {
+		const struct tok *t = &X.t[i];
+		int found = 0;
+		if (!t->word || t->n < 3 || (t->bits & (W_DET | W_PRON | W_DEMO | W_SUBJ | W_PREP | W_CONJ | W_HEDGE)))
+			continue;
+		for (int k = 0; k < 2 && !found; k++) {
+			tokenize(k ? z : y, strlen(k ? z : y), &Y);
+			for (size_t j = 0; j < Y.n && !found; j++)
+				found = Y.t[j].word && !strcmp(Y.t[j].low, t->low);
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/* Does a hold "it", "them", "that", "this", "those" or "these"? */
+static int has_pronoun(const char *a)
+{
+	static const char *const pr[] = { "it", "them", "that", "this", "those", "these", NULL };
+	size_t n = strlen(a);
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; pr[k]; k++)
+			if (phrase_at(a, n, i, pr[k]))
+				return 1;
+	return 0;
+}
+
+/* Does text[w..n) start with a subject's contraction: "she'd", "he's", "they're"? */
+static int subj_contraction(const char *text, size_t n, size_t w)
+{
+	static const char *const subj[] = { "he", "she", "they", "it", "you", "i", "we", "that", "there", NULL };
+	for (int k = 0; subj[k]; k++) {
+		size_t m = strlen(subj[k]), j = w + m;
+		char low[8];
+		if (w + m >= n)
+			continue;
+		for (size_t q = 0; q < m; q++)
+			low[q] = (char)(text[w + q] >= 'A' && text[w + q] <= 'Z' ? text[w + q] + 32 : text[w + q]);
+		low[m] = '\0';
+		if (strcmp(low, subj[k]))
+			continue;
+		if (text[j] == '\'' || ((unsigned char)text[j] == 0xe2 && j + 2 < n && (unsigned char)text[j + 1] == 0x80 &&
+					(unsigned char)text[j + 2] == 0x99))
+			return 1;
+	}
+	return 0;
+}
+
+/* Does a side clause with its own subject start at text[i], a comma: ", he sits next to
+ * me", ", she'd run it", ", which", ", so", ", I'll"? */
+static int side_clause_at(const char *text, size_t n, size_t i)
+{
+	static const char *const subj[] = { "he", "she", "they", "it", "you", "i", "we", "which", "so", "but", NULL };
+	size_t w = i + 1;
+	if (text[i] != ',')
+		return 0;
+	while (w < n && text[w] == ' ')
+		w++;
+	if (phrase_at(text, n, w, "you know"))
+		return 0;
+	for (int k = 0; subj[k]; k++)
+		if (phrase_at(text, n, w, subj[k]))
+			return 1;
+	return promise_after(text, n, w, w + 1) || subj_contraction(text, n, w);
+}
+
+/* Where a second promise of the same speaker starts in text[from..n): ", and I'll", " and
+ * we'll", ", I'll", ", then I'll"; the offset of its work (0: none). */
+static size_t second_promise_at(const char *text, size_t n, size_t from, size_t upto)
+{
+	static const char *const heads[] = { "i'll", "we'll", "i will", "we will", "i'm going to", "we're going to",
+					     "i can", NULL };
+	int side = 0; /* past a side clause */
+	for (size_t i = from; i < n && i <= upto + 80; i++) {
+		size_t j = i, m = 0;
+		int comma = 0, conj = 0;
+		if (i > from && side_clause_at(text, n, i - 1) && !promise_after(text, n, i, i + 8))
+			side = 1;
+		if (text[i] != ',' && !(text[i] == ' ' && phrase_at(text, n, i + 1, "and")))
+			continue;
+		if (text[j] == ',')
+			comma = 1, j++;
+		while (j < n && text[j] == ' ')
+			j++;
+		if ((m = phrase_at(text, n, j, "and")) != 0) {
+			conj = 1, j += m;
+			while (j < n && text[j] == ' ')
+				j++;
+		}
+		if ((m = phrase_at(text, n, j, "then")) != 0) {
+			conj = 1, j += m;
+			while (j < n && (text[j] == ' ' || text[j] == ','))
+				j++;
+		}
+		if ((!comma && !conj) || ((i > upto || side) && !(comma && conj)))
+			continue; /* past a side clause only as ", and I'll" */
+		if (!comma && i > 0 && text[i - 1] != ',') { /* "Hiroshi and I will": a subject of two */
+			size_t w = i;
+			while (w > 0 && is_wordc((unsigned char)text[w - 1]))
+				w--;
+			if (text[w] >= 'A' && text[w] <= 'Z' && i - w > 1)
+				continue;
+		}
+		for (int k = 0; heads[k]; k++)
+			if ((m = phrase_at(text, n, j, heads[k])) != 0) {
+				j += m;
+				while (j < n && text[j] == ' ')
+					j++;
+				return j < n ? j : 0;
+			}
+	}
+	return 0;
+}
+
+/* An unpunctuated run-on turn, "I'll write the test plan I'll share it with the team by
+ * Monday", is split into its clauses, and the next clause's promise only lends its date to
+ * this one: when this clause ends with the first piece and holds no date, the next clause
+ * of the same speaker that opens with "I'll"/"we'll" is the second piece. *se becomes that
+ * clause and *si its index; returns where its work starts (0: none). */
+static size_t runon_next(const struct act_env *e, struct act_sent *se, size_t upto, size_t *si)
+{
+	static __thread struct toks T;
+	struct act_sent nx;
+	uintptr_t gap;
+	size_t i, p;
+	char last = se->len ? se->text[se->len - 1] : '.';
+	if (last == '.' || last == '?' || last == '!' || last == ',' || upto + 2 < se->len || !e->speaker ||
+	    !e->sentence(e->ctx, e->si + 1, &nx) || nx.question || !nx.speaker || strcmp(nx.speaker, e->speaker))
+		return 0;
+	gap = (uintptr_t)nx.text - (uintptr_t)(se->text + se->len);
+	if ((uintptr_t)nx.text < (uintptr_t)(se->text + se->len) || gap > 3)
+		return 0; /* not the same turn's next clause */
+	tokenize(se->text, se->len, &T);
+	mark_dates(&T, se->text, se->len, e->today);
+	for (i = 0; i < T.n; i++)
+		if (T.t[i].date)
+			return 0; /* a dated clause: the next one is its own item */
+	i = 0;
+	while (i < nx.len && nx.text[i] == ' ')
+		i++;
+	for (int k = 0; k < 2; k++) {
+		size_t m = phrase_at(nx.text, nx.len, i, "and");
+		if (!m)
+			m = phrase_at(nx.text, nx.len, i, "then");
+		if (!m)
+			m = phrase_at(nx.text, nx.len, i, "so");
+		i += m;
+		while (i < nx.len && nx.text[i] == ' ')
+			i++;
+	}
+	if (!(p = promise_after(nx.text, nx.len, i, i + 1)) || phrase_at(nx.text, nx.len, i, "let me") ||
+	    phrase_at(nx.text, nx.len, i, "we can"))
+		return 0;
+	for (const char *const *v = (const char *const[]){ "have", "get", "ask", NULL }; *v; v++) {
+		size_t m = phrase_at(nx.text, nx.len, p, *v);
+		if (m && p + m + 1 < nx.len && nx.text[p + m + 1] >= 'A' && nx.text[p + m + 1] <= 'Z')
+			return 0; /* "I'll have Radek check it": his own item (commit.delegate) */
+	}
+	*se = nx;
+	*si = e->si + 1;
+	return p;
+}
+
+/* The second piece of work when the promise goes on in the same sentence, "I'll draft the
+ * memo, and I'll send you the final by Thursday": the action is both, "draft the memo and
+ * send you the final". Not a hedge ("and I'll try to"), a report back with nothing in hand
+ * ("and I'll get back to you"), talk about the meeting ("and we'll go through it then"), nor
+ * the same work said again. a: the first piece. NULL: no second piece. */
+static char *second_piece(const struct act_env *e, const char *s, size_t n, const char *a)
+{
+	static const char *const not_work[] = { "be", "try", "probably", "maybe", "hopefully", "possibly", "perhaps",
+						"see", "go", "walk", "talk", "discuss", "cover", "chat", "meet",
+						"need", "want", "have to", "keep you", "let", "get back", "come back",
+						"circle back", "loop back", "report back", "revert", "follow up",
+						"touch base", "ping", "update you", "make sure of", "do it", "do that", "take care",
+						"handle", "leave", "stop", "share my screen", "pick", "start", "kick",
+						"wrap", "hand", "jump", "catch", "move on", "take questions", "show you",
+						"open it up", "answer", "explain", "present it", "have an answer", "have answers",
+						"have news", NULL };
+	struct act_sent se;
+	struct act_env e2;
+	size_t from, p, j, end, m, with = 0, si = e->si;
+	char *a2, *raw, *out;
+	if (!*a || !e->sentence(e->ctx, e->si, &se) || s < se.text || s + n > se.text + se.len || se.question)
+		return NULL;
+	from = (size_t)(s - se.text);
+	/* the first piece is the speaker's own promise: "I'll", "we'll", "let me" before it */
+	if (e->at >= from || !promise_after(se.text, from + 1, e->at, from + 1))
+		return NULL;
+	/* right after the first piece's words, not after a side clause (", he's in the building, I'll") */
+	if (!(p = second_promise_at(se.text, se.len, from + 1, from + n)) &&
+	    !(p = runon_next(e, &se, from + n, &si)))
+		return NULL;
+	/* its own words end before a side clause: ", she'd be running it" */
+	for (end = p; end < se.len && !side_clause_at(se.text, se.len, end); end++)
+		;
+	j = p;
+	while (j < se.len && (phrase_at(se.text, se.len, j, "also") || phrase_at(se.text, se.len, j, "just") ||
+			      phrase_at(se.text, se.len, j, "then") || phrase_at(se.text, se.len, j, "definitely") ||
+			      phrase_at(se.text, se.len, j, "personally") || phrase_at(se.text, se.len, j, "actually"))) {
+		while (j < se.len && se.text[j] != ' ')
+			j++;
+		while (j < se.len && se.text[j] == ' ')
+			j++;
+	}
+	/* "and I'll come back with a revised quote": what is brought back is sent */
+	if (phrase_at(se.text, se.len, j, "come back") || phrase_at(se.text, se.len, j, "get back") ||
+	    phrase_at(se.text, se.len, j, "circle back"))
+		for (size_t w = j; w + 6 < end; w++)
+			if ((m = phrase_at(se.text, end, w, "with")) != 0 && w + m + 1 < end) {
+				static const char *const thin[] = { "what", "whatever", "how", "whether", "where", "an answer",
+								    "answers", "an update", "news", "something", "anything",
+								    "feedback", "thoughts", "that", "this", "it", NULL };
+				with = w + m + 1;
+				for (int k = 0; thin[k]; k++)
+					if (phrase_at(se.text, end, with, thin[k]))
+						return NULL; /* "come back with what I can do": nothing in hand */
+				break;
+			}
+	for (int k = 0; not_work[k] && !with; k++)
+		if (phrase_at(se.text, se.len, j, not_work[k]))
+			return NULL;
+	e2 = *e;
+	e2.si = si;
+	e2.at = p;
+	e2.request = NULL;
+	if (with)
+		p = e2.at = with;
+	/* the words as said ("send it", "confirm"): said in one breath, "it" is the first
+	 * piece's; only "get it to you" says too little, and then what "it" stands for, when
+	 * the first piece names it */
+	a2 = action_make_at(&e2, se.text + p, end - p, 0, 0, 2);
+	e2.sentence = no_sentence;
+	raw = action_make_at(&e2, se.text + p, end - p, 0, 0, 2);
+	if (content_count(raw) >= 1 || !has_pronoun(raw) || !said_in(strchr(a2, ' ') ? strchr(a2, ' ') : a2, raw, a)) {
+		free(a2);
+		a2 = raw;
+	} else {
+		free(raw);
+	}
+	if (content_count(a2) < 1 || said_in(a2, a, "")) {
+		free(a2);
+		return NULL;
+	}
+	out = mk_sprintf("%s and %s%s", a, with ? "send " : "", a2); /* "send" what comes back */
+	free(a2);
+	return out;
+}
+
 char *action_make(const struct act_env *e, const char *s, size_t n, size_t due_a, size_t due_b)
 {
 	return action_make_at(e, s, n, due_a, due_b, 0);
@@ -2326,6 +2590,10 @@ static char *action_make_at(const struct act_env *e, const char *s, size_t n, si
 			mk_buf_release(&m);
 		}
 		mk_buf_release(&q);
+	}
+	if (depth != 2 && (t2 = second_piece(e, s, n, a)) != NULL) {
+		free(a);
+		a = t2;
 	}
 	if (!depth && (t2 = fuller_names(e, a, s)) != NULL) {
 		free(a);
