@@ -1795,8 +1795,8 @@ static void swapped_word(struct mk_buf *b, const struct tok *t, int other, int s
 static void third_person(struct mk_buf *b, const struct tok *t)
 {
 	char w[40];
-	size_t n = t->n;
-	if (n + 3 >= sizeof w || !t->word || t->cap) {
+	size_t n = strlen(t->low);
+	if (!n || n + 3 >= sizeof w || !t->word || t->cap) {
 		out_word(b, t->s, t->n);
 		return;
 	}
@@ -1937,7 +1937,7 @@ static int question_clause(struct toks *Q, int other, const char *asker, struct 
 			if (!au && s < Q->n && aux_word(&Q->t[s]))
 				au = &Q->t[s++];
 			e = q_end(Q, s);
-			mk_buf_add(out, a->low, au == &is_tok ? a->n - 2 : a->n);
+			mk_buf_add(out, a->low, strlen(a->low) - (au == &is_tok ? 2 : 0));
 			for (k = p + 1; k < s; k++)
 				if (!Q->t[k].drop && !aux_word(&Q->t[k]))
 					out_word(out, Q->t[k].s, Q->t[k].n);
@@ -2023,13 +2023,15 @@ static int unknown_clause(const struct toks *Q, struct mk_buf *out)
 		if (is(&Q->t[s - 1], "if") || is(&Q->t[s - 1], "whether") || is(&Q->t[s - 1], "that") ||
 		    (Q->t[s].bits & W_SUBJ))
 			; /* a clause */
-		else { /* "the connector handles your setup": a verb after a short noun phrase */
-			for (k = s + 1; k < e && k < s + 5; k++)
-				if ((Q->t[k].word && !Q->t[k].bits && !Q->t[k].cap && Q->t[k].n > 3 &&
-				     Q->t[k].low[Q->t[k].n - 1] == 's' && Q->t[k].low[Q->t[k].n - 2] != 's') ||
-				    (Q->t[k].n > 3 && !strcmp(Q->t[k].low + Q->t[k].n - 2, "'s")) ||
+		else { /* "the licence covers the depot": a verb after a short noun phrase */
+			for (k = s + 1; k < e && k < s + 5; k++) {
+				size_t ln = strlen(Q->t[k].low);
+				if ((Q->t[k].word && !Q->t[k].bits && !Q->t[k].cap && ln > 3 && Q->t[k].low[ln - 1] == 's' &&
+				     Q->t[k].low[ln - 2] != 's') ||
+				    (ln > 3 && !strcmp(Q->t[k].low + ln - 2, "'s")) ||
 				    (aux_word(&Q->t[k]) && !(Q->t[k].bits & W_ART)))
 					break;
+			}
 			if (k >= e || k >= s + 5 || k + 1 >= e)
 				return 0;
 		}
@@ -2058,6 +2060,15 @@ static char *asked_topic(const struct act_env *e, struct toks *T, size_t n)
 	struct mk_buf q;
 	const char *asker = NULL;
 	int kind = findout_bare(T, n, 0, NULL), own = 0, theirs = 0, request = 0;
+	for (size_t i = 1; i < n; i++) /* "ask Pia if the crane fits": what is asked, "whether" */
+		if (is(&T->t[i], "if") && !T->t[i].drop)
+			for (size_t k = i, steps = 0; k-- > 0 && steps < 6 && T->t[k].word; steps++)
+				if (is(&T->t[k], "ask") || is(&T->t[k], "check") || is(&T->t[k], "confirm") ||
+				    is(&T->t[k], "verify") || is(&T->t[k], "double-check") || is(&T->t[k], "see") ||
+				    (is(&T->t[k], "out") && k > 0 && (is(&T->t[k - 1], "find") || is(&T->t[k - 1], "figure")))) {
+					T->t[i].repl = "whether";
+					break;
+				}
 	if (!kind)
 		return NULL;
 	mk_buf_init(&q);
