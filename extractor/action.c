@@ -1678,8 +1678,14 @@ static int findout_bare(struct toks *T, size_t n, int mark, struct mk_buf *tail)
 			kind = 1, i++;
 		else if ((is(v, "find") || is(v, "figure")) && nx && is(nx, "out"))
 			kind = 1, i += 2;
-		else if (is(v, "look") && nx && is(nx, "into"))
+		else if ((is(v, "look") || is(v, "dig")) && nx && is(nx, "into"))
 			kind = 1, i += 2, obj = 1;
+		else if (is(v, "follow") && nx && is(nx, "up"))
+			kind = 3, i += 2;
+		else if ((is(v, "have") || is(v, "get")) && nx && (is(nx, "an") || is(nx, "you")) &&
+			 ((i + 2 < n && is(&T->t[i + 2], "answer")) ||
+			  (i + 3 < n && is(&T->t[i + 2], "an") && is(&T->t[i + 3], "answer"))))
+			kind = 3, i += is(nx, "you") ? 4 : 3; /* "have an answer (for you)" */
 		else if (is(v, "talk") || is(v, "speak") || is(v, "chat") || is(v, "ping") || is(v, "call") ||
 			 is(v, "email") || is(v, "text") || is(v, "chase"))
 			kind = 2, i++;
@@ -1716,6 +1722,10 @@ static int findout_bare(struct toks *T, size_t n, int mark, struct mk_buf *tail)
 		}
 		if (is(t, "internally") || is(t, "around") || is(t, "in-house"))
 			continue;
+		if (is(t, "for") && i + 1 < n && (is(&T->t[i + 1], "you") || is(&T->t[i + 1], "us"))) {
+			i++;
+			continue;
+		}
 		if ((is(t, "it") || is(t, "that") || is(t, "this")) && (obj || kind == 1 || kind == 3)) {
 			if (mark)
 				t->drop = 1;
@@ -1888,6 +1898,12 @@ static int uninvert(const struct toks *Q, const struct tok *a, size_t s, size_t 
  * you find out the notice period?") is returned as what it asks, *request set. */
 static int question_clause(struct toks *Q, int other, const char *asker, struct mk_buf *out, int *request)
 {
+	for (size_t p = 0; p + 1 < Q->n; p++) /* an offer ("do you want me to ..."), or the call itself */
+		if (((is(&Q->t[p], "want") || is(&Q->t[p], "like")) && (is(&Q->t[p + 1], "me") || is(&Q->t[p + 1], "us"))) ||
+		    (aux_word(&Q->t[p]) && is(&Q->t[p + 1], "i")) || is(&Q->t[p], "hear") || is(&Q->t[p], "screen") ||
+		    is(&Q->t[p], "sense") || is(&Q->t[p], "sound") || is(&Q->t[p], "sounds") || is(&Q->t[p], "mute") ||
+		    is(&Q->t[p + 1], "hear") || is(&Q->t[p + 1], "screen") || is(&Q->t[p + 1], "sense"))
+			return 0;
 	for (size_t p = 0; p < Q->n; p++) {
 		const struct tok *a = &Q->t[p], *pv = p ? &Q->t[p - 1] : NULL;
 		size_t s, e, k;
