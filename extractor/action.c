@@ -1792,6 +1792,506 @@ static void leading_condition(const struct act_env *e, struct mk_buf *cond)
 	}
 }
 
+/* ---- "Can your scheduler take readings?" / "I'll check with the controls team" ---- */
+
+/* Is the action T[0..n) a promise to find something out that names no topic ("check with
+ * the controls team", "ask her", "talk to Teodor", "circle back on that", "check
+ * internally")? 1: ask or check ("... whether"), 2: talk or call ("... about whether"),
+ * 3: come back ("... on whether"); 0: not one. mark: leave out its "it"/"on that". */
+static int findout_bare(struct toks *T, size_t n, int mark, struct mk_buf *tail)
+{
+	size_t i = 0, with = 0;
+	int kind = 0, obj = 0;
+	while (i < n && (T->t[i].drop || !T->t[i].word))
+		i++;
+	if (i >= n)
+		return 0;
+	{
+		const struct tok *v = &T->t[i], *nx = i + 1 < n ? &T->t[i + 1] : NULL;
+		if (is(v, "check") || is(v, "confirm") || is(v, "verify") || is(v, "double-check") || is(v, "ask"))
+			kind = 1, i++;
+		else if ((is(v, "find") || is(v, "figure")) && nx && is(nx, "out"))
+			kind = 1, i += 2;
+		else if ((is(v, "look") || is(v, "dig")) && nx && is(nx, "into"))
+			kind = 1, i += 2, obj = 1;
+		else if (is(v, "follow") && nx && is(nx, "up"))
+			kind = 3, i += 2;
+		else if ((is(v, "have") || is(v, "get")) && nx && (is(nx, "an") || is(nx, "you")) &&
+			 ((i + 2 < n && is(&T->t[i + 2], "answer")) ||
+			  (i + 3 < n && is(&T->t[i + 2], "an") && is(&T->t[i + 3], "answer"))))
+			kind = 3, i += is(nx, "you") ? 4 : 3; /* "have an answer (for you)" */
+		else if (is(v, "talk") || is(v, "speak") || is(v, "chat") || is(v, "ping") || is(v, "call") ||
+			 is(v, "email") || is(v, "text") || is(v, "chase"))
+			kind = 2, i++;
+		else if ((is(v, "circle") || is(v, "get") || is(v, "come")) && nx && is(nx, "back"))
+			kind = 3, i += 2;
+		else if (is(v, "revert"))
+			kind = 3, i++;
+		else
+			return 0;
+	}
+	for (; i < n; i++) {
+		struct tok *t = &T->t[i];
+		if (t->drop)
+			continue;
+		if (!t->word) {
+			if (punct(t, ',') || punct(t, '.') || punct(t, '?') || punct(t, '!'))
+				continue;
+			return 0;
+		}
+		if (is(t, "with") || is(t, "to") || is(t, "from")) {
+			with = 1;
+			continue;
+		}
+		/* "and revert", "and get back to you": the report after, kept after the topic */
+		if (is(t, "and") && i + 1 < n && i > 0 &&
+		    (is(&T->t[i + 1], "revert") || is(&T->t[i + 1], "confirm") || is(&T->t[i + 1], "report") ||
+		     ((is(&T->t[i + 1], "get") || is(&T->t[i + 1], "come") || is(&T->t[i + 1], "circle")) && i + 2 < n &&
+		      is(&T->t[i + 2], "back")))) {
+			if (tail)
+				for (; i < n; i++)
+					if (!T->t[i].drop && (T->t[i].drop = 1) && !T->t[i].date)
+						out_word(tail, T->t[i].s, T->t[i].n);
+			return kind;
+		}
+		if (is(t, "internally") || is(t, "around") || is(t, "in-house"))
+			continue;
+		if (is(t, "for") && i + 1 < n && (is(&T->t[i + 1], "you") || is(&T->t[i + 1], "us"))) {
+			i++;
+			continue;
+		}
+		if ((is(t, "it") || is(t, "that") || is(t, "this")) && (obj || kind == 1 || kind == 3)) {
+			if (mark)
+				t->drop = 1;
+			continue;
+		}
+		if ((is(t, "on") || is(t, "about") || is(t, "into")) && i + 1 < n &&
+		    (is(&T->t[i + 1], "it") || is(&T->t[i + 1], "that") || is(&T->t[i + 1], "this"))) {
+			if (mark)
+				t->drop = T->t[i + 1].drop = 1;
+			i++;
+			continue;
+		}
+		if (is(t, "them") || is(t, "him") || is(t, "her") || is(t, "you") || is(t, "us") || is(t, "me"))
+			continue;
+		if (with && with++ <= 5 && !(t->bits & (W_VERB | W_CONJ | W_PREP | W_SUBJ | W_PRON | W_DEMO)))
+			continue; /* "with the controls team", "from Marisa" */
+		if (t->cap && !t->bits && !with)
+			continue; /* "ask Dana", "call Bramble Growers" */
+		return 0;
+	}
+	return kind;
+}
+
+/* Words that start a question's predicate after its subject: "(can your scheduler) take ...",
+ * "(is quarterly billing) possible". */
+static int pred_start(const struct tok *t)
+{
+	static const char *const w[] = { "accept", "support", "allow", "include", "integrate", "connect", "match",
+					 "process", "receive", "store", "export", "import", "require", "offer",
+					 "provide", "fit", "expect", "plan", "waive", "extend", "honor", "honour",
+					 "lower", "reduce", "deploy", "scale", "read", "apply", "qualify", "count",
+					 "replace", "block", "permit", "reach", "invoice", "bill", "discount", "able",
+					 "ready", "possible", "available", "allowed", "included", "still", "certified",
+					 "compliant", "required", "open", "willing", "okay", "fine", "on", "in", "part",
+					 "live", "done", "signed", "approved", "going", NULL };
+	if (!t->word)
+		return 1;
+	if (t->bits & (W_VERB | W_PREP | W_CONJ) && !(t->bits & (W_ART | W_MEET)))
+		return 1;
+	for (int i = 0; w[i]; i++)
+		if (is(t, w[i]))
+			return 1;
+	return 0;
+}
+
+static int aux_word(const struct tok *t)
+{
+	static const char *const w[] = { "can", "could", "would", "will", "do", "does", "did", "is", "are", "was",
+					 "were", "has", "have", "should", "shall", "might", NULL };
+	for (int i = 0; w[i]; i++)
+		if (is(t, w[i]))
+			return 1;
+	return 0;
+}
+
+/* One word of the asker's said by the one who answers: "your" -> "our"; other side's
+ * "we" -> "they". subj: in subject place. */
+static void swapped_word(struct mk_buf *b, const struct tok *t, int other, int subj, const char *asker)
+{
+	static const char *const sw[][3] = { { "you", "we", "us" }, { "your", "our", "our" }, { "yours", "ours", "ours" },
+					     { "we", "they", "they" }, { "us", "them", "them" }, { "our", "their", "their" },
+					     { "ours", "theirs", "theirs" } };
+	for (size_t k = 0; k < sizeof sw / sizeof sw[0]; k++)
+		if (is(t, sw[k][0]) && (k < 3 || other)) {
+			out_word(b, sw[k][subj ? 1 : 2], strlen(sw[k][subj ? 1 : 2]));
+			return;
+		}
+	if ((is(t, "i") || is(t, "me")) && asker) {
+		size_t fn = strcspn(asker, " ");
+		out_word(b, asker, fn);
+		return;
+	}
+	out_word(b, t->s, t->n);
+}
+
+/* "accept" -> "accepts" after "does X" is undone. */
+static void third_person(struct mk_buf *b, const struct tok *t)
+{
+	char w[40];
+	size_t n = strlen(t->low);
+	if (!n || n + 3 >= sizeof w || !t->word || t->cap) {
+		out_word(b, t->s, t->n);
+		return;
+	}
+	memcpy(w, t->low, n + 1);
+	if (!strcmp(w, "have"))
+		strcpy(w, "has");
+	else if (n > 1 && w[n - 1] == 'y' && !strchr("aeiou", w[n - 2]))
+		strcpy(w + n - 1, "ies");
+	else if (w[n - 1] == 's' || w[n - 1] == 'x' || w[n - 1] == 'z' || w[n - 1] == 'o' ||
+		 (n > 1 && (w[n - 1] == 'h') && (w[n - 2] == 'c' || w[n - 2] == 's')))
+		strcat(w, "es");
+	else
+		strcat(w, "s");
+	out_word(b, w, strlen(w));
+}
+
+/* The tokens from i on to the end of the question's clause (before "?", ", or", "or not"). */
+static size_t q_end(const struct toks *Q, size_t i)
+{
+	for (; i < Q->n; i++) {
+		const struct tok *t = &Q->t[i], *nx = i + 1 < Q->n ? &Q->t[i + 1] : NULL;
+		if (punct(t, '?') || punct(t, ';') || is_dash(t) || punct(t, '.') || punct(t, '!'))
+			break;
+		if (punct(t, ',') && (!nx || !nx->word || is(nx, "or") || is(nx, "like") || is(nx, "because") ||
+				      is(nx, "right") || is(nx, "cause") || (nx->bits & W_SUBJ) || aux_word(nx)))
+			break;
+		if (is(t, "or") && (!nx || !nx->word || is(nx, "not") || is(nx, "no") || aux_word(nx)))
+			break;
+		if (is(t, "because") || is(t, "cause"))
+			break;
+	}
+	return i;
+}
+
+/* The question's clause from its aux a on, subject first: "(can) your scheduler take X" ->
+ * "our scheduler can take X", "(does) the freeze lift" -> "the freeze lifts", "(is) the
+ * notice period" -> "the notice period is" when tail. Q->t[s..e) follows the aux. */
+static int uninvert(const struct toks *Q, const struct tok *a, size_t s, size_t e, int other, const char *asker,
+		    int tail, struct mk_buf *out)
+{
+	int does = is(a, "does"), doaux = does || is(a, "do") || is(a, "did"), pron;
+	const char *au = a->low;
+	size_t v, k;
+	if (s >= e || !Q->t[s].word)
+		return 0;
+	pron = (Q->t[s].bits & (W_SUBJ | W_DEMO)) != 0;
+	if (pron)
+		v = s + 1;
+	else {
+		for (v = s + 1; v < e && v < s + 6 && !pred_start(&Q->t[v]); v++)
+			;
+		if (v >= e && tail && !doaux) {
+			for (k = s; k < e; k++)
+				if (!Q->t[k].drop)
+					swapped_word(out, &Q->t[k], other, k == s, asker);
+			out_word(out, au, strlen(au));
+			return 1;
+		}
+		if (v >= e && doaux && e > s + 1 && e <= s + 5 && !Q->t[e - 1].cap && !(Q->t[e - 1].bits & W_STOPNP))
+			v = e - 1; /* "does your procurement freeze lift" */
+		if (v >= e || v >= s + 6 || !Q->t[v].word)
+			return 0;
+	}
+	for (k = s; k < v; k++)
+		if (!Q->t[k].drop)
+			swapped_word(out, &Q->t[k], other, k == s, asker);
+	if (!doaux) {
+		if (other && (is(&Q->t[s], "you") || is(&Q->t[s], "we"))) /* "are you" -> "we are" */
+			au = !strcmp(au, "is") ? "are" : !strcmp(au, "was") ? "were" : !strcmp(au, "has") ? "have" : au;
+		if (v == s + 1 && is(&Q->t[s], "i") && asker)
+			au = !strcmp(au, "am") ? "is" : au;
+		out_word(out, au, strlen(au));
+	} else if (is(a, "did"))
+		out_word(out, "did", 3);
+	for (k = v; k < e; k++) {
+		if (Q->t[k].drop)
+			continue;
+		if (k == v && does && !pron && !(Q->t[k].bits & W_CONJ))
+			third_person(out, &Q->t[k]);
+		else
+			swapped_word(out, &Q->t[k], other, 0, asker);
+	}
+	return 1;
+}
+
+/* The question Q (said by asker; other: from the other side) as a clause the answer can
+ * hold: "can your scheduler take readings" -> "whether our scheduler can take readings",
+ * "when does the freeze lift" -> "when the freeze lifts". A request to find out ("could
+ * you find out the notice period?") is returned as what it asks, *request set. */
+static int question_clause(struct toks *Q, int other, const char *asker, struct mk_buf *out, int *request)
+{
+	for (size_t p = 0; p + 1 < Q->n; p++) /* an offer ("do you want me to ..."), or the call itself */
+		if (((is(&Q->t[p], "want") || is(&Q->t[p], "like")) && (is(&Q->t[p + 1], "me") || is(&Q->t[p + 1], "us"))) ||
+		    (aux_word(&Q->t[p]) && is(&Q->t[p + 1], "i")) || is(&Q->t[p], "hear") || is(&Q->t[p], "screen") ||
+		    is(&Q->t[p], "sense") || is(&Q->t[p], "sound") || is(&Q->t[p], "sounds") || is(&Q->t[p], "mute") ||
+		    is(&Q->t[p + 1], "hear") || is(&Q->t[p + 1], "screen") || is(&Q->t[p + 1], "sense"))
+			return 0;
+	for (size_t p = 0; p < Q->n; p++) {
+		const struct tok *a = &Q->t[p], *pv = p ? &Q->t[p - 1] : NULL;
+		size_t s, e, k;
+		if (a->drop || !a->word)
+			continue;
+		if (pv && pv->word && !is(pv, "and") && !is(pv, "so") && !is(pv, "but") && !is(pv, "okay") &&
+		    !is(pv, "ok") && !is(pv, "then") && !is(pv, "also") && !is(pv, "well") && !is(pv, "now") &&
+		    !is(pv, "yeah") && !is(pv, "right") && !is(pv, "just") && !is(pv, "any"))
+			continue;
+		mk_buf_reset(out);
+		*request = 0;
+		if ((is(a, "chance") && pv && is(pv, "any")) ||
+		    (aux_word(a) && p + 3 < Q->n && is(&Q->t[p + 1], "you") &&
+		     (is(&Q->t[p + 2], "know") || (p + 4 < Q->n && is(&Q->t[p + 2], "happen") && is(&Q->t[p + 4], "know"))))) {
+			/* "any chance Graham would sign", "do you know if/when ...": already a clause */
+			if (is(a, "chance"))
+				s = p + 1 + (p + 1 < Q->n && is(&Q->t[p + 1], "that"));
+			else {
+				s = p + (is(&Q->t[p + 2], "know") ? 3 : 5);
+				if (s >= Q->n || !(is(&Q->t[s], "if") || is(&Q->t[s], "whether") || (Q->t[s].bits & W_CONJ)))
+					continue;
+			}
+			if (!is(a, "chance") && !is(&Q->t[s], "if") && !is(&Q->t[s], "whether"))
+				mk_buf_adds(out, Q->t[s].low);
+			else
+				mk_buf_adds(out, "whether");
+			if (!is(a, "chance"))
+				s++;
+			e = q_end(Q, s);
+			for (k = s; k < e; k++)
+				if (!Q->t[k].drop)
+					swapped_word(out, &Q->t[k], other, k == s || (Q->t[k - 1].bits & W_CONJ), asker);
+		} else if (is(a, "what") || is(a, "which") || is(a, "when") || is(a, "who") || is(a, "how") ||
+			   is(a, "where") || is(a, "what's") || is(a, "when's") || is(a, "who's")) {
+			/* "what's the notice period", "how many seats do you need", "who signs it" */
+			static const struct tok is_tok = { "is", 2, "is", W_VERB, 1, 0, 0, 0, 0, NULL };
+			const struct tok *au = NULL;
+			s = p + 1;
+			if (is(a, "what's") || is(a, "when's") || is(a, "who's"))
+				au = &is_tok;
+			if (is(a, "how") && s < Q->n &&
+			    (is(&Q->t[s], "many") || is(&Q->t[s], "much") || is(&Q->t[s], "long") || is(&Q->t[s], "soon")))
+				s++;
+			while (!au && s < Q->n && s < p + 4 && Q->t[s].word && !aux_word(&Q->t[s]) &&
+			       !(Q->t[s].bits & (W_VERB | W_SUBJ | W_PREP)))
+				s++;
+			if (!au && s < Q->n && aux_word(&Q->t[s]))
+				au = &Q->t[s++];
+			e = q_end(Q, s);
+			mk_buf_add(out, a->low, strlen(a->low) - (au == &is_tok ? 2 : 0));
+			for (k = p + 1; k < s; k++)
+				if (!Q->t[k].drop && !aux_word(&Q->t[k]))
+					out_word(out, Q->t[k].s, Q->t[k].n);
+			if (au && !uninvert(Q, au, s, e, other, asker, 1, out))
+				continue;
+			for (k = s; !au && k < e; k++) /* "who signs on your side" */
+				if (!Q->t[k].drop)
+					swapped_word(out, &Q->t[k], other, 0, asker);
+		} else if (aux_word(a)) {
+			/* "can your scheduler take readings", "would the co-op go with a two season pilot" */
+			s = p + 1;
+			if (s < Q->n && (is(&Q->t[s], "you") || is(&Q->t[s], "someone") || is(&Q->t[s], "somebody") ||
+					 is(&Q->t[s], "anyone") || is(&Q->t[s], "anybody")) &&
+			    (is(a, "can") || is(a, "could") || is(a, "would") || is(a, "will"))) {
+				/* "could you find out X": the request itself */
+				size_t r = s + 1;
+				while (r < Q->n && (is(&Q->t[r], "please") || is(&Q->t[r], "also") || is(&Q->t[r], "just")))
+					r++;
+				if (r + 1 < Q->n && (is(&Q->t[r], "find") || is(&Q->t[r], "figure")) && is(&Q->t[r + 1], "out"))
+					r += 2;
+				else if (r < Q->n && (is(&Q->t[r], "check") || is(&Q->t[r], "confirm") || is(&Q->t[r], "verify")))
+					r++;
+				else
+					r = 0;
+				if (r) {
+					e = q_end(Q, r);
+					for (k = s + 1; k < e; k++)
+						if (!Q->t[k].drop && !is(&Q->t[k], "please") && !is(&Q->t[k], "also") &&
+						    !is(&Q->t[k], "just"))
+							swapped_word(out, &Q->t[k], other, 0, asker);
+					*request = 1;
+					if (content_count(out->s) >= 2)
+						return 1;
+					continue;
+				}
+			}
+			e = q_end(Q, s);
+			mk_buf_adds(out, "whether");
+			if (!uninvert(Q, a, s, e, other, asker, 0, out))
+				continue;
+		} else
+			continue;
+		if (out->len && content_count(out->s) >= 2)
+			return 1;
+	}
+	mk_buf_reset(out);
+	return 0;
+}
+
+/* What the promiser said they don't know, just before the promise: "I don't know whether
+ * the kiosk firmware is signed", "I'm not sure the export keeps attachments", "we need to
+ * see if the ledger can replay a batch", "I need to double check the licence covers X" ->
+ * "whether ..." (never one about "it" or "that" alone). */
+static int unknown_clause(const struct toks *Q, struct mk_buf *out)
+{
+	for (size_t p = 1; p + 2 < Q->n; p++) {
+		const struct tok *t = &Q->t[p], *pv = &Q->t[p - 1];
+		size_t s = p + 1, e, k;
+		int conj = 0;
+		if (t->drop || !t->word)
+			continue;
+		if (is(t, "know") && (is(pv, "don't") || is(pv, "dont") || is(pv, "didn't") || is(pv, "not") ||
+				      (p > 1 && (is(&Q->t[p - 2], "don't") || is(&Q->t[p - 2], "not")))))
+			conj = 1;
+		else if (is(t, "sure") && (is(pv, "not") || is(pv, "unsure")))
+			conj = 0;
+		else if ((is(t, "check") || is(t, "confirm") || is(t, "verify") || is(t, "double-check") ||
+			  (is(t, "see") && (is(&Q->t[s], "if") || is(&Q->t[s], "whether")))) &&
+			 (is(pv, "to") || (is(pv, "double") && p > 1 && is(&Q->t[p - 2], "to"))))
+			conj = 0;
+		else if (is(t, "out") && (is(pv, "find") || is(pv, "figure")) && p > 1 && is(&Q->t[p - 2], "to"))
+			conj = 0;
+		else
+			continue;
+		if (is(&Q->t[s], "if") || is(&Q->t[s], "whether") || is(&Q->t[s], "that"))
+			s++;
+		else if (conj)
+			continue; /* "I don't know Pete" */
+		if (s >= Q->n || !Q->t[s].word || is(&Q->t[s], "it") || is(&Q->t[s], "it's") || is(&Q->t[s], "that") ||
+		    is(&Q->t[s], "that's") || is(&Q->t[s], "this") || is(&Q->t[s], "they") || is(&Q->t[s], "there"))
+			return 0;
+		e = q_end(Q, s);
+		if (is(&Q->t[s - 1], "if") || is(&Q->t[s - 1], "whether") || is(&Q->t[s - 1], "that") ||
+		    (Q->t[s].bits & W_SUBJ))
+			; /* a clause */
+		else { /* "the licence covers the depot": a verb after a short noun phrase */
+			for (k = s + 1; k < e && k < s + 5; k++) {
+				size_t ln = strlen(Q->t[k].low);
+				if ((Q->t[k].word && !Q->t[k].bits && !Q->t[k].cap && ln > 3 && Q->t[k].low[ln - 1] == 's' &&
+				     Q->t[k].low[ln - 2] != 's') ||
+				    (ln > 3 && !strcmp(Q->t[k].low + ln - 2, "'s")) ||
+				    (aux_word(&Q->t[k]) && !(Q->t[k].bits & W_ART)))
+					break;
+			}
+			if (k >= e || k >= s + 5 || k + 1 >= e)
+				return 0;
+		}
+		mk_buf_adds(out, "whether");
+		for (k = s; k < e; k++)
+			if (!Q->t[k].drop)
+				out_word(out, Q->t[k].s, Q->t[k].n);
+		if (content_count(out->s) >= 2)
+			return 1;
+		mk_buf_reset(out);
+		return 0;
+	}
+	return 0;
+}
+
+/* "Can your scheduler take inbound readings?" / "Not sure, honestly. I'll check with the
+ * integration team": a promise to find out that names no topic takes the question the
+ * other speaker put to the promiser just before (their last turn, right before this one),
+ * as "whether ..." ("check with the controls team whether our scheduler can take inbound
+ * readings"). Returns what to add to the action, or NULL; a request to find out replaces
+ * the action (its tokens are then left out). */
+static char *asked_topic(const struct act_env *e, struct toks *T, size_t n)
+{
+	static __thread struct toks Q;
+	struct act_sent se;
+	struct mk_buf q;
+	const char *asker = NULL;
+	int kind = findout_bare(T, n, 0, NULL), own = 0, theirs = 0, request = 0;
+	for (size_t i = 1; i < n; i++) /* "ask Pia if the crane fits": what is asked, "whether" */
+		if (is(&T->t[i], "if") && !T->t[i].drop)
+			for (size_t k = i, steps = 0; k-- > 0 && steps < 6 && T->t[k].word; steps++)
+				if (is(&T->t[k], "ask") || is(&T->t[k], "check") || is(&T->t[k], "confirm") ||
+				    is(&T->t[k], "verify") || is(&T->t[k], "double-check") || is(&T->t[k], "see") ||
+				    (is(&T->t[k], "out") && k > 0 && (is(&T->t[k - 1], "find") || is(&T->t[k - 1], "figure")))) {
+					T->t[i].repl = "whether";
+					break;
+				}
+	if (!kind)
+		return NULL;
+	mk_buf_init(&q);
+	if (e->sentence(e->ctx, e->si, &se) && e->at <= se.len) { /* "I'm not sure X, let me check" */
+		tokenize(se.text, e->at, &Q);
+		drop_noise(&Q);
+		unknown_clause(&Q, &q);
+	}
+	for (size_t k = 1; !q.len && k <= 8 && k <= e->si; k++) {
+		if (!e->sentence(e->ctx, e->si - k, &se) || !se.speaker || !e->speaker)
+			break;
+		if (!strcmp(se.speaker, e->speaker)) {
+			if (asker || se.question || ++own > 2)
+				break; /* the promiser's own question, or an older turn */
+			tokenize(se.text, se.len, &Q);
+			drop_noise(&Q);
+			if (unknown_clause(&Q, &q))
+				break;
+			continue;
+		}
+		if (asker && strcmp(se.speaker, asker))
+			break;
+		asker = se.speaker;
+		if (++theirs > 3)
+			break;
+		if (!se.question)
+			continue;
+		tokenize(se.text, se.len, &Q);
+		drop_noise(&Q);
+		{
+			int other = e->side && e->side(e->ctx, asker) != e->side(e->ctx, e->speaker);
+			if (question_clause(&Q, other, asker, &q, &request))
+				break;
+		}
+	}
+	if (!q.len) {
+		mk_buf_release(&q);
+		return NULL;
+	}
+	if (request) {
+		for (size_t i = 0; i < n; i++)
+			T->t[i].drop = 1;
+		return mk_buf_detach(&q);
+	}
+	{
+		struct mk_buf tail;
+		char *r;
+		size_t i = n;
+		mk_buf_init(&tail);
+		findout_bare(T, n, 1, &tail);
+		while (i > 0 && (T->t[i - 1].drop || !T->t[i - 1].word))
+			i--;
+		if (i > 1 && is(&T->t[i - 1], "them")) /* "ask them whether": not who "them" may be */
+			T->t[i - 1].drop = 1;
+		r = mk_sprintf("%s%s%s%s%s", i > 1 && is(&T->t[i - 1], "them") ? "them " : "",
+			       kind == 2 ? "about " : kind == 3 ? "on " : "", q.s, tail.len ? " " : "", tail.len ? tail.s : "");
+		mk_buf_release(&tail);
+		mk_buf_release(&q);
+		return r;
+	}
+}
+
+/* The action so far, then what was asked (asked_topic), freed. */
+static void add_topic(struct mk_buf *b, char *topic)
+{
+	if (!topic)
+		return;
+	if (b->len)
+		mk_buf_addc(b, ' ');
+	mk_buf_adds(b, topic);
+	free(topic);
+}
+
 /* "circle back", "follow up", "have an answer", "get a decision": says that, not on what */
 static int thin_end(const char *a)
 {
@@ -2500,8 +3000,10 @@ static char *action_make_at(const struct act_env *e, const char *s, size_t n, si
 	}
 	if (!cond.len)
 		leading_condition(e, &cond);
+	char *topic = asked_topic(e, &T, end);
 	resolve_pronouns(e, &T, end, &pool);
 	render(&b, &T, end);
+	add_topic(&b, topic);
 	pool_free(&pool);
 	a = mk_buf_detach(&b);
 	/* "you'll have them Monday": the speaker sends them */
