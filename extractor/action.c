@@ -182,7 +182,8 @@ static struct dword dict[] = {
 	{ "sla", W_ART | W_PAPER }, { "paperwork", W_ART | W_PAPER }, { "paper", W_ART | W_PAPER },
 	{ "case", W_ART }, { "forms", W_ART }, { "script", W_ART }, { "guide", W_ART }, { "architecture", W_ART },
 	{ "schema", W_ART }, { "runbook", W_ART }, { "playbook", W_ART }, { "workbook", W_ART }, { "wording", W_ART },
-	{ "inventory", W_ART }, { "dictionary", W_ART }, { "charter", W_ART }, { "matrix", W_ART },
+	{ "inventory", W_ART }, { "dictionary", W_ART }, { "charter", W_ART }, { "matrix", W_ART }, { "fee", W_ART },
+	{ "modeling", W_ART }, { "modelling", W_ART },
 	{ "range", W_ART }, { "ranges", W_ART }, { "details", W_ART }, { "info", W_ART }, { "information", W_ART },
 	{ "pr", W_ART }, { "code", W_ART }, { "bytecode", W_ART }, { "statement", W_ART }, { "invoice", W_ART },
 	{ "meeting", W_MEET }, { "session", W_MEET }, { "check-in", W_MEET }, { "checkin", W_MEET },
@@ -654,6 +655,15 @@ static void consider(struct cand *best, const struct toks *T, const struct np *n
 	np_render(&best->text, T, np);
 }
 
+/* "on the agenda", "it's my calendar", "in your inbox": where things go, not a thing sent */
+static double container_np(const struct toks *T, const struct np *np)
+{
+	static const char *const w[] = { "agenda", "agendas", "calendar", "calendars", "inbox", "diary", "radar",
+					 "docket", NULL };
+	const struct tok *h = &T->t[np->b - 1];
+	return h->word && mk_in_list(h->low, w) ? 3 : 0;
+}
+
 /* Scores the noun phrases of one text for a pronoun. */
 static void scan_text(struct cand *best, const char *s, size_t n, struct mk_date today, double base,
 		      enum want want, int plural, size_t first_tok)
@@ -693,6 +703,7 @@ static void scan_text(struct cand *best, const char *s, size_t n, struct mk_date
 			/* the subject of a relative clause is said in passing */
 			if (i > 0 && (is(&T.t[i - 1], "anything") || is(&T.t[i - 1], "that")))
 				sc -= 1;
+			sc -= container_np(&T, &np);
 		}
 		consider(best, &T, &np, sc);
 		i = np.b - 1;
@@ -718,27 +729,31 @@ static int topic_meta(const struct tok *t)
 	return t->word && mk_in_list(t->low, w);
 }
 
-/* "And the export declaration, ..., I'll send it", "For supplier registration, I'll send
- * you ...", "The pallet counts per depot I can send": a thing named at the very front of
- * sentence e->si before the promise at pos (its subject and all); 0: none. */
-static int fronted_topic(const struct act_env *e, const char *pos, struct topic *tp)
+/* A thing named at the very front of text[0, n): "And the export declaration, ..., I'll send it",
+ * "For supplier registration, I'll send you ...", "The pallet counts per depot I can send"; with
+ * prior, in a sentence said before, only after "on/about" ("One more thing, on the loyalty
+ * table.") or as "The X, there is ..."; 0: none. */
+static int topic_in(const char *text, size_t n, struct mk_date today, struct topic *tp, int prior)
 {
 	static const char *const lead[] = { "and", "so", "okay", "ok", "right", "now", "then", "also", "well",
 					    "yeah", "yes", "great", "alright", "oh", "um", "uh", "sure", "perfect",
 					    "cool", "fine", "good", NULL };
-	struct act_sent se;
 	struct toks *T = &tp->T;
-	size_t i = 0, a, j, n, k, subj = 0;
+	size_t i = 0, a, j, k, subj = 0;
 	memset(&tp->np, 0, sizeof tp->np);
 	tp->prep = NULL;
 	tp->comma = 0;
-	if (!pos || !e->sentence(e->ctx, e->si, &se) || pos < se.text || pos > se.text + se.len)
-		return 0;
-	n = (size_t)(pos - se.text);
 	if (n < 6)
 		return 0;
-	tokenize(se.text, n, T);
-	mark_dates(T, se.text, n, e->today);
+	tokenize(text, n, T);
+	mark_dates(T, text, n, today);
+	/* "One (more) thing, on the ...", "Quick question, about the ..." */
+	if (prior && T->n > 3 && (is(&T->t[0], "one") || is(&T->t[0], "quick"))) {
+		for (k = 1; k < 3 && !punct(&T->t[k], ','); k++)
+			;
+		if (punct(&T->t[k], ','))
+			i = k + 1;
+	}
 	while (i < T->n && (!T->t[i].word || mk_in_list(T->t[i].low, lead)) && !is_dash(&T->t[i]))
 		i++;
 	/* "And Dana, for the pilot, ...": whom it is said to */
@@ -788,19 +803,30 @@ static int fronted_topic(const struct act_env *e, const char *pos, struct topic 
 		}
 		if (!content || (person && !tp->prep)) /* "Dana, I'll ...": whom I talk to */
 			return 0;
+		/* "Realistically, ...", "W9, certificate of insurance, ...": no thing set up as the topic */
+		if (!tp->prep && i == a && !(T->t[j - 1].bits & (W_ART | W_MEET)) && (prior || !T->t[j - 1].acro))
+			return 0;
 		if ((h->bits & W_MEET) && tp->prep && strcmp(tp->prep, "for")) /* "on the call, I'll ..." */
 			return 0;
 	}
 	tp->comma = punct(&T->t[j], ',');
+	if (prior && (tp->prep ? strcmp(tp->prep, "about") != 0 : !tp->comma)) /* "for the pilot we need X" */
+		return 0;
+	/* "The X, there are ...", not a list ("W9 request, the insurance certificate, ...") */
+	if (prior && !tp->prep &&
+	    (j + 1 >= T->n || !((T->t[j + 1].bits & (W_SUBJ | W_PRON | W_VERB)) || is(&T->t[j + 1], "there"))))
+		return 0;
 	/* what comes after: another promise in between ends it ("the X, I'll do A, and I'll do B") */
-	for (k = j + 1; k < T->n; k++)
+	for (k = j + 1; k < T->n && !prior; k++)
 		if (T->t[k].word && (T->t[k].bits & W_SUBJ) && !is(&T->t[k], "you") && !is(&T->t[k], "me") &&
 		    !is(&T->t[k], "us")) {
 			if (subj)
 				return 0;
 			subj = k;
 		}
-	if (!tp->comma) {
+	if (prior) {
+		; /* "On the rollout plan, what would you need?" */
+	} else if (!tp->comma) {
 		/* "the usage numbers I can send": the subject and its helper verb, nothing else */
 		if (!(T->t[j].bits & W_SUBJ) || !T->t[j].word || is(&T->t[j], "you") || is(&T->t[j], "it's") ||
 		    is(&T->t[j], "that's") || is(&T->t[j], "there's"))
@@ -823,6 +849,34 @@ static int fronted_topic(const struct act_env *e, const char *pos, struct topic 
 				is(&T->t[j - 1], "data");
 	}
 	return 1;
+}
+
+/* The topic in sentence e->si before the promise at pos (its subject and all). */
+static int fronted_topic(const struct act_env *e, const char *pos, struct topic *tp)
+{
+	struct act_sent se;
+	if (!pos || !e->sentence(e->ctx, e->si, &se) || pos < se.text || pos > se.text + se.len)
+		return 0;
+	return topic_in(se.text, (size_t)(pos - se.text), e->today, tp, 0);
+}
+
+/* "One more thing, on the loyalty table." said before: what the talk since is about, above the
+ * other nouns of that sentence ("a copy in the warehouse"). */
+static void topic_prior(struct cand *best, const struct act_sent *se, struct mk_date today, double base,
+			enum want want, int plural)
+{
+	static __thread struct topic tp;
+	double sc = base + 5;
+	if (want == WANT_PERSON || !topic_in(se->text, se->len, today, &tp, 1))
+		return;
+	if ((want == WANT_MEETING) != !!(tp.np.head & W_MEET) || (want == WANT_PAPER && !(tp.np.head & W_PAPER)))
+		return;
+	if (plural >= 0)
+		sc += tp.np.plural == plural ? 1 : -1;
+	for (size_t k = tp.np.a; k < tp.np.b; k++)
+		if (content_word(&tp.T.t[k]) && sc < base + 6.2)
+			sc += 0.3;
+	consider(best, &tp.T, &tp.np, sc);
 }
 
 /* The topic as the antecedent of a pronoun of the promise, above all else said before. */
@@ -882,6 +936,8 @@ static int antecedent(const struct act_env *e, const char *pos, enum want want, 
 		scan_text(&best, se.text, se.len, e->today,
 			  10 - (want == WANT_MEETING ? 0.7 : 1.2) * (double)k + (se.question ? 1 : 0) + (turns == 0 ? 1 : 0),
 			  want, plural, 0);
+		topic_prior(&best, &se, e->today, 10 - 1.2 * (double)k + (se.question ? 1 : 0) + (turns == 0 ? 1 : 0), want,
+			    plural);
 	}
 	if (best.found && best.score > 4) {
 		mk_buf_add(out, best.text.s, best.text.len);
