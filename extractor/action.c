@@ -804,8 +804,8 @@ static int topic_in(const char *text, size_t n, struct mk_date today, struct top
 		if (!content || (person && !tp->prep)) /* "Dana, I'll ...": whom I talk to */
 			return 0;
 		/* "Realistically, ...", "W9, certificate of insurance, ...": no thing set up as the topic */
-		if (!tp->prep && i == a && !(T->t[j - 1].bits & (W_ART | W_MEET)) && (prior || !T->t[j - 1].acro))
-			return 0;
+		if ((!tp->prep || prior) && i == a && !(T->t[j - 1].bits & (W_ART | W_MEET)) && (prior || !T->t[j - 1].acro))
+			return 0; /* said before, "On security, I'll have Tariq send the questionnaire": a field */
 		if ((h->bits & W_MEET) && tp->prep && strcmp(tp->prep, "for")) /* "on the call, I'll ..." */
 			return 0;
 	}
