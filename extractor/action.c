@@ -181,6 +181,9 @@ static struct dword dict[] = {
 	{ "clause", W_ART }, { "comments", W_ART }, { "feedback", W_ART }, { "response", W_ART }, { "spec", W_ART },
 	{ "sla", W_ART | W_PAPER }, { "paperwork", W_ART | W_PAPER }, { "paper", W_ART | W_PAPER },
 	{ "case", W_ART }, { "forms", W_ART }, { "script", W_ART }, { "guide", W_ART }, { "architecture", W_ART },
+	{ "schema", W_ART }, { "runbook", W_ART }, { "playbook", W_ART }, { "workbook", W_ART }, { "wording", W_ART },
+	{ "inventory", W_ART }, { "dictionary", W_ART }, { "charter", W_ART }, { "matrix", W_ART }, { "fee", W_ART },
+	{ "modeling", W_ART }, { "modelling", W_ART },
 	{ "range", W_ART }, { "ranges", W_ART }, { "details", W_ART }, { "info", W_ART }, { "information", W_ART },
 	{ "pr", W_ART }, { "code", W_ART }, { "bytecode", W_ART }, { "statement", W_ART }, { "invoice", W_ART },
 	{ "meeting", W_MEET }, { "session", W_MEET }, { "check-in", W_MEET }, { "checkin", W_MEET },
@@ -537,6 +540,9 @@ static int np_at(const struct toks *T, size_t i, struct np *np)
 			size_t wn = strlen(w->low);
 			if (nb && wn > 4 && !strcmp(w->low + wn - 2, "ed") && !(w->bits & (W_ART | W_MEET)))
 				break;
+			/* "a newer schema the app team uses": a determiner after the head starts a clause */
+			if (nb && (w->bits & W_DET) && !(w->bits & (W_NUM | W_ART | W_MEET)))
+				break;
 			/* "the summary Darnell was writing": a name after the head starts a clause */
 			if (nb && w->cap && !w->acro && !(w->bits & (W_ART | W_MEET)) && !T->t[k - 1].cap &&
 			    !T->t[k - 1].acro)
@@ -652,6 +658,15 @@ static void consider(struct cand *best, const struct toks *T, const struct np *n
 	np_render(&best->text, T, np);
 }
 
+/* "on the agenda", "it's my calendar", "in your inbox": where things go, not a thing sent */
+static double container_np(const struct toks *T, const struct np *np)
+{
+	static const char *const w[] = { "agenda", "agendas", "calendar", "calendars", "inbox", "diary", "radar",
+					 "docket", NULL };
+	const struct tok *h = &T->t[np->b - 1];
+	return h->word && mk_in_list(h->low, w) ? 3 : 0;
+}
+
 /* Scores the noun phrases of one text for a pronoun. */
 static void scan_text(struct cand *best, const char *s, size_t n, struct mk_date today, double base,
 		      enum want want, int plural, size_t first_tok)
@@ -691,10 +706,194 @@ static void scan_text(struct cand *best, const char *s, size_t n, struct mk_date
 			/* the subject of a relative clause is said in passing */
 			if (i > 0 && (is(&T.t[i - 1], "anything") || is(&T.t[i - 1], "that")))
 				sc -= 1;
+			sc -= container_np(&T, &np);
 		}
 		consider(best, &T, &np, sc);
 		i = np.b - 1;
 	}
+}
+
+/* ---- the thing named at the front of the sentence, before the promise ---- */
+
+struct topic {
+	struct toks T;
+	struct np np;
+	const char *prep; /* "for", "on", "about" said before it, or NULL */
+	int comma;        /* set off by a comma, not an object put first ("the X I can send") */
+};
+
+static int topic_meta(const struct tok *t)
+{
+	static const char *const w[] = { "news", "truth", "answer", "upshot", "gist", "reality", "fact", "catch",
+					 "goal", "hope", "record", "sake", "example", "instance", "starters",
+					 "context", "front", "note", "topic", "subject", "timing", "rest", "moment",
+					 "meantime", "interim", "worst", "best", "plan", "line", "short", "long",
+					 "bottom", "good", "bad", "other", "same", NULL };
+	return t->word && mk_in_list(t->low, w);
+}
+
+/* A thing named at the very front of text[0, n): "And the export declaration, ..., I'll send it",
+ * "For supplier registration, I'll send you ...", "The pallet counts per depot I can send"; with
+ * prior, in a sentence said before, only after "on/about" ("One more thing, on the loyalty
+ * table.") or as "The X, there is ..."; 0: none. */
+static int topic_in(const char *text, size_t n, struct mk_date today, struct topic *tp, int prior)
+{
+	static const char *const lead[] = { "and", "so", "okay", "ok", "right", "now", "then", "also", "well",
+					    "yeah", "yes", "great", "alright", "oh", "um", "uh", "sure", "perfect",
+					    "cool", "fine", "good", NULL };
+	struct toks *T = &tp->T;
+	size_t i = 0, a, j, k, subj = 0;
+	memset(&tp->np, 0, sizeof tp->np);
+	tp->prep = NULL;
+	tp->comma = 0;
+	if (n < 6)
+		return 0;
+	tokenize(text, n, T);
+	mark_dates(T, text, n, today);
+	/* "One (more) thing, on the ...", "Quick question, about the ..." */
+	if (prior && T->n > 3 && (is(&T->t[0], "one") || is(&T->t[0], "quick"))) {
+		for (k = 1; k < 3 && !punct(&T->t[k], ','); k++)
+			;
+		if (punct(&T->t[k], ','))
+			i = k + 1;
+	}
+	while (i < T->n && (!T->t[i].word || mk_in_list(T->t[i].low, lead)) && !is_dash(&T->t[i]))
+		i++;
+	/* "And Dana, for the pilot, ...": whom it is said to */
+	for (k = i; k < T->n && k < i + 2 && T->t[k].word && T->t[k].cap && !T->t[k].acro && !T->t[k].date &&
+		    !(T->t[k].bits & (W_ART | W_MEET | W_STOPNP | W_DET));)
+		k++;
+	if (k > i && k < T->n && (punct(&T->t[k], ',') || is(&T->t[k], "for") || is(&T->t[k], "on") ||
+				  is(&T->t[k], "about") || is(&T->t[k], "as")))
+		for (i = k; i < T->n && punct(&T->t[i], ',');)
+			i++;
+	if (i + 1 < T->n && is(&T->t[i], "as") && is(&T->t[i + 1], "for")) {
+		tp->prep = "about";
+		i += 2;
+	} else if (i < T->n && (is(&T->t[i], "for") || is(&T->t[i], "on") || is(&T->t[i], "about") ||
+				is(&T->t[i], "regarding") || is(&T->t[i], "re"))) {
+		tp->prep = is(&T->t[i], "for") ? "for" : "about";
+		i++;
+	}
+	a = i;
+	if (i < T->n && T->t[i].word && (T->t[i].bits & (W_DET | W_DEMO)) && !(T->t[i].bits & W_PRON) &&
+	    !is(&T->t[i], "any") && !is(&T->t[i], "every") && !is(&T->t[i], "all"))
+		i++;
+	/* the words of the thing: "volumes per country", "the list of sites" */
+	for (j = i; j < T->n && j < a + 9; j++) {
+		const struct tok *t = &T->t[j];
+		if (np_word(t) && !(t->bits & (W_DET | W_DEMO)) && !topic_meta(t))
+			continue;
+		if (j > i && j + 1 < T->n && (is(t, "of") || is(t, "per") || is(t, "for")) && np_word(&T->t[j + 1]))
+			continue;
+		break;
+	}
+	if (j == i || j >= T->n)
+		return 0;
+	{
+		const struct tok *h = &T->t[j - 1];
+		int person = 1, content = 0;
+		if (h->bits & (W_WEAK | W_TIME | W_NUM) || h->date || !content_word(h))
+			return 0;
+		for (k = i; k < j; k++) {
+			if (T->t[k].date)
+				return 0;
+			if (content_word(&T->t[k])) {
+				content++;
+				if (!T->t[k].cap || T->t[k].acro || (T->t[k].bits & (W_ART | W_MEET)))
+					person = 0;
+			}
+		}
+		if (!content || (person && !tp->prep)) /* "Dana, I'll ...": whom I talk to */
+			return 0;
+		/* "Realistically, ...", "W9, certificate of insurance, ...": no thing set up as the topic */
+		if ((!tp->prep || prior) && i == a && !(T->t[j - 1].bits & (W_ART | W_MEET)) && (prior || !T->t[j - 1].acro))
+			return 0; /* said before, "On security, I'll have Tariq send the questionnaire": a field */
+		if ((h->bits & W_MEET) && tp->prep && strcmp(tp->prep, "for")) /* "on the call, I'll ..." */
+			return 0;
+	}
+	tp->comma = punct(&T->t[j], ',');
+	if (prior && (tp->prep ? strcmp(tp->prep, "about") != 0 : !tp->comma)) /* "for the pilot we need X" */
+		return 0;
+	/* "The X, there are ...", not a list ("W9 request, the insurance certificate, ...") */
+	if (prior && !tp->prep &&
+	    (j + 1 >= T->n || !((T->t[j + 1].bits & (W_SUBJ | W_PRON | W_VERB)) || is(&T->t[j + 1], "there"))))
+		return 0;
+	/* what comes after: another promise in between ends it ("the X, I'll do A, and I'll do B") */
+	for (k = j + 1; k < T->n && !prior; k++)
+		if (T->t[k].word && (T->t[k].bits & W_SUBJ) && !is(&T->t[k], "you") && !is(&T->t[k], "me") &&
+		    !is(&T->t[k], "us")) {
+			if (subj)
+				return 0;
+			subj = k;
+		}
+	if (prior) {
+		; /* "On the rollout plan, what would you need?" */
+	} else if (!tp->comma) {
+		/* "the usage numbers I can send": the subject and its helper verb, nothing else */
+		if (!(T->t[j].bits & W_SUBJ) || !T->t[j].word || is(&T->t[j], "you") || is(&T->t[j], "it's") ||
+		    is(&T->t[j], "that's") || is(&T->t[j], "there's"))
+			return 0;
+		for (k = j + 1; k < T->n; k++)
+			if (!T->t[k].word || !(is(&T->t[k], "can") || is(&T->t[k], "will") || is(&T->t[k], "could") ||
+					       is(&T->t[k], "should") || (T->t[k].bits & W_ADV)))
+				return 0;
+	} else if (!subj) {
+		return 0;
+	}
+	tp->np.a = a;
+	tp->np.b = j;
+	tp->np.head = T->t[j - 1].bits;
+	for (k = a; k < j; k++)
+		tp->np.bits |= T->t[k].bits | (T->t[k].acro ? W_ART : 0);
+	{
+		size_t hn = strlen(T->t[j - 1].low);
+		tp->np.plural = (hn > 3 && T->t[j - 1].low[hn - 1] == 's' && T->t[j - 1].low[hn - 2] != 's') ||
+				is(&T->t[j - 1], "data");
+	}
+	return 1;
+}
+
+/* The topic in sentence e->si before the promise at pos (its subject and all). */
+static int fronted_topic(const struct act_env *e, const char *pos, struct topic *tp)
+{
+	struct act_sent se;
+	if (!pos || !e->sentence(e->ctx, e->si, &se) || pos < se.text || pos > se.text + se.len)
+		return 0;
+	return topic_in(se.text, (size_t)(pos - se.text), e->today, tp, 0);
+}
+
+/* "One more thing, on the loyalty table." said before: what the talk since is about, above the
+ * other nouns of that sentence ("a copy in the warehouse"). */
+static void topic_prior(struct cand *best, const struct act_sent *se, struct mk_date today, double base,
+			enum want want, int plural)
+{
+	static __thread struct topic tp;
+	double sc = base + 5;
+	if (want == WANT_PERSON || !topic_in(se->text, se->len, today, &tp, 1))
+		return;
+	if ((want == WANT_MEETING) != !!(tp.np.head & W_MEET) || (want == WANT_PAPER && !(tp.np.head & W_PAPER)))
+		return;
+	if (plural >= 0)
+		sc += tp.np.plural == plural ? 1 : -1;
+	for (size_t k = tp.np.a; k < tp.np.b; k++)
+		if (content_word(&tp.T.t[k]) && sc < base + 6.2)
+			sc += 0.3;
+	consider(best, &tp.T, &tp.np, sc);
+}
+
+/* The topic as the antecedent of a pronoun of the promise, above all else said before. */
+static void topic_antecedent(struct cand *best, const struct act_env *e, const char *pos, enum want want,
+			     int plural)
+{
+	static __thread struct topic tp;
+	if (want == WANT_PERSON || !fronted_topic(e, pos, &tp))
+		return;
+	if (tp.prep && strcmp(tp.prep, "about")) /* "for the pilot, I'll set it up": not the pilot */
+		return;
+	if ((want == WANT_MEETING) != !!(tp.np.head & W_MEET) || (want == WANT_PAPER && !(tp.np.head & W_PAPER)))
+		return;
+	consider(best, &tp.T, &tp.np, 30 + (plural >= 0 && tp.np.plural != plural ? -2 : 0));
 }
 
 /* The best antecedent for a pronoun at byte pos of sentence e->si into out; 0: none. */
@@ -723,10 +922,12 @@ static int antecedent(const struct act_env *e, const char *pos, enum want want, 
 			while (t && (se.text[t - 1] == ' '))
 				t--;
 			/* "And the landlord consent, I'll get it signed": the topic named just before */
-			scan_text(&best, se.text, lim, e->today, t && se.text[t - 1] == ',' && t == lim - 1 ? 14 : 10.5,
+			scan_text(&best, se.text, lim, e->today,
+				  t && se.text[t - 1] == ',' && t == lim - 1 && !(e->request && *e->request) ? 14 : 10.5,
 				  want, plural, 0);
 		}
 	}
+	topic_antecedent(&best, e, pos, want, plural);
 	for (size_t k = 1; k <= (want == WANT_MEETING ? 2 * CTX_SENTS : CTX_SENTS) && k <= e->si; k++) {
 		if (!e->sentence(e->ctx, e->si - k, &se))
 			break;
@@ -738,6 +939,8 @@ static int antecedent(const struct act_env *e, const char *pos, enum want want, 
 		scan_text(&best, se.text, se.len, e->today,
 			  10 - (want == WANT_MEETING ? 0.7 : 1.2) * (double)k + (se.question ? 1 : 0) + (turns == 0 ? 1 : 0),
 			  want, plural, 0);
+		topic_prior(&best, &se, e->today, 10 - 1.2 * (double)k + (se.question ? 1 : 0) + (turns == 0 ? 1 : 0), want,
+			    plural);
 	}
 	if (best.found && best.score > 4) {
 		mk_buf_add(out, best.text.s, best.text.len);
@@ -1264,6 +1467,59 @@ static void resolve_pronouns(const struct act_env *e, struct toks *T, size_t n, 
 			mk_buf_release(&b);
 		}
 	}
+}
+
+/* ---- the topic named before the promise, when the action leaves it out ---- */
+
+/* Does the action hold the word (or its singular/plural)? */
+static int action_has_word(const char *a, const struct tok *t)
+{
+	size_t wn = strlen(t->low);
+	if (wn > 3 && t->low[wn - 1] == 's')
+		wn--;
+	for (const char *p = a; *p; p++)
+		if ((p == a || p[-1] == ' ') && !strncasecmp(p, t->low, wn) &&
+		    (!p[wn] || p[wn] == ' ' || p[wn] == ',' || ((p[wn] == 's' || p[wn] == '\'') && (!p[wn + 1] || p[wn + 1] == ' '))))
+			return 1;
+	return 0;
+}
+
+/* "For supplier registration, I'll send you our bank forms": "send our bank forms for supplier
+ * registration"; "On the layout, I'll have a first draft to you": "send a first draft of the
+ * layout". NULL: the action says it already, or there is no such topic. */
+static char *topic_tail(const struct act_env *e, const char *pos, const char *a)
+{
+	static __thread struct topic tp;
+	static const char *const part[] = { "draft", "version", "copy", "outline", "cut", "pass", "revision",
+					    "sketch", "mockup", "mock-up", NULL };
+	static const char *const about[] = { "talk", "speak", "ask", "ping", "tell", "check", "chat", "email",
+					     "call", "text", "circle", "follow", "brief", "update", NULL };
+	struct mk_buf b;
+	const char *prep = "for";
+	size_t k;
+	if (!*a || !strchr(a, ' ') || strchr(a, '(') || !fronted_topic(e, pos, &tp) || (!tp.comma && !tp.prep))
+		return NULL;
+	for (k = tp.np.a; k < tp.np.b; k++) /* all its words there already: nothing to add */
+		if (content_word(&tp.T.t[k]) && !action_has_word(a, &tp.T.t[k]))
+			break;
+	if (k == tp.np.b)
+		return NULL;
+	{
+		const char *p = a;
+		size_t wn = strcspn(a, " ");
+		if (mk_in_listn(a, wn, about))
+			prep = "about";
+		for (; *p; p += strcspn(p, " "), p += *p == ' ') {
+			size_t n = strcspn(p, " ,");
+			if (mk_in_listn(p, n, part) || (n > 1 && p[n - 1] == 's' && mk_in_listn(p, n - 1, part)))
+				prep = "of";
+		}
+	}
+	mk_buf_init(&b);
+	mk_buf_adds(&b, a);
+	out_word(&b, prep, strlen(prep));
+	np_render(&b, &tp.T, &tp.np);
+	return mk_buf_detach(&b);
 }
 
 /* ---- "the questionnaire" said before as "the vendor risk questionnaire" ---- */
@@ -3092,6 +3348,10 @@ static char *action_make_at(const struct act_env *e, const char *s, size_t n, si
 			mk_buf_release(&m);
 		}
 		mk_buf_release(&q);
+	}
+	if ((t2 = topic_tail(e, s, a)) != NULL) {
+		free(a);
+		a = t2;
 	}
 	if (depth != 2 && (t2 = second_piece(e, s, n, a)) != NULL) {
 		free(a);
