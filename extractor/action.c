@@ -1369,14 +1369,16 @@ static int bare_number(const struct toks *T, size_t i, size_t n)
 }
 
 /* Resolves the first pronoun object of the action (and "him"/"her"), in place. */
+/* Where a meeting goes: "on the calendar", "in the diary". */
+static const char *const calendar_words[] = { "calendar", "calendars", "diary", "diaries", "books", "schedule", NULL };
+
 /* "(get that) on the calendar", "in the diary": where a meeting goes (the one asked for, when
  * the promise answers a request) */
 static int on_calendar(const struct toks *T, size_t k, size_t n)
 {
-	static const char *const books[] = { "calendar", "calendars", "diary", "diaries", "books", "schedule", NULL };
 	if (k + 1 < n && (is(&T->t[k], "on") || is(&T->t[k], "in") || is(&T->t[k], "into")))
 		for (size_t j = k + 1; j < n && j < k + 4; j++)
-			if (mk_in_list(T->t[j].low, books))
+			if (mk_in_list(T->t[j].low, calendar_words))
 				return 1;
 	return 0;
 }
@@ -1803,7 +1805,6 @@ static char *plain_send(const char *a)
  * NULL: not such a phrase, or what is set up is no meeting or a person. */
 static char *plain_schedule(const char *a)
 {
-	static const char *const books[] = { "calendar", "calendars", "diary", "diaries", "books", NULL };
 	static __thread struct toks T;
 	struct np np;
 	struct mk_buf b;
@@ -1817,7 +1818,8 @@ static char *plain_schedule(const char *a)
 			size_t j = c + 1;
 			if (j < T.n && (T.t[j].bits & W_DET))
 				j++;
-			if (j < T.n && mk_in_list(T.t[j].low, books))
+			/* "on the calendar", not "on the schedule" (a plan, as often as a meeting) */
+			if (j < T.n && mk_in_list(T.t[j].low, calendar_words) && !is(&T.t[j], "schedule"))
 				break;
 		}
 	if (c + 1 < T.n) {
@@ -2562,35 +2564,40 @@ static int thin_end(const char *a)
 	return 0;
 }
 
+/* The thing text[0..n) names best (from token first_tok on), into out. */
+static void thing_in(const char *text, size_t n, struct mk_date today, size_t first_tok, struct mk_buf *out)
+{
+	struct cand best;
+	memset(&best, 0, sizeof best);
+	mk_buf_init(&best.text);
+	scan_text(&best, text, n, today, 10, WANT_THING, -1, first_tok);
+	if (best.found)
+		mk_buf_add(out, best.text.s, best.text.len);
+	mk_buf_release(&best.text);
+}
+
 /* The thing named in the other side's question a turn or two before, into out. */
 static void asked_thing(const struct act_env *e, struct mk_buf *out)
 {
 	struct act_sent se;
 	for (size_t k = 1; k <= 4 && k <= e->si; k++) {
-		struct cand best;
 		if (!e->sentence(e->ctx, e->si - k, &se))
 			return;
 		if (!se.question || !se.speaker || !e->speaker || !strcmp(se.speaker, e->speaker))
 			continue;
-		memset(&best, 0, sizeof best);
-		mk_buf_init(&best.text);
-		scan_text(&best, se.text, se.len, e->today, 10, WANT_THING, -1, 0);
-		if (best.found)
-			mk_buf_add(out, best.text.s, best.text.len);
-		mk_buf_release(&best.text);
+		thing_in(se.text, se.len, e->today, 0, out);
 		return;
 	}
 }
 
-/* Does np hold one of the words w? */
-static int thin_np(const char *np, const char *const *w)
+/* Does np hold a word of list a or of list b? */
+static int thin_np(const char *np, const char *const *a, const char *const *b)
 {
 	static __thread struct toks T;
 	tokenize(np, strlen(np), &T);
 	for (size_t i = 0; i < T.n; i++)
-		for (int k = 0; w[k]; k++)
-			if (is(&T.t[i], w[k]))
-				return 1;
+		if (mk_in_list(T.t[i].low, a) || mk_in_list(T.t[i].low, b))
+			return 1;
 	return 0;
 }
 
@@ -2630,17 +2637,11 @@ static char *thin_object(const struct act_env *e, const char *a)
 		    !mk_in_list(T.t[i].low, plain))
 			return NULL;
 	mk_buf_init(&m);
-	if (e->request && *e->request) {
-		struct cand best;
-		memset(&best, 0, sizeof best);
-		mk_buf_init(&best.text);
-		scan_text(&best, e->request, strlen(e->request), e->today, 10, WANT_THING, -1, 1);
-		if (best.found)
-			mk_buf_add(&m, best.text.s, best.text.len);
-		mk_buf_release(&best.text);
-	} else
+	if (e->request && *e->request)
+		thing_in(e->request, strlen(e->request), e->today, 1, &m);
+	else
 		asked_thing(e, &m);
-	if (!m.len || content_count(m.s) < 1 || strstr(a, m.s) || thin_np(m.s, of) || thin_np(m.s, on)) {
+	if (!m.len || content_count(m.s) < 1 || strstr(a, m.s) || thin_np(m.s, of, on)) {
 		mk_buf_release(&m);
 		return NULL;
 	}
