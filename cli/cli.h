@@ -19,6 +19,13 @@
 
 #include <stdio.h>
 
+/* What a command returns and the process exits with. */
+enum cli_exit {
+	CLI_OK = 0,                 /* done */
+	CLI_FAILED = 1,             /* bad input or a failed operation (one line said why) */
+	CLI_USAGE = 2,              /* the command was given wrongly (one line said how) */
+};
+
 int cmd_transcript(int argc, char **argv);
 int cmd_when(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
@@ -46,14 +53,6 @@ void cli_diag(const struct mk_diag *d, enum mk_err err);
  * cli_error() about a bad option, return 2 without it: one line per mistake. */
 int cli_usage(const char *usage);
 
-/* A list of names "A, B" split at commas, trimmed; cli_names_free frees it. */
-struct cli_names {
-	char **v;
-	size_t n;
-};
-void cli_split_names(const char *s, struct cli_names *out);
-void cli_names_free(struct cli_names *n);
-
 /* Opens the store at --db PATH (NULL: $MAPKEEPER_DB or ./mapkeeper.db); prints the error.
  * cli_store_open never makes a database (a missing one: one line naming the path and how
  * to start one); only commands that write a call or a deal (deal add, ingest, sync) use
@@ -61,39 +60,8 @@ void cli_names_free(struct cli_names *n);
 struct mk_store *cli_store_open(const char *db);
 struct mk_store *cli_store_create(const char *db);
 
-/*
- * The meeting's date: --date (flag, "YYYY-MM-DD" or ISO 8601), else the start the file
- * gives, else today. Sets *date, points *start at the text to report (buf holds it when
- * made here) and *source at "flag", "file" or "today". MK_EARG: the flag does not parse.
- * Only extract takes "today" (its contract); ingest refuses a call with neither date.
- */
-enum mk_err cli_meeting_date(const char *flag, const struct mk_transcript *t, struct mk_date *date,
-			     const char **start, const char **source, char *buf, size_t buflen);
-
-/* Today's local date. */
-struct mk_date cli_today(void);
-
 /* Writes s as one CSV field (RFC 4180 quoting; NULL is empty). */
 void cli_csv_field(FILE *out, const char *s);
-
-/* What cli_ingest_transcript did with one call. */
-struct cli_ingest_result {
-	int already;                /* the same transcript was stored before: nothing changed */
-	const char *start;          /* the meeting's start as stored (points into t, date or buf) */
-	char buf[40];
-	struct mk_ingest_result res;
-	size_t ncommitments, nstakeholders, nrisks, nupdates;
-};
-
-/*
- * Ingests one parsed call into a deal, as `mapkeeper ingest` does: extract with the deal's
- * selling team, merge against its plan and pending additions, store it all in one
- * transaction. date: as cli_meeting_date's flag (NULL: the file's start, else today).
- * MK_EDATE: date does not parse. Prints nothing; errors go to diag.
- */
-enum mk_err cli_ingest_transcript(struct mk_store *st, const struct mk_rules *rs,
-				  const struct mk_deal *deal, const struct mk_transcript *t,
-				  const char *date, struct cli_ingest_result *out, struct mk_diag *diag);
 
 /* JSON shapes shared by the commands and serve (cli/json.c); each returns a new value. */
 json_t *cli_date_json(int has, struct mk_date d);

@@ -41,7 +41,7 @@ static int date_flag(const char *flag, const char *arg, int last, struct mk_date
 		if (!strcmp(day, arg))
 			return 1;
 	}
-	if (mk_when_resolve(arg, cli_today(), &w) == MK_OK && w.has_date) {
+	if (mk_when_resolve(arg, mk_today(), &w) == MK_OK && w.has_date) {
 		*out = last ? w.hi : w.lo;
 		return 1;
 	}
@@ -216,9 +216,9 @@ int cmd_changes(int argc, char **argv)
 			if (!date_flag("--since", optarg, 0, &q.since))
 				return 2;
 			has_since = 1;
-			if (day_key(q.since) > day_key(cli_today())) {
+			if (day_key(q.since) > day_key(mk_today())) {
 				mk_date_format(q.since, since, sizeof since);
-				mk_date_format(cli_today(), today, sizeof today);
+				mk_date_format(mk_today(), today, sizeof today);
 				cli_error("changes: --since '%s' is %s, after today (%s): say 'last ...' or give a date "
 					  "YYYY-MM-DD", optarg, since, today);
 				return 2;

@@ -157,16 +157,16 @@ int cmd_deal(int argc, char **argv)
 	if (!(fmt = cli_format("deal", fmt, "text|json")))
 		return 2;
 	if (!strcmp(verb, "add")) {
-		struct cli_names names;
+		struct mk_names names;
 		if (optind + 2 != argc)
 			return cli_usage(usage);
 		deal.name = argv[optind + 1];
-		cli_split_names(deal.sellers, &names);
+		mk_names_split(deal.sellers, &names);
 		if (!names.n && !(deal.seller_domain && *deal.seller_domain)) {
 			cli_error("deal add: name the selling team with --seller \"A,B\" (or --seller-domain)");
 			return 2;
 		}
-		cli_names_free(&names);
+		mk_names_free(&names);
 		if (deal.buyer_domain && (!*deal.buyer_domain || strchr(deal.buyer_domain, '@'))) {
 			cli_error("deal add: --buyer-domain wants a domain such as 'example.com'");
 			return 2;

@@ -161,7 +161,7 @@ int cmd_extract(int argc, char **argv)
 	};
 	const char *date = NULL, *fmt = "json", *rules_dir = NULL;
 	struct mk_extract_opts o;
-	struct cli_names sellers = { NULL, 0 };
+	struct mk_names sellers = { NULL, 0 };
 	struct mk_rules *rs = NULL;
 	struct mk_diag diag;
 	json_t *all = NULL;
@@ -174,7 +174,7 @@ int cmd_extract(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': date = optarg; break;
-		case 's': cli_names_free(&sellers); cli_split_names(optarg, &sellers); break;
+		case 's': mk_names_free(&sellers); mk_names_split(optarg, &sellers); break;
 		case 'D': o.seller_domain = optarg; break;
 		case 'S': o.seller_org = optarg; break;
 		case 'B': o.buyer_org = optarg; break;
@@ -233,7 +233,7 @@ int cmd_extract(int argc, char **argv)
 				struct mk_extract_opts fo = o;
 				struct mk_language lang;
 				if (!date)
-					cli_meeting_date(NULL, &t, &fo.date, &start, &source, startbuf,
+					mk_meeting_date(NULL, &t, &fo.date, &start, &source, startbuf,
 							 sizeof startbuf);
 				term_progress("extract: file %d of %d: extracting %s", i + 1, nfiles, path);
 				mk_transcript_language(&t, &lang);	/* the rules read English only */
@@ -286,6 +286,6 @@ out:
 	json_decref(all);
 	mk_rules_free(rs);
 	free(dir);
-	cli_names_free(&sellers);
+	mk_names_free(&sellers);
 	return rc;
 }

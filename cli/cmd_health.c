@@ -141,7 +141,7 @@ int cmd_health(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fmt = "text", *db = NULL, *deal = NULL;
-	struct mk_date as_of = cli_today();
+	struct mk_date as_of = mk_today();
 	struct mk_health *v = NULL, *shown;
 	int no_next_step = 0, no_next_meeting = 0;
 	size_t nshown = 0;

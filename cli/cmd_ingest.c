@@ -33,137 +33,11 @@ static const char usage[] =
 
 #define MK_INGEST_MAX_THREADS 64
 
-/* The plan merge sees: the plan as it will be (mapkeeper.h): the stored plan with every
- * pending proposal applied, oldest first, a pending add_item as the item -id, in the order
- * the store would give the items once approved. News about a pending item becomes a
- * proposal tied to its add_item (item_id < 0); a person or risk waiting for review is on
- * it, so it is not proposed again. */
-static enum mk_err plan_with_pending(struct mk_store *st, const char *deal, struct mk_plan *plan,
-				     struct mk_diag *diag)
-{
-	struct mk_proposals pend;
-	enum mk_err err = mk_store_plan(st, deal, plan, diag);
-	if (err)
-		return err;
-	mk_proposals_init(&pend);
-	err = mk_store_pending(st, deal, &pend, diag);
-	for (size_t i = 0; !err && i < pend.n; i++) {
-		const struct mk_proposal *p = &pend.v[i];
-		/* news about an item no longer there changes nothing: approving it will say so */
-		if (mk_plan_apply(plan, p, -p->id) == MK_EARG)
-			err = MK_EARG;
-	}
-	if (err == MK_EARG)
-		mk_diag_set(diag, NULL, 0, "a pending proposal of deal '%s' has an unknown kind", deal);
-	mk_proposals_release(&pend);
-	mk_plan_order(plan);
-	return err;
-}
-
-/* The extraction half of an ingest: the meeting's date and the findings of one call. Uses
- * no store, so the calls of `ingest -j N` run it on N threads at once. */
-static enum mk_err ingest_extract(const struct mk_rules *rs, const struct mk_deal *deal,
-				  const struct mk_transcript *t, const char *date, int from_name,
-				  struct mk_findings *f, struct cli_ingest_result *out, struct mk_diag *diag)
-{
-	struct mk_extract_opts o;
-	struct cli_names sellers;
-	struct mk_language lang;
-	const char *source = NULL;
-	enum mk_err err;
-	struct mk_date own_date;
-	int own = t->start && mk_date_parse(t->start, &own_date) == MK_OK;
-	memset(&o, 0, sizeof o);
-	if (own && from_name)
-		date = NULL;
-	if (!date && !own) {
-		mk_diag_set(diag, t->path, 0,
-			    "no meeting date in the file or its name (give --date YYYY-MM-DD, or put the "
-			    "date in the file name: call-2026-03-10.vtt)");
-		return MK_EARG;
-	}
-	if (cli_meeting_date(date, t, &o.date, &out->start, &source, out->buf, sizeof out->buf))
-		return MK_EDATE;
-	mk_transcript_language(t, &lang);
-	if (!lang.english)
-		return MK_OK;	/* the rules read English only: stored with no findings (lang_warn) */
-	cli_split_names(deal->sellers, &sellers);
-	o.sellers = (const char *const *)sellers.v;
-	o.nsellers = sellers.n;
-	o.seller_domain = deal->seller_domain;
-	o.seller_org = deal->seller_org;
-	o.buyer_org = deal->buyer_org;
-	err = mk_extract(rs, t, &o, f, diag);
-	cli_names_free(&sellers);
-	return err;
-}
-
-/* The writing half, in the order the calls were given: merge the findings against the plan
- * as it will be, and store it all in one transaction (nothing when the same
- * transcript is stored already). */
-static enum mk_err ingest_store(struct mk_store *st, const struct mk_deal *deal, const struct mk_transcript *t,
-				const struct mk_findings *f, struct cli_ingest_result *out, struct mk_diag *diag)
-{
-	struct mk_plan plan;
-	struct mk_proposals ps;
-	enum mk_err err;
-	mk_plan_init(&plan);
-	mk_proposals_init(&ps);
-	/* the plan is read and merged under the write lock: another process ingesting a call
-	 * of the same deal cannot add the same items between the read and the store */
-	if ((err = mk_store_write_begin(st, diag)))
-		goto out;
-	if ((err = plan_with_pending(st, deal->name, &plan, diag)) || (err = mk_merge(&plan, f, t->sha256, &ps))) {
-		mk_store_write_end(st, 0, diag);
-		goto out;
-	}
-	if ((err = mk_store_ingest(st, deal->name, t, out->start, f, &ps, &out->res, diag))) {
-		mk_store_write_end(st, 0, diag);
-		goto out;
-	}
-	if ((err = mk_store_write_end(st, 1, diag)))
-		goto out;
-	out->already = out->res.already;
-	out->ncommitments = f->ncommitments;
-	out->nstakeholders = f->nstakeholders;
-	out->nrisks = f->nrisks;
-	out->nupdates = f->nupdates;
-out:
-	mk_proposals_release(&ps);
-	mk_plan_release(&plan);
-	return err;
-}
-
 /* A call not in English is stored with no findings: one warning line says so. */
-static void lang_warn(const char *path, const struct mk_transcript *t)
+static void lang_warn(const char *path, const struct mk_call_result *r)
 {
-	struct mk_language lang;
-	mk_transcript_language(t, &lang);
-	if (!lang.english)
-		cli_error("%s: the call looks %s, not English; no findings", path, lang.name);
-}
-
-enum mk_err cli_ingest_transcript(struct mk_store *st, const struct mk_rules *rs,
-				  const struct mk_deal *deal, const struct mk_transcript *t,
-				  const char *date, struct cli_ingest_result *out, struct mk_diag *diag)
-{
-	struct mk_findings f;
-	enum mk_err err;
-	int known = 0;
-	memset(out, 0, sizeof *out);
-	if ((err = mk_store_meeting_known(st, t->sha256, &known, diag)))
-		return err;
-	if (known) {
-		out->already = 1;
-		return MK_OK;
-	}
-	mk_findings_init(&f);
-	if (!(err = ingest_extract(rs, deal, t, date, 0, &f, out, diag)))
-		err = ingest_store(st, deal, t, &f, out, diag);
-	if (!err)
-		lang_warn(t->path, t);
-	mk_findings_release(&f);
-	return err;
+	if (r->language)
+		cli_error("%s: the call looks %s, not English; no findings", path, r->language);
 }
 
 /* One call of an ingest run: read and extracted (by any thread), then stored (in order). */
@@ -172,7 +46,7 @@ struct job {
 	double mb;                  /* its size, for the progress line */
 	struct mk_transcript t;
 	struct mk_findings f;
-	struct cli_ingest_result r;
+	struct mk_call_result r;
 	struct mk_diag diag;
 	enum mk_err read_err, extract_err;
 	int ready;
@@ -215,7 +89,7 @@ static void job_extract(const struct pipeline *pl, struct job *j)
 		return;
 	if (pl->threads <= 1)
 		job_progress(pl, j, "extracting");
-	j->extract_err = ingest_extract(pl->rs, pl->deal, &j->t, pl->date, pl->from_name, &j->f, &j->r,
+	j->extract_err = mk_call_extract(pl->rs, pl->deal, &j->t, pl->date, pl->from_name, &j->f, &j->r,
 					&j->diag);
 }
 
@@ -244,7 +118,7 @@ static void *worker(void *arg)
 /* Stores one extracted call and reports it; 0, 1 (this call failed) or 2 (a bad --date). */
 static int job_store(struct mk_store *st, const struct mk_deal *deal, struct job *j, const char *date, json_t *jout)
 {
-	struct cli_ingest_result *r = &j->r;
+	struct mk_call_result *r = &j->r;
 	enum mk_err err;
 	int known = 0;
 	if (j->read_err) {
@@ -268,11 +142,11 @@ static int job_store(struct mk_store *st, const struct mk_deal *deal, struct job
 		cli_error("ingest: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", date);
 		return 2;
 	}
-	if ((err = j->extract_err) || (err = ingest_store(st, deal, &j->t, &j->f, r, &j->diag))) {
+	if ((err = j->extract_err) || (err = mk_call_store(st, deal, &j->t, &j->f, r, &j->diag))) {
 		cli_diag(&j->diag, err);
 		return 1;
 	}
-	lang_warn(j->path, &j->t);
+	lang_warn(j->path, r);
 	if (jout)
 		json_array_append_new(
 			jout, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "path", j->path, "sha256",

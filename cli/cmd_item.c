@@ -49,7 +49,7 @@ int cli_parse_due(const char *s, int allow_none, char *out, size_t outlen)
 		mk_date_format(d, out, outlen);
 		return 0;
 	}
-	if (mk_when_resolve(s, cli_today(), &w) == MK_OK && w.has_date) {
+	if (mk_when_resolve(s, mk_today(), &w) == MK_OK && w.has_date) {
 		mk_date_format(w.pick, out, outlen);
 		return 0;
 	}

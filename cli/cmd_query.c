@@ -292,7 +292,7 @@ int cmd_query(int argc, char **argv)
 	memset(&q, 0, sizeof q);
 	q.side = -1;
 	q.status = -1;
-	q.as_of = cli_today();
+	q.as_of = mk_today();
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {

@@ -244,7 +244,7 @@ static enum MHD_Result get_deals(struct server *sv, struct MHD_Connection *c)
 	mk_diag_clear(&d);
 	if ((err = mk_store_deal_list(sv->st, &deals, &n, &d)))
 		return send_store_error(c, err, &d);
-	if (mk_store_health(sv->st, NULL, cli_today(), &hs, &nh, &d))
+	if (mk_store_health(sv->st, NULL, mk_today(), &hs, &nh, &d))
 		hs = NULL, nh = 0;
 	arr = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -433,7 +433,7 @@ static enum MHD_Result get_query(struct server *sv, struct MHD_Connection *c)
 	mk_diag_clear(&d);
 	q.side = -1;
 	q.status = -1;
-	q.as_of = cli_today();
+	q.as_of = mk_today();
 	q.deal = arg(c, "deal");
 	q.owner = arg(c, "owner");
 	q.text = arg(c, "text");

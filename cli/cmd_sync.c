@@ -436,7 +436,7 @@ static void sync_one(struct sync_run *run, const struct remote_call *c)
 	struct mk_transcript t;
 	struct mk_buf body;
 	struct mk_deal deal;
-	struct cli_ingest_result r;
+	struct mk_call_result r;
 	struct mk_diag diag;
 	const char *dealname, *status = NULL;
 	char *label = NULL, *errline = NULL, *local = NULL;
@@ -462,7 +462,7 @@ static void sync_one(struct sync_run *run, const struct remote_call *c)
 	if ((err = mk_transcript_parse(&t, label, body.s ? body.s : "", body.len, &diag)))
 		goto fail;
 	local = local_start(c->start, c->timezone);
-	if ((err = cli_ingest_transcript(run->st, run->rs, &deal, &t, local ? local : c->start, &r, &diag))) {
+	if ((err = mk_call_ingest(run->st, run->rs, &deal, &t, local ? local : c->start, &r, &diag))) {
 		if (err == MK_EDATE)
 			mk_diag_set(&diag, "", 0, "cannot read the meeting's start '%s'", c->start);
 		goto fail;

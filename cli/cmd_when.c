@@ -48,7 +48,7 @@ int cmd_when(int argc, char **argv)
 			return 2;
 		}
 	} else {
-		d = cli_today();
+		d = mk_today();
 	}
 	if (mk_when_resolve(argv[optind], d, &w) != MK_OK) {
 		cli_error("cannot resolve '%s' as a date", argv[optind]);

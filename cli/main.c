@@ -92,40 +92,6 @@ int cli_usage(const char *usage)
 	return 2;
 }
 
-void cli_split_names(const char *s, struct cli_names *out)
-{
-	out->v = NULL;
-	out->n = 0;
-	while (s && *s) {
-		const char *e = strchr(s, ',');
-		size_t len = e ? (size_t)(e - s) : strlen(s);
-		const char *a = s, *b = s + len;
-		while (a < b && (*a == ' ' || *a == '\t'))
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-			b--;
-		if (b > a) {
-			out->v = realloc(out->v, (out->n + 1) * sizeof *out->v);
-			if (!out->v)
-				abort();
-			out->v[out->n] = strndup(a, (size_t)(b - a));
-			if (!out->v[out->n])
-				abort();
-			out->n++;
-		}
-		s = e ? e + 1 : NULL;
-	}
-}
-
-void cli_names_free(struct cli_names *n)
-{
-	for (size_t i = 0; i < n->n; i++)
-		free(n->v[i]);
-	free(n->v);
-	n->v = NULL;
-	n->n = 0;
-}
-
 /* Opens the database at --db, $MAPKEEPER_DB or ./mapkeeper.db; create: make it when missing. */
 static struct mk_store *store_open(const char *db, int create)
 {
@@ -158,18 +124,6 @@ struct mk_store *cli_store_create(const char *db)
 	return store_open(db, 1);
 }
 
-struct mk_date cli_today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	struct mk_date d;
-	localtime_r(&now, &tm);
-	d.y = tm.tm_year + 1900;
-	d.m = tm.tm_mon + 1;
-	d.d = tm.tm_mday;
-	return d;
-}
-
 void cli_csv_field(FILE *out, const char *s)
 {
 	if (!s)
@@ -185,26 +139,6 @@ void cli_csv_field(FILE *out, const char *s)
 		fputc(*s, out);
 	}
 	fputc('"', out);
-}
-
-enum mk_err cli_meeting_date(const char *flag, const struct mk_transcript *t, struct mk_date *date,
-			     const char **start, const char **source, char *buf, size_t buflen)
-{
-	if (flag) {
-		*start = flag;
-		*source = "flag";
-		return mk_date_parse(flag, date);
-	}
-	if (t->start && mk_date_parse(t->start, date) == MK_OK) {
-		*start = t->start;
-		*source = "file";
-		return MK_OK;
-	}
-	*date = cli_today();
-	mk_date_format(*date, buf, buflen);
-	*start = buf;
-	*source = "today";
-	return MK_OK;
 }
 
 const char *cli_who(const char *as)

@@ -74,59 +74,11 @@ struct res {
 	struct mk_date lo, hi;
 };
 
-/* ---- calendar ---- */
-
-static long days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static struct mk_date civil_from_days(long z)
-{
-	struct mk_date r;
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	r.d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	r.m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	r.y = (int)(yoe + era * 400 + (r.m <= 2));
-	return r;
-}
-
-static long dnum(struct mk_date d)
-{
-	return days_from_civil(d.y, d.m, d.d);
-}
-
-struct mk_date mk_date_add_days(struct mk_date d, int days)
-{
-	return civil_from_days(dnum(d) + days);
-}
-
-int mk_date_weekday(struct mk_date d)
-{
-	long z = dnum(d);
-	long w = (z + 3) % 7; /* 1970-01-01 was a Thursday */
-	return (int)(w < 0 ? w + 7 : w);
-}
-
-static int is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+/* ---- calendar (util/calendar.c) ---- */
 
 static int last_day(int y, int m)
 {
-	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	return m == 2 && is_leap(y) ? 29 : md[m - 1];
+	return mk_month_days(y, m);
 }
 
 static struct mk_date mkd(int y, int m, int d)
@@ -137,42 +89,12 @@ static struct mk_date mkd(int y, int m, int d)
 
 static int valid(int y, int m, int d)
 {
-	return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= last_day(y, m);
+	return mk_date_valid(y, m, d);
 }
 
 static int cmp(struct mk_date a, struct mk_date b)
 {
-	long x = dnum(a), y = dnum(b);
-	return (x > y) - (x < y);
-}
-
-enum mk_err mk_date_parse(const char *s, struct mk_date *out)
-{
-	int v[3] = { 0, 0, 0 };
-	int lens[3] = { 4, 2, 2 };
-	const char *p = s;
-	if (!s)
-		return MK_EARG;
-	for (int k = 0; k < 3; k++) {
-		for (int i = 0; i < lens[k]; i++, p++) {
-			if (*p < '0' || *p > '9')
-				return MK_EARG;
-			v[k] = v[k] * 10 + (*p - '0');
-		}
-		if (k < 2 && *p++ != '-')
-			return MK_EARG;
-	}
-	if (*p && *p != 'T' && *p != ' ' && *p != 't')
-		return MK_EARG;
-	if (!valid(v[0], v[1], v[2]))
-		return MK_EARG;
-	*out = mkd(v[0], v[1], v[2]);
-	return MK_OK;
-}
-
-void mk_date_format(struct mk_date d, char *out, size_t outlen)
-{
-	snprintf(out, outlen, "%04d-%02d-%02d", d.y, d.m, d.d);
+	return mk_date_cmp(a, b);
 }
 
 /* ---- results ---- */

@@ -173,13 +173,27 @@ int mk_when_side_clause(const char *text, size_t len);
  * 3/15), not only a span from today ("in two weeks", "next month")? */
 int mk_when_names_day(const char *text, size_t len);
 
-/* Parses "YYYY-MM-DD" (or the date part of an ISO 8601 timestamp). */
+/* ---- the calendar (util/calendar.c): every stage's date arithmetic ---------------- */
+
+/* Parses "YYYY-MM-DD" (or the date part of an ISO 8601 timestamp); MK_EARG unless it is a
+ * real day of the years 1900-2200. */
 enum mk_err mk_date_parse(const char *s, struct mk_date *out);
 /* Renders "YYYY-MM-DD" into out (at least 11 bytes). */
 void mk_date_format(struct mk_date d, char *out, size_t outlen);
+/* Is y-m-d a real day of the years 1900-2200? */
+int mk_date_valid(int y, int m, int d);
+/* Days in month m (1-12) of year y. */
+int mk_month_days(int y, int m);
+/* Days since 1970-01-01 (negative before), and back. */
+long mk_date_days(struct mk_date d);
+struct mk_date mk_date_from_days(long days);
+/* <0, 0, >0 as a is before, on or after b. */
+int mk_date_cmp(struct mk_date a, struct mk_date b);
 /* 0 = Monday ... 6 = Sunday */
 int mk_date_weekday(struct mk_date d);
 struct mk_date mk_date_add_days(struct mk_date d, int days);
+/* Today's local date. */
+struct mk_date mk_today(void);
 
 /* ---- rules (extractor/rules) -------------------------------------------- */
 
@@ -633,6 +647,61 @@ void mk_health_free(struct mk_health *rows, size_t n);
  * commits (commit != 0) or rolls everything back. */
 enum mk_err mk_store_write_begin(struct mk_store *st, struct mk_diag *diag);
 enum mk_err mk_store_write_end(struct mk_store *st, int commit, struct mk_diag *diag);
+
+/* ---- one call, from transcript to proposals (pipeline/call.c) ------------------------ */
+
+/* A list of names "A, B" split at commas and trimmed (a deal's selling team);
+ * mk_names_free frees it. */
+struct mk_names {
+	char **v;
+	size_t n;
+};
+void mk_names_split(const char *s, struct mk_names *out);
+void mk_names_free(struct mk_names *n);
+
+/*
+ * The meeting's date: flag ("YYYY-MM-DD" or ISO 8601) when given, else the start the file
+ * gives, else today. Sets *date, points *start at the text to report (buf holds it when
+ * made here) and *source at "flag", "file" or "today". MK_EARG: the flag does not parse.
+ */
+enum mk_err mk_meeting_date(const char *flag, const struct mk_transcript *t, struct mk_date *date,
+			    const char **start, const char **source, char *buf, size_t buflen);
+
+/* What was done with one call. */
+struct mk_call_result {
+	int already;                /* the same transcript was stored before: nothing changed */
+	const char *start;          /* the meeting's start as stored (points into t, date or buf) */
+	const char *source;         /* where the date came from: "flag", "file" or "today" */
+	char buf[40];
+	const char *language;       /* not NULL: the call is not English (this name): no findings */
+	struct mk_ingest_result res;
+	size_t ncommitments, nstakeholders, nrisks, nupdates;
+};
+
+/*
+ * The extraction half of ingesting a call: the meeting's date (date as mk_meeting_date's
+ * flag; with from_name the file's own date wins over it; a call with neither is MK_EARG,
+ * never today) and its findings with the deal's selling team. Uses no store: safe to run
+ * on many threads at once with one mk_rules. MK_EDATE: date does not parse.
+ */
+enum mk_err mk_call_extract(const struct mk_rules *rs, const struct mk_deal *deal, const struct mk_transcript *t,
+			    const char *date, int from_name, struct mk_findings *f, struct mk_call_result *out,
+			    struct mk_diag *diag);
+
+/*
+ * The writing half: under the store's write lock, merges the findings against the plan as
+ * it will be (the stored plan with every pending proposal applied) and stores the call,
+ * its findings and the proposals in one transaction. Calls of one deal must be stored in
+ * the order they were held.
+ */
+enum mk_err mk_call_store(struct mk_store *st, const struct mk_deal *deal, const struct mk_transcript *t,
+			  const struct mk_findings *f, struct mk_call_result *out, struct mk_diag *diag);
+
+/* Both halves, as `mapkeeper ingest` does for one file; a transcript stored before (same
+ * sha256) changes nothing (out->already). */
+enum mk_err mk_call_ingest(struct mk_store *st, const struct mk_rules *rs, const struct mk_deal *deal,
+			   const struct mk_transcript *t, const char *date, struct mk_call_result *out,
+			   struct mk_diag *diag);
 
 /* ---- sync cursors (store/) ---------------------------------------------------- */
 
