@@ -5,7 +5,6 @@
  * one line on standard error naming the file, exit 1, nothing on standard output.
  */
 #include "cli.h"
-#include "util/term.h"
 
 #include <getopt.h>
 #include <jansson.h>

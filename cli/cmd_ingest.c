@@ -11,7 +11,6 @@
  * --date dates only the files that have none.
  */
 #include "cli.h"
-#include "util/term.h"
 
 #include <getopt.h>
 #include <pthread.h>

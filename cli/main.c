@@ -4,7 +4,6 @@
  * "did you mean". Owns nothing but argv dispatch.
  */
 #include "cli.h"
-#include "util/term.h"
 
 #include <getopt.h>
 #include <ctype.h>

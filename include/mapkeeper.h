@@ -867,4 +867,24 @@ enum mk_err mk_store_changes(struct mk_store *st, const struct mk_changes_query 
 			     struct mk_change **out, size_t *n, struct mk_diag *diag);
 void mk_changes_free(struct mk_change *rows, size_t n);
 
+/* ---- terminal output (util/term.c) ------------------------------------------------ */
+
+/*
+ * What reaches a terminal (util/term.h tells the filter): replaces stdout and stderr by
+ * filtering streams over descriptors 1 and 2 (stdout line-buffered on a terminal, else
+ * fully; stderr line-buffered). progress: show the progress line even when stderr is not a
+ * terminal (--progress). 0, or -1 when the streams could not be made (the plain ones stay).
+ */
+int term_install(int progress);
+
+/* Flushes stdout; 0, or the errno of the first failed write to standard output. */
+int term_finish(void);
+
+/* The progress line (on stderr, rewritten in place, with the seconds spent once it
+ * stays more than a second): only when stderr is a terminal or --progress was given.
+ * term_progress_end clears it. Safe from any thread. */
+void term_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void term_progress_end(void);
+int term_progress_on(void);
+
 #endif

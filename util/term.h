@@ -11,6 +11,8 @@
 #ifndef MK_TERM_H
 #define MK_TERM_H
 
+#include "mapkeeper.h"
+
 #include <stddef.h>
 
 /* One filtered output: the descriptor written to, a UTF-8 sequence cut by the end of the
@@ -28,22 +30,6 @@ void term_out_write(struct term_out *o, const char *s, size_t n);
 /* Writes what waits in o->carry (an unfinished sequence: U+FFFD). */
 void term_out_end(struct term_out *o);
 
-/*
- * Replaces stdout and stderr by filtering streams over descriptors 1 and 2 (stdout
- * line-buffered on a terminal, else fully; stderr line-buffered). progress: show the
- * progress line even when stderr is not a terminal (--progress). 0, or -1 when the
- * streams could not be made (the plain ones stay).
- */
-int term_install(int progress);
-
-/* Flushes stdout; 0, or the errno of the first failed write to standard output. */
-int term_finish(void);
-
-/* The progress line (on stderr, rewritten in place, with the seconds spent once it
- * stays more than a second): only when stderr is a terminal or --progress was given.
- * term_progress_end clears it. Safe from any thread. */
-void term_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void term_progress_end(void);
-int term_progress_on(void);
+/* term_install, term_finish and the progress line: mapkeeper.h, "terminal output". */
 
 #endif
