@@ -39,6 +39,8 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+REPLAY_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 HEADERS  = include/mapkeeper.h $(foreach d,$(LIB_DIRS) cli tests/unit,$(wildcard $(d)/*.h))
 LIB      = $(BUILD)/libmapkeeper.a
 
@@ -68,7 +70,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
 
-units: $(UNIT_BIN) $(BUILD)/mapkeeper
+# Each fuzz target with tests/fuzz/replay.c's main(): tests/cli/t13-fuzz-seeds.sh replays
+# its seed corpus in make test (no clang needed).
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c $(BUILD)/tests/fuzz/replay.o $(LIB) $(HEADERS) $(wildcard tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/tests/fuzz/replay.o $(LIB) $(LDLIBS_ALL)
+
+units: $(UNIT_BIN) $(REPLAY_BIN) $(BUILD)/mapkeeper
 
 deps:
 	@scripts/deps.sh

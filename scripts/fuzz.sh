@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz.sh SECONDS: builds every tests/fuzz/fuzz_*.c as a libFuzzer target (clang,
 # -fsanitize=fuzzer,address,undefined) against all library sources (util ingest
-# extractor merge store, packed in an archive so a target links only what it uses)
+# extractor merge store pipeline, packed in an archive so a target links only what it uses)
 # into build-fuzz/, then runs each for SECONDS with a fresh scratch corpus seeded from
 # tests/fuzz/corpus/<target>/. Prints execs per target; exits 1 on any finding (crash,
 # leak, timeout, out of memory) or build failure. Findings: build-fuzz/artifacts/.
@@ -20,7 +20,7 @@ SAN="address,undefined -fno-sanitize-recover=all"
 
 mkdir -p "$out/obj" "$out/artifacts" || exit 1
 rm -f "$out/obj/"*.o "$out/libfuzzlib.a"
-for src in util/*.c ingest/*.c extractor/*.c merge/*.c store/*.c; do
+for src in util/*.c ingest/*.c extractor/*.c merge/*.c store/*.c pipeline/*.c; do
 	[ -f "$src" ] || continue
 	obj=$out/obj/$(printf '%s' "$src" | tr / _ | sed 's/\.c$/.o/')
 	if ! $CC $CFLAGS -fsanitize=fuzzer-no-link,$SAN -c -o "$obj" "$src"; then
