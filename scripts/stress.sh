@@ -35,10 +35,18 @@ cd "$TOP" || exit 1
 export TOP SHARED="${SHARED:-$TOP/../shared}"
 out=build/stress
 report=$out/report.txt
-fuzz_secs=${STRESS_FUZZ_SECONDS:-120}
-kill_rounds=${STRESS_KILL_ROUNDS:-200}
-diskfull_rounds=${STRESS_DISKFULL_ROUNDS:-60}
-conc_rounds=${STRESS_CONC_ROUNDS:-5}
+# STRESS_QUICK=1 (make stress-quick): every part, fewer rounds (about 10 minutes): fuzz 10 s
+# a target, 20 kill rounds, 10 disk-full rounds, 1 concurrent round; an explicit
+# STRESS_* setting still wins.
+if [ "${STRESS_QUICK:-0}" = 1 ]; then
+	q_fuzz=10 q_kill=20 q_disk=10 q_conc=1
+else
+	q_fuzz=120 q_kill=200 q_disk=60 q_conc=5
+fi
+fuzz_secs=${STRESS_FUZZ_SECONDS:-$q_fuzz}
+kill_rounds=${STRESS_KILL_ROUNDS:-$q_kill}
+diskfull_rounds=${STRESS_DISKFULL_ROUNDS:-$q_disk}
+conc_rounds=${STRESS_CONC_ROUNDS:-$q_conc}
 parts=${STRESS_PARTS:-a b c d e f g}
 mkdir -p "$out" || exit 1
 rm -f "$out"/*.log "$out"/vg-*.log
