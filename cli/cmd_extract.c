@@ -2,7 +2,8 @@
  * cmd_extract.c: `mapkeeper extract FILE... [--date WHEN] [--seller "A,B"]
  * [--seller-domain D] [--seller-org S] [--buyer-org B] [--format json|text] [--rules DIR]`.
  * Prints findings per docs/extraction-contract.md; needs no database. On bad input:
- * one line on standard error naming the file, exit 1, nothing on standard output.
+ * one line on standard error naming the file, exit 1, nothing on standard output. Each
+ * call is extracted as ingest does it (mk_call_extract), dated today when nothing dates it.
  */
 #include "cli.h"
 
@@ -11,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char usage[] =
 	"mapkeeper extract FILE... [--date WHEN] [--seller \"Name A,Name B\"] [--seller-domain x.com]\n"
@@ -145,7 +145,14 @@ static void print_text(FILE *out, const struct mk_transcript *t, const struct mk
 	}
 }
 
-int cmd_extract(int argc, char **argv)
+/* What the options give: the selling team as a deal (nothing is stored). */
+struct extract_args {
+	const char *date, *fmt, *rules_dir;
+	struct mk_deal deal;
+};
+
+/* Parses the options into a; -1 to go on, else the exit code. */
+static int extract_options(int argc, char **argv, struct extract_args *a)
 {
 	static const struct option longopts[] = {
 		{ "date", required_argument, NULL, 'd' },
@@ -158,133 +165,125 @@ int cmd_extract(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *date = NULL, *fmt = "json", *rules_dir = NULL;
-	struct mk_extract_opts o;
-	struct mk_names sellers = { NULL, 0 };
-	struct mk_rules *rs = NULL;
-	struct mk_diag diag;
-	json_t *all = NULL;
-	int ch, rc = 1, nfiles;
-	char *dir = NULL;
-	memset(&o, 0, sizeof o);
-	mk_diag_clear(&diag);
+	struct mk_date d;
+	int ch;
+	memset(a, 0, sizeof *a);
+	a->fmt = "json";
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': date = optarg; break;
-		case 's': mk_names_free(&sellers); mk_names_split(optarg, &sellers); break;
-		case 'D': o.seller_domain = optarg; break;
-		case 'S': o.seller_org = optarg; break;
-		case 'B': o.buyer_org = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'r': rules_dir = optarg; break;
-		case 'h': printf("usage: %s\n", usage); rc = 0; goto out;
+		case 'd': a->date = optarg; break;
+		case 's': a->deal.sellers = optarg; break;
+		case 'D': a->deal.seller_domain = optarg; break;
+		case 'S': a->deal.seller_org = optarg; break;
+		case 'B': a->deal.buyer_org = optarg; break;
+		case 'f': a->fmt = optarg; break;
+		case 'r': a->rules_dir = optarg; break;
+		case 'h': printf("usage: %s\n", usage); return CLI_OK;
 		default:
-			rc = cli_bad_option("extract", argv, "h", longopts);
-			goto out;
+			return cli_bad_option("extract", argv, "h", longopts);
 		}
 	}
-	nfiles = argc - optind;
-	if (nfiles < 1) {
-		rc = cli_usage(usage);
-		goto out;
+	if (argc - optind < 1)
+		return cli_usage(usage);
+	if (!(a->fmt = cli_format("extract", a->fmt, "json|text")))
+		return CLI_USAGE;
+	if (a->date && mk_date_parse(a->date, &d) != MK_OK) {
+		cli_error("extract: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", a->date);
+		return CLI_USAGE;
 	}
-	if (!(fmt = cli_format("extract", fmt, "json|text"))) {
-		rc = 2;
-		goto out;
+	return -1;
+}
+
+/* Reads and extracts file i of n; its output (JSON into all when there is an array for
+ * several files) as a new string in *text. CLI_OK, or CLI_FAILED after its one line. */
+static int extract_one(const struct mk_rules *rs, const struct extract_args *a, const char *path, int i, int n,
+		       json_t *all, char **text)
+{
+	struct mk_transcript t;
+	struct mk_findings f;
+	struct mk_call_result r;
+	struct mk_diag diag;
+	enum mk_err err;
+	memset(&r, 0, sizeof r);
+	mk_diag_clear(&diag);
+	mk_transcript_init(&t);
+	mk_findings_init(&f);
+	term_progress("extract: file %d of %d: reading %s", i + 1, n, path);
+	if (!(err = mk_transcript_read_file(&t, path, &diag))) {
+		term_progress("extract: file %d of %d: extracting %s", i + 1, n, path);
+		err = mk_call_extract(rs, &a->deal, &t, a->date, MK_CALL_DATE_TODAY, &f, &r, &diag);
+		if (r.language)     /* the rules read English only */
+			cli_error("%s: the call looks %s, not English; no findings", path, r.language);
 	}
-	if (date && mk_date_parse(date, &o.date) != MK_OK) {
-		cli_error("extract: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", date);
-		rc = 2;
-		goto out;
+	if (err) {
+		cli_diag(&diag, err);
+	} else if (!strcmp(a->fmt, "json")) {
+		json_t *j = findings_json(&t, &f, r.start, r.source);
+		if (all)
+			json_array_append_new(all, j);
+		else
+			*text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (!all)
+			json_decref(j);
+	} else {
+		size_t len = 0;
+		FILE *mem = open_memstream(text, &len);
+		if (!mem)
+			abort();
+		print_text(mem, &t, &f, r.start);
+		fclose(mem);
 	}
-	o.sellers = (const char *const *)sellers.v;
-	o.nsellers = sellers.n;
-	dir = rules_dir ? strdup(rules_dir) : mk_rules_default_dir();
+	mk_findings_release(&f);
+	mk_transcript_release(&t);
+	return err ? CLI_FAILED : CLI_OK;
+}
+
+/* Reads and extracts every file before printing anything: one bad file, nothing printed. */
+static int extract_files(const struct mk_rules *rs, const struct extract_args *a, char **files, int n)
+{
+	json_t *all = n > 1 ? json_array() : NULL;
+	char **outs = calloc((size_t)n, sizeof *outs);
+	int rc = CLI_OK, json = !strcmp(a->fmt, "json");
+	if (!outs)
+		abort();
+	for (int i = 0; i < n && rc == CLI_OK; i++)
+		rc = extract_one(rs, a, files[i], i, n, all, &outs[i]);
+	term_progress_end();
+	if (rc == CLI_OK && all && json)
+		cli_json_print(json_incref(all));
+	for (int i = 0; rc == CLI_OK && i < n; i++)
+		if (outs[i]) {
+			fputs(outs[i], stdout);
+			if (json)
+				putchar('\n');
+		}
+	for (int i = 0; i < n; i++)
+		free(outs[i]);
+	free(outs);
+	json_decref(all);
+	return rc;
+}
+
+int cmd_extract(int argc, char **argv)
+{
+	struct extract_args a;
+	struct mk_rules *rs = NULL;
+	struct mk_diag diag;
+	char *dir;
+	int rc = extract_options(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	mk_diag_clear(&diag);
+	dir = a.rules_dir ? strdup(a.rules_dir) : mk_rules_default_dir();
 	if (mk_rules_load(&rs, dir, &diag) != MK_OK) {
 		cli_diag(&diag, MK_ERULE);
-		goto out;
+		rc = CLI_FAILED;
+	} else {
+		rc = extract_files(rs, &a, argv + optind, argc - optind);
 	}
-	if (nfiles > 1)
-		all = json_array();
-	{
-		/* read and extract every file before printing anything */
-		struct mk_buf_out { char *s; } *outs = calloc((size_t)nfiles, sizeof *outs);
-		int ok = 1;
-		if (!outs)
-			abort();
-		for (int i = 0; i < nfiles && ok; i++) {
-			const char *path = argv[optind + i];
-			struct mk_transcript t;
-			struct mk_findings f;
-			const char *source = "flag", *start = date;
-			char startbuf[40];
-			enum mk_err err;
-			mk_transcript_init(&t);
-			mk_findings_init(&f);
-			term_progress("extract: file %d of %d: reading %s", i + 1, nfiles, path);
-			err = mk_transcript_read_file(&t, path, &diag);
-			if (err) {
-				cli_diag(&diag, err);
-				ok = 0;
-			} else {
-				struct mk_extract_opts fo = o;
-				struct mk_language lang;
-				if (!date)
-					mk_meeting_date(NULL, &t, &fo.date, &start, &source, startbuf,
-							 sizeof startbuf);
-				term_progress("extract: file %d of %d: extracting %s", i + 1, nfiles, path);
-				mk_transcript_language(&t, &lang);	/* the rules read English only */
-				if (!lang.english)
-					cli_error("%s: the call looks %s, not English; no findings", path, lang.name);
-				err = lang.english ? mk_extract(rs, &t, &fo, &f, &diag) : MK_OK;
-				if (err) {
-					cli_diag(&diag, err);
-					ok = 0;
-				} else if (!strcmp(fmt, "json")) {
-					json_t *j = findings_json(&t, &f, start, source);
-					if (all)
-						json_array_append_new(all, j);
-					else
-						outs[i].s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-					if (!all)
-						json_decref(j);
-				} else {
-					char *buf = NULL;
-					size_t len = 0;
-					FILE *mem = open_memstream(&buf, &len);
-					if (!mem)
-						abort();
-					print_text(mem, &t, &f, start);
-					fclose(mem);
-					outs[i].s = buf;
-				}
-			}
-			mk_findings_release(&f);
-			mk_transcript_release(&t);
-		}
-		term_progress_end();
-		if (ok) {
-			if (all) {
-				char *s = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-				if (!strcmp(fmt, "json"))
-					printf("%s\n", s);
-				free(s);
-			}
-			for (int i = 0; i < nfiles; i++)
-				if (outs[i].s)
-					fputs(outs[i].s, stdout), !strcmp(fmt, "json") ? putchar('\n') : 0;
-			rc = 0;
-		}
-		for (int i = 0; i < nfiles; i++)
-			free(outs[i].s);
-		free(outs);
-	}
-out:
-	json_decref(all);
 	mk_rules_free(rs);
 	free(dir);
-	mk_names_free(&sellers);
 	return rc;
 }

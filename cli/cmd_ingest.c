@@ -3,7 +3,9 @@
  * [--format text|json]`: for each call, in the order given: read it, extract with the
  * deal's selling team, merge against the deal's plan (and its pending additions, so a
  * second call does not propose them again), and store it all in one transaction. The
- * same transcript (by sha256, whatever its name) ingested again changes nothing.
+ * same transcript (by sha256, whatever its name) ingested again changes nothing. The work
+ * is the library's (mk_calls_ingest, pipeline/batch.c); this file parses the options and
+ * prints a line (or a JSON member) per call and the progress line.
  *
  * The meeting's date: --date, else the date in the file (its header or its name); a call
  * with neither is refused with how to give one (never today by default). One --date for
@@ -13,12 +15,10 @@
 #include "cli.h"
 
 #include <getopt.h>
-#include <pthread.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char usage[] =
 	"mapkeeper ingest FILE... --deal NAME [--date WHEN [--date-from-name]] [-j N] [--db PATH] [--format text|json]\n"
@@ -30,202 +30,87 @@ static const char usage[] =
 	"-j N: extract on N threads (1 to 64; default 1); one writer stores the calls in the\n"
 	"order given, so the result is the same as without -j.";
 
-#define MK_INGEST_MAX_THREADS 64
-
-/* A call not in English is stored with no findings: one warning line says so. */
-static void lang_warn(const char *path, const struct mk_call_result *r)
-{
-	if (r->language)
-		cli_error("%s: the call looks %s, not English; no findings", path, r->language);
-}
-
-/* One call of an ingest run: read and extracted (by any thread), then stored (in order). */
-struct job {
-	const char *path;
-	double mb;                  /* its size, for the progress line */
-	struct mk_transcript t;
-	struct mk_findings f;
-	struct mk_call_result r;
-	struct mk_diag diag;
-	enum mk_err read_err, extract_err;
-	int ready;
+/* What one run prints: text lines as calls are stored, or one JSON object at the end. */
+struct ingest_out {
+	const char *date;           /* --date, for its message */
+	json_t *calls;              /* --format json: a member per call; NULL: text */
+	int rc;                     /* the worst exit code so far */
 };
 
-/* The calls of one run: workers take the next call to extract; the writer (the main
- * thread) stores them in the order given, so the plan each call is merged against is the
- * one the calls before it left, exactly as without -j. Workers stay at most `window`
- * calls ahead of the writer, so memory is bounded by the window, not by the run. */
-struct pipeline {
-	const struct mk_rules *rs;
-	const struct mk_deal *deal;
-	const char *date;
-	int from_name;              /* --date-from-name */
-	int threads;
-	struct job *jobs;
-	size_t n, next, written, window;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-};
-
-/* The progress line (util/term.h): "file 3 of 40: extracting call.vtt (12.0 MB)". */
-static void job_progress(const struct pipeline *pl, const struct job *j, const char *what)
+/* The progress line: "ingest: file 3 of 40: extracting call.vtt (12.0 MB)". */
+static void ingest_progress(void *ctx, size_t index, size_t n, const char *stage, const char *path, double mb)
 {
+	(void)ctx;
 	if (!term_progress_on())
 		return;
-	if (pl->n > 1)
-		term_progress("ingest: file %zu of %zu: %s %s (%.1f MB)", (size_t)(j - pl->jobs) + 1, pl->n,
-			      what, j->path, j->mb);
+	if (n > 1)
+		term_progress("ingest: file %zu of %zu: %s %s (%.1f MB)", index + 1, n, stage, path, mb);
 	else
-		term_progress("ingest: %s %s (%.1f MB)", what, j->path, j->mb);
+		term_progress("ingest: %s %s (%.1f MB)", stage, path, mb);
 }
 
-static void job_extract(const struct pipeline *pl, struct job *j)
+/* A call stored before this run came to it: nothing changed. */
+static void print_known(struct ingest_out *o, const struct mk_calls_done *c)
 {
-	mk_diag_clear(&j->diag);
-	if (pl->threads <= 1)
-		job_progress(pl, j, "reading");
-	if ((j->read_err = mk_transcript_read_file(&j->t, j->path, &j->diag)))
-		return;
-	if (pl->threads <= 1)
-		job_progress(pl, j, "extracting");
-	j->extract_err = mk_call_extract(pl->rs, pl->deal, &j->t, pl->date, pl->from_name, &j->f, &j->r,
-					&j->diag);
+	if (o->calls)
+		json_array_append_new(o->calls, json_pack("{s:s, s:s, s:s}", "path", c->path, "sha256",
+							  c->t->sha256, "status", "already ingested"));
+	else
+		printf("%s: already ingested (same transcript, sha256 %.12s), nothing changed\n", c->path,
+		       c->t->sha256);
 }
 
-static void *worker(void *arg)
+static void print_stored(struct ingest_out *o, const struct mk_calls_done *c)
 {
-	struct pipeline *pl = arg;
-	for (;;) {
-		size_t i;
-		pthread_mutex_lock(&pl->mu);
-		while (pl->next < pl->n && pl->next >= pl->written + pl->window)
-			pthread_cond_wait(&pl->cv, &pl->mu);
-		if (pl->next >= pl->n) {
-			pthread_mutex_unlock(&pl->mu);
-			return NULL;
-		}
-		i = pl->next++;
-		pthread_mutex_unlock(&pl->mu);
-		job_extract(pl, &pl->jobs[i]);
-		pthread_mutex_lock(&pl->mu);
-		pl->jobs[i].ready = 1;
-		pthread_cond_broadcast(&pl->cv);
-		pthread_mutex_unlock(&pl->mu);
-	}
-}
-
-/* Stores one extracted call and reports it; 0, 1 (this call failed) or 2 (a bad --date). */
-static int job_store(struct mk_store *st, const struct mk_deal *deal, struct job *j, const char *date, json_t *jout)
-{
-	struct mk_call_result *r = &j->r;
-	enum mk_err err;
-	int known = 0;
-	if (j->read_err) {
-		cli_diag(&j->diag, j->read_err);
-		return 1;
-	}
-	if ((err = mk_store_meeting_known(st, j->t.sha256, &known, &j->diag))) {
-		cli_diag(&j->diag, err);
-		return 1;
-	}
-	if (known) {
-		if (jout)
-			json_array_append_new(jout, json_pack("{s:s, s:s, s:s}", "path", j->path, "sha256",
-							      j->t.sha256, "status", "already ingested"));
-		else
-			printf("%s: already ingested (same transcript, sha256 %.12s), nothing changed\n", j->path,
-			       j->t.sha256);
-		return 0;
-	}
-	if (j->extract_err == MK_EDATE) {
-		cli_error("ingest: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", date);
-		return 2;
-	}
-	if ((err = j->extract_err) || (err = mk_call_store(st, deal, &j->t, &j->f, r, &j->diag))) {
-		cli_diag(&j->diag, err);
-		return 1;
-	}
-	lang_warn(j->path, r);
-	if (jout)
+	const struct mk_call_result *r = c->r;
+	/* a call not in English is stored with no findings: one warning line says so */
+	if (r->language)
+		cli_error("%s: the call looks %s, not English; no findings", c->path, r->language);
+	if (o->calls)
 		json_array_append_new(
-			jout, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "path", j->path, "sha256",
-					j->t.sha256, "status", r->already ? "already ingested" : "ingested", "meeting_id",
-					(json_int_t)r->res.meeting_id, "commitments", (json_int_t)r->ncommitments,
-					"stakeholders", (json_int_t)r->nstakeholders, "risks", (json_int_t)r->nrisks,
-					"updates", (json_int_t)r->nupdates, "proposals", (json_int_t)r->res.nproposals));
+			o->calls, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "path", c->path, "sha256",
+					    c->t->sha256, "status", r->already ? "already ingested" : "ingested",
+					    "meeting_id", (json_int_t)r->res.meeting_id, "commitments",
+					    (json_int_t)r->ncommitments, "stakeholders", (json_int_t)r->nstakeholders,
+					    "risks", (json_int_t)r->nrisks, "updates", (json_int_t)r->nupdates,
+					    "proposals", (json_int_t)r->res.nproposals));
 	else if (r->already)
-		printf("%s: already ingested, nothing changed\n", j->path);
+		printf("%s: already ingested, nothing changed\n", c->path);
 	else
 		printf("%s: meeting %s, %zu commitments, %zu stakeholders, %zu risks, %zu updates -> %zu proposals to review\n",
-		       j->path, r->start, r->ncommitments, r->nstakeholders, r->nrisks, r->nupdates, r->res.nproposals);
+		       c->path, r->start, r->ncommitments, r->nstakeholders, r->nrisks, r->nupdates, r->res.nproposals);
 	fflush(stdout);
-	return 0;
 }
 
-/* Ingests paths[0..n) with `threads` extracting (1: all on this thread); the worst rc. */
-static int ingest_all(struct mk_store *st, const struct mk_rules *rs, const struct mk_deal *deal, char **paths,
-		      size_t n, const char *date, int from_name, unsigned threads, json_t *jout)
+/* Reports one call as the library stored it (or did not); keeps the worst exit code. */
+static void ingest_done(void *ctx, const struct mk_calls_done *c)
 {
-	struct pipeline pl;
-	pthread_t tids[MK_INGEST_MAX_THREADS];
-	unsigned started = 0;
-	int rc = 0;
-	memset(&pl, 0, sizeof pl);
-	pl.rs = rs;
-	pl.deal = deal;
-	pl.date = date;
-	pl.from_name = from_name;
-	pl.threads = (int)threads;
-	pl.n = n;
-	pl.window = 2 * (size_t)threads;
-	if (!(pl.jobs = calloc(n, sizeof *pl.jobs)))
-		abort();
-	for (size_t i = 0; i < n; i++) {
-		struct stat sb;
-		pl.jobs[i].path = paths[i];
-		pl.jobs[i].mb = stat(paths[i], &sb) ? 0 : (double)sb.st_size / 1e6;
-		mk_transcript_init(&pl.jobs[i].t);
-		mk_findings_init(&pl.jobs[i].f);
+	struct ingest_out *o = ctx;
+	int rc = CLI_OK;
+	if (c->err == MK_EDATE) {
+		cli_error("ingest: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", o->date);
+		rc = CLI_USAGE;
+	} else if (c->err) {
+		cli_diag(c->diag, c->err);
+		rc = CLI_FAILED;
+	} else if (c->known) {
+		print_known(o, c);
+	} else {
+		print_stored(o, c);
 	}
-	pthread_mutex_init(&pl.mu, NULL);
-	pthread_cond_init(&pl.cv, NULL);
-	for (unsigned k = 0; threads > 1 && k < threads; k++)
-		if (!pthread_create(&tids[k], NULL, worker, &pl))
-			started++;
-	for (size_t i = 0; i < n; i++) {
-		struct job *j = &pl.jobs[i];
-		int r;
-		if (!started) {
-			pl.next = i + 1;
-			job_extract(&pl, j);
-		} else {
-			job_progress(&pl, j, "extracting");
-			pthread_mutex_lock(&pl.mu);
-			while (!j->ready)
-				pthread_cond_wait(&pl.cv, &pl.mu);
-			pthread_mutex_unlock(&pl.mu);
-		}
-		job_progress(&pl, j, "storing");
-		r = job_store(st, deal, j, date, jout);
-		if (r > rc)
-			rc = r;
-		mk_findings_release(&j->f);
-		mk_transcript_release(&j->t);
-		pthread_mutex_lock(&pl.mu);
-		pl.written = i + 1;
-		pthread_cond_broadcast(&pl.cv);
-		pthread_mutex_unlock(&pl.mu);
-	}
-	term_progress_end();
-	for (unsigned k = 0; k < started; k++)
-		pthread_join(tids[k], NULL);
-	pthread_cond_destroy(&pl.cv);
-	pthread_mutex_destroy(&pl.mu);
-	free(pl.jobs);
-	return rc;
+	if (rc > o->rc)
+		o->rc = rc;
 }
 
-int cmd_ingest(int argc, char **argv)
+/* What the options give. */
+struct ingest_args {
+	const char *deal, *date, *db, *fmt, *rules_dir;
+	int from_name;
+	unsigned threads;
+};
+
+/* Parses the options into a; -1 to go on, else the exit code. */
+static int ingest_options(int argc, char **argv, struct ingest_args *a)
 {
 	static const struct option longopts[] = {
 		{ "deal", required_argument, NULL, 'D' },
@@ -238,18 +123,10 @@ int cmd_ingest(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dealname = NULL, *date = NULL, *db = NULL, *fmt = "text", *rules_dir = NULL;
-	struct mk_store *st = NULL;
-	struct mk_rules *rs = NULL;
-	struct mk_deal deal;
-	struct mk_diag diag;
-	json_t *jout = NULL;
-	char *dir = NULL;
-	int ch, rc = 0, from_name = 0;
-	unsigned threads = 1;
-	enum mk_err err;
-	memset(&deal, 0, sizeof deal);
-	mk_diag_clear(&diag);
+	int ch;
+	memset(a, 0, sizeof *a);
+	a->fmt = "text";
+	a->threads = 1;
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
@@ -258,73 +135,102 @@ int cmd_ingest(int argc, char **argv)
 		switch (ch) {
 		case 'j':
 			v = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || optarg[0] == '-' || v < 1 || v > MK_INGEST_MAX_THREADS) {
+			if (*end || !*optarg || optarg[0] == '-' || v < 1 || v > MK_CALLS_MAX_THREADS) {
 				cli_error("ingest: -j wants a number of threads from 1 to %d, not '%s'",
-					  MK_INGEST_MAX_THREADS, optarg);
-				return 2;
+					  MK_CALLS_MAX_THREADS, optarg);
+				return CLI_USAGE;
 			}
-			threads = (unsigned)v;
+			a->threads = (unsigned)v;
 			break;
-		case 'D': dealname = optarg; break;
-		case 'd': date = optarg; break;
-		case 'N': from_name = 1; break;
-		case 'b': db = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'r': rules_dir = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return 0;
+		case 'D': a->deal = optarg; break;
+		case 'd': a->date = optarg; break;
+		case 'N': a->from_name = 1; break;
+		case 'b': a->db = optarg; break;
+		case 'f': a->fmt = optarg; break;
+		case 'r': a->rules_dir = optarg; break;
+		case 'h': printf("usage: %s\n", usage); return CLI_OK;
 		default:
 			return cli_bad_option("ingest", argv, "hj:", longopts);
 		}
 	}
-	if (optind >= argc || !dealname)
+	return -1;
+}
+
+/* The checks of the options together: files and --deal given, --format (a->fmt becomes the
+ * word it names), --date. -1 to go on, else the exit code. */
+static int ingest_check(struct ingest_args *a, int nfiles)
+{
+	struct mk_date d;
+	if (nfiles < 1 || !a->deal)
 		return cli_usage(usage);
-	if (!(fmt = cli_format("ingest", fmt, "text|json")))
-		return 2;
-	if (date) {
-		struct mk_date d;
-		if (mk_date_parse(date, &d)) {
-			cli_error("ingest: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", date);
-			return 2;
-		}
-		if (argc - optind > 1 && !from_name) {
-			cli_error("ingest: one --date for %d files would give them all the same meeting date; "
-				  "ingest them one by one, or add --date-from-name (each file's own date wins, "
-				  "--date dates the files that have none)", argc - optind);
-			return 2;
-		}
+	if (!(a->fmt = cli_format("ingest", a->fmt, "text|json")))
+		return CLI_USAGE;
+	if (a->date && mk_date_parse(a->date, &d)) {
+		cli_error("ingest: cannot read --date '%s' (YYYY-MM-DD or ISO 8601)", a->date);
+		return CLI_USAGE;
 	}
-	if (!(st = cli_store_create(db)))
-		return 1;
-	if ((err = mk_store_deal_get(st, dealname, &deal, &diag))) {
+	if (a->date && nfiles > 1 && !a->from_name) {
+		cli_error("ingest: one --date for %d files would give them all the same meeting date; "
+			  "ingest them one by one, or add --date-from-name (each file's own date wins, "
+			  "--date dates the files that have none)", nfiles);
+		return CLI_USAGE;
+	}
+	return -1;
+}
+
+/* Opens the store, finds the deal, loads the rules and ingests the files; the exit code. */
+static int ingest_run(const struct ingest_args *a, const char *const *files, size_t n)
+{
+	struct ingest_out out = { a->date, NULL, CLI_OK };
+	struct mk_calls_opts o = { a->date, a->from_name ? MK_CALL_DATE_FROM_NAME : 0, a->threads,
+				   ingest_done, ingest_progress, &out };
+	struct mk_store *st;
+	struct mk_rules *rs = NULL;
+	struct mk_deal deal;
+	struct mk_diag diag;
+	char *dir = NULL;
+	enum mk_err err;
+	memset(&deal, 0, sizeof deal);
+	mk_diag_clear(&diag);
+	if (!(st = cli_store_create(a->db)))
+		return CLI_FAILED;
+	if ((err = mk_store_deal_get(st, a->deal, &deal, &diag))) {
 		if (err == MK_ENOTFOUND)
-			cli_error("no deal '%s' (add it with: mapkeeper deal add '%s' --seller \"A,B\")", dealname,
-				  dealname);
+			cli_error("no deal '%s' (add it with: mapkeeper deal add '%s' --seller \"A,B\")", a->deal,
+				  a->deal);
 		else
 			cli_diag(&diag, err);
-		rc = 1;
+		out.rc = CLI_FAILED;
 		goto out;
 	}
-	dir = rules_dir ? strdup(rules_dir) : mk_rules_default_dir();
+	dir = a->rules_dir ? strdup(a->rules_dir) : mk_rules_default_dir();
 	if ((err = mk_rules_load(&rs, dir, &diag))) {
 		cli_diag(&diag, err);
-		rc = 1;
+		out.rc = CLI_FAILED;
 		goto out;
 	}
-	if (!strcmp(fmt, "json"))
-		jout = json_array();
-	rc = ingest_all(st, rs, &deal, argv + optind, (size_t)(argc - optind), date, from_name, threads, jout);
-	if (jout) {
-		json_t *wrap = json_pack("{s:O}", "calls", jout);
-		char *s = json_dumps(wrap, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		printf("%s\n", s);
-		free(s);
-		json_decref(wrap);
-	}
+	if (!strcmp(a->fmt, "json"))
+		out.calls = json_array();
+	mk_calls_ingest(st, rs, &deal, files, n, &o);
+	term_progress_end();
+	if (out.calls)
+		cli_json_print(json_pack("{s:O}", "calls", out.calls));
 out:
-	json_decref(jout);
+	json_decref(out.calls);
 	free(dir);
 	mk_rules_free(rs);
 	mk_deal_release(&deal);
 	mk_store_close(st);
-	return rc;
+	return out.rc;
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+	struct ingest_args a;
+	int rc = ingest_options(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	if ((rc = ingest_check(&a, argc - optind)) >= 0)
+		return rc;
+	return ingest_run(&a, (const char *const *)argv + optind, (size_t)(argc - optind));
 }

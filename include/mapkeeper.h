@@ -387,8 +387,9 @@ enum mk_err mk_prop_kind_parse(const char *s, enum mk_prop_kind *out);
 struct mk_proposal {
 	int64_t id;                 /* in the store; 0 before it is stored */
 	enum mk_prop_kind kind;
-	int64_t item_id;            /* the plan item it changes; 0 for the add_* kinds; < 0: see
-				       "the plan as it will be" below */
+	int64_t item_id;            /* the plan item it changes; 0 for the add_* kinds; -P: the
+				       item pending add_item proposal P would add (see "the plan
+				       as it will be" in "one call, from transcript to proposals") */
 	char *action;               /* add_item: the action; others: the item's action, for people */
 	char *owner;
 	enum mk_side side;
@@ -432,17 +433,10 @@ enum mk_err mk_merge(const struct mk_plan *plan, const struct mk_findings *f,
 enum mk_err mk_plan_apply(struct mk_plan *plan, const struct mk_proposal *p, int64_t new_item_id);
 
 /*
- * The plan as it will be: merge proposes against the stored plan with every pending
- * proposal applied (mk_plan_apply, oldest first), so a later call's news about an item
- * still waiting for review is not lost, and a person or risk waiting for review is not
- * proposed again. The negative-id convention: an item that is a pending add_item proposal
- * P has id -P (mk_plan_apply(plan, P, -P->id)); a proposal with item_id -P changes that
- * item. The store keeps such a proposal tied to P (mk_store_ingest), gives it back with
- * item_id -P while P is pending (mk_store_pending, mk_store_proposal_get), and sets the
- * real item id when P is approved. mk_plan_order puts the items in the order
- * mk_store_plan gives them (buyer, seller, unknown side; by due date, none last; oldest
- * first), pending items after the stored ones in the order of their proposals: the order
- * they would have once approved.
+ * Puts a plan's items in the order mk_store_plan gives them (buyer, seller, unknown side;
+ * by due date, none last; oldest first), pending items (id -P: "the plan as it will be",
+ * in "one call, from transcript to proposals") after the stored ones in the order of
+ * their proposals: the order they would have once approved.
  */
 void mk_plan_order(struct mk_plan *plan);
 
@@ -667,6 +661,26 @@ void mk_names_free(struct mk_names *n);
 enum mk_err mk_meeting_date(const char *flag, const struct mk_transcript *t, struct mk_date *date,
 			    const char **start, const char **source, char *buf, size_t buflen);
 
+/*
+ * The plan as it will be, and the negative ids of pending additions. A call's findings are
+ * merged (mk_merge) not against the stored plan alone but against the plan as it will be
+ * once everything waiting for review is approved: the stored plan (mk_store_plan) with
+ * every pending proposal of the deal applied, oldest first (mk_plan_apply), in the order
+ * the store would give it (mk_plan_order). On it, a pending add_item proposal P is the item
+ * whose id is -P (mk_plan_apply(plan, P, -P.id)); a negative item id is never a stored
+ * item, it always means "the item P would add". So news in a later call about that item (a
+ * due date moved, done, blocked, dropped) becomes a proposal with item_id -P (merge/ copies
+ * the item's id), never a second add_item for the same promise, and a person or risk
+ * waiting for review is not proposed again. mk_store_ingest stores a proposal with item_id
+ * -P tied to P (MK_EARG unless P is a pending add_item of the same deal); mk_store_pending
+ * and mk_store_proposal_get give it back with item_id -P while P is pending (review shows
+ * "item of #P (pending)", its JSON "item_proposal_id": P). Approving P (mk_store_decide)
+ * makes the real item and sets its id on P and on every pending proposal tied to it, which
+ * from then on change that item like any other; approving a tied proposal approves P
+ * first; rejecting P, or removing its call (mk_store_call_remove), withdraws the tied ones
+ * (rejected, "withdrawn: ..."). mk_call_store does this merge under the write lock.
+ */
+
 /* What was done with one call. */
 struct mk_call_result {
 	int already;                /* the same transcript was stored before: nothing changed */
@@ -678,14 +692,23 @@ struct mk_call_result {
 	size_t ncommitments, nstakeholders, nrisks, nupdates;
 };
 
+/* How mk_call_extract dates a call (flags, or-ed; 0: date, else the file's own date). */
+enum mk_call_flags {
+	MK_CALL_DATE_FROM_NAME = 1, /* the file's own date wins over date (--date-from-name) */
+	MK_CALL_DATE_TODAY = 2,     /* a call with no date is dated today (`extract`), not refused */
+};
+
 /*
  * The extraction half of ingesting a call: the meeting's date (date as mk_meeting_date's
- * flag; with from_name the file's own date wins over it; a call with neither is MK_EARG,
- * never today) and its findings with the deal's selling team. Uses no store: safe to run
- * on many threads at once with one mk_rules. MK_EDATE: date does not parse.
+ * flag, else the file's own date; flags: enum mk_call_flags; a call with neither is MK_EARG
+ * with a one-line message, never today unless MK_CALL_DATE_TODAY) and its findings with the
+ * deal's selling team (deal->sellers, seller_domain, seller_org, buyer_org; nothing else of
+ * it is read). A call not in English gets no findings (out->language names its language).
+ * Uses no store: safe to run on many threads at once with one mk_rules. MK_EDATE: date does
+ * not parse.
  */
 enum mk_err mk_call_extract(const struct mk_rules *rs, const struct mk_deal *deal, const struct mk_transcript *t,
-			    const char *date, int from_name, struct mk_findings *f, struct mk_call_result *out,
+			    const char *date, int flags, struct mk_findings *f, struct mk_call_result *out,
 			    struct mk_diag *diag);
 
 /*
@@ -702,6 +725,45 @@ enum mk_err mk_call_store(struct mk_store *st, const struct mk_deal *deal, const
 enum mk_err mk_call_ingest(struct mk_store *st, const struct mk_rules *rs, const struct mk_deal *deal,
 			   const struct mk_transcript *t, const char *date, struct mk_call_result *out,
 			   struct mk_diag *diag);
+
+/* Many calls of one deal in one run (pipeline/batch.c): what mk_calls_ingest reports for
+ * each, in the order given, on the caller's thread. Valid during the callback only. */
+struct mk_calls_done {
+	size_t index;               /* 0 for the first path given */
+	const char *path;
+	const struct mk_transcript *t;      /* as read (t->sha256 is "" when it could not be) */
+	int known;                  /* a transcript with its sha256 was stored before this run
+				       came to it: nothing was done (r->already is set too) */
+	enum mk_err err;            /* MK_OK: stored (or known); else why not, with diag */
+	const struct mk_diag *diag;
+	const struct mk_call_result *r;     /* what mk_call_store did (when err is MK_OK) */
+};
+
+#define MK_CALLS_MAX_THREADS 64
+
+struct mk_calls_opts {
+	const char *date;           /* as mk_call_extract's date and flags, for every call */
+	int flags;
+	unsigned threads;           /* extracting threads, 1 (all on the caller's) to
+				       MK_CALLS_MAX_THREADS (more are that many) */
+	/* each call once stored (or failed), in the order given; NULL: not told */
+	void (*done)(void *ctx, const struct mk_calls_done *c);
+	/* stage "reading", "extracting" or "storing" of call index (of n) begins; on the
+	 * caller's thread; mb is the file's size in MB; NULL: not told */
+	void (*progress)(void *ctx, size_t index, size_t n, const char *stage, const char *path, double mb);
+	void *ctx;
+};
+
+/*
+ * Ingests paths[0..n) into deal: up to o->threads workers read and extract the calls ahead
+ * (at most twice as many calls ahead as there are threads, so memory stays bounded) while
+ * the caller's thread stores them in the order given, so the plan comes out exactly as on
+ * one thread, a transcript stored before changes nothing, and a call that fails (unreadable,
+ * no date, the store) fails alone. Returns the first call's error (each is told to o->done),
+ * else MK_OK. Prints nothing.
+ */
+enum mk_err mk_calls_ingest(struct mk_store *st, const struct mk_rules *rs, const struct mk_deal *deal,
+			    const char *const *paths, size_t n, const struct mk_calls_opts *o);
 
 /* ---- sync cursors (store/) ---------------------------------------------------- */
 

@@ -1,8 +1,9 @@
 /*
  * call.c: ingest one call as a library feature: extract its findings (no store, safe on
  * many threads at once), store them as proposals merged against the plan as it will be
- * (under the store's write lock), or both in one call. `mapkeeper ingest` and sync
- * (cli/, pipeline/) use it; see mapkeeper.h, "one call, from transcript to proposals".
+ * (under the store's write lock), or both in one call. `mapkeeper ingest` (through
+ * batch.c), `extract` and sync use it; see mapkeeper.h, "one call, from transcript to
+ * proposals".
  */
 #include "mapkeeper.h"
 
@@ -63,11 +64,9 @@ enum mk_err mk_meeting_date(const char *flag, const struct mk_transcript *t, str
 	return MK_OK;
 }
 
-/* The plan merge sees: the plan as it will be (mapkeeper.h): the stored plan with every
- * pending proposal applied, oldest first, a pending add_item as the item -id, in the order
- * the store would give the items once approved. News about a pending item becomes a
- * proposal tied to its add_item (item_id < 0); a person or risk waiting for review is on
- * it, so it is not proposed again. */
+/* The plan merge sees: the plan as it will be (mapkeeper.h, "one call"): the stored plan
+ * with every pending proposal applied, oldest first, a pending add_item P as the item -P,
+ * in the order the store would give the items once approved. */
 static enum mk_err plan_with_pending(struct mk_store *st, const char *deal, struct mk_plan *plan,
 				     struct mk_diag *diag)
 {
@@ -91,7 +90,7 @@ static enum mk_err plan_with_pending(struct mk_store *st, const char *deal, stru
 }
 
 enum mk_err mk_call_extract(const struct mk_rules *rs, const struct mk_deal *deal, const struct mk_transcript *t,
-			    const char *date, int from_name, struct mk_findings *f, struct mk_call_result *out,
+			    const char *date, int flags, struct mk_findings *f, struct mk_call_result *out,
 			    struct mk_diag *diag)
 {
 	struct mk_extract_opts o;
@@ -101,9 +100,9 @@ enum mk_err mk_call_extract(const struct mk_rules *rs, const struct mk_deal *dea
 	struct mk_date own_date;
 	int own = t->start && mk_date_parse(t->start, &own_date) == MK_OK;
 	memset(&o, 0, sizeof o);
-	if (own && from_name)
+	if (own && (flags & MK_CALL_DATE_FROM_NAME))
 		date = NULL;
-	if (!date && !own) {
+	if (!date && !own && !(flags & MK_CALL_DATE_TODAY)) {
 		mk_diag_set(diag, t->path, 0,
 			    "no meeting date in the file or its name (give --date YYYY-MM-DD, or put the "
 			    "date in the file name: call-2026-03-10.vtt)");
