@@ -143,7 +143,7 @@ static void test_loopback_rule(void)
 
 	/* a non-loopback http URL is refused before any connection */
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	cfg_for(&cfg, "ok");
 	remote_config_set(&cfg.ms_login, "http://192.0.2.1/login");
 	remote_calls_init(&calls);
@@ -197,7 +197,7 @@ static void test_env(void)
 static void test_zoom_list_and_download(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	struct mk_buf b;
 	cfg_for(&cfg, "ok");
@@ -206,7 +206,7 @@ static void test_zoom_list_and_download(void)
 	CHECK(zoom_list(&cfg, "2024-01-01", "2024-01-31", &calls, &d) == MK_OK);
 	CHECK(calls.n == 1); /* of 2 meetings, 1 has a TRANSCRIPT (MP4 and CHAT skipped) */
 	if (calls.n == 1) {
-		struct remote_call *c = &calls.v[0];
+		struct mk_source_call *c = &calls.v[0];
 		CHECK_STR(c->source, "zoom");
 		CHECK_STR(c->external_id, "uuid-10==");
 		CHECK_STR(c->meeting_id, "6840332000");
@@ -240,7 +240,7 @@ static void test_zoom_list_and_download(void)
 static void test_zoom_pages_and_renewal(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	cfg_for(&cfg, "expire"); /* 3 pages; each token dies after 2 API calls */
 	remote_calls_init(&calls);
@@ -260,7 +260,7 @@ static void test_zoom_pages_and_renewal(void)
 static void test_zoom_participants(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	cfg_for(&cfg, "pages"); /* 2 pages of participants each; meeting 20 answers 403 */
 	remote_calls_init(&calls);
@@ -296,7 +296,7 @@ static void test_zoom_participants(void)
 static void test_teams_list_and_download(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	struct mk_buf b;
 	cfg_for(&cfg, "pages");
@@ -305,7 +305,7 @@ static void test_teams_list_and_download(void)
 	CHECK(teams_list(&cfg, "2024-02-01", "2024-02-29", &calls, &d) == MK_OK);
 	CHECK(calls.n == 6);
 	if (calls.n == 6) {
-		struct remote_call *c = &calls.v[0], *c1 = &calls.v[1];
+		struct mk_source_call *c = &calls.v[0], *c1 = &calls.v[1];
 		CHECK_STR(c->source, "teams");
 		CHECK_STR(c->external_id, "MSMjMCMj10");
 		CHECK_STR(c->meeting_id, "MSo1N2Y5/10==");
@@ -340,7 +340,7 @@ static void test_teams_list_and_download(void)
 static void test_retries(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	cfg_for(&cfg, "429");
 	remote_calls_init(&calls);
@@ -364,7 +364,7 @@ static void test_retries(void)
 static void test_failures(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	struct mk_buf b;
 	remote_calls_init(&calls);
