@@ -446,6 +446,54 @@ static void test_failures(void)
 	remote_calls_release(&calls);
 }
 
+/* The call-source API (mk_source_*) as sync uses it: configured from the environment,
+ * Zoom's range read in 30-day windows (each meeting once), two Teams organizers. */
+static void test_source_api(void)
+{
+	struct mk_source *src = NULL;
+	struct mk_source_calls calls;
+	struct mk_transcript t;
+	struct mk_diag d;
+	char *base = mk_sprintf("http://127.0.0.1:%d/s/pages", fake_port);
+	const char *vars[][2] = { { "MAPKEEPER_ZOOM_API", "/zoom/v2" }, { "MAPKEEPER_ZOOM_OAUTH", "/zoom/oauth/token" },
+				  { "MAPKEEPER_GRAPH_API", "/graph/v1.0" }, { "MAPKEEPER_MS_LOGIN", "/ms/login" },
+				  { "ZOOM_ACCOUNT_ID", "acct-1" }, { "ZOOM_CLIENT_ID", "zoom-client" },
+				  { "MS_TENANT_ID", "tenant-1" }, { "MS_CLIENT_ID", "ms-client" } };
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		char *v = vars[i][1][0] == '/' ? mk_sprintf("%s%s", base, vars[i][1]) : mk_strdup(vars[i][1]);
+		setenv(vars[i][0], v, 1);
+		free(v);
+	}
+	setenv("ZOOM_CLIENT_SECRET", ZOOM_SECRET, 1);
+	setenv("MS_CLIENT_SECRET", MS_SECRET, 1);
+	setenv("MS_USER_ID", MS_USER ", 7f1c2d3e-0000-4000-8000-000000000001", 1);
+	unsetenv("MAPKEEPER_CONFIG");
+	remote_calls_init(&calls);
+	mk_diag_clear(&d);
+	CHECK(mk_source_open("zoom", NULL, &src, &d) == MK_OK);
+	CHECK(mk_source_list(src, "2024-01-01", "2024-04-30", &calls, &d) == MK_OK); /* 4 windows */
+	CHECK(calls.n == 3);
+	mk_transcript_init(&t);
+	CHECK(calls.n && mk_source_fetch(src, &calls.v[0], &t, &d) == MK_OK);
+	CHECK(t.n > 0 && t.path && !strncmp(t.path, "zoom:", 5) && calls.n &&
+	      !strcmp(t.path + 5, calls.v[0].meeting_id));
+	mk_transcript_release(&t);
+	mk_source_calls_release(&calls);
+	CHECK(mk_source_list(src, "2024-1-1", "2024-01-31", &calls, &d) == MK_EARG);
+	mk_source_close(src);
+
+	CHECK(mk_source_open("teams", NULL, &src, &d) == MK_OK);
+	CHECK(mk_source_list(src, "2024-01-01", "2024-04-30", &calls, &d) == MK_OK);
+	CHECK(calls.n == 12);
+	mk_transcript_init(&t);
+	CHECK(calls.n && mk_source_fetch(src, &calls.v[0], &t, &d) == MK_OK);
+	CHECK(t.n > 0 && t.path && !strncmp(t.path, "teams:", 6));
+	mk_transcript_release(&t);
+	mk_source_calls_release(&calls);
+	mk_source_close(src);
+	free(base);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -462,6 +510,7 @@ int main(void)
 	RUN(test_teams_list_and_download);
 	RUN(test_retries);
 	RUN(test_failures);
+	RUN(test_source_api);
 	fake_stop();
 	return tap_done();
 }
