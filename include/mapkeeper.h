@@ -765,6 +765,118 @@ struct mk_calls_opts {
 enum mk_err mk_calls_ingest(struct mk_store *st, const struct mk_rules *rs, const struct mk_deal *deal,
 			    const char *const *paths, size_t n, const struct mk_calls_opts *o);
 
+/* ---- call sources and sync (pipeline/sync.c) ------------------------------------- */
+
+/*
+ * A call source lists the calls recorded in a range of days and fetches each one's
+ * transcript: "zoom" (Server-to-Server OAuth, cloud recordings) or "teams" (Microsoft
+ * Graph). Both run over one client skeleton (ingest/source.c); docs/sync.md has the
+ * configuration. Secrets never reach a message.
+ */
+struct mk_source_call {
+	const char *source;         /* "zoom" or "teams" (static) */
+	char *external_id;          /* zoom: the meeting's uuid; teams: the transcript's id */
+	char *meeting_id;           /* zoom: the numeric meeting id; teams: meetingId */
+	char *topic;                /* or NULL */
+	char *start;                /* ISO 8601, or NULL */
+	char *timezone;             /* IANA name, or NULL */
+	char **attendees;           /* e-mail addresses */
+	size_t nattendees;
+	char *download_url;         /* fetched with the service's bearer token */
+	char **names;               /* zoom: the participants' display names */
+	size_t nnames;
+};
+struct mk_source_calls {
+	struct mk_source_call *v;
+	size_t n, cap;
+};
+void mk_source_calls_release(struct mk_source_calls *cs);
+
+struct mk_source;
+/* Is name a source mk_source_open knows ("zoom", "teams")? */
+int mk_source_known(const char *name);
+/*
+ * Opens source name with its configuration: the environment, then the KEY=VALUE file at
+ * config (NULL: $MAPKEEPER_CONFIG when set). A file group or others may read is refused;
+ * its messages never hold a value. Connects to nothing yet.
+ */
+enum mk_err mk_source_open(const char *name, const char *config, struct mk_source **out,
+			   struct mk_diag *diag);
+/*
+ * Appends to calls every call recorded from..to ("YYYY-MM-DD", inclusive: from is the
+ * cursor): Zoom's range in windows of 30 days (each meeting once), Teams for every
+ * organizer of MS_USER_ID ("id1,id2"), with their attendees.
+ */
+enum mk_err mk_source_list(struct mk_source *src, const char *from, const char *to,
+			   struct mk_source_calls *calls, struct mk_diag *diag);
+/* Downloads a call's transcript and reads it into t (labelled "zoom:<meeting id>" or
+ * "teams:<transcript id>"). */
+enum mk_err mk_source_fetch(struct mk_source *src, const struct mk_source_call *c,
+			    struct mk_transcript *t, struct mk_diag *diag);
+void mk_source_close(struct mk_source *src);
+
+/*
+ * A deal map (pipeline/dealmap.c): lines `topic PATTERN -> DEAL` (PCRE2, the rules'
+ * dialect, any case, on the meeting's topic) and `domain example.com -> DEAL` (an
+ * attendee's e-mail domain, any case); empty lines and lines starting with '#' skipped.
+ * Each pattern is compiled once. A bad line is MK_EFORMAT "sync: NAME:LINE: ...", one line
+ * saying what to change (POSIX-only constructs included).
+ */
+struct mk_deal_map;
+enum mk_err mk_deal_map_parse(const char *name, const char *text, size_t len, struct mk_deal_map **out,
+			      struct mk_diag *diag);
+enum mk_err mk_deal_map_load(const char *path, struct mk_deal_map **out, struct mk_diag *diag);
+size_t mk_deal_map_size(const struct mk_deal_map *m);
+/* The deal of the map's first line that matches, or NULL. Safe on many threads. */
+const char *mk_deal_map_match(const struct mk_deal_map *m, const struct mk_source_call *c);
+void mk_deal_map_free(struct mk_deal_map *m);
+
+/* A UTC start ("2026-03-03T23:30:00Z") in the meeting's zone ("America/New_York") as ISO
+ * 8601 with its offset, a new string; NULL when there is nothing to convert. */
+char *mk_local_start(const char *start, const char *zone);
+
+/* What `mapkeeper sync` is asked to do. */
+struct mk_sync_opts {
+	const char *source;         /* "zoom" or "teams" */
+	const char *since;          /* "YYYY-MM-DD"; NULL: the cursor, else 30 days back */
+	const char *deal;           /* every call goes to this deal; or NULL */
+	const char *deal_map;       /* a deal map file (not with deal); or NULL */
+	const char *config;         /* as mk_source_open's */
+	const char *rules_dir;      /* NULL: mk_rules_default_dir() */
+};
+
+/* One listed call and what became of it. */
+struct mk_sync_meeting {
+	char *external_id;
+	char *start;                /* or NULL */
+	char *deal;                 /* or NULL */
+	char *status;               /* "ingested", "already ingested", "no deal", "error: MSG" */
+};
+
+struct mk_sync_result {
+	size_t fetched, ingested, skipped, errors;
+	struct mk_sync_meeting *v;  /* fetched of them, in the order listed */
+	size_t n;
+	enum mk_err cursor_err;     /* the cursor could not move (the run's diag says why) */
+};
+void mk_sync_result_release(struct mk_sync_result *r);
+
+/*
+ * Syncing a source: open reads the configuration and the deal map (no store, no network);
+ * run checks the deal (MK_ENOTFOUND "no deal 'X' (add it with: ...)"), loads the rules,
+ * lists from..today (from: opts' since, else the source's cursor, else 30 days back),
+ * finds each call's deal (opts' deal; else the map's first matching line; else the first
+ * deal by name whose buyer domain is an attendee's; else a deal named in the topic),
+ * fetches it and ingests it with mk_call_ingest, its start in the meeting's own time zone.
+ * A call's failure is its status; the cursor moves to today only when none failed.
+ * MK_OK means *out is filled; any other error came before the first call.
+ */
+struct mk_sync;
+enum mk_err mk_sync_open(const struct mk_sync_opts *o, struct mk_sync **out, struct mk_diag *diag);
+enum mk_err mk_sync_run(struct mk_sync *s, struct mk_store *st, struct mk_sync_result *out,
+			struct mk_diag *diag);
+void mk_sync_close(struct mk_sync *s);
+
 /* ---- sync cursors (store/) ---------------------------------------------------- */
 
 /* Where `mapkeeper sync` got to for source ("zoom", "teams"): a new string in *value,

@@ -1,10 +1,10 @@
 /*
- * teams.c: the Microsoft Graph client for Teams transcripts: client-credentials
- * token, onlineMeetings getAllTranscripts (every page), each meeting's subject, start
- * and attendees, and the transcript's WebVTT content.
- * Does not parse transcripts or store anything. Invariant: the token lives in
- * cfg->ms_token until it expires or a 401 forces one renewal; next-page links are
- * followed only under cfg->graph_api; no secret or token reaches a diag message.
+ * teams.c: the Microsoft Graph call source for Teams transcripts over source.c's client
+ * skeleton: the client-credentials token request, onlineMeetings getAllTranscripts (every
+ * page, every organizer of MS_USER_ID), each meeting's subject, start and attendees, the
+ * transcript's WebVTT content. Does not parse transcripts or store anything. Invariant:
+ * the token lives in cfg->ms_token until it expires or a 401 forces one renewal;
+ * next-page links are followed only under cfg->graph_api; no secret reaches a message.
  */
 #include "ingest/remote.h"
 
@@ -14,141 +14,45 @@
 
 #define GRAPH "graph"
 
-static struct http_opts graph_opts(const struct remote_config *cfg)
+static struct remote_token *graph_token(struct remote_config *cfg)
 {
-	struct http_opts o = cfg->net;
-	o.service = GRAPH;
-	return o;
+	return &cfg->ms_token;
 }
 
-static char *json_str(json_t *obj, const char *key)
+/* client_credentials: the tenant in the URL, the client's id and secret in the form. */
+static int graph_token_request(const struct remote_config *cfg, struct remote_token_req *q)
 {
-	const char *s = json_string_value(json_object_get(obj, key));
-	return s ? mk_strdup(s) : NULL;
+	char *tenant, *id, *secret;
+	if (!cfg->ms_tenant_id || !cfg->ms_client_id || !cfg->ms_client_secret)
+		return 0;
+	tenant = http_escape(cfg->ms_tenant_id);
+	id = http_escape(cfg->ms_client_id);
+	secret = http_escape(cfg->ms_client_secret);
+	q->url = mk_sprintf("%s/%s/oauth2/v2.0/token", cfg->ms_login, tenant);
+	mk_buf_addf(&q->form, "client_id=%s&client_secret=%s&scope=https%%3A%%2F%%2Fgraph.microsoft.com"
+		    "%%2F.default&grant_type=client_credentials", id, secret);
+	memset(secret, 0, strlen(secret));
+	free(tenant);
+	free(id);
+	free(secret);
+	q->r.url = q->url;
+	q->r.body = q->form.s;
+	return 1;
 }
 
-static enum mk_err parse_json(const struct mk_buf *body, json_t **out, struct mk_diag *diag)
-{
-	json_error_t je;
-	*out = json_loadb(body->s ? body->s : "", body->len, JSON_REJECT_DUPLICATES, &je);
-	if (!*out || !json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		mk_diag_set(diag, "", 0, GRAPH ": response is not JSON");
-		return MK_ENET;
-	}
-	return MK_OK;
-}
-
-static int valid_day(const char *s)
-{
-	struct mk_date d;
-	return strlen(s) == 10 && mk_date_parse(s, &d) == MK_OK;
-}
+static const struct remote_service graph_service = {
+	GRAPH, "MS_TENANT_ID, MS_CLIENT_ID and MS_CLIENT_SECRET",
+	"OnlineMeetingTranscript.Read.All and an application access policy", ": check MS_USER_ID",
+	graph_token, graph_token_request,
+};
 
 enum mk_err teams_parse_token(const struct mk_buf *body, time_t now, struct remote_token *tok,
 			      struct mk_diag *diag)
 {
-	json_t *j = NULL;
-	enum mk_err err = parse_json(body, &j, diag);
-	if (err != MK_OK)
-		return err;
-	err = remote_token_from_json(GRAPH, j, now, tok, diag);
-	json_decref(j);
-	return err;
+	return remote_parse_token(GRAPH, body, now, tok, diag);
 }
 
-static enum mk_err graph_token(struct remote_config *cfg, int force, struct mk_diag *diag)
-{
-	struct http_opts o = graph_opts(cfg);
-	struct mk_buf body, form;
-	char *tenant = NULL, *url = NULL, *id = NULL, *secret = NULL;
-	long status = 0;
-	enum mk_err err;
-
-	if (!force && cfg->ms_token.value && time(NULL) < cfg->ms_token.renew_at)
-		return MK_OK;
-	mk_buf_init(&body);
-	mk_buf_init(&form);
-	if (!cfg->ms_tenant_id || !cfg->ms_client_id || !cfg->ms_client_secret) {
-		mk_diag_set(diag, "", 0, GRAPH ": credentials missing: set MS_TENANT_ID, "
-			    "MS_CLIENT_ID and MS_CLIENT_SECRET");
-		err = MK_EARG;
-		goto out;
-	}
-	tenant = http_escape(cfg->ms_tenant_id);
-	id = http_escape(cfg->ms_client_id);
-	secret = http_escape(cfg->ms_client_secret);
-	url = mk_sprintf("%s/%s/oauth2/v2.0/token", cfg->ms_login, tenant);
-	mk_buf_addf(&form, "client_id=%s&client_secret=%s&scope=https%%3A%%2F%%2Fgraph.microsoft.com"
-		    "%%2F.default&grant_type=client_credentials", id, secret);
-	struct http_req r = { .method = "POST", .url = url, .body = form.s,
-			      .content_type = "application/x-www-form-urlencoded",
-			      .accept = "application/json", .max_bytes = cfg->max_json_bytes };
-	if ((err = http_do(&o, &r, &status, &body, diag)) != MK_OK)
-		goto out;
-	err = MK_ENET;
-	if (status == 400 || status == 401 || status == 403) {
-		mk_diag_set(diag, "", 0, GRAPH ": authentication failed (HTTP %ld): check "
-			    "MS_TENANT_ID, MS_CLIENT_ID and MS_CLIENT_SECRET", status);
-		goto out;
-	}
-	if (status != 200) {
-		mk_diag_set(diag, "", 0, GRAPH ": token request failed (HTTP %ld)", status);
-		goto out;
-	}
-	err = teams_parse_token(&body, time(NULL), &cfg->ms_token, diag);
-out:
-	if (body.s)
-		memset(body.s, 0, body.len);
-	if (form.s)
-		memset(form.s, 0, form.len);
-	if (secret)
-		memset(secret, 0, strlen(secret));
-	mk_buf_release(&body);
-	mk_buf_release(&form);
-	free(tenant);
-	free(id);
-	free(secret);
-	free(url);
-	return err;
-}
-
-/* GET with the bearer token, one renewal on a 401; *status is the final one. */
-static enum mk_err graph_get(struct remote_config *cfg, const char *url, const char *accept,
-			     size_t max, struct mk_buf *body, long *status, struct mk_diag *diag)
-{
-	struct http_opts o = graph_opts(cfg);
-	enum mk_err err;
-	for (int renewed = 0;; renewed = 1) {
-		if ((err = graph_token(cfg, renewed, diag)) != MK_OK)
-			return err;
-		struct http_req r = { .url = url, .accept = accept, .bearer = cfg->ms_token.value,
-				      .max_bytes = max };
-		if ((err = http_do(&o, &r, status, body, diag)) != MK_OK)
-			return err;
-		if (*status != 401 || renewed)
-			return MK_OK;
-	}
-}
-
-static enum mk_err graph_status(long status, struct mk_diag *diag)
-{
-	if (status >= 200 && status <= 299)
-		return MK_OK;
-	if (status == 401)
-		mk_diag_set(diag, "", 0, GRAPH ": access token refused (HTTP 401) after renewal");
-	else if (status == 403)
-		mk_diag_set(diag, "", 0, GRAPH ": permission denied (HTTP 403): the app needs "
-			    "OnlineMeetingTranscript.Read.All and an application access policy");
-	else if (status == 404)
-		mk_diag_set(diag, "", 0, GRAPH ": not found (HTTP 404): check MS_USER_ID");
-	else
-		mk_diag_set(diag, "", 0, GRAPH ": request failed (HTTP %ld)", status);
-	return MK_ENET;
-}
-
-static void add_attendee(struct remote_call *c, const char *upn)
+static void add_attendee(struct mk_source_call *c, const char *upn)
 {
 	if (!upn || !strchr(upn, '@'))
 		return;
@@ -159,20 +63,20 @@ static void add_attendee(struct remote_call *c, const char *upn)
 	c->attendees[c->nattendees++] = mk_strdup(upn);
 }
 
-enum mk_err teams_parse_details(const struct mk_buf *body, struct remote_call *c,
+enum mk_err teams_parse_details(const struct mk_buf *body, struct mk_source_call *c,
 				struct mk_diag *diag)
 {
 	json_t *j = NULL, *parts, *a;
 	size_t i;
-	enum mk_err err = parse_json(body, &j, diag);
+	enum mk_err err = remote_parse_json(GRAPH, body, &j, diag);
 	if (err != MK_OK)
 		return err;
-	char *subject = json_str(j, "subject");
+	char *subject = remote_json_str(j, "subject");
 	if (subject) {
 		free(c->topic);
 		c->topic = subject;
 	}
-	char *start = json_str(j, "startDateTime");
+	char *start = remote_json_str(j, "startDateTime");
 	if (start) {
 		free(c->start);
 		c->start = start;
@@ -187,7 +91,7 @@ enum mk_err teams_parse_details(const struct mk_buf *body, struct remote_call *c
 
 /* Subject, start and attendees of the call's meeting; a 403/404 leaves them out. */
 static enum mk_err teams_details(struct remote_config *cfg, const char *user,
-				 struct remote_call *c, struct mk_diag *diag)
+				 struct mk_source_call *c, struct mk_diag *diag)
 {
 	struct mk_buf body;
 	long status = 0;
@@ -196,15 +100,10 @@ static enum mk_err teams_details(struct remote_config *cfg, const char *user,
 	enum mk_err err;
 
 	mk_buf_init(&body);
-	err = graph_get(cfg, url, "application/json", cfg->max_json_bytes, &body, &status, diag);
-	if (err != MK_OK)
-		goto out;
-	if (status == 403 || status == 404)
-		goto out;
-	if ((err = graph_status(status, diag)) != MK_OK)
-		goto out;
-	err = teams_parse_details(&body, c, diag);
-out:
+	err = remote_get(&graph_service, cfg, url, "application/json", cfg->max_json_bytes, &body, &status,
+			 diag);
+	if (err == MK_OK && status != 403 && status != 404 && (err = remote_status(&graph_service, status, diag)) == MK_OK)
+		err = teams_parse_details(&body, c, diag);
 	mk_buf_release(&body);
 	free(mid);
 	free(url);
@@ -212,12 +111,12 @@ out:
 }
 
 enum mk_err teams_parse_transcripts(const struct mk_buf *body, const char *graph_api,
-				    const char *user, struct remote_calls *calls, char **next,
+				    const char *user, struct mk_source_calls *calls, char **next,
 				    struct mk_diag *diag)
 {
 	json_t *j = NULL, *t;
 	size_t i;
-	enum mk_err err = parse_json(body, &j, diag);
+	enum mk_err err = remote_parse_json(GRAPH, body, &j, diag);
 	*next = NULL;
 	if (err != MK_OK)
 		return err;
@@ -226,19 +125,19 @@ enum mk_err teams_parse_transcripts(const struct mk_buf *body, const char *graph
 		const char *mid = json_string_value(json_object_get(t, "meetingId"));
 		if (!id || !mid)
 			continue;
-		struct remote_call *c = remote_calls_push(calls);
+		struct mk_source_call *c = remote_calls_push(calls);
 		char *eid = http_escape(id), *emid = http_escape(mid);
 		c->source = "teams";
 		c->external_id = mk_strdup(id);
 		c->meeting_id = mk_strdup(mid);
-		c->start = json_str(t, "createdDateTime");
+		c->start = remote_json_str(t, "createdDateTime");
 		c->download_url = mk_sprintf("%s/users/%s/onlineMeetings/%s/transcripts/%s/"
 					     "content?$format=text/vtt",
 					     graph_api, user, emid, eid);
 		free(eid);
 		free(emid);
 	}
-	*next = json_str(j, "@odata.nextLink");
+	*next = remote_json_str(j, "@odata.nextLink");
 	json_decref(j);
 	if (*next && strncmp(*next, graph_api, strlen(graph_api))) {
 		free(*next);
@@ -249,27 +148,37 @@ enum mk_err teams_parse_transcripts(const struct mk_buf *body, const char *graph
 	return MK_OK;
 }
 
-enum mk_err teams_list(struct remote_config *cfg, const char *from, const char *to,
-		       struct remote_calls *calls, struct mk_diag *diag)
-{
-	enum mk_err err = MK_OK;
-	struct mk_buf body, url;
-	char *user = NULL, *next = NULL;
-	size_t first = calls->n;
-	long status = 0;
+struct transcripts_ctx {
+	const char *graph_api, *user;
+	struct mk_source_calls *calls;
+};
 
-	mk_buf_init(&body);
-	mk_buf_init(&url);
-	if ((from && !valid_day(from)) || (to && !valid_day(to))) {
+static enum mk_err transcripts_page(void *ctx, const struct mk_buf *body, long status, const char *cur,
+				    char **next, struct mk_diag *diag)
+{
+	struct transcripts_ctx *t = ctx;
+	(void)status;
+	(void)cur;
+	return teams_parse_transcripts(body, t->graph_api, t->user, t->calls, next, diag);
+}
+
+enum mk_err teams_list(struct remote_config *cfg, const char *from, const char *to,
+		       struct mk_source_calls *calls, struct mk_diag *diag)
+{
+	enum mk_err err;
+	struct mk_buf url;
+	char *user;
+	size_t first = calls->n;
+
+	if ((from && !remote_day_ok(from)) || (to && !remote_day_ok(to))) {
 		mk_diag_set(diag, "", 0, GRAPH ": dates must be YYYY-MM-DD");
-		err = MK_EARG;
-		goto out;
+		return MK_EARG;
 	}
 	if (!cfg->ms_user_id) {
 		mk_diag_set(diag, "", 0, GRAPH ": MS_USER_ID is not set");
-		err = MK_EARG;
-		goto out;
+		return MK_EARG;
 	}
+	mk_buf_init(&url);
 	user = http_escape(cfg->ms_user_id);
 	mk_buf_addf(&url, "%s/users/%s/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='%s'",
 		    cfg->graph_api, user, user);
@@ -278,48 +187,58 @@ enum mk_err teams_list(struct remote_config *cfg, const char *from, const char *
 	if (to)
 		mk_buf_addf(&url, ",endDateTime=%sT23:59:59Z", to);
 	mk_buf_adds(&url, ")");
-	for (int page = 0;; page++) {
-		if (page >= REMOTE_MAX_PAGES) {
-			mk_diag_set(diag, "", 0, GRAPH ": more than %d pages of transcripts",
-				    REMOTE_MAX_PAGES);
-			err = MK_ENET;
-			goto out;
-		}
-		if ((err = graph_get(cfg, next ? next : url.s, "application/json",
-				     cfg->max_json_bytes, &body, &status, diag)) != MK_OK ||
-		    (err = graph_status(status, diag)) != MK_OK)
-			goto out;
-		free(next);
-		next = NULL;
-		if ((err = teams_parse_transcripts(&body, cfg->graph_api, user, calls, &next, diag)) != MK_OK)
-			goto out;
-		if (!next)
-			break;
-	}
-	if (cfg->teams_details)
-		for (size_t i = first; i < calls->n; i++)
-			if ((err = teams_details(cfg, user, &calls->v[i], diag)) != MK_OK)
-				goto out;
-out:
-	mk_buf_release(&body);
+	struct transcripts_ctx t = { cfg->graph_api, user, calls };
+	struct remote_paging p = { .what = "transcripts", .url = url.s, .strict = 1,
+				   .page = transcripts_page, .ctx = &t };
+	err = remote_pages(&graph_service, cfg, &p, diag);
+	for (size_t i = first; !err && cfg->teams_details && i < calls->n; i++)
+		err = teams_details(cfg, user, &calls->v[i], diag);
 	mk_buf_release(&url);
 	free(user);
-	free(next);
 	return err;
 }
 
-enum mk_err teams_download(struct remote_config *cfg, const struct remote_call *call,
+enum mk_err teams_download(struct remote_config *cfg, const struct mk_source_call *call,
 			   struct mk_buf *buf, struct mk_diag *diag)
 {
-	long status = 0;
-	enum mk_err err;
-	if (!call->download_url) {
-		mk_diag_set(diag, "", 0, GRAPH ": the call has no download URL");
-		return MK_EARG;
-	}
-	err = graph_get(cfg, call->download_url, "text/vtt", cfg->max_transcript_bytes, buf,
-			&status, diag);
-	if (err == MK_OK)
-		err = graph_status(status, diag);
-	return err;
+	return remote_download(&graph_service, cfg, call, "text/vtt", buf, diag);
 }
+
+/*
+ * MS_USER_ID may name several organizers ("id1,id2"): their transcripts are listed one
+ * organizer after another into one list (each call keeps its own download URL).
+ */
+static enum mk_err teams_list_organizers(struct remote_config *cfg, const char *from, const char *to,
+					 struct mk_source_calls *calls, struct mk_diag *diag)
+{
+	char *all, *save = NULL, *orig, *u;
+	enum mk_err err = MK_OK;
+	int any = 0;
+	if (!cfg->ms_user_id || !strchr(cfg->ms_user_id, ','))
+		return teams_list(cfg, from, to, calls, diag);
+	all = mk_strdup(cfg->ms_user_id);
+	orig = mk_strdup(cfg->ms_user_id);
+	for (u = strtok_r(all, ",", &save); u && !err; u = strtok_r(NULL, ",", &save)) {
+		struct mk_source_calls part;
+		char *id = remote_trim(u);
+		if (!*id)
+			continue;
+		any = 1;
+		remote_config_set(&cfg->ms_user_id, id);
+		remote_calls_init(&part);
+		if ((err = teams_list(cfg, from, to, &part, diag)) == MK_OK)
+			remote_calls_move(calls, &part);
+		remote_calls_release(&part);
+	}
+	remote_config_set(&cfg->ms_user_id, orig);
+	free(all);
+	free(orig);
+	return any ? err : teams_list(cfg, from, to, calls, diag);
+}
+
+const struct remote_source remote_teams_source = {
+	.name = "teams",
+	.label_by_meeting = 0,
+	.list = teams_list_organizers,
+	.download = teams_download,
+};

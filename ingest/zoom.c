@@ -1,10 +1,10 @@
 /*
- * zoom.c: the Zoom client (Server-to-Server OAuth, cloud recordings, transcript
- * download, past meetings' participants) and what both remote clients share: struct remote_config (read from the
- * environment) and struct remote_call lists.
- * Does not parse transcripts or store anything. Invariant: the access token lives in
- * cfg->zoom_token until it expires or a 401 forces one renewal; no secret or token
- * reaches a diag message.
+ * zoom.c: the Zoom call source (Server-to-Server OAuth, cloud recordings with a
+ * TRANSCRIPT file, past meetings' participants, transcript download) over source.c's
+ * client skeleton: this file holds only what is Zoom's (URLs, the token request, the
+ * replies' readers, 30-day windows). Does not parse transcripts or store anything.
+ * Invariant: the access token lives in cfg->zoom_token until it expires or a 401 forces
+ * one renewal; no secret or token reaches a diag message.
  */
 #include "ingest/remote.h"
 
@@ -12,288 +12,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- configuration -------------------------------------------------------- */
-
-void remote_config_set(char **field, const char *value)
-{
-	if (*field) {
-		memset(*field, 0, strlen(*field)); /* may have been a secret */
-		free(*field);
-	}
-	*field = value ? mk_strdup(value) : NULL;
-}
-
-enum mk_err remote_token_from_json(const char *who, json_t *j, time_t now, struct remote_token *tok,
-				   struct mk_diag *diag)
-{
-	const char *value = json_string_value(json_object_get(j, "access_token"));
-	json_int_t exp = json_integer_value(json_object_get(j, "expires_in"));
-	if (!value || !*value) {
-		mk_diag_set(diag, "", 0, "%s: token response has no access_token", who);
-		return MK_ENET;
-	}
-	remote_config_set(&tok->value, value);
-	if (exp <= 0)
-		exp = 3600;
-	if (exp > 86400) /* a day at most: a huge expires_in must not overflow now + exp */
-		exp = 86400;
-	tok->renew_at = now + (exp > 120 ? exp - 60 : exp / 2);
-	return MK_OK;
-}
-
-void remote_config_init(struct remote_config *cfg)
-{
-	memset(cfg, 0, sizeof *cfg);
-	cfg->zoom_user = mk_strdup("me");
-	cfg->zoom_api = mk_strdup(REMOTE_ZOOM_API);
-	cfg->zoom_oauth = mk_strdup(REMOTE_ZOOM_OAUTH);
-	cfg->graph_api = mk_strdup(REMOTE_GRAPH_API);
-	cfg->ms_login = mk_strdup(REMOTE_MS_LOGIN);
-	http_opts_init(&cfg->net);
-	cfg->max_json_bytes = REMOTE_MAX_JSON_BYTES;
-	cfg->max_transcript_bytes = MK_MAX_TRANSCRIPT_BYTES;
-	cfg->teams_details = 1;
-}
-
-void remote_config_release(struct remote_config *cfg)
-{
-	if (!cfg)
-		return;
-	char **fields[] = {
-		&cfg->zoom_account_id, &cfg->zoom_client_id, &cfg->zoom_client_secret,
-		&cfg->zoom_user, &cfg->ms_tenant_id, &cfg->ms_client_id, &cfg->ms_client_secret,
-		&cfg->ms_user_id, &cfg->zoom_api, &cfg->zoom_oauth, &cfg->graph_api,
-		&cfg->ms_login, &cfg->zoom_token.value, &cfg->ms_token.value,
-	};
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		remote_config_set(fields[i], NULL);
-	memset(cfg, 0, sizeof *cfg);
-}
-
-static void from_env(char **field, const char *name)
-{
-	const char *v = getenv(name);
-	if (v && *v)
-		remote_config_set(field, v);
-}
-
-void remote_config_from_env(struct remote_config *cfg)
-{
-	remote_config_init(cfg);
-	from_env(&cfg->zoom_account_id, "ZOOM_ACCOUNT_ID");
-	from_env(&cfg->zoom_client_id, "ZOOM_CLIENT_ID");
-	from_env(&cfg->zoom_client_secret, "ZOOM_CLIENT_SECRET");
-	from_env(&cfg->ms_tenant_id, "MS_TENANT_ID");
-	from_env(&cfg->ms_client_id, "MS_CLIENT_ID");
-	from_env(&cfg->ms_client_secret, "MS_CLIENT_SECRET");
-	from_env(&cfg->ms_user_id, "MS_USER_ID");
-	from_env(&cfg->zoom_api, "MAPKEEPER_ZOOM_API");
-	from_env(&cfg->zoom_oauth, "MAPKEEPER_ZOOM_OAUTH");
-	from_env(&cfg->graph_api, "MAPKEEPER_GRAPH_API");
-	from_env(&cfg->ms_login, "MAPKEEPER_MS_LOGIN");
-}
-
-/* ---- calls ---------------------------------------------------------------- */
-
-void remote_call_init(struct remote_call *c)
-{
-	memset(c, 0, sizeof *c);
-}
-
-void remote_call_release(struct remote_call *c)
-{
-	if (!c)
-		return;
-	free(c->external_id);
-	free(c->meeting_id);
-	free(c->topic);
-	free(c->start);
-	free(c->timezone);
-	for (size_t i = 0; i < c->nattendees; i++)
-		free(c->attendees[i]);
-	free(c->attendees);
-	free(c->download_url);
-	for (size_t i = 0; i < c->nnames; i++)
-		free(c->names[i]);
-	free(c->names);
-	remote_call_init(c);
-}
-
-void remote_calls_init(struct remote_calls *cs)
-{
-	memset(cs, 0, sizeof *cs);
-}
-
-void remote_calls_release(struct remote_calls *cs)
-{
-	if (!cs)
-		return;
-	for (size_t i = 0; i < cs->n; i++)
-		remote_call_release(&cs->v[i]);
-	free(cs->v);
-	remote_calls_init(cs);
-}
-
-void remote_calls_free(struct remote_calls *cs)
-{
-	remote_calls_release(cs);
-	free(cs);
-}
-
-struct remote_call *remote_calls_push(struct remote_calls *cs)
-{
-	cs->v = mk_grow(cs->v, &cs->cap, cs->n + 1, sizeof *cs->v);
-	remote_call_init(&cs->v[cs->n]);
-	return &cs->v[cs->n++];
-}
-
 /* ---- zoom ----------------------------------------------------------------- */
 
 #define ZOOM "zoom"
 
-static struct http_opts zoom_opts(const struct remote_config *cfg)
+static struct remote_token *zoom_token(struct remote_config *cfg)
 {
-	struct http_opts o = cfg->net;
-	o.service = ZOOM;
-	return o;
+	return &cfg->zoom_token;
 }
 
-static char *json_str(json_t *obj, const char *key)
+/* account_credentials: the account id in the URL, the client's id and secret as Basic. */
+static int zoom_token_request(const struct remote_config *cfg, struct remote_token_req *q)
 {
-	const char *s = json_string_value(json_object_get(obj, key));
-	return s ? mk_strdup(s) : NULL;
+	char *acct;
+	if (!cfg->zoom_account_id || !cfg->zoom_client_id || !cfg->zoom_client_secret)
+		return 0;
+	acct = http_escape(cfg->zoom_account_id);
+	q->url = mk_sprintf("%s?grant_type=account_credentials&account_id=%s", cfg->zoom_oauth, acct);
+	free(acct);
+	q->r.url = q->url;
+	q->r.body = "";
+	q->r.user = cfg->zoom_client_id;
+	q->r.pass = cfg->zoom_client_secret;
+	return 1;
 }
 
-static enum mk_err parse_json(const char *service, const struct mk_buf *body, json_t **out,
-			      struct mk_diag *diag)
-{
-	json_error_t je;
-	*out = json_loadb(body->s ? body->s : "", body->len, JSON_REJECT_DUPLICATES, &je);
-	if (!*out || !json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		mk_diag_set(diag, "", 0, "%s: response is not JSON", service);
-		return MK_ENET;
-	}
-	return MK_OK;
-}
-
-static int valid_day(const char *s)
-{
-	struct mk_date d;
-	return s && strlen(s) == 10 && mk_date_parse(s, &d) == MK_OK;
-}
+static const struct remote_service zoom_service = {
+	ZOOM, "ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET",
+	"the cloud_recording:read scopes", "", zoom_token, zoom_token_request,
+};
 
 enum mk_err zoom_parse_token(const struct mk_buf *body, time_t now, struct remote_token *tok,
 			     struct mk_diag *diag)
 {
-	json_t *j = NULL;
-	enum mk_err err = parse_json(ZOOM, body, &j, diag);
-	if (err != MK_OK)
-		return err;
-	err = remote_token_from_json(ZOOM, j, now, tok, diag);
-	json_decref(j);
-	return err;
-}
-
-static enum mk_err zoom_token_get(struct remote_config *cfg, int force, struct mk_diag *diag)
-{
-	struct http_opts o = zoom_opts(cfg);
-	struct mk_buf body;
-	char *acct = NULL, *url = NULL;
-	long status = 0;
-	enum mk_err err;
-
-	if (!force && cfg->zoom_token.value && time(NULL) < cfg->zoom_token.renew_at)
-		return MK_OK;
-	mk_buf_init(&body);
-	if (!cfg->zoom_account_id || !cfg->zoom_client_id || !cfg->zoom_client_secret) {
-		mk_diag_set(diag, "", 0, "zoom: credentials missing: set ZOOM_ACCOUNT_ID, "
-			    "ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET");
-		err = MK_EARG;
-		goto out;
-	}
-	acct = http_escape(cfg->zoom_account_id);
-	url = mk_sprintf("%s?grant_type=account_credentials&account_id=%s", cfg->zoom_oauth, acct);
-	struct http_req r = { .method = "POST", .url = url, .body = "",
-			      .content_type = "application/x-www-form-urlencoded",
-			      .accept = "application/json", .user = cfg->zoom_client_id,
-			      .pass = cfg->zoom_client_secret, .max_bytes = cfg->max_json_bytes };
-	if ((err = http_do(&o, &r, &status, &body, diag)) != MK_OK)
-		goto out;
-	err = MK_ENET;
-	if (status == 400 || status == 401 || status == 403) {
-		mk_diag_set(diag, "", 0, "zoom: authentication failed (HTTP %ld): check "
-			    "ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET", status);
-		goto out;
-	}
-	if (status != 200) {
-		mk_diag_set(diag, "", 0, "zoom: token request failed (HTTP %ld)", status);
-		goto out;
-	}
-	err = zoom_parse_token(&body, time(NULL), &cfg->zoom_token, diag);
-out:
-	if (body.s)
-		memset(body.s, 0, body.len); /* held the token */
-	mk_buf_release(&body);
-	free(acct);
-	free(url);
-	return err;
-}
-
-/*
- * GET with the bearer token; one renewal on a 401. A non-2xx status is an error,
- * unless status is not NULL: then any reply but a 401 is MK_OK and *status holds it.
- */
-static enum mk_err zoom_get_status(struct remote_config *cfg, const char *url, const char *accept,
-				   size_t max, struct mk_buf *body, long *status_out,
-				   struct mk_diag *diag)
-{
-	struct http_opts o = zoom_opts(cfg);
-	long status = 0;
-	enum mk_err err;
-	for (int renewed = 0;; renewed = 1) {
-		if ((err = zoom_token_get(cfg, renewed, diag)) != MK_OK)
-			return err;
-		struct http_req r = { .url = url, .accept = accept,
-				      .bearer = cfg->zoom_token.value, .max_bytes = max };
-		if ((err = http_do(&o, &r, &status, body, diag)) != MK_OK)
-			return err;
-		if (status != 401 || renewed)
-			break;
-	}
-	if (status == 401) {
-		mk_diag_set(diag, "", 0, "zoom: access token refused (HTTP 401) after renewal");
-		return MK_ENET;
-	}
-	if (status_out) {
-		*status_out = status;
-		return MK_OK;
-	}
-	if (status == 403) {
-		mk_diag_set(diag, "", 0, "zoom: permission denied (HTTP 403): the app needs "
-			    "the cloud_recording:read scopes");
-		return MK_ENET;
-	}
-	if (status == 404) {
-		mk_diag_set(diag, "", 0, "zoom: not found (HTTP 404)");
-		return MK_ENET;
-	}
-	if (status < 200 || status > 299) {
-		mk_diag_set(diag, "", 0, "zoom: request failed (HTTP %ld)", status);
-		return MK_ENET;
-	}
-	return MK_OK;
-}
-
-static enum mk_err zoom_get(struct remote_config *cfg, const char *url, const char *accept,
-			    size_t max, struct mk_buf *body, struct mk_diag *diag)
-{
-	return zoom_get_status(cfg, url, accept, max, body, NULL, diag);
+	return remote_parse_token(ZOOM, body, now, tok, diag);
 }
 
 /* Adds the meetings of one page that have a TRANSCRIPT file. */
-static void zoom_page(json_t *page, struct remote_calls *calls)
+static void zoom_page(json_t *page, struct mk_source_calls *calls)
 {
 	json_t *meetings = json_object_get(page, "meetings");
 	size_t i, k;
@@ -304,34 +60,34 @@ static void zoom_page(json_t *page, struct remote_calls *calls)
 			const char *dl = json_string_value(json_object_get(f, "download_url"));
 			if (!type || strcmp(type, "TRANSCRIPT") || !dl || !*dl)
 				continue;
-			struct remote_call *c = remote_calls_push(calls);
+			struct mk_source_call *c = remote_calls_push(calls);
 			json_t *id = json_object_get(m, "id");
 			c->source = "zoom";
-			c->external_id = json_str(m, "uuid");
+			c->external_id = remote_json_str(m, "uuid");
 			if (json_is_integer(id))
 				c->meeting_id = mk_sprintf("%" JSON_INTEGER_FORMAT, json_integer_value(id));
 			else
-				c->meeting_id = json_str(m, "id");
+				c->meeting_id = remote_json_str(m, "id");
 			if (!c->external_id)
 				c->external_id = mk_strdup(c->meeting_id ? c->meeting_id : "");
-			c->topic = json_str(m, "topic");
-			c->start = json_str(m, "start_time");
-			c->timezone = json_str(m, "timezone");
+			c->topic = remote_json_str(m, "topic");
+			c->start = remote_json_str(m, "start_time");
+			c->timezone = remote_json_str(m, "timezone");
 			c->download_url = mk_strdup(dl);
 		}
 	}
 }
 
-enum mk_err zoom_parse_recordings(const struct mk_buf *body, struct remote_calls *calls,
+enum mk_err zoom_parse_recordings(const struct mk_buf *body, struct mk_source_calls *calls,
 				  char **next, struct mk_diag *diag)
 {
 	json_t *j = NULL;
-	enum mk_err err = parse_json(ZOOM, body, &j, diag);
+	enum mk_err err = remote_parse_json(ZOOM, body, &j, diag);
 	*next = NULL;
 	if (err != MK_OK)
 		return err;
 	zoom_page(j, calls);
-	*next = json_str(j, "next_page_token");
+	*next = remote_json_str(j, "next_page_token");
 	json_decref(j);
 	return MK_OK;
 }
@@ -348,12 +104,12 @@ static void add_unique(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = mk_strdup(s);
 }
 
-enum mk_err zoom_parse_participants(const struct mk_buf *body, struct remote_call *c,
+enum mk_err zoom_parse_participants(const struct mk_buf *body, struct mk_source_call *c,
 				    char **next, size_t *nparts, struct mk_diag *diag)
 {
 	json_t *j = NULL, *parts, *p;
 	size_t i;
-	enum mk_err err = parse_json(ZOOM, body, &j, diag);
+	enum mk_err err = remote_parse_json(ZOOM, body, &j, diag);
 	*next = NULL;
 	*nparts = 0;
 	if (err != MK_OK)
@@ -366,7 +122,7 @@ enum mk_err zoom_parse_participants(const struct mk_buf *body, struct remote_cal
 			add_unique(&c->attendees, &c->nattendees, mail);
 	}
 	*nparts = json_array_size(parts);
-	*next = json_str(j, "next_page_token");
+	*next = remote_json_str(j, "next_page_token");
 	json_decref(j);
 	return MK_OK;
 }
@@ -386,124 +142,137 @@ static char *zoom_uuid_segment(const char *uuid)
 }
 
 /*
- * Fills a call's attendees (e-mails) and names from its past meeting's participants,
- * following every page. A 400, 403 or 404 (not found, or no participants scope) leaves
- * them as they are.
+ * A page of a past meeting's participants into the call (ctx). A 400, 403 or 404 (not
+ * found, or no participants scope) ends the listing as it is; an empty page, or the same
+ * token again, ends it as well.
  */
-static enum mk_err zoom_participants(struct remote_config *cfg, struct remote_call *c,
+static enum mk_err participants_page(void *ctx, const struct mk_buf *body, long status, const char *cur,
+				     char **next, struct mk_diag *diag)
+{
+	size_t nparts = 0;
+	enum mk_err err;
+	if (status == 400 || status == 403 || status == 404)
+		return MK_OK;
+	if (status < 200 || status > 299) {
+		mk_diag_set(diag, "", 0, ZOOM ": participants request failed (HTTP %ld)", status);
+		return MK_ENET;
+	}
+	if ((err = zoom_parse_participants(body, ctx, next, &nparts, diag)) != MK_OK)
+		return err;
+	if (*next && (!nparts || (cur && !strcmp(cur, *next)))) {
+		free(*next);
+		*next = NULL;
+	}
+	return MK_OK;
+}
+
+/* Fills a call's attendees (e-mails) and names from its past meeting's participants,
+ * following every page. */
+static enum mk_err zoom_participants(struct remote_config *cfg, struct mk_source_call *c,
 				     struct mk_diag *diag)
 {
-	enum mk_err err = MK_OK;
-	struct mk_buf body, url;
-	char *seg = NULL, *next = NULL;
-	long status = 0;
-
+	enum mk_err err;
+	char *seg, *url;
 	if (!c->external_id || !*c->external_id)
 		return MK_OK;
-	mk_buf_init(&body);
-	mk_buf_init(&url);
 	seg = zoom_uuid_segment(c->external_id);
-	for (int page = 0;; page++) {
-		if (page >= REMOTE_MAX_PAGES) {
-			mk_diag_set(diag, "", 0, "zoom: more than %d pages of participants", REMOTE_MAX_PAGES);
-			err = MK_ENET;
-			goto out;
-		}
-		mk_buf_reset(&url);
-		mk_buf_addf(&url, "%s/past_meetings/%s/participants?page_size=300", cfg->zoom_api, seg);
-		if (next) {
-			char *e = http_escape(next);
-			mk_buf_addf(&url, "&next_page_token=%s", e);
-			free(e);
-		}
-		if ((err = zoom_get_status(cfg, url.s, "application/json", cfg->max_json_bytes, &body,
-					   &status, diag)) != MK_OK)
-			goto out;
-		if (status == 400 || status == 403 || status == 404)
-			goto out; /* no such past meeting, or the app lacks the scope */
-		if (status < 200 || status > 299) {
-			mk_diag_set(diag, "", 0, "zoom: participants request failed (HTTP %ld)", status);
-			err = MK_ENET;
-			goto out;
-		}
-		char *prev = next;
-		size_t nparts = 0;
-		next = NULL;
-		if ((err = zoom_parse_participants(&body, c, &next, &nparts, diag)) != MK_OK) {
-			free(prev);
-			goto out;
-		}
-		/* an empty page, or the same token again, ends it as well */
-		int done = !next || !*next || !nparts || (prev && !strcmp(prev, next));
-		free(prev);
-		if (done)
-			break;
-	}
-out:
-	mk_buf_release(&body);
-	mk_buf_release(&url);
+	url = mk_sprintf("%s/past_meetings/%s/participants?page_size=300", cfg->zoom_api, seg);
+	struct remote_paging p = { .what = "participants", .url = url, .token_param = "next_page_token",
+				   .page = participants_page, .ctx = c };
+	err = remote_pages(&zoom_service, cfg, &p, diag);
 	free(seg);
-	free(next);
+	free(url);
 	return err;
+}
+
+static enum mk_err recordings_page(void *ctx, const struct mk_buf *body, long status, const char *cur,
+				   char **next, struct mk_diag *diag)
+{
+	(void)status;
+	(void)cur;
+	return zoom_parse_recordings(body, ctx, next, diag);
 }
 
 enum mk_err zoom_list(struct remote_config *cfg, const char *from, const char *to,
-		      struct remote_calls *calls, struct mk_diag *diag)
+		      struct mk_source_calls *calls, struct mk_diag *diag)
 {
-	enum mk_err err = MK_OK;
-	struct mk_buf body, url;
-	char *user = NULL, *next = NULL;
+	enum mk_err err;
+	char *user, *url;
 	size_t first = calls->n;
 
-	mk_buf_init(&body);
-	mk_buf_init(&url);
-	if (!valid_day(from) || !valid_day(to)) {
-		mk_diag_set(diag, "", 0, "zoom: dates must be YYYY-MM-DD");
-		err = MK_EARG;
-		goto out;
+	if (!remote_day_ok(from) || !remote_day_ok(to)) {
+		mk_diag_set(diag, "", 0, ZOOM ": dates must be YYYY-MM-DD");
+		return MK_EARG;
 	}
 	user = http_escape(cfg->zoom_user && *cfg->zoom_user ? cfg->zoom_user : "me");
-	for (int page = 0;; page++) {
-		if (page >= REMOTE_MAX_PAGES) {
-			mk_diag_set(diag, "", 0, "zoom: more than %d pages of recordings", REMOTE_MAX_PAGES);
-			err = MK_ENET;
-			goto out;
-		}
-		mk_buf_reset(&url);
-		mk_buf_addf(&url, "%s/users/%s/recordings?from=%s&to=%s&page_size=300",
-			    cfg->zoom_api, user, from, to);
-		if (next) {
-			char *e = http_escape(next);
-			mk_buf_addf(&url, "&next_page_token=%s", e);
-			free(e);
-		}
-		if ((err = zoom_get(cfg, url.s, "application/json", cfg->max_json_bytes, &body,
-				    diag)) != MK_OK)
-			goto out;
-		free(next);
-		next = NULL;
-		if ((err = zoom_parse_recordings(&body, calls, &next, diag)) != MK_OK)
-			goto out;
-		if (!next || !*next)
-			break;
-	}
-	for (size_t i = first; i < calls->n; i++)
-		if ((err = zoom_participants(cfg, &calls->v[i], diag)) != MK_OK)
-			goto out;
-out:
-	mk_buf_release(&body);
-	mk_buf_release(&url);
+	url = mk_sprintf("%s/users/%s/recordings?from=%s&to=%s&page_size=300", cfg->zoom_api, user, from, to);
+	struct remote_paging p = { .what = "recordings", .url = url, .token_param = "next_page_token",
+				   .strict = 1, .page = recordings_page, .ctx = calls };
+	err = remote_pages(&zoom_service, cfg, &p, diag);
+	for (size_t i = first; !err && i < calls->n; i++)
+		err = zoom_participants(cfg, &calls->v[i], diag);
 	free(user);
-	free(next);
+	free(url);
 	return err;
 }
 
-enum mk_err zoom_download(struct remote_config *cfg, const struct remote_call *call,
+enum mk_err zoom_download(struct remote_config *cfg, const struct mk_source_call *call,
 			  struct mk_buf *buf, struct mk_diag *diag)
 {
-	if (!call->download_url) {
-		mk_diag_set(diag, "", 0, "zoom: the call has no download URL");
-		return MK_EARG;
-	}
-	return zoom_get(cfg, call->download_url, NULL, cfg->max_transcript_bytes, buf, diag);
+	return remote_download(&zoom_service, cfg, call, NULL, buf, diag);
 }
+
+/*
+ * Zoom answers a recordings search for about a month at most: a longer range is read in
+ * windows of ZOOM_WINDOW_DAYS, oldest first, into one list.
+ */
+#define ZOOM_WINDOW_DAYS 30
+
+/* Drops calls[from..] whose meeting was listed already (a meeting seen in two windows). */
+static void drop_repeats(struct mk_source_calls *calls, size_t from)
+{
+	size_t k = from;
+	for (size_t i = from; i < calls->n; i++) {
+		int seen = 0;
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = calls->v[j].external_id && calls->v[i].external_id &&
+			       !strcmp(calls->v[j].external_id, calls->v[i].external_id);
+		if (seen)
+			remote_call_release(&calls->v[i]);
+		else
+			calls->v[k++] = calls->v[i];
+	}
+	calls->n = k;
+}
+
+static enum mk_err zoom_list_windows(struct remote_config *cfg, const char *from, const char *to,
+				     struct mk_source_calls *calls, struct mk_diag *diag)
+{
+	struct mk_date a, b;
+	enum mk_err err = MK_OK;
+	if (mk_date_parse(from, &a) || mk_date_parse(to, &b))
+		return zoom_list(cfg, from, to, calls, diag);
+	for (;;) {
+		struct mk_date end = mk_date_add_days(a, ZOOM_WINDOW_DAYS - 1);
+		char f[16], t[16];
+		int last = mk_date_cmp(end, b) >= 0;
+		if (last)
+			end = b;
+		mk_date_format(a, f, sizeof f);
+		mk_date_format(end, t, sizeof t);
+		size_t before = calls->n;
+		if ((err = zoom_list(cfg, f, t, calls, diag)))
+			return err;
+		drop_repeats(calls, before);
+		if (last)
+			return MK_OK;
+		a = mk_date_add_days(end, 1);
+	}
+}
+
+const struct remote_source remote_zoom_source = {
+	.name = "zoom",
+	.label_by_meeting = 1,
+	.list = zoom_list_windows,
+	.download = zoom_download,
+};

@@ -74,7 +74,7 @@ static inline void fuzz_check_list(char **v, size_t n, int mails)
 	}
 }
 
-static inline void fuzz_check_call(const struct remote_call *c, const char *source)
+static inline void fuzz_check_call(const struct mk_source_call *c, const char *source)
 {
 	FUZZ_ASSERT(c->source && !strcmp(c->source, source));
 	/* not download_url[0]: zoom_page keeps a TRANSCRIPT file whose download_url is ""

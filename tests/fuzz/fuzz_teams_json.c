@@ -16,8 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mk_buf b;
-	struct remote_calls calls;
-	struct remote_call one;
+	struct mk_source_calls calls;
+	struct mk_source_call one;
 	struct mk_diag d;
 	enum mk_err err;
 	char *next = NULL;
@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	one.download_url = mk_strdup(GRAPH_BASE "/users/u/onlineMeetings/m/transcripts/t-1/content");
 	size_t ncheck = calls.n < 3 ? calls.n : 3; /* each is a whole parse: a few are enough */
 	for (size_t i = 0; i <= ncheck; i++) {
-		struct remote_call *c = i < ncheck ? &calls.v[i] : &one;
+		struct mk_source_call *c = i < ncheck ? &calls.v[i] : &one;
 		size_t before = c->nattendees;
 		mk_diag_clear(&d);
 		err = teams_parse_details(&b, c, &d);

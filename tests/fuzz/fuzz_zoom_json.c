@@ -14,8 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mk_buf b;
-	struct remote_calls calls;
-	struct remote_call one;
+	struct mk_source_calls calls;
+	struct mk_source_call one;
 	struct mk_diag d;
 	enum mk_err err;
 	char *next = NULL;
@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* participants: into a call of the page (or a fresh one), two pages in a row */
 	remote_call_init(&one);
-	struct remote_call *c = calls.n ? &calls.v[0] : &one;
+	struct mk_source_call *c = calls.n ? &calls.v[0] : &one;
 	for (int page = 0; page < 2; page++) {
 		size_t before = c->nattendees;
 		mk_diag_clear(&d);

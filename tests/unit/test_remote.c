@@ -143,7 +143,7 @@ static void test_loopback_rule(void)
 
 	/* a non-loopback http URL is refused before any connection */
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	cfg_for(&cfg, "ok");
 	remote_config_set(&cfg.ms_login, "http://192.0.2.1/login");
 	remote_calls_init(&calls);
@@ -197,7 +197,7 @@ static void test_env(void)
 static void test_zoom_list_and_download(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	struct mk_buf b;
 	cfg_for(&cfg, "ok");
@@ -206,7 +206,7 @@ static void test_zoom_list_and_download(void)
 	CHECK(zoom_list(&cfg, "2024-01-01", "2024-01-31", &calls, &d) == MK_OK);
 	CHECK(calls.n == 1); /* of 2 meetings, 1 has a TRANSCRIPT (MP4 and CHAT skipped) */
 	if (calls.n == 1) {
-		struct remote_call *c = &calls.v[0];
+		struct mk_source_call *c = &calls.v[0];
 		CHECK_STR(c->source, "zoom");
 		CHECK_STR(c->external_id, "uuid-10==");
 		CHECK_STR(c->meeting_id, "6840332000");
@@ -240,7 +240,7 @@ static void test_zoom_list_and_download(void)
 static void test_zoom_pages_and_renewal(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	cfg_for(&cfg, "expire"); /* 3 pages; each token dies after 2 API calls */
 	remote_calls_init(&calls);
@@ -260,7 +260,7 @@ static void test_zoom_pages_and_renewal(void)
 static void test_zoom_participants(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	cfg_for(&cfg, "pages"); /* 2 pages of participants each; meeting 20 answers 403 */
 	remote_calls_init(&calls);
@@ -296,7 +296,7 @@ static void test_zoom_participants(void)
 static void test_teams_list_and_download(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	struct mk_buf b;
 	cfg_for(&cfg, "pages");
@@ -305,7 +305,7 @@ static void test_teams_list_and_download(void)
 	CHECK(teams_list(&cfg, "2024-02-01", "2024-02-29", &calls, &d) == MK_OK);
 	CHECK(calls.n == 6);
 	if (calls.n == 6) {
-		struct remote_call *c = &calls.v[0], *c1 = &calls.v[1];
+		struct mk_source_call *c = &calls.v[0], *c1 = &calls.v[1];
 		CHECK_STR(c->source, "teams");
 		CHECK_STR(c->external_id, "MSMjMCMj10");
 		CHECK_STR(c->meeting_id, "MSo1N2Y5/10==");
@@ -340,7 +340,7 @@ static void test_teams_list_and_download(void)
 static void test_retries(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	cfg_for(&cfg, "429");
 	remote_calls_init(&calls);
@@ -364,7 +364,7 @@ static void test_retries(void)
 static void test_failures(void)
 {
 	struct remote_config cfg;
-	struct remote_calls calls;
+	struct mk_source_calls calls;
 	struct mk_diag d;
 	struct mk_buf b;
 	remote_calls_init(&calls);
@@ -446,6 +446,54 @@ static void test_failures(void)
 	remote_calls_release(&calls);
 }
 
+/* The call-source API (mk_source_*) as sync uses it: configured from the environment,
+ * Zoom's range read in 30-day windows (each meeting once), two Teams organizers. */
+static void test_source_api(void)
+{
+	struct mk_source *src = NULL;
+	struct mk_source_calls calls;
+	struct mk_transcript t;
+	struct mk_diag d;
+	char *base = mk_sprintf("http://127.0.0.1:%d/s/pages", fake_port);
+	const char *vars[][2] = { { "MAPKEEPER_ZOOM_API", "/zoom/v2" }, { "MAPKEEPER_ZOOM_OAUTH", "/zoom/oauth/token" },
+				  { "MAPKEEPER_GRAPH_API", "/graph/v1.0" }, { "MAPKEEPER_MS_LOGIN", "/ms/login" },
+				  { "ZOOM_ACCOUNT_ID", "acct-1" }, { "ZOOM_CLIENT_ID", "zoom-client" },
+				  { "MS_TENANT_ID", "tenant-1" }, { "MS_CLIENT_ID", "ms-client" } };
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		char *v = vars[i][1][0] == '/' ? mk_sprintf("%s%s", base, vars[i][1]) : mk_strdup(vars[i][1]);
+		setenv(vars[i][0], v, 1);
+		free(v);
+	}
+	setenv("ZOOM_CLIENT_SECRET", ZOOM_SECRET, 1);
+	setenv("MS_CLIENT_SECRET", MS_SECRET, 1);
+	setenv("MS_USER_ID", MS_USER ", 7f1c2d3e-0000-4000-8000-000000000001", 1);
+	unsetenv("MAPKEEPER_CONFIG");
+	remote_calls_init(&calls);
+	mk_diag_clear(&d);
+	CHECK(mk_source_open("zoom", NULL, &src, &d) == MK_OK);
+	CHECK(mk_source_list(src, "2024-01-01", "2024-04-30", &calls, &d) == MK_OK); /* 4 windows */
+	CHECK(calls.n == 3);
+	mk_transcript_init(&t);
+	CHECK(calls.n && mk_source_fetch(src, &calls.v[0], &t, &d) == MK_OK);
+	CHECK(t.n > 0 && t.path && !strncmp(t.path, "zoom:", 5) && calls.n &&
+	      !strcmp(t.path + 5, calls.v[0].meeting_id));
+	mk_transcript_release(&t);
+	mk_source_calls_release(&calls);
+	CHECK(mk_source_list(src, "2024-1-1", "2024-01-31", &calls, &d) == MK_EARG);
+	mk_source_close(src);
+
+	CHECK(mk_source_open("teams", NULL, &src, &d) == MK_OK);
+	CHECK(mk_source_list(src, "2024-01-01", "2024-04-30", &calls, &d) == MK_OK);
+	CHECK(calls.n == 12);
+	mk_transcript_init(&t);
+	CHECK(calls.n && mk_source_fetch(src, &calls.v[0], &t, &d) == MK_OK);
+	CHECK(t.n > 0 && t.path && !strncmp(t.path, "teams:", 6));
+	mk_transcript_release(&t);
+	mk_source_calls_release(&calls);
+	mk_source_close(src);
+	free(base);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -462,6 +510,7 @@ int main(void)
 	RUN(test_teams_list_and_download);
 	RUN(test_retries);
 	RUN(test_failures);
+	RUN(test_source_api);
 	fake_stop();
 	return tap_done();
 }
