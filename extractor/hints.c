@@ -16,7 +16,7 @@
  * and interpreter differ there, not the hint. The shipped rules give the same findings.
  *
  * Used by extractor/rules.c (compile_rule, and a split rule's branches when first run);
- * the interface is extractor/hints.h. Checked by tests/unit/test_hints.c.
+ * the interface is extractor/hints.h. Checked by tests/unit/test_reqlit.c (test_hints).
  */
 #include "extractor/hints.h"
 

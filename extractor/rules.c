@@ -204,77 +204,150 @@ static enum mk_err finish_rule(struct parse_state *ps)
 	return MK_OK;
 }
 
-static enum mk_err parse_line(struct parse_state *ps, char *raw, long line)
+/* ---- the keys of a rule, in rules/FORMAT.md's order ---- */
+
+/* The index of val in names[0..n) (NULL-terminated when n is 0), or -1. */
+static int name_index(const char *const *names, size_t n, const char *val)
 {
-	char *s, *colon, *key, *val;
-	if ((raw[0] == ' ' || raw[0] == '\t') && ps->cont) {
-		s = trim(raw);
-		if (!*s || *s == '#')
-			return MK_OK;
-		size_t a = strlen(*ps->cont), b = strlen(s);
-		if (a + b > MAX_PATTERN_BYTES) {
-			mk_diag_set(ps->diag, ps->file, line, "pattern is longer than %u bytes",
-				    MAX_PATTERN_BYTES);
-			return MK_ERULE;
-		}
-		*ps->cont = mk_realloc(*ps->cont, a + b + 1);
-		memcpy(*ps->cont + a, s, b + 1);
-		return MK_OK;
+	for (size_t i = 0; n ? i < n : names[i] != NULL; i++)
+		if (!strcmp(val, names[i]))
+			return (int)i;
+	return -1;
+}
+
+/* scope: values in the order of rule.scope_sentence; context: in RULE_CTX_* order */
+static const char *const scope_names[] = { "near", "sentence", "head", "clause", NULL };
+static const char *const context_names[] = { "any", "offer", "reply", NULL };
+
+static enum mk_err key_kind(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	int k = name_index(kind_names, RK_KIND_COUNT, val);
+	if (k < 0) {
+		mk_diag_set(ps->diag, ps->file, line, "unknown kind '%s'", val);
+		return MK_ERULE;
 	}
-	s = trim(raw);
-	if (!*s || *s == '#')
-		return MK_OK;
-	ps->cont = NULL;
-	if (!strncmp(s, "define ", 7)) {
-		char *name = trim(s + 7), *eq = strchr(name, '=');
-		struct mk_rules *rs = ps->rs;
-		if (!eq) {
-			mk_diag_set(ps->diag, ps->file, line, "expected 'define NAME = pattern'");
-			return MK_ERULE;
-		}
-		*eq = '\0';
-		val = trim(eq + 1);
-		name = trim(name);
-		if (!is_macro_name(name, strlen(name))) {
-			mk_diag_set(ps->diag, ps->file, line,
-				    "macro name '%s' must be upper case letters, digits and _", name);
-			return MK_ERULE;
-		}
-		for (size_t i = 0; i < rs->nm; i++)
-			if (!strcmp(rs->m[i].name, name)) {
-				mk_diag_set(ps->diag, ps->file, line,
-					    "macro '%s' is already defined at %s:%ld", name,
-					    rs->m[i].file, rs->m[i].line);
-				return MK_ERULE;
-			}
-		rs->m = mk_grow(rs->m, &rs->capm, rs->nm + 1, sizeof *rs->m);
-		rs->m[rs->nm].name = mk_strdup(name);
-		rs->m[rs->nm].value = mk_strdup(val);
-		rs->m[rs->nm].file = mk_strdup(ps->file);
-		rs->m[rs->nm].line = line;
-		ps->cont = &rs->m[rs->nm].value;
-		rs->nm++;
-		return MK_OK;
+	r->kind = (enum rule_kind)k;
+	return MK_OK;
+}
+
+static enum mk_err key_pattern(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	free(r->pattern);
+	r->pattern = mk_strdup(val);
+	r->pattern_line = line;
+	ps->cont = &r->pattern;
+	return MK_OK;
+}
+
+static enum mk_err key_confidence(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	char *end;
+	double c = strtod(val, &end);
+	if (end == val || *end || c < 0 || c > 1) {
+		mk_diag_set(ps->diag, ps->file, line, "confidence '%s' is not a number from 0 to 1", val);
+		return MK_ERULE;
 	}
-	if (!strncmp(s, "rule ", 5) || !strcmp(s, "rule")) {
-		enum mk_err err = finish_rule(ps);
-		char *id = trim(s + 4);
-		if (err)
-			return err;
-		if (!*id) {
-			mk_diag_set(ps->diag, ps->file, line, "rule has no id");
+	r->confidence = c;
+	return MK_OK;
+}
+
+/* veto:, category: and change: (checked against the kind when the rule ends: finish_rule) */
+static enum mk_err key_tag(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	(void)ps, (void)line;
+	free(r->tag);
+	r->tag = mk_strdup(val);
+	return MK_OK;
+}
+
+/* val, one of names, as its index into *field; else "KEY 'val' is not ALLOWED". */
+static enum mk_err key_choice(struct parse_state *ps, const char *const *names, const char *key,
+			      const char *allowed, const char *val, long line, int *field)
+{
+	int k = name_index(names, 0, val);
+	if (k < 0) {
+		mk_diag_set(ps->diag, ps->file, line, "%s '%s' is not %s", key, val, allowed);
+		return MK_ERULE;
+	}
+	*field = k;
+	return MK_OK;
+}
+
+static enum mk_err key_scope(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	return key_choice(ps, scope_names, "scope", "'sentence', 'clause', 'near' or 'head'", val, line,
+			  &r->scope_sentence);
+}
+
+static enum mk_err key_context(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	return key_choice(ps, context_names, "context", "'reply', 'offer' or 'any'", val, line, &r->context);
+}
+
+static enum mk_err key_flags(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	if (strcmp(val, "case")) {
+		mk_diag_set(ps->diag, ps->file, line, "unknown flags '%s'", val);
+		return MK_ERULE;
+	}
+	r->case_sensitive = 1;
+	return MK_OK;
+}
+
+static enum mk_err key_needs(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	char *save = NULL, *w;
+	for (w = strtok_r(val, "|", &save); w; w = strtok_r(NULL, "|", &save)) {
+		size_t n = strlen(w);
+		if (!n) {
+			mk_diag_set(ps->diag, ps->file, line, "empty word in needs");
 			return MK_ERULE;
 		}
-		for (size_t i = 0; i < ps->rs->n; i++)
-			if (!strcmp(ps->rs->r[i].id, id)) {
-				mk_diag_set(ps->diag, ps->file, line, "rule '%s' is already defined at %s:%ld",
-					    id, ps->rs->r[i].file, ps->rs->r[i].line);
-				return MK_ERULE;
-			}
-		ps->cur = new_rule(ps, id, line);
-		return MK_OK;
+		r->needs = mk_realloc(r->needs, (r->nneeds + 1) * sizeof *r->needs);
+		r->needs[r->nneeds] = mk_malloc(n + 1);
+		rules_lower(w, n, r->needs[r->nneeds]);
+		r->nneeds++;
 	}
-	colon = strchr(s, ':');
+	return MK_OK;
+}
+
+static enum mk_err key_example(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	(void)ps;
+	add_example(r, val, 1, line);
+	return MK_OK;
+}
+
+static enum mk_err key_counter(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	(void)ps;
+	add_example(r, val, 0, line);
+	return MK_OK;
+}
+
+/* Every key a rule takes, in the order rules/FORMAT.md ("Keys of a rule") lists them. */
+static const struct rule_key {
+	const char *name;
+	enum mk_err (*parse)(struct parse_state *ps, struct rule *r, char *val, long line);
+} rule_keys[] = {
+	{ "kind", key_kind },             /* one of kind_names; required (finish_rule) */
+	{ "pattern", key_pattern },       /* PCRE2 with {MACRO}s; continued by indented lines; required */
+	{ "confidence", key_confidence }, /* 0 to 1; default 0.8 (new_rule) */
+	{ "veto", key_tag },              /* vetoes: one of veto_tags (finish_rule) */
+	{ "scope", key_scope },           /* vetoes: scope_names */
+	{ "context", key_context },       /* commitments: context_names */
+	{ "category", key_tag },          /* risks: one of risk_tags (finish_rule) */
+	{ "change", key_tag },            /* updates: one of update_tags (finish_rule) */
+	{ "flags", key_flags },           /* "case" */
+	{ "needs", key_needs },           /* word|word|...: lower-cased, none empty; adds to the list */
+	{ "example", key_example },       /* text [=> group=text; ...]; adds one */
+	{ "counter", key_counter },       /* text; adds one */
+};
+
+/* A "key: value" line of the current rule. */
+static enum mk_err parse_key(struct parse_state *ps, char *s, long line)
+{
+	char *colon = strchr(s, ':'), *key, *val;
 	if (!colon) {
 		mk_diag_set(ps->diag, ps->file, line, "expected 'key: value', 'rule ID' or 'define NAME = ...'");
 		return MK_ERULE;
@@ -286,74 +359,98 @@ static enum mk_err parse_line(struct parse_state *ps, char *raw, long line)
 		mk_diag_set(ps->diag, ps->file, line, "'%s' outside a rule", key);
 		return MK_ERULE;
 	}
-	struct rule *r = ps->cur;
-	if (!strcmp(key, "kind")) {
-		int k;
-		for (k = 0; k < RK_KIND_COUNT; k++)
-			if (!strcmp(val, kind_names[k]))
-				break;
-		if (k == RK_KIND_COUNT) {
-			mk_diag_set(ps->diag, ps->file, line, "unknown kind '%s'", val);
-			return MK_ERULE;
-		}
-		r->kind = (enum rule_kind)k;
-	} else if (!strcmp(key, "pattern")) {
-		free(r->pattern);
-		r->pattern = mk_strdup(val);
-		r->pattern_line = line;
-		ps->cont = &r->pattern;
-	} else if (!strcmp(key, "confidence")) {
-		char *end;
-		double c = strtod(val, &end);
-		if (end == val || *end || c < 0 || c > 1) {
-			mk_diag_set(ps->diag, ps->file, line, "confidence '%s' is not a number from 0 to 1", val);
-			return MK_ERULE;
-		}
-		r->confidence = c;
-	} else if (!strcmp(key, "veto") || !strcmp(key, "category") || !strcmp(key, "change")) {
-		free(r->tag);
-		r->tag = mk_strdup(val);
-	} else if (!strcmp(key, "needs")) {
-		char *save = NULL, *w;
-		for (w = strtok_r(val, "|", &save); w; w = strtok_r(NULL, "|", &save)) {
-			size_t n = strlen(w);
-			if (!n) {
-				mk_diag_set(ps->diag, ps->file, line, "empty word in needs");
-				return MK_ERULE;
-			}
-			r->needs = mk_realloc(r->needs, (r->nneeds + 1) * sizeof *r->needs);
-			r->needs[r->nneeds] = mk_malloc(n + 1);
-			rules_lower(w, n, r->needs[r->nneeds]);
-			r->nneeds++;
-		}
-	} else if (!strcmp(key, "scope")) {
-		if (strcmp(val, "sentence") && strcmp(val, "near") && strcmp(val, "head") && strcmp(val, "clause")) {
-			mk_diag_set(ps->diag, ps->file, line, "scope '%s' is not 'sentence', 'clause', 'near' or 'head'", val);
-			return MK_ERULE;
-		}
-		r->scope_sentence = !strcmp(val, "sentence") ? 1 : !strcmp(val, "head") ? 2 : !strcmp(val, "clause") ? 3 : 0;
-	} else if (!strcmp(key, "context")) {
-		if (strcmp(val, "reply") && strcmp(val, "offer") && strcmp(val, "any")) {
-			mk_diag_set(ps->diag, ps->file, line, "context '%s' is not 'reply', 'offer' or 'any'", val);
-			return MK_ERULE;
-		}
-		r->context = !strcmp(val, "reply") ? RULE_CTX_REPLY : !strcmp(val, "offer") ? RULE_CTX_OFFER : RULE_CTX_ANY;
-	} else if (!strcmp(key, "flags")) {
-		if (!strcmp(val, "case")) {
-			r->case_sensitive = 1;
-		} else {
-			mk_diag_set(ps->diag, ps->file, line, "unknown flags '%s'", val);
-			return MK_ERULE;
-		}
-	} else if (!strcmp(key, "example")) {
-		add_example(r, val, 1, line);
-	} else if (!strcmp(key, "counter")) {
-		add_example(r, val, 0, line);
-	} else {
-		mk_diag_set(ps->diag, ps->file, line, "unknown key '%s'", key);
+	for (size_t i = 0; i < sizeof rule_keys / sizeof *rule_keys; i++)
+		if (!strcmp(key, rule_keys[i].name))
+			return rule_keys[i].parse(ps, ps->cur, val, line);
+	mk_diag_set(ps->diag, ps->file, line, "unknown key '%s'", key);
+	return MK_ERULE;
+}
+
+/* An indented line: appended to the pattern or define above (ps->cont). */
+static enum mk_err parse_continuation(struct parse_state *ps, char *raw, long line)
+{
+	char *s = trim(raw);
+	size_t a, b;
+	if (!*s || *s == '#')
+		return MK_OK;
+	a = strlen(*ps->cont);
+	b = strlen(s);
+	if (a + b > MAX_PATTERN_BYTES) {
+		mk_diag_set(ps->diag, ps->file, line, "pattern is longer than %u bytes", MAX_PATTERN_BYTES);
 		return MK_ERULE;
 	}
+	*ps->cont = mk_realloc(*ps->cont, a + b + 1);
+	memcpy(*ps->cont + a, s, b + 1);
 	return MK_OK;
+}
+
+/* "define NAME = pattern" (s: after "define "). */
+static enum mk_err parse_define(struct parse_state *ps, char *s, long line)
+{
+	char *name = trim(s), *eq = strchr(name, '='), *val;
+	struct mk_rules *rs = ps->rs;
+	if (!eq) {
+		mk_diag_set(ps->diag, ps->file, line, "expected 'define NAME = pattern'");
+		return MK_ERULE;
+	}
+	*eq = '\0';
+	val = trim(eq + 1);
+	name = trim(name);
+	if (!is_macro_name(name, strlen(name))) {
+		mk_diag_set(ps->diag, ps->file, line, "macro name '%s' must be upper case letters, digits and _", name);
+		return MK_ERULE;
+	}
+	for (size_t i = 0; i < rs->nm; i++)
+		if (!strcmp(rs->m[i].name, name)) {
+			mk_diag_set(ps->diag, ps->file, line, "macro '%s' is already defined at %s:%ld", name,
+				    rs->m[i].file, rs->m[i].line);
+			return MK_ERULE;
+		}
+	rs->m = mk_grow(rs->m, &rs->capm, rs->nm + 1, sizeof *rs->m);
+	rs->m[rs->nm].name = mk_strdup(name);
+	rs->m[rs->nm].value = mk_strdup(val);
+	rs->m[rs->nm].file = mk_strdup(ps->file);
+	rs->m[rs->nm].line = line;
+	ps->cont = &rs->m[rs->nm].value;
+	rs->nm++;
+	return MK_OK;
+}
+
+/* "rule ID" (id: after "rule"): ends the rule before, starts a new one. */
+static enum mk_err parse_rule_line(struct parse_state *ps, char *id, long line)
+{
+	enum mk_err err = finish_rule(ps);
+	if (err)
+		return err;
+	id = trim(id);
+	if (!*id) {
+		mk_diag_set(ps->diag, ps->file, line, "rule has no id");
+		return MK_ERULE;
+	}
+	for (size_t i = 0; i < ps->rs->n; i++)
+		if (!strcmp(ps->rs->r[i].id, id)) {
+			mk_diag_set(ps->diag, ps->file, line, "rule '%s' is already defined at %s:%ld", id,
+				    ps->rs->r[i].file, ps->rs->r[i].line);
+			return MK_ERULE;
+		}
+	ps->cur = new_rule(ps, id, line);
+	return MK_OK;
+}
+
+static enum mk_err parse_line(struct parse_state *ps, char *raw, long line)
+{
+	char *s;
+	if ((raw[0] == ' ' || raw[0] == '\t') && ps->cont)
+		return parse_continuation(ps, raw, line);
+	s = trim(raw);
+	if (!*s || *s == '#')
+		return MK_OK;
+	ps->cont = NULL;
+	if (!strncmp(s, "define ", 7))
+		return parse_define(ps, s + 7, line);
+	if (!strncmp(s, "rule ", 5) || !strcmp(s, "rule"))
+		return parse_rule_line(ps, s + 4, line);
+	return parse_key(ps, s, line);
 }
 
 static enum mk_err parse_file(struct mk_rules *rs, const char *path, struct mk_diag *diag)
