@@ -70,14 +70,13 @@ struct ctx {
 	size_t cur_sent;
 	size_t capc, caps, capr, capu, capd;
 	size_t *commit_sent;     /* the sentence of each commitment */
-	struct rules_scan sc;    /* needs: words of sentence sc_sent (outside the block) */
+	struct rules_scan sc;    /* what rules sentence sc_sent may match (outside the block) */
 	size_t sc_sent;
 	int sc_valid;
 	size_t capcs;
 	char *low;               /* a sentence ASCII-lower-cased, for the needs: words */
 	size_t caplow;
 	struct block *blk;       /* the matches of the sentences being worked on */
-	struct rules_scan bsc;   /* a view of one block sentence's hits (not owned) */
 	char *textbuf;           /* every turn's text, one after another */
 	size_t *offs;            /* t->n utterance offsets in their turns */
 	char *said;              /* sentence said_sent as said (said_sentence) */
@@ -86,14 +85,14 @@ struct ctx {
 };
 
 /*
- * The rules of the kinds every sentence asks for run a block of sentences at a time,
- * rule after rule (each rule's compiled code stays in the CPU's caches for the whole
- * block instead of being fetched again for every sentence); their matches wait here,
- * per sentence and kind, in the order rules_match_kind would give them. Vetoes and
- * acceptances, asked for rarely, run when asked. A sentence outside the block (the
- * look-ahead of turn_promises_next) runs when asked, too: the same matches either way.
+ * The rules of the kinds every sentence asks for run a block of sentences at a time
+ * (rules_match_block: rule after rule, so each rule's code stays in the CPU's caches);
+ * their matches wait here, per sentence and kind, in the order rules_match_kind would
+ * give them. Vetoes and acceptances, asked for rarely, run when asked
+ * (rules_match_block_kind). A sentence outside the block (the look-ahead of
+ * turn_promises_next) runs when asked, too: the same matches either way.
  */
-#define BLOCK_SENTS 128
+#define BLOCK_SENTS RULES_BLOCK_MAX
 static const enum rule_kind block_kinds[] = { RK_COMMITMENT, RK_STAKEHOLDER, RK_REQUEST, RK_RISK, RK_UPDATE };
 #define NBLOCK_KINDS (sizeof block_kinds / sizeof block_kinds[0])
 
@@ -105,8 +104,7 @@ struct match_list {
 struct block {
 	size_t first, n;                                   /* sentences [first, first + n) */
 	struct match_list ml[BLOCK_SENTS][NBLOCK_KINDS];
-	uint64_t *may;                                     /* n rule masks of rs->maskw words */
-	unsigned char *hit;                                /* scratch for rules_scan_mask */
+	struct rules_block *rb;                            /* what the rules keep of the block */
 };
 
 static int is_space(char c)
@@ -362,16 +360,9 @@ static const char *lower_sentence(struct ctx *c, size_t si)
 	return c->low;
 }
 
-/* The needs: words of sentence si, found once however many kinds ask. */
+/* What rules sentence si (outside the block) may match, found once however many kinds ask. */
 static const struct rules_scan *scan(struct ctx *c, size_t si)
 {
-	struct block *bk = c->blk;
-	if (bk && si >= bk->first && si < bk->first + bk->n) {
-		c->bsc.lower = NULL;
-		c->bsc.len = c->sents[si].len;
-		c->bsc.may = bk->may + (si - bk->first) * c->rs->maskw;
-		return &c->bsc;
-	}
 	if (!c->sc_valid || c->sc_sent != si) {
 		rules_scan_text(c->rs, &c->sc, lower_sentence(c, si), c->sents[si].len);
 		c->sc_sent = si;
@@ -380,9 +371,9 @@ static const struct rules_scan *scan(struct ctx *c, size_t si)
 	return &c->sc;
 }
 
-static int block_add(void *vctx, const struct rule_match *m)
+static int block_add(void *vctx, size_t i, size_t k, const struct rule_match *m)
 {
-	struct match_list *ml = vctx;
+	struct match_list *ml = &((struct block *)vctx)->ml[i][k];
 	ml->m = mk_grow(ml->m, &ml->cap, ml->n + 1, sizeof *ml->m);
 	ml->m[ml->n++] = *m;
 	return 0;
@@ -392,33 +383,21 @@ static int block_add(void *vctx, const struct rule_match *m)
 static void fill_block(struct ctx *c, size_t first)
 {
 	struct block *bk = c->blk;
-	const struct mk_rules *rs = c->rs;
+	struct rules_text txt[BLOCK_SENTS];
 	if (!bk) {
 		bk = c->blk = mk_calloc(1, sizeof *bk);
-		bk->may = mk_malloc(BLOCK_SENTS * rs->maskw * sizeof *bk->may);
-		bk->hit = mk_malloc(rs->nneedles + 1);
+		bk->rb = rules_block_new(c->rs);
 	}
 	bk->first = first;
 	bk->n = c->nsents - first < BLOCK_SENTS ? c->nsents - first : BLOCK_SENTS;
 	for (size_t i = 0; i < bk->n; i++) {
+		const struct sentence *se = &c->sents[first + i];
 		for (size_t k = 0; k < NBLOCK_KINDS; k++)
 			bk->ml[i][k].n = 0;
-		rules_scan_mask(rs, bk->hit, bk->may + i * rs->maskw, lower_sentence(c, first + i),
-				c->sents[first + i].len);
+		txt[i].text = c->turns[se->turn].text + se->off;
+		txt[i].len = se->len;
 	}
-	for (size_t k = 0; k < NBLOCK_KINDS; k++) {
-		enum rule_kind kind = block_kinds[k];
-		for (size_t j = 0; j < rs->by_kind_n[kind]; j++) {
-			const struct rule *r = &rs->r[rs->by_kind_start[kind] + j];
-			for (size_t i = 0; i < bk->n; i++) {
-				const struct sentence *se = &c->sents[first + i];
-				int stopped = 0;
-				if (rules_may_match(rs, r, bk->may + i * rs->maskw))
-					rules_match_rule_may(rs, r, bk->may + i * rs->maskw, c->turns[se->turn].text + se->off,
-							     se->len, c->md, block_add, &bk->ml[i][k], &stopped);
-			}
-		}
-	}
+	rules_match_block(bk->rb, txt, bk->n, block_kinds, NBLOCK_KINDS, c->md, block_add, bk);
 }
 
 static void free_block(struct ctx *c)
@@ -429,8 +408,7 @@ static void free_block(struct ctx *c)
 	for (size_t i = 0; i < BLOCK_SENTS; i++)
 		for (size_t k = 0; k < NBLOCK_KINDS; k++)
 			free(bk->ml[i][k].m);
-	free(bk->may);
-	free(bk->hit);
+	rules_block_free(bk->rb);
 	free(bk);
 	c->blk = NULL;
 }
@@ -440,7 +418,7 @@ static size_t sentence_matches(struct ctx *c, enum rule_kind kind, size_t si, ru
 {
 	const struct sentence *se = &c->sents[si];
 	struct block *bk = c->blk;
-	if (bk && si >= bk->first && si < bk->first + bk->n)
+	if (bk && si >= bk->first && si < bk->first + bk->n) {
 		for (size_t k = 0; k < NBLOCK_KINDS; k++)
 			if (block_kinds[k] == kind) {
 				const struct match_list *ml = &bk->ml[si - bk->first][k];
@@ -449,6 +427,8 @@ static size_t sentence_matches(struct ctx *c, enum rule_kind kind, size_t si, ru
 						return i + 1;
 				return ml->n;
 			}
+		return rules_match_block_kind(bk->rb, si - bk->first, kind, c->md, fn, ctx);
+	}
 	return rules_match_kind(c->rs, kind, c->turns[se->turn].text + se->off, scan(c, si), se->len, c->md, fn, ctx);
 }
 

@@ -11,6 +11,8 @@
  * theirs (match_units).
  */
 #include "extractor/rules.h"
+#include "extractor/hints.h"
+#include "extractor/needs.h"
 #include "extractor/reqlit.h"
 #include "extractor/wordlist.h"
 #include "util/util.h"
@@ -60,7 +62,6 @@ static void free_units(struct rule *r)
 		pcre2_code_free(atomic_load(&r->units[i].jcode));
 		free(r->units[i].pat);
 		reqlit_free(r->units[i].lits, r->units[i].nlits);
-		free(r->units[i].lit_ids);
 	}
 	free(r->units);
 	r->units = NULL;
@@ -84,8 +85,6 @@ static void rule_release(struct rule *r)
 		free(r->needs[i]);
 	free(r->needs);
 	reqlit_free(r->lits, r->nlits);
-	free(r->lit_ids);
-	free(r->need_ids);
 	free_units(r);
 	memset(r, 0, sizeof *r);
 }
@@ -103,22 +102,7 @@ void mk_rules_free(struct mk_rules *rs)
 		free(rs->m[i].file);
 	}
 	free(rs->m);
-	for (size_t i = 0; i < rs->nneedles; i++)
-		free(rs->needles[i]);
-	free(rs->needles);
-	free(rs->needle_len);
-	free(rs->needle_rules);
-	free(rs->needle_head4);
-	free(rs->needle_mask4);
-	free(rs->no_needs);
-	free(rs->needle_lits);
-	free(rs->no_lits);
-	for (int b = 0; b < 256; b++)
-		free(rs->by_byte[b]);
-	for (int b = 0; b < RULES_PAIR_BUCKETS; b++) {
-		free(rs->by_pair[b]);
-		free(rs->by_tri[b]);
-	}
+	needs_free(rs->ix);
 	wordlists_free(rs);
 	free(rs->dir);
 	free(rs);
@@ -220,77 +204,150 @@ static enum mk_err finish_rule(struct parse_state *ps)
 	return MK_OK;
 }
 
-static enum mk_err parse_line(struct parse_state *ps, char *raw, long line)
+/* ---- the keys of a rule, in rules/FORMAT.md's order ---- */
+
+/* The index of val in names[0..n) (NULL-terminated when n is 0), or -1. */
+static int name_index(const char *const *names, size_t n, const char *val)
 {
-	char *s, *colon, *key, *val;
-	if ((raw[0] == ' ' || raw[0] == '\t') && ps->cont) {
-		s = trim(raw);
-		if (!*s || *s == '#')
-			return MK_OK;
-		size_t a = strlen(*ps->cont), b = strlen(s);
-		if (a + b > MAX_PATTERN_BYTES) {
-			mk_diag_set(ps->diag, ps->file, line, "pattern is longer than %u bytes",
-				    MAX_PATTERN_BYTES);
-			return MK_ERULE;
-		}
-		*ps->cont = mk_realloc(*ps->cont, a + b + 1);
-		memcpy(*ps->cont + a, s, b + 1);
-		return MK_OK;
+	for (size_t i = 0; n ? i < n : names[i] != NULL; i++)
+		if (!strcmp(val, names[i]))
+			return (int)i;
+	return -1;
+}
+
+/* scope: values in the order of rule.scope_sentence; context: in RULE_CTX_* order */
+static const char *const scope_names[] = { "near", "sentence", "head", "clause", NULL };
+static const char *const context_names[] = { "any", "offer", "reply", NULL };
+
+static enum mk_err key_kind(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	int k = name_index(kind_names, RK_KIND_COUNT, val);
+	if (k < 0) {
+		mk_diag_set(ps->diag, ps->file, line, "unknown kind '%s'", val);
+		return MK_ERULE;
 	}
-	s = trim(raw);
-	if (!*s || *s == '#')
-		return MK_OK;
-	ps->cont = NULL;
-	if (!strncmp(s, "define ", 7)) {
-		char *name = trim(s + 7), *eq = strchr(name, '=');
-		struct mk_rules *rs = ps->rs;
-		if (!eq) {
-			mk_diag_set(ps->diag, ps->file, line, "expected 'define NAME = pattern'");
-			return MK_ERULE;
-		}
-		*eq = '\0';
-		val = trim(eq + 1);
-		name = trim(name);
-		if (!is_macro_name(name, strlen(name))) {
-			mk_diag_set(ps->diag, ps->file, line,
-				    "macro name '%s' must be upper case letters, digits and _", name);
-			return MK_ERULE;
-		}
-		for (size_t i = 0; i < rs->nm; i++)
-			if (!strcmp(rs->m[i].name, name)) {
-				mk_diag_set(ps->diag, ps->file, line,
-					    "macro '%s' is already defined at %s:%ld", name,
-					    rs->m[i].file, rs->m[i].line);
-				return MK_ERULE;
-			}
-		rs->m = mk_grow(rs->m, &rs->capm, rs->nm + 1, sizeof *rs->m);
-		rs->m[rs->nm].name = mk_strdup(name);
-		rs->m[rs->nm].value = mk_strdup(val);
-		rs->m[rs->nm].file = mk_strdup(ps->file);
-		rs->m[rs->nm].line = line;
-		ps->cont = &rs->m[rs->nm].value;
-		rs->nm++;
-		return MK_OK;
+	r->kind = (enum rule_kind)k;
+	return MK_OK;
+}
+
+static enum mk_err key_pattern(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	free(r->pattern);
+	r->pattern = mk_strdup(val);
+	r->pattern_line = line;
+	ps->cont = &r->pattern;
+	return MK_OK;
+}
+
+static enum mk_err key_confidence(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	char *end;
+	double c = strtod(val, &end);
+	if (end == val || *end || c < 0 || c > 1) {
+		mk_diag_set(ps->diag, ps->file, line, "confidence '%s' is not a number from 0 to 1", val);
+		return MK_ERULE;
 	}
-	if (!strncmp(s, "rule ", 5) || !strcmp(s, "rule")) {
-		enum mk_err err = finish_rule(ps);
-		char *id = trim(s + 4);
-		if (err)
-			return err;
-		if (!*id) {
-			mk_diag_set(ps->diag, ps->file, line, "rule has no id");
+	r->confidence = c;
+	return MK_OK;
+}
+
+/* veto:, category: and change: (checked against the kind when the rule ends: finish_rule) */
+static enum mk_err key_tag(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	(void)ps, (void)line;
+	free(r->tag);
+	r->tag = mk_strdup(val);
+	return MK_OK;
+}
+
+/* val, one of names, as its index into *field; else "KEY 'val' is not ALLOWED". */
+static enum mk_err key_choice(struct parse_state *ps, const char *const *names, const char *key,
+			      const char *allowed, const char *val, long line, int *field)
+{
+	int k = name_index(names, 0, val);
+	if (k < 0) {
+		mk_diag_set(ps->diag, ps->file, line, "%s '%s' is not %s", key, val, allowed);
+		return MK_ERULE;
+	}
+	*field = k;
+	return MK_OK;
+}
+
+static enum mk_err key_scope(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	return key_choice(ps, scope_names, "scope", "'sentence', 'clause', 'near' or 'head'", val, line,
+			  &r->scope_sentence);
+}
+
+static enum mk_err key_context(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	return key_choice(ps, context_names, "context", "'reply', 'offer' or 'any'", val, line, &r->context);
+}
+
+static enum mk_err key_flags(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	if (strcmp(val, "case")) {
+		mk_diag_set(ps->diag, ps->file, line, "unknown flags '%s'", val);
+		return MK_ERULE;
+	}
+	r->case_sensitive = 1;
+	return MK_OK;
+}
+
+static enum mk_err key_needs(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	char *save = NULL, *w;
+	for (w = strtok_r(val, "|", &save); w; w = strtok_r(NULL, "|", &save)) {
+		size_t n = strlen(w);
+		if (!n) {
+			mk_diag_set(ps->diag, ps->file, line, "empty word in needs");
 			return MK_ERULE;
 		}
-		for (size_t i = 0; i < ps->rs->n; i++)
-			if (!strcmp(ps->rs->r[i].id, id)) {
-				mk_diag_set(ps->diag, ps->file, line, "rule '%s' is already defined at %s:%ld",
-					    id, ps->rs->r[i].file, ps->rs->r[i].line);
-				return MK_ERULE;
-			}
-		ps->cur = new_rule(ps, id, line);
-		return MK_OK;
+		r->needs = mk_realloc(r->needs, (r->nneeds + 1) * sizeof *r->needs);
+		r->needs[r->nneeds] = mk_malloc(n + 1);
+		rules_lower(w, n, r->needs[r->nneeds]);
+		r->nneeds++;
 	}
-	colon = strchr(s, ':');
+	return MK_OK;
+}
+
+static enum mk_err key_example(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	(void)ps;
+	add_example(r, val, 1, line);
+	return MK_OK;
+}
+
+static enum mk_err key_counter(struct parse_state *ps, struct rule *r, char *val, long line)
+{
+	(void)ps;
+	add_example(r, val, 0, line);
+	return MK_OK;
+}
+
+/* Every key a rule takes, in the order rules/FORMAT.md ("Keys of a rule") lists them. */
+static const struct rule_key {
+	const char *name;
+	enum mk_err (*parse)(struct parse_state *ps, struct rule *r, char *val, long line);
+} rule_keys[] = {
+	{ "kind", key_kind },             /* one of kind_names; required (finish_rule) */
+	{ "pattern", key_pattern },       /* PCRE2 with {MACRO}s; continued by indented lines; required */
+	{ "confidence", key_confidence }, /* 0 to 1; default 0.8 (new_rule) */
+	{ "veto", key_tag },              /* vetoes: one of veto_tags (finish_rule) */
+	{ "scope", key_scope },           /* vetoes: scope_names */
+	{ "context", key_context },       /* commitments: context_names */
+	{ "category", key_tag },          /* risks: one of risk_tags (finish_rule) */
+	{ "change", key_tag },            /* updates: one of update_tags (finish_rule) */
+	{ "flags", key_flags },           /* "case" */
+	{ "needs", key_needs },           /* word|word|...: lower-cased, none empty; adds to the list */
+	{ "example", key_example },       /* text [=> group=text; ...]; adds one */
+	{ "counter", key_counter },       /* text; adds one */
+};
+
+/* A "key: value" line of the current rule. */
+static enum mk_err parse_key(struct parse_state *ps, char *s, long line)
+{
+	char *colon = strchr(s, ':'), *key, *val;
 	if (!colon) {
 		mk_diag_set(ps->diag, ps->file, line, "expected 'key: value', 'rule ID' or 'define NAME = ...'");
 		return MK_ERULE;
@@ -302,74 +359,98 @@ static enum mk_err parse_line(struct parse_state *ps, char *raw, long line)
 		mk_diag_set(ps->diag, ps->file, line, "'%s' outside a rule", key);
 		return MK_ERULE;
 	}
-	struct rule *r = ps->cur;
-	if (!strcmp(key, "kind")) {
-		int k;
-		for (k = 0; k < RK_KIND_COUNT; k++)
-			if (!strcmp(val, kind_names[k]))
-				break;
-		if (k == RK_KIND_COUNT) {
-			mk_diag_set(ps->diag, ps->file, line, "unknown kind '%s'", val);
-			return MK_ERULE;
-		}
-		r->kind = (enum rule_kind)k;
-	} else if (!strcmp(key, "pattern")) {
-		free(r->pattern);
-		r->pattern = mk_strdup(val);
-		r->pattern_line = line;
-		ps->cont = &r->pattern;
-	} else if (!strcmp(key, "confidence")) {
-		char *end;
-		double c = strtod(val, &end);
-		if (end == val || *end || c < 0 || c > 1) {
-			mk_diag_set(ps->diag, ps->file, line, "confidence '%s' is not a number from 0 to 1", val);
-			return MK_ERULE;
-		}
-		r->confidence = c;
-	} else if (!strcmp(key, "veto") || !strcmp(key, "category") || !strcmp(key, "change")) {
-		free(r->tag);
-		r->tag = mk_strdup(val);
-	} else if (!strcmp(key, "needs")) {
-		char *save = NULL, *w;
-		for (w = strtok_r(val, "|", &save); w; w = strtok_r(NULL, "|", &save)) {
-			size_t n = strlen(w);
-			if (!n) {
-				mk_diag_set(ps->diag, ps->file, line, "empty word in needs");
-				return MK_ERULE;
-			}
-			r->needs = mk_realloc(r->needs, (r->nneeds + 1) * sizeof *r->needs);
-			r->needs[r->nneeds] = mk_malloc(n + 1);
-			rules_lower(w, n, r->needs[r->nneeds]);
-			r->nneeds++;
-		}
-	} else if (!strcmp(key, "scope")) {
-		if (strcmp(val, "sentence") && strcmp(val, "near") && strcmp(val, "head") && strcmp(val, "clause")) {
-			mk_diag_set(ps->diag, ps->file, line, "scope '%s' is not 'sentence', 'clause', 'near' or 'head'", val);
-			return MK_ERULE;
-		}
-		r->scope_sentence = !strcmp(val, "sentence") ? 1 : !strcmp(val, "head") ? 2 : !strcmp(val, "clause") ? 3 : 0;
-	} else if (!strcmp(key, "context")) {
-		if (strcmp(val, "reply") && strcmp(val, "offer") && strcmp(val, "any")) {
-			mk_diag_set(ps->diag, ps->file, line, "context '%s' is not 'reply', 'offer' or 'any'", val);
-			return MK_ERULE;
-		}
-		r->context = !strcmp(val, "reply") ? RULE_CTX_REPLY : !strcmp(val, "offer") ? RULE_CTX_OFFER : RULE_CTX_ANY;
-	} else if (!strcmp(key, "flags")) {
-		if (!strcmp(val, "case")) {
-			r->case_sensitive = 1;
-		} else {
-			mk_diag_set(ps->diag, ps->file, line, "unknown flags '%s'", val);
-			return MK_ERULE;
-		}
-	} else if (!strcmp(key, "example")) {
-		add_example(r, val, 1, line);
-	} else if (!strcmp(key, "counter")) {
-		add_example(r, val, 0, line);
-	} else {
-		mk_diag_set(ps->diag, ps->file, line, "unknown key '%s'", key);
+	for (size_t i = 0; i < sizeof rule_keys / sizeof *rule_keys; i++)
+		if (!strcmp(key, rule_keys[i].name))
+			return rule_keys[i].parse(ps, ps->cur, val, line);
+	mk_diag_set(ps->diag, ps->file, line, "unknown key '%s'", key);
+	return MK_ERULE;
+}
+
+/* An indented line: appended to the pattern or define above (ps->cont). */
+static enum mk_err parse_continuation(struct parse_state *ps, char *raw, long line)
+{
+	char *s = trim(raw);
+	size_t a, b;
+	if (!*s || *s == '#')
+		return MK_OK;
+	a = strlen(*ps->cont);
+	b = strlen(s);
+	if (a + b > MAX_PATTERN_BYTES) {
+		mk_diag_set(ps->diag, ps->file, line, "pattern is longer than %u bytes", MAX_PATTERN_BYTES);
 		return MK_ERULE;
 	}
+	*ps->cont = mk_realloc(*ps->cont, a + b + 1);
+	memcpy(*ps->cont + a, s, b + 1);
 	return MK_OK;
+}
+
+/* "define NAME = pattern" (s: after "define "). */
+static enum mk_err parse_define(struct parse_state *ps, char *s, long line)
+{
+	char *name = trim(s), *eq = strchr(name, '='), *val;
+	struct mk_rules *rs = ps->rs;
+	if (!eq) {
+		mk_diag_set(ps->diag, ps->file, line, "expected 'define NAME = pattern'");
+		return MK_ERULE;
+	}
+	*eq = '\0';
+	val = trim(eq + 1);
+	name = trim(name);
+	if (!is_macro_name(name, strlen(name))) {
+		mk_diag_set(ps->diag, ps->file, line, "macro name '%s' must be upper case letters, digits and _", name);
+		return MK_ERULE;
+	}
+	for (size_t i = 0; i < rs->nm; i++)
+		if (!strcmp(rs->m[i].name, name)) {
+			mk_diag_set(ps->diag, ps->file, line, "macro '%s' is already defined at %s:%ld", name,
+				    rs->m[i].file, rs->m[i].line);
+			return MK_ERULE;
+		}
+	rs->m = mk_grow(rs->m, &rs->capm, rs->nm + 1, sizeof *rs->m);
+	rs->m[rs->nm].name = mk_strdup(name);
+	rs->m[rs->nm].value = mk_strdup(val);
+	rs->m[rs->nm].file = mk_strdup(ps->file);
+	rs->m[rs->nm].line = line;
+	ps->cont = &rs->m[rs->nm].value;
+	rs->nm++;
+	return MK_OK;
+}
+
+/* "rule ID" (id: after "rule"): ends the rule before, starts a new one. */
+static enum mk_err parse_rule_line(struct parse_state *ps, char *id, long line)
+{
+	enum mk_err err = finish_rule(ps);
+	if (err)
+		return err;
+	id = trim(id);
+	if (!*id) {
+		mk_diag_set(ps->diag, ps->file, line, "rule has no id");
+		return MK_ERULE;
+	}
+	for (size_t i = 0; i < ps->rs->n; i++)
+		if (!strcmp(ps->rs->r[i].id, id)) {
+			mk_diag_set(ps->diag, ps->file, line, "rule '%s' is already defined at %s:%ld", id,
+				    ps->rs->r[i].file, ps->rs->r[i].line);
+			return MK_ERULE;
+		}
+	ps->cur = new_rule(ps, id, line);
+	return MK_OK;
+}
+
+static enum mk_err parse_line(struct parse_state *ps, char *raw, long line)
+{
+	char *s;
+	if ((raw[0] == ' ' || raw[0] == '\t') && ps->cont)
+		return parse_continuation(ps, raw, line);
+	s = trim(raw);
+	if (!*s || *s == '#')
+		return MK_OK;
+	ps->cont = NULL;
+	if (!strncmp(s, "define ", 7))
+		return parse_define(ps, s + 7, line);
+	if (!strncmp(s, "rule ", 5) || !strcmp(s, "rule"))
+		return parse_rule_line(ps, s + 4, line);
+	return parse_key(ps, s, line);
 }
 
 static enum mk_err parse_file(struct mk_rules *rs, const char *path, struct mk_diag *diag)
@@ -479,509 +560,6 @@ static enum mk_err expand(const struct mk_rules *rs, const char *src, struct mk_
 	return MK_OK;
 }
 
-/* ---- where a match can start ----
- *
- * Many patterns open with a name ({NAME}: \b(?=\p{Lu})(?!...)\p{Lu}...), which PCRE2 cannot
- * turn into a table of first bytes, so it tries every position of a sentence. A small
- * reader of the expanded pattern works out the set of characters every match must start
- * with (or gives up: "unknown"); compile() then puts (?-i:(?=[set])) in front, which
- * PCRE2 does turn into a table, skipping the other positions at once. The set is always a
- * superset of the true one (anything not understood widens it or gives up), and a
- * lookahead consumes nothing, so the matches are the same. Checked on random patterns and
- * subjects (64,000 patterns given a hint, 19 million subjects): no difference with PCRE2's
- * interpreter but where the plain pattern ran out of PCRE2's match limit at a position the
- * hint skips; with JIT, a few odd constructs (captures in possessive repeats of empty
- * groups, an atomic group whose first alternative is empty) differ because PCRE2's JIT
- * and interpreter differ there, not the hint. The shipped rules give the same findings.
- */
-struct fset {
-	unsigned char ascii[16]; /* bit c: an ASCII character c may come first */
-	int nonascii;            /* a character >= U+0080 may come first */
-};
-
-struct fscan {
-	const char *p;
-	int caseless;            /* the whole pattern is read as caseless when any of it may be */
-	int failed;
-};
-
-static void fs_add(struct fset *f, unsigned c)
-{
-	f->ascii[c >> 3] |= (unsigned char)(1u << (c & 7));
-}
-
-static int fs_has(const struct fset *f, unsigned c)
-{
-	return f->ascii[c >> 3] >> (c & 7) & 1;
-}
-
-static void fs_range(struct fset *f, unsigned lo, unsigned hi)
-{
-	for (unsigned c = lo; c <= hi && c < 128; c++)
-		fs_add(f, c);
-	if (hi >= 128)
-		f->nonascii = 1;
-}
-
-static void fs_union(struct fset *f, const struct fset *g)
-{
-	for (int i = 0; i < 16; i++)
-		f->ascii[i] |= g->ascii[i];
-	f->nonascii |= g->nonascii;
-}
-
-static void fs_all(struct fset *f)
-{
-	memset(f->ascii, 0xFF, sizeof f->ascii);
-	f->nonascii = 1;
-}
-
-/*
- * Caseless: both cases of every letter. The only ASCII letters with a case partner
- * beyond ASCII are k (the Kelvin sign), s (the long s) and i (the Turkish dotted and
- * dotless i, which PCRE2 does not fold; counted anyway): they add "beyond ASCII", and a
- * character beyond ASCII adds them.
- */
-static void fs_fold(struct fset *f, int caseless)
-{
-	static const char partners[] = "iks";
-	if (!caseless)
-		return;
-	for (unsigned c = 'a'; c <= 'z'; c++)
-		if (fs_has(f, c) || fs_has(f, c - 32)) {
-			fs_add(f, c);
-			fs_add(f, c - 32);
-			if (strchr(partners, (int)c))
-				f->nonascii = 1;
-		}
-	if (f->nonascii)
-		for (const char *q = partners; *q; q++)
-			fs_add(f, (unsigned)*q), fs_add(f, (unsigned)(*q - 32));
-}
-
-/* \d \w \s \h \v \p{..} and their negations (u = the letter); 0 when not one of them. */
-static int fs_class_escape(struct fscan *sc, char u, struct fset *f)
-{
-	struct fset pos;
-	int neg = u >= 'A' && u <= 'Z';
-	char l = (char)(neg ? u + 32 : u);
-	memset(&pos, 0, sizeof pos);
-	pos.nonascii = 1;
-	switch (l) {
-	case 'd':
-		fs_range(&pos, '0', '9');
-		break;
-	case 'w':
-		fs_range(&pos, '0', '9'), fs_range(&pos, 'a', 'z'), fs_range(&pos, 'A', 'Z'), fs_add(&pos, '_');
-		break;
-	case 's':
-		fs_range(&pos, 9, 13), fs_add(&pos, ' ');
-		break;
-	case 'h':
-		fs_add(&pos, 9), fs_add(&pos, ' ');
-		break;
-	case 'v':
-		fs_range(&pos, 10, 13);
-		break;
-	case 'p':
-		if (sc->p[0] == '{' && !strncmp(sc->p, "{Lu}", 4))
-			fs_range(&pos, 'A', 'Z'), sc->p += 4;
-		else if (sc->p[0] == '{' && !strncmp(sc->p, "{Ll}", 4))
-			fs_range(&pos, 'a', 'z'), sc->p += 4;
-		else if (sc->p[0] == '{' && (!strncmp(sc->p, "{L}", 3) || !strncmp(sc->p, "{L&}", 4)))
-			fs_range(&pos, 'a', 'z'), fs_range(&pos, 'A', 'Z'), sc->p += sc->p[2] == '}' ? 3 : 4;
-		else if (sc->p[0] == '{' && strchr(sc->p, '}'))
-			fs_all(&pos), sc->p = strchr(sc->p, '}') + 1;
-		else
-			return sc->failed = 1, 1;
-		if (neg)
-			neg = 0, fs_all(&pos); /* \P{..}: anything */
-		break;
-	default:
-		return 0;
-	}
-	if (neg) {
-		for (int i = 0; i < 16; i++)
-			pos.ascii[i] = (unsigned char)~pos.ascii[i];
-		pos.nonascii = 1;
-	}
-	fs_union(f, &pos);
-	return 1;
-}
-
-/* One character of a class or a literal after a backslash at sc->p; -1 = not a single char. */
-static long fs_escaped_char(struct fscan *sc)
-{
-	char e = *sc->p++;
-	switch (e) {
-	case 't':
-		return '\t';
-	case 'n':
-		return '\n';
-	case 'r':
-		return '\r';
-	case 'f':
-		return '\f';
-	case 'e':
-		return 27;
-	case 'a':
-		return 7;
-	case 'x':
-		if (*sc->p == '{') {
-			char *end;
-			long v = strtol(sc->p + 1, &end, 16);
-			if (*end != '}')
-				return -1;
-			sc->p = end + 1;
-			return v;
-		} else {
-			long v = 0;
-			int k = 0;
-			for (; k < 2 && strchr("0123456789abcdefABCDEF", *sc->p) && *sc->p; k++, sc->p++)
-				v = v * 16 + (*sc->p <= '9' ? *sc->p - '0' : (*sc->p | 0x20) - 'a' + 10);
-			return v;
-		}
-	default:
-		if ((unsigned char)e >= 0x80)
-			return 0x80; /* an escaped character beyond ASCII */
-		if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9') || !e)
-			return -1;
-		return (unsigned char)e;
-	}
-}
-
-/* Skips one UTF-8 character at sc->p; returns its code point (0x80 for any non-ASCII). */
-static long fs_utf8(struct fscan *sc)
-{
-	unsigned char c = (unsigned char)*sc->p++;
-	if (c < 0x80)
-		return c;
-	while (((unsigned char)*sc->p & 0xC0) == 0x80)
-		sc->p++;
-	return 0x80;
-}
-
-static void fs_class(struct fscan *sc, struct fset *f)
-{
-	struct fset pos;
-	int neg = 0, first = 1;
-	memset(&pos, 0, sizeof pos);
-	if (*sc->p == '^')
-		neg = 1, sc->p++;
-	for (;;) {
-		long lo, hi;
-		if (!*sc->p || (sc->p[0] == '[' && sc->p[1] == ':')) {
-			sc->failed = 1;
-			return;
-		}
-		if (*sc->p == ']' && !first) {
-			sc->p++;
-			break;
-		}
-		first = 0;
-		if (*sc->p == '\\') {
-			char e = sc->p[1];
-			if (!e) {
-				sc->failed = 1;
-				return;
-			}
-			sc->p += 2;
-			if (fs_class_escape(sc, e, &pos)) {
-				if (sc->failed)
-					return;
-				continue;
-			}
-			sc->p--;
-			if (*sc->p == 'b')
-				sc->p++, lo = 8;
-			else if ((lo = fs_escaped_char(sc)) < 0) {
-				sc->failed = 1;
-				return;
-			}
-		} else {
-			lo = fs_utf8(sc);
-		}
-		hi = lo;
-		if (sc->p[0] == '-' && sc->p[1] && sc->p[1] != ']') {
-			sc->p++;
-			if (*sc->p == '\\') {
-				sc->p++;
-				if ((hi = fs_escaped_char(sc)) < 0) {
-					sc->failed = 1;
-					return;
-				}
-			} else {
-				hi = fs_utf8(sc);
-			}
-			if (hi < lo) {
-				sc->failed = 1;
-				return;
-			}
-		}
-		fs_range(&pos, (unsigned)lo, (unsigned)hi);
-	}
-	if (neg) { /* no folding before the complement: a superset either way */
-		for (int i = 0; i < 16; i++)
-			pos.ascii[i] = (unsigned char)~pos.ascii[i];
-		pos.nonascii = 1;
-	} else {
-		fs_fold(&pos, sc->caseless);
-	}
-	fs_union(f, &pos);
-}
-
-static void fs_alt(struct fscan *sc, struct fset *f, int *nullable);
-
-/* A quantifier after an atom: 1 when it allows zero repeats. */
-static int fs_quant(struct fscan *sc)
-{
-	int zero = 0;
-	if (*sc->p == '*' || *sc->p == '?') {
-		zero = 1;
-		sc->p++;
-	} else if (*sc->p == '+') {
-		sc->p++;
-	} else if (*sc->p == '{') {
-		const char *q = sc->p + 1;
-		long min;
-		char *end;
-		if (!(*q >= '0' && *q <= '9'))
-			return 0; /* a literal { is read by the caller as the next atom */
-		min = strtol(q, &end, 10);
-		q = end;
-		if (*q == ',') {
-			q++;
-			while (*q >= '0' && *q <= '9')
-				q++;
-		}
-		if (*q != '}')
-			return 0;
-		sc->p = q + 1;
-		zero = min == 0;
-	} else {
-		return 0;
-	}
-	if (*sc->p == '?' || *sc->p == '+')
-		sc->p++;
-	return zero;
-}
-
-/* One atom and its quantifier: its first set into f, *nullable when it may match nothing. */
-static void fs_item(struct fscan *sc, struct fset *f, int *nullable)
-{
-	const char *p = sc->p;
-	memset(f, 0, sizeof *f);
-	*nullable = 0;
-	if (*p == '(') {
-		int assertion = 0;
-		p++;
-		if (*p == '*') {
-			sc->failed = 1;
-			return;
-		}
-		if (*p == '?') {
-			p++;
-			if (*p == ':' || *p == '>' || *p == '=' || *p == '!') {
-				assertion = *p == '=' || *p == '!';
-				p++;
-			} else if (*p == '<' && (p[1] == '=' || p[1] == '!')) {
-				assertion = 1;
-				p += 2;
-			} else if (*p == '<' && ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') || p[1] == '_')) {
-				p = strchr(p, '>');
-				if (!p) {
-					sc->failed = 1;
-					return;
-				}
-				p++;
-			} else if (*p == 'i' || *p == '-') { /* (?i) (?-i) (?i: (?-i: */
-				const char *q = p + (*p == '-');
-				if (*q != 'i' || (q[1] != ')' && q[1] != ':')) {
-					sc->failed = 1;
-					return;
-				}
-				if (q[1] == ')') {
-					sc->p = q + 2;
-					*nullable = 1; /* an option setting matches nothing */
-					return;
-				}
-				p = q + 2;
-			} else {
-				sc->failed = 1;
-				return;
-			}
-		}
-		sc->p = p;
-		fs_alt(sc, f, nullable);
-		if (sc->failed || *sc->p != ')') {
-			sc->failed = 1;
-			return;
-		}
-		sc->p++;
-		if (assertion) { /* consumes nothing: the next items decide */
-			memset(f, 0, sizeof *f);
-			*nullable = 1;
-			if (fs_quant(sc))
-				*nullable = 1;
-			return;
-		}
-	} else if (*p == '[') {
-		sc->p = p + 1;
-		fs_class(sc, f);
-		if (sc->failed)
-			return;
-	} else if (*p == '\\') {
-		char e = p[1];
-		if (!e) {
-			sc->failed = 1;
-			return;
-		}
-		sc->p = p + 2;
-		if (strchr("bBAzZG", e)) {
-			*nullable = 1;
-			return;
-		}
-		if (fs_class_escape(sc, e, f)) {
-			if (sc->failed)
-				return;
-		} else if (e == 'N' || e == 'R' || e == 'X') {
-			fs_all(f);
-		} else {
-			long c;
-			sc->p = p + 1;
-			if ((c = fs_escaped_char(sc)) < 0) {
-				sc->failed = 1;
-				return;
-			}
-			fs_range(f, (unsigned)c, (unsigned)c);
-			fs_fold(f, sc->caseless);
-		}
-	} else if (*p == '^' || *p == '$') {
-		sc->p = p + 1;
-		*nullable = 1;
-		return;
-	} else if (*p == '.') {
-		sc->p = p + 1;
-		fs_all(f);
-	} else {
-		long c = fs_utf8(sc);
-		fs_range(f, (unsigned)c, (unsigned)c);
-		fs_fold(f, sc->caseless);
-	}
-	if (fs_quant(sc))
-		*nullable = 1;
-}
-
-/* Alternatives up to a ')' or the end: the union of their first sets. */
-static void fs_alt(struct fscan *sc, struct fset *f, int *nullable)
-{
-	memset(f, 0, sizeof *f);
-	*nullable = 0;
-	for (;;) {
-		int seq_nullable = 1;
-		while (!sc->failed && *sc->p && *sc->p != '|' && *sc->p != ')') {
-			struct fset g;
-			int n;
-			fs_item(sc, &g, &n);
-			if (seq_nullable)
-				fs_union(f, &g);
-			seq_nullable = seq_nullable && n;
-		}
-		if (sc->failed)
-			return;
-		if (seq_nullable)
-			*nullable = 1;
-		if (*sc->p != '|')
-			return;
-		sc->p++;
-	}
-}
-
-/* The lookahead to put in front of pat, or NULL when nothing useful is known. */
-static char *start_hint(const char *pat, int case_sensitive)
-{
-	struct fscan sc = { pat, !case_sensitive || strstr(pat, "(?i") != NULL, 0 };
-	struct fset f;
-	struct mk_buf b;
-	int nullable, n = 0;
-	if (strstr(pat, "\\K") || strstr(pat, "\\Q") || strstr(pat, "(?x"))
-		return NULL;
-	fs_alt(&sc, &f, &nullable);
-	if (sc.failed || *sc.p || nullable)
-		return NULL;
-	for (unsigned c = 0; c < 128; c++)
-		n += fs_has(&f, c);
-	if (n > 96)
-		return NULL; /* nearly anything: no gain */
-	mk_buf_init(&b);
-	mk_buf_adds(&b, "(?-i:(?=[");
-	for (unsigned c = 0; c < 128; c++) {
-		unsigned e = c;
-		if (!fs_has(&f, c))
-			continue;
-		while (e + 1 < 128 && fs_has(&f, e + 1))
-			e++;
-		mk_buf_addf(&b, e > c ? "\\x{%x}-\\x{%x}" : "\\x{%x}", c, e);
-		c = e;
-	}
-	if (f.nonascii)
-		mk_buf_adds(&b, "\\x{80}-\\x{10ffff}");
-	mk_buf_adds(&b, "]))");
-	return mk_buf_detach(&b);
-}
-
-static pcre2_code *compile_nojit(const char *pat, int case_sensitive, int *errcode, PCRE2_SIZE *erroff)
-{
-	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_DUPNAMES;
-	if (!case_sensitive)
-		opts |= PCRE2_CASELESS;
-	return pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, errcode, erroff, NULL);
-}
-
-/* Does PCRE2 know where a match can start (a first code unit or a table of them)? */
-static int has_start_info(const pcre2_code *code)
-{
-	uint32_t first = 0;
-	const uint8_t *bitmap = NULL;
-	pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &first);
-	pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
-	return first != 0 || bitmap != NULL;
-}
-
-/* Compiles pat, with a start hint in front when PCRE2 finds none itself, then JIT. */
-static pcre2_code *compile(const char *pat, int case_sensitive, int jit, int *errcode, PCRE2_SIZE *erroff)
-{
-	pcre2_code *code = compile_nojit(pat, case_sensitive, errcode, erroff);
-	char *hint;
-	if (code && !has_start_info(code) && (hint = start_hint(pat, case_sensitive))) {
-		char *hinted = mk_sprintf("%s%s", hint, pat);
-		int ec;
-		PCRE2_SIZE eo;
-		pcre2_code *h = compile_nojit(hinted, case_sensitive, &ec, &eo);
-		uint32_t first = 1;
-		const uint8_t *bitmap = NULL;
-		if (h) {
-			pcre2_pattern_info(h, PCRE2_INFO_FIRSTCODETYPE, &first);
-			pcre2_pattern_info(h, PCRE2_INFO_FIRSTBITMAP, &bitmap);
-		}
-		/* Only a table of first bytes: when PCRE2 10.42 takes a single first code unit
-		 * from a lookahead it may also skip past it looking for the pattern's required
-		 * code unit, and miss a match that starts there ((?=[A])a?a+ caseless misses
-		 * "A"). */
-		if (h && first == 0 && bitmap) {
-			pcre2_code_free(code);
-			code = h;
-		} else {
-			pcre2_code_free(h);
-		}
-		free(hinted);
-		free(hint);
-	}
-	if (code && jit)
-		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
-	return code;
-}
-
 /* Group numbers per field of code (the first four of a name); 1 when a name has more. */
 static int resolve_groups(const pcre2_code *code, int group[RG_COUNT][4], int *ngroup)
 {
@@ -1056,7 +634,7 @@ static enum mk_err compile_rule(const struct mk_rules *rs, struct rule *r, struc
 		goto out;
 	r->expanded = mk_buf_detach(&b);
 	r->lits = reqlit_find(r->expanded, &r->nlits);
-	r->code = compile(r->expanded, r->case_sensitive, 0, &ec, &off);
+	r->code = hints_compile(r->expanded, r->case_sensitive, 0, &ec, &off);
 	if (!r->code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(ec, msg, sizeof msg);
@@ -1089,142 +667,23 @@ static int by_kind(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-static size_t pair_bucket(unsigned char a, unsigned char b)
+/* The word index of the rules (bit i: rule i) and of their branches (bits after theirs). */
+static void index_needs(struct mk_rules *rs)
 {
-	return ((size_t)a * 31u + b) % RULES_PAIR_BUCKETS;
-}
-
-/* The first three bytes of a needle (or a text position), as 16 bits. */
-static unsigned tri_hash(uint32_t three)
-{
-	return (three * 2654435761u) >> 16;
-}
-
-/* Needles by their text while they are indexed: an open-addressing table of ids + 1. */
-struct needle_table {
-	size_t *slot;
-	size_t cap;
-};
-
-static size_t needle_hash(const char *w)
-{
-	size_t h = 1469598103934665603ull;
-	for (; *w; w++)
-		h = (h ^ (unsigned char)*w) * 1099511628211ull;
-	return h;
-}
-
-/* The index of needle w (lower case), added when new. */
-static size_t needle_id(struct mk_rules *rs, struct needle_table *t, const char *word, size_t *cap)
-{
-	const unsigned char *w = (const unsigned char *)word;
-	size_t j, lcap = *cap, at;
-	if (2 * (rs->nneedles + 1) > t->cap) { /* grow: at most half full */
-		size_t ncap = t->cap ? 2 * t->cap : 1024, *ns = mk_calloc(ncap, sizeof *ns);
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->slot[i]) {
-				size_t k = needle_hash(rs->needles[t->slot[i] - 1]) & (ncap - 1);
-				while (ns[k])
-					k = (k + 1) & (ncap - 1);
-				ns[k] = t->slot[i];
-			}
-		free(t->slot);
-		t->slot = ns;
-		t->cap = ncap;
-	}
-	for (at = needle_hash(word) & (t->cap - 1); t->slot[at]; at = (at + 1) & (t->cap - 1))
-		if (!strcmp(rs->needles[t->slot[at] - 1], word))
-			return t->slot[at] - 1;
-	j = rs->nneedles;
-	t->slot[at] = j + 1;
-	rs->needles = mk_grow(rs->needles, cap, j + 1, sizeof *rs->needles);
-	rs->needle_len = mk_grow(rs->needle_len, &lcap, j + 1, sizeof *rs->needle_len);
-	rs->needles[j] = mk_strdup(word);
-	rs->needle_len[j] = strlen(word);
-	rs->nneedles++;
-	if (!w[1]) {
-		rs->by_byte[w[0]] = mk_realloc(rs->by_byte[w[0]], (rs->nby_byte[w[0]] + 1) * sizeof **rs->by_byte);
-		rs->by_byte[w[0]][rs->nby_byte[w[0]]++] = j;
-		rs->any_byte_needle = 1;
-	} else if (!w[2]) {
-		unsigned pair = (unsigned)w[0] << 8 | w[1];
-		size_t h = pair_bucket(w[0], w[1]);
-		rs->by_pair[h] = mk_realloc(rs->by_pair[h], (rs->nby_pair[h] + 1) * sizeof **rs->by_pair);
-		rs->by_pair[h][rs->nby_pair[h]++] = j;
-		rs->pair_bits[pair >> 3] |= (unsigned char)(1u << (pair & 7));
-	} else {
-		unsigned h = tri_hash((uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16);
-		size_t b = h % RULES_PAIR_BUCKETS;
-		rs->by_tri[b] = mk_realloc(rs->by_tri[b], (rs->nby_tri[b] + 1) * sizeof **rs->by_tri);
-		rs->by_tri[b][rs->nby_tri[b]++] = j;
-		rs->tri_bits[h >> 3] |= (unsigned char)(1u << (h & 7));
-	}
-	if (w[1]) {
-		unsigned pair = (unsigned)w[0] << 8 | w[1];
-		rs->start_bits[pair >> 3] |= (unsigned char)(1u << (pair & 7));
-	}
-	return j;
-}
-
-/* Gives every distinct needs: word and pattern literal an index, and lists them by their
- * first byte(s). */
-static void index_needles(struct mk_rules *rs)
-{
-	size_t cap = 0, bits = rs->n;
-	struct needle_table nt = { NULL, 0 };
-	for (size_t i = 0; i < rs->n; i++) {
-		struct rule *r = &rs->r[i];
-		if (r->nneeds) {
-			r->need_ids = mk_malloc(r->nneeds * sizeof *r->need_ids);
-			for (size_t k = 0; k < r->nneeds; k++)
-				r->need_ids[k] = needle_id(rs, &nt, r->needs[k], &cap);
-		}
-		if (r->nlits) {
-			r->lit_ids = mk_malloc(r->nlits * sizeof *r->lit_ids);
-			for (size_t k = 0; k < r->nlits; k++)
-				r->lit_ids[k] = needle_id(rs, &nt, r->lits[k], &cap);
-		}
-	}
-	for (size_t i = 0; i < rs->n; i++) /* the units' bits follow the rules' */
-		for (size_t k = 0; k < rs->r[i].nunits; k++) {
-			struct rule_unit *u = &rs->r[i].units[k];
-			u->bit = bits++;
-			u->lit_ids = u->nlits ? mk_malloc(u->nlits * sizeof *u->lit_ids) : NULL;
-			for (size_t l = 0; l < u->nlits; l++)
-				u->lit_ids[l] = needle_id(rs, &nt, u->lits[l], &cap);
-		}
-	free(nt.slot);
-	rs->maskw = (bits + 63) / 64 ? (bits + 63) / 64 : 1;
-	rs->needle_rules = mk_calloc(rs->nneedles ? rs->nneedles * rs->maskw : 1, sizeof *rs->needle_rules);
-	rs->needle_lits = mk_calloc(rs->nneedles ? rs->nneedles * rs->maskw : 1, sizeof *rs->needle_lits);
-	rs->no_needs = mk_calloc(rs->maskw, sizeof *rs->no_needs);
-	rs->no_lits = mk_calloc(rs->maskw, sizeof *rs->no_lits);
+	size_t bits = rs->n;
+	struct needs_entry *e;
+	for (size_t i = 0; i < rs->n; i++)
+		for (size_t k = 0; k < rs->r[i].nunits; k++)
+			rs->r[i].units[k].bit = bits++;
+	e = mk_calloc(bits ? bits : 1, sizeof *e);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rule *r = &rs->r[i];
-		if (!r->nneeds)
-			rs->no_needs[i / 64] |= 1ull << (i % 64);
-		if (!r->nlits)
-			rs->no_lits[i / 64] |= 1ull << (i % 64);
-		for (size_t k = 0; k < r->nneeds; k++)
-			rs->needle_rules[r->need_ids[k] * rs->maskw + i / 64] |= 1ull << (i % 64);
-		for (size_t k = 0; k < r->nlits; k++)
-			rs->needle_lits[r->lit_ids[k] * rs->maskw + i / 64] |= 1ull << (i % 64);
-		for (size_t k = 0; k < r->nunits; k++) { /* a unit has no needs: of its own */
-			const struct rule_unit *u = &r->units[k];
-			rs->no_needs[u->bit / 64] |= 1ull << (u->bit % 64);
-			if (!u->nlits)
-				rs->no_lits[u->bit / 64] |= 1ull << (u->bit % 64);
-			for (size_t l = 0; l < u->nlits; l++)
-				rs->needle_lits[u->lit_ids[l] * rs->maskw + u->bit / 64] |= 1ull << (u->bit % 64);
-		}
+		e[i] = (struct needs_entry){ r->needs, r->nneeds, r->lits, r->nlits };
+		for (size_t k = 0; k < r->nunits; k++) /* a unit has no needs: of its own */
+			e[r->units[k].bit] = (struct needs_entry){ NULL, 0, r->units[k].lits, r->units[k].nlits };
 	}
-	rs->needle_head4 = mk_calloc(rs->nneedles + 1, sizeof *rs->needle_head4);
-	rs->needle_mask4 = mk_calloc(rs->nneedles + 1, sizeof *rs->needle_mask4);
-	for (size_t j = 0; j < rs->nneedles; j++) { /* the first (up to) four bytes, to compare at once */
-		size_t n = rs->needle_len[j] < 4 ? rs->needle_len[j] : 4;
-		memcpy(&rs->needle_head4[j], rs->needles[j], n);
-		memset(&rs->needle_mask4[j], 0xFF, n);
-	}
+	rs->ix = needs_build(e, bits);
+	free(e);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -1298,7 +757,7 @@ enum mk_err mk_rules_load(struct mk_rules **out, const char *dir, struct mk_diag
 	if (err)
 		goto out;
 	qsort(rs->r, rs->n, sizeof *rs->r, by_kind);
-	index_needles(rs);
+	index_needs(rs);
 	for (size_t i = rs->n; i-- > 0;) {
 		rs->by_kind_start[rs->r[i].kind] = i;
 		rs->by_kind_n[rs->r[i].kind]++;
@@ -1384,7 +843,7 @@ static int unit_ready(const struct rule *r, const struct rule_unit *cu)
 	if (!ready) {
 		int ec;
 		PCRE2_SIZE off;
-		u->code = compile(u->pat, r->case_sensitive, 0, &ec, &off);
+		u->code = hints_compile(u->pat, r->case_sensitive, 0, &ec, &off);
 		if (u->code)
 			(void)resolve_groups(u->code, u->group, u->ngroup);
 		ready = u->code ? 1 : -1;
@@ -1407,7 +866,7 @@ static const pcre2_code *unit_code(const struct rule *r, const struct rule_unit 
 		int ec;
 		PCRE2_SIZE off;
 		size_t size = 0;
-		pcre2_code *c = compile(u->pat, r->case_sensitive, 1, &ec, &off);
+		pcre2_code *c = hints_compile(u->pat, r->case_sensitive, 1, &ec, &off);
 		if (c)
 			pcre2_pattern_info(c, PCRE2_INFO_JITSIZE, &size);
 		if (size) {
@@ -1438,101 +897,19 @@ void rules_lower(const char *s, size_t n, char *out)
 	out[n] = '\0';
 }
 
-/* Needle id occurs: the rules that need it may match, and so may those whose pattern
- * literals hold it (lm: LITS_MASKW words at most, NULL past that). */
-#define LITS_MASKW 64
-static void scan_hit(const struct mk_rules *rs, unsigned char *hit, uint64_t *may, uint64_t *lm, size_t id)
-{
-	hit[id] = 1;
-	for (size_t w = 0; w < rs->maskw; w++)
-		may[w] |= rs->needle_rules[id * rs->maskw + w];
-	if (lm)
-		for (size_t w = 0; w < rs->maskw; w++)
-			lm[w] |= rs->needle_lits[id * rs->maskw + w];
-}
-
-/* Does s hold a character that a caseless ASCII letter matches beyond ASCII (U+212A KELVIN
- * SIGN: k, U+017F LONG S: s)? Then the pattern literals, compared ASCII-caseless, say nothing. */
-static int has_odd_fold(const char *s, size_t len)
-{
-	for (const char *p = s; (p = memchr(p, 0xE2, len - (size_t)(p - s))) && len - (size_t)(p - s) >= 3; p++)
-		if ((unsigned char)p[1] == 0x84 && (unsigned char)p[2] == 0xAA)
-			return 1;
-	for (const char *p = s; (p = memchr(p, 0xC5, len - (size_t)(p - s))) && len - (size_t)(p - s) >= 2; p++)
-		if ((unsigned char)p[1] == 0xBF)
-			return 1;
-	return 0;
-}
-
-void rules_scan_mask(const struct mk_rules *rs, unsigned char *hit, uint64_t *may, const char *lower,
-		     size_t len)
-{
-	const unsigned char *s = (const unsigned char *)lower;
-	uint64_t lmask[LITS_MASKW], *lm = rs->maskw <= LITS_MASKW && !has_odd_fold(lower, len) ? lmask : NULL;
-	memcpy(may, rs->no_needs, rs->maskw * sizeof *may);
-	if (lm)
-		memcpy(lm, rs->no_lits, rs->maskw * sizeof *lm);
-	memset(hit, 0, rs->nneedles + 1);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char b = s[i];
-		unsigned pair;
-		if (rs->any_byte_needle)
-			for (size_t k = 0; k < rs->nby_byte[b]; k++)
-				if (!hit[rs->by_byte[b][k]])
-					scan_hit(rs, hit, may, lm, rs->by_byte[b][k]);
-		if (i + 1 >= len)
-			break;
-		pair = (unsigned)b << 8 | s[i + 1];
-		if (!(rs->start_bits[pair >> 3] >> (pair & 7) & 1))
-			continue; /* no needle starts with these two bytes: most positions */
-		if (rs->pair_bits[pair >> 3] >> (pair & 7) & 1) { /* two-byte needles */
-			size_t h = pair_bucket(b, s[i + 1]);
-			for (size_t k = 0; k < rs->nby_pair[h]; k++) {
-				size_t id = rs->by_pair[h][k];
-				const unsigned char *nd = (const unsigned char *)rs->needles[id];
-				if (!hit[id] && nd[0] == b && nd[1] == s[i + 1])
-					scan_hit(rs, hit, may, lm, id);
-			}
-		}
-		if (i + 2 >= len)
-			continue;
-		{ /* longer needles, by their first three bytes */
-			uint32_t at = (uint32_t)b | (uint32_t)s[i + 1] << 8 | (uint32_t)s[i + 2] << 16;
-			unsigned h = tri_hash(at);
-			if (!(rs->tri_bits[h >> 3] >> (h & 7) & 1))
-				continue;
-			if (len - i >= 4)
-				at |= (uint32_t)s[i + 3] << 24;
-			for (size_t k = 0, bk = h % RULES_PAIR_BUCKETS; k < rs->nby_tri[bk]; k++) {
-				size_t id = rs->by_tri[bk][k], n = rs->needle_len[id], j;
-				const unsigned char *nd = (const unsigned char *)rs->needles[id];
-				if (hit[id] || (at & rs->needle_mask4[id]) != rs->needle_head4[id] || n > len - i)
-					continue;
-				for (j = 4; j < n && nd[j] == s[i + j]; j++)
-					;
-				if (j >= n)
-					scan_hit(rs, hit, may, lm, id);
-			}
-		}
-	}
-	if (lm)
-		for (size_t w = 0; w < rs->maskw; w++)
-			may[w] &= lm[w];
-}
-
 void rules_scan_text(const struct mk_rules *rs, struct rules_scan *sc, const char *lower, size_t len)
 {
 	sc->lower = lower;
 	sc->len = len;
-	if (sc->cap < rs->nneedles + 1) {
-		sc->cap = rs->nneedles + 1;
+	if (sc->cap < needs_hit_bytes(rs->ix)) {
+		sc->cap = needs_hit_bytes(rs->ix);
 		sc->hit = mk_realloc(sc->hit, sc->cap);
 	}
-	if (sc->capmay < rs->maskw) {
-		sc->capmay = rs->maskw;
+	if (sc->capmay < needs_maskw(rs->ix)) {
+		sc->capmay = needs_maskw(rs->ix);
 		sc->may = mk_realloc(sc->may, sc->capmay * sizeof *sc->may);
 	}
-	rules_scan_mask(rs, sc->hit, sc->may, lower, len);
+	needs_scan(rs->ix, sc->hit, sc->may, lower, len);
 }
 
 void rules_scan_release(struct rules_scan *sc)
@@ -1646,21 +1023,108 @@ static size_t match_whole(const struct rule *r, const char *text, size_t len, pc
 	return count;
 }
 
-size_t rules_match_kind(const struct mk_rules *rs, enum rule_kind kind, const char *text,
-			const struct rules_scan *sc, size_t len, pcre2_match_data *md, rules_match_fn fn,
-			void *ctx)
+/* The matches of every rule of kind that mask may lets through (NULL: all). */
+static size_t match_kind_may(const struct mk_rules *rs, enum rule_kind kind, const char *text, size_t len,
+			     const uint64_t *may, pcre2_match_data *md, rules_match_fn fn, void *ctx)
 {
 	size_t count = 0;
 	for (size_t i = 0; i < rs->by_kind_n[kind]; i++) {
 		const struct rule *r = &rs->r[rs->by_kind_start[kind] + i];
 		int stopped = 0;
-		if (!has_needs(rs, r, sc))
+		if (!rules_may_match(rs, r, may))
 			continue;
-		count += rules_match_rule_may(rs, r, sc ? sc->may : NULL, text, len, md, fn, ctx, &stopped);
+		count += rules_match_rule_may(rs, r, may, text, len, md, fn, ctx, &stopped);
 		if (stopped)
 			return count;
 	}
 	return count;
+}
+
+size_t rules_match_kind(const struct mk_rules *rs, enum rule_kind kind, const char *text,
+			const struct rules_scan *sc, size_t len, pcre2_match_data *md, rules_match_fn fn,
+			void *ctx)
+{
+	return match_kind_may(rs, kind, text, len, sc ? sc->may : NULL, md, fn, ctx);
+}
+
+/* ---- a block of sentences ---- */
+
+struct rules_block {
+	const struct mk_rules *rs;
+	size_t n, maskw;
+	struct rules_text s[RULES_BLOCK_MAX];
+	uint64_t *may;          /* RULES_BLOCK_MAX masks of maskw words */
+	unsigned char *hit;     /* needs_scan's scratch (in may's allocation) */
+	char *low;              /* one sentence ASCII-lower-cased */
+	size_t caplow;
+};
+
+struct rules_block *rules_block_new(const struct mk_rules *rs)
+{
+	struct rules_block *b = mk_calloc(1, sizeof *b);
+	b->rs = rs;
+	b->maskw = needs_maskw(rs->ix);
+	/* the masks, then the scan's scratch, in one allocation */
+	b->may = mk_malloc(RULES_BLOCK_MAX * b->maskw * sizeof *b->may + needs_hit_bytes(rs->ix));
+	b->hit = (unsigned char *)(b->may + RULES_BLOCK_MAX * b->maskw);
+	return b;
+}
+
+void rules_block_free(struct rules_block *b)
+{
+	if (b) {
+		free(b->may);
+		free(b->low);
+		free(b);
+	}
+}
+
+/* A match in sentence i for kind index k, handed on to the block's caller. */
+struct block_call {
+	rules_block_fn fn;
+	void *ctx;
+	size_t i, k;
+};
+
+static int block_call(void *vctx, const struct rule_match *m)
+{
+	const struct block_call *bc = vctx;
+	return bc->fn(bc->ctx, bc->i, bc->k, m);
+}
+
+void rules_match_block(struct rules_block *b, const struct rules_text *s, size_t n, const enum rule_kind *kinds,
+		       size_t nkinds, pcre2_match_data *md, rules_block_fn fn, void *ctx)
+{
+	const struct mk_rules *rs = b->rs;
+	struct block_call bc = { fn, ctx, 0, 0 };
+	b->n = n < RULES_BLOCK_MAX ? n : RULES_BLOCK_MAX;
+	for (size_t i = 0; i < b->n; i++) {
+		b->s[i] = s[i];
+		b->low = mk_grow(b->low, &b->caplow, s[i].len + 1, 1);
+		rules_lower(s[i].text, s[i].len, b->low);
+		needs_scan(rs->ix, b->hit, b->may + i * b->maskw, b->low, s[i].len);
+	}
+	for (bc.k = 0; bc.k < nkinds; bc.k++) {
+		enum rule_kind kind = kinds[bc.k];
+		for (size_t j = 0; j < rs->by_kind_n[kind]; j++) {
+			const struct rule *r = &rs->r[rs->by_kind_start[kind] + j];
+			for (bc.i = 0; bc.i < b->n; bc.i++) {
+				const uint64_t *may = b->may + bc.i * b->maskw;
+				int stopped = 0;
+				if (rules_may_match(rs, r, may))
+					rules_match_rule_may(rs, r, may, b->s[bc.i].text, b->s[bc.i].len, md, block_call, &bc,
+							     &stopped);
+			}
+		}
+	}
+}
+
+size_t rules_match_block_kind(struct rules_block *b, size_t i, enum rule_kind kind, pcre2_match_data *md,
+			      rules_match_fn fn, void *ctx)
+{
+	if (i >= b->n)
+		return 0;
+	return match_kind_may(b->rs, kind, b->s[i].text, b->s[i].len, b->may + i * b->maskw, md, fn, ctx);
 }
 
 /* ---- checking examples ---- */

@@ -63,7 +63,6 @@ struct rule_unit {
 	int ngroup[RG_COUNT];
 	char **lits;
 	size_t nlits;
-	size_t *lit_ids;
 	size_t bit;         /* its bit in a rule mask (after the rules' bits) */
 };
 
@@ -89,10 +88,8 @@ struct rule {
 	size_t nex, capex;
 	char **needs;       /* lower-case words, one of which must be in the text; NULL: none */
 	size_t nneeds;
-	size_t *need_ids;   /* the same words as indexes into mk_rules.needles */
 	char **lits;        /* reqlit.h: strings every match holds one of (lower case); NULL: none known */
 	size_t nlits;
-	size_t *lit_ids;    /* the same as indexes into mk_rules.needles */
 	struct rule_unit *units; /* the pattern's branches, matched in its stead; NULL: not split */
 	size_t nunits;           /* (code above is then not JIT-compiled: only rules check runs it) */
 };
@@ -104,7 +101,7 @@ struct rule_macro {
 	long line;
 };
 
-#define RULES_PAIR_BUCKETS 4096
+struct needs_index;
 
 struct mk_rules {
 	struct rule *r;
@@ -114,23 +111,8 @@ struct mk_rules {
 	size_t by_kind_start[RK_KIND_COUNT]; /* rules are sorted by kind after load */
 	size_t by_kind_n[RK_KIND_COUNT];
 	char *dir;
-	char **needles;                      /* every rule's needs: words, once each */
-	size_t *needle_len;
-	size_t nneedles;
-	size_t *by_byte[256], nby_byte[256]; /* one-byte needles by their byte */
-	int any_byte_needle;
-	size_t *by_pair[RULES_PAIR_BUCKETS], nby_pair[RULES_PAIR_BUCKETS]; /* two-byte ones */
-	unsigned char pair_bits[8192];       /* bit (a << 8 | b): a two-byte needle is a, b */
-	size_t *by_tri[RULES_PAIR_BUCKETS], nby_tri[RULES_PAIR_BUCKETS]; /* longer ones, by a hash */
-	unsigned char tri_bits[8192];        /* bit h: a longer needle's first three bytes hash to h */
-	unsigned char start_bits[8192];      /* bit (a << 8 | b): some needle starts with a, b */
-	size_t maskw;                        /* 64-bit words of a rule mask: bit i = rules r[i], then
-						the rules' units (rule_unit.bit) */
-	uint64_t *needle_rules;              /* nneedles masks: the rules that list needle i */
-	uint64_t *no_needs;                  /* one mask: the rules without needs: */
-	uint64_t *needle_lits;               /* nneedles masks: the rules whose lits hold needle i */
-	uint64_t *no_lits;                   /* one mask: the rules without lits */
-	uint32_t *needle_head4, *needle_mask4; /* each needle's first four bytes, and which count */
+	struct needs_index *ix;              /* the needs: words and pattern literals (extractor/needs.h):
+						bit i of a mask = rule r[i], then the rules' units (rule_unit.bit) */
 	struct rules_list {                  /* the folder's *.list word lists (extractor/wordlist.h) */
 		char *name;
 		struct mk_wordlist *wl;
@@ -142,19 +124,15 @@ struct mk_rules {
 struct rules_scan {
 	const char *lower;
 	size_t len;
-	unsigned char *hit;  /* hit[i]: needle i occurs in lower */
+	unsigned char *hit;  /* the scan's scratch (needs_scan) */
 	size_t cap;
-	uint64_t *may;       /* rs->maskw words: the rules that may match (rules_may_match) */
+	uint64_t *may;       /* a mask (needs.h): the rules that may match (rules_may_match) */
 	size_t capmay;
 };
 
 /* Fills sc for lower[0..len) (ASCII-lower-cased text). sc's buffers are reused between calls. */
 void rules_scan_text(const struct mk_rules *rs, struct rules_scan *sc, const char *lower, size_t len);
 void rules_scan_release(struct rules_scan *sc);
-/* Only the rule mask, into may[0..rs->maskw); hit is scratch of rs->nneedles + 1 bytes. For
- * callers that keep the masks of many texts. */
-void rules_scan_mask(const struct mk_rules *rs, unsigned char *hit, uint64_t *may, const char *lower,
-		     size_t len);
 /* May rule r match a text with this mask (one of its needs: words is there, or it has none)?
  * A NULL mask: yes. */
 static inline int rules_may_match(const struct mk_rules *rs, const struct rule *r, const uint64_t *may)
@@ -187,11 +165,37 @@ size_t rules_match_kind(const struct mk_rules *rs, enum rule_kind kind, const ch
 size_t rules_match_rule(const struct rule *r, const char *text, size_t len, pcre2_match_data *md,
 			rules_match_fn fn, void *ctx, int *stopped);
 /* The same, running only the branches of a split rule that the text's mask allows (may
- * from rules_scan_mask of this text; NULL: all): the same matches, sooner. */
+ * from rules_scan_text of this text; NULL: all): the same matches, sooner. */
 size_t rules_match_rule_may(const struct mk_rules *rs, const struct rule *r, const uint64_t *may, const char *text,
 			    size_t len, pcre2_match_data *md, rules_match_fn fn, void *ctx, int *stopped);
 /* Copies n bytes of s ASCII-lower-cased into out (n + 1 bytes). */
 void rules_lower(const char *s, size_t n, char *out);
 pcre2_match_data *rules_match_data(const struct mk_rules *rs);
+
+/*
+ * A block of sentences (up to RULES_BLOCK_MAX), matched rule after rule: each rule's
+ * compiled code stays in the CPU's caches for the whole block instead of being fetched
+ * again for every sentence. rules_match_block finds which rules each sentence may match
+ * (needs: words and pattern literals, one pass over each), then calls fn for every match
+ * of every rule of kinds[0..nkinds) in s[0..n): fn(ctx, sentence, k, m) with k the index
+ * into kinds; per sentence and kind in the order rules_match_kind gives them. A non-zero
+ * return stops that rule in that sentence. The block keeps the sentences' masks (and the
+ * text pointers, which must stay valid) until the next rules_match_block, for
+ * rules_match_block_kind: the matches of one more kind in sentence i, as
+ * rules_match_kind gives them. A block serves one thread.
+ */
+#define RULES_BLOCK_MAX 128
+struct rules_text {
+	const char *text;
+	size_t len;
+};
+struct rules_block;
+typedef int (*rules_block_fn)(void *ctx, size_t sentence, size_t k, const struct rule_match *m);
+struct rules_block *rules_block_new(const struct mk_rules *rs);
+void rules_block_free(struct rules_block *b);
+void rules_match_block(struct rules_block *b, const struct rules_text *s, size_t n, const enum rule_kind *kinds,
+		       size_t nkinds, pcre2_match_data *md, rules_block_fn fn, void *ctx);
+size_t rules_match_block_kind(struct rules_block *b, size_t i, enum rule_kind kind, pcre2_match_data *md,
+			      rules_match_fn fn, void *ctx);
 
 #endif

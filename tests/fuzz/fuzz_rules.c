@@ -3,7 +3,8 @@
  * the text of one .rules file (written to a scratch folder, loaded with mk_rules_load as
  * `--rules DIR` would). A load must fail with a message, or give rules that all hold
  * compiled code, sorted into kinds; those rules then run their own examples
- * (mk_rules_check) and extract from a small fixed call. Crashes, leaks, sanitizer
+ * (mk_rules_check) and extract from a small fixed call, and their examples as one block of
+ * sentences (rules_match_block) give as many matches per sentence and kind as each alone. Crashes, leaks, sanitizer
  * reports and hangs are findings.
  *
  * Bounded so a hang means a bug, not a slow pattern: inputs over 8 KiB are skipped, and
@@ -136,6 +137,58 @@ static int sets_limit(const uint8_t *data, size_t size)
 	return 0;
 }
 
+static int count_block(void *ctx, size_t i, size_t k, const struct rule_match *m)
+{
+	(void)m;
+	((size_t *)ctx)[i * RK_KIND_COUNT + k]++;
+	return 0;
+}
+
+static int count_one(void *ctx, const struct rule_match *m)
+{
+	(void)m;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+/* The rules' first RULES_BLOCK_MAX examples as a block: every kind, the same number of
+ * matches per sentence as rules_match_kind over that sentence alone (and the block's
+ * own rules_match_block_kind). */
+static void check_block(const struct mk_rules *rs)
+{
+	static const enum rule_kind kinds[RK_KIND_COUNT] = { RK_COMMITMENT, RK_VETO, RK_REQUEST, RK_ACCEPT,
+							     RK_STAKEHOLDER, RK_RISK, RK_UPDATE };
+	static size_t counts[RULES_BLOCK_MAX * RK_KIND_COUNT];
+	struct rules_text s[RULES_BLOCK_MAX];
+	struct rules_scan sc = { 0 };
+	struct rules_block *b = rules_block_new(rs);
+	pcre2_match_data *md = rules_match_data(rs);
+	size_t n = 0;
+	for (size_t t = 0; t < rs->n && n < RULES_BLOCK_MAX; t++)
+		for (size_t e = 0; e < rs->r[t].nex && n < RULES_BLOCK_MAX; e++, n++)
+			s[n] = (struct rules_text){ rs->r[t].ex[e].text, strlen(rs->r[t].ex[e].text) };
+	memset(counts, 0, sizeof counts);
+	rules_match_block(b, s, n, kinds, RK_KIND_COUNT - 2, md, count_block, counts); /* all but two */
+	for (size_t i = 0; i < n; i++) {
+		char *lower = malloc(s[i].len + 1);
+		if (!lower)
+			abort();
+		rules_lower(s[i].text, s[i].len, lower);
+		rules_scan_text(rs, &sc, lower, s[i].len);
+		for (size_t k = 0; k < RK_KIND_COUNT; k++) {
+			size_t alone = 0, late = 0;
+			rules_match_kind(rs, kinds[k], s[i].text, &sc, s[i].len, md, count_one, &alone);
+			rules_match_block_kind(b, i, kinds[k], md, count_one, &late);
+			FUZZ_ASSERT(late == alone);
+			FUZZ_ASSERT(k >= RK_KIND_COUNT - 2 || counts[i * RK_KIND_COUNT + k] == alone);
+		}
+		free(lower);
+	}
+	rules_scan_release(&sc);
+	pcre2_match_data_free(md);
+	rules_block_free(b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const sellers[] = { "Maya Brooks" };
@@ -179,6 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct mk_extract_opts o;
 		fails = mk_rules_check(rs, no_report, &reports, &nex);
 		FUZZ_ASSERT(fails == reports);
+		check_block(rs);
 		memset(&o, 0, sizeof o);
 		mk_date_parse("2026-03-03", &o.date);
 		o.sellers = sellers;

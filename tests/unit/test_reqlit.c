@@ -1,6 +1,10 @@
-/* test_reqlit.c: the literals a pattern cannot match without (extractor/reqlit.c), and the
- * rule engine's use of them (extractor/rules.c): a rule run branch by branch, behind its
- * literals, finds exactly what its whole pattern finds. */
+/* test_reqlit.c: the rule engine's parts. The literals a pattern cannot match without
+ * (extractor/reqlit.c), and the engine's use of them (extractor/rules.c, needs.c): a rule
+ * run branch by branch, behind its literals, finds exactly what its whole pattern finds;
+ * the start hint (extractor/hints.c) changes no match; a block of sentences
+ * (rules_match_block) gives what each sentence gives alone; the loader's key table reads
+ * every key of rules/FORMAT.md. */
+#include "extractor/hints.h"
 #include "extractor/reqlit.h"
 #include "extractor/rules.h"
 #include "util/util.h"
@@ -8,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Does lits[0..n) hold exactly the words of want ("a b c"), in any order? */
 static int same_words(char **lits, size_t n, const char *want)
@@ -215,10 +220,239 @@ static void test_rules_agree(void)
 	mk_rules_free(rs);
 }
 
+/* ---- the start hint ---- */
+
+static void check_hint(const char *pat, int case_sensitive, const char *want)
+{
+	char *h = hints_start(pat, case_sensitive);
+	if (!want ? h != NULL : !h || strcmp(h, want)) {
+		printf("#   hint of %s: %s, wanted %s\n", pat, h ? h : "none", want ? want : "none");
+		CHECK(0);
+	} else {
+		CHECK(1);
+	}
+	free(h);
+}
+
+/* The first match of code in text: start, end, or -1 (into se[2]). */
+static void first_span(const pcre2_code *code, const char *text, pcre2_match_data *md, long se[2])
+{
+	int rc = pcre2_match(code, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL);
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	se[0] = rc > 0 ? (long)ov[0] : -1;
+	se[1] = rc > 0 ? (long)ov[1] : -1;
+}
+
+static void test_hints(void)
+{
+	struct mk_rules *rs = NULL;
+	struct mk_diag d = { 0 };
+	pcre2_match_data *md;
+	size_t hinted = 0, bad = 0;
+	check_hint("\\b(?=\\p{Lu})\\p{Lu}\\p{Ll}+", 0, "(?-i:(?=[\\x{41}-\\x{5a}\\x{80}-\\x{10ffff}]))");
+	check_hint("(?:send|mail)\\b", 1, "(?-i:(?=[\\x{6d}\\x{73}]))");
+	check_hint("(?i)abc", 1, "(?-i:(?=[\\x{41}\\x{61}]))");
+	check_hint("x?y", 1, "(?-i:(?=[\\x{78}-\\x{79}]))");
+	check_hint("a?", 1, NULL);        /* may match nothing */
+	check_hint(".x", 1, NULL);        /* may start anywhere */
+	check_hint("(*UTF)a", 1, NULL);   /* not understood */
+	check_hint("a\\Kb", 1, NULL);
+	CHECK(mk_rules_load(&rs, "rules", &d) == MK_OK);
+	if (!rs)
+		return;
+	md = rules_match_data(rs);
+	/* every shipped pattern, hinted or not: the same first match on every example */
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct rule *r = &rs->r[i];
+		uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | (r->case_sensitive ? 0 : PCRE2_CASELESS);
+		int ec;
+		PCRE2_SIZE off;
+		pcre2_code *plain = pcre2_compile((PCRE2_SPTR)r->expanded, PCRE2_ZERO_TERMINATED, opts, &ec, &off, NULL);
+		pcre2_code *hint = hints_compile(r->expanded, r->case_sensitive, 0, &ec, &off);
+		char *h = hints_start(r->expanded, r->case_sensitive);
+		hinted += h != NULL;
+		free(h);
+		for (size_t t = 0; plain && hint && t < rs->n; t++)
+			for (size_t e = 0; e < rs->r[t].nex; e++) {
+				long a[2], b[2];
+				first_span(plain, rs->r[t].ex[e].text, md, a);
+				first_span(hint, rs->r[t].ex[e].text, md, b);
+				if ((a[0] != b[0] || a[1] != b[1]) && bad++ < 5)
+					printf("#   rule %s on \"%s\": the hint moves the match\n", r->id, rs->r[t].ex[e].text);
+			}
+		CHECK(plain && hint);
+		pcre2_code_free(plain);
+		pcre2_code_free(hint);
+	}
+	CHECK(hinted > 10); /* the name rules at least */
+	CHECK(bad == 0);
+	pcre2_match_data_free(md);
+	mk_rules_free(rs);
+}
+
+/* ---- a block of sentences: the same matches as one sentence at a time ---- */
+
+static void describe(struct mk_buf *b, const struct rule_match *m)
+{
+	mk_buf_addf(b, "%s %zu-%zu", m->rule->id, m->start, m->end);
+	for (int g = 0; g < RG_COUNT; g++)
+		mk_buf_addf(b, " %ld-%ld", m->gs[g], m->ge[g]);
+	mk_buf_addc(b, ';');
+}
+
+static int block_cb(void *ctx, size_t i, size_t k, const struct rule_match *m)
+{
+	describe(&((struct mk_buf *)ctx)[i * RK_KIND_COUNT + k], m);
+	return 0;
+}
+
+static int kind_cb(void *ctx, const struct rule_match *m)
+{
+	describe(ctx, m);
+	return 0;
+}
+
+/* Sentences s[0..n) as a block against each alone; the count of (sentence, kind) that differ. */
+static size_t block_differs(const struct mk_rules *rs, struct rules_block *b, const struct rules_text *s, size_t n,
+			    pcre2_match_data *md, struct mk_buf *got)
+{
+	static const enum rule_kind in_block[] = { RK_COMMITMENT, RK_STAKEHOLDER, RK_REQUEST, RK_RISK, RK_UPDATE };
+	struct rules_scan sc = { 0 };
+	struct mk_buf one;
+	size_t bad = 0;
+	mk_buf_init(&one);
+	for (size_t i = 0; i < n * RK_KIND_COUNT; i++)
+		mk_buf_reset(&got[i]);
+	rules_match_block(b, s, n, in_block, 5, md, block_cb, got);
+	for (size_t i = 0; i < n; i++) {
+		char *lower = mk_malloc(s[i].len + 1);
+		rules_lower(s[i].text, s[i].len, lower);
+		rules_scan_text(rs, &sc, lower, s[i].len);
+		for (int k = 0; k < RK_KIND_COUNT; k++) {
+			struct mk_buf *g = &got[i * RK_KIND_COUNT + (k < 5 ? (size_t)k : 5)];
+			enum rule_kind kind = k < 5 ? in_block[k] : k == 5 ? RK_VETO : RK_ACCEPT;
+			if (k >= 5) { /* the kinds left out of the block, asked of it afterwards */
+				mk_buf_reset(g);
+				rules_match_block_kind(b, i, kind, md, kind_cb, g);
+			}
+			mk_buf_reset(&one);
+			rules_match_kind(rs, kind, s[i].text, &sc, s[i].len, md, kind_cb, &one);
+			bad += one.len != g->len || (one.len && memcmp(one.s, g->s, one.len));
+		}
+		free(lower);
+	}
+	mk_buf_release(&one);
+	rules_scan_release(&sc);
+	return bad;
+}
+
+static void test_block(void)
+{
+	struct mk_rules *rs = NULL;
+	struct mk_diag d = { 0 };
+	struct rules_text s[RULES_BLOCK_MAX];
+	struct mk_buf *got = mk_calloc(RULES_BLOCK_MAX * RK_KIND_COUNT, sizeof *got);
+	struct rules_block *b;
+	pcre2_match_data *md;
+	size_t n = 0, blocks = 0, bad = 0;
+	CHECK(mk_rules_load(&rs, "rules", &d) == MK_OK);
+	if (!rs) {
+		free(got);
+		return;
+	}
+	md = rules_match_data(rs);
+	b = rules_block_new(rs);
+	for (size_t t = 0; t < rs->n; t++) /* every example, RULES_BLOCK_MAX at a time */
+		for (size_t e = 0; e < rs->r[t].nex; e++) {
+			s[n].text = rs->r[t].ex[e].text;
+			s[n].len = strlen(s[n].text);
+			if (++n == RULES_BLOCK_MAX) {
+				bad += block_differs(rs, b, s, n, md, got);
+				blocks++;
+				n = 0;
+			}
+		}
+	if (n)
+		bad += block_differs(rs, b, s, n, md, got), blocks++;
+	CHECK(blocks > 3);
+	CHECK(bad == 0);
+	CHECK(rules_match_block_kind(b, RULES_BLOCK_MAX, RK_VETO, md, kind_cb, NULL) == 0); /* past the block */
+	for (size_t i = 0; i < RULES_BLOCK_MAX * RK_KIND_COUNT; i++)
+		mk_buf_release(&got[i]);
+	free(got);
+	rules_block_free(b);
+	pcre2_match_data_free(md);
+	mk_rules_free(rs);
+}
+
+/* ---- the loader's key table ---- */
+
+static void count_report(void *ctx, const char *file, long line, const char *msg)
+{
+	printf("#   %s:%ld: %s\n", file, line, msg);
+	++*(size_t *)ctx;
+}
+
+static void test_keys(void)
+{
+	static const char text[] = "define X = send\n"
+				   "rule k.veto\n"
+				   "kind: veto\n"
+				   "pattern: \\b{X}\n"
+				   "  \\s+(?<action>\\w+)\n"
+				   "confidence: 0.5\n"
+				   "veto: hedge\n"
+				   "scope: clause\n"
+				   "context: reply\n"
+				   "flags: case\n"
+				   "needs: Send|MAIL\n"
+				   "needs: post\n"
+				   "example: send it => action=it\n"
+				   "counter: Send it\n"
+				   "rule k.risk\n"
+				   "kind: risk\n"
+				   "category: budget\n"
+				   "change: done\n"
+				   "category: timeline\n"
+				   "pattern: late\n"
+				   "example: late\n";
+	char dir[] = "/tmp/test_keys.XXXXXX", path[64];
+	struct mk_rules *rs = NULL;
+	struct mk_diag d = { 0 };
+	FILE *f;
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/a.rules", dir);
+	f = fopen(path, "w");
+	CHECK(f && fputs(text, f) >= 0 && !fclose(f));
+	CHECK(mk_rules_load(&rs, dir, &d) == MK_OK);
+	unlink(path);
+	rmdir(dir);
+	if (!rs)
+		return;
+	CHECK(rs->n == 2 && rs->r[0].kind == RK_VETO && rs->r[1].kind == RK_RISK);
+	{
+		const struct rule *v = &rs->r[0], *r = &rs->r[1];
+		size_t nex = 0, fails = 0;
+		CHECK(!strcmp(v->pattern, "\\b{X}\\s+(?<action>\\w+)") &&
+		      !strcmp(v->expanded, "\\b(?:send)\\s+(?<action>\\w+)"));
+		CHECK(v->confidence == 0.5 && !strcmp(v->tag, "hedge") && v->scope_sentence == 3);
+		CHECK(v->context == RULE_CTX_REPLY && v->case_sensitive);
+		CHECK(v->nneeds == 3 && !strcmp(v->needs[0], "send") && !strcmp(v->needs[1], "mail") &&
+		      !strcmp(v->needs[2], "post"));
+		CHECK(v->nex == 2 && v->ex[0].must_match && !strcmp(v->ex[0].expect, "action=it") && !v->ex[1].must_match);
+		CHECK(!strcmp(r->tag, "timeline") && r->confidence == 0.8 && r->scope_sentence == 0);
+		CHECK(mk_rules_check(rs, count_report, &fails, &nex) == 0 && fails == 0 && nex == 3);
+	}
+	mk_rules_free(rs);
+}
+
 int main(void)
 {
 	RUN(test_find);
 	RUN(test_split);
 	RUN(test_rules_agree);
+	RUN(test_hints);
+	RUN(test_block);
+	RUN(test_keys);
 	return tap_done();
 }
