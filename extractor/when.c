@@ -74,27 +74,12 @@ struct res {
 	struct mk_date lo, hi;
 };
 
-/* ---- calendar (util/calendar.c) ---- */
-
-static int last_day(int y, int m)
-{
-	return mk_month_days(y, m);
-}
+/* ---- dates (the arithmetic is util/calendar.c's) ---- */
 
 static struct mk_date mkd(int y, int m, int d)
 {
 	struct mk_date r = { y, m, d };
 	return r;
-}
-
-static int valid(int y, int m, int d)
-{
-	return mk_date_valid(y, m, d);
-}
-
-static int cmp(struct mk_date a, struct mk_date b)
-{
-	return mk_date_cmp(a, b);
 }
 
 /* ---- results ---- */
@@ -109,7 +94,7 @@ static void one(struct res *r, struct mk_date d)
 static void win(struct res *r, struct mk_date lo, struct mk_date hi)
 {
 	r->has_date = 1;
-	r->window = cmp(lo, hi) != 0;
+	r->window = mk_date_cmp(lo, hi) != 0;
 	r->lo = lo;
 	r->hi = hi;
 }
@@ -141,7 +126,7 @@ static struct mk_date add_months(struct mk_date d, int n)
 {
 	int m0 = d.y * 12 + (d.m - 1) + n;
 	int y = m0 / 12, m = m0 % 12 + 1;
-	int day = d.d > last_day(y, m) ? last_day(y, m) : d.d;
+	int day = d.d > mk_month_days(y, m) ? mk_month_days(y, m) : d.d;
 	return mkd(y, m, day);
 }
 
@@ -567,7 +552,7 @@ static void tokenize(const char *s, size_t n, struct toks *ts)
 					k++;
 					d = read_num(s, n, &k, 2);
 				}
-				if (d > 0 && valid(a, m, d)) {
+				if (d > 0 && mk_date_valid(a, m, d)) {
 					t->kind = T_ISO;
 					t->a = a, t->b = m, t->c = d;
 					t->end = i = k;
@@ -829,11 +814,11 @@ static int parse_month_day(const struct toks *ts, int i, struct mk_date D, struc
 			dd = x;
 		}
 		y = t->c ? t->c : year_for_month(D, mm);
-		if (!valid(y, mm, dd))
+		if (!mk_date_valid(y, mm, dd))
 			return 0;
-		if (!t->c && cmp(mkd(y, mm, dd), D) < 0)
+		if (!t->c && mk_date_cmp(mkd(y, mm, dd), D) < 0)
 			y++;
-		if (!valid(y, mm, dd))
+		if (!mk_date_valid(y, mm, dd))
 			return 0;
 		one(r, mkd(y, mm, dd));
 		return 1;
@@ -875,10 +860,10 @@ static int parse_month_day(const struct toks *ts, int i, struct mk_date D, struc
 have:
 	if (!y) {
 		y = year_for_month(D, m);
-		if (valid(y, m, day) && cmp(mkd(y, m, day), D) < 0)
+		if (mk_date_valid(y, m, day) && mk_date_cmp(mkd(y, m, day), D) < 0)
 			y++;
 	}
-	if (!valid(y, m, day))
+	if (!mk_date_valid(y, m, day))
 		return 0;
 	one(r, mkd(y, m, day));
 	return k - i;
@@ -905,7 +890,7 @@ static int parse_bare_ordinal(const struct toks *ts, int i, struct mk_date D, in
 	/* "the 20th of next month", "the 20th of this month" */
 	if ((n = Ws(ts, k, "of next month")) || (n = Ws(ts, k, "of this month"))) {
 		struct mk_date f = add_months(mkd(D.y, D.m, 1), W(ts, k + 1, "next"));
-		if (!valid(f.y, f.m, day))
+		if (!mk_date_valid(f.y, f.m, day))
 			return 0;
 		one(r, mkd(f.y, f.m, day));
 		return k + n - i;
@@ -922,7 +907,7 @@ static int parse_bare_ordinal(const struct toks *ts, int i, struct mk_date D, in
 	{
 		struct mk_date d = mkd(D.y, D.m, day);
 		int y = D.y, m = D.m;
-		while (!valid(y, m, day) || cmp(mkd(y, m, day), D) < 0) {
+		while (!mk_date_valid(y, m, day) || mk_date_cmp(mkd(y, m, day), D) < 0) {
 			if (++m > 12) {
 				m = 1;
 				y++;
@@ -1084,9 +1069,9 @@ static int parse_month_rel(const struct toks *ts, int i, struct mk_date D, struc
 		return 0;
 	first = mkd(D.y, D.m, 1);
 	nfirst = add_months(first, 1);
-	nl = last_day(nfirst.y, nfirst.m);
+	nl = mk_month_days(nfirst.y, nfirst.m);
 	if ((n = unit_closes(ts, i, "month"))) {
-		one(r, mkd(D.y, D.m, last_day(D.y, D.m)));
+		one(r, mkd(D.y, D.m, mk_month_days(D.y, D.m)));
 		return n;
 	}
 	for (int k = 0; endthis[k]; k++)
@@ -1095,7 +1080,7 @@ static int parse_month_rel(const struct toks *ts, int i, struct mk_date D, struc
 				return 0;
 			if (W(ts, i, "this") && from_of(ts, i))
 				return 0; /* "the report from this month" */
-			one(r, mkd(D.y, D.m, last_day(D.y, D.m)));
+			one(r, mkd(D.y, D.m, mk_month_days(D.y, D.m)));
 			return n;
 		}
 	if ((n = Ws(ts, i, "the end of next month")) || (n = Ws(ts, i, "end of next month"))) {
@@ -1122,7 +1107,7 @@ static int parse_month_rel(const struct toks *ts, int i, struct mk_date D, struc
 	}
 	if ((n = Ws(ts, i, "last month"))) {
 		struct mk_date p = add_months(first, -1);
-		win(r, p, mkd(p.y, p.m, last_day(p.y, p.m)));
+		win(r, p, mkd(p.y, p.m, mk_month_days(p.y, p.m)));
 		return n;
 	}
 	return 0;
@@ -1164,7 +1149,7 @@ static int parse_quarter(const struct toks *ts, int i, struct mk_date D, struct 
 	if (!starts(ts, i, WL_QUARTER) && !(i < ts->n && ts->t[i].ord >= 1 && ts->t[i].ord <= 4))
 		return 0;
 	if ((n = unit_closes(ts, i, "quarter"))) {
-		one(r, mkd(D.y, cq * 3, last_day(D.y, cq * 3)));
+		one(r, mkd(D.y, cq * 3, mk_month_days(D.y, cq * 3)));
 		return n;
 	}
 	for (int k = 0; endthis[k]; k++)
@@ -1173,17 +1158,17 @@ static int parse_quarter(const struct toks *ts, int i, struct mk_date D, struct 
 				return 0;
 			if (W(ts, i, "this") && from_of(ts, i))
 				return 0; /* "the report from this quarter" */
-			one(r, mkd(D.y, cq * 3, last_day(D.y, cq * 3)));
+			one(r, mkd(D.y, cq * 3, mk_month_days(D.y, cq * 3)));
 			return n;
 		}
 	if ((n = Ws(ts, i, "the end of next quarter")) || (n = Ws(ts, i, "end of next quarter"))) {
 		int nq = cq % 4 + 1, ny = cq == 4 ? D.y + 1 : D.y; /* as "end of the quarter", one on */
-		one(r, mkd(ny, nq * 3, last_day(ny, nq * 3)));
+		one(r, mkd(ny, nq * 3, mk_month_days(ny, nq * 3)));
 		return n;
 	}
 	if ((n = Ws(ts, i, "next quarter"))) {
 		int nq = cq % 4 + 1, ny = cq == 4 ? D.y + 1 : D.y;
-		win(r, mkd(ny, nq * 3 - 2, 1), mkd(ny, nq * 3, last_day(ny, nq * 3)));
+		win(r, mkd(ny, nq * 3 - 2, 1), mkd(ny, nq * 3, mk_month_days(ny, nq * 3)));
 		return n;
 	}
 	{
@@ -1211,13 +1196,13 @@ static int parse_quarter(const struct toks *ts, int i, struct mk_date D, struct 
 				return 0;
 			if (!y) {
 				y = D.y;
-				if (cmp(mkd(y, q * 3, last_day(y, q * 3)), D) < 0)
+				if (mk_date_cmp(mkd(y, q * 3, mk_month_days(y, q * 3)), D) < 0)
 					y++;
 			}
 			if (end)
-				one(r, mkd(y, q * 3, last_day(y, q * 3)));
+				one(r, mkd(y, q * 3, mk_month_days(y, q * 3)));
 			else
-				win(r, mkd(y, q * 3 - 2, 1), mkd(y, q * 3, last_day(y, q * 3)));
+				win(r, mkd(y, q * 3 - 2, 1), mkd(y, q * 3, mk_month_days(y, q * 3)));
 			return k - i;
 		}
 	}
@@ -1344,7 +1329,7 @@ static int parse_relative(const struct toks *ts, int i, struct mk_date D, struct
 		if (W(ts, k + 1, "week")) /* as "this week", "this month" */
 			one(r, mk_date_add_days(monday_of(D), 4));
 		else
-			one(r, mkd(D.y, D.m, last_day(D.y, D.m)));
+			one(r, mkd(D.y, D.m, mk_month_days(D.y, D.m)));
 		return k + n - i;
 	}
 	if ((n = Ws(ts, k, "the next week")) || (n = Ws(ts, k, "the next seven days"))) {
@@ -1461,7 +1446,7 @@ static int parse_month_window(const struct toks *ts, int i, struct mk_date D, in
 			int off = (7 - mk_date_weekday(d1)) % 7;
 			struct mk_date mon = mk_date_add_days(d1, off);
 			if (w == 4) {
-				struct mk_date lastd = mkd(y, m, last_day(y, m));
+				struct mk_date lastd = mkd(y, m, mk_month_days(y, m));
 				mon = monday_of(lastd);
 				if (mon.m != m || mk_date_add_days(mon, 4).m != m)
 					mon = mk_date_add_days(mon, -7);
@@ -1506,7 +1491,7 @@ static int parse_month_window(const struct toks *ts, int i, struct mk_date D, in
 	else
 		y = year_for_month(D, m);
 	{
-		int ld = last_day(y, m);
+		int ld = mk_month_days(y, m);
 		switch (part) {
 		case 1: win(r, mkd(y, m, 1), mkd(y, m, 10)); break;
 		case 2: win(r, mkd(y, m, 11), mkd(y, m, 20)); break;
@@ -1552,7 +1537,7 @@ static int parse_weekday(const struct toks *ts, int i, struct mk_date D, struct 
 			nodate(r);
 			for (int mo = 0; mo < WEEKDAY_DAY_MONTHS; mo++) {
 				struct mk_date f = add_months(mkd(D.y, D.m, 1), mo);
-				if (valid(f.y, f.m, day) && cmp(mkd(f.y, f.m, day), D) >= 0 &&
+				if (mk_date_valid(f.y, f.m, day) && mk_date_cmp(mkd(f.y, f.m, day), D) >= 0 &&
 				    mk_date_weekday(mkd(f.y, f.m, day)) == wd) {
 					one(r, mkd(f.y, f.m, day));
 					break;
@@ -1612,10 +1597,10 @@ static int parse_weekend(const struct toks *ts, int i, struct mk_date D, struct 
 	sat = mk_date_add_days(monday_of(D), 5 + 7 * next);
 	if (!next && i > 0 && (W(ts, i - 1, "by") || W(ts, i - 1, "before"))) {
 		struct mk_date fri = mk_date_add_days(monday_of(D), 4);
-		one(r, cmp(fri, D) < 0 ? D : fri);
+		one(r, mk_date_cmp(fri, D) < 0 ? D : fri);
 		return n;
 	}
-	win(r, cmp(sat, D) < 0 ? D : sat, mk_date_add_days(sat, 1));
+	win(r, mk_date_cmp(sat, D) < 0 ? D : sat, mk_date_add_days(sat, 1));
 	return n;
 }
 
@@ -1661,14 +1646,14 @@ static int parse_nth_weekday(const struct toks *ts, int i, struct mk_date D, str
 		else
 			f = mkd(y + pass, m, 1);
 		if (which == 5) {
-			d = mkd(f.y, f.m, last_day(f.y, f.m));
+			d = mkd(f.y, f.m, mk_month_days(f.y, f.m));
 			d = mk_date_add_days(d, -((mk_date_weekday(d) - wd + 7) % 7));
 		} else {
 			d = mk_date_add_days(f, (wd - mk_date_weekday(f) + 7) % 7 + 7 * which);
 			if (d.m != f.m)
 				return 0; /* no fifth Monday that month */
 		}
-		if (cmp(d, D) >= 0 || yexp || mrel == 1 || pass == 1) {
+		if (mk_date_cmp(d, D) >= 0 || yexp || mrel == 1 || pass == 1) {
 			one(r, d);
 			return k - i;
 		}

@@ -178,6 +178,8 @@ int mk_when_names_day(const char *text, size_t len);
 /* Parses "YYYY-MM-DD" (or the date part of an ISO 8601 timestamp); MK_EARG unless it is a
  * real day of the years 1900-2200. */
 enum mk_err mk_date_parse(const char *s, struct mk_date *out);
+/* The same for a day alone: exactly "YYYY-MM-DD", nothing after (*out unchanged on MK_EARG). */
+enum mk_err mk_date_parse_day(const char *s, struct mk_date *out);
 /* Renders "YYYY-MM-DD" into out (at least 11 bytes). */
 void mk_date_format(struct mk_date d, char *out, size_t outlen);
 /* Is y-m-d a real day of the years 1900-2200? */

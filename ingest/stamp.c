@@ -269,13 +269,13 @@ static int month_of(const char *s, size_t k)
 static int day_out(int64_t y, int64_t m, int64_t d, char out[11])
 {
 	struct mk_date x;
-	char buf[16];
-	if (!range(y, 1970, 9999) || !range(m, 1, 12) || !range(d, 1, 31))
+	if (!range(y, 1970, 9999) || !range(m, 1, 12) || !range(d, 1, 31) ||
+	    !mk_date_valid((int)y, (int)m, (int)d))
 		return 0;
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
-	if (mk_date_parse(buf, &x) != MK_OK)
-		return 0;
-	memcpy(out, buf, 11);
+	x.y = (int)y;
+	x.m = (int)m;
+	x.d = (int)d;
+	mk_date_format(x, out, 11);
 	return 1;
 }
 

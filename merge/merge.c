@@ -90,11 +90,6 @@ static char *merge_dup(const char *s)
 	return s ? mk_strdup(s) : NULL;
 }
 
-static int merge_date_eq(struct mk_date a, struct mk_date b)
-{
-	return a.y == b.y && a.m == b.m && a.d == b.d;
-}
-
 static int64_t merge_abs64(int64_t v)
 {
 	return v < 0 ? -v : v;
@@ -106,20 +101,9 @@ static int merge_same_day(struct mk_date a, struct mk_date b)
 	return a.m == b.m && a.d == b.d;
 }
 
-static long merge_days(struct mk_date d)
-{
-	/* days from civil, after Howard Hinnant */
-	int y = d.y - (d.m <= 2);
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153L * (d.m + (d.m > 2 ? -3 : 9)) + 2) / 5 + d.d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe;
-}
-
 static long merge_days_apart(struct mk_date a, struct mk_date b)
 {
-	long d = merge_days(a) - merge_days(b);
+	long d = mk_date_days(a) - mk_date_days(b);
 	return d < 0 ? -d : d;
 }
 
@@ -331,7 +315,7 @@ static void merge_update_due(struct merge_state *st, struct merge_item *mi, stru
 {
 	struct mk_proposal *p;
 
-	if (mi->it->has_due && merge_date_eq(mi->it->due, due))
+	if (mi->it->has_due && !mk_date_cmp(mi->it->due, due))
 		return;
 	if (!(p = merge_change(st, mi, MK_PROP_UPDATE_DUE, ev, conf, score)))
 		return;
@@ -1191,7 +1175,7 @@ static void merge_commitment(struct merge_state *st, const struct mk_commitment 
 		int invite = merge_same_person(bi->it->owner, c->owner) &&
 			     merge_bag_has(&bi->bag, "#meeting") &&
 			     merge_bag_content(&bi->bag) <= MERGE_W_CLASS + 2 * MERGE_W_WORD;
-		if (!c->has_due || (bi->it->has_due && merge_date_eq(bi->it->due, c->due)))
+		if (!c->has_due || (bi->it->has_due && !mk_date_cmp(bi->it->due, c->due)))
 			return;
 		if (!invite || !bi->it->has_due) {
 			merge_update_due(st, bi, c->due, &c->ev, c->confidence * (best > 1 ? 1 : best),

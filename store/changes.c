@@ -165,8 +165,7 @@ enum mk_err mk_store_changes(struct mk_store *st, const struct mk_changes_query 
 		mk_diag_set(diag, st->path, 0, "unknown order of changes %d", (int)q->by);
 		return MK_EARG;
 	}
-	if (q->has_until && (q->until.y * 10000 + q->until.m * 100 + q->until.d) <
-			    (q->since.y * 10000 + q->since.m * 100 + q->since.d)) {
+	if (q->has_until && mk_date_cmp(q->until, q->since) < 0) {
 		mk_diag_set(diag, st->path, 0, "the end of the period is before its start");
 		return MK_EARG;
 	}

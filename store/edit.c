@@ -228,7 +228,7 @@ static enum mk_err item_norm(struct mk_store *st, const struct mk_item_change *c
 	if (c->due) {
 		n->set_due = 1;
 		if (c->due[0]) {
-			if (mk_date_parse(c->due, &d) != MK_OK || strlen(c->due) > 10) {
+			if (mk_date_parse_day(c->due, &d) != MK_OK) {
 				mk_diag_set(diag, st->path, 0, "not a date: \"%s\" (want YYYY-MM-DD)",
 					    c->due);
 				return MK_EARG;

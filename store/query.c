@@ -611,18 +611,6 @@ out:
 
 /* ---- health ---- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static long health_days(struct mk_date d)
-{
-	long y = d.m <= 2 ? d.y - 1 : d.y;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153L * (d.m > 2 ? d.m - 3 : d.m + 9) + 2) / 5 + d.d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return era * 146097 + doe - 719468;
-}
-
 void mk_health_free(struct mk_health *rows, size_t n)
 {
 	if (!rows)
@@ -810,12 +798,12 @@ enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_dat
 		h->open_risks = (size_t)sqlite3_column_int64(s, 8);
 		db_column_date(s, 9, &has_last, &last);
 		db_column_date(s, 10, &has_rev, &rev);
-		if (has_rev && (!has_last || health_days(rev) > health_days(last))) {
+		if (has_rev && (!has_last || mk_date_cmp(rev, last) > 0)) {
 			has_last = 1;
 			last = rev;
 		}
 		/* a change after as_of (asking about the past) counts as today's */
-		days = has_last ? health_days(as_of) - health_days(last) : -1;
+		days = has_last ? mk_date_days(as_of) - mk_date_days(last) : -1;
 		h->days_since_change = has_last ? (int)(days < 0 ? 0 : days) : -1;
 		h->pending = (size_t)sqlite3_column_int64(s, 11);
 		health_next_step(h, (const char *)sqlite3_column_text(s, 12));

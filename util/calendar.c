@@ -1,8 +1,8 @@
 /*
  * calendar.c: the one calendar every stage uses: days from a date and a date from days
  * (proleptic Gregorian, day 0 = 1970-01-01, Howard Hinnant's algorithms), compare, the
- * days of a month, weekday, add days, parse and format "YYYY-MM-DD", and today's local
- * date. See mapkeeper.h, "dates".
+ * days of a month, weekday, add days, parse (a day, or the day of a timestamp) and format
+ * "YYYY-MM-DD", and today's local date. See mapkeeper.h, "the calendar".
  */
 #include "mapkeeper.h"
 
@@ -86,6 +86,16 @@ enum mk_err mk_date_parse(const char *s, struct mk_date *out)
 	out->y = v[0];
 	out->m = v[1];
 	out->d = v[2];
+	return MK_OK;
+}
+
+enum mk_err mk_date_parse_day(const char *s, struct mk_date *out)
+{
+	struct mk_date d;
+
+	if (mk_date_parse(s, &d) != MK_OK || s[10])
+		return MK_EARG;
+	*out = d;
 	return MK_OK;
 }
 
