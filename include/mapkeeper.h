@@ -644,7 +644,7 @@ void mk_health_free(struct mk_health *rows, size_t n);
 enum mk_err mk_store_write_begin(struct mk_store *st, struct mk_diag *diag);
 enum mk_err mk_store_write_end(struct mk_store *st, int commit, struct mk_diag *diag);
 
-/* ---- one call, from transcript to proposals (pipeline/call.c) ------------------------ */
+/* ---- one call, from transcript to proposals (pipeline/call.c, pipeline/batch.c) ------ */
 
 /* A list of names "A, B" split at commas and trimmed (a deal's selling team);
  * mk_names_free frees it. */
