@@ -834,7 +834,8 @@ const char *mk_deal_map_match(const struct mk_deal_map *m, const struct mk_sourc
 void mk_deal_map_free(struct mk_deal_map *m);
 
 /* A UTC start ("2026-03-03T23:30:00Z") in the meeting's zone ("America/New_York") as ISO
- * 8601 with its offset, a new string; NULL when there is nothing to convert. */
+ * 8601 with its offset, a new string; NULL when there is nothing to convert. Sets TZ for
+ * the time of the call (and puts it back): not for a program with threads. */
 char *mk_local_start(const char *start, const char *zone);
 
 /* What `mapkeeper sync` is asked to do. */
@@ -871,7 +872,8 @@ void mk_sync_result_release(struct mk_sync_result *r);
  * deal by name whose buyer domain is an attendee's; else a deal named in the topic),
  * fetches it and ingests it with mk_call_ingest, its start in the meeting's own time zone.
  * A call's failure is its status; the cursor moves to today only when none failed.
- * MK_OK means *out is filled; any other error came before the first call.
+ * MK_OK means *out is filled; any other error came before the first call. Run once per
+ * open; mk_sync_result_release frees *out.
  */
 struct mk_sync;
 enum mk_err mk_sync_open(const struct mk_sync_opts *o, struct mk_sync **out, struct mk_diag *diag);

@@ -102,7 +102,8 @@ static enum mk_err teams_details(struct remote_config *cfg, const char *user,
 	mk_buf_init(&body);
 	err = remote_get(&graph_service, cfg, url, "application/json", cfg->max_json_bytes, &body, &status,
 			 diag);
-	if (err == MK_OK && status != 403 && status != 404 && (err = remote_status(&graph_service, status, diag)) == MK_OK)
+	if (err == MK_OK && status != 403 && status != 404 &&
+	    (err = remote_status(&graph_service, status, diag)) == MK_OK)
 		err = teams_parse_details(&body, c, diag);
 	mk_buf_release(&body);
 	free(mid);

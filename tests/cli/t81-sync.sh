@@ -101,6 +101,13 @@ assert st["uuid-30=="][1] == "no deal", st
 assert d["ingested"] == 2 and d["skipped"] == 1, d
 PY
 
+printf 'topic call 2[0-9] -> Northwind\ntopic \\<deal\\> -> Acme\n' >"$tmp/posix.map"
+"$MK" sync zoom --deal-map "$tmp/posix.map" >"$tmp/o" 2>"$tmp/e"
+[ $? -eq 1 ] && [ "$(wc -l <"$tmp/e")" -eq 1 ] && [ ! -s "$tmp/o" ] \
+	&& grep -q "posix.map:2: bad regex '.<deal.>': deal maps use PCRE2 now: use .b for a word boundary" "$tmp/e" \
+	&& ok "a deal map's POSIX-only \\< \\> is refused in one line saying what to write" \
+	|| bad "posix map: $(cat "$tmp/o" "$tmp/e")"
+
 newdb buyer
 "$MK" deal add Aardvark --seller "Nadia Petrova" --seller-domain routewise.io \
 	--buyer-domain aardvark.example >/dev/null 2>&1

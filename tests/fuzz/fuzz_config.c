@@ -6,17 +6,9 @@
  * key it set is a real C string without blanks around it. Leaks are findings.
  * Seeds: corpus/fuzz_config/ (files as docs/sync.md shows them, and broken ones).
  */
-#include "ingest/remote.h"
+#include "fuzz_json_check.h"
 
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define FUZZ_ASSERT(c) \
-	do { \
-		if (!(c)) \
-			__builtin_trap(); \
-	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,17 +6,9 @@
  * is one of the map's deal names. Leaks (a pattern not freed) are findings.
  * Seeds: corpus/fuzz_dealmap/ (maps as docs/sync.md and t81 write them, and bad lines).
  */
-#include "mapkeeper.h"
+#include "fuzz_check.h"
 
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define FUZZ_ASSERT(c) \
-	do { \
-		if (!(c)) \
-			__builtin_trap(); \
-	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

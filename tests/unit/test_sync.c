@@ -54,16 +54,21 @@ static void test_config_parse(void)
 	remote_config_release(&cfg);
 }
 
+/* A new file under /tmp holding text; its name into path (a mkstemp template). */
+static void temp_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+}
+
 static void test_config_load(void)
 {
 	struct remote_config cfg;
 	struct mk_diag d;
 	char path[] = "/tmp/test_sync_confXXXXXX";
-	int fd = mkstemp(path);
-	const char text[] = "MS_TENANT_ID=t1\n";
-	CHECK(fd >= 0);
-	CHECK(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
-	close(fd);
+	temp_file(path, "MS_TENANT_ID=t1\n");
 	remote_config_init(&cfg);
 	chmod(path, 0640);
 	mk_diag_clear(&d);
@@ -173,11 +178,7 @@ static void test_deal_map_load(void)
 	struct mk_deal_map *m = NULL;
 	struct mk_diag d;
 	char path[] = "/tmp/test_sync_mapXXXXXX";
-	int fd = mkstemp(path);
-	const char text[] = "topic acme -> Acme\n";
-	CHECK(fd >= 0);
-	CHECK(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
-	close(fd);
+	temp_file(path, "topic acme -> Acme\n");
 	mk_diag_clear(&d);
 	CHECK(mk_deal_map_load(path, &m, &d) == MK_OK);
 	CHECK_STR(route(m, "ACME kickoff", NULL), "Acme");
