@@ -5,7 +5,7 @@
 # meeting's participants (a seller's domain alone matching nothing), the config file's
 # mode, and a refused secret reported in one line that does not hold it.
 . "$TOP/tests/cli/lib.sh"
-python3 tests/fake/fake_api.py --lifetime 120 >"$tmp/port" 2>/dev/null &
+python3 tests/fake/fake_api.py --lifetime 600 >"$tmp/port" 2>/dev/null &
 fake=$!
 trap 'kill $fake 2>/dev/null; rm -rf "$tmp"' EXIT
 i=0
