@@ -1,14 +1,19 @@
 /*
- * rules.c: loads, expands, compiles and checks the rule files (rules/FORMAT.md).
- * Owns struct mk_rules and every pcre2_code in it. Does not interpret matches.
- * Patterns compile once per process: UTF, UCP and caseless (unless "flags: case"), with
- * a start hint when PCRE2 finds no first bytes itself, then JIT; a pattern that fails gets
- * "file:line: cannot compile pattern at offset N: msg". Every rule's needs: words are found
- * for a text in one pass that yields the rules which may match it (rules_scan_mask), with
- * the literals every match of a pattern holds (reqlit.h). A pattern that is one big
+ * rules.c: the rule engine: loads, expands, compiles, matches and checks the rule files
+ * (rules/FORMAT.md). Owns struct mk_rules and every pcre2_code in it. Does not interpret
+ * matches: extractor/extract.c does.
+ * Loading: each line of a file is a comment, a define, a rule line or a key of the rule,
+ * read through one table of keys in FORMAT.md's order (rule_keys). Patterns compile once
+ * per process: UTF, UCP and caseless (unless "flags: case"), with a start hint when PCRE2
+ * finds no first bytes itself (extractor/hints.c), then JIT; a pattern that fails gets
+ * "file:line: cannot compile pattern at offset N: msg". A pattern that is one big
  * alternation is split into its branches (split_rule), each run only on a text holding
- * its literals and compiled when first run; the whole pattern's match is the leftmost of
- * theirs (match_units).
+ * its literals (extractor/reqlit.c) and compiled when first run; the whole pattern's
+ * match is the leftmost of theirs (match_units).
+ * Matching: every rule's needs: words and literals are found in a text in one pass
+ * (extractor/needs.c), which gives the rules that may match it; rules_match_kind runs
+ * those of one kind over one sentence, rules_match_block a block of sentences rule after
+ * rule (extractor/rules.h tells how to call them).
  */
 #include "extractor/rules.h"
 #include "extractor/hints.h"

@@ -1,9 +1,13 @@
 /*
- * rules.h: the rule engine. Loads rules/ *.rules files (format: rules/FORMAT.md),
- * expands {MACRO}s, compiles each pattern once (UTF, UCP, caseless, JIT) and matches
- * rules of one kind against a sentence. Does not decide what a match means: the
- * extractor does. Invariant: after a successful load every rule has compiled code
- * and its named groups resolved to numbers (or -1).
+ * rules.h: the rule engine, as the extractor sees it. Loads rules/ *.rules files (format:
+ * rules/FORMAT.md), expands {MACRO}s, compiles each pattern once (UTF, UCP, caseless, JIT)
+ * and matches the rules of one kind against a sentence (rules_match_kind), or of several
+ * kinds against a block of sentences (rules_match_block). Does not decide what a match
+ * means: the extractor does, reading a match's rule (kind, tag, confidence, scope,
+ * context) but never the rule set's arrays. Invariant: after a successful load every rule
+ * has compiled code and its named groups resolved to numbers (or -1). The engine's parts:
+ * extractor/rules.c (loader, matcher, checks), extractor/hints.h (pattern compiler and
+ * start hint), extractor/needs.h (the needs: word index), extractor/reqlit.h (literals).
  */
 #ifndef MK_RULES_H
 #define MK_RULES_H
