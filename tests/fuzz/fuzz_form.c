@@ -7,18 +7,13 @@
  * or missing one leaves out ""; a cookie's value is a piece of the header; a typed name
  * is valid UTF-8 without control characters or trailing spaces. Seeds: corpus/fuzz_form/.
  */
+#include "fuzz_check.h" /* FUZZ_ASSERT */
 #include "mapkeeper.h"
 #include "util/util.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define FUZZ_ASSERT(c) \
-	do { \
-		if (!(c)) \
-			__builtin_trap(); \
-	} while (0)
 
 #define FUZZ_VALUE_MAX 1200
 

@@ -72,6 +72,8 @@ static void test_form_keys(void)
 	CHECK(mk_form_field("a=1&b=2", 3, "b", v, sizeof v) == 0); /* only len bytes count */
 	CHECK(mk_form_field("a=12", 3, "a", v, sizeof v) == 1);
 	CHECK_STR(v, "1");
+	CHECK(mk_form_field("a=%41", 4, "a", v, sizeof v) == 1); /* an escape cut by len stays */
+	CHECK_STR(v, "%4");
 }
 
 static void test_form_sizes(void)
