@@ -231,11 +231,11 @@ static enum MHD_Result get_history(struct server *sv, struct MHD_Connection *c, 
 	struct mk_deal deal;
 	struct mk_diag d;
 	enum mk_err err;
-	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "item");
+	const char *v = serve_arg(c, "item");
 	int64_t item = 0;
 	size_t n = 0, kept = 0;
 	json_t *o;
-	if (v && *v && !serve_id(v, strlen(v), &item))
+	if (v && !serve_id(v, strlen(v), &item))
 		return serve_error(c, MHD_HTTP_BAD_REQUEST, "item wants a plan item's number");
 	memset(&deal, 0, sizeof deal);
 	mk_diag_clear(&d);
