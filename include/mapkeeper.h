@@ -1065,4 +1065,32 @@ void term_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void term_progress_end(void);
 int term_progress_on(void);
 
+/* ---- HTTP forms and cookies (util/form.c) ------------------------------------------ */
+
+/*
+ * The value of field key in an application/x-www-form-urlencoded body body[0..len),
+ * decoded into out: '+' is a space, %XX the byte XX (%00 too, so the value may hold a NUL
+ * byte), a '%' without two hex digits after it stays as it is. The first field named key
+ * (as written, not decoded) counts; "key" without '=' is not one, "key=" is the empty
+ * value. 1; 0 when there is none; -1 when its value needs more than outlen - 1 bytes.
+ * out is "" unless 1.
+ */
+int mk_form_field(const char *body, size_t len, const char *key, char *out, size_t outlen);
+
+/*
+ * The value of cookie name in a Cookie header ("a=1; mk_session=ab; c"): pairs split at
+ * ';' or ',' outside double quotes, blanks before and after a name skipped, the value
+ * taken as written up to the split (a "quoted" one without its quotes; one without '='
+ * is empty); names match exactly and the first one counts. 1; 0 when there is none (or
+ * header is NULL); -1 when the value needs more than outlen - 1 bytes. out is "" unless 1.
+ */
+int mk_cookie_get(const char *header, const char *name, char *out, size_t outlen);
+
+/*
+ * A name typed in a form, fit to record: its bytes without control characters, at most
+ * max of them (and outlen - 1), trailing spaces trimmed, into out. Its length; 0 (out "")
+ * when nothing is left or what is left is not valid UTF-8.
+ */
+size_t mk_form_text(const char *in, size_t max, char *out, size_t outlen);
+
 #endif
