@@ -137,7 +137,8 @@ serve_stop
 
 "$MK" serve --listen 127.0.0.1:0 --web "$tmp/nothere" >/dev/null 2>"$tmp/e" &
 p2=$!
-sleep 0.3
+i=0
+while [ $i -lt 50 ] && kill -0 $p2 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 if kill -0 $p2 2>/dev/null; then
 	kill $p2
 	bad "serve runs without its web folder"
