@@ -115,6 +115,17 @@ void db_rollback(struct mk_store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+enum mk_err db_end(struct mk_store *st, enum mk_err err, int rc, struct mk_diag *diag)
+{
+	if (!err && rc != SQLITE_OK)
+		err = db_fail(st, rc, diag);
+	if (!err)
+		err = db_commit(st, diag);
+	if (err)
+		db_rollback(st);
+	return err;
+}
+
 enum mk_err mk_store_write_begin(struct mk_store *st, struct mk_diag *diag)
 {
 	return db_begin(st, diag);

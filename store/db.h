@@ -38,6 +38,9 @@ enum mk_err db_begin(struct mk_store *st, struct mk_diag *diag);
 enum mk_err db_commit(struct mk_store *st, struct mk_diag *diag);
 /* Ends the transaction, if one is open, keeping nothing. Never fails the caller. */
 void db_rollback(struct mk_store *st);
+/* Ends a write: commits when err is MK_OK and rc SQLITE_OK, else rolls back; an rc error
+ * becomes the error (db_fail). Returns the error, or the commit's. */
+enum mk_err db_end(struct mk_store *st, enum mk_err err, int rc, struct mk_diag *diag);
 
 /* sqlite3_prepare_v2 of a constant; rc is SQLite's. */
 int db_prepare(struct mk_store *st, const char *sql, sqlite3_stmt **out);

@@ -188,7 +188,7 @@ enum mk_err mk_store_item_add(struct mk_store *st, const char *deal, const struc
 	enum mk_err err;
 	int64_t deal_id = 0, id = 0, dec = 0;
 	char now[32], *summary = NULL;
-	int rc;
+	int rc = SQLITE_OK;
 
 	*item = 0;
 	if (decision)
@@ -216,15 +216,9 @@ enum mk_err mk_store_item_add(struct mk_store *st, const char *deal, const struc
 				     n.due[0] ? " due " : "", n.due);
 		rc = ed_decision(st, deal_id, "item_add", 0, id, summary, n.note, who, now, &dec);
 	}
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
 out:
-	if (err)
-		db_rollback(st);
-	else {
+	err = db_end(st, err, rc, diag);
+	if (!err) {
 		*item = id;
 		if (decision)
 			*decision = dec;
@@ -290,10 +284,8 @@ enum mk_err mk_store_item_change(struct mk_store *st, int64_t item, const struct
 	if (rc == SQLITE_OK && n.status)
 		rc = item_set_field(st, &it, dec, who, now, "status", mk_status_name(it.status),
 				    n.status, &sum);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
+	if (rc != SQLITE_OK)
 		goto out;
-	}
 	if (!sum.len) {
 		mk_diag_set(diag, st->path, 0, "nothing to change: item #%lld has those values",
 			    (long long)item);
@@ -302,15 +294,9 @@ enum mk_err mk_store_item_change(struct mk_store *st, int64_t item, const struct
 	}
 	summary = mk_sprintf("#%lld \"%s\": %s", (long long)item, it.action, sum.s);
 	rc = ed_summary(st, dec, summary);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
 out:
-	if (err)
-		db_rollback(st);
-	else if (decision)
+	err = db_end(st, err, rc, diag);
+	if (!err && decision)
 		*decision = dec;
 done:
 	free(summary);
@@ -453,7 +439,7 @@ enum mk_err mk_store_deal_rename(struct mk_store *st, const char *name, const ch
 	enum mk_err err;
 	int64_t deal_id = 0, dec = 0;
 	char now[32], *to = db_trim(new_name), *summary = NULL;
-	int rc;
+	int rc = SQLITE_OK;
 
 	if (!to) {
 		mk_diag_set(diag, st->path, 0, "a deal needs a name");
@@ -473,14 +459,8 @@ enum mk_err mk_store_deal_rename(struct mk_store *st, const char *name, const ch
 	summary = mk_sprintf("renamed \"%s\" to \"%s\"", name, to);
 	if (rc == SQLITE_OK)
 		rc = ed_decision(st, deal_id, "deal_rename", 0, 0, summary, NULL, who, now, &dec);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
 out:
-	if (err)
-		db_rollback(st);
+	err = db_end(st, err, rc, diag);
 done:
 	free(summary);
 	free(to);
@@ -517,15 +497,8 @@ enum mk_err mk_store_deal_remove(struct mk_store *st, const char *name, struct m
 		goto out;
 	for (size_t i = 0; rc == SQLITE_OK && i < sizeof deal_remove_sql / sizeof *deal_remove_sql; i++)
 		rc = db_run(st, deal_remove_sql[i], "i", deal_id);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
 out:
-	if (err)
-		db_rollback(st);
-	return err;
+	return db_end(st, err, rc, diag);
 }
 
 /* ---- calls ---- */
@@ -655,14 +628,8 @@ enum mk_err mk_store_call_remove(struct mk_store *st, int64_t id, const char *wh
 			     call.pending == 1 ? "" : "s");
 	if (rc == SQLITE_OK)
 		rc = ed_decision(st, deal_id, "call_remove", 0, 0, summary, NULL, who, now, &dec);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
 out:
-	if (err)
-		db_rollback(st);
+	err = db_end(st, err, rc, diag);
 	if (!err && removed)
 		*removed = call;
 	else

@@ -538,14 +538,8 @@ enum mk_err mk_store_edit(struct mk_store *st, int64_t id, const char *owner, co
 	}
 	if (rc == SQLITE_OK && action)
 		rc = db_proposal_edit_field(st, id, DB_EDIT_ACTION, p.action, action, who, now);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
 out:
-	if (err)
-		db_rollback(st);
+	err = db_end(st, err, rc, diag);
 	mk_proposal_release(&p);
 	return err;
 }

@@ -234,7 +234,7 @@ enum mk_err mk_store_undo(struct mk_store *st, int64_t id, const char *deal, con
 	enum mk_err err;
 	int64_t deal_id = 0;
 	char now[32], *summary = NULL;
-	int rc;
+	int rc = SQLITE_OK;
 
 	memset(&d, 0, sizeof d);
 	if (undone)
@@ -281,24 +281,14 @@ enum mk_err mk_store_undo(struct mk_store *st, int64_t id, const char *deal, con
 	u.now = now;
 	u.diag = diag;
 	rc = ed_decision(st, deal_id, "undo", 0, d.item_id, summary, NULL, who, now, &u.self);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	if ((err = undo_apply(&u)))
+	if (rc != SQLITE_OK || (err = undo_apply(&u)))
 		goto out;
 	rc = db_run(st, "UPDATE decisions SET undoes = ?1 WHERE id = ?2", "ii", id, u.self);
 	if (rc == SQLITE_OK)
 		rc = db_run(st, "UPDATE decisions SET undone_by = ?1 WHERE id = ?2", "ii", u.self, id);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
-	d.undone_by = u.self;
 out:
-	if (err)
-		db_rollback(st);
+	if (!(err = db_end(st, err, rc, diag)))
+		d.undone_by = u.self;
 	if (!err && undone)
 		*undone = d;
 	else
