@@ -579,13 +579,14 @@ struct mk_said {                /* a line said on a call, found by full-text sea
 	char *text;
 };
 
-/* Every word of words must appear (plain words, not query syntax); at most limit rows. */
-enum mk_err mk_store_search_said(struct mk_store *st, const char *deal, const char *words,
-				 size_t limit, struct mk_said **out, size_t *n, struct mk_diag *diag);
 /*
- * The same, and only lines whose speaker is speaker (NULL: anyone): the full name or the
- * first name, any case, blanks around it ignored (as mk_query's owner). At most limit rows
- * (0: every one), so `query --said W --owner N` needs no filtering of every line after.
+ * The lines of deal (NULL: every deal) holding every word of words (plain words, not query
+ * syntax; any case, accents ignored, any order; a word ending in '*' is a prefix; the
+ * speaker's name counts), in call then time order; only those whose speaker is speaker
+ * (NULL: anyone): the full name or the first name, any case, blanks around it ignored (as
+ * mk_query's owner). At most limit rows (0: every one), so `query --said W --owner N`
+ * needs no filtering of every line after. MK_EARG when words holds no word, MK_ENOTFOUND
+ * when deal names no deal. The one full-text search (store/search.c).
  */
 enum mk_err mk_store_search_said_by(struct mk_store *st, const char *deal, const char *speaker,
 				    const char *words, size_t limit, struct mk_said **out, size_t *n,

@@ -157,6 +157,7 @@ enum mk_err mk_store_changes(struct mk_store *st, const struct mk_changes_query 
 	enum mk_err err = MK_OK;
 	int64_t deal_id = 0;
 	int by_call = q->by == MK_CHANGES_BY_MEETING;
+	struct mk_date after = mk_date_add_days(q->until, 1); /* until is a whole day */
 	int rc;
 
 	*out = NULL;
@@ -188,13 +189,8 @@ enum mk_err mk_store_changes(struct mk_store *st, const struct mk_changes_query 
 	rc = db_prepare(st, sql.s, &s);
 	mk_buf_release(&sql);
 	if (rc == SQLITE_OK)
-		rc = db_bind_date(s, 1, 1, q->since);
-	if (rc == SQLITE_OK && q->has_until)
-		rc = db_bind_date(s, 2, 1, mk_date_add_days(q->until, 1));
-	if (rc == SQLITE_OK && q->deal)
-		rc = sqlite3_bind_int64(s, 3, deal_id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 4, q->limit && q->limit < INT64_MAX ? (sqlite3_int64)q->limit : -1);
+		rc = db_bind(s, "ddii", &q->since, q->has_until ? &after : NULL, deal_id,
+			     q->limit && q->limit < INT64_MAX ? (int64_t)q->limit : (int64_t)-1);
 	if (rc == SQLITE_OK)
 		rc = changes_read(s, out, n);
 	if (rc != SQLITE_OK)

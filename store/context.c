@@ -19,35 +19,26 @@ void mk_context_free(struct mk_context_line *v, size_t n)
 	free(v);
 }
 
-/* The proposal's meeting and the first and last idx of its quoted utterances; *meeting
- * is 0 when it has no call, no quote, or no utterance lies in its span. */
-static int context_span(struct mk_store *st, int64_t id, int *found, int64_t *meeting, int64_t *first,
-			int64_t *last)
+/* The proposal's meeting and the first and last idx of its quoted utterances (MK_ENOTFOUND:
+ * no proposal id); *meeting is 0 when it has no call, no quote, or no utterance lies in its span. */
+static enum mk_err context_span(struct mk_store *st, int64_t id, int64_t *meeting, int64_t *first,
+				int64_t *last, struct mk_diag *diag)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = db_prepare(st,
+	enum mk_err err = db_row(st, diag, &s,
 		"SELECT p.meeting_id, min(u.idx), max(u.idx)\n"
 		"FROM proposals p LEFT JOIN utterances u ON u.meeting_id = p.meeting_id AND p.ev_quote <> ''\n"
 		"	AND ((u.start_ms < p.ev_end_ms AND u.end_ms > p.ev_start_ms) OR u.start_ms = p.ev_start_ms)\n"
-		"WHERE p.id = ?1 GROUP BY p.id", &s);
+		"WHERE p.id = ?1 GROUP BY p.id", "i", id);
 
-	*found = 0;
 	*meeting = 0;
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*found = 1;
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
-			*meeting = sqlite3_column_int64(s, 0);
-			*first = sqlite3_column_int64(s, 1);
-			*last = sqlite3_column_int64(s, 2);
-		}
-		rc = SQLITE_OK;
-	} else if (rc == SQLITE_DONE) {
-		rc = SQLITE_OK;
+	if (!err && sqlite3_column_type(s, 1) != SQLITE_NULL) {
+		*meeting = sqlite3_column_int64(s, 0);
+		*first = sqlite3_column_int64(s, 1);
+		*last = sqlite3_column_int64(s, 2);
 	}
 	sqlite3_finalize(s);
-	return rc;
+	return err;
 }
 
 enum mk_err mk_store_proposal_context(struct mk_store *st, int64_t id, unsigned lines,
@@ -57,31 +48,23 @@ enum mk_err mk_store_proposal_context(struct mk_store *st, int64_t id, unsigned 
 	struct mk_context_line *v = NULL;
 	size_t cap = 0, k = 0;
 	int64_t meeting, first = 0, last = 0;
-	int found, rc;
-	enum mk_err err = MK_OK;
+	enum mk_err err;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (lines > MK_CONTEXT_MAX)
 		lines = MK_CONTEXT_MAX;
-	rc = context_span(st, id, &found, &meeting, &first, &last);
-	if (rc == SQLITE_OK && !found) {
-		mk_diag_set(diag, st->path, 0, "no proposal %lld", (long long)id);
-		return MK_ENOTFOUND;
-	}
-	if (rc == SQLITE_OK && meeting)
-		rc = db_prepare(st,
-			"SELECT speaker, start_ms, text, idx BETWEEN ?2 AND ?3 FROM utterances\n"
-			"WHERE meeting_id = ?1 AND idx BETWEEN ?2 - ?4 AND ?3 + ?4 ORDER BY idx", &s);
-	if (rc == SQLITE_OK && meeting)
-		rc = sqlite3_bind_int64(s, 1, meeting);
-	if (rc == SQLITE_OK && meeting)
-		rc = sqlite3_bind_int64(s, 2, first);
-	if (rc == SQLITE_OK && meeting)
-		rc = sqlite3_bind_int64(s, 3, last);
-	if (rc == SQLITE_OK && meeting)
-		rc = sqlite3_bind_int64(s, 4, (sqlite3_int64)lines);
-	while (rc == SQLITE_OK && meeting && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	err = context_span(st, id, &meeting, &first, &last, diag);
+	err = db_notfound(st, diag, err, "no proposal %lld", (long long)id);
+	if (err || !meeting)
+		return err;
+	rc = db_prepare(st,
+		"SELECT speaker, start_ms, text, idx BETWEEN ?2 AND ?3 FROM utterances\n"
+		"WHERE meeting_id = ?1 AND idx BETWEEN ?2 - ?4 AND ?3 + ?4 ORDER BY idx", &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind(s, "iiii", meeting, first, last, (int64_t)lines);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		v = mk_grow(v, &cap, k + 1, sizeof *v);
 		v[k].speaker = db_column_dup(s, 0);
 		v[k].start_ms = sqlite3_column_int64(s, 1);

@@ -115,6 +115,17 @@ void db_rollback(struct mk_store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+enum mk_err db_end(struct mk_store *st, enum mk_err err, int rc, struct mk_diag *diag)
+{
+	if (!err && rc != SQLITE_OK)
+		err = db_fail(st, rc, diag);
+	if (!err)
+		err = db_commit(st, diag);
+	if (err)
+		db_rollback(st);
+	return err;
+}
+
 enum mk_err mk_store_write_begin(struct mk_store *st, struct mk_diag *diag)
 {
 	return db_begin(st, diag);
@@ -175,6 +186,149 @@ int db_step_done(sqlite3_stmt *s)
 	int rc = sqlite3_step(s);
 
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+int db_vbind(sqlite3_stmt *s, const char *types, va_list ap)
+{
+	int rc = SQLITE_OK, nparams = sqlite3_bind_parameter_count(s);
+
+	for (int i = 0; types[i] && rc == SQLITE_OK; i++) {
+		int64_t v = 0;
+		double f = 0;
+		const void *p = NULL;
+
+		if (types[i] == 'i' || types[i] == 'I')
+			v = va_arg(ap, int64_t);
+		else if (types[i] == 'f')
+			f = va_arg(ap, double);
+		else
+			p = va_arg(ap, const void *);
+		if (i >= nparams)
+			continue;
+		switch (types[i]) {
+		case 'i':
+			rc = sqlite3_bind_int64(s, i + 1, v);
+			break;
+		case 'I':
+			rc = db_bind_id(s, i + 1, v);
+			break;
+		case 'f':
+			rc = sqlite3_bind_double(s, i + 1, f);
+			break;
+		case 'd':
+			rc = p ? db_bind_date(s, i + 1, 1, *(const struct mk_date *)p) :
+				sqlite3_bind_null(s, i + 1);
+			break;
+		case 'n':
+			rc = p ? sqlite3_bind_int64(s, i + 1, *(const int64_t *)p) : sqlite3_bind_null(s, i + 1);
+			break;
+		case 'g':
+			rc = p ? sqlite3_bind_double(s, i + 1, *(const double *)p) : sqlite3_bind_null(s, i + 1);
+			break;
+		default:
+			rc = db_bind_text(s, i + 1, p);
+			break;
+		}
+	}
+	return rc;
+}
+
+int db_bind(sqlite3_stmt *s, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = db_vbind(s, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int db_run_in(struct mk_store *st, int cached, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *s = NULL;
+	va_list ap;
+	int rc = cached ? db_prepare_cached(st, sql, &s) : db_prepare(st, sql, &s);
+
+	va_start(ap, types);
+	if (rc == SQLITE_OK)
+		rc = db_vbind(s, types, ap);
+	va_end(ap);
+	if (rc == SQLITE_OK)
+		rc = db_step_done(s);
+	if (!cached)
+		sqlite3_finalize(s);
+	else if (s)
+		sqlite3_reset(s);
+	return rc;
+}
+
+int db_rerun(sqlite3_stmt *s, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	sqlite3_reset(s);
+	va_start(ap, types);
+	rc = db_vbind(s, types, ap);
+	va_end(ap);
+	return rc == SQLITE_OK ? db_step_done(s) : rc;
+}
+
+static enum mk_err db_vrow(struct mk_store *st, struct mk_diag *diag, sqlite3_stmt **s,
+			   const char *sql, const char *types, va_list ap)
+{
+	int rc = db_prepare(st, sql, s);
+
+	if (rc == SQLITE_OK)
+		rc = db_vbind(*s, types, ap);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(*s);
+	if (rc == SQLITE_ROW)
+		return MK_OK;
+	return rc == SQLITE_DONE ? MK_ENOTFOUND : db_fail(st, rc, diag);
+}
+
+enum mk_err db_row(struct mk_store *st, struct mk_diag *diag, sqlite3_stmt **s, const char *sql,
+		   const char *types, ...)
+{
+	va_list ap;
+	enum mk_err err;
+
+	*s = NULL;
+	va_start(ap, types);
+	err = db_vrow(st, diag, s, sql, types, ap);
+	va_end(ap);
+	return err;
+}
+
+enum mk_err db_int(struct mk_store *st, struct mk_diag *diag, int64_t *out, const char *sql,
+		   const char *types, ...)
+{
+	sqlite3_stmt *s = NULL;
+	va_list ap;
+	enum mk_err err;
+
+	va_start(ap, types);
+	err = db_vrow(st, diag, &s, sql, types, ap);
+	va_end(ap);
+	*out = err ? 0 : sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return err;
+}
+
+enum mk_err db_notfound(struct mk_store *st, struct mk_diag *diag, enum mk_err err, const char *fmt, ...)
+{
+	char msg[sizeof diag->msg];
+	va_list ap;
+
+	if (err != MK_ENOTFOUND)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	mk_diag_set(diag, st->path, 0, "%s", msg);
+	return err;
 }
 
 int db_bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -238,29 +392,10 @@ void db_now(char *out, size_t outlen)
 
 enum mk_err db_deal_id(struct mk_store *st, const char *name, int64_t *id, struct mk_diag *diag)
 {
-	sqlite3_stmt *s = NULL;
-	enum mk_err err = MK_OK;
-	int rc;
+	enum mk_err err = db_int(st, diag, id, "SELECT id FROM deals WHERE name = ?1", "t",
+				 name ? name : "");
 
-	*id = 0;
-	rc = db_prepare(st, "SELECT id FROM deals WHERE name = ?1", &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, name ? name : "");
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			*id = sqlite3_column_int64(s, 0);
-			rc = SQLITE_OK;
-		} else if (rc == SQLITE_DONE) {
-			mk_diag_set(diag, st->path, 0, "no such deal \"%s\"", name ? name : "");
-			err = MK_ENOTFOUND;
-			rc = SQLITE_OK;
-		}
-	}
-	if (rc != SQLITE_OK)
-		err = db_fail(st, rc, diag);
-	sqlite3_finalize(s);
-	return err;
+	return db_notfound(st, diag, err, "no such deal \"%s\"", name ? name : "");
 }
 
 static const char db_person_sql[] =
@@ -274,35 +409,14 @@ static const char db_person_sql[] =
 int db_person_add(struct mk_store *st, int64_t deal, const char *name, const char *role,
 		  enum mk_side side, int64_t meeting_id, int64_t proposal_id, const char *now)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
-
 	if (name && !name[0])
 		name = NULL;
 	if (role && !role[0])
 		role = NULL;
 	if (!name && !role)
 		return SQLITE_OK;
-	rc = db_prepare_cached(st, db_person_sql, &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, deal);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, name);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, role);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 4, mk_side_name(side));
-	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 5, meeting_id);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 6, now);
-	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 7, proposal_id);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	if (s)
-		sqlite3_reset(s);
-	return rc;
+	return db_run_cached(st, db_person_sql, "itttItI", deal, name, role, mk_side_name(side),
+			     meeting_id, now, proposal_id);
 }
 
 static const char db_risk_sql[] =
@@ -313,49 +427,19 @@ static const char db_risk_sql[] =
 int db_risk_add(struct mk_store *st, int64_t deal, const char *category, const char *text,
 		int64_t meeting_id, int64_t proposal_id, const char *now)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	rc = db_prepare_cached(st, db_risk_sql, &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, deal);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, category && category[0] ? category : "unknown");
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, text ? text : "");
-	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 4, meeting_id);
-	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 5, proposal_id);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 6, now);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	if (s)
-		sqlite3_reset(s);
-	return rc;
+	return db_run_cached(st, db_risk_sql, "ittIIt", deal,
+			     category && category[0] ? category : "unknown", text ? text : "",
+			     meeting_id, proposal_id, now);
 }
 
 /* ---- opening ---- */
 
-/* Runs a statement that returns one integer (a PRAGMA, a count). */
-static int db_int(struct mk_store *st, const char *sql, long long *out)
+/* A PRAGMA's number (or a count): MK_OK and *out, 0 when it gives no row. */
+static enum mk_err db_pragma(struct mk_store *st, const char *sql, int64_t *out, struct mk_diag *diag)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = db_prepare(st, sql, &s);
+	enum mk_err err = db_int(st, diag, out, sql, "");
 
-	*out = 0;
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			*out = sqlite3_column_int64(s, 0);
-			rc = SQLITE_OK;
-		} else if (rc == SQLITE_DONE) {
-			rc = SQLITE_OK;
-		}
-	}
-	sqlite3_finalize(s);
-	return rc;
+	return err == MK_ENOTFOUND ? MK_OK : err;
 }
 
 /* Is this a mapkeeper database this build can use? ver is its user_version. */
@@ -380,7 +464,7 @@ static enum mk_err db_check_kind(struct mk_store *st, long long app, long long v
 static enum mk_err db_migrate(struct mk_store *st, struct mk_diag *diag)
 {
 	enum mk_err err;
-	long long ver = 0;
+	int64_t ver = 0;
 	char *sql = NULL;
 	int rc;
 
@@ -388,11 +472,8 @@ static enum mk_err db_migrate(struct mk_store *st, struct mk_diag *diag)
 	if (err)
 		return err;
 	/* another mapkeeper may have migrated it while we waited for the lock */
-	rc = db_int(st, "PRAGMA user_version", &ver);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
+	if ((err = db_pragma(st, "PRAGMA user_version", &ver, diag)))
 		goto out;
-	}
 	if (ver > db_schema_version) {
 		err = db_check_kind(st, DB_APPLICATION_ID, ver, 1, diag);
 		goto out;
@@ -421,7 +502,7 @@ out:
 
 static enum mk_err db_setup(struct mk_store *st, int readonly, struct mk_diag *diag)
 {
-	long long app = 0, ver = 0, nobjects = 0;
+	int64_t app = 0, ver = 0, nobjects = 0;
 	enum mk_err err;
 	int rc;
 
@@ -429,14 +510,13 @@ static enum mk_err db_setup(struct mk_store *st, int readonly, struct mk_diag *d
 	 * the indexes the managers' questions read across 10,000 deals */
 	rc = sqlite3_exec(st->db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768", NULL, NULL,
 			  NULL);
-	if (rc == SQLITE_OK)
-		rc = db_int(st, "PRAGMA application_id", &app); /* a file that is not SQLite fails here */
-	if (rc == SQLITE_OK)
-		rc = db_int(st, "PRAGMA user_version", &ver);
-	if (rc == SQLITE_OK)
-		rc = db_int(st, "SELECT count(*) FROM sqlite_schema", &nobjects);
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc, diag);
+	/* a file that is not SQLite fails at the first */
+	if ((err = db_pragma(st, "PRAGMA application_id", &app, diag)) ||
+	    (err = db_pragma(st, "PRAGMA user_version", &ver, diag)) ||
+	    (err = db_pragma(st, "SELECT count(*) FROM sqlite_schema", &nobjects, diag)))
+		return err;
 	err = db_check_kind(st, app, ver, nobjects, diag);
 	if (err)
 		return err;
@@ -564,11 +644,9 @@ enum mk_err store_bulk(struct mk_store *st, int on, struct mk_diag *diag)
 enum mk_err store_limit_pages(struct mk_store *st, long pages, struct mk_diag *diag)
 {
 	char sql[64];
-	long long got = 0;
-	int rc;
+	int64_t got = 0;
 
 	/* PRAGMA takes no parameters: a number formatted by us */
 	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %ld", pages);
-	rc = db_int(st, sql, &got);
-	return rc == SQLITE_OK ? MK_OK : db_fail(st, rc, diag);
+	return db_pragma(st, sql, &got, diag);
 }

@@ -1,9 +1,10 @@
 /*
  * db.h: what the files of store/ share: the open connection (struct mk_store), the
  * schema's migrations, turning SQLite result codes into one-line messages naming the
- * file, transactions, binding and reading columns. Internal to store/: nothing outside
- * includes it, and no SQL leaves store/. Invariant: every write runs inside one
- * db_begin() ... db_commit() (or db_rollback()), so a failure leaves nothing half-written.
+ * file, transactions, binding by a type string, running a statement, one row or not
+ * found, and reading columns. Internal to store/: nothing outside includes it, and no
+ * SQL leaves store/. Invariant: every write runs inside one db_begin() ... db_commit()
+ * (or db_rollback()), so a failure leaves nothing half-written.
  */
 #ifndef MK_STORE_DB_H
 #define MK_STORE_DB_H
@@ -11,6 +12,7 @@
 #include "mapkeeper.h"
 
 #include <sqlite3.h>
+#include <stdarg.h>
 
 struct mk_store {
 	sqlite3 *db;
@@ -36,6 +38,9 @@ enum mk_err db_begin(struct mk_store *st, struct mk_diag *diag);
 enum mk_err db_commit(struct mk_store *st, struct mk_diag *diag);
 /* Ends the transaction, if one is open, keeping nothing. Never fails the caller. */
 void db_rollback(struct mk_store *st);
+/* Ends a write: commits when err is MK_OK and rc SQLITE_OK, else rolls back; an rc error
+ * becomes the error (db_fail). Returns the error, or the commit's. */
+enum mk_err db_end(struct mk_store *st, enum mk_err err, int rc, struct mk_diag *diag);
 
 /* sqlite3_prepare_v2 of a constant; rc is SQLite's. */
 int db_prepare(struct mk_store *st, const char *sql, sqlite3_stmt **out);
@@ -49,6 +54,42 @@ int db_prepare_cached(struct mk_store *st, const char *sql, sqlite3_stmt **out);
 
 /* Steps a statement that returns no rows: SQLITE_OK when it is done. */
 int db_step_done(sqlite3_stmt *s);
+
+/*
+ * Binds the arguments after types to ?1, ?2, ... in order, one letter each: 'i' an int64_t,
+ * 'I' an int64_t id (0 or less binds NULL), 'f' a double, 't' a const char * (NULL binds
+ * NULL), 'd' a const struct mk_date * as "YYYY-MM-DD", 'n' a const int64_t *, 'g' a const
+ * double * (for these three NULL binds NULL). Arguments past the statement's last
+ * parameter are skipped, so one list serves statements that use fewer. SQLITE_OK, or the
+ * first binding's error. Pass exactly these types: an int where int64_t is due is wrong.
+ */
+int db_bind(sqlite3_stmt *s, const char *types, ...);
+int db_vbind(sqlite3_stmt *s, const char *types, va_list ap);
+
+/* A statement that returns no rows, prepared, bound (db_bind) and stepped to its end:
+ * SQLITE_OK when done, else SQLite's code for db_fail. db_run_cached keeps the statement
+ * for the connection (db_prepare_cached): sql must then be a constant. */
+#define db_run(st, sql, ...) db_run_in(st, 0, sql, __VA_ARGS__)
+#define db_run_cached(st, sql, ...) db_run_in(st, 1, sql, __VA_ARGS__)
+int db_run_in(struct mk_store *st, int cached, const char *sql, const char *types, ...);
+/* The same with s, prepared once for many rows: reset, bound again and stepped. */
+int db_rerun(sqlite3_stmt *s, const char *types, ...);
+
+/*
+ * One row or not found: prepares sql, binds (db_bind) and steps to the first row. MK_OK
+ * with *s on that row, to read its columns; MK_ENOTFOUND when there is none, diag left to
+ * the caller, who knows what was not found; MK_EDB with diag set (db_fail) on an error.
+ * Whatever it returns, the caller finalizes *s.
+ */
+enum mk_err db_row(struct mk_store *st, struct mk_diag *diag, sqlite3_stmt **s, const char *sql,
+		   const char *types, ...);
+/* The same for a question of one integer: *out is its value, or 0 when there is no row. */
+enum mk_err db_int(struct mk_store *st, struct mk_diag *diag, int64_t *out, const char *sql,
+		   const char *types, ...);
+/* Says what was not found (fmt and its arguments, naming the file) when err is
+ * MK_ENOTFOUND; returns err: `return db_notfound(st, diag, err, "no call %lld", id);`. */
+enum mk_err db_notfound(struct mk_store *st, struct mk_diag *diag, enum mk_err err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* Binds s, or NULL when s is NULL. */
 int db_bind_text(sqlite3_stmt *s, int i, const char *v);

@@ -30,8 +30,6 @@ static const char *deal_or_null(const char *s)
 
 enum mk_err mk_store_deal_add(struct mk_store *st, const struct mk_deal *d, struct mk_diag *diag)
 {
-	sqlite3_stmt *s = NULL;
-	enum mk_err err = MK_OK;
 	char now[32];
 	int rc;
 
@@ -40,34 +38,17 @@ enum mk_err mk_store_deal_add(struct mk_store *st, const struct mk_deal *d, stru
 		return MK_EARG;
 	}
 	db_now(now, sizeof now);
-	rc = db_prepare(st,
+	rc = db_run(st,
 		"INSERT INTO deals (name, sellers, seller_domain, seller_org, buyer_org, created_at,\n"
 		"	buyer_domain)\n"
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, d->name);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, d->sellers ? d->sellers : "");
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, deal_or_null(d->seller_domain));
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 4, deal_or_null(d->seller_org));
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 5, deal_or_null(d->buyer_org));
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 6, now);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 7, deal_or_null(d->buyer_domain));
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", "ttttttt", d->name, d->sellers ? d->sellers : "",
+		deal_or_null(d->seller_domain), deal_or_null(d->seller_org), deal_or_null(d->buyer_org),
+		now, deal_or_null(d->buyer_domain));
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		mk_diag_set(diag, st->path, 0, "a deal named \"%s\" exists already", d->name);
-		err = MK_EARG;
-	} else if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
+		return MK_EARG;
 	}
-	sqlite3_finalize(s);
-	return err;
+	return rc == SQLITE_OK ? MK_OK : db_fail(st, rc, diag);
 }
 
 #define DEAL_COLUMNS \
@@ -89,28 +70,15 @@ enum mk_err mk_store_deal_get(struct mk_store *st, const char *name, struct mk_d
 			      struct mk_diag *diag)
 {
 	sqlite3_stmt *s = NULL;
-	enum mk_err err = MK_OK;
-	int rc;
+	enum mk_err err;
 
 	memset(out, 0, sizeof *out);
-	rc = db_prepare(st, "SELECT " DEAL_COLUMNS " FROM deals WHERE name = ?1", &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, name ? name : "");
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			deal_read(s, out);
-			rc = SQLITE_OK;
-		} else if (rc == SQLITE_DONE) {
-			mk_diag_set(diag, st->path, 0, "no such deal \"%s\"", name ? name : "");
-			err = MK_ENOTFOUND;
-			rc = SQLITE_OK;
-		}
-	}
-	if (rc != SQLITE_OK)
-		err = db_fail(st, rc, diag);
+	err = db_row(st, diag, &s, "SELECT " DEAL_COLUMNS " FROM deals WHERE name = ?1", "t",
+		     name ? name : "");
+	if (!err)
+		deal_read(s, out);
 	sqlite3_finalize(s);
-	return err;
+	return db_notfound(st, diag, err, "no such deal \"%s\"", name ? name : "");
 }
 
 enum mk_err mk_store_deal_list(struct mk_store *st, struct mk_deal **out, size_t *n,
@@ -148,19 +116,10 @@ enum mk_err mk_store_deal_list(struct mk_store *st, struct mk_deal **out, size_t
 enum mk_err mk_store_meeting_known(struct mk_store *st, const char *sha256, int *known,
 				   struct mk_diag *diag)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
+	int64_t one = 0;
+	enum mk_err err = db_int(st, diag, &one, "SELECT 1 FROM meetings WHERE sha256 = ?1", "t",
+				 sha256 ? sha256 : "");
 
-	*known = 0;
-	rc = db_prepare(st, "SELECT 1 FROM meetings WHERE sha256 = ?1", &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, sha256 ? sha256 : "");
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		*known = rc == SQLITE_ROW;
-		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-			rc = SQLITE_OK;
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_OK ? MK_OK : db_fail(st, rc, diag);
+	*known = !err;
+	return err == MK_ENOTFOUND ? MK_OK : err;
 }

@@ -8,81 +8,15 @@
 #include "edit.h"
 #include "util/util.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- small helpers (edit.h) ---- */
-
-static int ed_vbind(sqlite3_stmt *s, const char *types, va_list ap)
-{
-	int rc = SQLITE_OK, nparams = sqlite3_bind_parameter_count(s);
-
-	/* a statement of a list may use fewer parameters than the list binds */
-	for (int i = 0; types[i] && rc == SQLITE_OK; i++) {
-		int64_t v = 0;
-		const char *t = NULL;
-
-		if (types[i] == 'i' || types[i] == 'I')
-			v = va_arg(ap, int64_t);
-		else
-			t = va_arg(ap, const char *);
-		if (i >= nparams)
-			continue;
-		if (types[i] == 'i')
-			rc = sqlite3_bind_int64(s, i + 1, v);
-		else if (types[i] == 'I')
-			rc = db_bind_id(s, i + 1, v);
-		else
-			rc = db_bind_text(s, i + 1, t);
-	}
-	return rc;
-}
-
-int ed_run(struct mk_store *st, const char *sql, const char *types, ...)
-{
-	sqlite3_stmt *s = NULL;
-	va_list ap;
-	int rc;
-
-	rc = db_prepare(st, sql, &s);
-	va_start(ap, types);
-	if (rc == SQLITE_OK)
-		rc = ed_vbind(s, types, ap);
-	va_end(ap);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	sqlite3_finalize(s);
-	return rc;
-}
-
-int ed_int(struct mk_store *st, int64_t *out, const char *sql, const char *types, ...)
-{
-	sqlite3_stmt *s = NULL;
-	va_list ap;
-	int rc;
-
-	*out = 0;
-	rc = db_prepare(st, sql, &s);
-	va_start(ap, types);
-	if (rc == SQLITE_OK)
-		rc = ed_vbind(s, types, ap);
-	va_end(ap);
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			*out = sqlite3_column_int64(s, 0);
-			rc = SQLITE_OK;
-		}
-	}
-	sqlite3_finalize(s);
-	return rc;
-}
+/* ---- the decisions log and revisions (edit.h) ---- */
 
 int ed_decision(struct mk_store *st, int64_t deal, const char *kind, int64_t proposal, int64_t item,
 		const char *summary, const char *note, const char *who, const char *now, int64_t *id)
 {
-	int rc = ed_run(st,
+	int rc = db_run(st,
 		"INSERT INTO decisions (deal_id, kind, proposal_id, item_id, summary, note, \"by\", at)\n"
 		"VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''), ?6, ?7, ?8)",
 		"itIItttt", deal, kind, proposal, item, summary, note, who, now);
@@ -93,13 +27,13 @@ int ed_decision(struct mk_store *st, int64_t deal, const char *kind, int64_t pro
 
 int ed_summary(struct mk_store *st, int64_t decision, const char *summary)
 {
-	return ed_run(st, "UPDATE decisions SET summary = ?1 WHERE id = ?2", "ti", summary, decision);
+	return db_run(st, "UPDATE decisions SET summary = ?1 WHERE id = ?2", "ti", summary, decision);
 }
 
 int ed_revision(struct mk_store *st, int64_t item, const char *field, const char *old_value,
 		const char *new_value, const char *now, int64_t decision, const char *who)
 {
-	return ed_run(st,
+	return db_run(st,
 		"INSERT INTO plan_revisions (item_id, field, old_value, new_value, at, decision_id, \"by\")\n"
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 		"ittttIt", item, field, old_value, new_value, now, decision, who);
@@ -119,7 +53,7 @@ int ed_item_set(struct mk_store *st, int64_t item, const char *field, const char
 
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (!strcmp(field, fields[i]))
-			return ed_run(st, sql[i], "tti", value, now, item);
+			return db_run(st, sql[i], "tti", value, now, item);
 	return SQLITE_MISUSE;
 }
 
@@ -136,41 +70,34 @@ void mk_item_release(struct mk_item *it)
 	memset(it, 0, sizeof *it);
 }
 
+/* An item (db_item_read), then its deal's name (column 10) and id (11) when asked. */
+static void item_read_deal(sqlite3_stmt *s, struct mk_item *it, int64_t *deal, char **name)
+{
+	db_item_read(s, it);
+	if (name)
+		*name = db_column_dup(s, 10);
+	if (deal)
+		*deal = sqlite3_column_int64(s, 11);
+}
+
 /* Reads item id (of any deal) into it, its deal's id and (when name is not NULL) name. */
 static enum mk_err item_load(struct mk_store *st, int64_t id, struct mk_item *it, int64_t *deal,
 			     char **name, struct mk_diag *diag)
 {
 	sqlite3_stmt *s = NULL;
-	enum mk_err err = MK_OK;
-	int rc;
+	enum mk_err err;
 
 	memset(it, 0, sizeof *it);
-	rc = db_prepare(st,
+	err = db_row(st, diag, &s,
 		"SELECT i.id, i.action, i.owner, i.side, i.due, i.status, i.updated_at,\n"
 		"	(SELECT count(*) FROM plan_revisions r WHERE r.item_id = i.id), i.slipped,\n"
 		"	EXISTS (SELECT 1 FROM meetings m WHERE m.id = i.meeting_id AND m.removed_at IS NOT NULL),\n"
 		"	d.name, i.deal_id\n"
-		"FROM plan_items i JOIN deals d ON d.id = i.deal_id WHERE i.id = ?1", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		db_item_read(s, it);
-		if (name)
-			*name = db_column_dup(s, 10);
-		if (deal)
-			*deal = sqlite3_column_int64(s, 11);
-		rc = SQLITE_OK;
-	} else if (rc == SQLITE_DONE) {
-		mk_diag_set(diag, st->path, 0, "no plan item #%lld", (long long)id);
-		err = MK_ENOTFOUND;
-		rc = SQLITE_OK;
-	}
-	if (rc != SQLITE_OK)
-		err = db_fail(st, rc, diag);
+		"FROM plan_items i JOIN deals d ON d.id = i.deal_id WHERE i.id = ?1", "i", id);
+	if (!err)
+		item_read_deal(s, it, deal, name);
 	sqlite3_finalize(s);
-	return err;
+	return db_notfound(st, diag, err, "no plan item #%lld", (long long)id);
 }
 
 enum mk_err mk_store_item_get(struct mk_store *st, int64_t item, char **deal, struct mk_item *out,
@@ -261,7 +188,7 @@ enum mk_err mk_store_item_add(struct mk_store *st, const char *deal, const struc
 	enum mk_err err;
 	int64_t deal_id = 0, id = 0, dec = 0;
 	char now[32], *summary = NULL;
-	int rc;
+	int rc = SQLITE_OK;
 
 	*item = 0;
 	if (decision)
@@ -278,7 +205,7 @@ enum mk_err mk_store_item_add(struct mk_store *st, const char *deal, const struc
 		goto done;
 	if ((err = db_deal_id(st, deal, &deal_id, diag)))
 		goto out;
-	rc = ed_run(st,
+	rc = db_run(st,
 		"INSERT INTO plan_items (deal_id, action, owner, side, due, status, created_at, updated_at)\n"
 		"VALUES (?1, ?2, ?3, ?4, nullif(?5, ''), ?6, ?7, ?7)",
 		"ittttt" "t", deal_id, n.action, n.owner, n.side ? n.side : "unknown", n.due,
@@ -289,15 +216,9 @@ enum mk_err mk_store_item_add(struct mk_store *st, const char *deal, const struc
 				     n.due[0] ? " due " : "", n.due);
 		rc = ed_decision(st, deal_id, "item_add", 0, id, summary, n.note, who, now, &dec);
 	}
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
 out:
-	if (err)
-		db_rollback(st);
-	else {
+	err = db_end(st, err, rc, diag);
+	if (!err) {
 		*item = id;
 		if (decision)
 			*decision = dec;
@@ -363,10 +284,8 @@ enum mk_err mk_store_item_change(struct mk_store *st, int64_t item, const struct
 	if (rc == SQLITE_OK && n.status)
 		rc = item_set_field(st, &it, dec, who, now, "status", mk_status_name(it.status),
 				    n.status, &sum);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
+	if (rc != SQLITE_OK)
 		goto out;
-	}
 	if (!sum.len) {
 		mk_diag_set(diag, st->path, 0, "nothing to change: item #%lld has those values",
 			    (long long)item);
@@ -375,15 +294,9 @@ enum mk_err mk_store_item_change(struct mk_store *st, int64_t item, const struct
 	}
 	summary = mk_sprintf("#%lld \"%s\": %s", (long long)item, it.action, sum.s);
 	rc = ed_summary(st, dec, summary);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
 out:
-	if (err)
-		db_rollback(st);
-	else if (decision)
+	err = db_end(st, err, rc, diag);
+	if (!err && decision)
 		*decision = dec;
 done:
 	free(summary);
@@ -441,27 +354,14 @@ enum mk_err ed_decision_get(struct mk_store *st, int64_t id, struct mk_decision 
 			    struct mk_diag *diag)
 {
 	sqlite3_stmt *s = NULL;
-	enum mk_err err = MK_OK;
-	int rc;
+	enum mk_err err;
 
 	memset(out, 0, sizeof *out);
-	rc = db_prepare(st, DECISION_SELECT "WHERE c.id = ?1", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	err = db_row(st, diag, &s, DECISION_SELECT "WHERE c.id = ?1", "i", id);
+	if (!err)
 		decision_read(s, out);
-		rc = SQLITE_OK;
-	} else if (rc == SQLITE_DONE) {
-		mk_diag_set(diag, st->path, 0, "no decision %lld", (long long)id);
-		err = MK_ENOTFOUND;
-		rc = SQLITE_OK;
-	}
-	if (rc != SQLITE_OK)
-		err = db_fail(st, rc, diag);
 	sqlite3_finalize(s);
-	return err;
+	return db_notfound(st, diag, err, "no decision %lld", (long long)id);
 }
 
 /* An element reader and releaser of ed_list. */
@@ -492,9 +392,7 @@ static enum mk_err ed_list(struct mk_store *st, const char *deal, const char *sq
 		goto out;
 	rc = db_prepare(st, sql, &s);
 	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 1, deal_id);
-	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(s) >= 2)
-		rc = sqlite3_bind_int64(s, 2, limit);
+		rc = db_bind(s, "Ii", deal_id, limit); /* a list without a limit has no ?2 */
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*out = mk_grow(*out, &cap, *n + 1, size);
 		read(s, (char *)*out + (*n)++ * size);
@@ -541,7 +439,7 @@ enum mk_err mk_store_deal_rename(struct mk_store *st, const char *name, const ch
 	enum mk_err err;
 	int64_t deal_id = 0, dec = 0;
 	char now[32], *to = db_trim(new_name), *summary = NULL;
-	int rc;
+	int rc = SQLITE_OK;
 
 	if (!to) {
 		mk_diag_set(diag, st->path, 0, "a deal needs a name");
@@ -552,7 +450,7 @@ enum mk_err mk_store_deal_rename(struct mk_store *st, const char *name, const ch
 		goto done;
 	if ((err = db_deal_id(st, name, &deal_id, diag)))
 		goto out;
-	rc = ed_run(st, "UPDATE deals SET name = ?1 WHERE id = ?2", "ti", to, deal_id);
+	rc = db_run(st, "UPDATE deals SET name = ?1 WHERE id = ?2", "ti", to, deal_id);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		mk_diag_set(diag, st->path, 0, "a deal named \"%s\" exists already", to);
 		err = MK_EARG;
@@ -561,14 +459,8 @@ enum mk_err mk_store_deal_rename(struct mk_store *st, const char *name, const ch
 	summary = mk_sprintf("renamed \"%s\" to \"%s\"", name, to);
 	if (rc == SQLITE_OK)
 		rc = ed_decision(st, deal_id, "deal_rename", 0, 0, summary, NULL, who, now, &dec);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
 out:
-	if (err)
-		db_rollback(st);
+	err = db_end(st, err, rc, diag);
 done:
 	free(summary);
 	free(to);
@@ -604,16 +496,9 @@ enum mk_err mk_store_deal_remove(struct mk_store *st, const char *name, struct m
 	if ((err = db_deal_id(st, name, &deal_id, diag)))
 		goto out;
 	for (size_t i = 0; rc == SQLITE_OK && i < sizeof deal_remove_sql / sizeof *deal_remove_sql; i++)
-		rc = ed_run(st, deal_remove_sql[i], "i", deal_id);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
+		rc = db_run(st, deal_remove_sql[i], "i", deal_id);
 out:
-	if (err)
-		db_rollback(st);
-	return err;
+	return db_end(st, err, rc, diag);
 }
 
 /* ---- calls ---- */
@@ -716,28 +601,20 @@ enum mk_err mk_store_call_remove(struct mk_store *st, int64_t id, const char *wh
 	enum mk_err err;
 	int64_t deal_id = 0, dec = 0;
 	char now[32], *summary = NULL;
-	int gone = 0, rc;
+	int gone = 0, rc = SQLITE_OK;
 
 	memset(&call, 0, sizeof call);
 	db_now(now, sizeof now);
 	if ((err = db_begin(st, diag)))
 		return err;
-	rc = db_prepare(st, CALL_SELECT "WHERE m.id = ?1", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	err = db_row(st, diag, &s, CALL_SELECT "WHERE m.id = ?1", "i", id);
+	if (!err) {
 		call_read(s, &call);
 		deal_id = sqlite3_column_int64(s, 5);
 		gone = sqlite3_column_type(s, 6) != SQLITE_NULL;
-		rc = SQLITE_OK;
-	} else if (rc == SQLITE_DONE) {
-		mk_diag_set(diag, st->path, 0, "no call %lld", (long long)id);
-		err = MK_ENOTFOUND;
-		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(s);
+	err = db_notfound(st, diag, err, "no call %lld", (long long)id);
 	if (!err && gone) {
 		mk_diag_set(diag, st->path, 0, "call %lld was removed already", (long long)id);
 		err = MK_EARG;
@@ -745,20 +622,14 @@ enum mk_err mk_store_call_remove(struct mk_store *st, int64_t id, const char *wh
 	if (err)
 		goto out;
 	for (size_t i = 0; rc == SQLITE_OK && i < sizeof call_remove_sql / sizeof *call_remove_sql; i++)
-		rc = ed_run(st, call_remove_sql[i], "iitt", id, deal_id, now, who);
+		rc = db_run(st, call_remove_sql[i], "iitt", id, deal_id, now, who);
 	summary = mk_sprintf("removed call %lld \"%s\" (%zu pending proposal%s with it)",
 			     (long long)id, call.label ? call.label : "", call.pending,
 			     call.pending == 1 ? "" : "s");
 	if (rc == SQLITE_OK)
 		rc = ed_decision(st, deal_id, "call_remove", 0, 0, summary, NULL, who, now, &dec);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
 out:
-	if (err)
-		db_rollback(st);
+	err = db_end(st, err, rc, diag);
 	if (!err && removed)
 		*removed = call;
 	else

@@ -1,6 +1,6 @@
 /*
- * edit.h: what store/edit.c and store/undo.c share: running a statement with its bindings
- * given as a type string, reading one integer, and writing the decisions log. Internal to
+ * edit.h: what store/edit.c and store/undo.c share: writing the decisions log and the
+ * revisions of hand edits, setting one field of an item, reading a decision. Internal to
  * store/. Invariant: every call runs inside the caller's transaction (db_begin).
  */
 #ifndef MK_STORE_EDIT_H
@@ -8,13 +8,6 @@
 
 #include "db.h"
 
-/*
- * Binds the arguments after types to ?1, ?2, ...: 'i' an int64_t, 'I' an int64_t id (0 is
- * NULL), 't' a const char * (NULL is NULL), and steps sql to its end. SQLITE_OK when done.
- */
-int ed_run(struct mk_store *st, const char *sql, const char *types, ...);
-/* The same for a query of one integer: SQLITE_OK and *out, or SQLITE_DONE when no row. */
-int ed_int(struct mk_store *st, int64_t *out, const char *sql, const char *types, ...);
 /* A new decision row (summary may be NULL: set later with ed_summary); *id gets its id. */
 int ed_decision(struct mk_store *st, int64_t deal, const char *kind, int64_t proposal, int64_t item,
 		const char *summary, const char *note, const char *who, const char *now, int64_t *id);

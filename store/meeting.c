@@ -27,30 +27,13 @@ static const char *meeting_label(const char *path)
 static int meeting_insert(struct mk_store *st, int64_t deal, const struct mk_transcript *t,
 			  const char *start, const char *now, int64_t *id)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	rc = db_prepare(st,
+	int rc = db_run(st,
 		"INSERT INTO meetings (deal_id, sha256, path, label, format, start, ingested_at)\n"
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, deal);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, t->sha256);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, t->path ? t->path : "");
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 4, meeting_label(t->path));
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 5, mk_format_name(t->format));
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 6, start && start[0] ? start : t->start);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 7, now);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", "itttttt", deal, t->sha256, t->path ? t->path : "",
+		meeting_label(t->path), mk_format_name(t->format), start && start[0] ? start : t->start,
+		now);
+
 	*id = sqlite3_last_insert_rowid(st->db);
-	sqlite3_finalize(s);
 	return rc;
 }
 
@@ -65,33 +48,15 @@ static int utterances_insert(struct mk_store *st, int64_t meeting, const struct 
 	for (size_t i = 0; rc == SQLITE_OK && i < t->n; i++) {
 		const struct mk_utterance *u = &t->utt[i];
 
-		sqlite3_reset(s);
-		rc = sqlite3_bind_int64(s, 1, meeting);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 3, u->speaker ? u->speaker : "");
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 4, u->start_ms);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 5, u->end_ms);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 6, u->text ? u->text : "");
-		if (rc == SQLITE_OK)
-			rc = db_step_done(s);
+		rc = db_rerun(s, "iitiit", meeting, (int64_t)i, u->speaker ? u->speaker : "",
+			      (int64_t)u->start_ms, (int64_t)u->end_ms, u->text ? u->text : "");
 	}
 	sqlite3_finalize(s);
-	s = NULL;
 	/* the whole call into the full-text index at once (schema.c, migration 6) */
 	if (rc == SQLITE_OK)
-		rc = db_prepare(st,
+		rc = db_run(st,
 			"INSERT INTO utterances_fts (rowid, text, speaker)\n"
-			"SELECT id, text, speaker FROM utterances WHERE meeting_id = ?1", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, meeting);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	sqlite3_finalize(s);
+			"SELECT id, text, speaker FROM utterances WHERE meeting_id = ?1", "i", meeting);
 	return rc;
 }
 
@@ -120,12 +85,7 @@ static int speakers_insert(struct mk_store *st, int64_t deal, const struct mk_tr
 			continue;
 		seen = mk_grow(seen, &cap, nseen + 1, sizeof *seen);
 		seen[nseen++] = spk;
-		sqlite3_reset(s);
-		rc = sqlite3_bind_int64(s, 1, deal);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 2, spk);
-		if (rc == SQLITE_OK)
-			rc = db_step_done(s);
+		rc = db_rerun(s, "it", deal, spk);
 	}
 	free(seen);
 	if (s)
@@ -143,57 +103,20 @@ struct finding_row {
 	double confidence;
 	const char *name, *role, *category, *text, *change;
 	int has_count;
-	long long count;
+	int64_t count;
 	const struct mk_evidence *ev;
 };
 
 static int finding_insert(sqlite3_stmt *s, int64_t meeting, const struct finding_row *r)
 {
-	int rc;
+	const struct mk_evidence *ev = r->ev;
 
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	rc = sqlite3_bind_int64(s, 1, meeting);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, r->kind);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, r->rule);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 4, r->owner);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 5, r->side);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 6, r->action);
-	if (rc == SQLITE_OK)
-		rc = db_bind_date(s, 7, r->has_due, r->due);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 8, r->due_text);
-	if (rc == SQLITE_OK && r->has_confidence)
-		rc = sqlite3_bind_double(s, 9, r->confidence);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 10, r->name);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 11, r->role);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 12, r->category);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 13, r->text);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 14, r->change);
-	if (rc == SQLITE_OK && r->has_count)
-		rc = sqlite3_bind_int64(s, 15, r->count);
-	if (rc == SQLITE_OK && r->ev) {
-		rc = db_bind_text(s, 16, r->ev->speaker);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 17, r->ev->start_ms);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 18, r->ev->end_ms);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 19, r->ev->quote);
-	}
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	return rc;
+	/* every column bound, NULL where the kind has none */
+	return db_rerun(s, "ittttt" "dt" "gttttt" "n" "tnnt", meeting, r->kind, r->rule, r->owner,
+			r->side, r->action, r->has_due ? &r->due : NULL, r->due_text,
+			r->has_confidence ? &r->confidence : NULL, r->name, r->role, r->category, r->text,
+			r->change, r->has_count ? &r->count : NULL, ev ? ev->speaker : NULL,
+			ev ? &ev->start_ms : NULL, ev ? &ev->end_ms : NULL, ev ? ev->quote : NULL);
 }
 
 static int findings_insert(struct mk_store *st, int64_t meeting, const struct mk_findings *f)
@@ -214,7 +137,7 @@ static int findings_insert(struct mk_store *st, int64_t meeting, const struct mk
 		r.name = f->speakers[i].name;
 		r.side = mk_side_name(f->speakers[i].side);
 		r.has_count = 1;
-		r.count = (long long)f->speakers[i].utterances;
+		r.count = (int64_t)f->speakers[i].utterances;
 		rc = finding_insert(s, meeting, &r);
 	}
 	for (size_t i = 0; rc == SQLITE_OK && i < f->ncommitments; i++) {
@@ -302,51 +225,12 @@ static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 	for (size_t i = 0; rc == SQLITE_OK && i < ps->n; i++) {
 		const struct mk_proposal *p = &ps->v[i];
 
-		sqlite3_reset(s);
-		rc = sqlite3_bind_int64(s, 1, deal);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 2, meeting);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 3, mk_prop_kind_name(p->kind));
-		if (rc == SQLITE_OK)
-			rc = db_bind_id(s, 4, p->item_id > 0 ? p->item_id : 0);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 5, p->action);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 6, p->owner);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 7, mk_side_name(p->side));
-		if (rc == SQLITE_OK)
-			rc = db_bind_date(s, 8, p->has_due, p->due);
-		if (rc == SQLITE_OK)
-			rc = db_bind_date(s, 9, p->has_old_due, p->old_due);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 10, p->name);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 11, p->role);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 12, p->category);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 13, p->text);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_double(s, 14, p->confidence);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 15, p->ev.speaker);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 16, p->ev.start_ms);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(s, 17, p->ev.end_ms);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 18, p->ev.quote);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 19, p->key);
-		if (rc == SQLITE_OK)
-			rc = db_bind_text(s, 20, now);
-		/* item -P: the item pending add_item proposal P will add (mapkeeper.h) */
-		if (rc == SQLITE_OK)
-			rc = db_bind_id(s, 21, p->item_id < 0 ? -p->item_id : 0);
-		if (rc == SQLITE_OK)
-			rc = db_step_done(s);
+		/* item -P (?21): the item pending add_item proposal P will add (mapkeeper.h) */
+		rc = db_rerun(s, "iitIttt" "ddttttf" "tiitttI", deal, meeting, mk_prop_kind_name(p->kind),
+			      p->item_id > 0 ? p->item_id : 0, p->action, p->owner, mk_side_name(p->side),
+			      p->has_due ? &p->due : NULL, p->has_old_due ? &p->old_due : NULL, p->name,
+			      p->role, p->category, p->text, p->confidence, p->ev.speaker, p->ev.start_ms,
+			      p->ev.end_ms, p->ev.quote, p->key, now, p->item_id < 0 ? -p->item_id : 0);
 		if (rc == SQLITE_OK)
 			*added += (size_t)sqlite3_changes(st->db);
 	}
@@ -359,45 +243,26 @@ static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 static enum mk_err proposals_check_items(struct mk_store *st, int64_t deal,
 					 const struct mk_proposals *ps, struct mk_diag *diag)
 {
-	sqlite3_stmt *s = NULL, *t = NULL;
 	enum mk_err err = MK_OK;
-	int rc;
 
-	rc = db_prepare(st, "SELECT 1 FROM plan_items WHERE id = ?1 AND deal_id = ?2", &s);
-	if (rc == SQLITE_OK)
-		rc = db_prepare(st,
-			"SELECT 1 FROM proposals WHERE id = ?1 AND deal_id = ?2 AND kind = 'add_item'\n"
-			"	AND status = 'pending'", &t);
-	for (size_t i = 0; rc == SQLITE_OK && !err && i < ps->n; i++) {
+	for (size_t i = 0; !err && ps && i < ps->n; i++) {
 		const struct mk_proposal *p = &ps->v[i];
-		sqlite3_stmt *q = p->item_id > 0 ? s : t;
+		int64_t one;
 
-		if (!p->item_id)
-			continue;
-		sqlite3_reset(q);
-		rc = sqlite3_bind_int64(q, 1, p->item_id > 0 ? p->item_id : -p->item_id);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(q, 2, deal);
-		if (rc == SQLITE_OK) {
-			rc = sqlite3_step(q);
-			if (rc == SQLITE_DONE && p->item_id > 0)
-				mk_diag_set(diag, st->path, 0,
-					    "proposal \"%s\" names plan item %lld, which is not on the plan",
-					    p->key, (long long)p->item_id);
-			else if (rc == SQLITE_DONE)
-				mk_diag_set(diag, st->path, 0,
-					    "proposal \"%s\" names the item of proposal %lld, which is not a pending add_item of the deal",
-					    p->key, (long long)-p->item_id);
-			if (rc == SQLITE_DONE)
-				err = MK_EARG;
-			if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-				rc = SQLITE_OK;
-		}
+		if (p->item_id > 0)
+			err = db_notfound(st, diag, db_int(st, diag, &one,
+				"SELECT 1 FROM plan_items WHERE id = ?1 AND deal_id = ?2", "ii", p->item_id, deal),
+				"proposal \"%s\" names plan item %lld, which is not on the plan", p->key,
+				(long long)p->item_id);
+		else if (p->item_id < 0)
+			err = db_notfound(st, diag, db_int(st, diag, &one,
+				"SELECT 1 FROM proposals WHERE id = ?1 AND deal_id = ?2 AND kind = 'add_item'\n"
+				"	AND status = 'pending'", "ii", -p->item_id, deal),
+				"proposal \"%s\" names the item of proposal %lld, which is not a pending add_item of the deal",
+				p->key, (long long)-p->item_id);
+		if (err == MK_ENOTFOUND)
+			err = MK_EARG;
 	}
-	sqlite3_finalize(s);
-	sqlite3_finalize(t);
-	if (!err && rc != SQLITE_OK)
-		err = db_fail(st, rc, diag);
 	return err;
 }
 
@@ -430,7 +295,6 @@ enum mk_err mk_store_ingest(struct mk_store *st, const char *deal, const struct 
 			    const struct mk_proposals *ps, struct mk_ingest_result *out,
 			    struct mk_diag *diag)
 {
-	sqlite3_stmt *s = NULL;
 	enum mk_err err;
 	int64_t deal_id = 0, meeting = 0;
 	char now[32];
@@ -448,21 +312,16 @@ enum mk_err mk_store_ingest(struct mk_store *st, const char *deal, const struct 
 	if (err)
 		goto out;
 
-	rc = db_prepare(st, "SELECT id FROM meetings WHERE sha256 = ?1", &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, t->sha256);
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			out->meeting_id = sqlite3_column_int64(s, 0);
-			out->already = 1;
-			goto out; /* nothing written: the rollback ends the read */
-		}
-		if (rc == SQLITE_DONE)
-			rc = SQLITE_OK;
+	err = db_int(st, diag, &out->meeting_id, "SELECT id FROM meetings WHERE sha256 = ?1", "t",
+		     t->sha256);
+	if (!err) {
+		out->already = 1;
+		goto out; /* nothing written: the rollback ends the read */
 	}
-	if (rc == SQLITE_OK)
-		rc = meeting_insert(st, deal_id, t, start, now, &meeting);
+	if (err != MK_ENOTFOUND)
+		goto out;
+	err = MK_OK;
+	rc = meeting_insert(st, deal_id, t, start, now, &meeting);
 	if (rc == SQLITE_OK)
 		rc = utterances_insert(st, meeting, t);
 	if (rc == SQLITE_OK)
@@ -483,13 +342,10 @@ enum mk_err mk_store_ingest(struct mk_store *st, const char *deal, const struct 
 			goto out;
 		}
 	}
-	sqlite3_finalize(s);
-	s = NULL;
 	err = db_commit(st, diag);
 	if (err == MK_OK)
 		out->meeting_id = meeting;
 out:
-	sqlite3_finalize(s);
 	if (err || out->already)
 		db_rollback(st);
 	if (err) {

@@ -46,7 +46,7 @@ static int plan_items_read(struct mk_store *st, int64_t deal, struct mk_plan *p)
 		"ORDER BY CASE i.side WHEN 'buyer' THEN 0 WHEN 'seller' THEN 1 ELSE 2 END,\n"
 		"	i.due IS NULL, i.due, i.id", &s);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, deal);
+		rc = db_bind(s, "i", deal);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mk_item *it;
 
@@ -68,7 +68,7 @@ static int plan_people_read(struct mk_store *st, int64_t deal, struct mk_plan *p
 		"SELECT name, role, side FROM people WHERE deal_id = ?1\n"
 		"ORDER BY CASE side WHEN 'buyer' THEN 0 WHEN 'seller' THEN 1 ELSE 2 END, id", &s);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, deal);
+		rc = db_bind(s, "i", deal);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mk_plan_person *pp;
 
@@ -92,7 +92,7 @@ static int plan_risks_read(struct mk_store *st, int64_t deal, struct mk_plan *p)
 		"SELECT id, category, text FROM risks WHERE deal_id = ?1 AND status = 'open'\n"
 		"ORDER BY id", &s);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, deal);
+		rc = db_bind(s, "i", deal);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mk_plan_risk *r;
 

@@ -53,6 +53,16 @@ static void proposal_read(sqlite3_stmt *s, struct mk_proposal *p)
 	p->deal = db_column_dup(s, PROPOSAL_DEAL_NAME_COLUMN);
 }
 
+/* A proposal, and the ids of its deal and meeting when asked. */
+static void proposal_read_ids(sqlite3_stmt *s, struct mk_proposal *p, int64_t *deal, int64_t *meeting)
+{
+	proposal_read(s, p);
+	if (deal)
+		*deal = sqlite3_column_int64(s, PROPOSAL_DEAL_COLUMN);
+	if (meeting)
+		*meeting = sqlite3_column_int64(s, PROPOSAL_MEETING_COLUMN);
+}
+
 enum mk_err mk_store_pending(struct mk_store *st, const char *deal, struct mk_proposals *out,
 			     struct mk_diag *diag)
 {
@@ -75,8 +85,8 @@ enum mk_err mk_store_pending(struct mk_store *st, const char *deal, struct mk_pr
 			"SELECT " PROPOSAL_COLUMNS "\n"
 			"WHERE p.deal_id = ?1 AND +p.status = 'pending'\nORDER BY p.id" :
 			"SELECT " PROPOSAL_COLUMNS "\nWHERE p.status = 'pending'\nORDER BY p.id", &s);
-	if (rc == SQLITE_OK && deal_id)
-		rc = sqlite3_bind_int64(s, 1, deal_id);
+	if (rc == SQLITE_OK)
+		rc = db_bind(s, "i", deal_id); /* every deal's: no ?1 */
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		out->v = mk_grow(out->v, &out->cap, out->n + 1, sizeof *out->v);
 		proposal_read(s, &out->v[out->n++]);
@@ -97,32 +107,14 @@ static enum mk_err proposal_load(struct mk_store *st, int64_t id, struct mk_prop
 				 int64_t *deal, int64_t *meeting, struct mk_diag *diag)
 {
 	sqlite3_stmt *s = NULL;
-	enum mk_err err = MK_OK;
-	int rc;
+	enum mk_err err;
 
 	memset(p, 0, sizeof *p);
-	rc = db_prepare(st, "SELECT " PROPOSAL_COLUMNS " WHERE p.id = ?1", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			proposal_read(s, p);
-			if (deal)
-				*deal = sqlite3_column_int64(s, PROPOSAL_DEAL_COLUMN);
-			if (meeting)
-				*meeting = sqlite3_column_int64(s, PROPOSAL_MEETING_COLUMN);
-			rc = SQLITE_OK;
-		} else if (rc == SQLITE_DONE) {
-			mk_diag_set(diag, st->path, 0, "no such proposal %lld", (long long)id);
-			err = MK_ENOTFOUND;
-			rc = SQLITE_OK;
-		}
-	}
-	if (rc != SQLITE_OK)
-		err = db_fail(st, rc, diag);
+	err = db_row(st, diag, &s, "SELECT " PROPOSAL_COLUMNS " WHERE p.id = ?1", "i", id);
+	if (!err)
+		proposal_read_ids(s, p, deal, meeting);
 	sqlite3_finalize(s);
-	return err;
+	return db_notfound(st, diag, err, "no such proposal %lld", (long long)id);
 }
 
 enum mk_err mk_store_proposal_get(struct mk_store *st, int64_t id, struct mk_proposal *out,
@@ -173,36 +165,12 @@ static const char decide_status_sql[] =
 static int decide_revision(const struct decision *d, int64_t item, const char *field,
 			   const char *old_value, const char *new_value)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	rc = db_prepare_cached(d->st, decide_revision_sql, &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, item);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, field);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, old_value);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 4, new_value);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 5, d->now);
-	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 6, d->meeting);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 7, d->p->id);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 8, d->who);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	if (s)
-		sqlite3_reset(s);
-	return rc;
+	return db_run_cached(d->st, decide_revision_sql, "ittttIit", item, field, old_value, new_value,
+			     d->now, d->meeting, d->p->id, d->who);
 }
 
 static enum mk_err decide_add_item(const struct decision *d)
 {
-	sqlite3_stmt *s = NULL;
 	const struct mk_proposal *p = d->p;
 	int64_t item = 0;
 	int rc;
@@ -212,41 +180,15 @@ static enum mk_err decide_add_item(const struct decision *d)
 			    (long long)p->id);
 		return MK_EARG;
 	}
-	rc = db_prepare_cached(d->st, decide_item_sql, &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, d->deal);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, p->action);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, p->owner && p->owner[0] ? p->owner : NULL);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 4, mk_side_name(p->side));
-	if (rc == SQLITE_OK)
-		rc = db_bind_date(s, 5, p->has_due, p->due);
-	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 6, d->meeting);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 7, p->id);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 8, d->now);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
+	rc = db_run_cached(d->st, decide_item_sql, "ittt" "dIit", d->deal, p->action,
+			   p->owner && p->owner[0] ? p->owner : NULL, mk_side_name(p->side),
+			   p->has_due ? &p->due : NULL, d->meeting, p->id, d->now);
 	item = sqlite3_last_insert_rowid(d->st->db);
-	if (s)
-		sqlite3_reset(s);
-	s = NULL;
 	/* the proposal, and the pending news tied to it, now name the item */
 	if (rc == SQLITE_OK)
-		rc = db_prepare(d->st,
+		rc = db_run(d->st,
 			"UPDATE proposals SET item_id = ?1\n"
-			"WHERE id = ?2 OR (target_proposal_id = ?2 AND status = 'pending')", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, item);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 2, p->id);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	sqlite3_finalize(s);
+			"WHERE id = ?2 OR (target_proposal_id = ?2 AND status = 'pending')", "ii", item, p->id);
 	return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
 }
 
@@ -285,50 +227,23 @@ static enum mk_err decide_change_item(const struct decision *d)
 					   MK_STATUS_DROPPED);
 	}
 
-	rc = db_prepare(d->st, p->kind == MK_PROP_UPDATE_DUE ?
-			"SELECT due FROM plan_items WHERE id = ?1 AND deal_id = ?2" :
-			"SELECT status FROM plan_items WHERE id = ?1 AND deal_id = ?2", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, p->item_id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 2, d->deal);
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			old_value = db_column_dup(s, 0);
-			rc = SQLITE_OK;
-		} else if (rc == SQLITE_DONE) {
-			mk_diag_set(d->diag, d->st->path, 0,
-				    "plan item %lld of proposal %lld does not exist",
-				    (long long)p->item_id, (long long)p->id);
-			err = MK_ENOTFOUND;
-			rc = SQLITE_OK;
-		}
-	}
+	err = db_row(d->st, d->diag, &s, p->kind == MK_PROP_UPDATE_DUE ?
+		     "SELECT due FROM plan_items WHERE id = ?1 AND deal_id = ?2" :
+		     "SELECT status FROM plan_items WHERE id = ?1 AND deal_id = ?2", "ii", p->item_id, d->deal);
+	if (!err)
+		old_value = db_column_dup(s, 0);
 	sqlite3_finalize(s);
-	s = NULL;
-	if (err || rc != SQLITE_OK || same_text(old_value, new_value))
+	err = db_notfound(d->st, d->diag, err, "plan item %lld of proposal %lld does not exist",
+			  (long long)p->item_id, (long long)p->id);
+	if (err || same_text(old_value, new_value))
 		goto out; /* nothing changes: no revision */
-
-	rc = db_prepare_cached(d->st, sql, &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, new_value);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, d->now);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 3, p->item_id);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	if (s)
-		sqlite3_reset(s);
-	s = NULL;
+	rc = db_run_cached(d->st, sql, "tti", new_value, d->now, p->item_id);
 	if (rc == SQLITE_OK)
 		rc = decide_revision(d, p->item_id, field, old_value, new_value);
-out:
-	sqlite3_finalize(s);
-	free(old_value);
-	if (!err && rc != SQLITE_OK)
+	if (rc != SQLITE_OK)
 		err = db_fail(d->st, rc, d->diag);
+out:
+	free(old_value);
 	return err;
 }
 
@@ -349,25 +264,13 @@ static enum mk_err reject_off_map(const struct decision *d)
 		"	ELSE 'role:' || ?5 || ':' || lower(?4) END";
 	const struct mk_proposal *p = d->p;
 	int risk = p->kind == MK_PROP_ADD_RISK;
-	sqlite3_stmt *s = NULL;
 	int rc;
 
 	if (!risk && p->kind != MK_PROP_ADD_STAKEHOLDER)
 		return MK_OK;
-	rc = db_prepare(d->st, risk ? risk_sql : person_sql, &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, d->deal);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 2, d->meeting);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, risk ? p->category : p->name);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 4, risk ? p->text : p->role);
-	if (rc == SQLITE_OK && !risk)
-		rc = db_bind_text(s, 5, mk_side_name(p->side));
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	sqlite3_finalize(s);
+	/* risk_sql has no ?5: db_bind skips it */
+	rc = db_run(d->st, risk ? risk_sql : person_sql, "iittt", d->deal, d->meeting,
+		    risk ? p->category : p->name, risk ? p->text : p->role, mk_side_name(p->side));
 	return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
 }
 
@@ -400,27 +303,16 @@ static enum mk_err decide_apply(const struct decision *d)
 /* Rejecting an add_item withdraws the pending news tied to it (its item will not be). */
 static enum mk_err reject_withdraw(const struct decision *d)
 {
-	sqlite3_stmt *s = NULL;
 	char *why;
 	int rc;
 
 	if (d->p->kind != MK_PROP_ADD_ITEM)
 		return MK_OK;
 	why = mk_sprintf("withdrawn: its item (proposal %lld) was rejected", (long long)d->p->id);
-	rc = db_prepare(d->st,
+	rc = db_run(d->st,
 		"UPDATE proposals SET status = 'rejected', decided_by = ?1, decided_at = ?2, reason = ?3\n"
-		"WHERE target_proposal_id = ?4 AND status = 'pending'", &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, d->who);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, d->now);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, why);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 4, d->p->id);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	sqlite3_finalize(s);
+		"WHERE target_proposal_id = ?4 AND status = 'pending'", "ttti", d->who, d->now, why,
+		d->p->id);
 	free(why);
 	return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
 }
@@ -429,27 +321,12 @@ static enum mk_err reject_withdraw(const struct decision *d)
 static enum mk_err item_on_plan(struct mk_store *st, const struct mk_proposal *p, int64_t deal,
 				struct mk_diag *diag)
 {
-	sqlite3_stmt *s = NULL;
-	enum mk_err err = MK_OK;
-	int rc;
+	int64_t one;
+	enum mk_err err = db_int(st, diag, &one, "SELECT 1 FROM plan_items WHERE id = ?1 AND deal_id = ?2",
+				 "ii", p->item_id, deal);
 
-	rc = db_prepare(st, "SELECT 1 FROM plan_items WHERE id = ?1 AND deal_id = ?2", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, p->item_id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 2, deal);
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_DONE) {
-			mk_diag_set(diag, st->path, 0, "plan item %lld of proposal %lld does not exist",
-				    (long long)p->item_id, (long long)p->id);
-			err = MK_ENOTFOUND;
-		}
-		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-			rc = SQLITE_OK;
-	}
-	sqlite3_finalize(s);
-	return !err && rc != SQLITE_OK ? db_fail(st, rc, diag) : err;
+	return db_notfound(st, diag, err, "plan item %lld of proposal %lld does not exist",
+			   (long long)p->item_id, (long long)p->id);
 }
 
 /* Can pending-or-not p (of deal) be approved as it stands? MK_OK, or an error with diag
@@ -527,7 +404,6 @@ static enum mk_err decide_in(struct mk_store *st, int64_t id, int approve, const
 {
 	struct mk_proposal p;
 	struct decision d;
-	sqlite3_stmt *s = NULL;
 	enum mk_err err;
 	int64_t needs = 0;
 	int rc;
@@ -556,25 +432,13 @@ static enum mk_err decide_in(struct mk_store *st, int64_t id, int approve, const
 		err = reject_withdraw(&d);
 	if (err)
 		goto out;
-	rc = db_prepare(st,
+	rc = db_run(st,
 		"UPDATE proposals SET status = ?1, decided_by = ?2, decided_at = ?3, reason = ?4\n"
-		"WHERE id = ?5 AND status = 'pending'", &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, approve ? "approved" : "rejected");
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, who);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, now);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 4, reason && reason[0] ? reason : NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 5, id);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
+		"WHERE id = ?5 AND status = 'pending'", "tttti", approve ? "approved" : "rejected", who,
+		now, reason && reason[0] ? reason : NULL, id);
 	if (rc != SQLITE_OK)
 		err = db_fail(st, rc, diag);
 out:
-	sqlite3_finalize(s);
 	mk_proposal_release(&p);
 	return err;
 }
@@ -622,39 +486,16 @@ static const struct {
 int db_proposal_edit_field(struct mk_store *st, int64_t id, enum db_edit_field f, const char *old_value,
 			   const char *new_value, const char *who, const char *now)
 {
-	sqlite3_stmt *s = NULL;
 	int rc;
 
 	if (same_text(old_value, new_value))
 		return SQLITE_OK;
-	rc = db_prepare(st, edit_columns[f].sql, &s);
+	rc = db_run(st, edit_columns[f].sql, "ti", new_value, id);
 	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, new_value);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 2, id);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	sqlite3_finalize(s);
-	s = NULL;
-	if (rc == SQLITE_OK)
-		rc = db_prepare(st,
+		rc = db_run(st,
 			"INSERT INTO proposal_edits (proposal_id, field, old_value, new_value, at, \"by\")\n"
-			"VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 2, edit_columns[f].column);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, old_value);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 4, new_value);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 5, now);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 6, who);
-	if (rc == SQLITE_OK)
-		rc = db_step_done(s);
-	sqlite3_finalize(s);
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "itttt" "t", id, edit_columns[f].column, old_value,
+			new_value, now, who);
 	return rc;
 }
 
@@ -697,14 +538,8 @@ enum mk_err mk_store_edit(struct mk_store *st, int64_t id, const char *owner, co
 	}
 	if (rc == SQLITE_OK && action)
 		rc = db_proposal_edit_field(st, id, DB_EDIT_ACTION, p.action, action, who, now);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
 out:
-	if (err)
-		db_rollback(st);
+	err = db_end(st, err, rc, diag);
 	mk_proposal_release(&p);
 	return err;
 }

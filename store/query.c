@@ -1,14 +1,12 @@
 /*
  * query.c: the managers' questions, read-only: plan items across deals by owner, side,
  * status, due dates, slips and words (mk_store_query, a page of them: mk_store_query_page);
- * what was said (mk_store_search_said and _by, over search.c); an item's or a deal's slip
- * history with the evidence behind each change (mk_store_history); and per-deal health
- * numbers (mk_store_health). Changes nothing.
+ * an item's or a deal's slip history with the evidence behind each change
+ * (mk_store_history); and per-deal health numbers (mk_store_health). Changes nothing.
  * Invariant: every value the user gives is bound; SQL text is assembled only from the
  * constant fragments below, and each question runs in one read transaction.
  */
 #include "db.h"
-#include "store.h"
 #include "util/util.h"
 
 #include <stdint.h>
@@ -361,70 +359,6 @@ enum mk_err mk_store_query(struct mk_store *st, const struct mk_query *q, struct
 	return mk_store_query_page(st, q, 0, SIZE_MAX, out, n, NULL, diag);
 }
 
-/* ---- what was said ---- */
-
-struct said_list {
-	struct mk_said *v;
-	size_t n, cap, limit;
-};
-
-static int said_collect(void *ctx, const struct store_said *hit)
-{
-	struct said_list *l = ctx;
-	struct mk_said *r;
-
-	l->v = mk_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
-	r = &l->v[l->n++];
-	r->deal = mk_strdup(hit->deal ? hit->deal : "");
-	r->meeting = mk_strdup(hit->meeting ? hit->meeting : "");
-	r->meeting_start = hit->start ? mk_strdup(hit->start) : NULL;
-	r->speaker = mk_strdup(hit->speaker ? hit->speaker : "");
-	r->start_ms = hit->start_ms;
-	r->text = mk_strdup(hit->text ? hit->text : "");
-	return l->limit && l->n >= l->limit;
-}
-
-void mk_said_free(struct mk_said *rows, size_t n)
-{
-	if (!rows)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(rows[i].deal);
-		free(rows[i].meeting);
-		free(rows[i].meeting_start);
-		free(rows[i].speaker);
-		free(rows[i].text);
-	}
-	free(rows);
-}
-
-/* limit 0: every line that matches. */
-enum mk_err mk_store_search_said_by(struct mk_store *st, const char *deal, const char *speaker,
-				    const char *words, size_t limit, struct mk_said **out, size_t *n,
-				    struct mk_diag *diag)
-{
-	struct said_list l;
-	enum mk_err err;
-
-	memset(&l, 0, sizeof l);
-	l.limit = limit;
-	err = store_search_said_by(st, deal, speaker, words, said_collect, &l, NULL, diag);
-	if (err) {
-		mk_said_free(l.v, l.n);
-		l.v = NULL;
-		l.n = 0;
-	}
-	*out = l.v;
-	*n = l.n;
-	return err;
-}
-
-enum mk_err mk_store_search_said(struct mk_store *st, const char *deal, const char *words,
-				 size_t limit, struct mk_said **out, size_t *n, struct mk_diag *diag)
-{
-	return mk_store_search_said_by(st, deal, NULL, words, limit, out, n, diag);
-}
-
 /* ---- history ---- */
 
 void mk_revisions_free(struct mk_revision *rows, size_t n)
@@ -515,32 +449,12 @@ static const char history_by_deal[] =
 static enum mk_err history_item_exists(struct mk_store *st, int64_t item, int64_t deal,
 				       const char *deal_name, struct mk_diag *diag)
 {
-	sqlite3_stmt *s = NULL;
-	enum mk_err err = MK_OK;
-	int rc;
+	int64_t one;
+	enum mk_err err = db_int(st, diag, &one,
+		"SELECT 1 FROM plan_items WHERE id = ?1 AND (?2 IS NULL OR deal_id = ?2)", "iI", item, deal);
 
-	rc = db_prepare(st, "SELECT 1 FROM plan_items WHERE id = ?1 AND (?2 IS NULL OR deal_id = ?2)",
-			&s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, item);
-	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 2, deal);
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_DONE) {
-			if (deal_name)
-				mk_diag_set(diag, st->path, 0, "no plan item #%lld in deal \"%s\"",
-					    (long long)item, deal_name);
-			else
-				mk_diag_set(diag, st->path, 0, "no plan item #%lld", (long long)item);
-			err = MK_ENOTFOUND;
-		}
-		rc = SQLITE_OK;
-	}
-	if (rc != SQLITE_OK)
-		err = db_fail(st, rc, diag);
-	sqlite3_finalize(s);
-	return err;
+	return db_notfound(st, diag, err, "no plan item #%lld%s%s%s", (long long)item,
+			   deal_name ? " in deal \"" : "", deal_name ? deal_name : "", deal_name ? "\"" : "");
 }
 
 enum mk_err mk_store_history(struct mk_store *st, const char *deal, int64_t item_id,
@@ -568,10 +482,8 @@ enum mk_err mk_store_history(struct mk_store *st, const char *deal, int64_t item
 	if (err)
 		goto out;
 	rc = db_prepare(st, item_id > 0 ? history_by_item : history_by_deal, &s);
-	if (rc == SQLITE_OK && item_id > 0)
-		rc = sqlite3_bind_int64(s, 1, item_id);
 	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 2, deal_id);
+		rc = db_bind(s, "iI", item_id, deal_id);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mk_revision *r;
 
@@ -719,9 +631,7 @@ static int health_overdue(struct mk_store *st, int64_t deal, struct mk_date as_o
 
 	rc = db_prepare(st, deal ? health_overdue_deal : health_overdue_all, &s);
 	if (rc == SQLITE_OK)
-		rc = db_bind_date(s, 1, 1, as_of);
-	if (rc == SQLITE_OK && deal)
-		rc = sqlite3_bind_int64(s, 2, deal);
+		rc = db_bind(s, "di", &as_of, deal); /* every deal's: no ?2 */
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct health_row *hit = health_find(x, sqlite3_column_int64(s, 0));
 
@@ -774,10 +684,8 @@ enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_dat
 	}
 	rc = db_prepare(st, deal ? HEALTH_SELECT "WHERE s.deal_id = ?1" :
 			HEALTH_SELECT "ORDER BY s.deal_id", &s);
-	if (rc == SQLITE_OK && deal)
-		rc = sqlite3_bind_int64(s, 1, deal_id);
 	if (rc == SQLITE_OK)
-		rc = db_bind_date(s, 2, 1, as_of);
+		rc = db_bind(s, "id", deal_id, &as_of); /* every deal's uses no ?1 */
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mk_health *h;
 		struct mk_date last, rev;

@@ -1,13 +1,13 @@
 /*
- * search.c: full-text search of what was said (store_search_said, store_search_said_by),
- * over the FTS5 index that triggers keep beside the utterances table. Does not rank or
- * summarize. Lines come in call order (start, then id) and time order within a call;
- * with a deal, or with a common word, the calls are read in that order so the first
+ * search.c: full-text search of what was said (mk_store_search_said_by, the one entry
+ * point: every line of a deal or of every deal holding some words, optionally said by one
+ * person), over the FTS5 index that triggers keep beside the utterances table. Does not
+ * rank or summarize. Lines come in call order (start, then id) and time order within a
+ * call; with a deal, or with a common word, the calls are read in that order so the first
  * lines come without sorting every match. Invariant: the user's words are quoted into
  * FTS5 phrases and bound, so no input is ever read as query syntax or SQL.
  */
 #include "db.h"
-#include "store.h"
 #include "util/util.h"
 
 #include <limits.h>
@@ -117,39 +117,63 @@ static const char search_in_meeting[] =
 	"ORDER BY u.idx";
 
 /* How many lines match, counting no further than cap. */
-static int search_count(struct mk_store *st, const char *q, int cap, int *count)
+static enum mk_err search_count(struct mk_store *st, const char *q, int64_t cap, int64_t *count,
+				struct mk_diag *diag)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	*count = 0;
-	rc = db_prepare(st,
+	return db_int(st, diag, count,
 		"SELECT count(*) FROM (SELECT 1 FROM utterances_fts WHERE utterances_fts MATCH ?1 LIMIT ?2)",
-		&s);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, q);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(s, 2, cap);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*count = sqlite3_column_int(s, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(s);
-	return rc;
+		"ti", q, cap);
 }
 
+/* A line found, its strings SQLite's until the next step. */
+struct search_line {
+	const char *meeting;        /* the meeting's label */
+	const char *start;          /* the meeting's start (ISO 8601), or NULL */
+	const char *deal;
+	const char *speaker;
+	int64_t start_ms;
+	const char *text;
+};
+
+/* The rows found so far; stop once limit (0: no limit) are there. */
 struct search_run {
-	store_said_fn fn;
-	void *ctx;
-	size_t hits;
+	struct mk_said *v;
+	size_t n, cap, limit;
 	int stop;
 };
 
-static void search_hit(struct search_run *r, const struct store_said *hit)
+static char *search_dup(const char *s)
 {
-	r->hits++;
-	if (r->fn && r->fn(r->ctx, hit))
-		r->stop = 1;
+	return mk_strdup(s ? s : "");
+}
+
+static void search_hit(struct search_run *r, const struct search_line *hit)
+{
+	struct mk_said *row;
+
+	r->v = mk_grow(r->v, &r->cap, r->n + 1, sizeof *r->v);
+	row = &r->v[r->n++];
+	row->deal = search_dup(hit->deal);
+	row->meeting = search_dup(hit->meeting);
+	row->meeting_start = hit->start ? mk_strdup(hit->start) : NULL;
+	row->speaker = search_dup(hit->speaker);
+	row->start_ms = hit->start_ms;
+	row->text = search_dup(hit->text);
+	r->stop = r->limit && r->n >= r->limit;
+}
+
+void mk_said_free(struct mk_said *rows, size_t n)
+{
+	if (!rows)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].deal);
+		free(rows[i].meeting);
+		free(rows[i].meeting_start);
+		free(rows[i].speaker);
+		free(rows[i].text);
+	}
+	free(rows);
 }
 
 /* Every match, sorted by SQLite. */
@@ -161,21 +185,15 @@ static int search_matches(struct mk_store *st, const char *q, int64_t deal, cons
 
 	rc = db_prepare(st, search_by_match, &s);
 	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, q);
-	if (rc == SQLITE_OK)
-		rc = db_bind_id(s, 2, deal);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, who);
+		rc = db_bind(s, "tIt", q, deal, who);
 	while (rc == SQLITE_OK && !r->stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_said hit;
+		struct search_line hit;
 
-		hit.meeting_id = sqlite3_column_int64(s, 0);
 		hit.meeting = (const char *)sqlite3_column_text(s, 1);
 		hit.start = (const char *)sqlite3_column_text(s, 2);
 		hit.deal = (const char *)sqlite3_column_text(s, 3);
 		hit.speaker = (const char *)sqlite3_column_text(s, 4);
 		hit.start_ms = sqlite3_column_int64(s, 5);
-		hit.end_ms = sqlite3_column_int64(s, 6);
 		hit.text = (const char *)sqlite3_column_text(s, 7);
 		search_hit(r, &hit);
 		rc = SQLITE_OK;
@@ -193,29 +211,23 @@ static int search_by_meeting(struct mk_store *st, const char *q, int64_t deal, c
 
 	rc = db_prepare(st, deal ? search_meetings_deal : who ? search_meetings_speaker :
 			search_meetings_all, &m);
-	if (rc == SQLITE_OK && deal)
-		rc = sqlite3_bind_int64(m, 1, deal);
-	else if (rc == SQLITE_OK && who)
-		rc = db_bind_text(m, 3, who);
+	if (rc == SQLITE_OK)
+		rc = db_bind(m, "iit", deal, (int64_t)0, who); /* ?1 of one deal, ?3 of a speaker */
 	if (rc == SQLITE_OK)
 		rc = db_prepare(st, search_in_meeting, &s);
 	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 1, q);
-	if (rc == SQLITE_OK)
-		rc = db_bind_text(s, 3, who);
+		rc = db_bind(s, "tIt", q, (int64_t)0, who); /* ?4, the call, for each call below */
 	while (rc == SQLITE_OK && !r->stop && (rc = sqlite3_step(m)) == SQLITE_ROW) {
-		struct store_said hit;
+		struct search_line hit;
 
-		hit.meeting_id = sqlite3_column_int64(m, 0);
 		hit.meeting = (const char *)sqlite3_column_text(m, 1);
 		hit.start = (const char *)sqlite3_column_text(m, 2);
 		hit.deal = (const char *)sqlite3_column_text(m, 3);
 		sqlite3_reset(s);
-		rc = sqlite3_bind_int64(s, 4, hit.meeting_id);
+		rc = sqlite3_bind_int64(s, 4, sqlite3_column_int64(m, 0));
 		while (rc == SQLITE_OK && !r->stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 			hit.speaker = (const char *)sqlite3_column_text(s, 0);
 			hit.start_ms = sqlite3_column_int64(s, 1);
-			hit.end_ms = sqlite3_column_int64(s, 2);
 			hit.text = (const char *)sqlite3_column_text(s, 3);
 			search_hit(r, &hit);
 			rc = SQLITE_OK;
@@ -228,22 +240,22 @@ static int search_by_meeting(struct mk_store *st, const char *q, int64_t deal, c
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-enum mk_err store_search_said_by(struct mk_store *st, const char *deal, const char *speaker,
-				 const char *words, store_said_fn fn, void *ctx, size_t *nhits,
-				 struct mk_diag *diag)
+/* limit 0: every line that matches. */
+enum mk_err mk_store_search_said_by(struct mk_store *st, const char *deal, const char *speaker,
+				    const char *words, size_t limit, struct mk_said **out, size_t *n,
+				    struct mk_diag *diag)
 {
 	struct search_run r;
 	struct mk_buf q;
 	enum mk_err err = MK_OK;
-	int64_t deal_id = 0;
+	int64_t deal_id = 0, count = 0;
 	char *who = NULL;
-	int rc, count = 0;
+	int rc = SQLITE_OK;
 
-	if (nhits)
-		*nhits = 0;
+	*out = NULL;
+	*n = 0;
 	memset(&r, 0, sizeof r);
-	r.fn = fn;
-	r.ctx = ctx;
+	r.limit = limit;
 	mk_buf_init(&q);
 	search_query(words ? words : "", &q);
 	if (!q.len) {
@@ -271,23 +283,21 @@ enum mk_err store_search_said_by(struct mk_store *st, const char *deal, const ch
 	 */
 	if (deal_id)
 		rc = search_by_meeting(st, q.s, deal_id, who, &r);
-	else if ((rc = search_count(st, q.s, st->said_few > INT_MAX ? INT_MAX : (int)st->said_few,
-				     &count)) == SQLITE_OK)
+	else if (!(err = search_count(st, q.s, st->said_few > INT_MAX ? INT_MAX : (int64_t)st->said_few,
+				      &count, diag)))
 		rc = (size_t)count < st->said_few ? search_matches(st, q.s, 0, who, &r) :
 			search_by_meeting(st, q.s, 0, who, &r);
-	if (rc != SQLITE_OK)
+	if (!err && rc != SQLITE_OK)
 		err = db_fail(st, rc, diag);
 out:
 	db_rollback(st);
 	mk_buf_release(&q);
 	free(who);
-	if (nhits)
-		*nhits = r.hits;
-	return err;
-}
-
-enum mk_err store_search_said(struct mk_store *st, const char *deal, const char *words,
-			      store_said_fn fn, void *ctx, size_t *nhits, struct mk_diag *diag)
-{
-	return store_search_said_by(st, deal, NULL, words, fn, ctx, nhits, diag);
+	if (err) {
+		mk_said_free(r.v, r.n);
+		return err;
+	}
+	*out = r.v;
+	*n = r.n;
+	return MK_OK;
 }

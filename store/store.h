@@ -1,8 +1,8 @@
 /*
  * store.h: calls of store/ beyond include/mapkeeper.h, for commands to come (mapkeeper
  * query, plan on a read-only copy) and for tests: a read-only open, the busy timeout,
- * a page cap that makes the disk "full" on purpose, and full-text search of what was
- * said. Like the public calls, none prints or exits, and no SQL leaves store/.
+ * a page cap that makes the disk "full" on purpose, bulk loading and the plans of
+ * questions. Like the public calls, none prints or exits, and no SQL leaves store/.
  */
 #ifndef MK_STORE_H
 #define MK_STORE_H
@@ -40,36 +40,5 @@ enum mk_err store_bulk(struct mk_store *st, int on, struct mk_diag *diag);
 #define STORE_QUERY_SORT_MAX 4000
 #define STORE_SAID_FEW 3000
 void store_tune(struct mk_store *st, size_t query_sort_max, size_t said_few);
-
-/* One utterance found by store_search_said. Strings live until the callback returns. */
-struct store_said {
-	int64_t meeting_id;
-	const char *meeting;        /* the meeting's label */
-	const char *start;          /* the meeting's start (ISO 8601), or NULL */
-	const char *deal;
-	const char *speaker;
-	int64_t start_ms, end_ms;
-	const char *text;
-};
-
-/* Returns non-zero to stop the search. */
-typedef int (*store_said_fn)(void *ctx, const struct store_said *hit);
-
-/*
- * Calls fn for every utterance of deal (NULL: every deal) whose text or speaker holds
- * every word of words (any case, accents ignored, in any order; a word ending in '*'
- * is a prefix), in meeting then time order. Words are plain text, never FTS syntax.
- * Sets *nhits (when not NULL) to how many fn was given. MK_EARG when words holds none.
- */
-enum mk_err store_search_said(struct mk_store *st, const char *deal, const char *words,
-			      store_said_fn fn, void *ctx, size_t *nhits, struct mk_diag *diag);
-
-/* The same, and only lines whose speaker is speaker (NULL: anyone): the full name or the
- * first name, any case, blanks around it ignored (as `query --owner` matches owners). */
-enum mk_err store_search_said_by(struct mk_store *st, const char *deal, const char *speaker,
-				 const char *words, store_said_fn fn, void *ctx, size_t *nhits,
-				 struct mk_diag *diag);
-
-
 
 #endif

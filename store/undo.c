@@ -19,9 +19,9 @@ struct undo {
 };
 
 /* The live decision that wrote revision rev (a hand edit, or the approval of its proposal). */
-static int undo_revision_owner(struct mk_store *st, int64_t rev, int64_t *owner)
+static enum mk_err undo_revision_owner(const struct undo *u, int64_t rev, int64_t *owner)
 {
-	return ed_int(st, owner,
+	return db_int(u->st, u->diag, owner,
 		"SELECT coalesce(r.decision_id, (SELECT c.id FROM decisions c WHERE c.proposal_id =\n"
 		"	r.proposal_id AND c.kind = 'approve' AND c.undone_by IS NULL ORDER BY c.id DESC))\n"
 		"FROM plan_revisions r WHERE r.id = ?1", "i", rev);
@@ -33,48 +33,47 @@ static enum mk_err undo_blockers(const struct undo *u, int64_t item, int64_t aft
 				 int64_t skip_proposal)
 {
 	int64_t rev = 0, owner = 0, prop = 0;
-	int rc;
+	enum mk_err err;
 
-	rc = ed_int(u->st, &rev,
+	err = db_int(u->st, u->diag, &rev,
 		"SELECT id FROM plan_revisions WHERE item_id = ?1 AND id > ?2\n"
 		"	AND coalesce(decision_id, 0) <> ?3 ORDER BY id DESC LIMIT 1",
 		"iii", item, after, skip_decision);
-	if (rc == SQLITE_OK) {
-		rc = undo_revision_owner(u->st, rev, &owner);
-		if (rc != SQLITE_OK)
-			return db_fail(u->st, rc, u->diag);
+	if (!err) {
+		if ((err = undo_revision_owner(u, rev, &owner)) && err != MK_ENOTFOUND)
+			return err;
 		mk_diag_set(u->diag, u->st->path, 0,
 			    "decision %lld cannot be undone: item #%lld was changed later by decision "
 			    "%lld: undo that first", (long long)u->d->id, (long long)item, (long long)owner);
 		return MK_EARG;
 	}
-	if (rc != SQLITE_DONE)
-		return db_fail(u->st, rc, u->diag);
+	if (err != MK_ENOTFOUND)
+		return err;
 	if (skip_proposal < 0)
 		return MK_OK;
 	/* approved proposals about the item (a change that changed nothing wrote no revision) */
-	rc = ed_int(u->st, &owner,
+	err = db_int(u->st, u->diag, &owner,
 		"SELECT c.id FROM proposals p JOIN decisions c ON c.proposal_id = p.id\n"
 		"WHERE p.item_id = ?1 AND p.id <> ?2 AND p.status = 'approved' AND c.kind = 'approve'\n"
 		"	AND c.undone_by IS NULL ORDER BY c.id DESC LIMIT 1", "ii", item, skip_proposal);
-	if (rc == SQLITE_OK) {
+	if (!err) {
 		mk_diag_set(u->diag, u->st->path, 0,
 			    "decision %lld cannot be undone: decision %lld is about item #%lld: undo that first",
 			    (long long)u->d->id, (long long)owner, (long long)item);
 		return MK_EARG;
 	}
-	if (rc != SQLITE_DONE)
-		return db_fail(u->st, rc, u->diag);
-	rc = ed_int(u->st, &prop,
+	if (err != MK_ENOTFOUND)
+		return err;
+	err = db_int(u->st, u->diag, &prop,
 		"SELECT id FROM proposals WHERE item_id = ?1 AND id <> ?2 AND status = 'pending'\n"
 		"ORDER BY id LIMIT 1", "ii", item, skip_proposal);
-	if (rc == SQLITE_OK) {
+	if (!err) {
 		mk_diag_set(u->diag, u->st->path, 0,
 			    "decision %lld cannot be undone: pending proposal %lld is about item #%lld: "
 			    "reject it first", (long long)u->d->id, (long long)prop, (long long)item);
 		return MK_EARG;
 	}
-	return rc == SQLITE_DONE ? MK_OK : db_fail(u->st, rc, u->diag);
+	return err == MK_ENOTFOUND ? MK_OK : err;
 }
 
 /* Deletes item (added by the decision) once nothing later depends on it. Rejected
@@ -86,9 +85,9 @@ static enum mk_err undo_remove_item(const struct undo *u, int64_t item, int64_t 
 
 	if (err)
 		return err;
-	rc = ed_run(u->st, "UPDATE proposals SET item_id = NULL WHERE item_id = ?1", "i", item);
+	rc = db_run(u->st, "UPDATE proposals SET item_id = NULL WHERE item_id = ?1", "i", item);
 	if (rc == SQLITE_OK)
-		rc = ed_run(u->st, "DELETE FROM plan_items WHERE id = ?1", "i", item);
+		rc = db_run(u->st, "DELETE FROM plan_items WHERE id = ?1", "i", item);
 	return rc == SQLITE_OK ? MK_OK : db_fail(u->st, rc, u->diag);
 }
 
@@ -102,7 +101,7 @@ static enum mk_err undo_revisions(const struct undo *u, const char *sql, int64_t
 
 	rc = db_prepare(u->st, sql, &s);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, key);
+		rc = db_bind(s, "i", key);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t rev = sqlite3_column_int64(s, 0), item = sqlite3_column_int64(s, 1);
 		const char *field = (const char *)sqlite3_column_text(s, 2);
@@ -113,7 +112,7 @@ static enum mk_err undo_revisions(const struct undo *u, const char *sql, int64_t
 			break;
 		rc = ed_item_set(u->st, item, field ? field : "", old_value, u->now);
 		if (rc == SQLITE_OK)
-			rc = ed_run(u->st, "DELETE FROM plan_revisions WHERE id = ?1", "i", rev);
+			rc = db_run(u->st, "DELETE FROM plan_revisions WHERE id = ?1", "i", rev);
 	}
 	sqlite3_finalize(s);
 	if (!err && rc != SQLITE_DONE)
@@ -124,7 +123,7 @@ static enum mk_err undo_revisions(const struct undo *u, const char *sql, int64_t
 /* The proposal of an approval or rejection goes back to pending, as it was before. */
 static int undo_to_pending(const struct undo *u)
 {
-	return ed_run(u->st,
+	return db_run(u->st,
 		"UPDATE proposals SET status = 'pending', decided_by = NULL, decided_at = NULL,\n"
 		"	reason = NULL WHERE id = ?1", "i", u->d->proposal_id);
 }
@@ -138,22 +137,18 @@ static enum mk_err undo_approval(const struct undo *u)
 	enum mk_err err = MK_OK;
 	int rc;
 
-	rc = db_prepare(u->st, "SELECT status, kind, item_id FROM proposals WHERE id = ?1", &s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 1, u->d->proposal_id);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	err = db_row(u->st, u->diag, &s, "SELECT status, kind, item_id FROM proposals WHERE id = ?1",
+		     "i", u->d->proposal_id);
+	if (!err) {
 		status = db_column_dup(s, 0);
 		kind_name = db_column_dup(s, 1);
 		item = sqlite3_column_int64(s, 2);
-		rc = SQLITE_OK;
-	} else if (rc == SQLITE_DONE) {
-		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_OK) {
-		err = db_fail(u->st, rc, u->diag);
+	if (err == MK_ENOTFOUND)
+		err = MK_OK; /* no proposal: not "approved" below */
+	if (err)
 		goto out;
-	}
 	if (!status || strcmp(status, u->d->kind[0] == 'a' ? "approved" : "rejected")) {
 		mk_diag_set(u->diag, u->st->path, 0,
 			    "decision %lld cannot be undone: its proposal is no longer %s",
@@ -175,7 +170,7 @@ static enum mk_err undo_approval(const struct undo *u)
 	}
 	switch (kind) {
 	case MK_PROP_ADD_ITEM:
-		rc = ed_run(u->st, "UPDATE proposals SET item_id = NULL WHERE id = ?1", "i",
+		rc = db_run(u->st, "UPDATE proposals SET item_id = NULL WHERE id = ?1", "i",
 			    u->d->proposal_id);
 		if (rc != SQLITE_OK)
 			err = db_fail(u->st, rc, u->diag);
@@ -192,13 +187,13 @@ static enum mk_err undo_approval(const struct undo *u)
 			u->d->proposal_id);
 		break;
 	case MK_PROP_ADD_RISK:
-		rc = ed_run(u->st, "DELETE FROM risks WHERE proposal_id = ?1", "i", u->d->proposal_id);
+		rc = db_run(u->st, "DELETE FROM risks WHERE proposal_id = ?1", "i", u->d->proposal_id);
 		if (rc != SQLITE_OK)
 			err = db_fail(u->st, rc, u->diag);
 		break;
 	case MK_PROP_ADD_STAKEHOLDER:
 		/* people.proposal_id: the approval that put the person on the map (migration 8) */
-		rc = ed_run(u->st, "DELETE FROM people WHERE proposal_id = ?1", "i", u->d->proposal_id);
+		rc = db_run(u->st, "DELETE FROM people WHERE proposal_id = ?1", "i", u->d->proposal_id);
 		if (rc != SQLITE_OK)
 			err = db_fail(u->st, rc, u->diag);
 		break;
@@ -239,7 +234,7 @@ enum mk_err mk_store_undo(struct mk_store *st, int64_t id, const char *deal, con
 	enum mk_err err;
 	int64_t deal_id = 0;
 	char now[32], *summary = NULL;
-	int rc;
+	int rc = SQLITE_OK;
 
 	memset(&d, 0, sizeof d);
 	if (undone)
@@ -254,20 +249,13 @@ enum mk_err mk_store_undo(struct mk_store *st, int64_t id, const char *deal, con
 	if (deal && (err = db_deal_id(st, deal, &deal_id, diag)))
 		goto out;
 	if (!id) {
-		rc = ed_int(st, &id,
+		err = db_int(st, diag, &id,
 			"SELECT id FROM decisions WHERE kind IN ('approve', 'reject', 'item_add', 'item_edit')\n"
 			"	AND undone_by IS NULL AND (?1 IS NULL OR deal_id = ?1) ORDER BY id DESC LIMIT 1",
 			"I", deal_id);
-		if (rc == SQLITE_DONE) {
-			mk_diag_set(diag, st->path, 0, "no decision to undo%s%s%s", deal ? " in deal \"" : "",
-				    deal ? deal : "", deal ? "\"" : "");
-			err = MK_ENOTFOUND;
+		if ((err = db_notfound(st, diag, err, "no decision to undo%s%s%s", deal ? " in deal \"" : "",
+				       deal ? deal : "", deal ? "\"" : "")))
 			goto out;
-		}
-		if (rc != SQLITE_OK) {
-			err = db_fail(st, rc, diag);
-			goto out;
-		}
 	}
 	if ((err = ed_decision_get(st, id, &d, diag)))
 		goto out;
@@ -283,7 +271,8 @@ enum mk_err mk_store_undo(struct mk_store *st, int64_t id, const char *deal, con
 		err = MK_EARG;
 		goto out;
 	}
-	rc = ed_int(st, &deal_id, "SELECT deal_id FROM decisions WHERE id = ?1", "i", id);
+	if ((err = db_int(st, diag, &deal_id, "SELECT deal_id FROM decisions WHERE id = ?1", "i", id)))
+		goto out;
 	summary = mk_sprintf("undo of decision %lld: %s %s", (long long)id, d.kind, d.summary);
 	memset(&u, 0, sizeof u);
 	u.st = st;
@@ -291,26 +280,15 @@ enum mk_err mk_store_undo(struct mk_store *st, int64_t id, const char *deal, con
 	u.who = who;
 	u.now = now;
 	u.diag = diag;
+	rc = ed_decision(st, deal_id, "undo", 0, d.item_id, summary, NULL, who, now, &u.self);
+	if (rc != SQLITE_OK || (err = undo_apply(&u)))
+		goto out;
+	rc = db_run(st, "UPDATE decisions SET undoes = ?1 WHERE id = ?2", "ii", id, u.self);
 	if (rc == SQLITE_OK)
-		rc = ed_decision(st, deal_id, "undo", 0, d.item_id, summary, NULL, who, now, &u.self);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	if ((err = undo_apply(&u)))
-		goto out;
-	rc = ed_run(st, "UPDATE decisions SET undoes = ?1 WHERE id = ?2", "ii", id, u.self);
-	if (rc == SQLITE_OK)
-		rc = ed_run(st, "UPDATE decisions SET undone_by = ?1 WHERE id = ?2", "ii", u.self, id);
-	if (rc != SQLITE_OK) {
-		err = db_fail(st, rc, diag);
-		goto out;
-	}
-	err = db_commit(st, diag);
-	d.undone_by = u.self;
+		rc = db_run(st, "UPDATE decisions SET undone_by = ?1 WHERE id = ?2", "ii", u.self, id);
 out:
-	if (err)
-		db_rollback(st);
+	if (!(err = db_end(st, err, rc, diag)))
+		d.undone_by = u.self;
 	if (!err && undone)
 		*undone = d;
 	else

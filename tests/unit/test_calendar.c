@@ -2,7 +2,7 @@
  * test_calendar.c: the one calendar (util/calendar.c) against a count of its own: every day
  * of 1900-2200 to its day number and back, leap years and the days of each month, compare,
  * valid's edges, parsing (a timestamp's day, a day alone) and what it rejects, weekdays of
- * known dates, and today against time(). test_when.c checks format and add_days as well.
+ * known dates, formatting, adding days, and today against time().
  */
 #include "mapkeeper.h"
 #include "tap.h"
@@ -120,30 +120,36 @@ static void test_valid(void)
 	CHECK(!mk_date_valid(2026, 1, -1));
 }
 
+/* Not a day of 1900-2200 written YYYY-MM-DD: mk_date_parse and mk_date_parse_day say so. */
+static const char *const not_days[] = {
+	"2026-02-30", "2026-13-01", "2026-00-10", "2026-04-31", "2026-01-32", "2026-01-00",
+	"2026-02-29", "2027-02-29", "1900-02-29", "2100-02-29", "1899-12-31", "2201-01-01",
+	"2026-3-1", "2026-03-1", "26-03-03", "2026/03/03", " 2026-03-01", "2026-03-03x", "2026-03",
+	"", "tomorrow",
+};
+
 static void test_parse(void)
 {
-	struct mk_date d = date(1, 2, 3);
+	struct mk_date d = { 0, 0, 0 };
 
-	CHECK(mk_date_parse("2026-03-01", &d) == MK_OK && same(d, date(2026, 3, 1)));
+	CHECK(mk_date_parse("2026-03-03", &d) == MK_OK && same(d, date(2026, 3, 3)));
+	CHECK(mk_date_parse("2026-12-31", &d) == MK_OK && same(d, date(2026, 12, 31)));
 	CHECK(mk_date_parse("2028-02-29", &d) == MK_OK && same(d, date(2028, 2, 29)));
+	CHECK(mk_date_parse("2000-02-29", &d) == MK_OK && same(d, date(2000, 2, 29)));
 	CHECK(mk_date_parse("1900-01-01", &d) == MK_OK && same(d, date(1900, 1, 1)));
 	CHECK(mk_date_parse("2200-12-31", &d) == MK_OK && same(d, date(2200, 12, 31)));
 	/* the day of a timestamp */
+	CHECK(mk_date_parse("2026-03-03T10:00:00-05:00", &d) == MK_OK && same(d, date(2026, 3, 3)));
 	CHECK(mk_date_parse("2026-03-10T14:00:00Z", &d) == MK_OK && same(d, date(2026, 3, 10)));
 	CHECK(mk_date_parse("2026-03-11 09:30", &d) == MK_OK && same(d, date(2026, 3, 11)));
 	d = date(1, 2, 3);
-	CHECK(mk_date_parse("2026-02-30", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-13-01", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-00-10", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-3-1", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-03-1", &d) == MK_EARG);
-	CHECK(mk_date_parse("1899-12-31", &d) == MK_EARG);
-	CHECK(mk_date_parse("2201-01-01", &d) == MK_EARG);
-	CHECK(mk_date_parse(" 2026-03-01", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-03-01x", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-03", &d) == MK_EARG);
-	CHECK(mk_date_parse("", &d) == MK_EARG);
-	CHECK(mk_date_parse(NULL, &d) == MK_EARG);
+	for (size_t i = 0; i < sizeof not_days / sizeof *not_days; i++) {
+		if (mk_date_parse(not_days[i], &d) != MK_EARG || mk_date_parse_day(not_days[i], &d) != MK_EARG) {
+			printf("#   taken for a day: \"%s\"\n", not_days[i]);
+			CHECK(0);
+		}
+	}
+	CHECK(mk_date_parse(NULL, &d) == MK_EARG && mk_date_parse_day(NULL, &d) == MK_EARG);
 	CHECK(same(d, date(1, 2, 3))); /* untouched by a failure */
 }
 
@@ -154,26 +160,70 @@ static void test_parse_day(void)
 	CHECK(mk_date_parse_day("2026-03-01", &d) == MK_OK && same(d, date(2026, 3, 1)));
 	CHECK(mk_date_parse_day("2000-02-29", &d) == MK_OK && same(d, date(2000, 2, 29)));
 	d = date(1, 2, 3);
-	CHECK(mk_date_parse_day("2026-03-10T14:00:00Z", &d) == MK_EARG);
+	CHECK(mk_date_parse_day("2026-03-10T14:00:00Z", &d) == MK_EARG); /* a timestamp, not a day */
 	CHECK(mk_date_parse_day("2026-03-10 ", &d) == MK_EARG);
-	CHECK(mk_date_parse_day("2026-02-30", &d) == MK_EARG);
-	CHECK(mk_date_parse_day("2026-13-01", &d) == MK_EARG);
-	CHECK(mk_date_parse_day("2026-3-1", &d) == MK_EARG);
-	CHECK(mk_date_parse_day("", &d) == MK_EARG);
-	CHECK(mk_date_parse_day(NULL, &d) == MK_EARG);
 	CHECK(same(d, date(1, 2, 3)));
 }
 
 static void test_weekday(void)
 {
-	CHECK(mk_date_weekday(date(1900, 1, 1)) == 0);   /* Monday */
-	CHECK(mk_date_weekday(date(1970, 1, 1)) == 3);   /* Thursday */
-	CHECK(mk_date_weekday(date(1969, 7, 20)) == 6);  /* Sunday: the Moon landing */
-	CHECK(mk_date_weekday(date(2000, 1, 1)) == 5);   /* Saturday */
-	CHECK(mk_date_weekday(date(2000, 2, 29)) == 1);  /* Tuesday */
-	CHECK(mk_date_weekday(date(2026, 3, 6)) == 4);   /* Friday */
-	CHECK(mk_date_weekday(date(2026, 12, 7)) == 0);  /* Monday */
-	CHECK(mk_date_weekday(date(2200, 12, 31)) == 2); /* Wednesday */
+	/* 0 = Monday ... 6 = Sunday */
+	static const struct { int y, m, d, weekday; } known[] = {
+		{ 1900, 1, 1, 0 }, { 1969, 7, 20, 6 } /* the Moon landing */, { 1969, 12, 31, 2 },
+		{ 1970, 1, 1, 3 }, { 2000, 1, 1, 5 }, { 2000, 2, 29, 1 }, { 2026, 3, 2, 0 },
+		{ 2026, 3, 3, 1 }, { 2026, 3, 6, 4 }, { 2026, 3, 8, 6 }, { 2026, 12, 7, 0 },
+		{ 2026, 12, 28, 0 }, { 2027, 1, 1, 4 }, { 2028, 2, 29, 1 }, { 2200, 12, 31, 2 },
+	};
+
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+		int got = mk_date_weekday(date(known[i].y, known[i].m, known[i].d));
+
+		if (got != known[i].weekday) {
+			printf("#   %04d-%02d-%02d: weekday %d, not %d\n", known[i].y, known[i].m, known[i].d,
+			       got, known[i].weekday);
+			CHECK(0);
+		}
+	}
+}
+
+static void test_format(void)
+{
+	char buf[16];
+	mk_date_format(date(2026, 3, 3), buf, sizeof buf);
+	CHECK_STR(buf, "2026-03-03");
+	mk_date_format(date(2026, 12, 31), buf, sizeof buf);
+	CHECK_STR(buf, "2026-12-31");
+	mk_date_format(date(987, 1, 2), buf, sizeof buf);
+	CHECK_STR(buf, "0987-01-02");
+	mk_date_format(date(2026, 3, 3), buf, 5); /* truncated, still terminated */
+	CHECK_STR(buf, "2026");
+}
+
+static void test_add_days(void)
+{
+	/* y, m, d, plus days: y, m, d */
+	static const struct { int y, m, d, days, y2, m2, d2; } sums[] = {
+		{ 2026, 3, 3, 0, 2026, 3, 3 }, { 2026, 3, 3, 1, 2026, 3, 4 }, { 2026, 1, 31, 1, 2026, 2, 1 },
+		{ 2026, 2, 28, 1, 2026, 3, 1 }, { 2028, 2, 28, 1, 2028, 2, 29 },
+		{ 2028, 2, 29, 1, 2028, 3, 1 }, { 2026, 12, 31, 1, 2027, 1, 1 },
+		{ 2026, 12, 28, 7, 2027, 1, 4 }, { 2026, 3, 3, 365, 2027, 3, 3 },
+		{ 2028, 1, 1, 366, 2029, 1, 1 }, { 2100, 2, 28, 1, 2100, 3, 1 },
+		{ 2000, 2, 28, 1, 2000, 2, 29 }, { 2026, 3, 3, -1, 2026, 3, 2 },
+		{ 2026, 3, 1, -1, 2026, 2, 28 }, { 2028, 3, 1, -1, 2028, 2, 29 },
+		{ 2027, 1, 1, -1, 2026, 12, 31 }, { 2026, 3, 3, -365, 2025, 3, 3 },
+		{ 1970, 1, 1, -1, 1969, 12, 31 },
+	};
+
+	for (size_t i = 0; i < sizeof sums / sizeof *sums; i++) {
+		struct mk_date got = mk_date_add_days(date(sums[i].y, sums[i].m, sums[i].d), sums[i].days);
+
+		if (!same(got, date(sums[i].y2, sums[i].m2, sums[i].d2))) {
+			printf("#   %04d-%02d-%02d %+d days: %04d-%02d-%02d\n", sums[i].y, sums[i].m, sums[i].d,
+			       sums[i].days, got.y, got.m, got.d);
+			CHECK(0);
+		}
+	}
+	CHECK(same(mk_date_add_days(mk_date_add_days(date(2026, 3, 3), 1000), -1000), date(2026, 3, 3)));
 }
 
 static struct mk_date local_day(time_t t)
@@ -203,6 +253,8 @@ int main(void)
 	RUN(test_parse);
 	RUN(test_parse_day);
 	RUN(test_weekday);
+	RUN(test_format);
+	RUN(test_add_days);
 	RUN(test_today);
 	return tap_done();
 }

@@ -341,7 +341,7 @@ static void test_call_remove(void)
 	first = n ? calls[0].id : 0;
 	CHECK(n && calls[0].pending == 2); /* k1 and k3 are pending again */
 	mk_calls_free(calls, n);
-	CHECK(mk_store_search_said(st, "Acme", "zebracorn", 10, &said, &nsaid, &dg) == MK_OK && nsaid == 2);
+	CHECK(mk_store_search_said_by(st, "Acme", NULL, "zebracorn", 10, &said, &nsaid, &dg) == MK_OK && nsaid == 2);
 	mk_said_free(said, nsaid);
 
 	CHECK(mk_store_call_remove(st, first, "rep", &removed, &dg) == MK_OK);
@@ -352,7 +352,7 @@ static void test_call_remove(void)
 	CHECK(mk_store_call_remove(st, first, "rep", NULL, &dg) == MK_EARG);
 	CHECK(mk_store_call_remove(st, 424242, "rep", NULL, &dg) == MK_ENOTFOUND);
 	CHECK_COUNTERS();
-	CHECK(mk_store_search_said(st, "Acme", "zebracorn", 10, &said, &nsaid, &dg) == MK_OK && nsaid == 1);
+	CHECK(mk_store_search_said_by(st, "Acme", NULL, "zebracorn", 10, &said, &nsaid, &dg) == MK_OK && nsaid == 1);
 	mk_said_free(said, nsaid);
 	CHECK(mk_store_calls(st, "Acme", &calls, &n, &dg) == MK_OK && n == 1);
 	mk_calls_free(calls, n);

@@ -345,11 +345,11 @@ static void test_search_said(void)
 	struct mk_diag dg;
 	size_t n = 0;
 
-	CHECK(mk_store_search_said(st, NULL, "budget", 0, &v, &n, &dg) == MK_OK && n == 2);
+	CHECK(mk_store_search_said_by(st, NULL, NULL, "budget", 0, &v, &n, &dg) == MK_OK && n == 2);
 	mk_said_free(v, n);
-	CHECK(mk_store_search_said(st, NULL, "budget", 1, &v, &n, &dg) == MK_OK && n == 1);
+	CHECK(mk_store_search_said_by(st, NULL, NULL, "budget", 1, &v, &n, &dg) == MK_OK && n == 1);
 	mk_said_free(v, n);
-	CHECK(mk_store_search_said(st, "Acme", "BUDGET", 10, &v, &n, &dg) == MK_OK && n == 1);
+	CHECK(mk_store_search_said_by(st, "Acme", NULL, "BUDGET", 10, &v, &n, &dg) == MK_OK && n == 1);
 	if (n == 1) {
 		CHECK_STR(v[0].deal, "Acme");
 		CHECK_STR(v[0].speaker, "Priya Shah");
@@ -360,17 +360,17 @@ static void test_search_said(void)
 	}
 	mk_said_free(v, n);
 	/* every word must be there; oldest call first */
-	CHECK(mk_store_search_said(st, "Acme", "security review", 10, &v, &n, &dg) == MK_OK && n == 2);
+	CHECK(mk_store_search_said_by(st, "Acme", NULL, "security review", 10, &v, &n, &dg) == MK_OK && n == 2);
 	if (n == 2) {
 		CHECK_STR(v[0].meeting, "acme-1.vtt");
 		CHECK_STR(v[1].meeting, "acme-2.vtt");
 	}
 	mk_said_free(v, n);
-	CHECK(mk_store_search_said(st, "Acme", "security memo", 10, &v, &n, &dg) == MK_OK && n == 0);
+	CHECK(mk_store_search_said_by(st, "Acme", NULL, "security memo", 10, &v, &n, &dg) == MK_OK && n == 0);
 	mk_said_free(v, n);
-	CHECK(mk_store_search_said(st, "Nobody", "budget", 10, &v, &n, &dg) == MK_ENOTFOUND);
+	CHECK(mk_store_search_said_by(st, "Nobody", NULL, "budget", 10, &v, &n, &dg) == MK_ENOTFOUND);
 	CHECK(n == 0 && !v);
-	CHECK(mk_store_search_said(st, NULL, " !? ", 10, &v, &n, &dg) == MK_EARG);
+	CHECK(mk_store_search_said_by(st, NULL, NULL, " !? ", 10, &v, &n, &dg) == MK_EARG);
 }
 
 /* The ids of a page, and how many more there are. */

@@ -887,58 +887,45 @@ out:
 	free(path);
 }
 
-struct hits {
-	int n;
-	char speaker[64];
-	int64_t start_ms;
-};
-
-static int on_hit(void *ctx, const struct store_said *h)
+/* How many lines of deal hold words (every one: no limit); the first one's speaker and time. */
+static size_t said(struct mk_store *st, const char *deal, const char *words, char *speaker,
+		   size_t speakerlen, int64_t *start_ms, enum mk_err want)
 {
-	struct hits *x = ctx;
+	struct mk_said *v = NULL;
+	struct mk_diag dg;
+	size_t n = 0;
 
-	if (!x->n) {
-		snprintf(x->speaker, sizeof x->speaker, "%s", h->speaker);
-		x->start_ms = h->start_ms;
-	}
-	x->n++;
-	return 0;
+	CHECK(mk_store_search_said_by(st, deal, NULL, words, 0, &v, &n, &dg) == want);
+	if (speaker)
+		snprintf(speaker, speakerlen, "%s", n ? v[0].speaker : "");
+	if (start_ms)
+		*start_ms = n ? v[0].start_ms : -1;
+	mk_said_free(v, n);
+	return n;
 }
 
 static void test_search(void)
 {
 	struct mk_store *st = open_ok(shared_path);
-	struct hits h;
-	struct mk_diag dg;
-	size_t n = 0;
+	char speaker[64];
+	int64_t start_ms = -1;
 
 	if (!st)
 		return;
-	memset(&h, 0, sizeof h);
-	CHECK(store_search_said(st, "Acme", "security review", on_hit, &h, &n, &dg) == MK_OK);
-	CHECK(h.n == 3 && n == 3); /* once in each of the three calls */
-	CHECK_STR(h.speaker, "Dana Reyes");
-	CHECK(h.start_ms == 0);
-	memset(&h, 0, sizeof h);
-	CHECK(store_search_said(st, NULL, "SOC", on_hit, &h, &n, &dg) == MK_OK);
-	CHECK(h.n == 3);
-	CHECK_STR(h.speaker, "Sam Patel");
-	memset(&h, 0, sizeof h);
-	CHECK(store_search_said(st, "Acme", "secur* PRIYA", on_hit, &h, &n, &dg) == MK_OK);
-	CHECK(h.n == 0); /* both words must be in one utterance */
-	CHECK(store_search_said(st, "Acme", "CFO priya", on_hit, &h, &n, &dg) == MK_OK);
-	CHECK(h.n == 3);
-	memset(&h, 0, sizeof h);
-	CHECK(store_search_said(st, "Acme", "dana", on_hit, &h, &n, &dg) == MK_OK);
-	CHECK(h.n == 6); /* the speaker is searched too */
-	CHECK(store_search_said(st, "Acme", "\"sign AND (NOT", NULL, NULL, &n, &dg) == MK_OK);
-	CHECK(n == 0);
-	CHECK(store_search_said(st, "Acme", "can't", NULL, NULL, &n, &dg) == MK_OK);
-	CHECK(n == 3);
-	CHECK(store_search_said(st, "Other", "security", NULL, NULL, &n, &dg) == MK_OK);
-	CHECK(n == 0);
-	CHECK(store_search_said(st, "Acme", " ?! ", NULL, NULL, &n, &dg) == MK_EARG);
-	CHECK(store_search_said(st, "Nobody", "x", NULL, NULL, &n, &dg) == MK_ENOTFOUND);
+	/* once in each of the three calls */
+	CHECK(said(st, "Acme", "security review", speaker, sizeof speaker, &start_ms, MK_OK) == 3);
+	CHECK_STR(speaker, "Dana Reyes");
+	CHECK(start_ms == 0);
+	CHECK(said(st, NULL, "SOC", speaker, sizeof speaker, NULL, MK_OK) == 3);
+	CHECK_STR(speaker, "Sam Patel");
+	CHECK(said(st, "Acme", "secur* PRIYA", NULL, 0, NULL, MK_OK) == 0); /* both words in one line */
+	CHECK(said(st, "Acme", "CFO priya", NULL, 0, NULL, MK_OK) == 3);
+	CHECK(said(st, "Acme", "dana", NULL, 0, NULL, MK_OK) == 6); /* the speaker is searched too */
+	CHECK(said(st, "Acme", "\"sign AND (NOT", NULL, 0, NULL, MK_OK) == 0);
+	CHECK(said(st, "Acme", "can't", NULL, 0, NULL, MK_OK) == 3);
+	CHECK(said(st, "Other", "security", NULL, 0, NULL, MK_OK) == 0);
+	CHECK(said(st, "Acme", " ?! ", NULL, 0, NULL, MK_EARG) == 0);
+	CHECK(said(st, "Nobody", "x", NULL, 0, NULL, MK_ENOTFOUND) == 0);
 	mk_store_close(st);
 }
 

@@ -2,8 +2,8 @@
  * test_when.c: date resolution (extractor/when.c) against the hand-worked cases in
  * tests/cases/when.txt (mk_when_resolve) and tests/cases/when-find.txt (mk_when_find),
  * one TAP line per case, then mk_when_scan (every expression in a text, read in
- * windows) and the calendar helpers (mk_date_parse, mk_date_format, mk_date_weekday,
- * mk_date_add_days). Run from the repository root.
+ * windows) and the API's edges. The calendar itself: test_calendar.c. Run from the
+ * repository root.
  */
 #include "mapkeeper.h"
 #include "tap.h"
@@ -178,88 +178,6 @@ static void run_cases(const char *path, int find)
 	printf("# %s: %d cases\n", path, cases);
 }
 
-static void test_date_parse(void)
-{
-	struct mk_date d = { 0, 0, 0 };
-	CHECK(mk_date_parse("2026-03-03", &d) == MK_OK && date_eq(d, date(2026, 3, 3)));
-	CHECK(mk_date_parse("2026-12-31", &d) == MK_OK && date_eq(d, date(2026, 12, 31)));
-	CHECK(mk_date_parse("2028-02-29", &d) == MK_OK && date_eq(d, date(2028, 2, 29)));
-	CHECK(mk_date_parse("2000-02-29", &d) == MK_OK && date_eq(d, date(2000, 2, 29)));
-	CHECK(mk_date_parse("2026-03-03T10:00:00-05:00", &d) == MK_OK && date_eq(d, date(2026, 3, 3)));
-	CHECK(mk_date_parse("2026-03-03T10:00:00Z", &d) == MK_OK && date_eq(d, date(2026, 3, 3)));
-	CHECK(mk_date_parse("2026-03-03 10:00", &d) == MK_OK && date_eq(d, date(2026, 3, 3)));
-	d = date(1, 2, 3);
-	CHECK(mk_date_parse("2026-13-01", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-00-10", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-04-31", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-01-32", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-01-00", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-02-29", &d) == MK_EARG);
-	CHECK(mk_date_parse("2027-02-29", &d) == MK_EARG);
-	CHECK(mk_date_parse("1900-02-29", &d) == MK_EARG);
-	CHECK(mk_date_parse("2100-02-29", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-3-3", &d) == MK_EARG);
-	CHECK(mk_date_parse("26-03-03", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026/03/03", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-03-03x", &d) == MK_EARG);
-	CHECK(mk_date_parse("2026-03", &d) == MK_EARG);
-	CHECK(mk_date_parse("", &d) == MK_EARG);
-	CHECK(mk_date_parse("tomorrow", &d) == MK_EARG);
-	CHECK(mk_date_parse(NULL, &d) == MK_EARG);
-	CHECK(date_eq(d, date(1, 2, 3))); /* untouched on failure */
-}
-
-static void test_date_format(void)
-{
-	char buf[16];
-	mk_date_format(date(2026, 3, 3), buf, sizeof buf);
-	CHECK_STR(buf, "2026-03-03");
-	mk_date_format(date(2026, 12, 31), buf, sizeof buf);
-	CHECK_STR(buf, "2026-12-31");
-	mk_date_format(date(987, 1, 2), buf, sizeof buf);
-	CHECK_STR(buf, "0987-01-02");
-	mk_date_format(date(2026, 3, 3), buf, 5); /* truncated, still terminated */
-	CHECK_STR(buf, "2026");
-}
-
-static void test_date_weekday(void)
-{
-	CHECK(mk_date_weekday(date(1970, 1, 1)) == 3);   /* Thursday */
-	CHECK(mk_date_weekday(date(2000, 1, 1)) == 5);   /* Saturday */
-	CHECK(mk_date_weekday(date(2026, 3, 2)) == 0);   /* Monday */
-	CHECK(mk_date_weekday(date(2026, 3, 3)) == 1);   /* Tuesday */
-	CHECK(mk_date_weekday(date(2026, 3, 6)) == 4);   /* Friday */
-	CHECK(mk_date_weekday(date(2026, 3, 8)) == 6);   /* Sunday */
-	CHECK(mk_date_weekday(date(2026, 12, 28)) == 0); /* Monday */
-	CHECK(mk_date_weekday(date(2027, 1, 1)) == 4);   /* Friday */
-	CHECK(mk_date_weekday(date(2028, 2, 29)) == 1);  /* Tuesday */
-	CHECK(mk_date_weekday(date(1969, 12, 31)) == 2); /* Wednesday, before the epoch */
-	CHECK(mk_date_weekday(date(1900, 1, 1)) == 0);   /* Monday */
-}
-
-static void test_date_add_days(void)
-{
-	CHECK(date_eq(mk_date_add_days(date(2026, 3, 3), 0), date(2026, 3, 3)));
-	CHECK(date_eq(mk_date_add_days(date(2026, 3, 3), 1), date(2026, 3, 4)));
-	CHECK(date_eq(mk_date_add_days(date(2026, 1, 31), 1), date(2026, 2, 1)));
-	CHECK(date_eq(mk_date_add_days(date(2026, 2, 28), 1), date(2026, 3, 1)));
-	CHECK(date_eq(mk_date_add_days(date(2028, 2, 28), 1), date(2028, 2, 29)));
-	CHECK(date_eq(mk_date_add_days(date(2028, 2, 29), 1), date(2028, 3, 1)));
-	CHECK(date_eq(mk_date_add_days(date(2026, 12, 31), 1), date(2027, 1, 1)));
-	CHECK(date_eq(mk_date_add_days(date(2026, 12, 28), 7), date(2027, 1, 4)));
-	CHECK(date_eq(mk_date_add_days(date(2026, 3, 3), 365), date(2027, 3, 3)));
-	CHECK(date_eq(mk_date_add_days(date(2028, 1, 1), 366), date(2029, 1, 1)));
-	CHECK(date_eq(mk_date_add_days(date(2100, 2, 28), 1), date(2100, 3, 1)));
-	CHECK(date_eq(mk_date_add_days(date(2000, 2, 28), 1), date(2000, 2, 29)));
-	CHECK(date_eq(mk_date_add_days(date(2026, 3, 3), -1), date(2026, 3, 2)));
-	CHECK(date_eq(mk_date_add_days(date(2026, 3, 1), -1), date(2026, 2, 28)));
-	CHECK(date_eq(mk_date_add_days(date(2028, 3, 1), -1), date(2028, 2, 29)));
-	CHECK(date_eq(mk_date_add_days(date(2027, 1, 1), -1), date(2026, 12, 31)));
-	CHECK(date_eq(mk_date_add_days(date(2026, 3, 3), -365), date(2025, 3, 3)));
-	CHECK(date_eq(mk_date_add_days(date(1970, 1, 1), -1), date(1969, 12, 31)));
-	CHECK(date_eq(mk_date_add_days(mk_date_add_days(date(2026, 3, 3), 1000), -1000), date(2026, 3, 3)));
-}
-
 /* the API's edges: NULL text, empty text, span of a found expression */
 static void test_when_api(void)
 {
@@ -394,10 +312,6 @@ int main(void)
 {
 	run_cases("tests/cases/when.txt", 0);
 	run_cases("tests/cases/when-find.txt", 1);
-	RUN(test_date_parse);
-	RUN(test_date_format);
-	RUN(test_date_weekday);
-	RUN(test_date_add_days);
 	RUN(test_when_api);
 	RUN(test_when_side_clause);
 	RUN(test_when_names_day);
