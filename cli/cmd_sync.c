@@ -101,7 +101,7 @@ static int sync_check(int argc, char **argv, struct sync_args *a)
 		cli_error("sync: --deal and --deal-map exclude each other");
 		return CLI_USAGE;
 	}
-	if (o->since && (strlen(o->since) != 10 || mk_date_parse(o->since, &d))) {
+	if (o->since && mk_date_parse_day(o->since, &d)) {
 		cli_error("sync: cannot read --since '%s' (YYYY-MM-DD)", o->since);
 		return CLI_USAGE;
 	}

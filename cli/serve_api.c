@@ -98,7 +98,7 @@ static int date_arg(struct MHD_Connection *c, const char *key, struct mk_date *o
 	const char *v = serve_arg(c, key);
 	if (!v)
 		return 0;
-	return strlen(v) != 10 || mk_date_parse(v, out) ? -1 : 1;
+	return mk_date_parse_day(v, out) ? -1 : 1;
 }
 
 /* A number query argument from 1 to max: 1 read into *out, 0 when there is none, -1 when

@@ -324,7 +324,7 @@ char *remote_json_str(json_t *obj, const char *key)
 int remote_day_ok(const char *s)
 {
 	struct mk_date d;
-	return mk_date_parse(s, &d) == MK_OK && s[10] == '\0';
+	return mk_date_parse_day(s, &d) == MK_OK;
 }
 
 /* ---- the skeleton: token, GET, status, pages ----------------------------------- */
