@@ -7,7 +7,7 @@
 #   make stress     the long reliability suite (fuzz, sanitizers, valgrind, faults): build/stress/
 #   make SANITIZE=address,undefined   a sanitizer build (into build-san/)
 #
-# The library (util/ ingest/ extractor/ merge/ store/) builds as one static library,
+# The library (util/ ingest/ extractor/ merge/ store/ pipeline/) builds as one static library,
 # $(BUILD)/libmapkeeper.a, with one public header, include/mapkeeper.h; cli/ builds
 # ./mapkeeper from it. New .c files in those folders are picked up by themselves.
 
