@@ -110,24 +110,37 @@ int cli_unknown_option(const char *cmd, const char *arg, const struct option *lo
 
 /* ---- cli/opts.c: the option preamble ------------------------------------------------ */
 
+/* What cli_getopt reads for every command: the options most commands share (when its
+ * getopt_long table has them) and how the options ended. */
+struct cli_opts {
+	const char *db;             /* --db PATH (CLI_OPT_DB); NULL: the default database */
+	const char *format;         /* --format F (CLI_OPT_FORMAT) as given; check it with cli_format */
+	const char *as;             /* --as WHO (CLI_OPT_AS); NULL: the user (cli_who) */
+	int rc;                     /* once cli_getopt returned -1: the command's exit code */
+};
+
 /*
  * The options of a command, one at a time, as getopt_long gives them (the longopts' flag
- * is NULL; 'h' is -h/--help). The first call of a loop starts at argv[1]. Returns the next
- * option's value (> 0) for the command's switch; 0 when the options are all read (optind
- * is the first operand); -1 when the command ends here, *rc then being its exit code:
- * CLI_OK after --help printed "usage: " usage on standard output, CLI_USAGE after one line
- * on a bad option (cli_bad_option). So every command reads:
+ * is NULL; 'h' is -h/--help; 'b', 'f' and 'a' are --db, --format and --as, kept in o).
+ * The first call of a loop starts at argv[1]. Returns the next option's value (> 0) for
+ * the command's switch; 0 when the options are all read (optind is the first operand);
+ * -1 when the command ends here, o->rc then being its exit code: CLI_OK after --help
+ * printed "usage: " usage on standard output, CLI_USAGE after one line on a bad option
+ * (cli_bad_option). So every command reads:
  *
- *	while ((ch = cli_getopt("plan", argc, argv, "h", longopts, usage, &rc)) > 0)
- *		switch (ch) { case 'f': fmt = optarg; break; ... }
+ *	struct cli_opts o = { .format = "text" };
+ *	while ((ch = cli_getopt("plan", argc, argv, "h", longopts, usage, &o)) > 0)
+ *		switch (ch) { case 'D': deal = optarg; break; ... }
  *	if (ch < 0)
- *		return rc;
+ *		return o.rc;
+ *
+ * A command with no options of its own calls it once: `if (cli_getopt(...) < 0) return o.rc;`.
  */
 int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts,
-	       const char *usage, int *rc);
+	       const char *usage, struct cli_opts *o);
 
-/* The options most commands have, for their getopt_long tables; CLI_OPT_END closes a table
- * with --help. */
+/* The options most commands have, for their getopt_long tables (cli_getopt keeps their
+ * values in struct cli_opts); CLI_OPT_END closes a table with --help. */
 #define CLI_OPT_DB { "db", required_argument, NULL, 'b' }
 #define CLI_OPT_FORMAT { "format", required_argument, NULL, 'f' }
 #define CLI_OPT_AS { "as", required_argument, NULL, 'a' }

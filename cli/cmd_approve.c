@@ -218,7 +218,7 @@ static int approve_ids(struct mk_store *st, const struct ids *l, const char *dea
 
 /* What approve was asked (the options of the command line and the ids). */
 struct approve_args {
-	const char *deal, *as, *db, *fmt;
+	const char *deal, *as, *fmt;
 	int all, alldeals, yes;
 	struct ids want;
 };
@@ -345,24 +345,24 @@ int cmd_approve(int argc, char **argv)
 		CLI_OPT_FORMAT,
 		CLI_OPT_END,
 	};
-	struct approve_args a = { .fmt = "text" };
+	struct approve_args a = { 0 };
+	struct cli_opts o = { .format = "text" };
 	struct mk_store *st;
 	int ch, rc;
 
-	while ((ch = cli_getopt("approve", argc, argv, "hy", longopts, usage, &rc)) > 0)
+	while ((ch = cli_getopt("approve", argc, argv, "hy", longopts, usage, &o)) > 0)
 		switch (ch) {
 		case 'A': a.all = 1; break;
 		case 'L': a.alldeals = 1; break;
 		case 'y': a.yes = 1; break;
 		case 'D': a.deal = optarg; break;
-		case 'a': a.as = optarg; break;
-		case 'b': a.db = optarg; break;
-		case 'f': a.fmt = optarg; break;
 		}
 	if (ch < 0)
-		return rc;
+		return o.rc;
+	a.fmt = o.format;
+	a.as = o.as;
 	if (!(rc = approve_check(&a, argc, argv))) {
-		if ((st = cli_store_open(a.db))) {
+		if ((st = cli_store_open(o.db))) {
 			rc = approve_run(st, &a);
 			mk_store_close(st);
 		} else {
@@ -451,20 +451,17 @@ int cmd_reject(int argc, char **argv)
 		"\n"
 		"Rejecting a proposed item also withdraws the pending news about that item (recorded\n"
 		"as rejected, with the reason \"withdrawn: ...\").";
-	const char *reason = NULL, *as = NULL, *db = NULL, *fmt = "text";
+	struct cli_opts o = { .format = "text" };
+	const char *reason = NULL, *fmt;
 	struct mk_store *st;
 	int ch, rc;
 
-	while ((ch = cli_getopt("reject", argc, argv, "h", longopts, rusage, &rc)) > 0)
-		switch (ch) {
-		case 'r': reason = optarg; break;
-		case 'a': as = optarg; break;
-		case 'b': db = optarg; break;
-		case 'f': fmt = optarg; break;
-		}
+	while ((ch = cli_getopt("reject", argc, argv, "h", longopts, rusage, &o)) > 0)
+		if (ch == 'r')
+			reason = optarg;
 	if (ch < 0)
-		return rc;
-	if (!(fmt = cli_format("reject", fmt, "text|json")))
+		return o.rc;
+	if (!(fmt = cli_format("reject", o.format, "text|json")))
 		return CLI_USAGE;
 	if (optind >= argc)
 		return cli_usage(rusage);
@@ -473,9 +470,9 @@ int cmd_reject(int argc, char **argv)
 			cli_error("reject: '%s' is not a proposal id", argv[i]);
 			return CLI_USAGE;
 		}
-	if (!(st = cli_store_open(db)))
+	if (!(st = cli_store_open(o.db)))
 		return CLI_FAILED;
-	rc = reject_run(st, argc, argv, cli_who(as), reason, fmt);
+	rc = reject_run(st, argc, argv, cli_who(o.as), reason, fmt);
 	mk_store_close(st);
 	return rc;
 }
@@ -534,24 +531,22 @@ int cmd_edit(int argc, char **argv)
 	};
 	static const char eusage[] =
 		"mapkeeper edit ID [--owner NAME] [--due YYYY-MM-DD|none] [--action TEXT] [--as WHO] [--format text|json] [--db PATH]";
-	const char *owner = NULL, *due = NULL, *action = NULL, *as = NULL, *db = NULL, *fmt = "text";
+	struct cli_opts o = { .format = "text" };
+	const char *owner = NULL, *due = NULL, *action = NULL, *fmt;
 	struct mk_store *st;
 	struct mk_date x;
 	long long id;
 	int ch, rc;
 
-	while ((ch = cli_getopt("edit", argc, argv, "h", longopts, eusage, &rc)) > 0)
+	while ((ch = cli_getopt("edit", argc, argv, "h", longopts, eusage, &o)) > 0)
 		switch (ch) {
 		case 'o': owner = optarg; break;
 		case 'd': due = optarg; break;
 		case 'c': action = optarg; break;
-		case 'a': as = optarg; break;
-		case 'b': db = optarg; break;
-		case 'f': fmt = optarg; break;
 		}
 	if (ch < 0)
-		return rc;
-	if (!(fmt = cli_format("edit", fmt, "text|json")))
+		return o.rc;
+	if (!(fmt = cli_format("edit", o.format, "text|json")))
 		return CLI_USAGE;
 	if (optind + 1 != argc || !(owner || due || action))
 		return cli_usage(eusage);
@@ -565,9 +560,9 @@ int cmd_edit(int argc, char **argv)
 		cli_error("edit: cannot read --due '%s' (YYYY-MM-DD, or none)", due);
 		return CLI_USAGE;
 	}
-	if (!(st = cli_store_open(db)))
+	if (!(st = cli_store_open(o.db)))
 		return CLI_FAILED;
-	rc = edit_run(st, id, owner, due, action, as, fmt);
+	rc = edit_run(st, id, owner, due, action, o.as, fmt);
 	mk_store_close(st);
 	return rc;
 }

@@ -79,23 +79,18 @@ int cmd_call(int argc, char **argv)
 		CLI_OPT_FORMAT,
 		CLI_OPT_END,
 	};
-	const char *as = NULL, *db = NULL, *fmt = "text", *verb;
+	struct cli_opts o = { .format = "text" };
+	const char *fmt, *verb;
 	struct mk_store *st;
 	int64_t id = 0;
-	int ch, rc;
+	int rc;
 
-	while ((ch = cli_getopt("call", argc, argv, "h", longopts, usage, &rc)) > 0)
-		switch (ch) {
-		case 'a': as = optarg; break;
-		case 'b': db = optarg; break;
-		case 'f': fmt = optarg; break;
-		}
-	if (ch < 0)
-		return rc;
+	if (cli_getopt("call", argc, argv, "h", longopts, usage, &o) < 0)
+		return o.rc;
 	if (optind + 2 != argc)
 		return cli_usage(usage);
 	verb = argv[optind];
-	if (!(fmt = cli_format("call", fmt, "text|json")))
+	if (!(fmt = cli_format("call", o.format, "text|json")))
 		return CLI_USAGE;
 	if (strcmp(verb, "list") && strcmp(verb, "remove")) {
 		cli_error("call: unknown action '%s' (list or remove)", verb);
@@ -106,9 +101,9 @@ int cmd_call(int argc, char **argv)
 			  argv[optind + 1]);
 		return CLI_USAGE;
 	}
-	if (!(st = cli_store_open(db)))
+	if (!(st = cli_store_open(o.db)))
 		return CLI_FAILED;
-	rc = id ? call_remove(st, id, as, fmt) : call_list(st, argv[optind + 1], fmt);
+	rc = id ? call_remove(st, id, o.as, fmt) : call_list(st, argv[optind + 1], fmt);
 	mk_store_close(st);
 	return rc;
 }

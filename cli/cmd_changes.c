@@ -242,11 +242,12 @@ int cmd_changes(int argc, char **argv)
 		CLI_OPT_DB,
 		CLI_OPT_END,
 	};
-	const char *fmt = "text", *db = NULL;
+	struct cli_opts o = { .format = "text" };
 	struct mk_changes_query q = { .by = MK_CHANGES_BY_MEETING };
-	int ch, rc, has_since = 0;
+	const char *fmt;
+	int ch, has_since = 0;
 
-	while ((ch = cli_getopt("changes", argc, argv, "h", longopts, usage, &rc)) > 0)
+	while ((ch = cli_getopt("changes", argc, argv, "h", longopts, usage, &o)) > 0)
 		switch (ch) {
 		case 's':
 			if (!since_flag(optarg, &q.since))
@@ -269,11 +270,9 @@ int cmd_changes(int argc, char **argv)
 				return CLI_USAGE;
 			}
 			break;
-		case 'f': fmt = optarg; break;
-		case 'b': db = optarg; break;
 		}
 	if (ch < 0)
-		return rc;
+		return o.rc;
 	if (optind != argc)
 		return cli_usage(usage);
 	if (!has_since) {
@@ -284,7 +283,7 @@ int cmd_changes(int argc, char **argv)
 		cli_error("changes: --until is before --since");
 		return CLI_USAGE;
 	}
-	if (!(fmt = cli_format("changes", fmt, "text|json|csv")))
+	if (!(fmt = cli_format("changes", o.format, "text|json|csv")))
 		return CLI_USAGE;
-	return changes_run(db, &q, fmt);
+	return changes_run(o.db, &q, fmt);
 }

@@ -239,40 +239,38 @@ int cmd_deal(int argc, char **argv)
 		{ "yes", no_argument, NULL, 'Y' },
 		CLI_OPT_END,
 	};
-	const char *db = NULL, *fmt = "text", *as = NULL, *verb;
+	struct cli_opts o = { .format = "text" };
+	const char *fmt, *verb;
 	struct mk_deal deal;
-	int ch, rc, yes = 0;
+	int ch, yes = 0;
 
 	memset(&deal, 0, sizeof deal);
-	while ((ch = cli_getopt("deal", argc, argv, "h", longopts, usage, &rc)) > 0)
+	while ((ch = cli_getopt("deal", argc, argv, "h", longopts, usage, &o)) > 0)
 		switch (ch) {
 		case 's': deal.sellers = optarg; break;
 		case 'D': deal.seller_domain = optarg; break;
 		case 'S': deal.seller_org = optarg; break;
 		case 'B': deal.buyer_org = optarg; break;
 		case 'y': deal.buyer_domain = optarg[0] == '@' ? optarg + 1 : optarg; break;
-		case 'b': db = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'a': as = optarg; break;
 		case 'Y': yes = 1; break;
 		}
 	if (ch < 0)
-		return rc;
+		return o.rc;
 	if (optind >= argc)
 		return cli_usage(usage);
 	verb = argv[optind];
-	if (!(fmt = cli_format("deal", fmt, "text|json")))
+	if (!(fmt = cli_format("deal", o.format, "text|json")))
 		return CLI_USAGE;
 	if (!strcmp(verb, "add")) {
 		if (optind + 2 != argc)
 			return cli_usage(usage);
 		deal.name = argv[optind + 1];
-		return deal_add(&deal, db);
+		return deal_add(&deal, o.db);
 	}
 	if (!strcmp(verb, "list") || !strcmp(verb, "show"))
-		return deal_read(verb, argc - optind, argv + optind, db, fmt);
+		return deal_read(verb, argc - optind, argv + optind, o.db, fmt);
 	if (!strcmp(verb, "rename") || !strcmp(verb, "remove"))
-		return deal_change(verb, argc - optind, argv + optind, db, as, yes, fmt);
+		return deal_change(verb, argc - optind, argv + optind, o.db, o.as, yes, fmt);
 	cli_error("deal: unknown action '%s' (add, list, show, rename or remove)", verb);
 	return CLI_USAGE;
 }

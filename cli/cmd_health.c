@@ -162,36 +162,36 @@ static int health_run(const struct health_args *a)
 int cmd_health(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "as-of", required_argument, NULL, 'a' },
+		{ "as-of", required_argument, NULL, 'A' },
 		CLI_OPT_FORMAT,
 		CLI_OPT_DB,
 		{ "no-next-step", no_argument, NULL, 's' },
 		{ "no-next-meeting", no_argument, NULL, 'm' },
 		CLI_OPT_END,
 	};
-	struct health_args a = { .fmt = "text", .as_of = mk_today() };
-	int ch, rc;
+	struct health_args a = { .as_of = mk_today() };
+	struct cli_opts o = { .format = "text" };
+	int ch;
 
-	while ((ch = cli_getopt("health", argc, argv, "h", longopts, usage, &rc)) > 0)
+	while ((ch = cli_getopt("health", argc, argv, "h", longopts, usage, &o)) > 0)
 		switch (ch) {
-		case 'a':
+		case 'A':
 			if (!cli_parse_day(optarg, &a.as_of)) {
 				cli_error("health: --as-of wants a date YYYY-MM-DD, not '%s'", optarg);
 				return CLI_USAGE;
 			}
 			break;
-		case 'f': a.fmt = optarg; break;
-		case 'b': a.db = optarg; break;
 		case 's': a.no_next_step = 1; break;
 		case 'm': a.no_next_meeting = 1; break;
 		}
 	if (ch < 0)
-		return rc;
+		return o.rc;
 	if (optind + 1 < argc)
 		return cli_usage(usage);
 	if (optind < argc)
 		a.deal = argv[optind];
-	if (!(a.fmt = cli_format("health", a.fmt, "text|json")))
+	if (!(a.fmt = cli_format("health", o.format, "text|json")))
 		return CLI_USAGE;
+	a.db = o.db;
 	return health_run(&a);
 }

@@ -130,25 +130,20 @@ int cmd_history(int argc, char **argv)
 		CLI_OPT_DB,
 		CLI_OPT_END,
 	};
-	const char *fmt = "text", *db = NULL, *arg, *deal = NULL;
+	struct cli_opts o = { .format = "text" };
+	const char *fmt, *arg, *deal = NULL;
 	struct mk_revision *v = NULL;
 	struct mk_store *st;
 	struct mk_diag d;
 	enum mk_err err;
 	int64_t item;
 	size_t n = 0;
-	int ch, rc;
 
-	while ((ch = cli_getopt("history", argc, argv, "h", longopts, usage, &rc)) > 0)
-		switch (ch) {
-		case 'f': fmt = optarg; break;
-		case 'b': db = optarg; break;
-		}
-	if (ch < 0)
-		return rc;
+	if (cli_getopt("history", argc, argv, "h", longopts, usage, &o) < 0)
+		return o.rc;
 	if (optind + 1 != argc)
 		return cli_usage(usage);
-	if (!(fmt = cli_format("history", fmt, "text|json")))
+	if (!(fmt = cli_format("history", o.format, "text|json")))
 		return CLI_USAGE;
 	arg = argv[optind];
 	item = item_number(arg);
@@ -158,7 +153,7 @@ int cmd_history(int argc, char **argv)
 	}
 	if (!item)
 		deal = arg;
-	if (!(st = cli_store_open(db)))
+	if (!(st = cli_store_open(o.db)))
 		return CLI_FAILED;
 	mk_diag_clear(&d);
 	err = mk_store_history(st, deal, item, &v, &n, &d);

@@ -135,7 +135,7 @@ static int side_of(const char *s)
 
 /* What item was asked: the verb, its argument (a deal or an item number) and the change. */
 struct item_args {
-	const char *verb, *arg, *db, *as, *fmt, *side, *due;
+	const char *verb, *arg, *as, *fmt, *side, *due;
 	struct mk_item_change c;
 	int64_t id;
 	char due_day[16];
@@ -238,33 +238,32 @@ int cmd_item(int argc, char **argv)
 		CLI_OPT_FORMAT,
 		CLI_OPT_END,
 	};
-	struct item_args a = { .fmt = "text", .c = { .side = -1, .status = -1 } };
+	struct item_args a = { .c = { .side = -1, .status = -1 } };
+	struct cli_opts o = { .format = "text" };
 	struct mk_store *st;
 	int ch, rc;
 
-	while ((ch = cli_getopt("item", argc, argv, "h", longopts, usage, &rc)) > 0)
+	while ((ch = cli_getopt("item", argc, argv, "h", longopts, usage, &o)) > 0)
 		switch (ch) {
 		case 'A': a.c.action = optarg; break;
 		case 'o': a.c.owner = optarg; break;
 		case 's': a.side = optarg; break;
 		case 'u': a.due = optarg; break;
 		case 'n': a.c.note = optarg; break;
-		case 'a': a.as = optarg; break;
-		case 'b': a.db = optarg; break;
-		case 'f': a.fmt = optarg; break;
 		}
 	if (ch < 0)
-		return rc;
+		return o.rc;
 	if (optind + 2 != argc)
 		return cli_usage(usage);
 	a.verb = argv[optind];
 	a.arg = argv[optind + 1];
 	a.c.status = verb_status(a.verb);
-	if (!(a.fmt = cli_format("item", a.fmt, "text|json")))
+	a.as = o.as;
+	if (!(a.fmt = cli_format("item", o.format, "text|json")))
 		return CLI_USAGE;
 	if ((rc = item_check(&a)))
 		return rc;
-	if (!(st = cli_store_open(a.db)))
+	if (!(st = cli_store_open(o.db)))
 		return CLI_FAILED;
 	rc = !strcmp(a.verb, "list") ? item_list(st, a.arg, a.fmt) : item_change(st, &a);
 	mk_store_close(st);

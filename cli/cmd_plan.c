@@ -149,26 +149,22 @@ int cmd_plan(int argc, char **argv)
 		CLI_OPT_DB,
 		CLI_OPT_END,
 	};
-	const char *fmt = "text", *db = NULL;
+	struct cli_opts o = { .format = "text" };
+	const char *fmt;
 	struct mk_store *st;
 	struct mk_plan plan;
 	struct mk_deal deal;
 	struct mk_diag d;
 	enum mk_err err;
-	int ch, rc;
+	int rc;
 
-	while ((ch = cli_getopt("plan", argc, argv, "h", longopts, usage, &rc)) > 0)
-		switch (ch) {
-		case 'f': fmt = optarg; break;
-		case 'b': db = optarg; break;
-		}
-	if (ch < 0)
-		return rc;
+	if (cli_getopt("plan", argc, argv, "h", longopts, usage, &o) < 0)
+		return o.rc;
 	if (optind + 1 != argc)
 		return cli_usage(usage);
-	if (!(fmt = cli_format("plan", fmt, "text|json|csv|md")))
+	if (!(fmt = cli_format("plan", o.format, "text|json|csv|md")))
 		return CLI_USAGE;
-	if (!(st = cli_store_open(db)))
+	if (!(st = cli_store_open(o.db)))
 		return CLI_FAILED;
 	mk_plan_init(&plan);
 	memset(&deal, 0, sizeof deal);

@@ -228,7 +228,7 @@ enum { O_DEAL = 256, O_OWNER, O_SIDE, O_STATUS, O_OVERDUE, O_ASOF, O_FROM, O_TO,
 /* What query was asked (the options of the command line). */
 struct query_args {
 	struct mk_query q;
-	const char *fmt, *db, *said;
+	const char *fmt, *said;
 	const char *item_flag;      /* the last flag given that filters plan items */
 	size_t limit;               /* --limit, 0 when not given */
 };
@@ -292,8 +292,6 @@ static int query_option(struct query_args *a, int ch, const char *arg)
 	case O_SLIPPED: a->q.slipped = 1; a->item_flag = "--slipped"; break;
 	case O_TEXT: a->q.text = arg; a->item_flag = "--text"; break;
 	case O_SAID: a->said = arg; break;
-	case 'f': a->fmt = arg; break;
-	case 'b': a->db = arg; break;
 	}
 	return CLI_OK;
 }
@@ -317,18 +315,19 @@ int cmd_query(int argc, char **argv)
 		CLI_OPT_DB,
 		CLI_OPT_END,
 	};
-	struct query_args a = { .q = { .side = -1, .status = -1, .as_of = mk_today() }, .fmt = "text" };
+	struct query_args a = { .q = { .side = -1, .status = -1, .as_of = mk_today() } };
+	struct cli_opts o = { .format = "text" };
 	struct mk_store *st;
 	int ch, rc;
 
-	while ((ch = cli_getopt("query", argc, argv, "h", longopts, usage, &rc)) > 0)
+	while ((ch = cli_getopt("query", argc, argv, "h", longopts, usage, &o)) > 0)
 		if ((rc = query_option(&a, ch, optarg)))
 			return rc;
 	if (ch < 0)
-		return rc;
+		return o.rc;
 	if (optind != argc)
 		return cli_usage(usage);
-	if (!(a.fmt = cli_format("query", a.fmt, "text|json|csv")))
+	if (!(a.fmt = cli_format("query", o.format, "text|json|csv")))
 		return CLI_USAGE;
 	if (a.said && a.item_flag) {
 		cli_error("query: %s filters plan items and cannot go with --said", a.item_flag);
@@ -338,7 +337,7 @@ int cmd_query(int argc, char **argv)
 		cli_error("query: --due-from is after --due-to");
 		return CLI_USAGE;
 	}
-	if (!(st = cli_store_open(a.db)))
+	if (!(st = cli_store_open(o.db)))
 		return CLI_FAILED;
 	if (a.said)
 		rc = run_said(st, &a.q, a.said, a.limit ? a.limit : QUERY_SAID_LIMIT, a.fmt);

@@ -201,35 +201,33 @@ int cmd_review(int argc, char **argv)
 		{ "interactive", no_argument, NULL, 'i' },
 		CLI_OPT_END,
 	};
-	const char *deal = NULL, *fmt = "text", *db = NULL, *as = NULL;
+	struct cli_opts o = { .format = "text" };
+	const char *deal = NULL, *fmt;
 	struct mk_store *st;
 	struct mk_proposals ps;
 	int ch, inter = 0, rc;
 
-	while ((ch = cli_getopt("review", argc, argv, "hi", longopts, usage, &rc)) > 0)
+	while ((ch = cli_getopt("review", argc, argv, "hi", longopts, usage, &o)) > 0)
 		switch (ch) {
 		case 'D': deal = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'b': db = optarg; break;
-		case 'a': as = optarg; break;
 		case 'i': inter = 1; break;
 		}
 	if (ch < 0)
-		return rc;
+		return o.rc;
 	if (optind != argc)
 		return cli_usage(usage);
-	if (!(fmt = cli_format("review", fmt, "text|json")))
+	if (!(fmt = cli_format("review", o.format, "text|json")))
 		return CLI_USAGE;
 	if (inter && !isatty(STDIN_FILENO)) {
 		cli_error("review -i needs a terminal; use approve/reject/edit in scripts");
 		return CLI_USAGE;
 	}
-	if (!(st = cli_store_open(db)))
+	if (!(st = cli_store_open(o.db)))
 		return CLI_FAILED;
 	mk_proposals_init(&ps);
 	if (!(rc = load_pending(st, deal, &ps))) {
 		if (inter)
-			rc = interactive(st, &ps, cli_who(as));
+			rc = interactive(st, &ps, cli_who(o.as));
 		else
 			print_pending(&ps, fmt);
 	}

@@ -44,12 +44,10 @@ int cmd_rules(int argc, char **argv)
 	struct mk_diag diag;
 	char *dir;
 	size_t fails, nex = 0;
-	int ch, rc;
+	struct cli_opts o = { 0 };
 
-	while ((ch = cli_getopt("rules", argc, argv, "h", longopts, usage, &rc)) > 0)
-		;
-	if (ch < 0)
-		return rc;
+	if (cli_getopt("rules", argc, argv, "h", longopts, usage, &o) < 0)
+		return o.rc;
 	if (optind >= argc || optind + 2 < argc)
 		return cli_usage(usage);
 	if (strcmp(argv[optind], "check"))

@@ -86,12 +86,13 @@ int cmd_undo(int argc, char **argv)
 		CLI_OPT_FORMAT,
 		CLI_OPT_END,
 	};
-	const char *deal = NULL, *as = NULL, *db = NULL, *fmt = "text";
+	struct cli_opts o = { .format = "text" };
+	const char *deal = NULL, *fmt;
 	struct mk_store *st;
 	int64_t id = 0, limit = 20;
 	int ch, list = 0, rc;
 
-	while ((ch = cli_getopt("undo", argc, argv, "h", longopts, usage, &rc)) > 0)
+	while ((ch = cli_getopt("undo", argc, argv, "h", longopts, usage, &o)) > 0)
 		switch (ch) {
 		case 'l': list = 1; break;
 		case 'D': deal = optarg; break;
@@ -101,23 +102,20 @@ int cmd_undo(int argc, char **argv)
 				return CLI_USAGE;
 			}
 			break;
-		case 'a': as = optarg; break;
-		case 'b': db = optarg; break;
-		case 'f': fmt = optarg; break;
 		}
 	if (ch < 0)
-		return rc;
+		return o.rc;
 	if (optind + 1 < argc || (list && optind < argc))
 		return cli_usage(usage);
-	if (!(fmt = cli_format("undo", fmt, "text|json")))
+	if (!(fmt = cli_format("undo", o.format, "text|json")))
 		return CLI_USAGE;
 	if (optind < argc && !(id = cli_parse_id(argv[optind]))) {
 		cli_error("undo: '%s' is not a decision id (see 'mapkeeper undo --list')", argv[optind]);
 		return CLI_USAGE;
 	}
-	if (!(st = cli_store_open(db)))
+	if (!(st = cli_store_open(o.db)))
 		return CLI_FAILED;
-	rc = list ? undo_list(st, deal, (size_t)limit, fmt) : undo_one(st, id, deal, as, fmt);
+	rc = list ? undo_list(st, deal, (size_t)limit, fmt) : undo_one(st, id, deal, o.as, fmt);
 	mk_store_close(st);
 	return rc;
 }

@@ -42,21 +42,20 @@ int cmd_when(int argc, char **argv)
 		CLI_OPT_FORMAT,
 		CLI_OPT_END,
 	};
-	const char *ref = NULL, *fmt = "text";
+	struct cli_opts o = { .format = "text" };
+	const char *ref = NULL, *fmt;
 	struct mk_date d;
 	struct mk_when w;
-	int ch, rc;
+	int ch;
 
-	while ((ch = cli_getopt("when", argc, argv, "h", longopts, usage, &rc)) > 0)
-		switch (ch) {
-		case 'r': ref = optarg; break;
-		case 'f': fmt = optarg; break;
-		}
+	while ((ch = cli_getopt("when", argc, argv, "h", longopts, usage, &o)) > 0)
+		if (ch == 'r')
+			ref = optarg;
 	if (ch < 0)
-		return rc;
+		return o.rc;
 	if (optind != argc - 1)
 		return cli_usage(usage);
-	if (!(fmt = cli_format("when", fmt, "text|json")))
+	if (!(fmt = cli_format("when", o.format, "text|json")))
 		return CLI_USAGE;
 	if (ref) {
 		if (mk_date_parse(ref, &d) != MK_OK) {

@@ -12,7 +12,7 @@
 #include <string.h>
 
 int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts,
-	       const char *usage, int *rc)
+	       const char *usage, struct cli_opts *o)
 {
 	static char **reading; /* the argv of the loop under way; NULL once a loop ended */
 	int ch;
@@ -22,7 +22,8 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, co
 		optind = 1;
 		opterr = 0;
 	}
-	ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) == 'b' || ch == 'f' || ch == 'a')
+		*(ch == 'b' ? &o->db : ch == 'f' ? &o->format : &o->as) = optarg;
 	if (ch > 0 && ch != 'h' && ch != '?')
 		return ch;
 	reading = NULL;
@@ -30,9 +31,9 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, co
 		return 0;
 	if (ch == 'h') {
 		printf("usage: %s\n", usage);
-		*rc = CLI_OK;
+		o->rc = CLI_OK;
 	} else {
-		*rc = cli_bad_option(cmd, argv, shortopts, longopts);
+		o->rc = cli_bad_option(cmd, argv, shortopts, longopts);
 	}
 	return -1;
 }
