@@ -1,7 +1,8 @@
 /*
  * main.c: the mapkeeper command: one dispatch table of subcommands (see cli.h for how
  * to add one), --help, `help COMMAND [VERB]` and --version; a mistyped command gets a
- * "did you mean". Owns nothing but argv dispatch.
+ * "did you mean". Standard output is checked once, after the command returns (output_end).
+ * Owns nothing but argv dispatch.
  */
 #include "cli.h"
 
@@ -14,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAPKEEPER_VERSION "0.1.0"
@@ -168,24 +168,35 @@ const char *cli_who(const char *as)
 	return uid;
 }
 
+/* 0 when standard output was written in full and closed, else the errno of the failure.
+ * filtered: stdout is term_install's stream, which remembers a failed write. A descriptor
+ * closed before anything was written (EBADF on close) is no failure, as in git.c. */
+static int output_error(int filtered)
+{
+	int e = filtered ? term_finish() : 0;
+
+	if (e)
+		return e;
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout))
+		return errno ? errno : EIO;
+	if (fclose(stdout) && errno != EBADF)
+		return errno ? errno : EIO;
+	if (filtered && close(STDOUT_FILENO) && errno != EBADF)
+		return errno;
+	return 0;
+}
+
 /*
  * After the command returned, as git.c's run_builtin does: standard output written in
  * full (flushed, no error, closed), else one line and CLI_FAILED whatever the command
  * returned (a full disk, a closed pipe with SIGPIPE ignored, a closed descriptor).
- * filtered: stdout is term_install's stream, which remembers a failed write.
  */
 static int output_end(int rc, int filtered)
 {
-	struct stat sb;
 	char why[128];
-	int e = filtered ? term_finish() : 0;
+	int e = output_error(filtered);
 
-	errno = 0;
-	if (!e && (fflush(stdout) || ferror(stdout)))
-		e = errno ? errno : EIO;
-	/* nothing written and no descriptor to close: a command that prints nothing */
-	if (!e && (filtered || !fstat(STDOUT_FILENO, &sb)) && fclose(stdout))
-		e = errno ? errno : EIO;
 	if (!e)
 		return rc;
 	snprintf(why, sizeof why, "%s", strerror(e));
