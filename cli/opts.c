@@ -1,9 +1,9 @@
 /*
- * opts.c: the option preamble every command shares: the getopt_long loop with --help and
- * the one-line report of a bad option (cli_getopt), the one --format vocabulary
- * (cli_format: text, json, csv, md; "table" is "text") and a day flag written YYYY-MM-DD.
- * Owns no state beyond getopt's own; prints only usage and the one-line errors. How a
- * command uses them: cli.h, "the option preamble".
+ * opts.c: the option preamble every command shares: the getopt_long loop (cli_getopt:
+ * --help, the one-line report of a bad option, --db/--format/--as kept in struct
+ * cli_opts), the one --format vocabulary (cli_format: text, json, csv, md; "table" is
+ * "text") and a day flag written YYYY-MM-DD. Owns no state beyond getopt's own; prints
+ * only usage and the one-line errors. How a command uses them: cli.h, "the option preamble".
  */
 #include "cli.h"
 
@@ -22,8 +22,17 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, co
 		optind = 1;
 		opterr = 0;
 	}
-	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) == 'b' || ch == 'f' || ch == 'a')
-		*(ch == 'b' ? &o->db : ch == 'f' ? &o->format : &o->as) = optarg;
+	for (;;) { /* the shared options are kept here; the command sees only its own */
+		ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (ch == 'b')
+			o->db = optarg;
+		else if (ch == 'f')
+			o->format = optarg;
+		else if (ch == 'a')
+			o->as = optarg;
+		else
+			break;
+	}
 	if (ch > 0 && ch != 'h' && ch != '?')
 		return ch;
 	reading = NULL;
