@@ -6,9 +6,10 @@
  * call the library through mapkeeper.h, free, return an exit code), declare it below
  * and add one line to commands[] in cli/main.c (a command whose first argument is a
  * verb also lists its verbs in command_verbs[] there, for `help CMD VERB` and the shell
- * completion). On getopt_long's '?', return cli_bad_option(); read --format with
- * cli_format(). Exit codes: 0 success, 1 bad input or a failed operation, 2 a usage
- * error.
+ * completion). Read the options with cli_getopt() (it answers --help and a bad option) and
+ * --format with cli_format(); see "the option preamble" below. A command returns an
+ * enum cli_exit; main() checks standard output once after it returns (a failed write:
+ * one line and CLI_FAILED).
  */
 #ifndef MK_CLI_H
 #define MK_CLI_H
@@ -49,8 +50,11 @@ int cmd_changes(int, char **);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a diagnostic (file:line: msg) on standard error, falling back to mk_strerror(err). */
 void cli_diag(const struct mk_diag *d, enum mk_err err);
-/* Prints the usage's first line on one line of standard error and returns 2. After a
- * cli_error() about a bad option, return 2 without it: one line per mistake. */
+/* A store call about a deal's rows failed: "no deal 'NAME'" when the deal is not there
+ * (MK_ENOTFOUND), else the diagnostic. Returns CLI_FAILED. */
+int cli_store_failed(enum mk_err err, const struct mk_diag *d, const char *deal);
+/* Prints the usage's first line on one line of standard error and returns CLI_USAGE. After
+ * a cli_error() about a bad option, return CLI_USAGE without it: one line per mistake. */
 int cli_usage(const char *usage);
 
 /* Opens the store at --db PATH (NULL: $MAPKEEPER_DB or ./mapkeeper.db); prints the error.
@@ -97,17 +101,60 @@ void cli_near_init(struct cli_near *n, const char *word);
 void cli_near_add(struct cli_near *n, const char *cand);
 const char *cli_near_best(const struct cli_near *n);
 
-/* For getopt_long's '?' (with opterr = 0): one line on what was wrong with the option
- * (unknown, with a suggestion when one is near; ambiguous; a missing value; a value it
- * does not take) as "mapkeeper: CMD: ..." and returns 2. */
+/* For getopt_long's '?' (with opterr = 0; cli_getopt calls it): one line on what was wrong
+ * with the option (unknown, with a suggestion when one is near; ambiguous; a missing value;
+ * a value it does not take) as "mapkeeper: CMD: ..." and returns CLI_USAGE. */
 int cli_bad_option(const char *cmd, char **argv, const char *shortopts, const struct option *longopts);
-/* The same for an option ARG a command found unknown by itself. Returns 2. */
+/* The same for an option ARG a command found unknown by itself. Returns CLI_USAGE. */
 int cli_unknown_option(const char *cmd, const char *arg, const struct option *longopts);
 
-/* --format VALUE against the ones a command has ("text|json|csv|md"): the word it names
- * ("table" is "text": both are the human-readable output), or NULL after one line
+/* ---- cli/opts.c: the option preamble ------------------------------------------------ */
+
+/* What cli_getopt reads for every command: the options most commands share (when its
+ * getopt_long table has them) and how the options ended. */
+struct cli_opts {
+	const char *db;             /* --db PATH (CLI_OPT_DB); NULL: the default database */
+	const char *format;         /* --format F (CLI_OPT_FORMAT) as given; check it with cli_format */
+	const char *as;             /* --as WHO (CLI_OPT_AS); NULL: the user (cli_who) */
+	int rc;                     /* once cli_getopt returned -1: the command's exit code */
+};
+
+/*
+ * The options of a command, one at a time, as getopt_long gives them (the longopts' flag
+ * is NULL; 'h' is -h/--help; 'b', 'f' and 'a' are --db, --format and --as, kept in o).
+ * The first call of a loop starts at argv[1]. Returns the next option's value (> 0) for
+ * the command's switch; 0 when the options are all read (optind is the first operand);
+ * -1 when the command ends here, o->rc then being its exit code: CLI_OK after --help
+ * printed "usage: " usage on standard output, CLI_USAGE after one line on a bad option
+ * (cli_bad_option). So every command reads:
+ *
+ *	struct cli_opts o = { .format = "text" };
+ *	while ((ch = cli_getopt("plan", argc, argv, "h", longopts, usage, &o)) > 0)
+ *		switch (ch) { case 'D': deal = optarg; break; ... }
+ *	if (ch < 0)
+ *		return o.rc;
+ *
+ * A command with no options of its own calls it once: `if (cli_getopt(...) < 0) return o.rc;`.
+ */
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       const char *usage, struct cli_opts *o);
+
+/* The options most commands have, for their getopt_long tables (cli_getopt keeps their
+ * values in struct cli_opts); CLI_OPT_END closes a table with --help. */
+#define CLI_OPT_DB { "db", required_argument, NULL, 'b' }
+#define CLI_OPT_FORMAT { "format", required_argument, NULL, 'f' }
+#define CLI_OPT_AS { "as", required_argument, NULL, 'a' }
+#define CLI_OPT_END { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+
+/* --format VALUE against the ones a command has ("text|json|csv|md", in the order its
+ * usage names them): the word of the one vocabulary it names (text, json, csv or md;
+ * "table" is "text": both are the human-readable output), or NULL after one line
  * listing the accepted ones. */
 const char *cli_format(const char *cmd, const char *value, const char *accepted);
+
+/* Is s a day written YYYY-MM-DD (the flags that take no words: --as-of, --due-from)?
+ * 1 with *out set, else 0. */
+int cli_parse_day(const char *s, struct mk_date *out);
 
 /* Fixing the plan by hand (cmd_item.c, cmd_undo.c, cmd_call.c; deal rename|remove). */
 int cmd_item(int, char **);
@@ -120,7 +167,10 @@ int64_t cli_parse_id(const char *s);
 int cli_parse_due(const char *s, int allow_none, char *out, size_t outlen);
 json_t *cli_decision_json(const struct mk_decision *d);
 json_t *cli_call_json(const struct mk_call *c);
-/* Prints o (taking it) as the commands print JSON: indented, keys in order. */
+/* Prints o (taking it) as the commands print JSON: indented, keys in order; a newline. */
 void cli_json_print(json_t *o);
+/* The same with json_dumps flags of the command's own (`when`: one line; `health`: reals
+ * to 3 digits). */
+void cli_json_write(json_t *o, size_t flags);
 
 #endif

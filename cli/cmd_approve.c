@@ -11,7 +11,6 @@
  * decided (--as, else the user) and when.
  */
 #include "cli.h"
-#include "util/util.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -59,24 +58,12 @@ static void ids_add(struct ids *l, int64_t id)
 {
 	if (ids_has(l, id))
 		return;
-	l->v = mk_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		if (!(l->v = realloc(l->v, l->cap * sizeof *l->v)))
+			abort();
+	}
 	l->v[l->n++] = id;
-}
-
-static int format_ok(const char *cmd, const char *fmt)
-{
-	if (!strcmp(fmt, "text") || !strcmp(fmt, "json"))
-		return 1;
-	cli_error("%s: unknown format '%s' (text or json)", cmd, fmt);
-	return 0;
-}
-
-static void print_json(json_t *o)
-{
-	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	printf("%s\n", s);
-	free(s);
-	json_decref(o);
 }
 
 /* The proposals of ids as they are now, as `review --format json` shows them. */
@@ -98,12 +85,15 @@ static json_t *proposals_json(struct mk_store *st, const struct ids *l)
 /* "Northwind 8, Acme 4": how many of ps each deal has, in the order the deals come. */
 static char *count_by_deal(const struct mk_proposals *ps, size_t *ndeals)
 {
-	char *out = mk_strdup("");
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		abort();
 	*ndeals = 0;
 	for (size_t i = 0; i < ps->n; i++) {
 		const char *deal = ps->v[i].deal ? ps->v[i].deal : "";
 		size_t k, n = 0;
-		char *next;
 		for (k = 0; k < i; k++)
 			if (!strcmp(deal, ps->v[k].deal ? ps->v[k].deal : ""))
 				break;
@@ -111,11 +101,11 @@ static char *count_by_deal(const struct mk_proposals *ps, size_t *ndeals)
 			continue;
 		for (k = i; k < ps->n; k++)
 			n += !strcmp(deal, ps->v[k].deal ? ps->v[k].deal : "");
-		next = mk_sprintf("%s%s%s %zu", out, *out ? ", " : "", deal, n);
-		free(out);
-		out = next;
+		fprintf(f, "%s%s %zu", *ndeals ? ", " : "", deal, n);
 		(*ndeals)++;
 	}
+	if (fclose(f) || !out)
+		abort();
 	return out;
 }
 
@@ -125,17 +115,17 @@ static int confirm_all_deals(const struct mk_proposals *ps, int yes)
 {
 	char line[64], *counts;
 	size_t ndeals;
-	int rc = 0;
+	int rc = CLI_OK;
 	counts = count_by_deal(ps, &ndeals);
 	if (yes) {
 		free(counts);
-		return 0;
+		return CLI_OK;
 	}
 	if (!isatty(STDIN_FILENO)) {
 		cli_error("approve: --all-deals would approve %zu proposal%s of %zu deal%s (%s); without a terminal to confirm on, add --yes",
 			  ps->n, ps->n == 1 ? "" : "s", ndeals, ndeals == 1 ? "" : "s", counts);
 		free(counts);
-		return 2;
+		return CLI_USAGE;
 	}
 	fprintf(stderr, "%zu pending proposal%s of %zu deal%s: %s\napprove them all? [y/N] ", ps->n,
 		ps->n == 1 ? "" : "s", ndeals, ndeals == 1 ? "" : "s", counts);
@@ -145,7 +135,7 @@ static int confirm_all_deals(const struct mk_proposals *ps, int yes)
 	line[strcspn(line, "\r\n")] = '\0';
 	if (strcasecmp(line, "y") && strcasecmp(line, "yes")) {
 		cli_error("approve: nothing approved");
-		rc = 1;
+		rc = CLI_FAILED;
 	}
 	free(counts);
 	return rc;
@@ -187,14 +177,14 @@ static int approve_ids(struct mk_store *st, const struct ids *l, const char *dea
 	mk_diag_clear(&d);
 	if ((err = mk_store_write_begin(st, &d))) {
 		cli_diag(&d, err);
-		return 1;
+		return CLI_FAILED;
 	}
 	if ((refused = approve_refusals(st, l, deal))) {
 		mk_store_write_end(st, 0, &d);
 		if (l->n > 1)
 			cli_error("approve: nothing approved: %zu of the %zu proposals cannot be approved as %s stand%s",
 				  refused, l->n, refused == 1 ? "it" : "they", refused == 1 ? "s" : "");
-		return 1;
+		return CLI_FAILED;
 	}
 	for (size_t i = 0; !err && i < l->n; i++) {
 		struct mk_proposal p;
@@ -216,14 +206,131 @@ static int approve_ids(struct mk_store *st, const struct ids *l, const char *dea
 		mk_store_write_end(st, 0, &d);
 		cli_diag(&d, err); /* a failed store: the transaction is rolled back whole */
 		done->n = 0;
-		return 1;
+		return CLI_FAILED;
 	}
 	if ((err = mk_store_write_end(st, 1, &d))) {
 		cli_diag(&d, err);
 		done->n = 0;
-		return 1;
+		return CLI_FAILED;
 	}
-	return 0;
+	return CLI_OK;
+}
+
+/* What approve was asked (the options of the command line and the ids). */
+struct approve_args {
+	const char *deal, *as, *fmt;
+	int all, alldeals, yes;
+	struct ids want;
+};
+
+/* The flags that go together, and the ids given. CLI_OK, else one line and CLI_USAGE. */
+static int approve_check(struct approve_args *a, int argc, char **argv)
+{
+	if (!(a->fmt = cli_format("approve", a->fmt, "text|json")))
+		return CLI_USAGE;
+	if ((a->all || a->alldeals) == (optind < argc))
+		return cli_usage(usage);
+	if (a->all && a->alldeals) {
+		cli_error("approve: --all (one deal's proposals) and --all-deals (every deal's) do not go together");
+		return CLI_USAGE;
+	}
+	if (a->all && !a->deal) {
+		cli_error("approve: --all needs --deal NAME (or --all-deals, to approve every deal's proposals)");
+		return CLI_USAGE;
+	}
+	if (a->alldeals && a->deal) {
+		cli_error("approve: --all-deals approves every deal's proposals; for one deal use --all --deal NAME");
+		return CLI_USAGE;
+	}
+	for (int i = optind; i < argc; i++) {
+		if (!parse_id(argv[i])) {
+			cli_error("approve: '%s' is not a proposal id", argv[i]);
+			return CLI_USAGE;
+		}
+		ids_add(&a->want, parse_id(argv[i]));
+	}
+	return CLI_OK;
+}
+
+/* --deal NAME names a deal; --all, --all-deals: its pending proposals (or every deal's) into
+ * ps and a->want, confirmed for --all-deals. CLI_OK, else the exit code after one line. */
+static int approve_pending(struct mk_store *st, struct approve_args *a, struct mk_proposals *ps)
+{
+	struct mk_diag d;
+	enum mk_err err;
+
+	mk_diag_clear(&d);
+	if (a->deal) {
+		struct mk_deal dl;
+		memset(&dl, 0, sizeof dl);
+		if ((err = mk_store_deal_get(st, a->deal, &dl, &d))) {
+			if (err == MK_ENOTFOUND)
+				cli_error("approve: no deal '%s' (see 'mapkeeper deal list')", a->deal);
+			else
+				cli_diag(&d, err);
+			return CLI_FAILED;
+		}
+		mk_deal_release(&dl);
+	}
+	if (!a->all && !a->alldeals)
+		return CLI_OK;
+	if ((err = mk_store_pending(st, a->deal, ps, &d))) {
+		cli_diag(&d, err);
+		return CLI_FAILED;
+	}
+	for (size_t i = 0; i < ps->n; i++)
+		ids_add(&a->want, ps->v[i].id);
+	return a->alldeals && ps->n ? confirm_all_deals(ps, a->yes) : CLI_OK;
+}
+
+/* What was approved: JSON, or a line with the count (per deal for --all-deals) and one for
+ * each item approved first because news about it was. */
+static void print_approved(struct mk_store *st, const struct approve_args *a, const struct mk_proposals *ps,
+			   const struct ids *done, const int64_t *first)
+{
+	if (!strcmp(a->fmt, "json")) {
+		cli_json_print(json_pack("{s:o}", "approved", proposals_json(st, done)));
+		return;
+	}
+	if (!done->n) {
+		printf("nothing to approve\n");
+		return;
+	}
+	printf("approved %zu proposal%s", done->n, done->n == 1 ? "" : "s");
+	if (a->alldeals) {
+		size_t ndeals = 0;
+		char *counts = count_by_deal(ps, &ndeals);
+		printf(" (%s)", counts);
+		free(counts);
+	}
+	printf("\n");
+	for (size_t i = 0; i < done->n; i++)
+		if (first[i])
+			printf("#%lld approved first: it adds the item #%lld changes\n", (long long)done->v[i],
+			       (long long)first[i]);
+}
+
+static int approve_run(struct mk_store *st, struct approve_args *a)
+{
+	struct mk_proposals ps;
+	struct ids done = { 0 };
+	int64_t *first = NULL;
+	int rc;
+
+	mk_proposals_init(&ps);
+	if ((rc = approve_pending(st, a, &ps)))
+		goto out;
+	/* each approves at most itself and the item it is about */
+	if (!(first = calloc(2 * a->want.n + 1, sizeof *first)))
+		abort();
+	if (a->want.n && (rc = approve_ids(st, &a->want, a->deal, cli_who(a->as), &done, first)))
+		goto out;
+	print_approved(st, a, &ps, &done, first);
+out:
+	mk_proposals_release(&ps);
+	free(first);
+	free(done.v);
+	return rc;
 }
 
 int cmd_approve(int argc, char **argv)
@@ -233,204 +340,93 @@ int cmd_approve(int argc, char **argv)
 		{ "all-deals", no_argument, NULL, 'L' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "deal", required_argument, NULL, 'D' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_AS,
+		CLI_OPT_DB,
+		CLI_OPT_FORMAT,
+		CLI_OPT_END,
 	};
-	const char *deal = NULL, *as = NULL, *db = NULL, *fmt = "text";
+	struct approve_args a = { 0 };
+	struct cli_opts o = { .format = "text" };
 	struct mk_store *st;
-	struct mk_proposals ps;
-	struct ids want = { 0 }, done = { 0 };
-	int64_t *first = NULL;
-	struct mk_diag d;
-	enum mk_err err;
-	int ch, all = 0, alldeals = 0, yes = 0, rc = 0;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "hy", longopts, NULL)) != -1) {
+	int ch, rc;
+
+	while ((ch = cli_getopt("approve", argc, argv, "hy", longopts, usage, &o)) > 0)
 		switch (ch) {
-		case 'A': all = 1; break;
-		case 'L': alldeals = 1; break;
-		case 'y': yes = 1; break;
-		case 'D': deal = optarg; break;
-		case 'a': as = optarg; break;
-		case 'b': db = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return 0;
-		default:
-			return cli_bad_option("approve", argv, "h", longopts);
+		case 'A': a.all = 1; break;
+		case 'L': a.alldeals = 1; break;
+		case 'y': a.yes = 1; break;
+		case 'D': a.deal = optarg; break;
+		}
+	if (ch < 0)
+		return o.rc;
+	a.fmt = o.format;
+	a.as = o.as;
+	if (!(rc = approve_check(&a, argc, argv))) {
+		if ((st = cli_store_open(o.db))) {
+			rc = approve_run(st, &a);
+			mk_store_close(st);
+		} else {
+			rc = CLI_FAILED;
 		}
 	}
-	if (!format_ok("approve", fmt))
-		return 2;
-	if ((all || alldeals) == (optind < argc))
-		return cli_usage(usage);
-	if (all && alldeals) {
-		cli_error("approve: --all (one deal's proposals) and --all-deals (every deal's) do not go together");
-		return 2;
-	}
-	if (all && !deal) {
-		cli_error("approve: --all needs --deal NAME (or --all-deals, to approve every deal's proposals)");
-		return 2;
-	}
-	if (alldeals && deal) {
-		cli_error("approve: --all-deals approves every deal's proposals; for one deal use --all --deal NAME");
-		return 2;
-	}
-	for (int i = optind; i < argc; i++) {
-		if (!parse_id(argv[i])) {
-			cli_error("approve: '%s' is not a proposal id", argv[i]);
-			free(want.v);
-			return 2;
-		}
-		ids_add(&want, parse_id(argv[i]));
-	}
-	if (!(st = cli_store_open(db))) {
-		free(want.v);
-		return 1;
-	}
-	mk_diag_clear(&d);
-	mk_proposals_init(&ps);
-	if (deal) {
-		struct mk_deal dl;
-		memset(&dl, 0, sizeof dl);
-		if ((err = mk_store_deal_get(st, deal, &dl, &d))) {
-			if (err == MK_ENOTFOUND)
-				cli_error("approve: no deal '%s' (see 'mapkeeper deal list')", deal);
-			else
-				cli_diag(&d, err);
-			rc = 1;
-			goto out;
-		}
-		mk_deal_release(&dl);
-	}
-	if (all || alldeals) {
-		if ((err = mk_store_pending(st, deal, &ps, &d))) {
-			cli_diag(&d, err);
-			rc = 1;
-			goto out;
-		}
-		for (size_t i = 0; i < ps.n; i++)
-			ids_add(&want, ps.v[i].id);
-		if (alldeals && ps.n && (rc = confirm_all_deals(&ps, yes)))
-			goto out;
-	}
-	/* each approves at most itself and the item it is about */
-	first = mk_calloc(2 * want.n + 1, sizeof *first);
-	if (want.n && (rc = approve_ids(st, &want, deal, cli_who(as), &done, first)))
-		goto out;
-	if (!strcmp(fmt, "json")) {
-		print_json(json_pack("{s:o}", "approved", proposals_json(st, &done)));
-	} else if (!done.n) {
-		printf("nothing to approve\n");
-	} else {
-		size_t ndeals = 0;
-		char *counts = NULL;
-		printf("approved %zu proposal%s", done.n, done.n == 1 ? "" : "s");
-		if (alldeals) {
-			counts = count_by_deal(&ps, &ndeals);
-			printf(" (%s)", counts);
-			free(counts);
-		}
-		printf("\n");
-		for (size_t i = 0; i < done.n; i++)
-			if (first[i])
-				printf("#%lld approved first: it adds the item #%lld changes\n", (long long)done.v[i],
-				       (long long)first[i]);
-	}
-out:
-	mk_proposals_release(&ps);
-	free(first);
-	free(want.v);
-	free(done.v);
-	mk_store_close(st);
+	free(a.want.v);
 	return rc;
 }
 
-int cmd_reject(int argc, char **argv)
+/* Rejects id in its own transaction; tied gets the pending news about the item it proposed
+ * (withdrawn with it). Prints the error. */
+static enum mk_err reject_one(struct mk_store *st, int64_t id, const char *who, const char *reason, struct ids *tied)
 {
-	static const struct option longopts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char rusage[] =
-		"mapkeeper reject ID... [--reason TEXT] [--as WHO] [--format text|json] [--db PATH]\n"
-		"\n"
-		"Rejecting a proposed item also withdraws the pending news about that item (recorded\n"
-		"as rejected, with the reason \"withdrawn: ...\").";
-	const char *reason = NULL, *as = NULL, *db = NULL, *fmt = "text";
-	struct mk_store *st;
+	struct mk_proposals pend;
+	struct mk_proposal p;
 	struct mk_diag d;
-	struct ids done = { 0 }, withdrawn = { 0 };
-	int ch, rc = 0;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'r': reason = optarg; break;
-		case 'a': as = optarg; break;
-		case 'b': db = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'h': printf("usage: %s\n", rusage); return 0;
-		default:
-			return cli_bad_option("reject", argv, "h", longopts);
-		}
-	}
-	if (!format_ok("reject", fmt))
-		return 2;
-	if (optind >= argc)
-		return cli_usage(rusage);
-	for (int i = optind; i < argc; i++)
-		if (!parse_id(argv[i])) {
-			cli_error("reject: '%s' is not a proposal id", argv[i]);
-			return 2;
-		}
-	if (!(st = cli_store_open(db)))
-		return 1;
+	enum mk_err err;
+
 	mk_diag_clear(&d);
+	mk_proposals_init(&pend);
+	if (!(err = mk_store_write_begin(st, &d))) {
+		if (!(err = mk_store_proposal_get(st, id, &p, &d))) {
+			if (p.kind == MK_PROP_ADD_ITEM && !(err = mk_store_pending(st, p.deal, &pend, &d)))
+				for (size_t k = 0; k < pend.n; k++)
+					if (pend.v[k].item_id == -id)
+						ids_add(tied, pend.v[k].id);
+			mk_proposal_release(&p);
+		}
+		if (!err)
+			err = mk_store_decide(st, id, 0, who, reason, &d);
+		if (err)
+			mk_store_write_end(st, 0, &d);
+		else
+			err = mk_store_write_end(st, 1, &d);
+	}
+	if (err)
+		cli_diag(&d, err);
+	mk_proposals_release(&pend);
+	return err;
+}
+
+/* Rejects each id of argv from optind on; prints what was rejected and withdrawn. */
+static int reject_run(struct mk_store *st, int argc, char **argv, const char *who, const char *reason,
+		      const char *fmt)
+{
+	struct ids done = { 0 }, withdrawn = { 0 };
+	int rc = CLI_OK;
+
 	for (int i = optind; i < argc; i++) {
 		int64_t id = parse_id(argv[i]);
-		struct mk_proposals pend;
-		struct mk_proposal p;
 		struct ids tied = { 0 };
-		enum mk_err err;
-		mk_proposals_init(&pend);
-		/* what rejecting it withdraws: the pending news tied to the item it proposes */
-		if (!(err = mk_store_write_begin(st, &d))) {
-			if (!(err = mk_store_proposal_get(st, id, &p, &d))) {
-				if (p.kind == MK_PROP_ADD_ITEM && !(err = mk_store_pending(st, p.deal, &pend, &d)))
-					for (size_t k = 0; k < pend.n; k++)
-						if (pend.v[k].item_id == -id)
-							ids_add(&tied, pend.v[k].id);
-				mk_proposal_release(&p);
-			}
-			if (!err)
-				err = mk_store_decide(st, id, 0, cli_who(as), reason, &d);
-			if (err)
-				mk_store_write_end(st, 0, &d);
-			else
-				err = mk_store_write_end(st, 1, &d);
-		}
-		if (err) {
-			cli_diag(&d, err);
-			rc = 1;
+		if (reject_one(st, id, who, reason, &tied)) {
+			rc = CLI_FAILED;
 		} else {
 			ids_add(&done, id);
 			for (size_t k = 0; k < tied.n; k++)
 				ids_add(&withdrawn, tied.v[k]);
 		}
 		free(tied.v);
-		mk_proposals_release(&pend);
 	}
 	if (!strcmp(fmt, "json")) {
-		print_json(json_pack("{s:o, s:o}", "rejected", proposals_json(st, &done), "withdrawn",
-				     proposals_json(st, &withdrawn)));
+		cli_json_print(json_pack("{s:o, s:o}", "rejected", proposals_json(st, &done), "withdrawn",
+					 proposals_json(st, &withdrawn)));
 	} else {
 		printf("rejected %zu proposal%s\n", done.n, done.n == 1 ? "" : "s");
 		for (size_t i = 0; i < withdrawn.n; i++)
@@ -438,6 +434,45 @@ int cmd_reject(int argc, char **argv)
 	}
 	free(done.v);
 	free(withdrawn.v);
+	return rc;
+}
+
+int cmd_reject(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		CLI_OPT_AS,
+		CLI_OPT_DB,
+		CLI_OPT_FORMAT,
+		CLI_OPT_END,
+	};
+	static const char rusage[] =
+		"mapkeeper reject ID... [--reason TEXT] [--as WHO] [--format text|json] [--db PATH]\n"
+		"\n"
+		"Rejecting a proposed item also withdraws the pending news about that item (recorded\n"
+		"as rejected, with the reason \"withdrawn: ...\").";
+	struct cli_opts o = { .format = "text" };
+	const char *reason = NULL, *fmt;
+	struct mk_store *st;
+	int ch, rc;
+
+	while ((ch = cli_getopt("reject", argc, argv, "h", longopts, rusage, &o)) > 0)
+		if (ch == 'r')
+			reason = optarg;
+	if (ch < 0)
+		return o.rc;
+	if (!(fmt = cli_format("reject", o.format, "text|json")))
+		return CLI_USAGE;
+	if (optind >= argc)
+		return cli_usage(rusage);
+	for (int i = optind; i < argc; i++)
+		if (!parse_id(argv[i])) {
+			cli_error("reject: '%s' is not a proposal id", argv[i]);
+			return CLI_USAGE;
+		}
+	if (!(st = cli_store_open(o.db)))
+		return CLI_FAILED;
+	rc = reject_run(st, argc, argv, cli_who(o.as), reason, fmt);
 	mk_store_close(st);
 	return rc;
 }
@@ -450,61 +485,14 @@ static void edit_change(json_t *a, const char *field, const char *old_value, con
 	json_array_append_new(a, json_pack("{s:s, s:s?, s:s?}", "field", field, "old", old_value, "new", new_value));
 }
 
-int cmd_edit(int argc, char **argv)
+/* edit ID: the proposal edited as the flags say; JSON gives it with the fields changed. */
+static int edit_run(struct mk_store *st, int64_t id, const char *owner, const char *due, const char *action,
+		    const char *as, const char *fmt)
 {
-	static const struct option longopts[] = {
-		{ "owner", required_argument, NULL, 'o' },
-		{ "due", required_argument, NULL, 'd' },
-		{ "action", required_argument, NULL, 'c' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char eusage[] =
-		"mapkeeper edit ID [--owner NAME] [--due YYYY-MM-DD|none] [--action TEXT] [--as WHO] [--format text|json] [--db PATH]";
-	const char *owner = NULL, *due = NULL, *action = NULL, *as = NULL, *db = NULL, *fmt = "text";
-	struct mk_store *st;
 	struct mk_proposal before, after;
 	struct mk_diag d;
 	enum mk_err err;
-	long long id;
-	int ch;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'o': owner = optarg; break;
-		case 'd': due = optarg; break;
-		case 'c': action = optarg; break;
-		case 'a': as = optarg; break;
-		case 'b': db = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'h': printf("usage: %s\n", eusage); return 0;
-		default:
-			return cli_bad_option("edit", argv, "h", longopts);
-		}
-	}
-	if (!format_ok("edit", fmt))
-		return 2;
-	if (optind + 1 != argc || !(owner || due || action))
-		return cli_usage(eusage);
-	if (!(id = parse_id(argv[optind]))) {
-		cli_error("edit: '%s' is not a proposal id", argv[optind]);
-		return 2;
-	}
-	if (due && !strcmp(due, "none"))
-		due = "";
-	if (due && *due) {
-		struct mk_date x;
-		if (mk_date_parse(due, &x)) {
-			cli_error("edit: cannot read --due '%s' (YYYY-MM-DD, or none)", due);
-			return 2;
-		}
-	}
-	if (!(st = cli_store_open(db)))
-		return 1;
+
 	mk_diag_clear(&d);
 	memset(&before, 0, sizeof before);
 	memset(&after, 0, sizeof after);
@@ -521,12 +509,60 @@ int cmd_edit(int argc, char **argv)
 		edit_change(changes, "owner", before.owner, after.owner);
 		edit_change(changes, "due", before.has_due ? b : NULL, after.has_due ? a : NULL);
 		edit_change(changes, "action", before.action, after.action);
-		print_json(json_pack("{s:o, s:o}", "edited", cli_proposal_json(&after), "changes", changes));
+		cli_json_print(json_pack("{s:o, s:o}", "edited", cli_proposal_json(&after), "changes", changes));
 	} else {
-		printf("edited proposal %lld\n", id);
+		printf("edited proposal %lld\n", (long long)id);
 	}
 	mk_proposal_release(&before);
 	mk_proposal_release(&after);
+	return err ? CLI_FAILED : CLI_OK;
+}
+
+int cmd_edit(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "owner", required_argument, NULL, 'o' },
+		{ "due", required_argument, NULL, 'd' },
+		{ "action", required_argument, NULL, 'c' },
+		CLI_OPT_AS,
+		CLI_OPT_DB,
+		CLI_OPT_FORMAT,
+		CLI_OPT_END,
+	};
+	static const char eusage[] =
+		"mapkeeper edit ID [--owner NAME] [--due YYYY-MM-DD|none] [--action TEXT] [--as WHO] [--format text|json] [--db PATH]";
+	struct cli_opts o = { .format = "text" };
+	const char *owner = NULL, *due = NULL, *action = NULL, *fmt;
+	struct mk_store *st;
+	struct mk_date x;
+	long long id;
+	int ch, rc;
+
+	while ((ch = cli_getopt("edit", argc, argv, "h", longopts, eusage, &o)) > 0)
+		switch (ch) {
+		case 'o': owner = optarg; break;
+		case 'd': due = optarg; break;
+		case 'c': action = optarg; break;
+		}
+	if (ch < 0)
+		return o.rc;
+	if (!(fmt = cli_format("edit", o.format, "text|json")))
+		return CLI_USAGE;
+	if (optind + 1 != argc || !(owner || due || action))
+		return cli_usage(eusage);
+	if (!(id = parse_id(argv[optind]))) {
+		cli_error("edit: '%s' is not a proposal id", argv[optind]);
+		return CLI_USAGE;
+	}
+	if (due && !strcmp(due, "none"))
+		due = "";
+	if (due && *due && mk_date_parse(due, &x)) {
+		cli_error("edit: cannot read --due '%s' (YYYY-MM-DD, or none)", due);
+		return CLI_USAGE;
+	}
+	if (!(st = cli_store_open(o.db)))
+		return CLI_FAILED;
+	rc = edit_run(st, id, owner, due, action, o.as, fmt);
 	mk_store_close(st);
-	return err ? 1 : 0;
+	return rc;
 }

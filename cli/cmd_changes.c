@@ -11,7 +11,6 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -24,23 +23,14 @@ static const char usage[] =
 	"                 no call caused (an edit by hand) by the day it was made\n"
 	"  --by decision  a change is dated by the day it was approved or made";
 
-static long day_key(struct mk_date d)
-{
-	return (long)d.y * 10000 + d.m * 100 + d.d;
-}
-
 /* A date flag: YYYY-MM-DD, else a date expression resolved against today (a period gives
  * its first day, or its last when last is set). Prints the error; 0 when it fails. */
 static int date_flag(const char *flag, const char *arg, int last, struct mk_date *out)
 {
 	struct mk_when w;
-	char day[16];
 
-	if (strlen(arg) == 10 && mk_date_parse(arg, out) == MK_OK) {
-		mk_date_format(*out, day, sizeof day);
-		if (!strcmp(day, arg))
-			return 1;
-	}
+	if (cli_parse_day(arg, out))
+		return 1;
 	if (mk_when_resolve(arg, mk_today(), &w) == MK_OK && w.has_date) {
 		*out = last ? w.hi : w.lo;
 		return 1;
@@ -169,19 +159,76 @@ static void print_csv(const struct mk_change *v, size_t n, enum mk_changes_by by
 static void print_json(const struct mk_change *v, size_t n, const struct mk_changes_query *q)
 {
 	char since[16], until[16];
-	json_t *o;
-	char *s;
 
 	mk_date_format(q->since, since, sizeof since);
 	mk_date_format(q->until, until, sizeof until);
-	o = json_pack("{s:s, s:o, s:s, s:s?, s:o}", "since", since, "until",
-		      q->has_until ? json_string(until) : json_null(), "by",
-		      q->by == MK_CHANGES_BY_MEETING ? "meeting" : "decision", "deal", q->deal, "changes",
-		      cli_changes_json(v, n));
-	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	printf("%s\n", s);
-	free(s);
-	json_decref(o);
+	cli_json_print(json_pack("{s:s, s:o, s:s, s:s?, s:o}", "since", since, "until",
+				 q->has_until ? json_string(until) : json_null(), "by",
+				 q->by == MK_CHANGES_BY_MEETING ? "meeting" : "decision", "deal", q->deal,
+				 "changes", cli_changes_json(v, n)));
+}
+
+/* The changes as a table under a title naming the period, or one line when there are none. */
+static void print_text(const struct mk_change *v, size_t n, const struct mk_changes_query *q)
+{
+	char title[200], since[16], until[32] = "";
+	const char *by = q->by == MK_CHANGES_BY_MEETING ? "meeting" : "decision";
+
+	mk_date_format(q->since, since, sizeof since);
+	if (q->has_until) {
+		strcpy(until, " to ");
+		mk_date_format(q->until, until + 4, sizeof until - 4);
+	}
+	snprintf(title, sizeof title, "Changes from %s%s by %s date, %s%.60s%s", since, until, by,
+		 q->deal ? "deal '" : "every deal", q->deal ? q->deal : "", q->deal ? "'" : "");
+	if (!n)
+		printf("no changes from %s%s by %s date in %s%.60s%s\n", since, until, by,
+		       q->deal ? "deal '" : "any deal", q->deal ? q->deal : "", q->deal ? "'" : "");
+	else
+		print_table(v, n, q->by, title);
+}
+
+/* --since: a day not after today. 0 after one line when it is not one. */
+static int since_flag(const char *arg, struct mk_date *out)
+{
+	char since[16], today[16];
+
+	if (!date_flag("--since", arg, 0, out))
+		return 0;
+	if (mk_date_cmp(*out, mk_today()) > 0) {
+		mk_date_format(*out, since, sizeof since);
+		mk_date_format(mk_today(), today, sizeof today);
+		cli_error("changes: --since '%s' is %s, after today (%s): say 'last ...' or give a date "
+			  "YYYY-MM-DD", arg, since, today);
+		return 0;
+	}
+	return 1;
+}
+
+/* The changes q asks for, printed as fmt. */
+static int changes_run(const char *db, const struct mk_changes_query *q, const char *fmt)
+{
+	struct mk_change *v = NULL;
+	struct mk_store *st;
+	struct mk_diag d;
+	enum mk_err err;
+	size_t n = 0;
+
+	if (!(st = cli_store_open(db)))
+		return CLI_FAILED;
+	mk_diag_clear(&d);
+	err = mk_store_changes(st, q, &v, &n, &d);
+	mk_store_close(st);
+	if (err)
+		return cli_store_failed(err, &d, q->deal);
+	if (!strcmp(fmt, "json"))
+		print_json(v, n, q);
+	else if (!strcmp(fmt, "csv"))
+		print_csv(v, n, q->by);
+	else
+		print_text(v, n, q);
+	mk_changes_free(v, n);
+	return CLI_OK;
 }
 
 int cmd_changes(int argc, char **argv)
@@ -191,42 +238,25 @@ int cmd_changes(int argc, char **argv)
 		{ "until", required_argument, NULL, 'u' },
 		{ "deal", required_argument, NULL, 'd' },
 		{ "by", required_argument, NULL, 'y' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_FORMAT,
+		CLI_OPT_DB,
+		CLI_OPT_END,
 	};
-	const char *fmt = "text", *db = NULL;
-	struct mk_changes_query q;
-	struct mk_change *v = NULL;
-	struct mk_store *st;
-	struct mk_diag d;
-	enum mk_err err;
-	char title[200], since[16], today[16];
-	size_t n = 0;
+	struct cli_opts o = { .format = "text" };
+	struct mk_changes_query q = { .by = MK_CHANGES_BY_MEETING };
+	const char *fmt;
 	int ch, has_since = 0;
 
-	memset(&q, 0, sizeof q);
-	q.by = MK_CHANGES_BY_MEETING;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt("changes", argc, argv, "h", longopts, usage, &o)) > 0)
 		switch (ch) {
 		case 's':
-			if (!date_flag("--since", optarg, 0, &q.since))
-				return 2;
+			if (!since_flag(optarg, &q.since))
+				return CLI_USAGE;
 			has_since = 1;
-			if (day_key(q.since) > day_key(mk_today())) {
-				mk_date_format(q.since, since, sizeof since);
-				mk_date_format(mk_today(), today, sizeof today);
-				cli_error("changes: --since '%s' is %s, after today (%s): say 'last ...' or give a date "
-					  "YYYY-MM-DD", optarg, since, today);
-				return 2;
-			}
 			break;
 		case 'u':
 			if (!date_flag("--until", optarg, 1, &q.until))
-				return 2;
+				return CLI_USAGE;
 			q.has_until = 1;
 			break;
 		case 'd': q.deal = optarg; break;
@@ -237,62 +267,23 @@ int cmd_changes(int argc, char **argv)
 				q.by = MK_CHANGES_BY_DECISION;
 			else {
 				cli_error("changes: unknown --by '%s' (meeting or decision)", optarg);
-				return 2;
+				return CLI_USAGE;
 			}
 			break;
-		case 'f': fmt = optarg; break;
-		case 'b': db = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return 0;
-		default:
-			return cli_bad_option("changes", argv, "h", longopts);
 		}
-	}
+	if (ch < 0)
+		return o.rc;
 	if (optind != argc)
 		return cli_usage(usage);
 	if (!has_since) {
 		cli_error("changes: --since DATE is needed (YYYY-MM-DD, or words like \"last monday\")");
-		return 2;
+		return CLI_USAGE;
 	}
-	if (q.has_until && day_key(q.until) < day_key(q.since)) {
+	if (q.has_until && mk_date_cmp(q.until, q.since) < 0) {
 		cli_error("changes: --until is before --since");
-		return 2;
+		return CLI_USAGE;
 	}
-	if (!(fmt = cli_format("changes", fmt, "text|json|csv")))
-		return 2;
-	if (!(st = cli_store_open(db)))
-		return 1;
-	mk_diag_clear(&d);
-	err = mk_store_changes(st, &q, &v, &n, &d);
-	mk_store_close(st);
-	if (err == MK_ENOTFOUND) {
-		cli_error("no deal '%s'", q.deal);
-		return 1;
-	}
-	if (err) {
-		cli_diag(&d, err);
-		return 1;
-	}
-	mk_date_format(q.since, since, sizeof since);
-	if (!strcmp(fmt, "json")) {
-		print_json(v, n, &q);
-	} else if (!strcmp(fmt, "csv")) {
-		print_csv(v, n, q.by);
-	} else {
-		char until[32] = "";
-		if (q.has_until) {
-			strcpy(until, " to ");
-			mk_date_format(q.until, until + 4, sizeof until - 4);
-		}
-		snprintf(title, sizeof title, "Changes from %s%s by %s date, %s%.60s%s", since, until,
-			 q.by == MK_CHANGES_BY_MEETING ? "meeting" : "decision", q.deal ? "deal '" : "every deal",
-			 q.deal ? q.deal : "", q.deal ? "'" : "");
-		if (!n)
-			printf("no changes from %s%s by %s date in %s%.60s%s\n", since, until,
-			       q.by == MK_CHANGES_BY_MEETING ? "meeting" : "decision", q.deal ? "deal '" : "any deal",
-			       q.deal ? q.deal : "", q.deal ? "'" : "");
-		else
-			print_table(v, n, q.by, title);
-	}
-	mk_changes_free(v, n);
-	return 0;
+	if (!(fmt = cli_format("changes", o.format, "text|json|csv")))
+		return CLI_USAGE;
+	return changes_run(o.db, &q, fmt);
 }

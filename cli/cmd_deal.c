@@ -28,14 +28,6 @@ static json_t *deal_json(const struct mk_deal *d)
 			 "created_at", d->created_at);
 }
 
-static void print_json(json_t *j)
-{
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	printf("%s\n", s);
-	free(s);
-	json_decref(j);
-}
-
 /* deal remove on a terminal: shows what goes and asks; 1 when the answer is yes. */
 static int deal_confirm(struct mk_store *st, const char *name)
 {
@@ -75,37 +67,162 @@ static int deal_change(const char *verb, int nargs, char **args, const char *db,
 		return cli_usage(usage);
 	if (rename && !args[2][strspn(args[2], " \t")]) {
 		cli_error("deal rename: the new name is empty");
-		return 2;
+		return CLI_USAGE;
 	}
 	if (!rename && !yes && !isatty(STDIN_FILENO)) {
 		cli_error("deal remove: this deletes '%s' with its calls, plan and history: add --yes to confirm",
 			  args[1]);
-		return 2;
+		return CLI_USAGE;
 	}
 	if (!(st = cli_store_open(db)))
-		return 1;
+		return CLI_FAILED;
 	mk_diag_clear(&d);
 	if (!rename && !yes && (ok = deal_confirm(st, args[1])) != 1) {
 		mk_store_close(st);
 		if (ok == 0)
 			cli_error("deal remove: not confirmed: nothing was removed");
-		return 1;
+		return CLI_FAILED;
 	}
 	err = rename ? mk_store_deal_rename(st, args[1], args[2], cli_who(as), &d) :
 		       mk_store_deal_remove(st, args[1], &d);
 	mk_store_close(st);
 	if (err) {
 		cli_diag(&d, err);
-		return 1;
+		return CLI_FAILED;
 	}
 	if (!strcmp(fmt, "json"))
-		print_json(rename ? json_pack("{s:s, s:s}", "renamed", args[1], "name", args[2]) :
+		cli_json_print(rename ? json_pack("{s:s, s:s}", "renamed", args[1], "name", args[2]) :
 				    json_pack("{s:s}", "removed", args[1]));
 	else if (rename)
 		printf("renamed deal '%s' to '%s'\n", args[1], args[2]);
 	else
 		printf("removed deal '%s' with its calls, plan and history\n", args[1]);
-	return 0;
+	return CLI_OK;
+}
+
+/* deal add NAME: what the flags say of the selling team checked, then the deal stored. */
+static int deal_add(struct mk_deal *deal, const char *db)
+{
+	struct mk_names names;
+	struct mk_store *st;
+	struct mk_diag diag;
+	enum mk_err err;
+
+	size_t nsellers;
+
+	mk_names_split(deal->sellers, &names);
+	nsellers = names.n;
+	mk_names_free(&names);
+	if (!nsellers && !(deal->seller_domain && *deal->seller_domain)) {
+		cli_error("deal add: name the selling team with --seller \"A,B\" (or --seller-domain)");
+		return CLI_USAGE;
+	}
+	if (deal->buyer_domain && (!*deal->buyer_domain || strchr(deal->buyer_domain, '@'))) {
+		cli_error("deal add: --buyer-domain wants a domain such as 'example.com'");
+		return CLI_USAGE;
+	}
+	if (deal->buyer_domain && deal->seller_domain && !strcasecmp(deal->buyer_domain, deal->seller_domain)) {
+		cli_error("deal add: --buyer-domain '%s' is the seller's domain", deal->buyer_domain);
+		return CLI_USAGE;
+	}
+	if (!*deal->name) {
+		cli_error("deal add: the deal needs a name");
+		return CLI_USAGE;
+	}
+	if (!(st = cli_store_create(db)))
+		return CLI_FAILED;
+	mk_diag_clear(&diag);
+	if ((err = mk_store_deal_add(st, deal, &diag)))
+		cli_diag(&diag, err);
+	else
+		printf("added deal '%s' (sellers: %s)\n", deal->name, deal->sellers ? deal->sellers : "-");
+	mk_store_close(st);
+	return err ? CLI_FAILED : CLI_OK;
+}
+
+/* deal list: every deal with its sellers. */
+static int deal_list(struct mk_store *st, const char *fmt)
+{
+	struct mk_deal *ds = NULL;
+	struct mk_diag diag;
+	enum mk_err err;
+	size_t n = 0;
+
+	mk_diag_clear(&diag);
+	if ((err = mk_store_deal_list(st, &ds, &n, &diag))) {
+		cli_diag(&diag, err);
+		return CLI_FAILED;
+	}
+	if (!strcmp(fmt, "json")) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, deal_json(&ds[i]));
+		cli_json_print(json_pack("{s:o}", "deals", a));
+	} else {
+		for (size_t i = 0; i < n; i++)
+			printf("%-28s sellers: %s\n", ds[i].name, ds[i].sellers ? ds[i].sellers : "-");
+		if (!n)
+			printf("no deals yet (mapkeeper deal add NAME --seller \"A,B\")\n");
+	}
+	for (size_t i = 0; i < n; i++)
+		mk_deal_release(&ds[i]);
+	free(ds);
+	return CLI_OK;
+}
+
+/* deal show NAME: the deal and how much its plan holds. */
+static void print_deal(const struct mk_deal *d, const struct mk_plan *plan, const char *fmt)
+{
+	if (!strcmp(fmt, "json")) {
+		json_t *j = deal_json(d);
+		json_object_set_new(j, "items", json_integer((json_int_t)plan->nitems));
+		json_object_set_new(j, "stakeholders", json_integer((json_int_t)plan->npeople));
+		json_object_set_new(j, "risks", json_integer((json_int_t)plan->nrisks));
+		cli_json_print(j);
+		return;
+	}
+	printf("deal:        %s\nsellers:     %s\n", d->name, d->sellers ? d->sellers : "-");
+	if (d->seller_domain)
+		printf("seller domain: %s\n", d->seller_domain);
+	if (d->buyer_domain)
+		printf("buyer domain: %s\n", d->buyer_domain);
+	printf("seller org:  %s\nbuyer org:   %s\nplan:        %zu items, %zu stakeholders, %zu open risks\n",
+	       d->seller_org ? d->seller_org : "-", d->buyer_org ? d->buyer_org : "-", plan->nitems,
+	       plan->npeople, plan->nrisks);
+}
+
+static int deal_show(struct mk_store *st, const char *name, const char *fmt)
+{
+	struct mk_deal d;
+	struct mk_plan plan;
+	struct mk_diag diag;
+	enum mk_err err;
+
+	memset(&d, 0, sizeof d);
+	mk_plan_init(&plan);
+	mk_diag_clear(&diag);
+	if (!(err = mk_store_deal_get(st, name, &d, &diag)) && !(err = mk_store_plan(st, d.name, &plan, &diag)))
+		print_deal(&d, &plan, fmt);
+	else
+		cli_diag(&diag, err);
+	mk_plan_release(&plan);
+	mk_deal_release(&d);
+	return err ? CLI_FAILED : CLI_OK;
+}
+
+/* deal list and deal show NAME: the store opened for reading. */
+static int deal_read(const char *verb, int nargs, char **args, const char *db, const char *fmt)
+{
+	struct mk_store *st;
+	int rc;
+
+	if (nargs != (!strcmp(verb, "list") ? 1 : 2))
+		return cli_usage(usage);
+	if (!(st = cli_store_open(db)))
+		return CLI_FAILED;
+	rc = !strcmp(verb, "list") ? deal_list(st, fmt) : deal_show(st, args[1], fmt);
+	mk_store_close(st);
+	return rc;
 }
 
 int cmd_deal(int argc, char **argv)
@@ -115,153 +232,45 @@ int cmd_deal(int argc, char **argv)
 		{ "seller-domain", required_argument, NULL, 'D' },
 		{ "seller-org", required_argument, NULL, 'S' },
 		{ "buyer-org", required_argument, NULL, 'B' },
-		{ "buyer-domain", required_argument, NULL, 'b' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "buyer-domain", required_argument, NULL, 'y' },
+		CLI_OPT_DB,
+		CLI_OPT_FORMAT,
+		CLI_OPT_AS,
+		{ "yes", no_argument, NULL, 'Y' },
+		CLI_OPT_END,
 	};
-	const char *as = NULL;
-	int yes = 0;
+	struct cli_opts o = { .format = "text" };
+	const char *fmt, *verb;
 	struct mk_deal deal;
-	const char *db = NULL, *fmt = "text", *verb;
-	struct mk_store *st = NULL;
-	struct mk_diag diag;
-	enum mk_err err;
-	int ch, rc = 1;
+	int ch, yes = 0;
+
 	memset(&deal, 0, sizeof deal);
-	mk_diag_clear(&diag);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt("deal", argc, argv, "h", longopts, usage, &o)) > 0)
 		switch (ch) {
 		case 's': deal.sellers = optarg; break;
 		case 'D': deal.seller_domain = optarg; break;
 		case 'S': deal.seller_org = optarg; break;
 		case 'B': deal.buyer_org = optarg; break;
-		case 'b': deal.buyer_domain = optarg[0] == '@' ? optarg + 1 : optarg; break;
-		case 'd': db = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'a': as = optarg; break;
-		case 'y': yes = 1; break;
-		case 'h': printf("usage: %s\n", usage); return 0;
-		default:
-			return cli_bad_option("deal", argv, "h", longopts);
+		case 'y': deal.buyer_domain = optarg[0] == '@' ? optarg + 1 : optarg; break;
+		case 'Y': yes = 1; break;
 		}
-	}
+	if (ch < 0)
+		return o.rc;
 	if (optind >= argc)
 		return cli_usage(usage);
 	verb = argv[optind];
-	if (!(fmt = cli_format("deal", fmt, "text|json")))
-		return 2;
+	if (!(fmt = cli_format("deal", o.format, "text|json")))
+		return CLI_USAGE;
 	if (!strcmp(verb, "add")) {
-		struct mk_names names;
 		if (optind + 2 != argc)
 			return cli_usage(usage);
 		deal.name = argv[optind + 1];
-		mk_names_split(deal.sellers, &names);
-		if (!names.n && !(deal.seller_domain && *deal.seller_domain)) {
-			cli_error("deal add: name the selling team with --seller \"A,B\" (or --seller-domain)");
-			return 2;
-		}
-		mk_names_free(&names);
-		if (deal.buyer_domain && (!*deal.buyer_domain || strchr(deal.buyer_domain, '@'))) {
-			cli_error("deal add: --buyer-domain wants a domain such as 'example.com'");
-			return 2;
-		}
-		if (deal.buyer_domain && deal.seller_domain &&
-		    !strcasecmp(deal.buyer_domain, deal.seller_domain)) {
-			cli_error("deal add: --buyer-domain '%s' is the seller's domain", deal.buyer_domain);
-			return 2;
-		}
-		if (!*deal.name) {
-			cli_error("deal add: the deal needs a name");
-			return 2;
-		}
-		if (!(st = cli_store_create(db)))
-			return 1;
-		err = mk_store_deal_add(st, &deal, &diag);
-		if (err) {
-			cli_diag(&diag, err);
-			goto out;
-		}
-		printf("added deal '%s' (sellers: %s)\n", deal.name, deal.sellers ? deal.sellers : "-");
-		rc = 0;
-	} else if (!strcmp(verb, "list")) {
-		struct mk_deal *ds = NULL;
-		size_t n = 0;
-		if (optind + 1 != argc)
-			return cli_usage(usage);
-		if (!(st = cli_store_open(db)))
-			return 1;
-		err = mk_store_deal_list(st, &ds, &n, &diag);
-		if (err) {
-			cli_diag(&diag, err);
-			goto out;
-		}
-		if (!strcmp(fmt, "json")) {
-			json_t *a = json_array();
-			for (size_t i = 0; i < n; i++)
-				json_array_append_new(a, deal_json(&ds[i]));
-			print_json(json_pack("{s:o}", "deals", a));
-		} else {
-			for (size_t i = 0; i < n; i++)
-				printf("%-28s sellers: %s\n", ds[i].name, ds[i].sellers ? ds[i].sellers : "-");
-			if (!n)
-				printf("no deals yet (mapkeeper deal add NAME --seller \"A,B\")\n");
-		}
-		for (size_t i = 0; i < n; i++)
-			mk_deal_release(&ds[i]);
-		free(ds);
-		rc = 0;
-	} else if (!strcmp(verb, "show")) {
-		struct mk_deal d;
-		struct mk_plan plan;
-		if (optind + 2 != argc)
-			return cli_usage(usage);
-		if (!(st = cli_store_open(db)))
-			return 1;
-		memset(&d, 0, sizeof d);
-		err = mk_store_deal_get(st, argv[optind + 1], &d, &diag);
-		if (err) {
-			cli_diag(&diag, err);
-			goto out;
-		}
-		mk_plan_init(&plan);
-		err = mk_store_plan(st, d.name, &plan, &diag);
-		if (err) {
-			cli_diag(&diag, err);
-			mk_deal_release(&d);
-			goto out;
-		}
-		if (!strcmp(fmt, "json")) {
-			json_t *j = deal_json(&d);
-			json_object_set_new(j, "items", json_integer((json_int_t)plan.nitems));
-			json_object_set_new(j, "stakeholders", json_integer((json_int_t)plan.npeople));
-			json_object_set_new(j, "risks", json_integer((json_int_t)plan.nrisks));
-			print_json(j);
-		} else {
-			printf("deal:        %s\nsellers:     %s\n", d.name, d.sellers ? d.sellers : "-");
-			if (d.seller_domain)
-				printf("seller domain: %s\n", d.seller_domain);
-			if (d.buyer_domain)
-				printf("buyer domain: %s\n", d.buyer_domain);
-			printf("seller org:  %s\nbuyer org:   %s\nplan:        %zu items, %zu stakeholders, %zu open risks\n",
-			       d.seller_org ? d.seller_org : "-", d.buyer_org ? d.buyer_org : "-", plan.nitems,
-			       plan.npeople, plan.nrisks);
-		}
-		mk_plan_release(&plan);
-		mk_deal_release(&d);
-		rc = 0;
-	} else if (!strcmp(verb, "rename") || !strcmp(verb, "remove")) {
-		return deal_change(verb, argc - optind, argv + optind, db, as, yes, fmt);
-	} else {
-		cli_error("deal: unknown action '%s' (add, list, show, rename or remove)", verb);
-		return 2;
+		return deal_add(&deal, o.db);
 	}
-out:
-	mk_store_close(st);
-	return rc;
+	if (!strcmp(verb, "list") || !strcmp(verb, "show"))
+		return deal_read(verb, argc - optind, argv + optind, o.db, fmt);
+	if (!strcmp(verb, "rename") || !strcmp(verb, "remove"))
+		return deal_change(verb, argc - optind, argv + optind, o.db, o.as, yes, fmt);
+	cli_error("deal: unknown action '%s' (add, list, show, rename or remove)", verb);
+	return CLI_USAGE;
 }

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char usage[] =
 	"mapkeeper health [DEAL] [--as-of YYYY-MM-DD] [--no-next-step] [--no-next-meeting] [--format text|json] [--db PATH]\n"
@@ -104,15 +103,11 @@ static void print_table(const struct mk_health *v, size_t n, const char *as_of, 
 
 static void print_json(const struct mk_health *v, size_t n, const char *as_of)
 {
-	json_t *arr = json_array(), *o;
-	char *s;
+	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, cli_health_json(&v[i]));
-	o = json_pack("{s:s, s:o}", "as_of", as_of, "deals", arr);
-	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(3));
-	printf("%s\n", s);
-	free(s);
-	json_decref(o);
+	cli_json_write(json_pack("{s:s, s:o}", "as_of", as_of, "deals", arr),
+		       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(3));
 }
 
 /* The rows the filters ask for, shallow copies of v's (free the array alone); *kept: how many. */
@@ -129,74 +124,74 @@ static struct mk_health *filter_rows(const struct mk_health *v, size_t n, int no
 	return out;
 }
 
-int cmd_health(int argc, char **argv)
+/* What health was asked (the options of the command line). */
+struct health_args {
+	const char *fmt, *db, *deal;
+	struct mk_date as_of;
+	int no_next_step, no_next_meeting;
+};
+
+/* The deals' health as args ask, printed. */
+static int health_run(const struct health_args *a)
 {
-	static const struct option longopts[] = {
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "no-next-step", no_argument, NULL, 's' },
-		{ "no-next-meeting", no_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *fmt = "text", *db = NULL, *deal = NULL;
-	struct mk_date as_of = mk_today();
 	struct mk_health *v = NULL, *shown;
-	int no_next_step = 0, no_next_meeting = 0;
-	size_t nshown = 0;
 	struct mk_store *st;
 	struct mk_diag d;
 	enum mk_err err;
+	size_t n = 0, nshown = 0;
 	char day[16];
-	size_t n = 0;
+
+	if (!(st = cli_store_open(a->db)))
+		return CLI_FAILED;
+	mk_diag_clear(&d);
+	err = mk_store_health(st, a->deal, a->as_of, &v, &n, &d);
+	mk_store_close(st);
+	if (err)
+		return cli_store_failed(err, &d, a->deal);
+	mk_date_format(a->as_of, day, sizeof day);
+	shown = filter_rows(v, n, a->no_next_step, a->no_next_meeting, &nshown);
+	if (!strcmp(a->fmt, "json"))
+		print_json(shown, nshown, day);
+	else
+		print_table(shown, nshown, day, a->no_next_step || a->no_next_meeting);
+	free(shown);
+	mk_health_free(v, n);
+	return CLI_OK;
+}
+
+int cmd_health(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "as-of", required_argument, NULL, 'A' },
+		CLI_OPT_FORMAT,
+		CLI_OPT_DB,
+		{ "no-next-step", no_argument, NULL, 's' },
+		{ "no-next-meeting", no_argument, NULL, 'm' },
+		CLI_OPT_END,
+	};
+	struct health_args a = { .as_of = mk_today() };
+	struct cli_opts o = { .format = "text" };
 	int ch;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+
+	while ((ch = cli_getopt("health", argc, argv, "h", longopts, usage, &o)) > 0)
 		switch (ch) {
-		case 'a':
-			if (strlen(optarg) != 10 || mk_date_parse(optarg, &as_of) != MK_OK ||
-			    (mk_date_format(as_of, day, sizeof day), strcmp(day, optarg))) {
+		case 'A':
+			if (!cli_parse_day(optarg, &a.as_of)) {
 				cli_error("health: --as-of wants a date YYYY-MM-DD, not '%s'", optarg);
-				return 2;
+				return CLI_USAGE;
 			}
 			break;
-		case 'f': fmt = optarg; break;
-		case 'b': db = optarg; break;
-		case 's': no_next_step = 1; break;
-		case 'm': no_next_meeting = 1; break;
-		case 'h': printf("usage: %s\n", usage); return 0;
-		default:
-			return cli_bad_option("health", argv, "h", longopts);
+		case 's': a.no_next_step = 1; break;
+		case 'm': a.no_next_meeting = 1; break;
 		}
-	}
+	if (ch < 0)
+		return o.rc;
 	if (optind + 1 < argc)
 		return cli_usage(usage);
 	if (optind < argc)
-		deal = argv[optind];
-	if (!(fmt = cli_format("health", fmt, "text|json")))
-		return 2;
-	if (!(st = cli_store_open(db)))
-		return 1;
-	mk_diag_clear(&d);
-	err = mk_store_health(st, deal, as_of, &v, &n, &d);
-	mk_store_close(st);
-	if (err == MK_ENOTFOUND) {
-		cli_error("no deal '%s'", deal);
-		return 1;
-	}
-	if (err) {
-		cli_diag(&d, err);
-		return 1;
-	}
-	mk_date_format(as_of, day, sizeof day);
-	shown = filter_rows(v, n, no_next_step, no_next_meeting, &nshown);
-	if (!strcmp(fmt, "json"))
-		print_json(shown, nshown, day);
-	else
-		print_table(shown, nshown, day, no_next_step || no_next_meeting);
-	free(shown);
-	mk_health_free(v, n);
-	return 0;
+		a.deal = argv[optind];
+	if (!(a.fmt = cli_format("health", o.format, "text|json")))
+		return CLI_USAGE;
+	a.db = o.db;
+	return health_run(&a);
 }

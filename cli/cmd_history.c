@@ -13,7 +13,6 @@
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] = "mapkeeper history DEAL|ITEM [--format text|json] [--db PATH]\n"
@@ -106,73 +105,13 @@ static void print_text(const char *title, const struct mk_revision *v, size_t n)
 	}
 }
 
-static void print_json(const char *deal, int64_t item, const struct mk_revision *v, size_t n)
+/* The revisions of a deal (deal set) or of one item, as fmt asks. */
+static void print_history(const char *fmt, const char *deal, int64_t item, const struct mk_revision *v, size_t n)
 {
-	json_t *o = cli_history_json(deal, item, v, n);
-	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	printf("%s\n", s);
-	free(s);
-	json_decref(o);
-}
-
-int cmd_history(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *fmt = "text", *db = NULL, *arg, *deal = NULL;
-	struct mk_revision *v = NULL;
-	struct mk_store *st;
-	struct mk_diag d;
-	enum mk_err err;
-	int64_t item;
-	size_t n = 0;
 	char title[64];
-	int ch;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'f': fmt = optarg; break;
-		case 'b': db = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return 0;
-		default:
-			return cli_bad_option("history", argv, "h", longopts);
-		}
-	}
-	if (optind + 1 != argc)
-		return cli_usage(usage);
-	if (!(fmt = cli_format("history", fmt, "text|json")))
-		return 2;
-	arg = argv[optind];
-	item = item_number(arg);
-	if (!item && arg[0] == '#') {
-		cli_error("history: '%s' is not a plan item number", arg);
-		return 2;
-	}
-	if (!item)
-		deal = arg;
-	if (!(st = cli_store_open(db)))
-		return 1;
-	mk_diag_clear(&d);
-	err = mk_store_history(st, deal, item, &v, &n, &d);
-	mk_store_close(st);
-	if (err == MK_ENOTFOUND) {
-		if (deal)
-			cli_error("no deal '%s'", deal);
-		else
-			cli_error("no plan item #%lld", (long long)item);
-		return 1;
-	}
-	if (err) {
-		cli_diag(&d, err);
-		return 1;
-	}
+
 	if (!strcmp(fmt, "json")) {
-		print_json(deal ? deal : n ? v[0].deal : NULL, item, v, n);
+		cli_json_print(cli_history_json(deal ? deal : n ? v[0].deal : NULL, item, v, n));
 	} else if (!n) {
 		printf("no plan items yet in '%s': ingest a call and approve its proposals\n", deal);
 	} else {
@@ -182,6 +121,50 @@ int cmd_history(int argc, char **argv)
 			snprintf(title, sizeof title, "item #%lld (%.30s)", (long long)item, v[0].deal);
 		print_text(title, v, n);
 	}
+}
+
+int cmd_history(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_OPT_FORMAT,
+		CLI_OPT_DB,
+		CLI_OPT_END,
+	};
+	struct cli_opts o = { .format = "text" };
+	const char *fmt, *arg, *deal = NULL;
+	struct mk_revision *v = NULL;
+	struct mk_store *st;
+	struct mk_diag d;
+	enum mk_err err;
+	int64_t item;
+	size_t n = 0;
+
+	if (cli_getopt("history", argc, argv, "h", longopts, usage, &o) < 0)
+		return o.rc;
+	if (optind + 1 != argc)
+		return cli_usage(usage);
+	if (!(fmt = cli_format("history", o.format, "text|json")))
+		return CLI_USAGE;
+	arg = argv[optind];
+	item = item_number(arg);
+	if (!item && arg[0] == '#') {
+		cli_error("history: '%s' is not a plan item number", arg);
+		return CLI_USAGE;
+	}
+	if (!item)
+		deal = arg;
+	if (!(st = cli_store_open(o.db)))
+		return CLI_FAILED;
+	mk_diag_clear(&d);
+	err = mk_store_history(st, deal, item, &v, &n, &d);
+	mk_store_close(st);
+	if (err == MK_ENOTFOUND && !deal) {
+		cli_error("no plan item #%lld", (long long)item);
+		return CLI_FAILED;
+	}
+	if (err)
+		return cli_store_failed(err, &d, deal);
+	print_history(fmt, deal, item, v, n);
 	mk_revisions_free(v, n);
-	return 0;
+	return CLI_OK;
 }

@@ -83,7 +83,7 @@ static int item_list(struct mk_store *st, const char *deal, const char *fmt)
 	mk_diag_clear(&d);
 	if ((err = mk_store_plan(st, deal, &plan, &d))) {
 		cli_diag(&d, err);
-		return 1;
+		return CLI_FAILED;
 	}
 	if (!strcmp(fmt, "json")) {
 		json_t *a = json_array();
@@ -104,7 +104,7 @@ static int item_list(struct mk_store *st, const char *deal, const char *fmt)
 		}
 	}
 	mk_plan_release(&plan);
-	return 0;
+	return CLI_OK;
 }
 
 /* done|drop|block|reopen -> the status; -1 for other verbs. */
@@ -121,6 +121,110 @@ static int verb_status(const char *verb)
 	return -1;
 }
 
+/* buyer|seller|unknown -> the side; -1 for other words. */
+static int side_of(const char *s)
+{
+	if (!strcmp(s, "buyer"))
+		return MK_SIDE_BUYER;
+	if (!strcmp(s, "seller"))
+		return MK_SIDE_SELLER;
+	if (!strcmp(s, "unknown"))
+		return MK_SIDE_UNKNOWN;
+	return -1;
+}
+
+/* What item was asked: the verb, its argument (a deal or an item number) and the change. */
+struct item_args {
+	const char *verb, *arg, *as, *fmt, *side, *due;
+	struct mk_item_change c;
+	int64_t id;
+	char due_day[16];
+};
+
+/* --side and --due into a->c, the item number into a->id; CLI_OK, else one line and CLI_USAGE. */
+static int item_values(struct item_args *a)
+{
+	const char *verb = a->verb;
+
+	if (a->side && (a->c.side = side_of(a->side)) < 0) {
+		cli_error("item %s: unknown side '%s' (buyer, seller or unknown)", verb, a->side);
+		return CLI_USAGE;
+	}
+	if (a->due) {
+		if (cli_parse_due(a->due, !strcmp(verb, "edit"), a->due_day, sizeof a->due_day)) {
+			cli_error("item %s: not a date: '%s' (YYYY-MM-DD, words such as 'next friday'%s)",
+				  verb, a->due, !strcmp(verb, "edit") ? ", or none" : "");
+			return CLI_USAGE;
+		}
+		a->c.due = a->due_day;
+	}
+	if (strcmp(verb, "add") && strcmp(verb, "list") && !(a->id = cli_parse_id(a->arg))) {
+		cli_error("item %s: '%s' is not an item number", verb, a->arg);
+		return CLI_USAGE;
+	}
+	if (!strcmp(verb, "edit") && !a->c.action && !a->c.owner && !a->side && !a->due) {
+		cli_error("item edit: nothing to change (--action, --owner, --side or --due)");
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+/* The options that go with the verb, --side and --due read into a->c. CLI_OK, else one
+ * line and CLI_USAGE. */
+static int item_check(struct item_args *a)
+{
+	struct mk_item_change *c = &a->c;
+	const char *verb = a->verb;
+
+	if (strcmp(verb, "add") && strcmp(verb, "edit") && strcmp(verb, "list") && c->status < 0) {
+		cli_error("item: unknown action '%s' (add, edit, done, drop, block, reopen or list)", verb);
+		return CLI_USAGE;
+	}
+	if (c->status >= 0 && (c->action || c->owner || a->side || a->due)) {
+		cli_error("item %s: only --note goes with it (change fields with 'item edit')", verb);
+		return CLI_USAGE;
+	}
+	if (!strcmp(verb, "list") && (c->action || c->owner || a->side || a->due || c->note)) {
+		cli_error("item list: takes no changes");
+		return CLI_USAGE;
+	}
+	if (c->action && !c->action[strspn(c->action, " \t\r\n")]) {
+		cli_error("item %s: the action cannot be empty", verb);
+		return CLI_USAGE;
+	}
+	if (!strcmp(verb, "add") && !c->action) {
+		cli_error("item add: give the item's action with --action TEXT");
+		return CLI_USAGE;
+	}
+	return item_values(a);
+}
+
+/* add, edit or a status verb: the change made, and the item as it is now printed. */
+static int item_change(struct mk_store *st, struct item_args *a)
+{
+	struct mk_item it;
+	struct mk_diag d;
+	enum mk_err err;
+	char *deal = NULL;
+	int64_t decision = 0;
+
+	mk_diag_clear(&d);
+	memset(&it, 0, sizeof it);
+	if (!strcmp(a->verb, "add"))
+		err = mk_store_item_add(st, a->arg, &a->c, cli_who(a->as), &a->id, &decision, &d);
+	else
+		err = mk_store_item_change(st, a->id, &a->c, cli_who(a->as), &decision, &d);
+	if (!err)
+		err = mk_store_item_get(st, a->id, &deal, &it, &d);
+	if (err)
+		cli_diag(&d, err);
+	else
+		print_item(a->fmt, deal, &it, decision, !strcmp(a->verb, "add") ? "added" : "changed");
+	mk_item_release(&it);
+	free(deal);
+	return err ? CLI_FAILED : CLI_OK;
+}
+
 int cmd_item(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -129,117 +233,39 @@ int cmd_item(int argc, char **argv)
 		{ "side", required_argument, NULL, 's' },
 		{ "due", required_argument, NULL, 'u' },
 		{ "note", required_argument, NULL, 'n' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_AS,
+		CLI_OPT_DB,
+		CLI_OPT_FORMAT,
+		CLI_OPT_END,
 	};
-	struct mk_item_change c = { .side = -1, .status = -1 };
-	const char *db = NULL, *as = NULL, *fmt = "text", *verb, *side = NULL, *due = NULL;
-	struct mk_store *st = NULL;
-	struct mk_item it;
-	struct mk_diag d;
-	enum mk_err err;
-	char duebuf[16], *deal = NULL;
-	int64_t id = 0, decision = 0;
-	int ch, rc = 1, status;
+	struct item_args a = { .c = { .side = -1, .status = -1 } };
+	struct cli_opts o = { .format = "text" };
+	struct mk_store *st;
+	int ch, rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt("item", argc, argv, "h", longopts, usage, &o)) > 0)
 		switch (ch) {
-		case 'A': c.action = optarg; break;
-		case 'o': c.owner = optarg; break;
-		case 's': side = optarg; break;
-		case 'u': due = optarg; break;
-		case 'n': c.note = optarg; break;
-		case 'a': as = optarg; break;
-		case 'b': db = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return 0;
-		default:
-			return cli_bad_option("item", argv, "h", longopts);
+		case 'A': a.c.action = optarg; break;
+		case 'o': a.c.owner = optarg; break;
+		case 's': a.side = optarg; break;
+		case 'u': a.due = optarg; break;
+		case 'n': a.c.note = optarg; break;
 		}
-	}
+	if (ch < 0)
+		return o.rc;
 	if (optind + 2 != argc)
 		return cli_usage(usage);
-	verb = argv[optind];
-	status = verb_status(verb);
-	if (!(fmt = cli_format("item", fmt, "text|json")))
-		return 2;
-	if (strcmp(verb, "add") && strcmp(verb, "edit") && strcmp(verb, "list") && status < 0) {
-		cli_error("item: unknown action '%s' (add, edit, done, drop, block, reopen or list)", verb);
-		return 2;
-	}
-	if (status >= 0 && (c.action || c.owner || side || due)) {
-		cli_error("item %s: only --note goes with it (change fields with 'item edit')", verb);
-		return 2;
-	}
-	if (!strcmp(verb, "list") && (c.action || c.owner || side || due || c.note)) {
-		cli_error("item list: takes no changes");
-		return 2;
-	}
-	if (c.action && !c.action[strspn(c.action, " \t\r\n")]) {
-		cli_error("item %s: the action cannot be empty", verb);
-		return 2;
-	}
-	if (!strcmp(verb, "add") && !c.action) {
-		cli_error("item add: give the item's action with --action TEXT");
-		return 2;
-	}
-	if (side) {
-		if (!strcmp(side, "buyer"))
-			c.side = MK_SIDE_BUYER;
-		else if (!strcmp(side, "seller"))
-			c.side = MK_SIDE_SELLER;
-		else if (!strcmp(side, "unknown"))
-			c.side = MK_SIDE_UNKNOWN;
-		else {
-			cli_error("item %s: unknown side '%s' (buyer, seller or unknown)", verb, side);
-			return 2;
-		}
-	}
-	if (due) {
-		if (cli_parse_due(due, !strcmp(verb, "edit"), duebuf, sizeof duebuf)) {
-			cli_error("item %s: not a date: '%s' (YYYY-MM-DD, words such as 'next friday'%s)",
-				  verb, due, !strcmp(verb, "edit") ? ", or none" : "");
-			return 2;
-		}
-		c.due = duebuf;
-	}
-	if (strcmp(verb, "add") && strcmp(verb, "list") && !(id = cli_parse_id(argv[optind + 1]))) {
-		cli_error("item %s: '%s' is not an item number", verb, argv[optind + 1]);
-		return 2;
-	}
-	if (!strcmp(verb, "edit") && !c.action && !c.owner && !side && !due) {
-		cli_error("item edit: nothing to change (--action, --owner, --side or --due)");
-		return 2;
-	}
-	if (!(st = cli_store_open(db)))
-		return 1;
-	mk_diag_clear(&d);
-	memset(&it, 0, sizeof it);
-	if (!strcmp(verb, "list")) {
-		rc = item_list(st, argv[optind + 1], fmt);
-		goto out;
-	}
-	c.status = status;
-	if (!strcmp(verb, "add"))
-		err = mk_store_item_add(st, argv[optind + 1], &c, cli_who(as), &id, &decision, &d);
-	else
-		err = mk_store_item_change(st, id, &c, cli_who(as), &decision, &d);
-	if (!err)
-		err = mk_store_item_get(st, id, &deal, &it, &d);
-	if (err) {
-		cli_diag(&d, err);
-		goto out;
-	}
-	print_item(fmt, deal, &it, decision, !strcmp(verb, "add") ? "added" : "changed");
-	rc = 0;
-out:
-	mk_item_release(&it);
-	free(deal);
+	a.verb = argv[optind];
+	a.arg = argv[optind + 1];
+	a.c.status = verb_status(a.verb);
+	a.as = o.as;
+	if (!(a.fmt = cli_format("item", o.format, "text|json")))
+		return CLI_USAGE;
+	if ((rc = item_check(&a)))
+		return rc;
+	if (!(st = cli_store_open(o.db)))
+		return CLI_FAILED;
+	rc = !strcmp(a.verb, "list") ? item_list(st, a.arg, a.fmt) : item_change(st, &a);
 	mk_store_close(st);
 	return rc;
 }

@@ -8,7 +8,6 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] = "mapkeeper plan DEAL [--format text|json|csv|md] [--db PATH]";
@@ -38,25 +37,55 @@ static void md_cell(FILE *out, const char *s)
 static const enum mk_side sides[] = { MK_SIDE_BUYER, MK_SIDE_SELLER, MK_SIDE_UNKNOWN };
 static const char *const side_titles[] = { "Buyer", "Seller", "Unassigned" };
 
-static void print_table(const char *deal, const struct mk_plan *p)
+/* The heading of a side's items and one item, as a table (md 0) or in Markdown. */
+static void side_head(int md, int s)
+{
+	if (md)
+		printf("\n## %s side\n\n| Owner | Action | Due | Status |\n| --- | --- | --- | --- |\n",
+		       side_titles[s]);
+	else
+		printf("\n%s side\n  %-5s %-22s %-12s %-8s %-11s %s\n", side_titles[s], "id", "owner", "due",
+		       "status", "changed", "action");
+}
+
+static void item_row(int md, const struct mk_item *it)
 {
 	char due[16];
-	printf("Mutual action plan: %s\n", deal);
+
+	if (!md) {
+		printf("  %-5lld %-22.22s %-12s %-8s %-11.10s %s%s%s\n", (long long)it->id,
+		       it->owner ? it->owner : "-", due_str(it, due, sizeof due), mk_status_name(it->status),
+		       it->updated_at ? it->updated_at : "-", it->action ? it->action : "",
+		       it->slipped ? "  (slipped)" : "", it->from_removed_call ? "  (from a removed call)" : "");
+		return;
+	}
+	printf("| ");
+	md_cell(stdout, it->owner ? it->owner : "-");
+	printf(" | ");
+	md_cell(stdout, it->action);
+	printf(" | %s%s | %s |\n", due_str(it, due, sizeof due), it->slipped ? " (moved)" : "",
+	       mk_status_name(it->status));
+}
+
+/* The items side by side (buyer, seller, unassigned), each side under its heading. */
+static void print_items(int md, const struct mk_plan *p)
+{
 	for (int s = 0; s < 3; s++) {
 		int any = 0;
 		for (size_t i = 0; i < p->nitems; i++) {
-			const struct mk_item *it = &p->items[i];
-			if (it->side != sides[s])
+			if (p->items[i].side != sides[s])
 				continue;
 			if (!any++)
-				printf("\n%s side\n  %-5s %-22s %-12s %-8s %-11s %s\n", side_titles[s], "id", "owner",
-				       "due", "status", "changed", "action");
-			printf("  %-5lld %-22.22s %-12s %-8s %-11.10s %s%s%s\n", (long long)it->id,
-			       it->owner ? it->owner : "-", due_str(it, due, sizeof due), mk_status_name(it->status),
-			       it->updated_at ? it->updated_at : "-", it->action ? it->action : "",
-			       it->slipped ? "  (slipped)" : "", it->from_removed_call ? "  (from a removed call)" : "");
+				side_head(md, s);
+			item_row(md, &p->items[i]);
 		}
 	}
+}
+
+static void print_table(const char *deal, const struct mk_plan *p)
+{
+	printf("Mutual action plan: %s\n", deal);
+	print_items(0, p);
 	if (!p->nitems)
 		printf("\nno items yet: ingest a call and approve its proposals\n");
 	if (p->npeople) {
@@ -75,25 +104,8 @@ static void print_table(const char *deal, const struct mk_plan *p)
 
 static void print_md(const char *deal, const struct mk_plan *p)
 {
-	char due[16];
 	printf("# Mutual action plan: %s\n", deal);
-	for (int s = 0; s < 3; s++) {
-		int any = 0;
-		for (size_t i = 0; i < p->nitems; i++) {
-			const struct mk_item *it = &p->items[i];
-			if (it->side != sides[s])
-				continue;
-			if (!any++)
-				printf("\n## %s side\n\n| Owner | Action | Due | Status |\n| --- | --- | --- | --- |\n",
-				       side_titles[s]);
-			printf("| ");
-			md_cell(stdout, it->owner ? it->owner : "-");
-			printf(" | ");
-			md_cell(stdout, it->action);
-			printf(" | %s%s | %s |\n", due_str(it, due, sizeof due), it->slipped ? " (moved)" : "",
-			       mk_status_name(it->status));
-		}
-	}
+	print_items(1, p);
 	if (p->npeople) {
 		printf("\n## Stakeholders\n\n");
 		for (size_t i = 0; i < p->npeople; i++) {
@@ -130,64 +142,48 @@ static void print_csv(const struct mk_plan *p)
 	}
 }
 
-static void print_json(const char *deal, const struct mk_plan *p)
-{
-	json_t *o = cli_plan_json(deal, p);
-	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	printf("%s\n", s);
-	free(s);
-	json_decref(o);
-}
-
 int cmd_plan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_FORMAT,
+		CLI_OPT_DB,
+		CLI_OPT_END,
 	};
-	const char *fmt = "text", *db = NULL;
+	struct cli_opts o = { .format = "text" };
+	const char *fmt;
 	struct mk_store *st;
 	struct mk_plan plan;
 	struct mk_deal deal;
 	struct mk_diag d;
 	enum mk_err err;
-	int ch, rc = 1;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'f': fmt = optarg; break;
-		case 'b': db = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return 0;
-		default:
-			return cli_bad_option("plan", argv, "h", longopts);
-		}
-	}
+	int rc;
+
+	if (cli_getopt("plan", argc, argv, "h", longopts, usage, &o) < 0)
+		return o.rc;
 	if (optind + 1 != argc)
 		return cli_usage(usage);
-	if (!(fmt = cli_format("plan", fmt, "text|json|csv|md")))
-		return 2;
-	if (!(st = cli_store_open(db)))
-		return 1;
+	if (!(fmt = cli_format("plan", o.format, "text|json|csv|md")))
+		return CLI_USAGE;
+	if (!(st = cli_store_open(o.db)))
+		return CLI_FAILED;
 	mk_plan_init(&plan);
 	memset(&deal, 0, sizeof deal);
 	mk_diag_clear(&d);
+	rc = CLI_FAILED;
 	if ((err = mk_store_deal_get(st, argv[optind], &deal, &d)) ||
 	    (err = mk_store_plan(st, argv[optind], &plan, &d))) {
 		cli_diag(&d, err);
 		goto out;
 	}
 	if (!strcmp(fmt, "json"))
-		print_json(deal.name, &plan);
+		cli_json_print(cli_plan_json(deal.name, &plan));
 	else if (!strcmp(fmt, "csv"))
 		print_csv(&plan);
 	else if (!strcmp(fmt, "md"))
 		print_md(deal.name, &plan);
 	else
 		print_table(deal.name, &plan);
-	rc = 0;
+	rc = CLI_OK;
 out:
 	mk_plan_release(&plan);
 	mk_deal_release(&deal);

@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
 static const char usage[] =
 	"mapkeeper query [--deal NAME] [--owner NAME] [--side buyer|seller] [--status open|done|blocked|dropped]\n"
@@ -28,27 +26,11 @@ static const char usage[] =
 
 #define QUERY_SAID_LIMIT 50
 
-
-
-/* Days since 1970-01-01 (proleptic Gregorian). */
-static long day_number(struct mk_date d)
-{
-	long y = d.m <= 2 ? d.y - 1 : d.y;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153L * (d.m > 2 ? d.m - 3 : d.m + 9) + 2) / 5 + d.d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 /* A --due-from style flag: "YYYY-MM-DD" only. One line and 0 when it is not one. */
 static int date_flag(const char *flag, const char *v, struct mk_date *out)
 {
-	char back[16];
-	if (strlen(v) == 10 && mk_date_parse(v, out) == MK_OK) {
-		mk_date_format(*out, back, sizeof back);
-		if (!strcmp(back, v))
-			return 1;
-	}
+	if (cli_parse_day(v, out))
+		return 1;
 	cli_error("query: %s wants a date YYYY-MM-DD, not '%s'", flag, v);
 	return 0;
 }
@@ -77,7 +59,7 @@ static void items_table(const struct mk_query_row *rows, size_t n, size_t more, 
 	printf("%-*s  %-5s %-20s %-7s %-10s  %-8s %s\n", w, "deal", "id", "owner", "side", "due", "status", "action");
 	for (size_t i = 0; i < n; i++) {
 		const struct mk_item *it = &rows[i].item;
-		long late = it->status == MK_STATUS_OPEN && it->has_due ? day_number(as_of) - day_number(it->due) : 0;
+		long late = it->status == MK_STATUS_OPEN && it->has_due ? mk_date_days(as_of) - mk_date_days(it->due) : 0;
 		printf("%-*.*s  %-5lld %-20.20s %-7s %-10s  %-8s %s", w, w, rows[i].deal, (long long)it->id,
 		       it->owner ? it->owner : "-", mk_side_name(it->side), it->has_due ? due_str(it, due, sizeof due) : "-",
 		       mk_status_name(it->status), it->action ? it->action : "");
@@ -95,8 +77,8 @@ static void items_table(const struct mk_query_row *rows, size_t n, size_t more, 
 
 static void items_json(const struct mk_query_row *rows, size_t n)
 {
-	json_t *items = json_array(), *o;
-	char due[16], *s;
+	json_t *items = json_array();
+	char due[16];
 	for (size_t i = 0; i < n; i++) {
 		const struct mk_item *it = &rows[i].item;
 		json_array_append_new(items, json_pack("{s:s, s:I, s:s, s:s?, s:s, s:o, s:s, s:i, s:b}", "deal",
@@ -107,11 +89,7 @@ static void items_json(const struct mk_query_row *rows, size_t n)
 						       "status", mk_status_name(it->status), "revisions", it->revisions,
 						       "slipped", it->slipped));
 	}
-	o = json_pack("{s:o}", "items", items);
-	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	printf("%s\n", s);
-	free(s);
-	json_decref(o);
+	cli_json_print(json_pack("{s:o}", "items", items));
 }
 
 static void items_csv(const struct mk_query_row *rows, size_t n)
@@ -159,19 +137,15 @@ static void said_table(const struct mk_said *rows, size_t n, int truncated, cons
 
 static void said_json(const struct mk_said *rows, size_t n)
 {
-	json_t *said = json_array(), *o;
-	char ts[32], *s;
+	json_t *said = json_array();
+	char ts[32];
 	for (size_t i = 0; i < n; i++) {
 		said_time(&rows[i], ts, sizeof ts);
 		json_array_append_new(said, json_pack("{s:s, s:s, s:s, s:s, s:s}", "deal", rows[i].deal, "meeting",
 						      rows[i].meeting, "start", ts, "speaker", rows[i].speaker,
 						      "text", rows[i].text));
 	}
-	o = json_pack("{s:o}", "said", said);
-	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	printf("%s\n", s);
-	free(s);
-	json_decref(o);
+	cli_json_print(json_pack("{s:o}", "said", said));
 }
 
 static void said_csv(const struct mk_said *rows, size_t n)
@@ -202,18 +176,12 @@ static int run_said(struct mk_store *st, const struct mk_query *q, const char *w
 	mk_diag_clear(&d);
 	/* one more than shown tells "truncated"; the store filters by speaker */
 	err = mk_store_search_said_by(st, q->deal, q->owner, words, limit + 1, &rows, &n, &d);
-	if (err == MK_ENOTFOUND) {
-		cli_error("no deal '%s'", q->deal);
-		return 1;
-	}
 	if (err == MK_EARG) {
 		cli_error("query: --said '%s' holds no word to search for", words);
-		return 2;
+		return CLI_USAGE;
 	}
-	if (err) {
-		cli_diag(&d, err);
-		return 1;
-	}
+	if (err)
+		return cli_store_failed(err, &d, q->deal);
 	keep = n > limit ? limit : n;
 	truncated = n > limit;
 	if (!strcmp(fmt, "json"))
@@ -223,7 +191,7 @@ static int run_said(struct mk_store *st, const struct mk_query *q, const char *w
 	else
 		said_table(rows, keep, truncated, words);
 	mk_said_free(rows, n);
-	return 0;
+	return CLI_OK;
 }
 
 static int run_items(struct mk_store *st, const struct mk_query *q, size_t limit, const char *fmt)
@@ -241,14 +209,8 @@ static int run_items(struct mk_store *st, const struct mk_query *q, size_t limit
 		err = mk_store_query_page(st, q, 0, limit, &rows, &n, &more, &d);
 	else
 		err = mk_store_query(st, q, &rows, &n, &d);
-	if (err == MK_ENOTFOUND) {
-		cli_error("no deal '%s'", q->deal);
-		return 1;
-	}
-	if (err) {
-		cli_diag(&d, err);
-		return 1;
-	}
+	if (err)
+		return cli_store_failed(err, &d, q->deal);
 	shown = n;
 	if (!strcmp(fmt, "json"))
 		items_json(rows, shown);
@@ -257,13 +219,85 @@ static int run_items(struct mk_store *st, const struct mk_query *q, size_t limit
 	else
 		items_table(rows, shown, more, q->as_of);
 	mk_query_rows_free(rows, n);
-	return 0;
+	return CLI_OK;
+}
+
+enum { O_DEAL = 256, O_OWNER, O_SIDE, O_STATUS, O_OVERDUE, O_ASOF, O_FROM, O_TO, O_SLIPPED, O_TEXT, O_SAID,
+       O_LIMIT };
+
+/* What query was asked (the options of the command line). */
+struct query_args {
+	struct mk_query q;
+	const char *fmt, *said;
+	const char *item_flag;      /* the last flag given that filters plan items */
+	size_t limit;               /* --limit, 0 when not given */
+};
+
+/* The value of --side, --status or --limit into a. CLI_OK, else one line and CLI_USAGE. */
+static int query_value(struct query_args *a, int ch, const char *arg)
+{
+	enum mk_status status;
+	unsigned long v;
+	char *end;
+
+	if (ch == O_SIDE && !strcmp(arg, "buyer")) {
+		a->q.side = MK_SIDE_BUYER;
+	} else if (ch == O_SIDE && !strcmp(arg, "seller")) {
+		a->q.side = MK_SIDE_SELLER;
+	} else if (ch == O_SIDE) {
+		cli_error("query: unknown side '%s' (buyer or seller)", arg);
+		return CLI_USAGE;
+	} else if (ch == O_STATUS) {
+		if (mk_status_parse(arg, &status) != MK_OK) {
+			cli_error("query: unknown status '%s' (open, done, blocked or dropped)", arg);
+			return CLI_USAGE;
+		}
+		a->q.status = (int)status;
+	} else {
+		v = strtoul(arg, &end, 10);
+		if (!arg[0] || *end || arg[0] == '-' || v == 0 || v > INT_MAX) {
+			cli_error("query: --limit wants a number from 1, not '%s'", arg);
+			return CLI_USAGE;
+		}
+		a->limit = (size_t)v;
+	}
+	return CLI_OK;
+}
+
+/* One option into a: CLI_OK, else one line and CLI_USAGE. */
+static int query_option(struct query_args *a, int ch, const char *arg)
+{
+	switch (ch) {
+	case O_DEAL: a->q.deal = arg; break;
+	case O_OWNER:
+		a->q.owner = arg;
+		if (!arg[strspn(arg, " \t")]) {
+			cli_error("query: --owner wants a name");
+			return CLI_USAGE;
+		}
+		break;
+	case O_SIDE: a->item_flag = "--side"; return query_value(a, ch, arg);
+	case O_STATUS: a->item_flag = "--status"; return query_value(a, ch, arg);
+	case O_LIMIT: return query_value(a, ch, arg);
+	case O_OVERDUE: a->q.overdue = 1; a->item_flag = "--overdue"; break;
+	case O_ASOF: return date_flag("--as-of", arg, &a->q.as_of) ? CLI_OK : CLI_USAGE;
+	case O_FROM:
+		a->q.has_from = 1;
+		a->item_flag = "--due-from";
+		return date_flag("--due-from", arg, &a->q.from) ? CLI_OK : CLI_USAGE;
+	case O_TO:
+		a->q.has_to = 1;
+		a->item_flag = "--due-to";
+		return date_flag("--due-to", arg, &a->q.to) ? CLI_OK : CLI_USAGE;
+	case O_SLIPPED: a->q.slipped = 1; a->item_flag = "--slipped"; break;
+	case O_TEXT: a->q.text = arg; a->item_flag = "--text"; break;
+	case O_SAID: a->said = arg; break;
+	}
+	return CLI_OK;
 }
 
 int cmd_query(int argc, char **argv)
 {
-	enum { O_DEAL = 256, O_OWNER, O_SIDE, O_STATUS, O_OVERDUE, O_ASOF, O_FROM, O_TO, O_SLIPPED, O_TEXT,
-	       O_SAID, O_LIMIT, O_FORMAT, O_DB };
 	static const struct option longopts[] = {
 		{ "deal", required_argument, NULL, O_DEAL },
 		{ "owner", required_argument, NULL, O_OWNER },
@@ -277,109 +311,38 @@ int cmd_query(int argc, char **argv)
 		{ "text", required_argument, NULL, O_TEXT },
 		{ "said", required_argument, NULL, O_SAID },
 		{ "limit", required_argument, NULL, O_LIMIT },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "db", required_argument, NULL, O_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_FORMAT,
+		CLI_OPT_DB,
+		CLI_OPT_END,
 	};
-	const char *fmt = "text", *db = NULL, *said = NULL, *item_flag = NULL;
-	struct mk_query q;
+	struct query_args a = { .q = { .side = -1, .status = -1, .as_of = mk_today() } };
+	struct cli_opts o = { .format = "text" };
 	struct mk_store *st;
-	size_t limit = 0;
-	int ch, rc, has_limit = 0;
-	enum mk_status status;
-	char *end;
-	memset(&q, 0, sizeof q);
-	q.side = -1;
-	q.status = -1;
-	q.as_of = mk_today();
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_DEAL: q.deal = optarg; break;
-		case O_OWNER:
-			q.owner = optarg;
-			if (!optarg[strspn(optarg, " \t")]) {
-				cli_error("query: --owner wants a name");
-				return 2;
-			}
-			break;
-		case O_SIDE:
-			if (!strcmp(optarg, "buyer"))
-				q.side = MK_SIDE_BUYER;
-			else if (!strcmp(optarg, "seller"))
-				q.side = MK_SIDE_SELLER;
-			else {
-				cli_error("query: unknown side '%s' (buyer or seller)", optarg);
-				return 2;
-			}
-			item_flag = "--side";
-			break;
-		case O_STATUS:
-			if (mk_status_parse(optarg, &status) != MK_OK) {
-				cli_error("query: unknown status '%s' (open, done, blocked or dropped)", optarg);
-				return 2;
-			}
-			q.status = (int)status;
-			item_flag = "--status";
-			break;
-		case O_OVERDUE: q.overdue = 1; item_flag = "--overdue"; break;
-		case O_ASOF:
-			if (!date_flag("--as-of", optarg, &q.as_of))
-				return 2;
-			break;
-		case O_FROM:
-			if (!date_flag("--due-from", optarg, &q.from))
-				return 2;
-			q.has_from = 1;
-			item_flag = "--due-from";
-			break;
-		case O_TO:
-			if (!date_flag("--due-to", optarg, &q.to))
-				return 2;
-			q.has_to = 1;
-			item_flag = "--due-to";
-			break;
-		case O_SLIPPED: q.slipped = 1; item_flag = "--slipped"; break;
-		case O_TEXT: q.text = optarg; item_flag = "--text"; break;
-		case O_SAID: said = optarg; break;
-		case O_LIMIT: {
-			unsigned long v;
-			v = strtoul(optarg, &end, 10);
-			if (!optarg[0] || *end || optarg[0] == '-' || v == 0 || v > INT_MAX) {
-				cli_error("query: --limit wants a number from 1, not '%s'", optarg);
-				return 2;
-			}
-			limit = (size_t)v;
-			has_limit = 1;
-			break;
-		}
-		case O_FORMAT: fmt = optarg; break;
-		case O_DB: db = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return 0;
-		default:
-			return cli_bad_option("query", argv, "h", longopts);
-		}
-	}
+	int ch, rc;
+
+	while ((ch = cli_getopt("query", argc, argv, "h", longopts, usage, &o)) > 0)
+		if ((rc = query_option(&a, ch, optarg)))
+			return rc;
+	if (ch < 0)
+		return o.rc;
 	if (optind != argc)
 		return cli_usage(usage);
-	if (!(fmt = cli_format("query", fmt, "text|json|csv")))
-		return 2;
-	if (said && item_flag) {
-		cli_error("query: %s filters plan items and cannot go with --said", item_flag);
-		return 2;
+	if (!(a.fmt = cli_format("query", o.format, "text|json|csv")))
+		return CLI_USAGE;
+	if (a.said && a.item_flag) {
+		cli_error("query: %s filters plan items and cannot go with --said", a.item_flag);
+		return CLI_USAGE;
 	}
-	if (q.has_from && q.has_to && day_number(q.from) > day_number(q.to)) {
+	if (a.q.has_from && a.q.has_to && mk_date_cmp(a.q.from, a.q.to) > 0) {
 		cli_error("query: --due-from is after --due-to");
-		return 2;
+		return CLI_USAGE;
 	}
-	if (!(st = cli_store_open(db)))
-		return 1;
-	if (said)
-		rc = run_said(st, &q, said, has_limit ? limit : QUERY_SAID_LIMIT, fmt);
+	if (!(st = cli_store_open(o.db)))
+		return CLI_FAILED;
+	if (a.said)
+		rc = run_said(st, &a.q, a.said, a.limit ? a.limit : QUERY_SAID_LIMIT, a.fmt);
 	else
-		rc = run_items(st, &q, limit, fmt);
+		rc = run_items(st, &a.q, a.limit, a.fmt);
 	mk_store_close(st);
 	return rc;
 }

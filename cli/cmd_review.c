@@ -118,7 +118,7 @@ static int interactive(struct mk_store *st, struct mk_proposals *ps, const char 
 	again:
 		a = read_answer("approve this [y,n,e,s,q,?]? ");
 		if (!a || !strcmp(a, "q"))
-			return 0;
+			return CLI_OK;
 		if (!strcmp(a, "y"))
 			err = mk_store_decide(st, p->id, 1, who, NULL, &d);
 		else if (!strcmp(a, "n")) {
@@ -147,88 +147,90 @@ static int interactive(struct mk_store *st, struct mk_proposals *ps, const char 
 			goto again;
 		}
 	}
-	return 0;
+	return CLI_OK;
 }
 
-int cmd_review(int argc, char **argv)
+/* The pending proposals as a list: JSON, or deal by deal with what to do next. */
+static void print_pending(struct mk_proposals *ps, const char *fmt)
 {
-	static const struct option longopts[] = {
-		{ "deal", required_argument, NULL, 'D' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "interactive", no_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *deal = NULL, *fmt = "text", *db = NULL, *as = NULL;
-	struct mk_store *st;
-	struct mk_proposals ps;
+	if (!strcmp(fmt, "json")) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < ps->n; i++)
+			json_array_append_new(a, cli_proposal_json(&ps->v[i]));
+		cli_json_print(json_pack("{s:o}", "proposals", a));
+		return;
+	}
+	print_by_deal(ps);
+	if (!ps->n)
+		printf("nothing to review\n");
+	else
+		printf("%zu pending: mapkeeper approve ID... (or --all --deal NAME), reject ID..., edit ID, or review -i\n",
+		       ps->n);
+}
+
+/* The pending proposals (of deal when given) into ps; prints the error. */
+static int load_pending(struct mk_store *st, const char *deal, struct mk_proposals *ps)
+{
 	struct mk_diag d;
 	enum mk_err err;
-	int ch, inter = 0, rc = 1;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "hi", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'D': deal = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'b': db = optarg; break;
-		case 'a': as = optarg; break;
-		case 'i': inter = 1; break;
-		case 'h': printf("usage: %s\n", usage); return 0;
-		default:
-			return cli_bad_option("review", argv, "hi", longopts);
-		}
-	}
-	if (optind != argc)
-		return cli_usage(usage);
-	if (!(fmt = cli_format("review", fmt, "text|json")))
-		return 2;
-	if (inter && !isatty(STDIN_FILENO)) {
-		cli_error("review -i needs a terminal; use approve/reject/edit in scripts");
-		return 2;
-	}
-	if (!(st = cli_store_open(db)))
-		return 1;
-	mk_proposals_init(&ps);
+
 	mk_diag_clear(&d);
 	if (deal) {
 		struct mk_deal dl;
 		memset(&dl, 0, sizeof dl);
 		if ((err = mk_store_deal_get(st, deal, &dl, &d))) {
 			cli_diag(&d, err);
-			goto out;
+			return CLI_FAILED;
 		}
 		mk_deal_release(&dl);
 	}
-	if ((err = mk_store_pending(st, deal, &ps, &d))) {
+	if ((err = mk_store_pending(st, deal, ps, &d))) {
 		cli_diag(&d, err);
-		goto out;
+		return CLI_FAILED;
 	}
-	if (inter) {
-		rc = interactive(st, &ps, cli_who(as));
-	} else if (!strcmp(fmt, "json")) {
-		json_t *a = json_array(), *o;
-		char *s;
-		for (size_t i = 0; i < ps.n; i++)
-			json_array_append_new(a, cli_proposal_json(&ps.v[i]));
-		o = json_pack("{s:o}", "proposals", a);
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		printf("%s\n", s);
-		free(s);
-		json_decref(o);
-		rc = 0;
-	} else {
-		print_by_deal(&ps);
-		if (!ps.n)
-			printf("nothing to review\n");
+	return CLI_OK;
+}
+
+int cmd_review(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "deal", required_argument, NULL, 'D' },
+		CLI_OPT_FORMAT,
+		CLI_OPT_DB,
+		CLI_OPT_AS,
+		{ "interactive", no_argument, NULL, 'i' },
+		CLI_OPT_END,
+	};
+	struct cli_opts o = { .format = "text" };
+	const char *deal = NULL, *fmt;
+	struct mk_store *st;
+	struct mk_proposals ps;
+	int ch, inter = 0, rc;
+
+	while ((ch = cli_getopt("review", argc, argv, "hi", longopts, usage, &o)) > 0)
+		switch (ch) {
+		case 'D': deal = optarg; break;
+		case 'i': inter = 1; break;
+		}
+	if (ch < 0)
+		return o.rc;
+	if (optind != argc)
+		return cli_usage(usage);
+	if (!(fmt = cli_format("review", o.format, "text|json")))
+		return CLI_USAGE;
+	if (inter && !isatty(STDIN_FILENO)) {
+		cli_error("review -i needs a terminal; use approve/reject/edit in scripts");
+		return CLI_USAGE;
+	}
+	if (!(st = cli_store_open(o.db)))
+		return CLI_FAILED;
+	mk_proposals_init(&ps);
+	if (!(rc = load_pending(st, deal, &ps))) {
+		if (inter)
+			rc = interactive(st, &ps, cli_who(o.as));
 		else
-			printf("%zu pending: mapkeeper approve ID... (or --all --deal NAME), reject ID..., edit ID, or review -i\n",
-			       ps.n);
-		rc = 0;
+			print_pending(&ps, fmt);
 	}
-out:
 	mk_proposals_release(&ps);
 	mk_store_close(st);
 	return rc;

@@ -21,38 +21,37 @@ static void report(void *ctx, const char *file, long line, const char *msg)
 	fprintf(stderr, "%s:%ld: %s\n", file, line, msg);
 }
 
+/* Not "check": one line, with the verb it is near. */
+static int unknown_verb(const char *verb)
+{
+	struct cli_near near;
+
+	cli_near_init(&near, verb);
+	cli_near_add(&near, "check");
+	if (cli_near_best(&near))
+		cli_error("rules: unknown verb '%s'; did you mean 'check'?", verb);
+	else
+		cli_error("rules: unknown verb '%s' (rules check [DIR])", verb);
+	return CLI_USAGE;
+}
+
 int cmd_rules(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_END,
 	};
 	struct mk_rules *rs = NULL;
 	struct mk_diag diag;
-	struct cli_near near;
 	char *dir;
 	size_t fails, nex = 0;
-	int ch;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'h': printf("usage: %s\n", usage); return 0;
-		default:
-			return cli_bad_option("rules", argv, "h", longopts);
-		}
-	}
+	struct cli_opts o = { 0 };
+
+	if (cli_getopt("rules", argc, argv, "h", longopts, usage, &o) < 0)
+		return o.rc;
 	if (optind >= argc || optind + 2 < argc)
 		return cli_usage(usage);
-	if (strcmp(argv[optind], "check")) {
-		cli_near_init(&near, argv[optind]);
-		cli_near_add(&near, "check");
-		if (cli_near_best(&near))
-			cli_error("rules: unknown verb '%s'; did you mean 'check'?", argv[optind]);
-		else
-			cli_error("rules: unknown verb '%s' (rules check [DIR])", argv[optind]);
-		return 2;
-	}
+	if (strcmp(argv[optind], "check"))
+		return unknown_verb(argv[optind]);
 	mk_diag_clear(&diag);
 	dir = optind + 2 == argc ? strdup(argv[optind + 1]) : mk_rules_default_dir();
 	if (!dir)
@@ -60,11 +59,11 @@ int cmd_rules(int argc, char **argv)
 	if (mk_rules_load(&rs, dir, &diag) != MK_OK) {
 		cli_diag(&diag, MK_ERULE);
 		free(dir);
-		return 1;
+		return CLI_FAILED;
 	}
 	fails = mk_rules_check(rs, report, NULL, &nex);
 	printf("%s: %zu rules, %zu examples, %zu failed\n", dir, mk_rules_count(rs), nex, fails);
 	mk_rules_free(rs);
 	free(dir);
-	return fails ? 1 : 0;
+	return fails ? CLI_FAILED : CLI_OK;
 }

@@ -97,13 +97,13 @@ int cmd_transcript(int argc, char **argv)
 	struct mk_transcript t;
 	struct mk_diag diag;
 	enum mk_err err;
-	int rc = 1, opts = 1;
+	int rc = CLI_FAILED, opts = 1;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (opts && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
 			printf("usage: %s\n", usage);
-			return 0;
+			return CLI_OK;
 		} else if (opts && !strcmp(a, "--")) {
 			opts = 0;
 		} else if (opts && !strcmp(a, "--format")) {
@@ -118,13 +118,13 @@ int cmd_transcript(int argc, char **argv)
 			file = a;
 		} else {
 			cli_error("transcript: only one FILE may be given");
-			return 2;
+			return CLI_USAGE;
 		}
 	}
 	if (!file)
 		return cli_usage(usage);
 	if (!(format = cli_format("transcript", format, "json|text")))
-		return 2;
+		return CLI_USAGE;
 
 	mk_transcript_init(&t);
 	err = mk_transcript_read_file(&t, file, &diag);
@@ -140,11 +140,7 @@ int cmd_transcript(int argc, char **argv)
 	} else {
 		print_text(stdout, &t);
 	}
-	if (fflush(stdout) || ferror(stdout)) {
-		cli_error("cannot write to standard output");
-		goto out;
-	}
-	rc = 0;
+	rc = CLI_OK;
 out:
 	mk_transcript_release(&t);
 	return rc;

@@ -8,7 +8,6 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -28,7 +27,7 @@ static int undo_list(struct mk_store *st, const char *deal, size_t limit, const 
 	mk_diag_clear(&d);
 	if ((err = mk_store_decisions(st, deal, limit, &v, &n, &d))) {
 		cli_diag(&d, err);
-		return 1;
+		return CLI_FAILED;
 	}
 	if (!strcmp(fmt, "json")) {
 		json_t *a = json_array();
@@ -51,70 +50,20 @@ static int undo_list(struct mk_store *st, const char *deal, size_t limit, const 
 		}
 	}
 	mk_decisions_free(v, n);
-	return 0;
+	return CLI_OK;
 }
 
-int cmd_undo(int argc, char **argv)
+/* undo [ID]: reverses the decision (the latest not undone, of deal when given). */
+static int undo_one(struct mk_store *st, int64_t id, const char *deal, const char *as, const char *fmt)
 {
-	static const struct option longopts[] = {
-		{ "list", no_argument, NULL, 'l' },
-		{ "deal", required_argument, NULL, 'D' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *deal = NULL, *as = NULL, *db = NULL, *fmt = "text";
 	struct mk_decision dec;
-	struct mk_store *st;
 	struct mk_diag d;
 	enum mk_err err;
-	int64_t id = 0, limit = 20;
-	int ch, list = 0, rc = 1;
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'l': list = 1; break;
-		case 'D': deal = optarg; break;
-		case 'n':
-			if (!(limit = cli_parse_id(optarg)) || limit > 10000) {
-				cli_error("undo: --limit wants a number from 1 to 10000, not '%s'", optarg);
-				return 2;
-			}
-			break;
-		case 'a': as = optarg; break;
-		case 'b': db = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return 0;
-		default:
-			return cli_bad_option("undo", argv, "h", longopts);
-		}
-	}
-	if (optind + 1 < argc || (list && optind < argc))
-		return cli_usage(usage);
-	if (!(fmt = cli_format("undo", fmt, "text|json")))
-		return 2;
-	if (optind < argc && !(id = cli_parse_id(argv[optind]))) {
-		cli_error("undo: '%s' is not a decision id (see 'mapkeeper undo --list')", argv[optind]);
-		return 2;
-	}
-	if (!(st = cli_store_open(db)))
-		return 1;
-	if (list) {
-		rc = undo_list(st, deal, (size_t)limit, fmt);
-		mk_store_close(st);
-		return rc;
-	}
 	mk_diag_clear(&d);
-	err = mk_store_undo(st, id, deal, cli_who(as), &dec, &d);
-	mk_store_close(st);
-	if (err) {
+	if ((err = mk_store_undo(st, id, deal, cli_who(as), &dec, &d))) {
 		cli_diag(&d, err);
-		return 1;
+		return CLI_FAILED;
 	}
 	if (!strcmp(fmt, "json"))
 		cli_json_print(json_pack("{s:o}", "undone", cli_decision_json(&dec)));
@@ -123,5 +72,50 @@ int cmd_undo(int argc, char **argv)
 		       (long long)dec.id, dec.kind, dec.deal, dec.summary ? dec.summary : "",
 		       (long long)dec.undone_by);
 	mk_decision_release(&dec);
-	return 0;
+	return CLI_OK;
+}
+
+int cmd_undo(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "deal", required_argument, NULL, 'D' },
+		{ "limit", required_argument, NULL, 'n' },
+		CLI_OPT_AS,
+		CLI_OPT_DB,
+		CLI_OPT_FORMAT,
+		CLI_OPT_END,
+	};
+	struct cli_opts o = { .format = "text" };
+	const char *deal = NULL, *fmt;
+	struct mk_store *st;
+	int64_t id = 0, limit = 20;
+	int ch, list = 0, rc;
+
+	while ((ch = cli_getopt("undo", argc, argv, "h", longopts, usage, &o)) > 0)
+		switch (ch) {
+		case 'l': list = 1; break;
+		case 'D': deal = optarg; break;
+		case 'n':
+			if (!(limit = cli_parse_id(optarg)) || limit > 10000) {
+				cli_error("undo: --limit wants a number from 1 to 10000, not '%s'", optarg);
+				return CLI_USAGE;
+			}
+			break;
+		}
+	if (ch < 0)
+		return o.rc;
+	if (optind + 1 < argc || (list && optind < argc))
+		return cli_usage(usage);
+	if (!(fmt = cli_format("undo", o.format, "text|json")))
+		return CLI_USAGE;
+	if (optind < argc && !(id = cli_parse_id(argv[optind]))) {
+		cli_error("undo: '%s' is not a decision id (see 'mapkeeper undo --list')", argv[optind]);
+		return CLI_USAGE;
+	}
+	if (!(st = cli_store_open(o.db)))
+		return CLI_FAILED;
+	rc = list ? undo_list(st, deal, (size_t)limit, fmt) : undo_one(st, id, deal, o.as, fmt);
+	mk_store_close(st);
+	return rc;
 }

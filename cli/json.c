@@ -160,11 +160,16 @@ json_t *cli_call_json(const struct mk_call *c)
 			 c->start, "ingested_at", c->ingested_at, "proposals_pending", (json_int_t)c->pending);
 }
 
-/* Prints o (taking it) indented, in insertion order, with a newline. */
-void cli_json_print(json_t *o)
+void cli_json_write(json_t *o, size_t flags)
 {
-	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *s = json_dumps(o, flags);
 	printf("%s\n", s ? s : "null");
 	free(s);
 	json_decref(o);
+}
+
+/* Prints o (taking it) indented, in insertion order, with a newline. */
+void cli_json_print(json_t *o)
+{
+	cli_json_write(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 }

@@ -1,12 +1,14 @@
 /*
  * main.c: the mapkeeper command: one dispatch table of subcommands (see cli.h for how
  * to add one), --help, `help COMMAND [VERB]` and --version; a mistyped command gets a
- * "did you mean". Owns nothing but argv dispatch.
+ * "did you mean". Standard output is checked once, after the command returns (output_end).
+ * Owns nothing but argv dispatch.
  */
 #include "cli.h"
 
 #include <getopt.h>
 #include <ctype.h>
+#include <errno.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,12 +85,21 @@ void cli_diag(const struct mk_diag *d, enum mk_err err)
 		fprintf(stderr, "mapkeeper: %s\n", mk_strerror(err));
 }
 
+int cli_store_failed(enum mk_err err, const struct mk_diag *d, const char *deal)
+{
+	if (err == MK_ENOTFOUND)
+		cli_error("no deal '%s'", deal);
+	else
+		cli_diag(d, err);
+	return CLI_FAILED;
+}
+
 int cli_usage(const char *usage)
 {
 	const char *nl = strchr(usage, '\n');
 	int n = nl ? (int)(nl - usage) : (int)strlen(usage);
 	fprintf(stderr, "usage: %.*s%s\n", n, usage, nl ? " ... (see --help)" : "");
-	return 2;
+	return CLI_USAGE;
 }
 
 /* Opens the database at --db, $MAPKEEPER_DB or ./mapkeeper.db; create: make it when missing. */
@@ -157,25 +168,49 @@ const char *cli_who(const char *as)
 	return uid;
 }
 
-/* At exit: standard output written in full, or one line and exit status 1 (a full disk,
- * a closed pipe with SIGPIPE ignored, a closed descriptor). */
-static void output_end(void)
+/* 0 when standard output was written in full and closed, else the errno of the failure.
+ * filtered: stdout is term_install's stream, which remembers a failed write. A descriptor
+ * closed before anything was written (EBADF on close) is no failure, as in git.c. */
+static int output_error(int filtered)
 {
-	int e = term_finish();
+	int e = filtered ? term_finish() : 0;
+
+	if (e)
+		return e;
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout))
+		return errno ? errno : EIO;
+	if (fclose(stdout) && errno != EBADF)
+		return errno ? errno : EIO;
+	if (filtered && close(STDOUT_FILENO) && errno != EBADF)
+		return errno;
+	return 0;
+}
+
+/*
+ * After the command returned, as git.c's run_builtin does: standard output written in
+ * full (flushed, no error, closed), else one line and CLI_FAILED whatever the command
+ * returned (a full disk, a closed pipe with SIGPIPE ignored, a closed descriptor).
+ */
+static int output_end(int rc, int filtered)
+{
 	char why[128];
+	int e = output_error(filtered);
+
 	if (!e)
-		return;
+		return rc;
 	snprintf(why, sizeof why, "%s", strerror(e));
 	why[0] = (char)tolower((unsigned char)why[0]);
 	fprintf(stderr, "mapkeeper: cannot write standard output: %s\n", why);
 	fflush(stderr);
-	_exit(1);
+	return CLI_FAILED;
 }
 
 /* Everything printed goes through the filter of util/term.h (no control or bidi character
  * reaches the terminal); --progress (anywhere before "--") is taken out of argv here and
- * shows the progress line even when standard error is not a terminal. */
-static void output_begin(int *argc, char **argv)
+ * shows the progress line even when standard error is not a terminal. 1 when the filter
+ * is on. */
+static int output_begin(int *argc, char **argv)
 {
 	int k = 1, progress = 0, rest = 0;
 	for (int i = 1; i < *argc; i++) {
@@ -189,8 +224,7 @@ static void output_begin(int *argc, char **argv)
 	}
 	argv[k] = NULL;
 	*argc = k;
-	if (!term_install(progress))
-		atexit(output_end);
+	return !term_install(progress);
 }
 
 static void help(FILE *out)
@@ -220,7 +254,7 @@ static int unknown_command(const char *who, const char *name)
 		cli_error("%sunknown command '%s'; did you mean '%s'?", who, name, cli_near_best(&near));
 	else
 		cli_error("%sunknown command '%s' (see 'mapkeeper --help')", who, name);
-	return 2;
+	return CLI_USAGE;
 }
 
 /* One line for an option before the command (not --help or --version). */
@@ -239,7 +273,7 @@ static int unknown_global_option(const char *arg)
 		cli_error("unknown option '%s'; did you mean '--%s'?", arg, cli_near_best(&near));
 	else
 		cli_error("unknown option '%s' (see 'mapkeeper --help')", arg);
-	return 2;
+	return CLI_USAGE;
 }
 
 /* The verbs of a command, NULL-terminated (NULL: it has none). */
@@ -251,24 +285,24 @@ static const char *const *command_verbs_of(const char *name)
 	return NULL;
 }
 
-/* 0 when VERB is one of COMMAND's verbs or COMMAND has none; else one line and 2. */
+/* CLI_OK when VERB is one of COMMAND's verbs or COMMAND has none; else one line and CLI_USAGE. */
 static int check_verb(const char *command, const char *verb)
 {
 	const char *const *verbs = command_verbs_of(command);
 	struct cli_near near;
 	if (!verbs)
-		return 0;
+		return CLI_OK;
 	cli_near_init(&near, verb);
 	for (size_t i = 0; verbs[i]; i++) {
 		if (!strcmp(verbs[i], verb))
-			return 0;
+			return CLI_OK;
 		cli_near_add(&near, verbs[i]);
 	}
 	if (cli_near_best(&near))
 		cli_error("help: '%s' has no verb '%s'; did you mean '%s'?", command, verb, cli_near_best(&near));
 	else
 		cli_error("help: '%s' has no verb '%s' (see 'mapkeeper help %s')", command, verb, command);
-	return 2;
+	return CLI_USAGE;
 }
 
 static const char help_usage[] =
@@ -299,17 +333,17 @@ static int cmd_help(int argc, char **argv)
 				for (; v && *v; v++)
 					printf("%s %s\n", commands[i].name, *v);
 			}
-			return 0;
+			return CLI_OK;
 		}
 		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 			printf("usage: %s\n", help_usage);
-			return 0;
+			return CLI_OK;
 		}
 		return cli_unknown_option("help", argv[1], opts);
 	}
 	if (argc == 1) {
 		help(stdout);
-		return 0;
+		return CLI_OK;
 	}
 	if (argc > 3)
 		return cli_usage(help_usage);
@@ -318,7 +352,7 @@ static int cmd_help(int argc, char **argv)
 	args[n++] = argv[1];
 	if (argc == 3) {
 		if (check_verb(argv[1], argv[2]))
-			return 2;
+			return CLI_USAGE;
 		args[n++] = argv[2];
 	}
 	args[n++] = flag;
@@ -326,20 +360,20 @@ static int cmd_help(int argc, char **argv)
 	return c->fn(n, args);
 }
 
-int main(int argc, char **argv)
+/* The command argv names, or the general help, --version or one line on a mistake. */
+static int run(int argc, char **argv)
 {
-	output_begin(&argc, argv);
 	if (argc < 2) {
 		help(stderr);
-		return 2;
+		return CLI_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		help(stdout);
-		return 0;
+		return CLI_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("mapkeeper %s\n", MAPKEEPER_VERSION);
-		return 0;
+		return CLI_OK;
 	}
 	if (argv[1][0] == '-')
 		return unknown_global_option(argv[1]);
@@ -347,4 +381,11 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
 	return unknown_command("", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+	int filtered = output_begin(&argc, argv);
+	int rc = run(argc, argv);
+	return output_end(rc, filtered);
 }

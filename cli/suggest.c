@@ -109,7 +109,7 @@ int cli_unknown_option(const char *cmd, const char *arg, const struct option *lo
 	else
 		cli_error("%s: unknown option '%.*s' (see 'mapkeeper %s --help')", cmd, (int)strcspn(arg, "="),
 			  arg, cmd);
-	return 2;
+	return CLI_USAGE;
 }
 
 int cli_bad_option(const char *cmd, char **argv, const char *shortopts, const struct option *longopts)
@@ -129,7 +129,7 @@ int cli_bad_option(const char *cmd, char **argv, const char *shortopts, const st
 					used += (size_t)snprintf(list + used, sizeof list - used, "%s--%s",
 								 used ? ", " : "", q->name);
 			cli_error("%s: option '--%.*s' is ambiguous (%s)", cmd, (int)len, name, list);
-			return 2;
+			return CLI_USAGE;
 		}
 		/* optopt 0: an unknown long option; else the option it was, when it is this one */
 		if (!o && !optopt)
@@ -139,14 +139,14 @@ int cli_bad_option(const char *cmd, char **argv, const char *shortopts, const st
 				cli_error("%s: option '--%s' takes no value", cmd, o->name);
 			else
 				cli_error("%s: option '--%s' needs a value", cmd, o->name);
-			return 2;
+			return CLI_USAGE;
 		}
 	}
 	if (optopt > 0 && optopt < 128 && isgraph(optopt)) {
 		const char *s = strchr(shortopts, optopt);
 		if (s && s[1] == ':') {
 			cli_error("%s: option '-%c' needs a value", cmd, optopt);
-			return 2;
+			return CLI_USAGE;
 		}
 		/* "-deal" for "--deal": the cluster is argv[optind] while getopt is inside it */
 		cluster = argv[optind] && argv[optind][0] == '-' && argv[optind][1] != '-' &&
@@ -160,40 +160,11 @@ int cli_bad_option(const char *cmd, char **argv, const char *shortopts, const st
 			if (o && nmatch == 1) {
 				cli_error("%s: unknown option '%.*s'; did you mean '--%s'?", cmd,
 					  (int)strcspn(cluster, "="), cluster, o->name);
-				return 2;
+				return CLI_USAGE;
 			}
 		}
 		cli_error("%s: unknown option '-%c' (see 'mapkeeper %s --help')", cmd, optopt, cmd);
-		return 2;
+		return CLI_USAGE;
 	}
 	return cli_unknown_option(cmd, arg, longopts);
-}
-
-/* The next word of "a|b|c" after the one at p. */
-static const char *next_word(const char *p)
-{
-	p += strcspn(p, "|");
-	return *p ? p + 1 : p;
-}
-
-const char *cli_format(const char *cmd, const char *value, const char *accepted)
-{
-	static const char *const words[] = { "text", "json", "csv", "md" };
-	/* "table" and "text" name the same human-readable output */
-	const char *w = !strcmp(value, "table") ? "text" : value;
-	char list[80];
-	size_t used = 0, n = 0, k = 0;
-	for (const char *p = accepted; *p; p = next_word(p))
-		n++;
-	for (const char *p = accepted; *p; p = next_word(p), k++) {
-		size_t len = strcspn(p, "|");
-		for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-			if (!strcmp(words[i], w) && strlen(w) == len && !strncmp(p, w, len))
-				return words[i];
-		if (used < sizeof list)
-			used += (size_t)snprintf(list + used, sizeof list - used, "%s%.*s",
-						 !k ? "" : k + 1 == n ? " or " : ", ", (int)len, p);
-	}
-	cli_error("%s: unknown format '%s' (%s)", cmd, value, list);
-	return NULL;
 }

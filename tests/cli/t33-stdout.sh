@@ -17,6 +17,12 @@ fi
 	|| bad "setup: $(cat "$tmp/e")"
 pending=$("$MK" review --deal Northwind --format json | python3 -c 'import json,sys; print(" ".join(str(p["id"]) for p in json.load(sys.stdin)["proposals"]))')
 set -- $pending
+# a call of its own to remove (call remove)
+"$MK" deal add Spare --seller "Maya Brooks" >/dev/null 2>>"$tmp/e" &&
+	printf 'Maya Brooks: I will call you on Monday.\n' >"$tmp/spare.txt" &&
+	"$MK" ingest "$tmp/spare.txt" --deal Spare --date 2026-03-03 >/dev/null 2>>"$tmp/e" \
+	|| bad "setup: $(cat "$tmp/e")"
+spare_call=$("$MK" call list Spare --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["calls"][0]["id"])')
 cp demo/northwind-call-02.vtt "$tmp/copy-2026-03-17.vtt"
 printf 'Maya Brooks: I will send the pricing by Friday.\n' >"$tmp/new.txt"
 
@@ -35,24 +41,34 @@ while IFS= read -r cmd; do
 done <<EOF
 --help
 --version
+help
+help plan
+help deal add
+help --commands
 transcript demo/northwind-call-01.vtt
 transcript demo/northwind-call-01.vtt --format text
 extract demo/northwind-call-01.vtt
 extract demo/northwind-call-01.vtt --format text
 extract demo/northwind-call-01.vtt demo/northwind-call-02.vtt
 when tomorrow --ref 2026-03-03
+when tomorrow --ref 2026-03-03 --format json
 rules check
 deal add Other --seller X
 deal list
 deal list --format json
 deal show Northwind
+deal show Northwind --format json
 ingest $tmp/copy-2026-03-17.vtt --deal Northwind
 ingest $tmp/new.txt --deal Northwind --date 2026-03-20 --format json
 review
 review --deal Northwind --format json
 edit $1 --owner Nina
+edit $1 --owner Nina --format json
 approve $1
+approve $3 --format json
 reject $2 --reason no
+reject $4 --format json
+approve --all --deal Northwind
 plan Northwind
 plan Northwind --format json
 plan Northwind --format csv
@@ -60,10 +76,32 @@ plan Northwind --format md
 query
 query --overdue --as-of 2026-03-31 --format csv
 query --said budget
+query --said budget --format json
+query --format json
 history Northwind
 history Northwind --format json
 health
 health --as-of 2026-03-31
+health --format json
+history 1
+changes --since 2026-01-01
+changes --since 2026-01-01 --format json
+changes --since 2026-01-01 --format csv
+item add Northwind --action ship --due 2026-04-01
+item edit 1 --owner Nina
+item done 2 --note done
+item list Northwind
+item list Northwind --format json
+undo --list
+undo --list --format json
+undo
+undo --format json
+call list Northwind
+call list Northwind --format json
+call remove $spare_call
+deal rename Spare Spare2
+deal rename Spare2 Spare3 --format json
+deal remove Spare3 --yes
 EOF
 [ -z "$fails" ] && ok "$count commands that print, to /dev/full: exit 1 and 'cannot write standard output'" \
 	|| bad "to /dev/full:$fails"

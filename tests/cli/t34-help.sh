@@ -166,6 +166,17 @@ same_format deal "$MK" deal list --db "$db"
 same_format when "$MK" when "next friday" --ref 2026-03-03
 same_format extract "$MK" extract demo/northwind-call-01.vtt --seller "Maya Brooks" --date 2026-03-03
 same_format transcript "$MK" transcript demo/northwind-call-01.vtt
+same_format item "$MK" item list Northwind --db "$db"
+same_format call "$MK" call list Northwind --db "$db"
+same_format changes "$MK" changes --since 2026-01-01 --db "$db"
+"$MK" approve --all --deal Northwind --db "$db" >/dev/null 2>&1
+same_format undo "$MK" undo --list --db "$db"
+# the deciding commands know "table" too (nothing left to decide: they fail on the id, not the format)
+for c in "approve 999" "reject 999" "edit 999 --owner Nina"; do
+	# shellcheck disable=SC2086
+	"$MK" $c --format table --db "$db" >"$tmp/t1" 2>"$tmp/e1"
+	if grep -q "unknown format" "$tmp/e1"; then fails="$fails [$c: $(cat "$tmp/e1")]"; fi
+done
 if [ -z "$fails" ]; then ok "--format table and --format text print the same, in every command"
 else bad "table vs text:$fails"; fi
 
@@ -190,6 +201,13 @@ bad_format history Northwind
 bad_format deal list
 bad_format ingest demo/northwind-call-01.vtt --deal Northwind
 bad_format sync zoom
+bad_format approve 1
+bad_format reject 1
+bad_format edit 1 --owner Nina
+bad_format undo
+bad_format item list Northwind
+bad_format call list Northwind
+bad_format changes --since 2026-01-01
 "$MK" when today --format xml >"$tmp/o" 2>"$tmp/e"
 [ $? -eq 2 ] && [ "$(cat "$tmp/e")" = "mapkeeper: when: unknown format 'xml' (text or json)" ] || fails="$fails [when: $(cat "$tmp/e")]"
 "$MK" extract demo/northwind-call-01.vtt --format xml >"$tmp/o" 2>"$tmp/e"
