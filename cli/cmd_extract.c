@@ -160,31 +160,27 @@ static int extract_options(int argc, char **argv, struct extract_args *a)
 		{ "seller-domain", required_argument, NULL, 'D' },
 		{ "seller-org", required_argument, NULL, 'S' },
 		{ "buyer-org", required_argument, NULL, 'B' },
-		{ "format", required_argument, NULL, 'f' },
+		CLI_OPT_FORMAT,
 		{ "rules", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_END,
 	};
+	struct cli_opts o = { .format = "json" };
 	struct mk_date d;
 	int ch;
 	memset(a, 0, sizeof *a);
-	a->fmt = "json";
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt("extract", argc, argv, "h", longopts, usage, &o)) > 0) {
 		switch (ch) {
 		case 'd': a->date = optarg; break;
 		case 's': a->deal.sellers = optarg; break;
 		case 'D': a->deal.seller_domain = optarg; break;
 		case 'S': a->deal.seller_org = optarg; break;
 		case 'B': a->deal.buyer_org = optarg; break;
-		case 'f': a->fmt = optarg; break;
 		case 'r': a->rules_dir = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return CLI_OK;
-		default:
-			return cli_bad_option("extract", argv, "h", longopts);
 		}
 	}
+	if (ch < 0)
+		return o.rc;
+	a->fmt = o.format;
 	if (argc - optind < 1)
 		return cli_usage(usage);
 	if (!(a->fmt = cli_format("extract", a->fmt, "json|text")))

@@ -116,20 +116,17 @@ static int ingest_options(int argc, char **argv, struct ingest_args *a)
 		{ "deal", required_argument, NULL, 'D' },
 		{ "date", required_argument, NULL, 'd' },
 		{ "date-from-name", no_argument, NULL, 'N' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
+		CLI_OPT_DB,
+		CLI_OPT_FORMAT,
 		{ "rules", required_argument, NULL, 'r' },
 		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_END,
 	};
+	struct cli_opts o = { .format = "text" };
 	int ch;
 	memset(a, 0, sizeof *a);
-	a->fmt = "text";
 	a->threads = 1;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt("ingest", argc, argv, "hj:", longopts, usage, &o)) > 0) {
 		char *end;
 		unsigned long v;
 		switch (ch) {
@@ -145,15 +142,12 @@ static int ingest_options(int argc, char **argv, struct ingest_args *a)
 		case 'D': a->deal = optarg; break;
 		case 'd': a->date = optarg; break;
 		case 'N': a->from_name = 1; break;
-		case 'b': a->db = optarg; break;
-		case 'f': a->fmt = optarg; break;
 		case 'r': a->rules_dir = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return CLI_OK;
-		default:
-			return cli_bad_option("ingest", argv, "hj:", longopts);
 		}
 	}
-	return -1;
+	a->db = o.db;
+	a->fmt = o.format;
+	return ch < 0 ? o.rc : -1;
 }
 
 /* The checks of the options together: files and --deal given, --format (a->fmt becomes the

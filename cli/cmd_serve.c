@@ -165,28 +165,25 @@ int cmd_serve(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
-		{ "db", required_argument, NULL, 'b' },
+		CLI_OPT_DB,
 		{ "web", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_END,
 	};
 	const char *listen = "127.0.0.1:8080", *db = NULL, *web = getenv("MAPKEEPER_WEB"),
 		   *env = getenv("MAPKEEPER_TOKEN");
 	struct server sv;
 	struct sockaddr_in addr;
+	struct cli_opts o = { .db = NULL };
 	int ch, rc;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt("serve", argc, argv, "h", longopts, usage, &o)) > 0) {
 		switch (ch) {
 		case 'l': listen = optarg; break;
-		case 'b': db = optarg; break;
 		case 'w': web = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return CLI_OK;
-		default:
-			return cli_bad_option("serve", argv, "h", longopts);
 		}
 	}
+	if (ch < 0)
+		return o.rc;
+	db = o.db;
 	if (optind != argc)
 		return cli_usage(usage);
 	if (!parse_listen(listen, &addr))

@@ -56,31 +56,26 @@ static int sync_options(int argc, char **argv, struct sync_args *a)
 		{ "since", required_argument, NULL, 's' },
 		{ "deal", required_argument, NULL, 'D' },
 		{ "deal-map", required_argument, NULL, 'm' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "db", required_argument, NULL, 'b' },
+		CLI_OPT_FORMAT,
+		CLI_OPT_DB,
 		{ "config", required_argument, NULL, 'c' },
 		{ "rules", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_END,
 	};
+	struct cli_opts o = { .db = a->db, .format = a->fmt };
 	int ch;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt("sync", argc, argv, "h", longopts, usage, &o)) > 0) {
 		switch (ch) {
 		case 's': a->o.since = optarg; break;
 		case 'D': a->o.deal = optarg; break;
 		case 'm': a->o.deal_map = optarg; break;
-		case 'f': a->fmt = optarg; break;
-		case 'b': a->db = optarg; break;
 		case 'c': a->o.config = optarg; break;
 		case 'r': a->o.rules_dir = optarg; break;
-		case 'h': printf("usage: %s\n", usage); return CLI_OK;
-		default:
-			return cli_bad_option("sync", argv, "h", longopts);
 		}
 	}
-	return -1;
+	a->db = o.db;
+	a->fmt = o.format;
+	return ch < 0 ? o.rc : -1;
 }
 
 /* The options' own checks, in the order they were always made; -1 when they hold. */
