@@ -42,6 +42,64 @@ static json_t *date_or_null(int has, struct mk_date d)
 	return json_string(buf);
 }
 
+/* The plan's elements beyond tasks (issue 14): goal, go_live and next_meeting are an object
+ * (the call's last) or null; criteria, dependencies and stance are arrays. */
+static void elements_json(json_t *root, const struct mk_findings *f)
+{
+	json_t *a;
+
+	if (f->ngoals) {
+		const struct mk_goal *g = &f->goals[f->ngoals - 1];
+		json_object_set_new(root, "goal", json_pack("{s:s, s:s, s:o}", "text", g->text, "rule", g->rule,
+							    "evidence", ev_json(&g->ev)));
+	} else {
+		json_object_set_new(root, "goal", json_null());
+	}
+	if (f->ngo_lives) {
+		const struct mk_go_live *g = &f->go_lives[f->ngo_lives - 1];
+		json_t *w = g->is_window ? json_pack("{s:o, s:o}", "from", date_or_null(1, g->lo), "to",
+						     date_or_null(1, g->hi)) : json_null();
+		json_object_set_new(root, "go_live", json_pack("{s:s, s:o, s:o, s:o, s:s, s:o}", "kind", g->kind,
+							       "date", date_or_null(g->has_date, g->date),
+							       "window", w, "date_text", str_or_null(g->date_text),
+							       "rule", g->rule, "evidence", ev_json(&g->ev)));
+	} else {
+		json_object_set_new(root, "go_live", json_null());
+	}
+	a = json_array();
+	for (size_t i = 0; i < f->ncriteria; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "text", f->criteria[i].text, "rule",
+						   f->criteria[i].rule, "evidence", ev_json(&f->criteria[i].ev)));
+	json_object_set_new(root, "criteria", a);
+	a = json_array();
+	for (size_t i = 0; i < f->ndependencies; i++) {
+		const struct mk_dependency *d = &f->dependencies[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o}", "waiting", d->waiting, "on", d->on,
+						   "rule", d->rule, "evidence", ev_json(&d->ev)));
+	}
+	json_object_set_new(root, "dependencies", a);
+	if (f->nnext_meetings) {
+		const struct mk_next_meeting *m = &f->next_meetings[f->nnext_meetings - 1];
+		json_object_set_new(root, "next_meeting",
+				    json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:o}", "date",
+					      date_or_null(m->has_date, m->date), "time", str_or_null(m->time),
+					      "date_text", str_or_null(m->date_text), "who", str_or_null(m->who),
+					      "purpose", str_or_null(m->purpose), "rule", m->rule, "evidence",
+					      ev_json(&m->ev)));
+	} else {
+		json_object_set_new(root, "next_meeting", json_null());
+	}
+	a = json_array();
+	for (size_t i = 0; i < f->nstances; i++) {
+		const struct mk_stance_finding *s = &f->stances[i];
+		json_array_append_new(a, json_pack("{s:o, s:o, s:s, s:s, s:s, s:o}", "name", str_or_null(s->name),
+						   "role", str_or_null(s->role), "side", mk_side_name(s->side),
+						   "stance", mk_stance_name(s->stance), "rule", s->rule, "evidence",
+						   ev_json(&s->ev)));
+	}
+	json_object_set_new(root, "stance", a);
+}
+
 static json_t *findings_json(const struct mk_transcript *t, const struct mk_findings *f,
 			     const char *start, const char *date_source)
 {
@@ -105,6 +163,7 @@ static json_t *findings_json(const struct mk_transcript *t, const struct mk_find
 						   ev_json(&d->ev)));
 	}
 	json_object_set_new(root, "dates", a);
+	elements_json(root, f);
 	return root;
 }
 

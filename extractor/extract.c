@@ -9,6 +9,7 @@
  */
 #include "extractor/action.h"
 #include "extractor/clauses.h"
+#include "extractor/elements.h"
 #include "extractor/people.h"
 #include "extractor/risk.h"
 #include "extractor/rules.h"
@@ -1474,6 +1475,53 @@ static void lookahead_dates(struct ctx *c)
 	free(has_commit);
 }
 
+/* ---- the plan's elements beyond tasks (elements.h) ---- */
+
+static void el_sentence_of(void *vc, size_t i, struct el_sentence *out)
+{
+	struct ctx *c = vc;
+	const struct sentence *se = &c->sents[i];
+	const struct turn *tu = &c->turns[se->turn];
+
+	out->text = tu->text + se->off;
+	out->len = se->len;
+	out->speaker = tu->speaker;
+	out->side = speaker_side(c, tu->speaker);
+	out->question = se->question;
+	out->turn = se->turn;
+	out->start_ms = c->t->utt[utt_at(tu, se->off)].start_ms;
+}
+
+static void el_evidence(void *vc, size_t i, size_t off, struct mk_evidence *ev)
+{
+	struct ctx *c = vc;
+	evidence(c, &c->sents[i], c->sents[i].off + off, ev);
+}
+
+static int el_vetoed(void *vc, size_t i, const char *veto)
+{
+	struct ctx *c = vc;
+	struct vetoes vs;
+
+	vs.n = 0;
+	sentence_matches(c, RK_VETO, i, collect_veto, &vs);
+	for (size_t k = 0; k < vs.n; k++)
+		if (vs.v[k].rule->tag && !strcmp(vs.v[k].rule->tag, veto))
+			return 1;
+	return 0;
+}
+
+static void elements_pass(struct ctx *c)
+{
+	struct el_call ec = {
+		.rs = c->rs, .o = c->o, .md = c->md, .nsents = c->nsents, .sentence = el_sentence_of,
+		.evidence = el_evidence, .vetoed = el_vetoed, .ctx = c, .f = c->f,
+	};
+
+	elements_goals(&ec);
+	elements_meetings(&ec);
+}
+
 void mk_findings_init(struct mk_findings *f)
 {
 	memset(f, 0, sizeof *f);
@@ -1521,6 +1569,42 @@ void mk_findings_release(struct mk_findings *f)
 		ev_release(&f->dates[i].ev);
 	}
 	free(f->dates);
+	for (size_t i = 0; i < f->ngoals; i++) {
+		free(f->goals[i].text);
+		ev_release(&f->goals[i].ev);
+	}
+	free(f->goals);
+	for (size_t i = 0; i < f->ngo_lives; i++) {
+		free(f->go_lives[i].date_text);
+		ev_release(&f->go_lives[i].ev);
+	}
+	free(f->go_lives);
+	for (size_t i = 0; i < f->ncriteria; i++) {
+		free(f->criteria[i].text);
+		ev_release(&f->criteria[i].ev);
+	}
+	free(f->criteria);
+	for (size_t i = 0; i < f->ndependencies; i++) {
+		free(f->dependencies[i].waiting);
+		free(f->dependencies[i].on);
+		ev_release(&f->dependencies[i].ev);
+	}
+	free(f->dependencies);
+	for (size_t i = 0; i < f->nnext_meetings; i++) {
+		struct mk_next_meeting *nm = &f->next_meetings[i];
+		free(nm->date_text);
+		free(nm->time);
+		free(nm->who);
+		free(nm->purpose);
+		ev_release(&nm->ev);
+	}
+	free(f->next_meetings);
+	for (size_t i = 0; i < f->nstances; i++) {
+		free(f->stances[i].name);
+		free(f->stances[i].role);
+		ev_release(&f->stances[i].ev);
+	}
+	free(f->stances);
 	mk_findings_init(f);
 }
 
@@ -1548,6 +1632,7 @@ enum mk_err mk_extract(const struct mk_rules *rs, const struct mk_transcript *t,
 		people_sentence_of(&c, 0, &ps);
 		people_finish(&c.pp, c.f, &ps);
 	}
+	elements_pass(&c);
 	pcre2_match_data_free(c.md);
 	free_turns(&c);
 	free(c.sents);

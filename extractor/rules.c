@@ -39,10 +39,11 @@
 
 static const char *const kind_names[RK_KIND_COUNT] = {
 	"commitment", "veto", "request", "accept", "stakeholder", "risk", "update",
+	"goal", "go_live", "criterion", "dependency", "next_meeting", "stance",
 };
 
 static const char *const group_names[RG_COUNT] = {
-	"action", "owner", "name", "role", "item", "due",
+	"action", "owner", "name", "role", "item", "due", "text", "waiting", "on", "time", "who",
 };
 
 static const char *const veto_tags[] = {
@@ -54,6 +55,8 @@ static const char *const risk_tags[] = {
 	"priority", "none", NULL,
 };
 static const char *const update_tags[] = { "done", "new_due", "blocked", "dropped", NULL };
+static const char *const go_live_tags[] = { "live", "signed", NULL };
+static const char *const stance_tags[] = { "champion", "supporter", "neutral", "skeptic", "blocker", NULL };
 
 const char *rules_kind_name(enum rule_kind k)
 {
@@ -195,11 +198,14 @@ static enum mk_err finish_rule(struct parse_state *ps)
 		mk_diag_set(ps->diag, r->file, r->line, "rule '%s' has no pattern", r->id);
 		return MK_ERULE;
 	}
-	if (r->kind == RK_VETO || r->kind == RK_RISK || r->kind == RK_UPDATE) {
+	if (r->kind == RK_VETO || r->kind == RK_RISK || r->kind == RK_UPDATE || r->kind == RK_GO_LIVE ||
+	    r->kind == RK_STANCE) {
 		const char *const *list = r->kind == RK_VETO ? veto_tags :
-					  r->kind == RK_RISK ? risk_tags : update_tags;
+					  r->kind == RK_RISK ? risk_tags :
+					  r->kind == RK_UPDATE ? update_tags :
+					  r->kind == RK_GO_LIVE ? go_live_tags : stance_tags;
 		const char *what = r->kind == RK_VETO ? "veto" :
-				   r->kind == RK_RISK ? "category" : "change";
+				   r->kind == RK_UPDATE ? "change" : "category";
 		if (!r->tag || !mk_in_list(r->tag, list)) {
 			mk_diag_set(ps->diag, r->file, r->line, "rule '%s' needs a valid %s (got '%s')",
 				    r->id, what, r->tag ? r->tag : "");

@@ -28,6 +28,12 @@ enum rule_kind {
 	RK_STAKEHOLDER,
 	RK_RISK,
 	RK_UPDATE,
+	RK_GOAL,          /* the plan's elements beyond tasks (extractor/elements.h) */
+	RK_GO_LIVE,
+	RK_CRITERION,
+	RK_DEPENDENCY,
+	RK_NEXT_MEETING,
+	RK_STANCE,
 	RK_KIND_COUNT
 };
 
@@ -39,6 +45,11 @@ enum rule_group {
 	RG_ROLE,
 	RG_ITEM,
 	RG_DUE,
+	RG_TEXT,          /* goal, criterion: the words of it; next_meeting: what for */
+	RG_WAITING,       /* dependency: the step that waits */
+	RG_ON,            /* dependency: what it waits on */
+	RG_TIME,          /* next_meeting: the time said ("ten", "2:30 pm") */
+	RG_WHO,           /* next_meeting: who is to be there */
 	RG_COUNT
 };
 
@@ -73,7 +84,8 @@ struct rule_unit {
 struct rule {
 	char *id;
 	enum rule_kind kind;
-	char *tag;          /* veto: negation|hedge|...; risk: category; update: change */
+	char *tag;          /* veto: negation|hedge|...; risk: category; update: change; go_live: live|signed;
+			       stance: champion|supporter|neutral|skeptic|blocker */
 	double confidence;
 	int case_sensitive;
 	int scope_sentence; /* vetoes: 1 = the whole sentence, 0 = near the commitment, 2 = over its start,

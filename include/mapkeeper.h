@@ -291,6 +291,76 @@ struct mk_date_mention {
 	struct mk_evidence ev;
 };
 
+/*
+ * ---- the whole plan: what the call says beyond tasks (issue 14) ----
+ * Found by rules of kinds goal, go_live, criterion, dependency, next_meeting and stance
+ * (rules/FORMAT.md); extractor/goals.c (goal, go_live, criteria) and extractor/meetings.c
+ * (dependencies, next meeting, stance). `extract` JSON adds "goal", "go_live",
+ * "next_meeting" (an object or null) and "criteria", "dependencies", "stance" (arrays).
+ */
+struct mk_goal {                /* the outcome the buyer wants, in their words */
+	char *text;                 /* "cut onboarding from three weeks to one" */
+	const char *rule;
+	struct mk_evidence ev;
+};
+
+struct mk_go_live {             /* the date the buyer wants to be live, or signed, by */
+	const char *kind;           /* "live" (in use by) or "signed" (contract signed by); static */
+	int has_date;
+	struct mk_date date;        /* the deadline: a window's last day ("in Q3": Sep 30) */
+	int is_window;
+	struct mk_date lo, hi;      /* the window when is_window ("in March": Mar 1..Mar 31) */
+	char *date_text;            /* the words that gave the date */
+	const char *rule;
+	struct mk_evidence ev;
+};
+
+struct mk_criterion {           /* what the buyer will judge success by */
+	char *text;                 /* "95% of claims route without a touch" */
+	const char *rule;
+	struct mk_evidence ev;
+};
+
+struct mk_dependency {          /* one step waits on another: "security can't start until the NDA is signed" */
+	char *waiting;              /* the step that waits: "security review" */
+	char *on;                   /* what it waits on: "NDA signed" */
+	const char *rule;
+	struct mk_evidence ev;
+};
+
+struct mk_next_meeting {        /* the next checkpoint agreed: "the CFO on a call Thursday at ten" */
+	int has_date;
+	struct mk_date date;
+	char *date_text;            /* the words that gave the date, or NULL */
+	char *time;                 /* "10:00" (24-hour) when a time is said, else NULL */
+	char *who;                  /* who is to be there, as said ("the CFO", "Dana"), or NULL */
+	char *purpose;              /* what for ("walk through pricing"), or NULL */
+	const char *rule;
+	struct mk_evidence ev;
+};
+
+enum mk_stance {
+	MK_STANCE_UNKNOWN = 0,
+	MK_STANCE_CHAMPION,         /* sells it inside: "Dana's been pushing for this internally" */
+	MK_STANCE_SUPPORTER,        /* for it: "our CFO likes what she's seen" */
+	MK_STANCE_NEUTRAL,          /* undecided: "legal has no view yet" */
+	MK_STANCE_SKEPTIC,          /* doubts it: "Raj isn't convinced the ROI is there" */
+	MK_STANCE_BLOCKER,          /* against it: "procurement wants to kill this" */
+	MK_STANCE_COUNT
+};
+/* "unknown", "champion", "supporter", "neutral", "skeptic", "blocker" */
+const char *mk_stance_name(enum mk_stance s);
+enum mk_err mk_stance_parse(const char *s, enum mk_stance *out);
+
+struct mk_stance_finding {      /* what was said of a stakeholder's stance */
+	char *name;                 /* NULL when only a role is given */
+	char *role;                 /* NULL when not said */
+	enum mk_side side;
+	enum mk_stance stance;
+	const char *rule;
+	struct mk_evidence ev;
+};
+
 struct mk_speaker {
 	char *name;
 	enum mk_side side;
@@ -310,6 +380,19 @@ struct mk_findings {
 	size_t nupdates;
 	struct mk_date_mention *dates;
 	size_t ndates;
+	/* the whole plan (issue 14; "the whole plan" below): each list in the order said */
+	struct mk_goal *goals;             /* at most one: the call's clearest statement */
+	size_t ngoals;
+	struct mk_go_live *go_lives;       /* at most one: the last date the buyer set */
+	size_t ngo_lives;
+	struct mk_criterion *criteria;
+	size_t ncriteria;
+	struct mk_dependency *dependencies;
+	size_t ndependencies;
+	struct mk_next_meeting *next_meetings; /* at most one: the last one agreed */
+	size_t nnext_meetings;
+	struct mk_stance_finding *stances;
+	size_t nstances;
 };
 
 void mk_findings_init(struct mk_findings *f);
@@ -328,6 +411,25 @@ enum mk_err mk_extract(const struct mk_rules *rs, const struct mk_transcript *t,
 
 /* ---- the plan and its proposals (merge/) ------------------------------------ */
 
+/* The phases of a mutual action plan, in order (issue 14). */
+enum mk_phase {
+	MK_PHASE_DISCOVERY = 0,     /* discovery and validation: demos, requirements, references */
+	MK_PHASE_PROOF,             /* proof of value: pilot, trial, POC, sandbox, its exit criteria */
+	MK_PHASE_BUSINESS_CASE,     /* business case and approval: ROI, budget, CFO / board sign-off */
+	MK_PHASE_PROCUREMENT,       /* procurement and legal: security review, MSA, DPA, NDA, insurance, PO */
+	MK_PHASE_SIGNATURE,         /* signature and kickoff: order form, countersign, kickoff call */
+	MK_PHASE_ONBOARDING,        /* onboarding: implementation, training, rollout, go-live */
+	MK_PHASE_COUNT
+};
+/* "discovery", "proof", "business_case", "procurement", "signature", "onboarding" */
+const char *mk_phase_name(enum mk_phase ph);
+/* "Discovery and validation", "Proof of value", ... (for headings) */
+const char *mk_phase_title(enum mk_phase ph);
+enum mk_err mk_phase_parse(const char *s, enum mk_phase *out);
+/* The phase an item's action belongs to, from its words (merge/phase.c); discovery when
+ * nothing says otherwise. A pure function. */
+enum mk_phase mk_phase_guess(const char *action);
+
 enum mk_status { MK_STATUS_OPEN = 0, MK_STATUS_DONE, MK_STATUS_BLOCKED, MK_STATUS_DROPPED };
 const char *mk_status_name(enum mk_status st);          /* "open", "done", "blocked", "dropped" */
 enum mk_err mk_status_parse(const char *s, enum mk_status *out);
@@ -344,6 +446,7 @@ struct mk_item {                /* one line of a deal's mutual action plan */
 	int slipped;                /* the due date moved at least once */
 	char *updated_at;           /* ISO 8601, or NULL */
 	int from_removed_call;      /* the call it came from was removed (call remove) */
+	enum mk_phase phase;        /* from what it is (mk_phase_guess) unless set by hand */
 	char *said;                 /* the sentence that promised it (its add_item's evidence),
 				     * or NULL: merge/ knows an item by these words too */
 };
@@ -352,12 +455,30 @@ struct mk_plan_person {
 	char *name;                 /* NULL for a role alone ("our CFO") */
 	char *role;
 	enum mk_side side;
+	int64_t id;                 /* people.id */
+	enum mk_stance stance;      /* the last approved set_stance, or unknown */
+	int met;                    /* spoke on one of the deal's calls */
+};
+
+struct mk_plan_criterion {
+	int64_t id;
+	char *text;
+	int agreed;                 /* approved from a call (or added by hand) */
+};
+
+struct mk_plan_dependency {     /* item_id waits on depends_on_id (either 0 when not an item) */
+	int64_t id;
+	int64_t item_id;
+	char *waiting;              /* the item's action, or the words said when item_id is 0 */
+	int64_t depends_on_id;
+	char *on;                   /* likewise */
 };
 
 struct mk_plan_risk {
 	int64_t id;
 	char *category;
 	char *text;
+	int shareable;              /* shown on the buyer's page (share link) */
 };
 
 struct mk_plan {
@@ -367,6 +488,24 @@ struct mk_plan {
 	size_t npeople, cappeople;
 	struct mk_plan_risk *risks;
 	size_t nrisks, caprisks;
+	/* the whole plan (issue 14): each from its last approved proposal (or hand edit) */
+	char *goal;                 /* NULL: none yet */
+	int has_go_live;
+	struct mk_date go_live;
+	char *go_live_kind;         /* "live" or "signed" */
+	struct mk_plan_criterion *criteria;
+	size_t ncriteria, capcriteria;
+	struct mk_plan_dependency *deps;
+	size_t ndeps, capdeps;
+	int has_next_meeting;
+	struct mk_date next_meeting;
+	char *next_meeting_time;    /* "10:00", or NULL */
+	char *next_meeting_who;     /* or NULL */
+	char *next_meeting_purpose; /* or NULL */
+	int has_ack;                /* the buyer acknowledged the plan (share link) */
+	char *ack_at;               /* the last acknowledgement: when (UTC ISO 8601) */
+	char *ack_by;               /* and the name typed */
+	int64_t version;            /* the plan's version: its deal's latest decision id (0: none) */
 };
 
 void mk_plan_init(struct mk_plan *p);
@@ -380,9 +519,16 @@ enum mk_prop_kind {
 	MK_PROP_MARK_DROPPED,
 	MK_PROP_ADD_STAKEHOLDER,
 	MK_PROP_ADD_RISK,
+	MK_PROP_SET_GOAL,           /* text: the goal */
+	MK_PROP_SET_GO_LIVE,        /* due: the date; category: "live" or "signed"; text: the words */
+	MK_PROP_ADD_CRITERION,      /* text: the criterion */
+	MK_PROP_ADD_DEPENDENCY,     /* item_id (or 0) / action: what waits; depends_on_id (or 0) / text: on what */
+	MK_PROP_SET_NEXT_MEETING,   /* due: the date (may be none); time; name: who; text: what for */
+	MK_PROP_SET_STANCE,         /* name, role, side: the person; category: the stance (mk_stance_name) */
 	MK_PROP_KIND_COUNT
 };
-/* "add_item", "update_due", "mark_done", "mark_blocked", "mark_dropped", "add_stakeholder", "add_risk" */
+/* "add_item", "update_due", "mark_done", "mark_blocked", "mark_dropped", "add_stakeholder", "add_risk",
+ * "set_goal", "set_go_live", "add_criterion", "add_dependency", "set_next_meeting", "set_stance" */
 const char *mk_prop_kind_name(enum mk_prop_kind k);
 enum mk_err mk_prop_kind_parse(const char *s, enum mk_prop_kind *out);
 
@@ -407,6 +553,8 @@ struct mk_proposal {
 	char *key;                  /* what the evidence is: the same key is never proposed twice */
 	char *status;               /* "pending", "approved", "rejected" (from the store) */
 	char *deal;                 /* the deal's name (from the store), or NULL */
+	char *time;                 /* set_next_meeting: "HH:MM", or NULL */
+	int64_t depends_on_id;      /* add_dependency: the item waited on (-P: pending add_item P), or 0 */
 };
 
 struct mk_proposals {
@@ -629,8 +777,16 @@ struct mk_health {
 	int has_next_step;          /* 0: no open item is due on or after as_of (a warning) */
 	struct mk_date next_step;   /* the earliest due date of the open items due from as_of */
 	char *next_step_action;     /* that item's action (the first by id on the day), or NULL */
-	int has_next_meeting;       /* 0 until a next-meeting finding exists */
+	int has_next_meeting;       /* 0: no next meeting on the plan, or only one before as_of */
 	struct mk_date next_meeting;
+	/* the whole plan (issue 14) */
+	int has_go_live;
+	struct mk_date go_live;
+	int has_slack;              /* go-live set and an open item has a date */
+	int slack_days;             /* go_live minus the critical path's end (mk_plan_backward); < 0: past go-live */
+	int has_ack;                /* the buyer acknowledged the plan at least once */
+	char *ack_at;               /* the last acknowledgement (UTC ISO 8601) */
+	size_t criteria;            /* success criteria on the plan */
 };
 
 /* Per deal (deal NULL: every deal), as of a date, in name order. */
@@ -899,6 +1055,7 @@ enum mk_err mk_store_cursor_set(struct mk_store *st, const char *source, const c
  * due. action may not be empty. due is "YYYY-MM-DD". note is kept with the decision.
  */
 struct mk_item_change {
+	const char *phase;          /* mk_phase_name ("procurement"), or NULL */
 	const char *action;
 	const char *owner;
 	int side;                   /* enum mk_side, or -1 */
@@ -1093,5 +1250,105 @@ int mk_cookie_get(const char *header, const char *name, char *out, size_t outlen
  * when nothing is left or what is left is not valid UTF-8.
  */
 size_t mk_form_text(const char *in, size_t max, char *out, size_t outlen);
+
+/* ---- the whole plan: goal, go-live, criteria, dependencies, next meeting, stance (issue 14) ---- */
+
+/*
+ * Working backward from go-live (merge/backward.c, a pure function of the plan and a day):
+ * each open item's finish is its due date, or the latest finish of what it depends on when
+ * that is later (an item cannot end before what it waits on); the critical path is the chain
+ * of dependencies ending at the open item that finishes last. slack = go_live - that finish.
+ * An item is late when its due is before today, or it slipped; every open item that (through
+ * any chain) depends on a late or blocked item is held up by it.
+ */
+struct mk_backward_item {
+	int64_t item_id;
+	int has_finish;
+	struct mk_date finish;      /* its due, or later when what it waits on ends later */
+	int critical;               /* on the critical path */
+	int late;                   /* overdue on today, or slipped */
+	int64_t held_by;            /* a late or blocked item it depends on (directly or not), or 0 */
+	int past_go_live;           /* its finish is after go-live */
+};
+struct mk_backward {
+	int has_go_live;
+	struct mk_date go_live;
+	int has_end;                /* an open item has a date */
+	struct mk_date end;         /* the critical path's end */
+	int has_slack;              /* has_go_live && has_end */
+	int slack_days;             /* go_live - end, in days (negative: past go-live) */
+	struct mk_backward_item *items; /* one per open item of the plan, in plan order */
+	size_t n;
+	int64_t *path;              /* the critical path's item ids, first to last */
+	size_t npath;
+	int cycle;                  /* the dependencies hold a cycle (ignored: each edge in one is dropped) */
+};
+void mk_plan_backward(const struct mk_plan *plan, struct mk_date today, struct mk_backward *out);
+void mk_backward_release(struct mk_backward *b);
+
+/*
+ * A pending proposal of the issue-14 kinds, changed before it is decided (the review's edit):
+ * field is "text" (goal, criterion, what the dependency waits on, the meeting's purpose),
+ * "due" (go-live, meeting date: "YYYY-MM-DD", "" clears the meeting's), "time" ("HH:MM" or ""),
+ * "who" (meeting: name), "kind" (go-live: live|signed), "stance" (mk_stance_name), "waiting"
+ * (a dependency's waiting step: action), "item" / "depends_on" (a dependency's items: an item
+ * id of the deal as text, "" for none). Recorded as a proposal edit by who. MK_EARG: a field
+ * that does not apply to its kind, a bad value, a decided proposal; MK_ENOTFOUND: no such proposal.
+ */
+enum mk_err mk_store_edit_element(struct mk_store *st, int64_t id, const char *field, const char *value,
+				  const char *who, struct mk_diag *diag);
+
+/* Hand changes of the plan's elements, each a decision (undoable) by who: the goal ("" clears
+ * it), the go-live (date "YYYY-MM-DD" or "" to clear; kind live|signed), a criterion added or
+ * removed, a dependency added (item waits on item) or removed, the next meeting (date or "" to
+ * clear, time, who, purpose), a person's stance. */
+enum mk_err mk_store_set_goal(struct mk_store *st, const char *deal, const char *goal, const char *who,
+			      struct mk_diag *diag);
+enum mk_err mk_store_set_go_live(struct mk_store *st, const char *deal, const char *date, const char *kind,
+				 const char *who, struct mk_diag *diag);
+enum mk_err mk_store_criterion_add(struct mk_store *st, const char *deal, const char *text, const char *who,
+				   int64_t *id, struct mk_diag *diag);
+enum mk_err mk_store_criterion_remove(struct mk_store *st, int64_t id, const char *who, struct mk_diag *diag);
+enum mk_err mk_store_dependency_add(struct mk_store *st, int64_t item, int64_t depends_on, const char *who,
+				    int64_t *id, struct mk_diag *diag);
+enum mk_err mk_store_dependency_remove(struct mk_store *st, int64_t id, const char *who, struct mk_diag *diag);
+enum mk_err mk_store_set_next_meeting(struct mk_store *st, const char *deal, const char *date, const char *time,
+				      const char *who_attends, const char *purpose, const char *who,
+				      struct mk_diag *diag);
+enum mk_err mk_store_set_stance(struct mk_store *st, int64_t person, enum mk_stance stance, const char *who,
+				struct mk_diag *diag);
+
+/*
+ * The buyer's side (store/share.c): a read-only link to a deal's plan. The token is 32 random
+ * bytes (hex, from getrandom), shown once; the store keeps only its SHA-256. A link expires
+ * (days, default 30) and can be revoked.
+ */
+struct mk_share {
+	int64_t id;
+	char *deal;
+	char *created_at, *expires_at, *revoked_at; /* UTC ISO 8601; revoked_at NULL while live */
+	char *created_by;
+	int64_t acks, comments;     /* what the buyer sent through it */
+};
+void mk_shares_free(struct mk_share *v, size_t n);
+/* A new link for deal, live days days (1-365): *token (65 bytes) gets the secret. */
+enum mk_err mk_store_share_create(struct mk_store *st, const char *deal, int days, const char *who,
+				  char token[65], int64_t *id, struct mk_diag *diag);
+enum mk_err mk_store_share_list(struct mk_store *st, const char *deal, struct mk_share **out, size_t *n,
+				struct mk_diag *diag);
+enum mk_err mk_store_share_revoke(struct mk_store *st, int64_t id, const char *who, struct mk_diag *diag);
+/* The deal of a live (not expired as of now, not revoked) token: *deal a new string, *id the
+ * link. MK_ENOTFOUND for any other token (unknown, expired or revoked alike). */
+enum mk_err mk_store_share_resolve(struct mk_store *st, const char *token, char **deal, int64_t *id,
+				   struct mk_diag *diag);
+/* A risk is shown on the buyer's page only when marked shareable. */
+enum mk_err mk_store_risk_shareable(struct mk_store *st, int64_t risk, int shareable, struct mk_diag *diag);
+/* The buyer agrees to the plan as of its version (name: as typed); in history as "buyer ack". */
+enum mk_err mk_store_share_ack(struct mk_store *st, int64_t share, const char *name, int64_t version,
+			       struct mk_diag *diag);
+/* A buyer's comment on item (0: the plan as a whole), in history as "buyer comment" with the
+ * plan's version. */
+enum mk_err mk_store_share_comment(struct mk_store *st, int64_t share, int64_t item, const char *name,
+				   const char *text, int64_t version, int64_t *id, struct mk_diag *diag);
 
 #endif

@@ -15,8 +15,62 @@ static const char *const plan_status_names[] = { "open", "done", "blocked", "dro
 
 static const char *const plan_kind_names[MK_PROP_KIND_COUNT] = {
 	"add_item", "update_due", "mark_done", "mark_blocked", "mark_dropped",
-	"add_stakeholder", "add_risk",
+	"add_stakeholder", "add_risk", "set_goal", "set_go_live", "add_criterion", "add_dependency",
+	"set_next_meeting", "set_stance",
 };
+
+static const char *const plan_phase_names[MK_PHASE_COUNT] = {
+	"discovery", "proof", "business_case", "procurement", "signature", "onboarding",
+};
+static const char *const plan_phase_titles[MK_PHASE_COUNT] = {
+	"Discovery and validation", "Proof of value", "Business case and approval",
+	"Procurement and legal", "Signature and kickoff", "Onboarding",
+};
+static const char *const plan_stance_names[MK_STANCE_COUNT] = {
+	"unknown", "champion", "supporter", "neutral", "skeptic", "blocker",
+};
+
+/* The index of s in names[0..n), or -1. */
+static int plan_name_index(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (!strcmp(s, names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *mk_phase_name(enum mk_phase ph)
+{
+	return (unsigned)ph < MK_PHASE_COUNT ? plan_phase_names[ph] : "unknown";
+}
+
+const char *mk_phase_title(enum mk_phase ph)
+{
+	return (unsigned)ph < MK_PHASE_COUNT ? plan_phase_titles[ph] : "Unknown";
+}
+
+enum mk_err mk_phase_parse(const char *s, enum mk_phase *out)
+{
+	int i = plan_name_index(plan_phase_names, MK_PHASE_COUNT, s);
+	if (!out || i < 0)
+		return !s || !out ? MK_EARG : MK_EFORMAT;
+	*out = (enum mk_phase)i;
+	return MK_OK;
+}
+
+const char *mk_stance_name(enum mk_stance st)
+{
+	return (unsigned)st < MK_STANCE_COUNT ? plan_stance_names[st] : "unknown";
+}
+
+enum mk_err mk_stance_parse(const char *s, enum mk_stance *out)
+{
+	int i = plan_name_index(plan_stance_names, MK_STANCE_COUNT, s);
+	if (!out || i < 0)
+		return !s || !out ? MK_EARG : MK_EFORMAT;
+	*out = (enum mk_stance)i;
+	return MK_OK;
+}
 
 const char *mk_status_name(enum mk_status st)
 {
@@ -91,6 +145,21 @@ void mk_plan_release(struct mk_plan *p)
 		free(p->risks[i].text);
 	}
 	free(p->risks);
+	free(p->goal);
+	free(p->go_live_kind);
+	for (size_t i = 0; i < p->ncriteria; i++)
+		free(p->criteria[i].text);
+	free(p->criteria);
+	for (size_t i = 0; i < p->ndeps; i++) {
+		free(p->deps[i].waiting);
+		free(p->deps[i].on);
+	}
+	free(p->deps);
+	free(p->next_meeting_time);
+	free(p->next_meeting_who);
+	free(p->next_meeting_purpose);
+	free(p->ack_at);
+	free(p->ack_by);
 	mk_plan_init(p);
 }
 
@@ -118,6 +187,7 @@ void mk_proposal_release(struct mk_proposal *p)
 	free(p->key);
 	free(p->status);
 	free(p->deal);
+	free(p->time);
 	memset(p, 0, sizeof *p);
 }
 

@@ -460,6 +460,68 @@ static enum mk_err db_check_kind(struct mk_store *st, long long app, long long v
 	return MK_OK;
 }
 
+/* Runs sql (a new string, freed here) when it is not NULL; an SQLite code. */
+static int db_exec_free(struct mk_store *st, char *sql)
+{
+	int rc = sql ? sqlite3_exec(st->db, sql, NULL, NULL, NULL) : SQLITE_OK;
+
+	free(sql);
+	return rc;
+}
+
+/* The rebuild of one table with a widened CHECK (db.h: struct db_widen), inside the
+ * migration's transaction, foreign keys off: a copy made from the CREATE text with w->from
+ * replaced, the rows copied, the old table dropped, the copy renamed, its indexes and
+ * triggers made again. */
+static int db_widen_table(struct mk_store *st, const struct db_widen *w)
+{
+	sqlite3_stmt *s = NULL;
+	char *create = NULL, **extra = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "SELECT type, sql FROM sqlite_schema WHERE tbl_name = ?1 AND sql IS NOT NULL\n"
+				"ORDER BY type = 'table' DESC, type = 'index' DESC, rowid", -1, &s, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(s, 1, w->table, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(s, 0);
+		const char *sql = (const char *)sqlite3_column_text(s, 1);
+		const char *at = strstr(sql, w->from);
+		const char *name = strstr(sql, w->table);
+
+		rc = SQLITE_OK;
+		if (strcmp(type, "table")) {
+			extra = mk_grow(extra, &cap, n + 1, sizeof *extra);
+			extra[n++] = mk_strdup(sql);
+		} else if (!create && at && name && name < at) {
+			/* CREATE TABLE <table>__wide ... <to> ... */
+			create = mk_sprintf("%.*s%s__wide%.*s%s%s", (int)(name - sql), sql, w->table,
+					    (int)(at - name - strlen(w->table)), name + strlen(w->table), w->to,
+					    at + strlen(w->from));
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		rc = create ? SQLITE_OK : SQLITE_CORRUPT; /* the CREATE text is not the one shipped */
+	if (rc == SQLITE_OK)
+		rc = db_exec_free(st, create), create = NULL;
+	if (rc == SQLITE_OK)
+		rc = db_exec_free(st, mk_sprintf("INSERT INTO %s__wide SELECT * FROM %s", w->table, w->table));
+	if (rc == SQLITE_OK)
+		rc = db_exec_free(st, mk_sprintf("DROP TABLE %s", w->table));
+	if (rc == SQLITE_OK)
+		rc = db_exec_free(st, mk_sprintf("ALTER TABLE %s__wide RENAME TO %s", w->table, w->table));
+	for (size_t i = 0; i < n; i++) {
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(st->db, extra[i], NULL, NULL, NULL);
+		free(extra[i]);
+	}
+	free(extra);
+	free(create);
+	return rc;
+}
+
 /* Applies the pending migrations in order, in one transaction. */
 static enum mk_err db_migrate(struct mk_store *st, struct mk_diag *diag)
 {
@@ -468,9 +530,15 @@ static enum mk_err db_migrate(struct mk_store *st, struct mk_diag *diag)
 	char *sql = NULL;
 	int rc;
 
+	/* a table rebuilt (db_widen_table) is dropped while other tables refer to it: foreign
+	 * keys off (they can only be switched outside a transaction), and the rename left to
+	 * the rebuilt table alone (legacy_alter_table) */
+	rc = sqlite3_exec(st->db, "PRAGMA foreign_keys = OFF; PRAGMA legacy_alter_table = ON", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc, diag);
 	err = db_begin(st, diag);
 	if (err)
-		return err;
+		goto on;
 	/* another mapkeeper may have migrated it while we waited for the lock */
 	if ((err = db_pragma(st, "PRAGMA user_version", &ver, diag)))
 		goto out;
@@ -479,7 +547,12 @@ static enum mk_err db_migrate(struct mk_store *st, struct mk_diag *diag)
 		goto out;
 	}
 	for (long long v = ver; v < db_schema_version; v++) {
-		rc = sqlite3_exec(st->db, db_migrations[v], NULL, NULL, NULL);
+		rc = SQLITE_OK;
+		for (const struct db_widen *w = db_widens; rc == SQLITE_OK && w->table; w++)
+			if (w->version == v + 1)
+				rc = db_widen_table(st, w);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(st->db, db_migrations[v], NULL, NULL, NULL);
 		if (rc != SQLITE_OK) {
 			err = db_fail(st, rc, diag);
 			goto out;
@@ -497,6 +570,10 @@ out:
 	free(sql);
 	if (err)
 		db_rollback(st);
+on:
+	rc = sqlite3_exec(st->db, "PRAGMA foreign_keys = ON; PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
+	if (rc != SQLITE_OK && !err)
+		err = db_fail(st, rc, diag);
 	return err;
 }
 

@@ -28,6 +28,15 @@ struct mk_store {
 /* The schema: db_migrations[i] takes user_version i to i + 1 (schema.c). */
 extern const char *const db_migrations[];
 extern const int db_schema_version;
+
+/* A CHECK widened before migration `version` runs: the table is rebuilt (SQLite's 12-step
+ * ALTER, foreign keys off) with `from` replaced by `to` in its CREATE text, its indexes and
+ * triggers made again. Ends with a row whose table is NULL. */
+struct db_widen {
+	int version;                /* 1-based: the migration it comes before */
+	const char *table, *from, *to;
+};
+extern const struct db_widen db_widens[];
 #define DB_APPLICATION_ID 0x4d4b4150 /* "MKAP" in the file header: a mapkeeper database */
 
 /* Puts rc's meaning (database is locked, read-only, disk is full, ...) into diag; MK_EDB. */

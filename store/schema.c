@@ -487,6 +487,124 @@ static const char migration_10[] =
 	"CREATE INDEX IF NOT EXISTS proposals_meeting ON proposals(meeting_id);\n" /* h2's migration 9 has it too */
 	"CREATE INDEX proposals_decided ON proposals(decided_at);\n";
 
+/*
+ * 11: the whole plan (issue 14). Before it runs, db.c widens the kinds proposals and
+ * findings may hold (db_widens below). Then:
+ * - proposals.time: set_next_meeting's time; proposals.depends_on_id: add_dependency's item
+ *   waited on (depends_on_proposal_id while that item is still a pending add_item);
+ * - plan_items.phase: set by hand (NULL: the phase its action gives, mk_phase_guess, on read);
+ * - people.stance: the last approved set_stance;
+ * - deal_plan: one row per deal that has a goal, a go-live or a next meeting;
+ * - criteria, dependencies: the plan's lists (removed_at: taken off, kept for history);
+ * - element_revisions: every change of those (and of a stance or a phase), with what caused
+ *   it, the way plan_revisions records items': history, changes and undo read it.
+ */
+#define MK_PHASES "'discovery', 'proof', 'business_case', 'procurement', 'signature', 'onboarding'"
+#define MK_STANCES "'unknown', 'champion', 'supporter', 'neutral', 'skeptic', 'blocker'"
+static const char migration_11[] =
+	"ALTER TABLE proposals ADD COLUMN time TEXT;\n"
+	"ALTER TABLE proposals ADD COLUMN depends_on_id INTEGER REFERENCES plan_items(id);\n"
+	"ALTER TABLE proposals ADD COLUMN depends_on_proposal_id INTEGER REFERENCES proposals(id);\n"
+	"ALTER TABLE plan_items ADD COLUMN phase TEXT CHECK (phase IS NULL OR phase IN (" MK_PHASES "));\n"
+	"ALTER TABLE people ADD COLUMN stance TEXT NOT NULL DEFAULT 'unknown' CHECK (stance IN (" MK_STANCES "));\n"
+	"CREATE TABLE deal_plan (\n"
+	"	deal_id INTEGER PRIMARY KEY REFERENCES deals(id),\n"
+	"	goal TEXT,\n"
+	"	go_live TEXT,\n"                 /* YYYY-MM-DD */
+	"	go_live_kind TEXT CHECK (go_live_kind IS NULL OR go_live_kind IN ('live', 'signed')),\n"
+	"	next_meeting TEXT,\n"            /* YYYY-MM-DD */
+	"	next_meeting_time TEXT,\n"       /* HH:MM */
+	"	next_meeting_who TEXT,\n"
+	"	next_meeting_purpose TEXT,\n"
+	"	updated_at TEXT NOT NULL\n"
+	");\n"
+	"CREATE TABLE criteria (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	deal_id INTEGER NOT NULL REFERENCES deals(id),\n"
+	"	text TEXT NOT NULL,\n"
+	"	meeting_id INTEGER REFERENCES meetings(id),\n"
+	"	proposal_id INTEGER REFERENCES proposals(id),\n"
+	"	created_at TEXT NOT NULL,\n"
+	"	removed_at TEXT\n"
+	");\n"
+	"CREATE INDEX criteria_deal ON criteria(deal_id);\n"
+	"CREATE TABLE dependencies (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	deal_id INTEGER NOT NULL REFERENCES deals(id),\n"
+	"	item_id INTEGER REFERENCES plan_items(id),\n"       /* what waits, when an item */
+	"	depends_on_id INTEGER REFERENCES plan_items(id),\n" /* on what, when an item */
+	"	waiting TEXT,\n"                                    /* the words, when not an item */
+	"	on_text TEXT,\n"
+	"	meeting_id INTEGER REFERENCES meetings(id),\n"
+	"	proposal_id INTEGER REFERENCES proposals(id),\n"
+	"	created_at TEXT NOT NULL,\n"
+	"	removed_at TEXT\n"
+	");\n"
+	"CREATE INDEX dependencies_deal ON dependencies(deal_id);\n"
+	"CREATE TABLE element_revisions (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	deal_id INTEGER NOT NULL REFERENCES deals(id),\n"
+	"	field TEXT NOT NULL CHECK (field IN ('goal', 'go_live', 'next_meeting', 'criterion',\n"
+	"		'dependency', 'stance', 'phase')),\n"
+	"	ref_id INTEGER,\n"      /* criterion, dependency: its id; stance: people.id; phase: the item */
+	"	old_value TEXT,\n"
+	"	new_value TEXT,\n"
+	"	at TEXT NOT NULL,\n"
+	"	meeting_id INTEGER REFERENCES meetings(id),\n"
+	"	proposal_id INTEGER REFERENCES proposals(id),\n"
+	"	decision_id INTEGER,\n" /* a hand change's decision (decisions.id), or NULL */
+	"	\"by\" TEXT\n"
+	");\n"
+	"CREATE INDEX element_revisions_deal ON element_revisions(deal_id, at);\n";
+
+/*
+ * 12: the buyer's side (store/share.c): read-only links to a deal's plan (only the token's
+ * SHA-256 is kept), what the buyer sent through them (acknowledgements of the plan as of a
+ * version, comments on an item or the whole plan), and which risks the buyer may see.
+ */
+static const char migration_12[] =
+	"CREATE TABLE share_links (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	deal_id INTEGER NOT NULL REFERENCES deals(id),\n"
+	"	token_sha256 TEXT NOT NULL UNIQUE,\n"
+	"	created_at TEXT NOT NULL,\n"
+	"	expires_at TEXT NOT NULL,\n"
+	"	revoked_at TEXT,\n"
+	"	created_by TEXT,\n"
+	"	revoked_by TEXT\n"
+	");\n"
+	"CREATE INDEX share_links_deal ON share_links(deal_id);\n"
+	"CREATE TABLE buyer_acks (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	deal_id INTEGER NOT NULL REFERENCES deals(id),\n"
+	"	share_id INTEGER NOT NULL REFERENCES share_links(id),\n"
+	"	name TEXT NOT NULL,\n"
+	"	plan_version INTEGER NOT NULL,\n"
+	"	at TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX buyer_acks_deal ON buyer_acks(deal_id, at);\n"
+	"CREATE TABLE buyer_comments (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	deal_id INTEGER NOT NULL REFERENCES deals(id),\n"
+	"	share_id INTEGER NOT NULL REFERENCES share_links(id),\n"
+	"	item_id INTEGER REFERENCES plan_items(id),\n"
+	"	name TEXT NOT NULL,\n"
+	"	text TEXT NOT NULL,\n"
+	"	plan_version INTEGER NOT NULL,\n"
+	"	at TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX buyer_comments_deal ON buyer_comments(deal_id, at);\n"
+	"ALTER TABLE risks ADD COLUMN shareable INTEGER NOT NULL DEFAULT 0;\n";
+
+const struct db_widen db_widens[] = {
+	{ 11, "proposals", "'add_stakeholder', 'add_risk')",
+	  "'add_stakeholder', 'add_risk', 'set_goal', 'set_go_live', 'add_criterion',\n"
+	  "\t\t'add_dependency', 'set_next_meeting', 'set_stance')" },
+	{ 11, "findings", "'update', 'date')",
+	  "'update', 'date', 'goal', 'go_live', 'criterion', 'dependency', 'next_meeting', 'stance')" },
+	{ 0, NULL, NULL, NULL },
+};
+
 const char *const db_migrations[] = {
 	migration_1,
 	migration_2,
@@ -498,6 +616,8 @@ const char *const db_migrations[] = {
 	migration_8,
 	migration_9,
 	migration_10,
+	migration_11,
+	migration_12,
 };
 
 const int db_schema_version = (int)(sizeof db_migrations / sizeof db_migrations[0]);

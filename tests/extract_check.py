@@ -15,6 +15,13 @@ Lines of NAME.expect:
 A commitment's `action_has=w1 w2` checks that each word is in its action (caseless);
 `action_not=w1 w2` that none is.
   count: commitments=N; stakeholders=N; risks=N
+The plan's elements (issue 14): KIND is goal, go_live, next_meeting (an object or null in the
+JSON), criteria, dependencies or stance (arrays):
+  element: KIND at=HH:MM:SS; field=value; field_has=w1 w2; field_not=w1 w2
+                                     one starts in that second, with those fields (a field
+                                     of an object: window.to=YYYY-MM-DD)
+  no-element: KIND at=HH:MM:SS       none starts in that second ("no-element: goal" alone:
+                                     the call has none of that kind)
 Prints TAP lines; exits 1 on any failure."""
 import json, subprocess, sys
 
@@ -46,7 +53,36 @@ def main(mk, vtt, expect):
     fails = 0
     for key, val in checks:
         ok, why = True, ""
-        if key in ("commitment", "stakeholder", "risk"):
+        if key in ("element", "no-element"):
+            kind, _, rest = val.partition(" ")
+            got_kind = out.get(kind, "missing")
+            elems = got_kind if isinstance(got_kind, list) else [] if got_kind is None else [got_kind]
+            want = fields(rest) if rest.strip() else {}
+            if got_kind == "missing":
+                ok, why = False, f"no {kind!r} in the JSON"
+            elif key == "no-element":
+                hits = [x for x in elems if not want or x["evidence"]["start"].startswith(want.get("at", ""))]
+                ok, why = not hits, f"unexpected {kind}: {hits[:1]}"
+            else:
+                items = [x for x in elems if x["evidence"]["start"].startswith(want.get("at", ""))]
+                if not items:
+                    ok, why = False, f"no {kind} at {want.get('at')}: {elems[:2]}"
+                for k, v in want.items():
+                    if k == "at" or not items: continue
+                    base = k[:-4] if k.endswith(("_has", "_not")) else k
+                    got = items[0]
+                    for part in base.split("."):
+                        got = got.get(part) if isinstance(got, dict) else None
+                    if k.endswith(("_has", "_not")):
+                        words = (got or "").lower().replace(",", " ").split()
+                        good = got is not None and all((w.lower() in words) == k.endswith("_has") for w in v.split())
+                    elif v == "null":
+                        good = got is None
+                    else:
+                        good = got is not None and str(got).lower() == v.lower()
+                    if not good:
+                        ok, why = False, f"{kind} at {want.get('at')}: {k}={got!r}, wanted {v!r}"
+        elif key in ("commitment", "stakeholder", "risk"):
             want = fields(val)
             items = [x for x in out[key + "s"] if x["evidence"]["start"].startswith(want["at"])]
             if not items:

@@ -214,7 +214,10 @@ static void test_names(void)
 	enum mk_status st;
 	enum mk_prop_kind k;
 	static const char *const kinds[] = { "add_item", "update_due", "mark_done", "mark_blocked",
-					     "mark_dropped", "add_stakeholder", "add_risk" };
+					     "mark_dropped", "add_stakeholder", "add_risk", "set_goal", "set_go_live",
+					     "add_criterion", "add_dependency", "set_next_meeting", "set_stance" };
+	enum mk_phase ph;
+	enum mk_stance sn;
 
 	CHECK_STR(mk_status_name(MK_STATUS_OPEN), "open");
 	CHECK_STR(mk_status_name(MK_STATUS_DONE), "done");
@@ -229,6 +232,14 @@ static void test_names(void)
 		CHECK(mk_prop_kind_parse(kinds[i], &k) == MK_OK && k == (enum mk_prop_kind)i);
 	}
 	CHECK(mk_prop_kind_parse("add", &k) == MK_EFORMAT);
+	CHECK(sizeof kinds / sizeof kinds[0] == MK_PROP_KIND_COUNT);
+	CHECK_STR(mk_phase_name(MK_PHASE_BUSINESS_CASE), "business_case");
+	CHECK_STR(mk_phase_title(MK_PHASE_PROCUREMENT), "Procurement and legal");
+	CHECK(mk_phase_parse("onboarding", &ph) == MK_OK && ph == MK_PHASE_ONBOARDING);
+	CHECK(mk_phase_parse("Onboarding", &ph) == MK_EFORMAT && mk_phase_parse(NULL, &ph) == MK_EARG);
+	CHECK_STR(mk_stance_name(MK_STANCE_BLOCKER), "blocker");
+	CHECK(mk_stance_parse("skeptic", &sn) == MK_OK && sn == MK_STANCE_SKEPTIC);
+	CHECK(mk_stance_parse("fan", &sn) == MK_EFORMAT);
 	CHECK(mk_prop_kind_parse(NULL, &k) == MK_EARG);
 	CHECK_STR(mk_prop_kind_name(MK_PROP_KIND_COUNT), "unknown");
 }

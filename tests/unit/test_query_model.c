@@ -1069,7 +1069,8 @@ static void test_migration(void)
 		"	proposal_id, \"by\")\n"
 		"	SELECT id, item_id, field, old_value, new_value, at, meeting_id, proposal_id, \"by\"\n"
 		"	FROM src.plan_revisions;\n"
-		"INSERT INTO risks SELECT * FROM src.risks;\n"
+		"INSERT INTO risks SELECT id, deal_id, category, text, meeting_id, proposal_id, status,\n"
+		"	created_at FROM src.risks;\n"
 		"INSERT INTO sync_cursors SELECT * FROM src.sync_cursors;\n"
 		"DETACH src;", db_path);
 	if (rc == SQLITE_OK)
