@@ -311,8 +311,9 @@ static enum mk_err el_dependency_add(const struct el_write *w, int64_t item, con
 
 /* ---- stances ---- */
 
-/* The person of deal a set_stance is about: by name (any case), else by role and side
- * (any side when the proposal's is unknown). *stance gets their stance now. */
+/* The person of deal a set_stance is about: by name (any case; "Dana" is "Dana Reyes", the
+ * same name first), else by role and side (any side when the proposal's is unknown).
+ * *stance gets their stance now. */
 static enum mk_err el_person(struct mk_store *st, int64_t deal, const struct mk_proposal *p, int64_t *person,
 			     char **stance, struct mk_diag *diag)
 {
@@ -325,8 +326,9 @@ static enum mk_err el_person(struct mk_store *st, int64_t deal, const struct mk_
 		*stance = NULL;
 	err = db_row(st, diag, &s,
 		"SELECT id, stance FROM people WHERE deal_id = ?1 AND CASE WHEN ?2 IS NOT NULL\n"
-		"	THEN lower(name) = lower(?2) ELSE lower(role) = lower(?3) AND (?4 = 'unknown' OR side = ?4) END\n"
-		"ORDER BY id LIMIT 1", "ittt", deal, name, role, mk_side_name(p->side));
+		"	THEN " MK_SPEAKER_MATCHES("lower(?2)", "name") "\n"
+		"	ELSE lower(role) = lower(?3) AND (?4 = 'unknown' OR side = ?4) END\n"
+		"ORDER BY lower(name) IS NOT lower(?2), id LIMIT 1", "ittt", deal, name, role, mk_side_name(p->side));
 	if (!err) {
 		*person = sqlite3_column_int64(s, 0);
 		if (stance)

@@ -119,6 +119,84 @@ static int finding_insert(sqlite3_stmt *s, int64_t meeting, const struct finding
 			ev ? &ev->start_ms : NULL, ev ? &ev->end_ms : NULL, ev ? ev->quote : NULL);
 }
 
+/* The whole plan's findings (issue 14), in the columns nearest what each holds: goal and
+ * criterion: text; go_live: category (live|signed), due, due_text; dependency: action (what
+ * waits), text (on what); next_meeting: due, due_text, name (who), text (what for), change
+ * (the time, HH:MM); stance: name, role, side, category (the stance). */
+static int findings_insert_plan(sqlite3_stmt *s, int64_t meeting, const struct mk_findings *f)
+{
+	struct finding_row r;
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ngoals; i++) {
+		memset(&r, 0, sizeof r);
+		r.kind = "goal";
+		r.rule = f->goals[i].rule;
+		r.text = f->goals[i].text;
+		r.ev = &f->goals[i].ev;
+		rc = finding_insert(s, meeting, &r);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ngo_lives; i++) {
+		const struct mk_go_live *g = &f->go_lives[i];
+
+		memset(&r, 0, sizeof r);
+		r.kind = "go_live";
+		r.rule = g->rule;
+		r.category = g->kind;
+		r.has_due = g->has_date;
+		r.due = g->date;
+		r.due_text = g->date_text;
+		r.ev = &g->ev;
+		rc = finding_insert(s, meeting, &r);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ncriteria; i++) {
+		memset(&r, 0, sizeof r);
+		r.kind = "criterion";
+		r.rule = f->criteria[i].rule;
+		r.text = f->criteria[i].text;
+		r.ev = &f->criteria[i].ev;
+		rc = finding_insert(s, meeting, &r);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ndependencies; i++) {
+		memset(&r, 0, sizeof r);
+		r.kind = "dependency";
+		r.rule = f->dependencies[i].rule;
+		r.action = f->dependencies[i].waiting;
+		r.text = f->dependencies[i].on;
+		r.ev = &f->dependencies[i].ev;
+		rc = finding_insert(s, meeting, &r);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nnext_meetings; i++) {
+		const struct mk_next_meeting *m = &f->next_meetings[i];
+
+		memset(&r, 0, sizeof r);
+		r.kind = "next_meeting";
+		r.rule = m->rule;
+		r.has_due = m->has_date;
+		r.due = m->date;
+		r.due_text = m->date_text;
+		r.name = m->who;
+		r.text = m->purpose;
+		r.change = m->time;
+		r.ev = &m->ev;
+		rc = finding_insert(s, meeting, &r);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nstances; i++) {
+		const struct mk_stance_finding *k = &f->stances[i];
+
+		memset(&r, 0, sizeof r);
+		r.kind = "stance";
+		r.rule = k->rule;
+		r.name = k->name;
+		r.role = k->role;
+		r.side = mk_side_name(k->side);
+		r.category = mk_stance_name(k->stance);
+		r.ev = &k->ev;
+		rc = finding_insert(s, meeting, &r);
+	}
+	return rc;
+}
+
 static int findings_insert(struct mk_store *st, int64_t meeting, const struct mk_findings *f)
 {
 	sqlite3_stmt *s = NULL;
@@ -204,6 +282,8 @@ static int findings_insert(struct mk_store *st, int64_t meeting, const struct mk
 		r.ev = &d->ev;
 		rc = finding_insert(s, meeting, &r);
 	}
+	if (rc == SQLITE_OK)
+		rc = findings_insert_plan(s, meeting, f);
 	sqlite3_finalize(s);
 	return rc;
 }

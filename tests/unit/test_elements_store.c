@@ -187,7 +187,7 @@ static void first_call(void)
 	set(&p->name, "the CFO");
 	set(&p->text, "walk through pricing");
 	p = prop(&ps, MK_PROP_SET_STANCE, "st1");
-	set(&p->name, "dana reyes");
+	set(&p->name, "dana");
 	set(&p->category, "champion");
 	p = prop(&ps, MK_PROP_SET_STANCE, "st2");
 	set(&p->role, "CTO");
@@ -267,7 +267,7 @@ static void test_approve_each(void)
 	/* a stance needs its person on the map first */
 	mk_diag_clear(&dg);
 	CHECK(mk_store_approve_check(st, pid("st1"), "Acme", &needs, &dg) == MK_EARG);
-	CHECK_STR(dg.msg, "no stakeholder 'dana reyes' on the plan: approve their add_stakeholder first");
+	CHECK_STR(dg.msg, "no stakeholder 'dana' on the plan: approve their add_stakeholder first");
 	CHECK(needs == 0);
 	CHECK(decide("st1", 1) == MK_EARG);
 	CHECK_STR(q_text("SELECT status FROM proposals WHERE key = 'st1'"), "pending");
@@ -587,6 +587,42 @@ static void test_withdrawn(void)
 		    " depends_on_proposal_id NOT IN (SELECT id FROM proposals)") == 0);
 }
 
+/* A call's whole-plan findings are stored with it, each in its row. */
+static void test_findings_stored(void)
+{
+	struct mk_findings f;
+	struct mk_transcript t;
+	struct mk_ingest_result res;
+
+	mk_findings_init(&f);
+	f.goals = mk_calloc(1, sizeof *f.goals);
+	f.ngoals = 1;
+	f.goals[0].text = mk_strdup("one week onboarding");
+	f.next_meetings = mk_calloc(1, sizeof *f.next_meetings);
+	f.nnext_meetings = 1;
+	f.next_meetings[0].has_date = 1;
+	f.next_meetings[0].date = (struct mk_date){ 2026, 4, 2 };
+	f.next_meetings[0].time = mk_strdup("10:00");
+	f.next_meetings[0].who = mk_strdup("the CFO");
+	f.stances = mk_calloc(1, sizeof *f.stances);
+	f.nstances = 1;
+	f.stances[0].name = mk_strdup("Raj");
+	f.stances[0].side = MK_SIDE_BUYER;
+	f.stances[0].stance = MK_STANCE_SKEPTIC;
+	mk_transcript_init(&t);
+	mk_sha256_hex("findings", 8, t.sha256);
+	mk_diag_clear(&dg);
+	CHECK(hand(mk_store_ingest(st, "Bravo", &t, "2026-03-03", &f, NULL, &res, &dg)) == MK_OK);
+	CHECK_STR(q_text("SELECT text FROM findings WHERE kind = 'goal' AND meeting_id = %lld",
+			 (long long)res.meeting_id), "one week onboarding");
+	CHECK_STR(q_text("SELECT due || ' ' || change || ' ' || name FROM findings WHERE kind = 'next_meeting'"),
+		  "2026-04-02 10:00 the CFO");
+	CHECK_STR(q_text("SELECT name || ' ' || side || ' ' || category FROM findings WHERE kind = 'stance'"),
+		  "Raj buyer skeptic");
+	mk_transcript_release(&t);
+	mk_findings_release(&f);
+}
+
 /* A database of schema 10 (before the whole plan) opens, migrates and keeps its proposals;
  * its decisions then take the new kind. */
 static void test_migration(void)
@@ -673,6 +709,7 @@ int main(void)
 	RUN(test_hand_setters);
 	RUN(test_phase);
 	RUN(test_withdrawn);
+	RUN(test_findings_stored);
 	RUN(test_migration);
 	RUN(test_deal_remove);
 	mk_store_close(st);
