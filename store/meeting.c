@@ -125,74 +125,41 @@ static int finding_insert(sqlite3_stmt *s, int64_t meeting, const struct finding
  * (the time, HH:MM); stance: name, role, side, category (the stance). */
 static int findings_insert_plan(sqlite3_stmt *s, int64_t meeting, const struct mk_findings *f)
 {
-	struct finding_row r;
 	int rc = SQLITE_OK;
 
-	for (size_t i = 0; rc == SQLITE_OK && i < f->ngoals; i++) {
-		memset(&r, 0, sizeof r);
-		r.kind = "goal";
-		r.rule = f->goals[i].rule;
-		r.text = f->goals[i].text;
-		r.ev = &f->goals[i].ev;
-		rc = finding_insert(s, meeting, &r);
-	}
+	/* each row a compound literal: the columns not named are NULL */
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ngoals; i++)
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "goal", .rule = f->goals[i].rule,
+			.text = f->goals[i].text, .ev = &f->goals[i].ev });
 	for (size_t i = 0; rc == SQLITE_OK && i < f->ngo_lives; i++) {
 		const struct mk_go_live *g = &f->go_lives[i];
 
-		memset(&r, 0, sizeof r);
-		r.kind = "go_live";
-		r.rule = g->rule;
-		r.category = g->kind;
-		r.has_due = g->has_date;
-		r.due = g->date;
-		r.due_text = g->date_text;
-		r.ev = &g->ev;
-		rc = finding_insert(s, meeting, &r);
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "go_live", .rule = g->rule,
+			.category = g->kind, .has_due = g->has_date, .due = g->date, .due_text = g->date_text,
+			.ev = &g->ev });
 	}
-	for (size_t i = 0; rc == SQLITE_OK && i < f->ncriteria; i++) {
-		memset(&r, 0, sizeof r);
-		r.kind = "criterion";
-		r.rule = f->criteria[i].rule;
-		r.text = f->criteria[i].text;
-		r.ev = &f->criteria[i].ev;
-		rc = finding_insert(s, meeting, &r);
-	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ncriteria; i++)
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "criterion",
+			.rule = f->criteria[i].rule, .text = f->criteria[i].text, .ev = &f->criteria[i].ev });
 	for (size_t i = 0; rc == SQLITE_OK && i < f->ndependencies; i++) {
-		memset(&r, 0, sizeof r);
-		r.kind = "dependency";
-		r.rule = f->dependencies[i].rule;
-		r.action = f->dependencies[i].waiting;
-		r.text = f->dependencies[i].on;
-		r.ev = &f->dependencies[i].ev;
-		rc = finding_insert(s, meeting, &r);
+		const struct mk_dependency *d = &f->dependencies[i];
+
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "dependency", .rule = d->rule,
+			.action = d->waiting, .text = d->on, .ev = &d->ev });
 	}
 	for (size_t i = 0; rc == SQLITE_OK && i < f->nnext_meetings; i++) {
 		const struct mk_next_meeting *m = &f->next_meetings[i];
 
-		memset(&r, 0, sizeof r);
-		r.kind = "next_meeting";
-		r.rule = m->rule;
-		r.has_due = m->has_date;
-		r.due = m->date;
-		r.due_text = m->date_text;
-		r.name = m->who;
-		r.text = m->purpose;
-		r.change = m->time;
-		r.ev = &m->ev;
-		rc = finding_insert(s, meeting, &r);
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "next_meeting", .rule = m->rule,
+			.has_due = m->has_date, .due = m->date, .due_text = m->date_text, .name = m->who,
+			.text = m->purpose, .change = m->time, .ev = &m->ev });
 	}
 	for (size_t i = 0; rc == SQLITE_OK && i < f->nstances; i++) {
 		const struct mk_stance_finding *k = &f->stances[i];
 
-		memset(&r, 0, sizeof r);
-		r.kind = "stance";
-		r.rule = k->rule;
-		r.name = k->name;
-		r.role = k->role;
-		r.side = mk_side_name(k->side);
-		r.category = mk_stance_name(k->stance);
-		r.ev = &k->ev;
-		rc = finding_insert(s, meeting, &r);
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "stance", .rule = k->rule,
+			.name = k->name, .role = k->role, .side = mk_side_name(k->side),
+			.category = mk_stance_name(k->stance), .ev = &k->ev });
 	}
 	return rc;
 }
