@@ -427,7 +427,7 @@ enum mk_err el_approvable(struct mk_store *st, const struct mk_proposal *p, int6
 		return el_dependency_ok(st, p, deal, diag);
 	case MK_PROP_SET_NEXT_MEETING:
 		if (p->has_due || !el_blank(p->time) || !el_blank(p->name) || !el_blank(p->text))
-			return p->time ? el_time(st, p->time, diag) : MK_OK;
+			return el_blank(p->time) ? MK_OK : el_time(st, p->time, diag);
 		mk_diag_set(diag, st->path, 0, "proposal %lld says nothing of the meeting", (long long)p->id);
 		return MK_EARG;
 	case MK_PROP_SET_STANCE:
@@ -483,7 +483,8 @@ enum mk_err el_apply(const struct el_write *w, const struct mk_proposal *p)
 		err = el_apply_criterion(w, text);
 		break;
 	case MK_PROP_ADD_DEPENDENCY:
-		err = el_dependency_add(w, p->item_id > 0 ? p->item_id : 0, p->action,
+		d = db_trim(p->action);
+		err = el_dependency_add(w, p->item_id > 0 ? p->item_id : 0, d,
 					p->depends_on_id > 0 ? p->depends_on_id : 0, text, &id, &a);
 		break;
 	case MK_PROP_SET_NEXT_MEETING:
