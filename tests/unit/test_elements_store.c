@@ -527,7 +527,7 @@ static void test_hand_setters(void)
 
 static void test_phase(void)
 {
-	struct mk_item_change c = { NULL, NULL, NULL, -1, NULL, -1, NULL };
+	struct mk_item_change c = { .side = -1, .status = -1 };
 	long long a1 = q_int("SELECT item_id FROM proposals WHERE key = 'a1'");
 	int64_t dec = 0;
 
