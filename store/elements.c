@@ -381,6 +381,23 @@ static int el_blank(const char *s)
 	return !s || !s[strspn(s, " \t\r\n")];
 }
 
+/* MK_EARG when item waiting on on would close a cycle: on waits on item already (through
+ * the dependencies on the plan). */
+static enum mk_err el_cycle(struct mk_store *st, int64_t item, int64_t on, struct mk_diag *diag)
+{
+	int64_t one;
+	enum mk_err err = db_int(st, diag, &one,
+		"WITH RECURSIVE up(id) AS (SELECT ?2 UNION SELECT d.depends_on_id FROM dependencies d\n"
+		"	JOIN up ON d.item_id = up.id WHERE d.removed_at IS NULL AND d.depends_on_id IS NOT NULL)\n"
+		"SELECT 1 FROM up WHERE id = ?1", "ii", item, on);
+
+	if (err)
+		return err == MK_ENOTFOUND ? MK_OK : err;
+	mk_diag_set(diag, st->path, 0, "item #%lld cannot wait on #%lld: #%lld waits on #%lld already",
+		    (long long)item, (long long)on, (long long)on, (long long)item);
+	return MK_EARG;
+}
+
 static enum mk_err el_dependency_ok(struct mk_store *st, const struct mk_proposal *p, int64_t deal,
 				    struct mk_diag *diag)
 {
@@ -402,6 +419,8 @@ static enum mk_err el_dependency_ok(struct mk_store *st, const struct mk_proposa
 		err = el_item_of(st, p->item_id, deal, p->id, diag);
 	if (!err && p->depends_on_id > 0)
 		err = el_item_of(st, p->depends_on_id, deal, p->id, diag);
+	if (!err && p->item_id > 0 && p->depends_on_id > 0)
+		err = el_cycle(st, p->item_id, p->depends_on_id, diag);
 	return err;
 }
 
@@ -1024,7 +1043,7 @@ enum mk_err mk_store_dependency_add(struct mk_store *st, int64_t item, int64_t d
 		mk_diag_set(diag, st->path, 0, "item #%lld waits on #%lld already (dependency %lld)", (long long)item,
 			    (long long)depends_on, (long long)same);
 		err = MK_EARG;
-	} else if (err == MK_ENOTFOUND) {
+	} else if (err == MK_ENOTFOUND && !(err = el_cycle(st, item, depends_on, diag))) {
 		err = el_dependency_add(&w, item, NULL, depends_on, NULL, &did, &text);
 	}
 	if (err == MK_ENOTFOUND) {

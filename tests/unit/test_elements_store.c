@@ -450,7 +450,9 @@ static enum mk_err hand(int rc)
 
 static void test_hand_setters(void)
 {
-	int64_t c = 0, d = 0, dana = q_int("SELECT id FROM people WHERE name = 'Dana Reyes'");
+	int64_t c = 0, d = 0, a5 = 0, dana = q_int("SELECT id FROM people WHERE name = 'Dana Reyes'");
+	struct mk_item_change c5 = { .side = -1, .status = -1, .action = "Book the pilot" };
+	char msg[200];
 	long long a1 = q_int("SELECT item_id FROM proposals WHERE key = 'a1'");
 	long long a2 = q_int("SELECT item_id FROM proposals WHERE key = 'a2'");
 
@@ -501,15 +503,28 @@ static void test_hand_setters(void)
 	CHECK(mk_store_dependency_add(st, a2, a1, "lee", &d, &dg) == MK_EARG); /* d1 says it already */
 	CHECK(strstr(dg.msg, "already") != NULL);
 	CHECK(mk_store_dependency_add(st, a1, 9999, "lee", &d, &dg) == MK_EARG);
-	CHECK(hand(mk_store_dependency_add(st, a1, a2, "lee", &d, &dg)) == MK_OK);
+	/* a2 waits on a1 (d1): a1 waiting on a2, or on what waits on a2, would be a cycle */
+	CHECK(mk_store_dependency_add(st, a1, a2, "lee", &d, &dg) == MK_EARG);
+	snprintf(msg, sizeof msg, "item #%lld cannot wait on #%lld: #%lld waits on #%lld already", a1, a2, a2, a1);
+	CHECK_STR(dg.msg, msg);
+	CHECK(hand(mk_store_item_add(st, "Acme", &c5, "lee", &a5, NULL, &dg)) == MK_OK);
+	CHECK(hand(mk_store_dependency_add(st, a5, a2, "lee", &d, &dg)) == MK_OK);
+	CHECK(mk_store_dependency_add(st, a1, a5, "lee", &d, &dg) == MK_EARG);
+	CHECK(undo(0) == MK_OK);
+	CHECK(hand(mk_store_dependency_add(st, a2, a5, "lee", &d, &dg)) == MK_OK);
 	CHECK(q_int("SELECT count(*) FROM dependencies WHERE id = %lld AND item_id = %lld AND depends_on_id = %lld",
-		    (long long)d, a1, a2) == 1);
-	CHECK(q_int("SELECT item_id FROM decisions WHERE id = %lld", (long long)last_decision()) == a1);
+		    (long long)d, a2, (long long)a5) == 1);
+	CHECK(q_int("SELECT item_id FROM decisions WHERE id = %lld", (long long)last_decision()) == a2);
 	CHECK(hand(mk_store_dependency_remove(st, d, "lee", &dg)) == MK_OK);
 	CHECK(undo(0) == MK_OK);
 	CHECK(q_int("SELECT removed_at IS NULL FROM dependencies WHERE id = %lld", (long long)d) == 1);
 	CHECK(undo(0) == MK_OK);
 	CHECK(q_int("SELECT removed_at IS NOT NULL FROM dependencies WHERE id = %lld", (long long)d) == 1);
+	CHECK(undo(0) == MK_OK); /* the pilot item's add: its only dependency is off the plan */
+	CHECK(q_int("SELECT count(*) FROM plan_items WHERE id = %lld", (long long)a5) == 0);
+	/* the dependencies that named it keep its words */
+	CHECK(q_int("SELECT count(*) FROM dependencies WHERE depends_on_id IS NULL AND on_text = 'Book the pilot'") == 1);
+	CHECK(q_int("SELECT count(*) FROM dependencies WHERE item_id IS NULL AND waiting = 'Book the pilot'") == 1);
 
 	CHECK(mk_store_set_stance(st, dana, MK_STANCE_COUNT, "lee", &dg) == MK_EARG);
 	CHECK(mk_store_set_stance(st, 9999, MK_STANCE_NEUTRAL, "lee", &dg) == MK_ENOTFOUND);
