@@ -119,6 +119,51 @@ static int finding_insert(sqlite3_stmt *s, int64_t meeting, const struct finding
 			ev ? &ev->start_ms : NULL, ev ? &ev->end_ms : NULL, ev ? ev->quote : NULL);
 }
 
+/* The whole plan's findings (issue 14), in the columns nearest what each holds: goal and
+ * criterion: text; go_live: category (live|signed), due, due_text; dependency: action (what
+ * waits), text (on what); next_meeting: due, due_text, name (who), text (what for), change
+ * (the time, HH:MM); stance: name, role, side, category (the stance). */
+static int findings_insert_plan(sqlite3_stmt *s, int64_t meeting, const struct mk_findings *f)
+{
+	int rc = SQLITE_OK;
+
+	/* each row a compound literal: the columns not named are NULL */
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ngoals; i++)
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "goal", .rule = f->goals[i].rule,
+			.text = f->goals[i].text, .ev = &f->goals[i].ev });
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ngo_lives; i++) {
+		const struct mk_go_live *g = &f->go_lives[i];
+
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "go_live", .rule = g->rule,
+			.category = g->kind, .has_due = g->has_date, .due = g->date, .due_text = g->date_text,
+			.ev = &g->ev });
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ncriteria; i++)
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "criterion",
+			.rule = f->criteria[i].rule, .text = f->criteria[i].text, .ev = &f->criteria[i].ev });
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ndependencies; i++) {
+		const struct mk_dependency *d = &f->dependencies[i];
+
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "dependency", .rule = d->rule,
+			.action = d->waiting, .text = d->on, .ev = &d->ev });
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nnext_meetings; i++) {
+		const struct mk_next_meeting *m = &f->next_meetings[i];
+
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "next_meeting", .rule = m->rule,
+			.has_due = m->has_date, .due = m->date, .due_text = m->date_text, .name = m->who,
+			.text = m->purpose, .change = m->time, .ev = &m->ev });
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nstances; i++) {
+		const struct mk_stance_finding *k = &f->stances[i];
+
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "stance", .rule = k->rule,
+			.name = k->name, .role = k->role, .side = mk_side_name(k->side),
+			.category = mk_stance_name(k->stance), .ev = &k->ev });
+	}
+	return rc;
+}
+
 static int findings_insert(struct mk_store *st, int64_t meeting, const struct mk_findings *f)
 {
 	sqlite3_stmt *s = NULL;
@@ -204,6 +249,8 @@ static int findings_insert(struct mk_store *st, int64_t meeting, const struct mk
 		r.ev = &d->ev;
 		rc = finding_insert(s, meeting, &r);
 	}
+	if (rc == SQLITE_OK)
+		rc = findings_insert_plan(s, meeting, f);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -218,19 +265,23 @@ static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 	rc = db_prepare(st,
 		"INSERT INTO proposals (deal_id, meeting_id, kind, item_id, action, owner, side,\n"
 		"	due, old_due, name, role, category, text, confidence, ev_speaker, ev_start_ms,\n"
-		"	ev_end_ms, ev_quote, key, created_at, target_proposal_id)\n"
+		"	ev_end_ms, ev_quote, key, created_at, target_proposal_id, time, depends_on_id,\n"
+		"	depends_on_proposal_id)\n"
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,\n"
-		"	?17, ?18, ?19, ?20, ?21)\n"
+		"	?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)\n"
 		"ON CONFLICT (deal_id, key) DO NOTHING", &s);
 	for (size_t i = 0; rc == SQLITE_OK && i < ps->n; i++) {
 		const struct mk_proposal *p = &ps->v[i];
 
-		/* item -P (?21): the item pending add_item proposal P will add (mapkeeper.h) */
-		rc = db_rerun(s, "iitIttt" "ddttttf" "tiitttI", deal, meeting, mk_prop_kind_name(p->kind),
+		/* item -P (?21; a dependency's depends_on -P: ?24): the item pending add_item
+		 * proposal P will add (mapkeeper.h) */
+		rc = db_rerun(s, "iitIttt" "ddttttf" "tiitttI" "tII", deal, meeting, mk_prop_kind_name(p->kind),
 			      p->item_id > 0 ? p->item_id : 0, p->action, p->owner, mk_side_name(p->side),
 			      p->has_due ? &p->due : NULL, p->has_old_due ? &p->old_due : NULL, p->name,
 			      p->role, p->category, p->text, p->confidence, p->ev.speaker, p->ev.start_ms,
-			      p->ev.end_ms, p->ev.quote, p->key, now, p->item_id < 0 ? -p->item_id : 0);
+			      p->ev.end_ms, p->ev.quote, p->key, now, p->item_id < 0 ? -p->item_id : 0,
+			      p->time, p->depends_on_id > 0 ? p->depends_on_id : 0,
+			      p->depends_on_id < 0 ? -p->depends_on_id : 0);
 		if (rc == SQLITE_OK)
 			*added += (size_t)sqlite3_changes(st->db);
 	}
@@ -238,30 +289,38 @@ static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 	return rc;
 }
 
-/* Every item a proposal changes must be on this deal's plan, or be a pending add_item
- * proposal of this deal (item -P). */
+/* Item id (a proposal's item_id or depends_on_id) must be on this deal's plan, or be a
+ * pending add_item proposal of this deal (-P). */
+static enum mk_err proposal_check_item(struct mk_store *st, int64_t deal, const struct mk_proposal *p,
+				       int64_t item, struct mk_diag *diag)
+{
+	enum mk_err err = MK_OK;
+	int64_t one;
+
+	if (item > 0)
+		err = db_notfound(st, diag, db_int(st, diag, &one,
+			"SELECT 1 FROM plan_items WHERE id = ?1 AND deal_id = ?2", "ii", item, deal),
+			"proposal \"%s\" names plan item %lld, which is not on the plan", p->key, (long long)item);
+	else if (item < 0)
+		err = db_notfound(st, diag, db_int(st, diag, &one,
+			"SELECT 1 FROM proposals WHERE id = ?1 AND deal_id = ?2 AND kind = 'add_item'\n"
+			"	AND status = 'pending'", "ii", -item, deal),
+			"proposal \"%s\" names the item of proposal %lld, which is not a pending add_item of the deal",
+			p->key, (long long)-item);
+	return err == MK_ENOTFOUND ? MK_EARG : err;
+}
+
+/* Every item a proposal changes, or a dependency waits on, must be on this deal's plan, or
+ * be a pending add_item proposal of this deal (item -P). */
 static enum mk_err proposals_check_items(struct mk_store *st, int64_t deal,
 					 const struct mk_proposals *ps, struct mk_diag *diag)
 {
 	enum mk_err err = MK_OK;
 
 	for (size_t i = 0; !err && ps && i < ps->n; i++) {
-		const struct mk_proposal *p = &ps->v[i];
-		int64_t one;
-
-		if (p->item_id > 0)
-			err = db_notfound(st, diag, db_int(st, diag, &one,
-				"SELECT 1 FROM plan_items WHERE id = ?1 AND deal_id = ?2", "ii", p->item_id, deal),
-				"proposal \"%s\" names plan item %lld, which is not on the plan", p->key,
-				(long long)p->item_id);
-		else if (p->item_id < 0)
-			err = db_notfound(st, diag, db_int(st, diag, &one,
-				"SELECT 1 FROM proposals WHERE id = ?1 AND deal_id = ?2 AND kind = 'add_item'\n"
-				"	AND status = 'pending'", "ii", -p->item_id, deal),
-				"proposal \"%s\" names the item of proposal %lld, which is not a pending add_item of the deal",
-				p->key, (long long)-p->item_id);
-		if (err == MK_ENOTFOUND)
-			err = MK_EARG;
+		err = proposal_check_item(st, deal, &ps->v[i], ps->v[i].item_id, diag);
+		if (!err)
+			err = proposal_check_item(st, deal, &ps->v[i], ps->v[i].depends_on_id, diag);
 	}
 	return err;
 }
