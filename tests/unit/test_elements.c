@@ -265,7 +265,7 @@ static void test_apply_elements(void)
 	CHECK(mk_plan_apply(&p, &q, 0) == MK_ENOTFOUND);
 	q.role = "CFO";
 	q.category = "lukewarm";
-	CHECK(mk_plan_apply(&p, &q, 0) == MK_EARG && p.people[1].stance == MK_STANCE_SUPPORTER);
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_EFORMAT && p.people[1].stance == MK_STANCE_SUPPORTER);
 
 	/* an item added gets the phase its words give */
 	memset(&q, 0, sizeof q);
