@@ -291,7 +291,8 @@ static struct mk_plan_person *plan_find_person(struct mk_plan *plan, const char 
 	return NULL;
 }
 
-/* Goal, go-live, criterion, dependency, next meeting, stance. */
+/* Goal, go-live, criterion, dependency, next meeting, stance. MK_ENOTFOUND: an item or the
+ * person it names is not on the plan; MK_EFORMAT: a stance that is no stance. */
 static enum mk_err plan_apply_element(struct mk_plan *plan, const struct mk_proposal *p)
 {
 	struct mk_plan_person *who;
@@ -319,8 +320,9 @@ static enum mk_err plan_apply_element(struct mk_plan *plan, const struct mk_prop
 		plan_set_text(&plan->next_meeting_purpose, p->text);
 		return MK_OK;
 	case MK_PROP_SET_STANCE:
+		/* not MK_EARG, which says the kind is unknown (the plan as it will be stops there) */
 		if (mk_stance_parse(p->category, &stance) != MK_OK)
-			return MK_EARG;
+			return MK_EFORMAT;
 		if (!(who = plan_find_person(plan, p->name, p->role)))
 			return MK_ENOTFOUND;
 		who->stance = stance;

@@ -151,8 +151,17 @@ static void test_phase_tricky(void)
 		{ "demo the sandbox to the team", MK_PHASE_PROOF },
 		{ "share the pilot's exit criteria", MK_PHASE_PROOF },
 		{ "SEND THE NDA'S FINAL VERSION", MK_PHASE_PROCUREMENT },
+		{ "sign the Routewise contract", MK_PHASE_SIGNATURE },
+		{ "get Paul's sign-off on the liability position", MK_PHASE_PROCUREMENT },
+		{ "get Paul's sign-off", MK_PHASE_BUSINESS_CASE },
+		{ "sign up for the trial", MK_PHASE_PROOF },
+		{ "set up single sign-on for the test tenant", MK_PHASE_ONBOARDING },
+		{ "request certificates of insurance from the broker", MK_PHASE_PROCUREMENT },
+		{ "return redlines on the BAA", MK_PHASE_PROCUREMENT },
+		{ "send a revised quote", MK_PHASE_BUSINESS_CASE },
 		/* whole words only */
 		{ "update the pipeline report", MK_PHASE_DISCOVERY },   /* not "po" in "pipeline" */
+		{ "build the dashboard", MK_PHASE_DISCOVERY },          /* not "board" */
 		{ "check the ndarray export", MK_PHASE_DISCOVERY },
 		{ "follow up", MK_PHASE_DISCOVERY },
 		{ "", MK_PHASE_DISCOVERY },
@@ -265,7 +274,7 @@ static void test_apply_elements(void)
 	CHECK(mk_plan_apply(&p, &q, 0) == MK_ENOTFOUND);
 	q.role = "CFO";
 	q.category = "lukewarm";
-	CHECK(mk_plan_apply(&p, &q, 0) == MK_EARG && p.people[1].stance == MK_STANCE_SUPPORTER);
+	CHECK(mk_plan_apply(&p, &q, 0) == MK_EFORMAT && p.people[1].stance == MK_STANCE_SUPPORTER);
 
 	/* an item added gets the phase its words give */
 	memset(&q, 0, sizeof q);
