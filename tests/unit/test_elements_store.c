@@ -602,6 +602,46 @@ static void test_withdrawn(void)
 		    " depends_on_proposal_id NOT IN (SELECT id FROM proposals)") == 0);
 }
 
+/* What cannot be approved as it stands says why, and approving it changes nothing. */
+static void test_not_approvable(void)
+{
+	static const struct {
+		const char *key, *msg;
+	} want[] = {
+		{ "x1", "proposal %lld has no date" },
+		{ "x2", "proposal %lld says nothing of what waits" },
+		{ "x3", "proposal %lld says nothing of the meeting" },
+		{ "x4", "proposal %lld has no text" },
+		{ "x5", "time '7pm' is not a time (HH:MM)" },
+	};
+	struct mk_proposals ps;
+	struct mk_proposal *p;
+	long long decisions = q_int("SELECT count(*) FROM decisions");
+	int64_t needs = -1;
+	char msg[200];
+
+	mk_proposals_init(&ps);
+	prop(&ps, MK_PROP_SET_GO_LIVE, "x1");
+	p = prop(&ps, MK_PROP_ADD_DEPENDENCY, "x2");
+	set(&p->text, "the NDA");
+	prop(&ps, MK_PROP_SET_NEXT_MEETING, "x3");
+	p = prop(&ps, MK_PROP_ADD_CRITERION, "x4");
+	set(&p->text, "  ");
+	p = prop(&ps, MK_PROP_SET_NEXT_MEETING, "x5");
+	set(&p->time, "7pm");
+	CHECK(ingest("Bravo", "call x", &ps) == MK_OK);
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		snprintf(msg, sizeof msg, want[i].msg, (long long)pid(want[i].key));
+		mk_diag_clear(&dg);
+		CHECK(mk_store_approve_check(st, pid(want[i].key), NULL, &needs, &dg) == MK_EARG);
+		CHECK_STR(dg.msg, msg);
+		CHECK(decide(want[i].key, 1) == MK_EARG);
+		CHECK(decide(want[i].key, 0) == MK_OK);
+	}
+	CHECK(q_int("SELECT count(*) FROM decisions") == decisions + 5);
+	CHECK(q_int("SELECT count(*) FROM deal_plan WHERE deal_id = 2") == 0);
+}
+
 /* A call's whole-plan findings are stored with it, each in its row. */
 static void test_findings_stored(void)
 {
@@ -724,6 +764,7 @@ int main(void)
 	RUN(test_hand_setters);
 	RUN(test_phase);
 	RUN(test_withdrawn);
+	RUN(test_not_approvable);
 	RUN(test_findings_stored);
 	RUN(test_migration);
 	RUN(test_deal_remove);
