@@ -3,9 +3,9 @@
  * changed, whether its due date slipped, its phase), the people on its map (stance, met),
  * its open risks, and the whole plan of issue 14: goal, go-live, criteria, dependencies,
  * next meeting, the buyer's last acknowledgement and the plan's version. Does not change
- * anything (proposal.c, elements.c do). Invariant: revision counts and slip marks are
- * computed from plan_revisions, never stored, so they cannot disagree with history; the
- * statements are kept per connection, so reading many deals' plans (health) prepares once.
+ * anything (proposal.c, elements.c do). Also works the plan of every deal with a go-live
+ * backward in one pass (db_plan_slacks: health, query). Invariant: revision counts and slip
+ * marks are computed from plan_revisions, never stored, so they cannot disagree with history.
  */
 #include "db.h"
 #include "util/util.h"

@@ -1,8 +1,10 @@
 /*
  * query.c: the managers' questions, read-only: plan items across deals by owner, side,
- * status, due dates, slips and words (mk_store_query, a page of them: mk_store_query_page);
- * an item's or a deal's slip history with the evidence behind each change
- * (mk_store_history); and per-deal health numbers (mk_store_health). Changes nothing.
+ * status, due dates, slips and words, and by deal (no next meeting, past go-live)
+ * (mk_store_query, a page of them: mk_store_query_page); an item's or a deal's history
+ * with the evidence behind each change, the plan's elements and the buyer's acks and
+ * comments included (mk_store_history); and per-deal health numbers, go-live, slack and
+ * next meeting among them (mk_store_health). Changes nothing.
  * Invariant: every value the user gives is bound; SQL text is assembled only from the
  * constant fragments below, and each question runs in one read transaction.
  */
