@@ -92,10 +92,12 @@ static enum mk_err item_load(struct mk_store *st, int64_t id, struct mk_item *it
 		"SELECT i.id, i.action, i.owner, i.side, i.due, i.status, i.updated_at,\n"
 		"	(SELECT count(*) FROM plan_revisions r WHERE r.item_id = i.id), i.slipped,\n"
 		"	EXISTS (SELECT 1 FROM meetings m WHERE m.id = i.meeting_id AND m.removed_at IS NOT NULL),\n"
-		"	d.name, i.deal_id\n"
+		"	d.name, i.deal_id, i.phase\n"
 		"FROM plan_items i JOIN deals d ON d.id = i.deal_id WHERE i.id = ?1", "i", id);
-	if (!err)
+	if (!err) {
 		item_read_deal(s, it, deal, name);
+		db_item_phase(s, 12, it);
+	}
 	sqlite3_finalize(s);
 	return db_notfound(st, diag, err, "no plan item #%lld", (long long)id);
 }
