@@ -120,9 +120,18 @@ static json_t *share_items(const struct mk_plan *p)
 	return a;
 }
 
-/* People (no stance: that is the rep's judgement), criteria, dependencies and the
- * shareable risks. */
-static void share_lists(const struct mk_plan *p, json_t *o)
+/* Is id one of shared[0..n)? */
+static int share_listed(int64_t id, const int64_t *shared, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (shared[i] == id)
+			return 1;
+	return 0;
+}
+
+/* People (no stance: that is the rep's judgement), criteria, dependencies and the risks
+ * the store says are shareable (shared[0..nshared): mk_store_share_risks). */
+static void share_lists(const struct mk_plan *p, const int64_t *shared, size_t nshared, json_t *o)
 {
 	json_t *people = json_array(), *criteria = json_array(), *deps = json_array(), *risks = json_array();
 	for (size_t i = 0; i < p->npeople; i++)
@@ -133,7 +142,7 @@ static void share_lists(const struct mk_plan *p, json_t *o)
 	for (size_t i = 0; i < p->ndeps; i++)
 		json_array_append_new(deps, json_pack("{s:s?, s:s?}", "waiting", p->deps[i].waiting, "on", p->deps[i].on));
 	for (size_t i = 0; i < p->nrisks; i++)
-		if (p->risks[i].shareable)
+		if (share_listed(p->risks[i].id, shared, nshared))
 			json_array_append_new(risks, json_pack("{s:s?, s:s?}", "category", p->risks[i].category, "text",
 							       p->risks[i].text));
 	json_object_set_new(o, "people", people);
@@ -143,7 +152,7 @@ static void share_lists(const struct mk_plan *p, json_t *o)
 }
 
 /* The plan as the buyer sees it. */
-static json_t *share_plan_json(const char *deal, const struct mk_plan *p)
+static json_t *share_plan_json(const char *deal, const struct mk_plan *p, const int64_t *shared, size_t nshared)
 {
 	char today[16];
 	json_t *o;
@@ -163,7 +172,7 @@ static json_t *share_plan_json(const char *deal, const struct mk_plan *p)
 	json_object_set_new(o, "acknowledged",
 			    p->has_ack ? json_pack("{s:s?, s:s?}", "at", p->ack_at, "by", p->ack_by) : json_null());
 	json_object_set_new(o, "items", share_items(p));
-	share_lists(p, o);
+	share_lists(p, shared, nshared, o);
 	return o;
 }
 
@@ -176,10 +185,16 @@ static enum MHD_Result share_get_plan(struct server *sv, struct MHD_Connection *
 	struct mk_diag d;
 	enum mk_err err;
 	enum MHD_Result r;
+	int64_t *shared = NULL;
+	size_t nshared = 0;
 	mk_diag_clear(&d);
 	if ((err = mk_store_plan(sv->st, deal, &p, &d)))
 		return serve_not_found(c, err, &d, "no such share link");
-	r = serve_json(c, MHD_HTTP_OK, share_plan_json(deal, &p));
+	if ((err = mk_store_share_risks(sv->st, deal, &shared, &nshared, &d)))
+		r = serve_not_found(c, err, &d, "no such share link");
+	else
+		r = serve_json(c, MHD_HTTP_OK, share_plan_json(deal, &p, shared, nshared));
+	free(shared);
 	mk_plan_release(&p);
 	return r;
 }

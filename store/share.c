@@ -227,6 +227,37 @@ enum mk_err mk_store_risk_shareable(struct mk_store *st, int64_t risk, int share
 	return MK_OK;
 }
 
+enum mk_err mk_store_share_risks(struct mk_store *st, const char *deal, int64_t **ids, size_t *n,
+				 struct mk_diag *diag)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t deal_id, *v = NULL;
+	size_t nv = 0, cap = 0;
+	enum mk_err err;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((err = db_deal_id(st, deal, &deal_id, diag)))
+		return err;
+	rc = db_prepare(st, "SELECT id FROM risks WHERE deal_id = ?1 AND shareable != 0 ORDER BY id", &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind(s, "i", deal_id);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = mk_grow(v, &cap, nv + 1, sizeof *v);
+		v[nv++] = sqlite3_column_int64(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return db_fail(st, rc, diag);
+	}
+	*ids = v;
+	*n = nv;
+	return MK_OK;
+}
+
 /* A name or text as the buyer typed it, trimmed, of 1 to max bytes of UTF-8 on one
  * line (a name) or several (text): a new string, or NULL with diag set. */
 static char *share_words(struct mk_store *st, const char *s, size_t max, int one_line, const char *what,

@@ -2,7 +2,7 @@
  * test_share.c: the buyer's share links in the store (store/share.c): a token is 64 hex
  * digits shown once and only its SHA-256 is kept; resolve finds the deal of a live token and
  * refuses an unknown, malformed, expired or revoked one alike; revoke twice; list with the
- * counts; a risk made shareable; acknowledgements and comments (names and texts checked,
+ * counts; a risk made shareable (and listed as such); acknowledgements and comments (names and texts checked,
  * an item of another deal refused, nothing written through a dead link). Files live in a
  * mkdtemp() folder removed at the end.
  */
@@ -166,9 +166,10 @@ static void test_revoke_and_list(void)
 
 static void test_risk_shareable(void)
 {
-	int64_t a, b, risk = 0;
+	int64_t a, b, risk = 0, *ids = NULL;
 	struct mk_store *st = setup(&a, &b, &risk);
 	struct mk_diag d;
+	size_t n = 9;
 
 	mk_diag_clear(&d);
 	CHECK(count(st, "SELECT shareable FROM risks") == 0);
@@ -177,6 +178,13 @@ static void test_risk_shareable(void)
 	CHECK(mk_store_risk_shareable(st, risk, 0, &d) == MK_OK);
 	CHECK(count(st, "SELECT shareable FROM risks") == 0);
 	CHECK(mk_store_risk_shareable(st, risk + 40, 1, &d) == MK_ENOTFOUND && strstr(d.msg, "no risk"));
+	CHECK(mk_store_share_risks(st, "Northwind", &ids, &n, &d) == MK_OK && n == 0 && !ids);
+	CHECK(mk_store_risk_shareable(st, risk, 1, &d) == MK_OK);
+	CHECK(mk_store_share_risks(st, "Northwind", &ids, &n, &d) == MK_OK && n == 1 && ids && ids[0] == risk);
+	free(ids);
+	CHECK(mk_store_share_risks(st, "Globex", &ids, &n, &d) == MK_OK && n == 0);
+	free(ids);
+	CHECK(mk_store_share_risks(st, "Nowhere", &ids, &n, &d) == MK_ENOTFOUND);
 	mk_store_close(st);
 }
 
