@@ -144,7 +144,8 @@ int db_read_begin(struct mk_store *st);
 /* A rep's edit of one field of a pending proposal (proposal.c): the new value and a
  * proposal_edits row with the old one, who and when; nothing when the value is the same. */
 enum db_edit_field {
-	DB_EDIT_OWNER, DB_EDIT_DUE, DB_EDIT_ACTION, DB_EDIT_NAME, DB_EDIT_ROLE, DB_EDIT_CATEGORY, DB_EDIT_TEXT
+	DB_EDIT_OWNER, DB_EDIT_DUE, DB_EDIT_ACTION, DB_EDIT_NAME, DB_EDIT_ROLE, DB_EDIT_CATEGORY, DB_EDIT_TEXT,
+	DB_EDIT_TIME, DB_EDIT_ITEM, DB_EDIT_DEPENDS_ON  /* the plan's elements (elements.c) */
 };
 int db_proposal_edit_field(struct mk_store *st, int64_t id, enum db_edit_field f, const char *old_value,
 			   const char *new_value, const char *who, const char *now);
@@ -152,5 +153,46 @@ int db_proposal_edit_field(struct mk_store *st, int64_t id, enum db_edit_field f
 /* A plan item from a row whose columns 0-9 are id, action, owner, side, due, status,
  * updated_at, revisions, slipped, from a removed call (plan.c, edit.c). */
 void db_item_read(sqlite3_stmt *s, struct mk_item *it);
+
+/* ---- the plan's elements (elements.c): goal, go-live, criteria, dependencies, next
+ * meeting, stances, an item's phase. Each change writes an element_revisions row. ---- */
+
+/* Who changes an element of deal, when, and why: the call and proposal of an approval, or
+ * the decision of a hand change (0 when none). */
+struct el_write {
+	struct mk_store *st;
+	int64_t deal, meeting, proposal, decision;
+	const char *who, *now;
+	struct mk_diag *diag;
+};
+/* The element_revisions row of one change (ref: the criterion, dependency, person or item;
+ * 0 for the goal, go-live and next meeting, whose deal_plan columns it keeps in old_state).
+ * Written before the change. */
+int el_revision(const struct el_write *w, const char *field, int64_t ref, const char *old_value,
+		const char *new_value);
+/* Can pending proposal p of deal (of kind set_goal .. set_stance) be approved as it stands?
+ * MK_OK, or MK_EARG saying why. A tie to a pending add_item (an id -P) is proposal.c's. */
+enum mk_err el_approvable(struct mk_store *st, const struct mk_proposal *p, int64_t deal,
+			  struct mk_diag *diag);
+/* Applies approved proposal p (w->proposal) to the plan, with its revision. */
+enum mk_err el_apply(const struct el_write *w, const struct mk_proposal *p);
+/* Puts back what the element revisions of decision (a hand change), or else of proposal's
+ * approval, changed, newest first, and deletes them. MK_EARG naming the later decision
+ * that changed the same element (undone: the decision being undone, for the message). */
+enum mk_err el_undo(struct mk_store *st, int64_t decision, int64_t proposal, int64_t undone,
+		    const char *now, struct mk_diag *diag);
+
+/* The whole plan's reads (plan.c, issue 14). An item's phase from column col (plan_items.phase),
+ * else the one its action gives (mk_phase_guess). */
+void db_item_phase(sqlite3_stmt *s, int col, struct mk_item *it);
+/* Appends deal's plan to out inside the caller's read: whole, or (whole 0) only what working
+ * backward reads (items, goal / go-live / next meeting, dependencies). SQLite's code. */
+int db_plan_read(struct mk_store *st, int64_t deal, int whole, struct mk_plan *out);
+/* SQL joins: the plan item an element revision (er) is about, as alias it: a phase's item,
+ * a dependency's waiting item; none for the others (history, changes). */
+#define DB_ELEMENT_ITEM(er, it)                                                           \
+	"LEFT JOIN dependencies " it "_dep ON " er ".field = 'dependency' AND " it "_dep.id = " er ".ref_id\n" \
+	"LEFT JOIN plan_items " it " ON " it ".id = CASE " er ".field WHEN 'phase' THEN " er ".ref_id\n" \
+	"	ELSE " it "_dep.item_id END\n"
 
 #endif

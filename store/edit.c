@@ -129,6 +129,7 @@ struct item_norm {
 	int set_owner, set_due;
 	char due[16];               /* "" when cleared */
 	const char *side, *status;  /* NULL: unchanged */
+	const char *phase;          /* NULL: unchanged */
 };
 
 static void item_norm_release(struct item_norm *n)
@@ -177,6 +178,16 @@ static enum mk_err item_norm(struct mk_store *st, const struct mk_item_change *c
 		}
 		n->status = mk_status_name((enum mk_status)c->status);
 	}
+	if (c->phase) {
+		enum mk_phase ph;
+
+		if (mk_phase_parse(c->phase, &ph) != MK_OK) {
+			mk_diag_set(diag, st->path, 0, "unknown phase '%s' (discovery, proof, business_case, "
+				    "procurement, signature, onboarding)", c->phase);
+			return MK_EARG;
+		}
+		n->phase = mk_phase_name(ph);
+	}
 	n->note = c->note ? db_trim(c->note) : NULL;
 	return MK_OK;
 }
@@ -206,10 +217,10 @@ enum mk_err mk_store_item_add(struct mk_store *st, const char *deal, const struc
 	if ((err = db_deal_id(st, deal, &deal_id, diag)))
 		goto out;
 	rc = db_run(st,
-		"INSERT INTO plan_items (deal_id, action, owner, side, due, status, created_at, updated_at)\n"
-		"VALUES (?1, ?2, ?3, ?4, nullif(?5, ''), ?6, ?7, ?7)",
-		"ittttt" "t", deal_id, n.action, n.owner, n.side ? n.side : "unknown", n.due,
-		n.status ? n.status : "open", now);
+		"INSERT INTO plan_items (deal_id, action, owner, side, due, status, created_at, updated_at,\n"
+		"	phase) VALUES (?1, ?2, ?3, ?4, nullif(?5, ''), ?6, ?7, ?7, ?8)",
+		"ittttt" "tt", deal_id, n.action, n.owner, n.side ? n.side : "unknown", n.due,
+		n.status ? n.status : "open", now, n.phase);
 	if (rc == SQLITE_OK) {
 		id = sqlite3_last_insert_rowid(st->db);
 		summary = mk_sprintf("#%lld \"%s\"%s%s", (long long)id, n.action,
@@ -243,6 +254,41 @@ static int item_set_field(struct mk_store *st, const struct mk_item *it, int64_t
 	rc = ed_item_set(st, it->id, field, new_value, now);
 	if (rc == SQLITE_OK)
 		rc = ed_revision(st, it->id, field, old_value, new_value, now, dec, who);
+	return rc;
+}
+
+/* The phase set by hand (plan_items.phase; NULL: the one its action gives), written with an
+ * element revision of the same decision (elements.c). */
+static int item_set_phase(struct mk_store *st, int64_t deal, const struct mk_item *it, int64_t dec,
+			  const char *who, const char *now, const char *phase, struct mk_buf *summary)
+{
+	struct el_write w;
+	sqlite3_stmt *s = NULL;
+	char *old = NULL;
+	int rc;
+
+	rc = db_prepare(st, "SELECT phase FROM plan_items WHERE id = ?1", &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind(s, "i", it->id);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		old = db_column_dup(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_OK && (!old || strcmp(old, phase))) {
+		memset(&w, 0, sizeof w);
+		w.st = st;
+		w.deal = deal;
+		w.decision = dec;
+		w.who = who;
+		w.now = now;
+		mk_buf_addf(summary, "%sphase %s -> %s", summary->len ? "; " : "", old ? old : "none", phase);
+		rc = el_revision(&w, "phase", it->id, old, phase);
+		if (rc == SQLITE_OK)
+			rc = db_run(st, "UPDATE plan_items SET phase = ?1, updated_at = ?2 WHERE id = ?3", "tti",
+				    phase, now, it->id);
+	}
+	free(old);
 	return rc;
 }
 
@@ -284,6 +330,8 @@ enum mk_err mk_store_item_change(struct mk_store *st, int64_t item, const struct
 	if (rc == SQLITE_OK && n.status)
 		rc = item_set_field(st, &it, dec, who, now, "status", mk_status_name(it.status),
 				    n.status, &sum);
+	if (rc == SQLITE_OK && n.phase)
+		rc = item_set_phase(st, deal_id, &it, dec, who, now, n.phase, &sum);
 	if (rc != SQLITE_OK)
 		goto out;
 	if (!sum.len) {
@@ -471,6 +519,14 @@ done:
  * go first, so the delete triggers of items and revisions find no row to recount. */
 static const char *const deal_remove_sql[] = {
 	"DELETE FROM deal_stats WHERE deal_id = ?1",
+	/* the whole plan (issue 14) and the buyer's side */
+	"DELETE FROM element_revisions WHERE deal_id = ?1",
+	"DELETE FROM criteria WHERE deal_id = ?1",
+	"DELETE FROM dependencies WHERE deal_id = ?1",
+	"DELETE FROM deal_plan WHERE deal_id = ?1",
+	"DELETE FROM buyer_comments WHERE deal_id = ?1",
+	"DELETE FROM buyer_acks WHERE deal_id = ?1",
+	"DELETE FROM share_links WHERE deal_id = ?1",
 	"DELETE FROM proposal_edits WHERE proposal_id IN (SELECT id FROM proposals WHERE deal_id = ?1)",
 	"DELETE FROM plan_revisions WHERE item_id IN (SELECT id FROM plan_items WHERE deal_id = ?1)",
 	"DELETE FROM decisions WHERE deal_id = ?1",
@@ -577,6 +633,18 @@ static const char *const call_remove_sql[] = {
 	"	WHERE status = 'pending' AND meeting_id <> ?1 AND target_proposal_id IN\n"
 	"	(SELECT id FROM proposals WHERE meeting_id = ?1 AND status = 'pending')",
 	"UPDATE proposals SET target_proposal_id = NULL WHERE target_proposal_id IN\n"
+	"	(SELECT id FROM proposals WHERE meeting_id = ?1 AND status = 'pending')",
+	/* the same for a dependency on such an item (proposals.depends_on_proposal_id) */
+	"UPDATE proposals SET status = 'rejected', decided_by = ?4, decided_at = ?3,\n"
+	"	reason = 'withdrawn: the call that proposed its item was removed'\n"
+	"	WHERE status = 'pending' AND meeting_id <> ?1 AND depends_on_proposal_id IN\n"
+	"	(SELECT id FROM proposals WHERE meeting_id = ?1 AND status = 'pending')",
+	"UPDATE proposals SET depends_on_proposal_id = NULL WHERE depends_on_proposal_id IN\n"
+	"	(SELECT id FROM proposals WHERE meeting_id = ?1 AND status = 'pending')",
+	/* criteria and dependencies an undone approval left off the plan (removed_at) */
+	"UPDATE criteria SET proposal_id = NULL WHERE proposal_id IN\n"
+	"	(SELECT id FROM proposals WHERE meeting_id = ?1 AND status = 'pending')",
+	"UPDATE dependencies SET proposal_id = NULL WHERE proposal_id IN\n"
 	"	(SELECT id FROM proposals WHERE meeting_id = ?1 AND status = 'pending')",
 	"DELETE FROM proposal_edits WHERE proposal_id IN\n"
 	"	(SELECT id FROM proposals WHERE meeting_id = ?1 AND status = 'pending')",

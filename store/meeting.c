@@ -218,19 +218,23 @@ static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 	rc = db_prepare(st,
 		"INSERT INTO proposals (deal_id, meeting_id, kind, item_id, action, owner, side,\n"
 		"	due, old_due, name, role, category, text, confidence, ev_speaker, ev_start_ms,\n"
-		"	ev_end_ms, ev_quote, key, created_at, target_proposal_id)\n"
+		"	ev_end_ms, ev_quote, key, created_at, target_proposal_id, time, depends_on_id,\n"
+		"	depends_on_proposal_id)\n"
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,\n"
-		"	?17, ?18, ?19, ?20, ?21)\n"
+		"	?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)\n"
 		"ON CONFLICT (deal_id, key) DO NOTHING", &s);
 	for (size_t i = 0; rc == SQLITE_OK && i < ps->n; i++) {
 		const struct mk_proposal *p = &ps->v[i];
 
-		/* item -P (?21): the item pending add_item proposal P will add (mapkeeper.h) */
-		rc = db_rerun(s, "iitIttt" "ddttttf" "tiitttI", deal, meeting, mk_prop_kind_name(p->kind),
+		/* item -P (?21; a dependency's depends_on -P: ?24): the item pending add_item
+		 * proposal P will add (mapkeeper.h) */
+		rc = db_rerun(s, "iitIttt" "ddttttf" "tiitttI" "tII", deal, meeting, mk_prop_kind_name(p->kind),
 			      p->item_id > 0 ? p->item_id : 0, p->action, p->owner, mk_side_name(p->side),
 			      p->has_due ? &p->due : NULL, p->has_old_due ? &p->old_due : NULL, p->name,
 			      p->role, p->category, p->text, p->confidence, p->ev.speaker, p->ev.start_ms,
-			      p->ev.end_ms, p->ev.quote, p->key, now, p->item_id < 0 ? -p->item_id : 0);
+			      p->ev.end_ms, p->ev.quote, p->key, now, p->item_id < 0 ? -p->item_id : 0,
+			      p->time, p->depends_on_id > 0 ? p->depends_on_id : 0,
+			      p->depends_on_id < 0 ? -p->depends_on_id : 0);
 		if (rc == SQLITE_OK)
 			*added += (size_t)sqlite3_changes(st->db);
 	}
@@ -238,30 +242,38 @@ static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 	return rc;
 }
 
-/* Every item a proposal changes must be on this deal's plan, or be a pending add_item
- * proposal of this deal (item -P). */
+/* Item id (a proposal's item_id or depends_on_id) must be on this deal's plan, or be a
+ * pending add_item proposal of this deal (-P). */
+static enum mk_err proposal_check_item(struct mk_store *st, int64_t deal, const struct mk_proposal *p,
+				       int64_t item, struct mk_diag *diag)
+{
+	enum mk_err err = MK_OK;
+	int64_t one;
+
+	if (item > 0)
+		err = db_notfound(st, diag, db_int(st, diag, &one,
+			"SELECT 1 FROM plan_items WHERE id = ?1 AND deal_id = ?2", "ii", item, deal),
+			"proposal \"%s\" names plan item %lld, which is not on the plan", p->key, (long long)item);
+	else if (item < 0)
+		err = db_notfound(st, diag, db_int(st, diag, &one,
+			"SELECT 1 FROM proposals WHERE id = ?1 AND deal_id = ?2 AND kind = 'add_item'\n"
+			"	AND status = 'pending'", "ii", -item, deal),
+			"proposal \"%s\" names the item of proposal %lld, which is not a pending add_item of the deal",
+			p->key, (long long)-item);
+	return err == MK_ENOTFOUND ? MK_EARG : err;
+}
+
+/* Every item a proposal changes, or a dependency waits on, must be on this deal's plan, or
+ * be a pending add_item proposal of this deal (item -P). */
 static enum mk_err proposals_check_items(struct mk_store *st, int64_t deal,
 					 const struct mk_proposals *ps, struct mk_diag *diag)
 {
 	enum mk_err err = MK_OK;
 
 	for (size_t i = 0; !err && ps && i < ps->n; i++) {
-		const struct mk_proposal *p = &ps->v[i];
-		int64_t one;
-
-		if (p->item_id > 0)
-			err = db_notfound(st, diag, db_int(st, diag, &one,
-				"SELECT 1 FROM plan_items WHERE id = ?1 AND deal_id = ?2", "ii", p->item_id, deal),
-				"proposal \"%s\" names plan item %lld, which is not on the plan", p->key,
-				(long long)p->item_id);
-		else if (p->item_id < 0)
-			err = db_notfound(st, diag, db_int(st, diag, &one,
-				"SELECT 1 FROM proposals WHERE id = ?1 AND deal_id = ?2 AND kind = 'add_item'\n"
-				"	AND status = 'pending'", "ii", -p->item_id, deal),
-				"proposal \"%s\" names the item of proposal %lld, which is not a pending add_item of the deal",
-				p->key, (long long)-p->item_id);
-		if (err == MK_ENOTFOUND)
-			err = MK_EARG;
+		err = proposal_check_item(st, deal, &ps->v[i], ps->v[i].item_id, diag);
+		if (!err)
+			err = proposal_check_item(st, deal, &ps->v[i], ps->v[i].depends_on_id, diag);
 	}
 	return err;
 }

@@ -11,13 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* item_id: the plan item, else minus the pending add_item it is tied to (mapkeeper.h) */
+/* item_id: the plan item, else minus the pending add_item it is tied to (mapkeeper.h);
+ * depends_on_id (add_dependency) likewise */
 #define PROPOSAL_COLUMNS                                                                 \
 	"p.id, p.kind, coalesce(p.item_id, -p.target_proposal_id), p.action, p.owner,"   \
 	" p.side, p.due, p.old_due, p.name,"                                             \
 	" p.role, p.category, p.text, p.confidence, p.ev_speaker, p.ev_start_ms,"        \
 	" p.ev_end_ms, p.ev_quote, m.label, p.key, p.status, p.deal_id, p.meeting_id,"   \
-	" d.name"                                                                        \
+	" d.name, p.time, coalesce(p.depends_on_id, -p.depends_on_proposal_id)"          \
 	" FROM proposals p LEFT JOIN meetings m ON m.id = p.meeting_id"                  \
 	" JOIN deals d ON d.id = p.deal_id"
 #define PROPOSAL_DEAL_COLUMN 20
@@ -51,6 +52,8 @@ static void proposal_read(sqlite3_stmt *s, struct mk_proposal *p)
 	p->key = db_column_dup(s, 18);
 	p->status = db_column_dup(s, 19);
 	p->deal = db_column_dup(s, PROPOSAL_DEAL_NAME_COLUMN);
+	p->time = db_column_dup(s, PROPOSAL_DEAL_NAME_COLUMN + 1);
+	p->depends_on_id = sqlite3_column_int64(s, PROPOSAL_DEAL_NAME_COLUMN + 2);
 }
 
 /* A proposal, and the ids of its deal and meeting when asked. */
@@ -189,6 +192,9 @@ static enum mk_err decide_add_item(const struct decision *d)
 		rc = db_run(d->st,
 			"UPDATE proposals SET item_id = ?1\n"
 			"WHERE id = ?2 OR (target_proposal_id = ?2 AND status = 'pending')", "ii", item, p->id);
+	if (rc == SQLITE_OK)
+		rc = db_run(d->st, "UPDATE proposals SET depends_on_id = ?1\n"
+			    "WHERE depends_on_proposal_id = ?2 AND status = 'pending'", "ii", item, p->id);
 	return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
 }
 
@@ -274,6 +280,22 @@ static enum mk_err reject_off_map(const struct decision *d)
 	return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
 }
 
+/* set_goal .. set_stance: elements.c, with the call and proposal behind it */
+static enum mk_err decide_element(const struct decision *d)
+{
+	struct el_write w;
+
+	memset(&w, 0, sizeof w);
+	w.st = d->st;
+	w.deal = d->deal;
+	w.meeting = d->meeting;
+	w.proposal = d->p->id;
+	w.who = d->who;
+	w.now = d->now;
+	w.diag = d->diag;
+	return el_apply(&w, d->p);
+}
+
 static enum mk_err decide_apply(const struct decision *d)
 {
 	const struct mk_proposal *p = d->p;
@@ -294,6 +316,8 @@ static enum mk_err decide_apply(const struct decision *d)
 		rc = db_risk_add(d->st, d->deal, p->category, p->text, d->meeting, p->id, d->now);
 		return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
 	default:
+		if ((unsigned)p->kind < MK_PROP_KIND_COUNT)
+			return decide_element(d);
 		break;
 	}
 	mk_diag_set(d->diag, d->st->path, 0, "proposal %lld has an unknown kind", (long long)p->id);
@@ -311,7 +335,8 @@ static enum mk_err reject_withdraw(const struct decision *d)
 	why = mk_sprintf("withdrawn: its item (proposal %lld) was rejected", (long long)d->p->id);
 	rc = db_run(d->st,
 		"UPDATE proposals SET status = 'rejected', decided_by = ?1, decided_at = ?2, reason = ?3\n"
-		"WHERE target_proposal_id = ?4 AND status = 'pending'", "ttti", d->who, d->now, why,
+		"WHERE (target_proposal_id = ?4 OR depends_on_proposal_id = ?4) AND status = 'pending'",
+		"ttti", d->who, d->now, why,
 		d->p->id);
 	free(why);
 	return rc == SQLITE_OK ? MK_OK : db_fail(d->st, rc, d->diag);
@@ -331,10 +356,12 @@ static enum mk_err item_on_plan(struct mk_store *st, const struct mk_proposal *p
 
 /* Can pending-or-not p (of deal) be approved as it stands? MK_OK, or an error with diag
  * saying why; *needs_action: the proposal an action would make approvable, else 0. */
+static enum mk_err tied_approvable(struct mk_store *st, const struct mk_proposal *p, int64_t tied,
+				   int64_t *needs_action, struct mk_diag *diag);
+
 static enum mk_err approvable(struct mk_store *st, const struct mk_proposal *p, int64_t deal,
 			      int64_t *needs_action, struct mk_diag *diag)
 {
-	struct mk_proposal t;
 	enum mk_err err;
 
 	*needs_action = 0;
@@ -347,14 +374,32 @@ static enum mk_err approvable(struct mk_store *st, const struct mk_proposal *p, 
 	}
 	if (p->kind == MK_PROP_ADD_ITEM || p->kind == MK_PROP_ADD_STAKEHOLDER || p->kind == MK_PROP_ADD_RISK)
 		return MK_OK;
+	if (p->kind >= MK_PROP_SET_GOAL) {
+		/* an element: its own checks, then the pending add_items it waits for */
+		err = el_approvable(st, p, deal, diag);
+		if (!err && p->item_id < 0)
+			err = tied_approvable(st, p, -p->item_id, needs_action, diag);
+		if (!err && p->depends_on_id < 0)
+			err = tied_approvable(st, p, -p->depends_on_id, needs_action, diag);
+		return err;
+	}
 	if (p->item_id > 0)
 		return item_on_plan(st, p, deal, diag);
 	if (p->item_id == 0) {
 		mk_diag_set(diag, st->path, 0, "proposal %lld names no plan item", (long long)p->id);
 		return MK_EARG;
 	}
-	/* tied to the pending add_item -item_id: approving it approves that first */
-	if ((err = proposal_load(st, -p->item_id, &t, NULL, NULL, diag)))
+	return tied_approvable(st, p, -p->item_id, needs_action, diag);
+}
+
+/* p is tied to pending add_item tied (approving p approves it first): is that approvable? */
+static enum mk_err tied_approvable(struct mk_store *st, const struct mk_proposal *p, int64_t tied,
+				   int64_t *needs_action, struct mk_diag *diag)
+{
+	struct mk_proposal t;
+	enum mk_err err;
+
+	if ((err = proposal_load(st, tied, &t, NULL, NULL, diag)))
 		return err;
 	if (!t.status || strcmp(t.status, "pending")) {
 		mk_diag_set(diag, st->path, 0, "proposal %lld changes the item proposal %lld would add, and %lld was %s",
@@ -412,8 +457,11 @@ static enum mk_err decide_in(struct mk_store *st, int64_t id, int approve, const
 	err = proposal_load(st, id, &p, &d.deal, &d.meeting, diag);
 	if (!err)
 		err = approve ? approvable(st, &p, d.deal, &needs, diag) : proposal_must_be_pending(st, &p, diag);
-	if (!err && approve && p.item_id < 0) {
-		err = decide_in(st, -p.item_id, 1, who, NULL, now, diag);
+	if (!err && approve && (p.item_id < 0 || p.depends_on_id < 0)) {
+		if (p.item_id < 0)
+			err = decide_in(st, -p.item_id, 1, who, NULL, now, diag);
+		if (!err && p.depends_on_id < 0 && p.depends_on_id != p.item_id)
+			err = decide_in(st, -p.depends_on_id, 1, who, NULL, now, diag);
 		/* its item is on the plan now, and the proposal names it */
 		mk_proposal_release(&p);
 		if (!err)
@@ -481,6 +529,9 @@ static const struct {
 	[DB_EDIT_ROLE] = { "role", "UPDATE proposals SET role = ?1 WHERE id = ?2" },
 	[DB_EDIT_CATEGORY] = { "category", "UPDATE proposals SET category = ?1 WHERE id = ?2" },
 	[DB_EDIT_TEXT] = { "text", "UPDATE proposals SET text = ?1 WHERE id = ?2" },
+	[DB_EDIT_TIME] = { "time", "UPDATE proposals SET time = ?1 WHERE id = ?2" },
+	[DB_EDIT_ITEM] = { "item_id", "UPDATE proposals SET item_id = ?1 WHERE id = ?2" },
+	[DB_EDIT_DEPENDS_ON] = { "depends_on_id", "UPDATE proposals SET depends_on_id = ?1 WHERE id = ?2" },
 };
 
 int db_proposal_edit_field(struct mk_store *st, int64_t id, enum db_edit_field f, const char *old_value,

@@ -596,12 +596,50 @@ static const char migration_12[] =
 	"CREATE INDEX buyer_comments_deal ON buyer_comments(deal_id, at);\n"
 	"ALTER TABLE risks ADD COLUMN shareable INTEGER NOT NULL DEFAULT 0;\n";
 
+/*
+ * 13: hand changes of the plan's elements (store/elements.c).
+ * - decisions of kind 'plan_edit' (db_widens below widens the CHECK): a goal, go-live, next
+ *   meeting, criterion, dependency or stance changed by hand, undoable like an item edit;
+ * - element_revisions.old_state: the deal's deal_plan columns just before a change of its
+ *   goal, go-live or next meeting (json_object; NULL when it had no row), so an undo puts
+ *   back exactly what was (a next meeting is four columns);
+ * - an approval's one-line summary says what the new kinds hold (their text, date, stance).
+ */
+#define MK_DECISION_SUMMARY_13(p)                                                         \
+	"CASE " p "kind\n"                                                                    \
+	"	WHEN 'set_goal' THEN 'set_goal \"' || coalesce(" p "text, '') || '\"'\n"            \
+	"	WHEN 'add_criterion' THEN 'add_criterion \"' || coalesce(" p "text, '') || '\"'\n"  \
+	"	WHEN 'set_go_live' THEN 'set_go_live ' || coalesce(" p "due, 'none')\n"             \
+	"		|| coalesce(' (' || " p "category || ')', '')\n"                              \
+	"	WHEN 'add_dependency' THEN 'add_dependency \"' || coalesce(" p "action, '#' || " p "item_id, '')\n" \
+	"		|| '\" waits on \"' || coalesce(" p "text, '#' || " p "depends_on_id, '') || '\"'\n" \
+	"	WHEN 'set_next_meeting' THEN 'set_next_meeting ' || coalesce(" p "due, 'no date')\n" \
+	"		|| coalesce(' ' || " p "time, '') || coalesce(' with ' || " p "name, '')\n"     \
+	"		|| coalesce(': ' || " p "text, '')\n"                                         \
+	"	WHEN 'set_stance' THEN 'set_stance ' || coalesce(" p "name, " p "role, '') || ': '\n" \
+	"		|| coalesce(" p "category, '')\n"                                             \
+	"	ELSE " MK_DECISION_SUMMARY(p) " END"
+static const char migration_13[] =
+	"ALTER TABLE element_revisions ADD COLUMN old_state TEXT;\n"
+	"CREATE INDEX element_revisions_proposal ON element_revisions(proposal_id);\n"
+	"CREATE INDEX element_revisions_decision ON element_revisions(decision_id);\n"
+	"DROP TRIGGER decisions_proposal;\n"
+	"CREATE TRIGGER decisions_proposal AFTER UPDATE OF status ON proposals\n"
+	"	WHEN old.status = 'pending' AND new.status <> 'pending' BEGIN\n"
+	"	INSERT INTO decisions (deal_id, kind, proposal_id, item_id, summary, note, \"by\", at)\n"
+	"	VALUES (new.deal_id, CASE new.status WHEN 'approved' THEN 'approve' ELSE 'reject' END,\n"
+	"		new.id, new.item_id, " MK_DECISION_SUMMARY_13("new.") ", new.reason, new.decided_by,\n"
+	"		coalesce(new.decided_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));\n"
+	"END;\n";
+
 const struct db_widen db_widens[] = {
 	{ 11, "proposals", "'add_stakeholder', 'add_risk')",
 	  "'add_stakeholder', 'add_risk', 'set_goal', 'set_go_live', 'add_criterion',\n"
 	  "\t\t'add_dependency', 'set_next_meeting', 'set_stance')" },
 	{ 11, "findings", "'update', 'date')",
 	  "'update', 'date', 'goal', 'go_live', 'criterion', 'dependency', 'next_meeting', 'stance')" },
+	{ 13, "decisions", "'undo', 'deal_rename', 'call_remove')",
+	  "'undo', 'deal_rename', 'call_remove', 'plan_edit')" },
 	{ 0, NULL, NULL, NULL },
 };
 
@@ -618,6 +656,7 @@ const char *const db_migrations[] = {
 	migration_10,
 	migration_11,
 	migration_12,
+	migration_13,
 };
 
 const int db_schema_version = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -76,16 +76,53 @@ static enum mk_err undo_blockers(const struct undo *u, int64_t item, int64_t aft
 	return err == MK_ENOTFOUND ? MK_OK : err;
 }
 
+/* MK_EARG when a dependency on the plan names item (it would lose what waits or is waited
+ * on), or its phase was set since. */
+static enum mk_err undo_item_in_dependency(const struct undo *u, int64_t item)
+{
+	int64_t dep = 0;
+	enum mk_err err = db_int(u->st, u->diag, &dep,
+		"SELECT id FROM dependencies WHERE (item_id = ?1 OR depends_on_id = ?1) AND removed_at IS NULL\n"
+		"ORDER BY id LIMIT 1", "i", item);
+
+	if (!err) {
+		mk_diag_set(u->diag, u->st->path, 0, "decision %lld cannot be undone: item #%lld is in dependency "
+			    "%lld: remove that first", (long long)u->d->id, (long long)item, (long long)dep);
+		return MK_EARG;
+	}
+	if (err != MK_ENOTFOUND)
+		return err;
+	/* a phase set by hand since */
+	err = db_int(u->st, u->diag, &dep,
+		"SELECT decision_id FROM element_revisions WHERE field = 'phase' AND ref_id = ?1\n"
+		"ORDER BY id DESC LIMIT 1", "i", item);
+	if (err)
+		return err == MK_ENOTFOUND ? MK_OK : err;
+	mk_diag_set(u->diag, u->st->path, 0, "decision %lld cannot be undone: item #%lld was changed later by "
+		    "decision %lld: undo that first", (long long)u->d->id, (long long)item, (long long)dep);
+	return MK_EARG;
+}
+
 /* Deletes item (added by the decision) once nothing later depends on it. Rejected
- * proposals about it no longer name it. */
+ * proposals about it and removed dependencies no longer name it (a dependency keeps its words). */
 static enum mk_err undo_remove_item(const struct undo *u, int64_t item, int64_t proposal)
 {
 	enum mk_err err = undo_blockers(u, item, 0, 0, proposal);
 	int rc;
 
+	if (!err)
+		err = undo_item_in_dependency(u, item);
 	if (err)
 		return err;
 	rc = db_run(u->st, "UPDATE proposals SET item_id = NULL WHERE item_id = ?1", "i", item);
+	if (rc == SQLITE_OK)
+		rc = db_run(u->st, "UPDATE proposals SET depends_on_id = NULL WHERE depends_on_id = ?1", "i", item);
+	if (rc == SQLITE_OK)
+		rc = db_run(u->st, "UPDATE dependencies SET item_id = NULL, waiting = (SELECT action FROM plan_items\n"
+			    "	WHERE id = ?1) WHERE item_id = ?1", "i", item);
+	if (rc == SQLITE_OK)
+		rc = db_run(u->st, "UPDATE dependencies SET depends_on_id = NULL, on_text = (SELECT action FROM\n"
+			    "	plan_items WHERE id = ?1) WHERE depends_on_id = ?1", "i", item);
 	if (rc == SQLITE_OK)
 		rc = db_run(u->st, "DELETE FROM plan_items WHERE id = ?1", "i", item);
 	return rc == SQLITE_OK ? MK_OK : db_fail(u->st, rc, u->diag);
@@ -128,6 +165,21 @@ static int undo_to_pending(const struct undo *u)
 		"	reason = NULL WHERE id = ?1", "i", u->d->proposal_id);
 }
 
+/* MK_EARG when the person an approved add_stakeholder put on the map has a stance since. */
+static enum mk_err undo_person_stance(const struct undo *u)
+{
+	int64_t rev = 0;
+	enum mk_err err = db_int(u->st, u->diag, &rev,
+		"SELECT r.id FROM element_revisions r JOIN people p ON p.id = r.ref_id\n"
+		"WHERE r.field = 'stance' AND p.proposal_id = ?1 ORDER BY r.id DESC LIMIT 1", "i", u->d->proposal_id);
+
+	if (err)
+		return err == MK_ENOTFOUND ? MK_OK : err;
+	mk_diag_set(u->diag, u->st->path, 0, "decision %lld cannot be undone: the stakeholder's stance was set "
+		    "since: undo that first", (long long)u->d->id);
+	return MK_EARG;
+}
+
 static enum mk_err undo_approval(const struct undo *u)
 {
 	enum mk_prop_kind kind = MK_PROP_ADD_ITEM;
@@ -159,8 +211,7 @@ static enum mk_err undo_approval(const struct undo *u)
 	mk_prop_kind_parse(kind_name, &kind);
 	if (u->d->kind[0] == 'r') {
 		/* a rejected change whose item went (its add was undone) cannot be pending again */
-		if (kind != MK_PROP_ADD_ITEM && kind != MK_PROP_ADD_RISK &&
-		    kind != MK_PROP_ADD_STAKEHOLDER && !item) {
+		if (kind >= MK_PROP_UPDATE_DUE && kind <= MK_PROP_MARK_DROPPED && !item) {
 			mk_diag_set(u->diag, u->st->path, 0,
 				    "decision %lld cannot be undone: the item of proposal %lld is no "
 				    "longer on the plan", (long long)u->d->id, (long long)u->d->proposal_id);
@@ -192,12 +243,16 @@ static enum mk_err undo_approval(const struct undo *u)
 			err = db_fail(u->st, rc, u->diag);
 		break;
 	case MK_PROP_ADD_STAKEHOLDER:
+		if ((err = undo_person_stance(u)))
+			break;
 		/* people.proposal_id: the approval that put the person on the map (migration 8) */
 		rc = db_run(u->st, "DELETE FROM people WHERE proposal_id = ?1", "i", u->d->proposal_id);
 		if (rc != SQLITE_OK)
 			err = db_fail(u->st, rc, u->diag);
 		break;
 	default:
+		/* the plan's elements (elements.c) */
+		err = el_undo(u->st, 0, u->d->proposal_id, u->d->id, u->now, u->diag);
 		break;
 	}
 pending:
@@ -217,10 +272,16 @@ static enum mk_err undo_apply(const struct undo *u)
 		return undo_approval(u);
 	if (!strcmp(k, "item_add"))
 		return undo_remove_item(u, u->d->item_id, 0);
-	if (!strcmp(k, "item_edit"))
-		return undo_revisions(u,
+	if (!strcmp(k, "item_edit")) {
+		/* its phase (an element revision) first, then its fields */
+		enum mk_err err = el_undo(u->st, u->d->id, 0, u->d->id, u->now, u->diag);
+
+		return err ? err : undo_revisions(u,
 			"SELECT id, item_id, field, old_value FROM plan_revisions\n"
 			"WHERE decision_id = ?1 ORDER BY id DESC", u->d->id);
+	}
+	if (!strcmp(k, "plan_edit"))
+		return el_undo(u->st, u->d->id, 0, u->d->id, u->now, u->diag);
 	mk_diag_set(u->diag, u->st->path, 0, "decision %lld (%s) cannot be undone", (long long)u->d->id,
 		    strcmp(k, "undo") ? k : "an undo");
 	return MK_EARG;
@@ -250,7 +311,8 @@ enum mk_err mk_store_undo(struct mk_store *st, int64_t id, const char *deal, con
 		goto out;
 	if (!id) {
 		err = db_int(st, diag, &id,
-			"SELECT id FROM decisions WHERE kind IN ('approve', 'reject', 'item_add', 'item_edit')\n"
+			"SELECT id FROM decisions WHERE kind IN ('approve', 'reject', 'item_add', 'item_edit',\n"
+			"	'plan_edit')\n"
 			"	AND undone_by IS NULL AND (?1 IS NULL OR deal_id = ?1) ORDER BY id DESC LIMIT 1",
 			"I", deal_id);
 		if ((err = db_notfound(st, diag, err, "no decision to undo%s%s%s", deal ? " in deal \"" : "",
