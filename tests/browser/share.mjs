@@ -3,11 +3,12 @@
 // what the link must not give: a risk not marked shareable, a revoked or expired link,
 // another deal, the rep's API and pages. Also: no cookie, the strict headers, an action
 // holding HTML shown as text, a plan that moved on before the agreement (409: the page says
-// so and shows the plan again), the layout at 390 px, no script errors.
+// so and shows the plan again, faked and for real: the rep approving what the buyer's comment
+// proposed), the layout at 390 px, no script errors.
 //
 // Run by tests/cli/t99-browser-share.sh against a server it started on a database it made:
 //   BASE_URL=http://127.0.0.1:PORT LIVE=TOKEN REVOKED=TOKEN EXPIRED=TOKEN OTHER_ITEM=ID
-//   SHARED_RISK=TEXT HIDDEN_RISK=TEXT ITEM_ACTION=TEXT XSS_ACTION=TEXT node tests/browser/share.mjs
+//   HIDDEN_RISK=TEXT ITEM_ACTION=TEXT XSS_ACTION=TEXT REP_TOKEN=TOKEN node tests/browser/share.mjs
 // Prints one TAP line per check ("ok - ..." / "not ok - ..."); exits non-zero only when
 // the harness itself cannot run.
 import { chromium } from 'playwright-core';
@@ -19,6 +20,7 @@ const EXPIRED = process.env.EXPIRED || '';
 const OTHER_ITEM = Number(process.env.OTHER_ITEM || '0');
 const HIDDEN_RISK = process.env.HIDDEN_RISK || '';
 const ITEM_ACTION = process.env.ITEM_ACTION || '';
+const REP_TOKEN = process.env.REP_TOKEN || '';
 const XSS_ACTION = process.env.XSS_ACTION || '';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_MS = 10000;
@@ -146,6 +148,7 @@ try {
 		eq(res.status(), 200, 'POST ack');
 		eq(res.request().postDataJSON().version, plan.version, 'the version sent');
 		await page.locator('[data-testid="flash"]', { hasText: 'Thank you, Leo Grant' }).waitFor();
+		await page.locator('[data-testid="acked"]', { hasText: 'Agreed by Leo Grant' }).waitFor();
 	});
 
 	await check('a plan that moved on before the agreement: refused with a clear message, shown again', async () => {
@@ -183,6 +186,25 @@ try {
 		eq(sent.item, Number(await row.getAttribute('data-id')), 'the item sent');
 		await row.locator('[data-testid="comment-sent"]').waitFor({ state: 'visible' });
 		eq(await row.locator('[data-testid="comment-text"]').inputValue(), '', 'the comment box emptied');
+	});
+
+	await check("the rep approves what the comment proposed: the page loaded before cannot agree (409), then shows the new date", async () => {
+		if (!REP_TOKEN) throw new Error('REP_TOKEN is not set');
+		const rep = (path, init = {}) =>
+			fetch(`${BASE}${path}`, { ...init, headers: { Authorization: `Bearer ${REP_TOKEN}`, ...(init.headers || {}) } });
+		const pending = await (await rep('/api/deals/Northwind/proposals')).json();
+		const p = pending.proposals.find((x) => x.kind === 'update_due' && x.action === ITEM_ACTION);
+		assert(p, `no update_due proposal for "${ITEM_ACTION}": ${JSON.stringify(pending).slice(0, 300)}`);
+		eq((await rep(`/api/proposals/${p.id}/approve`, { method: 'POST' })).status, 200, 'the rep approves');
+		await page.fill('[data-testid="ack-name"]', 'Leo Grant');
+		const [res] = await Promise.all([
+			page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/ack')),
+			page.click('[data-testid="ack-submit"]'),
+		]);
+		eq(res.status(), 409, 'POST ack of the plan as loaded');
+		await page.locator('[data-testid="flash"]', { hasText: 'the plan changed since this page was loaded' }).waitFor();
+		const row = page.locator('[data-testid="item"]', { hasText: ITEM_ACTION }).first();
+		await row.locator('.meta', { hasText: `due ${p.due}` }).waitFor();
 	});
 
 	await check('an empty comment is refused by the page, nothing sent', async () => {

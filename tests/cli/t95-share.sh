@@ -136,6 +136,15 @@ mk share list Northwind --format json | python3 -c "
 import json,sys; l = json.load(sys.stdin)['links'][0]
 assert l['acks'] == 1 and l['comments'] == 2, l" && ok "share list counts the ack and the comments" || bad "counts: $(mk share list Northwind)"
 
+mk history Northwind --format json | python3 -c "
+import json,sys; r = [x for x in json.load(sys.stdin)['revisions'] if x.get('source') == 'buyer']
+f = sorted(x['field'] for x in r)
+assert f == ['buyer ack', 'buyer comment', 'buyer comment'], f
+assert any(x['field'] == 'buyer ack' and x['by'] == 'Leo Grant' and 'version $version' in x['new_value'] for x in r), r" \
+	&& ok "the ack and the comments are in the deal's history, with the plan version" || bad "history: $(mk history Northwind | tail)"
+[ "$(req GET "$S/api/plan")" = 200 ] && js "assert d['acknowledged']['by'] == 'Leo Grant', d['acknowledged']" \
+	&& ok "the buyer's plan says who agreed" || bad "acknowledged: $(cat "$tmp/b")"
+
 [ "$(req POST "$S/api/comment" -d '{"item": 1, "name": ')" = 400 ] && js 'assert d["error"] == "the body is not a JSON object"' &&
 	[ "$(wc -l <"$tmp/b")" -le 3 ] && ok "bad JSON: 400 with a one-line error" || bad "bad json: $(cat "$tmp/b")"
 [ "$(req POST "$S/api/comment" -d "{\"item\": \"x\", \"name\": \"a\", \"text\": \"b\", \"version\": 0}")" = 400 ] &&

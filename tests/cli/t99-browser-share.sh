@@ -57,7 +57,7 @@ serve_start MAPKEEPER_TOKEN=rep-token MAPKEEPER_SHARE_RATE=1000 && ok "serve pri
 to=""
 command -v timeout >/dev/null 2>&1 && to="timeout -k 10 300"
 BASE_URL=$base LIVE=$live REVOKED=$revoked EXPIRED=$expired OTHER_ITEM=$other_item HIDDEN_RISK=$hidden \
-	ITEM_ACTION="send the questionnaire" XSS_ACTION=$xss_action $to node tests/browser/share.mjs >"$tmp/share" 2>"$tmp/share.err"
+	ITEM_ACTION="send the questionnaire" XSS_ACTION=$xss_action REP_TOKEN=rep-token $to node tests/browser/share.mjs >"$tmp/share" 2>"$tmp/share.err"
 rc=$?
 while IFS= read -r line; do
 	case "$line" in
@@ -69,14 +69,15 @@ while IFS= read -r line; do
 done <"$tmp/share"
 [ "$rc" -eq 0 ] || bad "share.mjs exited $rc: $(tail -n 5 "$tmp/share.err" | tr '\n' ' ')"
 
-# what the buyer sent reached the rep: the ack and the comment on the link, the comment as
-# a proposal with its words as evidence
+# what the buyer sent reached the rep: the ack and the comment on the link and in the
+# history, and the date the comment moved (approved in share.mjs) with its words as evidence
 mk share list Northwind --format json >"$tmp/links" && python3 -c "
 import json; l = {x['id']: x for x in json.load(open('$tmp/links'))['links']}
-assert l[1]['acks'] == 1 and l[1]['comments'] == 1, l[1]" && mk review --deal Northwind >"$tmp/review" &&
-	grep -q 'update_due .*"send the questionnaire"' "$tmp/review" &&
-	grep -q 'buyer comment via share link .*Tariq Aziz: "About send the questionnaire: That slipped' "$tmp/review" \
-	&& ok "the rep sees the ack, the comment, and a proposal from it" || bad "after the buyer: $(cat "$tmp/links" "$tmp/review")"
+assert l[1]['acks'] == 1 and l[1]['comments'] == 1, l[1]" && mk history Northwind >"$tmp/history" && grep -q 'buyer comment .*That slipped, we will send it on March 30' "$tmp/history" &&
+	grep -q 'due 2026-03-06 -> [0-9]*-03-30 .*decided by' "$tmp/history" &&
+	grep -q 'buyer comment via share link .*Tariq Aziz: "About send the questionnaire: That slipped' "$tmp/history" \
+	&& ok "the rep sees the ack, the comment, and the date it moved (approved from the comment)" \
+	|| bad "after the buyer: $(cat "$tmp/links"; tail -n 20 "$tmp/history")"
 
 serve_stop
 [ "$serve_rc" -eq 0 ] && ! grep -Eq 'Sanitizer|runtime error' "$tmp/serve.err" && ok "serve stops cleanly on SIGTERM" \
