@@ -425,40 +425,47 @@ static enum MHD_Result share_api(struct server *sv, struct MHD_Connection *c, co
 	return r;
 }
 
+/* A refusal: {"error": msg} for the API, the same words as text for the page. */
+static enum MHD_Result share_refuse(struct MHD_Connection *c, int api, unsigned status, const char *msg)
+{
+	char line[160];
+	if (api)
+		return serve_error(c, status, msg);
+	snprintf(line, sizeof line, "%s\n", msg);
+	return serve_text(c, status, line);
+}
+
 enum MHD_Result serve_share(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
 			    const struct request *rq)
 {
 	int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
 	const char *p = url + strlen("/share/"), *slash = strchr(p, '/');
+	size_t len = slash ? (size_t)(slash - p) : strlen(p);
 	char token[72], *deal = NULL;
 	struct mk_diag d;
 	int64_t share = 0;
 	enum MHD_Result r;
-	int api;
+	int api = slash && !strncmp(slash, "/api/", 5);
 	if (!strcmp(p, "static/share.js") || !strcmp(p, "static/share.css")) {
 		if (!share_allowed(c, NULL))
-			return serve_text(c, 429, "too many requests: wait a minute\n");
-		return get ? serve_file(sv, c, p + 7) : serve_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET\n");
+			return share_refuse(c, 0, MHD_HTTP_TOO_MANY_REQUESTS, "too many requests: wait a minute");
+		return get ? serve_file(sv, c, p + 7) : share_refuse(c, 0, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
 	}
-	if ((size_t)(slash ? slash - p : (ptrdiff_t)strlen(p)) >= sizeof token)
-		snprintf(token, sizeof token, "%s", "-"); /* no token is that long: unknown */
-	else
-		snprintf(token, sizeof token, "%.*s", (int)(slash ? slash - p : (ptrdiff_t)strlen(p)), p);
-	api = slash && !strncmp(slash, "/api/", 5);
+	/* a longer one is no token: it is counted and refused as one that is unknown */
+	snprintf(token, sizeof token, "%.*s", (int)(len < sizeof token ? len : sizeof token - 1), p);
 	if (!share_allowed(c, token))
-		return api ? serve_error(c, 429, "too many requests: wait a minute")
-			   : serve_text(c, 429, "too many requests: wait a minute\n");
+		return share_refuse(c, api, MHD_HTTP_TOO_MANY_REQUESTS, "too many requests: wait a minute");
 	if (rq->too_big)
-		return api ? serve_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "the request body is over 64 KiB")
-			   : serve_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "the request body is over 64 KiB\n");
+		return share_refuse(c, api, MHD_HTTP_CONTENT_TOO_LARGE, "the request body is over 64 KiB");
 	mk_diag_clear(&d);
-	if (mk_store_share_resolve(sv->st, token, &deal, &share, &d) != MK_OK || (slash && !api && slash[1]))
-		r = api ? serve_error(c, MHD_HTTP_NOT_FOUND, "no such share link")
-			: serve_text(c, MHD_HTTP_NOT_FOUND, "no such share link (it may have expired or been revoked)\n");
+	if (len >= sizeof token || mk_store_share_resolve(sv->st, token, &deal, &share, &d) != MK_OK ||
+	    (slash && !api && slash[1]))
+		r = share_refuse(c, api, MHD_HTTP_NOT_FOUND,
+				 api ? "no such share link" : "no such share link (it may have expired or been revoked)");
 	else if (api)
 		r = share_api(sv, c, slash + 5, method, rq, deal, share);
 	else
-		r = get ? serve_file(sv, c, "share.html") : serve_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET\n");
+		r = get ? serve_file(sv, c, "share.html") : share_refuse(c, 0, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
 	free(deal);
 	return r;
 }
