@@ -3,31 +3,19 @@
 # playwright-core from npm): the plan as the buyer sees it, agreeing to it, a comment on a
 # step (which must come back to the rep as a proposal), and what the link must not reach:
 # a risk not marked shareable, a revoked or an expired link, another deal, the rep's API.
-# Installs Chromium and playwright-core when missing, as t91 does. The server runs on a
-# free loopback port and is stopped on exit.
+# The server runs on a free loopback port and is stopped on exit.
 . "$TOP/tests/cli/lib.sh"
 db="$tmp/share.db"
 chromium=/usr/bin/chromium
 trap 'serve_stop; rm -rf "$tmp"' EXIT
 
-if [ ! -x "$chromium" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-	apt-get install -y -q --no-install-recommends chromium >"$tmp/apt" 2>&1 ||
-		{ apt-get update -q >>"$tmp/apt" 2>&1 &&
-			apt-get install -y -q --no-install-recommends chromium >>"$tmp/apt" 2>&1; }
-fi
-if [ ! -x "$chromium" ]; then
-	bad "browser checks need $chromium: not installed"
+# Chromium and playwright-core are what t91 installs (it runs first); missing, they are a failure.
+for need in "$chromium" tests/browser/node_modules/playwright-core; do
+	[ -e "$need" ] || { bad "browser checks need $need (tests/cli/t91-browser.sh installs it)"; exit 0; }
+done
+if ! command -v node >/dev/null 2>&1 || ! command -v sqlite3 >/dev/null 2>&1; then
+	bad "browser checks need node and sqlite3: $(command -v node || echo no node) $(command -v sqlite3 || echo no sqlite3)"
 	exit 0
-fi
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1 || ! command -v sqlite3 >/dev/null 2>&1; then
-	bad "browser checks need node, npm and sqlite3: $(command -v node || echo no node) $(command -v sqlite3 || echo no sqlite3)"
-	exit 0
-fi
-if [ ! -d tests/browser/node_modules/playwright-core ]; then
-	if ! npm ci --prefix tests/browser --no-audit --no-fund >"$tmp/npm" 2>&1; then
-		bad "npm ci in tests/browser failed: $(grep -v '^npm warn' "$tmp/npm" | tail -n 3 | tr '\n' ' ')"
-		exit 0
-	fi
 fi
 
 mk() { MAPKEEPER_DB="$db" "$MK" "$@" 2>>"$tmp/e"; }
