@@ -49,6 +49,7 @@ static const struct command commands[] = {
 	{ "undo", cmd_undo, "undo a decision (approval, rejection, hand edit): undo [ID] | undo --list" },
 	{ "call", cmd_call, "a deal's stored calls: call list DEAL | call remove CALL-ID" },
 	{ "when", cmd_when, "resolve a spoken date expression against a reference date" },
+	{ "share", cmd_share, "a read-only link to a deal's plan for the buyer: share DEAL | list | revoke | risk" },
 };
 
 /* Commands whose first argument is a verb, one line each: `help COMMAND VERB` and the
@@ -62,6 +63,7 @@ static const struct {
 	{ "call", { "list", "remove" } },
 	{ "sync", { "zoom", "teams" } },
 	{ "rules", { "check" } },
+	{ "share", { "list", "revoke", "risk" } },
 };
 
 void cli_error(const char *fmt, ...)
