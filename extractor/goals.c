@@ -21,7 +21,8 @@
 struct goal_match {
 	const struct rule *rule;
 	size_t start, end;
-	long ts, te;                 /* the text group, -1 when unset */
+	char *text;                  /* goal, criterion: the text group, cleaned */
+	struct mk_when date;         /* go_live: its date */
 };
 
 /* One pass over a call. */
@@ -35,43 +36,40 @@ struct goal_pass {
 	struct mk_go_live live;      /* the last go-live so far (kind NULL: none) */
 };
 
-/* The vetoes of one sentence that matter here. */
-struct goal_vetoes {
-	size_t head;                 /* the first negation, past or generic veto's start, or SIZE_MAX */
-	int anywhere;                /* a hedge, hypothetical or meeting veto in the sentence */
+/* One sentence of the pass, and the matches of one kind in it. */
+struct goal_sent {
+	struct goal_pass *p;
+	const struct el_sentence *s;
+	int restated;                /* a seller's line the buyer confirmed */
+	int vetoes_read;
+	size_t veto_head;            /* the first negation, past or generic veto's start, or SIZE_MAX */
+	int veto_anywhere;           /* a hedge, hypothetical or meeting veto in the sentence */
+	enum rule_kind kind;
+	struct goal_match best;
 };
 
 static int veto_seen(void *ctx, const struct rule_match *m)
 {
-	struct goal_vetoes *v = ctx;
+	struct goal_sent *gs = ctx;
 	const char *tag = m->rule->tag ? m->rule->tag : "";
 	if (!strcmp(tag, "hedge") || !strcmp(tag, "hypothetical") || !strcmp(tag, "meeting"))
-		v->anywhere = 1;
+		gs->veto_anywhere = 1;
 	else if ((!strcmp(tag, "negation") || !strcmp(tag, "past") || !strcmp(tag, "generic")) &&
-		 m->start < v->head)
-		v->head = m->start;
+		 m->start < gs->veto_head)
+		gs->veto_head = m->start;
 	return 0;
 }
 
-/* Does a match starting the words that matter at byte head stand against the vetoes? */
-static int stands(const struct goal_pass *p, const struct el_sentence *s, size_t head)
+/* Do the sentence's vetoes leave the words from byte head on standing? */
+static int clear_of_vetoes(struct goal_sent *gs, size_t head)
 {
-	struct goal_vetoes v = { .head = SIZE_MAX, .anywhere = 0 };
-	rules_match_kind(p->c->rs, RK_VETO, s->text, &p->sc, s->len, p->c->md, veto_seen, &v);
-	return !v.anywhere && v.head >= head;
-}
-
-static int keep_best(void *ctx, const struct rule_match *m)
-{
-	struct goal_match *b = ctx;
-	if (!b->rule || m->rule->confidence > b->rule->confidence) {
-		b->rule = m->rule;
-		b->start = m->start;
-		b->end = m->end;
-		b->ts = m->gs[RG_TEXT];
-		b->te = m->ge[RG_TEXT];
+	const struct goal_pass *p = gs->p;
+	if (!gs->vetoes_read) {
+		gs->veto_head = SIZE_MAX;
+		rules_match_kind(p->c->rs, RK_VETO, gs->s->text, &p->sc, gs->s->len, p->c->md, veto_seen, gs);
+		gs->vetoes_read = 1;
 	}
-	return 0;
+	return !gs->veto_anywhere && gs->veto_head >= head;
 }
 
 /* ---- the buyer's confirmation of a seller's restatement ---- */
@@ -223,91 +221,125 @@ static int first_date(void *ctx, const struct mk_when *w)
 	return 1;
 }
 
-/* The go-live of match m in sentence s, into *out (date_text and ev left to the caller);
- * 0 when no date stands: none after the deadline word in its clause, one in a side clause
+/* The date of a go-live match [start, end) in sentence s, into *w; 0 when none stands: none
+ * from the match's start to GOAL_DATE_REACH after its end in its clause, one in a side clause
  * ("if we sign by the 30th"), or one before the call. */
-static int live_date(const struct el_call *c, const struct el_sentence *s, const struct goal_match *m,
-		     struct mk_go_live *out)
+static int live_date(const struct el_call *c, const struct el_sentence *s, size_t start, size_t end,
+		     struct mk_when *w)
 {
-	struct goal_date d = { .from = m->start, .upto = m->end + GOAL_DATE_REACH, .found = 0 };
+	struct goal_date d = { .from = start, .upto = end + GOAL_DATE_REACH, .found = 0 };
 
 	mk_when_scan(s->text, s->len, c->o->date, first_date, &d);
-	if (!d.found || memchr(s->text + m->start, ';', d.w.start - m->start) ||
+	if (!d.found || memchr(s->text + start, ';', d.w.start - start) ||
 	    mk_when_side_clause(s->text, d.w.start) || mk_date_cmp(d.w.pick, c->o->date) < 0)
 		return 0;
-	out->kind = m->rule->tag && !strcmp(m->rule->tag, "signed") ? "signed" : "live";
-	out->has_date = 1;
-	out->date = d.w.pick;
-	out->is_window = d.w.is_window;
-	out->lo = d.w.lo;
-	out->hi = d.w.hi;
-	out->date_text = mk_strndup(s->text + d.w.start, d.w.len);
-	out->rule = m->rule->id;
+	*w = d.w;
 	return 1;
 }
 
 /* Appends a criterion unless the call already has one of the same words (text is taken). */
-static void add_criterion(const struct el_call *c, size_t i, const struct goal_match *m, char *text)
+static void add_criterion(const struct el_call *c, size_t i, struct goal_match *m)
 {
+	char *text = m->text;
+
 	struct mk_findings *f = c->f;
 	struct mk_criterion *cr;
 
 	for (size_t k = 0; k < f->ncriteria; k++)
-		if (mk_strieq(f->criteria[k].text, text)) {
-			free(text);
+		if (mk_strieq(f->criteria[k].text, text))
 			return;
-		}
 	f->criteria = mk_realloc(f->criteria, (f->ncriteria + 1) * sizeof *f->criteria);
 	cr = &f->criteria[f->ncriteria++];
 	memset(cr, 0, sizeof *cr);
 	cr->text = text;
+	m->text = NULL;
 	cr->rule = m->rule->id;
 	c->evidence(c->ctx, i, m->start, &cr->ev);
 }
 
 /* ---- one sentence ---- */
 
-/* The best match of kind in sentence s, standing against its vetoes; 0 when none. For a goal
- * or criterion the words before its text must be clear of a negation, the past or "usually". */
-static int best_match(struct goal_pass *p, const struct el_sentence *s, enum rule_kind kind,
-		      struct goal_match *m)
+/* Does match m stand, and is it the best of its kind in the sentence so far? A buyer's match
+ * that opens with "you" speaks of the seller ("you need to be live by March, but we don't"):
+ * only a seller's restatement may. A goal or criterion needs words clear of a negation, the
+ * past or "usually" before its text, and three words of text; a go-live such words before its
+ * end, and a date. */
+static int consider(void *ctx, const struct rule_match *m)
 {
-	memset(m, 0, sizeof *m);
-	rules_match_kind(p->c->rs, kind, s->text, &p->sc, s->len, p->c->md, keep_best, m);
-	if (!m->rule)
+	static const char *const you[] = { "you", "your", "y'all", "y\xe2\x80\x99" "all", NULL };
+	struct goal_sent *gs = ctx;
+	const struct el_sentence *s = gs->s;
+	int live = gs->kind == RK_GO_LIVE;
+	struct mk_when w;
+	char *text = NULL;
+
+	if ((gs->best.rule && m->rule->confidence <= gs->best.rule->confidence) ||
+	    (!live && m->gs[RG_TEXT] < 0) || (!gs->restated && word_at(s->text, s->len, m->start, you)) ||
+	    !clear_of_vetoes(gs, live ? m->end : (size_t)m->gs[RG_TEXT]))
 		return 0;
-	if (kind != RK_GO_LIVE && m->ts < 0)
+	if (live ? !live_date(gs->p->c, s, m->start, m->end, &w) :
+		   !(text = clean_text(s->text, (size_t)m->gs[RG_TEXT], (size_t)m->ge[RG_TEXT])))
 		return 0;
-	return stands(p, s, kind == RK_GO_LIVE ? m->end : (size_t)m->ts);
+	free(gs->best.text);
+	gs->best.rule = m->rule;
+	gs->best.start = m->start;
+	gs->best.end = m->end;
+	gs->best.text = text;
+	if (live)
+		gs->best.date = w;
+	return 0;
+}
+
+/* The best standing match of kind in the sentence into gs->best; 0 when none. */
+static int best_match(struct goal_sent *gs, enum rule_kind kind)
+{
+	free(gs->best.text);
+	memset(&gs->best, 0, sizeof gs->best);
+	gs->kind = kind;
+	rules_match_kind(gs->p->c->rs, kind, gs->s->text, &gs->p->sc, gs->s->len, gs->p->c->md, consider, gs);
+	return gs->best.rule != NULL;
+}
+
+static void set_live(struct goal_pass *p, size_t i, const struct el_sentence *s, const struct goal_match *m)
+{
+	struct mk_go_live *gl = &p->live;
+
+	free(gl->date_text);
+	free(gl->ev.speaker);
+	free(gl->ev.quote);
+	memset(gl, 0, sizeof *gl);
+	gl->kind = m->rule->tag && !strcmp(m->rule->tag, "signed") ? "signed" : "live";
+	gl->has_date = 1;
+	gl->date = m->date.pick;
+	gl->is_window = m->date.is_window;
+	gl->lo = m->date.lo;
+	gl->hi = m->date.hi;
+	gl->date_text = mk_strndup(s->text + m->date.start, m->date.len);
+	gl->rule = m->rule->id;
+	p->c->evidence(p->c->ctx, i, m->start, &gl->ev);
 }
 
 static void goal_sentence(struct goal_pass *p, size_t i, const struct el_sentence *s, int restated)
 {
 	const struct el_call *c = p->c;
-	struct goal_match m;
-	struct mk_go_live gl;
-	char *text;
+	struct goal_sent gs = { .p = p, .s = s, .restated = restated };
 
-	if (best_match(p, s, RK_GOAL, &m) && (!p->goal.text || m.rule->confidence > p->goal_conf) &&
-	    (text = clean_text(s->text, (size_t)m.ts, (size_t)m.te))) {
+	/* a seller's restatement gives way to a buyer's line of the same confidence */
+	if (best_match(&gs, RK_GOAL) && (!p->goal.text || gs.best.rule->confidence > p->goal_conf)) {
 		free(p->goal.text);
 		free(p->goal.ev.speaker);
 		free(p->goal.ev.quote);
-		p->goal.text = text;
-		p->goal.rule = m.rule->id;
-		p->goal_conf = m.rule->confidence - (restated ? 0.01 : 0);
-		c->evidence(c->ctx, i, m.start, &p->goal.ev);
+		p->goal.text = gs.best.text;
+		gs.best.text = NULL;
+		p->goal.rule = gs.best.rule->id;
+		p->goal_conf = gs.best.rule->confidence - (restated ? 0.01 : 0);
+		c->evidence(c->ctx, i, gs.best.start, &p->goal.ev);
 	}
-	memset(&gl, 0, sizeof gl);
-	if (best_match(p, s, RK_GO_LIVE, &m) && live_date(c, s, &m, &gl)) {
-		free(p->live.date_text);
-		free(p->live.ev.speaker);
-		free(p->live.ev.quote);
-		p->live = gl;
-		c->evidence(c->ctx, i, m.start, &p->live.ev);
-	}
-	if (best_match(p, s, RK_CRITERION, &m) && (text = clean_text(s->text, (size_t)m.ts, (size_t)m.te)))
-		add_criterion(c, i, &m, text);
+	if (best_match(&gs, RK_GO_LIVE))
+		set_live(p, i, s, &gs.best);
+	if (best_match(&gs, RK_CRITERION))
+		add_criterion(c, i, &gs.best);
+	free(gs.best.text);
 }
 
 /* ---- the call ---- */
