@@ -15,7 +15,8 @@
 
 #define GOAL_DATE_REACH 60   /* bytes after a go-live match its date may start within */
 #define GOAL_TEXT_MAX 200    /* a goal's or criterion's text is cut to this many bytes */
-#define GOAL_TEXT_WORDS 3    /* and has at least this many words */
+#define GOAL_TEXT_WORDS 3    /* and has at least this many words, */
+#define GOAL_TEXT_LEANS 5    /* or this many when it leans on what was said before ("fill that gap") */
 
 /* The best match of one kind in one sentence. */
 struct goal_match {
@@ -147,6 +148,17 @@ static size_t count_words(const char *s)
 	return n;
 }
 
+/* Does s hold a word that points back at what was said before ("fill that gap", "get it done")? */
+static int leans_back(const char *s)
+{
+	static const char *const back[] = { "it", "that", "this", "these", "those", "them", "there", NULL };
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++)
+		if (word_at(s, n, i, back))
+			return 1;
+	return 0;
+}
+
 /* Drops w from the end of s (length *n) when s ends with it as whole words. */
 static int drop_tail(const char *s, size_t *n, const char *w)
 {
@@ -194,7 +206,7 @@ static char *clean_text(const char *s, size_t a, size_t b)
 			n -= strlen(head[k]);
 			k = (size_t)-1;
 		}
-	if (count_words(o.s) < GOAL_TEXT_WORDS) {
+	if (count_words(o.s) < GOAL_TEXT_WORDS || (count_words(o.s) < GOAL_TEXT_LEANS && leans_back(o.s))) {
 		mk_buf_release(&o);
 		return NULL;
 	}
@@ -223,15 +235,18 @@ static int first_date(void *ctx, const struct mk_when *w)
 
 /* The date of a go-live match [start, end) in sentence s, into *w; 0 when none stands: none
  * from the match's start to GOAL_DATE_REACH after its end in its clause, one in a side clause
- * ("if we sign by the 30th"), or one before the call. */
+ * ("if we sign by the 30th"), or one before the call. A match that starts at "if" holds its
+ * condition itself ("if we're not live by August, we wait a year"): its date is the rule's. */
 static int live_date(const struct el_call *c, const struct el_sentence *s, size_t start, size_t end,
 		     struct mk_when *w)
 {
+	static const char *const iff[] = { "if", NULL };
 	struct goal_date d = { .from = start, .upto = end + GOAL_DATE_REACH, .found = 0 };
 
 	mk_when_scan(s->text, s->len, c->o->date, first_date, &d);
 	if (!d.found || memchr(s->text + start, ';', d.w.start - start) ||
-	    mk_when_side_clause(s->text, d.w.start) || mk_date_cmp(d.w.pick, c->o->date) < 0)
+	    (!word_at(s->text, s->len, start, iff) && mk_when_side_clause(s->text, d.w.start)) ||
+	    mk_date_cmp(d.w.pick, c->o->date) < 0)
 		return 0;
 	*w = d.w;
 	return 1;
