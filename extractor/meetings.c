@@ -433,7 +433,7 @@ static const char *const hour_words[] = {
 static const char *const not_after_hour[] = {
 	"percent", "people", "users", "sites", "stores", "thousand", "hundred", "million", "k", "minutes",
 	"minute", "hours", "hour", "days", "day", "weeks", "week", "months", "month", "years", "year",
-	"point", "time", "of", "stage", "or", "to", "per", "and", "seats", "licenses", "licences", NULL,
+	"point", "time", "of", "stage", "or", "per", "and", "seats", "licenses", "licences", NULL,
 };
 
 static int hour_of(const char *w)
@@ -590,6 +590,7 @@ static int says_yes(struct pass *p, size_t j)
 
 struct meet_cand {
 	int has_date;
+	int borrowed;               /* the date came from a meeting said just before */
 	struct mk_when w;
 	char *date_text, *time, *who, *purpose;
 };
@@ -663,6 +664,7 @@ static void cand_look_back(struct pass *p, size_t i, struct meet_cand *m)
 		matches_of(p, i - k, RK_NEXT_MEETING, &ms);
 		if (ms.n)
 			cand_when(p, i - k, ms.m[0].start, m);
+		m->borrowed = m->has_date;
 	}
 }
 
@@ -732,6 +734,13 @@ static void set_meeting(const struct el_call *c, size_t i, const struct rule_mat
 	memset(m, 0, sizeof *m);
 }
 
+/* Is m the meeting already found, confirmed ("Monday at 2 works." / "I'll send the invite.")? */
+static int same_meeting(const struct mk_findings *f, const struct meet_cand *m)
+{
+	return m->borrowed && f->nnext_meetings && f->next_meetings[0].has_date &&
+	       !mk_date_cmp(f->next_meetings[0].date, m->w.is_window ? m->w.lo : m->w.pick);
+}
+
 static void find_next_meeting(struct pass *p)
 {
 	const struct el_call *c = p->c;
@@ -750,7 +759,7 @@ static void find_next_meeting(struct pass *p)
 			continue;
 		s = p->s;
 		struct rule_match keep = *mt;
-		if (meeting_holds(p, i, &keep, &m)) {
+		if (meeting_holds(p, i, &keep, &m) && !same_meeting(c->f, &m)) {
 			m.who = meeting_words(s.text, &keep, RG_WHO);
 			m.purpose = meeting_words(s.text, &keep, RG_TEXT);
 			set_meeting(c, i, &keep, &m);
