@@ -56,6 +56,20 @@ static int listed(const char *w, const char *const *list)
 	return mk_in_listn(w, strlen(w), list);
 }
 
+/* The length of word w[0..n) before an apostrophe ("Keisha's" -> "Keisha"); *suffix: after it, or NULL. */
+static size_t word_stem(const char *w, size_t n, const char **suffix)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t ap = w[i] == '\'' ? 1 : (i + 2 < n && !strncmp(w + i, "’", 3)) ? 3 : 0;
+		if (ap) {
+			*suffix = w + i + ap;
+			return i;
+		}
+	}
+	*suffix = NULL;
+	return n;
+}
+
 /* Word text[ws..ws+wn) into buf (at most cap - 1 bytes) with curly apostrophes made straight. */
 static size_t word_copy(const char *w, size_t n, char *buf, size_t cap)
 {
@@ -75,7 +89,7 @@ static size_t word_copy(const char *w, size_t n, char *buf, size_t cap)
 /* ---- a dependency's steps ---- */
 
 static const char *const step_drop[] = {
-	"a", "an", "the", "our", "your", "their", "my", "his", "her", "its", "some", "any", "i", "we",
+	"a", "an", "the", "that", "this", "those", "these", "our", "your", "their", "my", "his", "her", "its", "some", "any", "i", "we",
 	"you", "they", "he", "she", "me", "us", "them", "is", "are", "be", "been", "being", "am", "can",
 	"can't", "cannot", "could", "will", "won't", "would", "should", "shall", "must", "do", "does",
 	"don't", "doesn't", "isn't", "aren't", "not", "even", "really", "actually", "just", "still",
@@ -83,7 +97,7 @@ static const char *const step_drop[] = {
 	"proceed", "anything", "everything", "get", "gets", "got", "have", "has", "had", "need", "needs",
 	"then", "anyway", "internally", "all", "whole", "because", "honestly", "so", "and", "but", "well",
 	"yeah", "okay", "ok", "frankly", "like", "um", "uh", "see", "seen", "said", "says", "told", "there",
-	"want", "wants", NULL,
+	"want", "wants", "know", "who", "what", NULL,
 };
 /* after one of these, "to" says no step: "need to get involved" */
 static const char *const to_after[] = { "need", "needs", "going", "able", "allowed", "have", "has", "want", "wants", NULL };
@@ -138,6 +152,16 @@ static size_t step_word(char *w, size_t n, const char *text, size_t len, size_t 
 	return n;
 }
 
+/* Is "that"/"this"/"those"/"these" at w a determiner of a name or an acronym ("that PR", "this
+ * NDA"), not a pronoun ("once that lands")? */
+static int determiner(const char *w, const char *text, size_t len, size_t at)
+{
+	size_t ws, wn;
+	if (!mk_strieq(w, "that") && !mk_strieq(w, "this") && !mk_strieq(w, "those") && !mk_strieq(w, "these"))
+		return 0;
+	return next_word(text, len, &at, &ws, &wn) && isupper((unsigned char)text[ws]);
+}
+
 /* Drops the words a step does not end on ("usage review with" -> "usage review"). */
 static void trim_tail(struct mk_buf *b, size_t *kept)
 {
@@ -180,7 +204,7 @@ static char *step_words(const char *text, size_t len, struct mk_date ref)
 			continue;
 		}
 		after_modal = modal;
-		pronoun |= listed(w, step_pronoun);
+		pronoun |= listed(w, step_pronoun) && !determiner(w, text, len, at);
 		n = step_word(w, n, text, len, at);
 		if (!n)
 			continue;
@@ -512,6 +536,13 @@ static char *time_at(const char *text, size_t len, const char *w, size_t at, con
 		if (m >= 0)
 			mins = m, said = 1, after = a2;
 	}
+	if (mins < 0 && mk_strieq(nw, "to")) {  /* "2 to 4 on June 3rd": from the first */
+		char w3[64] = "";
+		size_t p3 = pos, s3, n3;
+		if (next_word(text, len, &p3, &s3, &n3))
+			word_copy(text + s3, n3, w3, sizeof w3);
+		said = hour_of(w3) > 0 && hour_of(w3) <= 12;
+	}
 	mer = meridiem(text, len, after);
 	if (mins < 0)
 		mins = 0;
@@ -668,6 +699,27 @@ static void cand_look_back(struct pass *p, size_t i, struct meet_cand *m)
 	}
 }
 
+/* A firm meeting with no date said yet takes the day agreed just after it ("Let's get a call on
+ * the calendar." / "Twenty first works for me."): a meeting sentence, or one that asks whether
+ * a day works, in the three after it. */
+static void cand_look_ahead(struct pass *p, size_t i, struct meet_cand *m)
+{
+	struct el_sentence here, s;
+	struct matches ms;
+
+	p->c->sentence(p->c->ctx, i, &here);
+	for (size_t j = i + 1; j <= i + 3 && j < p->c->nsents && !m->has_date; j++) {
+		p->c->sentence(p->c->ctx, j, &s);
+		if (s.turn > here.turn + 2)
+			break;
+		matches_of(p, j, RK_NEXT_MEETING, &ms);
+		if (ms.n || (s.question && strstr(p->low, "work")))
+			cand_when(p, j, 0, m);
+		if (m->has_date && !mk_when_names_day(m->date_text, strlen(m->date_text)))
+			cand_release(m);
+	}
+}
+
 /* The meeting sentence i agrees through match m, into m's candidate; 0 when it does not hold. */
 static int meeting_holds(struct pass *p, size_t i, const struct rule_match *mt, struct meet_cand *m)
 {
@@ -683,8 +735,12 @@ static int meeting_holds(struct pass *p, size_t i, const struct rule_match *mt, 
 		if (!sure(c, i) || c->vetoed(c->ctx, i, "negation") || words_in(p->s.text, 0, mt->start, meet_cond))
 			return 0;
 		cand_when(p, i, mt->start, m);
+		if (!m->has_date)   /* "2 to 4 on June 3rd, I'll send the Teams invite today" */
+			cand_when(p, i, 0, m);
 		if (!m->has_date)
 			cand_look_back(p, i, m);
+		if (!m->has_date && !m->time)
+			cand_look_ahead(p, i, m);
 	} else {
 		if (!reply_of(c, i, &j) || !says_yes(p, j))
 			return 0;
@@ -737,8 +793,13 @@ static void set_meeting(const struct el_call *c, size_t i, const struct rule_mat
 /* Is m the meeting already found, confirmed ("Monday at 2 works." / "I'll send the invite.")? */
 static int same_meeting(const struct mk_findings *f, const struct meet_cand *m)
 {
-	return m->borrowed && f->nnext_meetings && f->next_meetings[0].has_date &&
-	       !mk_date_cmp(f->next_meetings[0].date, m->w.is_window ? m->w.lo : m->w.pick);
+	const struct mk_next_meeting *nm = f->nnext_meetings ? &f->next_meetings[0] : NULL;
+
+	if (!m->borrowed || !nm || !nm->has_date || mk_date_cmp(nm->date, m->w.is_window ? m->w.lo : m->w.pick))
+		return 0;
+	/* "next week" found, then "Monday works." / "I'll send the invite.": the day is news */
+	return !(m->date_text && mk_when_names_day(m->date_text, strlen(m->date_text)) &&
+		 !(nm->date_text && mk_when_names_day(nm->date_text, strlen(nm->date_text))));
 }
 
 static void find_next_meeting(struct pass *p)
@@ -806,6 +867,8 @@ static const char *pronoun_person(struct pass *p, size_t i, size_t at, enum mk_s
 		while (next_word(s.text, end, &pos, &ws, &wn)) {
 			const char *full;
 			enum mk_side sd;
+			const char *suf;
+			wn = word_stem(s.text + ws, wn, &suf);  /* "Keisha's been in there" */
 			if (!isupper((unsigned char)s.text[ws]) || !person_named(c->f, s.text + ws, wn, &full, &sd) ||
 			    !strcmp(full, here.speaker))
 				continue;
