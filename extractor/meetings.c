@@ -750,6 +750,11 @@ static int meeting_holds(struct pass *p, size_t i, const struct rule_match *mt, 
 	return m->has_date || m->time;
 }
 
+static int names_day(const char *date_text)
+{
+	return date_text && mk_when_names_day(date_text, strlen(date_text));
+}
+
 static void set_meeting(const struct el_call *c, size_t i, const struct rule_match *mt, struct meet_cand *m)
 {
 	struct mk_findings *f = c->f;
@@ -762,7 +767,8 @@ static void set_meeting(const struct el_call *c, size_t i, const struct rule_mat
 		nm = &f->next_meetings[0];
 		/* the same day said again ("see you all tomorrow at ten" ... "see you tomorrow"): what
 		 * the first said and the second does not stays */
-		if (nm->has_date && m->has_date && !mk_date_cmp(nm->date, m->w.is_window ? m->w.lo : m->w.pick)) {
+		if (nm->has_date && m->has_date && !mk_date_cmp(nm->date, m->w.is_window ? m->w.lo : m->w.pick) &&
+		    names_day(nm->date_text) == names_day(m->date_text)) {
 			if (!m->time)
 				m->time = nm->time, nm->time = NULL;
 			if (!m->who)
@@ -798,8 +804,7 @@ static int same_meeting(const struct mk_findings *f, const struct meet_cand *m)
 	if (!m->borrowed || !nm || !nm->has_date || mk_date_cmp(nm->date, m->w.is_window ? m->w.lo : m->w.pick))
 		return 0;
 	/* "next week" found, then "Monday works." / "I'll send the invite.": the day is news */
-	return !(m->date_text && mk_when_names_day(m->date_text, strlen(m->date_text)) &&
-		 !(nm->date_text && mk_when_names_day(nm->date_text, strlen(nm->date_text))));
+	return !(names_day(m->date_text) && !names_day(nm->date_text));
 }
 
 static void find_next_meeting(struct pass *p)
