@@ -490,6 +490,17 @@ static int minutes_word(const char *w, const char *text, size_t len, size_t at, 
 	return -1;
 }
 
+/* Does text[at..len) start with one of list, as whole words? */
+static int starts_with_one(const char *text, size_t len, size_t at, const char *const *list)
+{
+	for (; *list; list++) {
+		size_t n = strlen(*list);
+		if (at + n <= len && mk_strnieq(text + at, *list, n) && (at + n == len || !isalpha((unsigned char)text[at + n])))
+			return 1;
+	}
+	return 0;
+}
+
 /* "am"/"a.m."/"pm"/"p.m." or "in the morning|afternoon|evening" at text[at..): 1 am, 2 pm, 0 none */
 static int meridiem(const char *text, size_t len, size_t at)
 {
@@ -497,16 +508,7 @@ static int meridiem(const char *text, size_t len, size_t at)
 	static const char *const pm[] = { "pm", "p.m.", "p.m", "in the afternoon", "in the evening", NULL };
 	while (at < len && text[at] == ' ')
 		at++;
-	for (int k = 0; am[k] || pm[k]; k++) {
-		const char *a = am[k], *q = pm[k];
-		if (a && at + strlen(a) <= len && mk_strnieq(text + at, a, strlen(a)) &&
-		    (at + strlen(a) == len || !isalpha((unsigned char)text[at + strlen(a)])))
-			return 1;
-		if (q && at + strlen(q) <= len && mk_strnieq(text + at, q, strlen(q)) &&
-		    (at + strlen(q) == len || !isalpha((unsigned char)text[at + strlen(q)])))
-			return 2;
-	}
-	return 0;
+	return starts_with_one(text, len, at, am) ? 1 : starts_with_one(text, len, at, pm) ? 2 : 0;
 }
 
 /* The hour said at word w (its end at `at`), as "HH:MM", or NULL: "at ten", "2:30 pm", "two
