@@ -118,4 +118,11 @@ enum MHD_Result serve_decide_all(struct server *sv, struct MHD_Connection *c, co
 int serve_edit_route(struct server *sv, struct MHD_Connection *c, const char *p, const char *method,
 		     const struct request *rq, const char *who);
 
+/* ---- serve_share.c: the buyer's share links ------------------------------------------ */
+
+/* /share/...: the buyer's page of a share link and its API (the token in the path;
+ * rate-limited; no cookie, no other route). */
+enum MHD_Result serve_share(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
+			    const struct request *rq);
+
 #endif
