@@ -85,11 +85,24 @@ static void field_title(const char *field, char *out, size_t outlen)
 		out[0] = (char)(out[0] - 'a' + 'A');
 }
 
-/* A change of the plan's elements (goal, go-live, next meeting, criterion, ...). */
+/* Is field one of the plan's elements (element_revisions' fields but phase)? */
+static int element_field(const char *field)
+{
+	static const char *const f[] = { "goal", "go_live", "next_meeting", "criterion", "dependency", "stance" };
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (!strcmp(field, f[i]))
+			return 1;
+	return 0;
+}
+
+/* A change of the plan's elements (goal, go-live, next meeting, criterion, ...); a stance
+ * names its person (the change's action) when known. */
 static int element_line(const struct mk_change *c, char *out, size_t outlen)
 {
-	char title[64];
+	char title[160];
 	field_title(c->field, title, sizeof title);
+	if (!strcmp(c->field, "stance") && c->action && c->action[0])
+		snprintf(title + strlen(title), sizeof title - strlen(title), " of %s", c->action);
 	if (c->new_value && c->old_value)
 		snprintf(out, outlen, "%s: %s -> %s", title, c->old_value, c->new_value);
 	else if (c->new_value)
@@ -112,7 +125,7 @@ int cli_change_line(const struct mk_change *c, char *out, size_t outlen)
 		snprintf(out, outlen, "New stakeholder: %s", nv ? nv : "");
 		return 1;
 	}
-	if (!c->item_id)
+	if (!c->item_id || element_field(c->field))
 		return element_line(c, out, outlen);
 	if (!strcmp(c->field, "added"))
 		snprintf(out, outlen, "New: #%lld %s%s%s", id, a, nv ? ", due " : "", nv ? nv : "");
