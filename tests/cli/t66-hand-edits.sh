@@ -108,6 +108,6 @@ else
 fi
 "$MK" deal remove "Northwind Traders" --yes >"$tmp/o" 2>"$tmp/e" && ! "$MK" deal list | grep -q Northwind &&
 	"$MK" ingest demo/northwind-call-01.vtt --deal Acme --date 2026-03-03 >"$tmp/o" 2>"$tmp/e" &&
-	grep -q "11 proposals to review" "$tmp/o" \
+	grep -q "12 proposals to review" "$tmp/o" \
 	&& ok "deal remove --yes: gone, and its call can be ingested into another deal" || bad "remove: $(cat "$tmp/o" "$tmp/e")"
 echo "1..$n"

@@ -106,7 +106,7 @@ PY
 python3 -c "
 import json,sys
 ps=json.load(open(sys.argv[1]))['proposals']
-assert len(ps)==9, len(ps)
+assert len(ps)==10, len(ps)  # 12 proposals of call 1 (its next meeting too), one approved, one rejected
 " "$tmp/ri.json" && ok "review -i: y approves, n rejects with a reason, q stops" || bad "review -i: $(tail -5 "$tmp/pty.out")"
 "$MK" review -i --deal I </dev/null >/dev/null 2>"$tmp/e"; [ $? -eq 2 ] && grep -q "terminal" "$tmp/e" && ok "review -i without a terminal is refused" || bad "review -i no tty: $(cat "$tmp/e")"
 
