@@ -2,10 +2,10 @@
  * serve_plan.c: the JSON API's hand edits of the whole plan (issue 14): a deal's goal,
  * go-live, criteria added and removed, dependencies added and removed, next meeting, and a
  * stakeholder's stance, each one store call (a decision, undoable) done as the session's
- * user and answered with the plan as it is now. It does not edit items (an item's phase goes through PATCH /api/items/ID, serve_edit.c)
- * or proposals. Every id in a path is checked against the deal it names: another deal's
- * criterion is "no such criterion in this deal". Routed from serve_edit.c and serve_api.c,
- * past serve_api.c's door. See serve.h.
+ * user and answered with the plan as it is now. It does not edit items (an item's phase
+ * goes through PATCH /api/items/ID, serve_edit.c) or proposals. Every id in a path is
+ * checked against the deal it names: another deal's criterion is "no such criterion in
+ * this deal". Routed from serve_edit.c, past serve_api.c's door. See serve.h.
  */
 #include "serve.h"
 
