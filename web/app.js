@@ -771,8 +771,8 @@
 				var v = form.elements[k].value.trim();
 				if (v === initial[k])
 					return;
-				if (element && (k === 'item' || k === 'depends_on'))
-					change[k] = v ? Number(v) : null;
+				if (element && ITEM_FIELDS[k])
+					change[ITEM_FIELDS[k]] = v ? Number(v) : null;
 				else if (element)
 					change[k] = v === '' && p.kind !== 'set_goal' && p.kind !== 'add_criterion' ? null : v;
 				else
@@ -800,6 +800,9 @@
 		return form;
 	}
 
+	/* A dependency's items in its editor (not "item": a form's elements.item is a method). */
+	var ITEM_FIELDS = { waiting_item: 'item', on_item: 'depends_on' };
+
 	/* The editor's fields of an issue-14 proposal (ELEMENT_FIELDS says which). */
 	function elementEditorFields(p, input, select) {
 		var items = [['', '(not a plan item)']].concat(((deal.plan && deal.plan.items) || []).map(function (it) {
@@ -815,9 +818,9 @@
 				select('kind', [['live', 'live (in use)'], ['signed', 'signed (contract)']], p.category === 'signed' ? 'signed' : 'live', 'By then')];
 		case 'add_dependency':
 			return [input('waiting', 'text', p.action, 'The step that waits', true),
-				select('item', items, p.item_id ? String(p.item_id) : '', 'That step on the plan'),
+				select('waiting_item', items, p.item_id ? String(p.item_id) : '', 'That step on the plan'),
 				input('text', 'text', p.text, 'What it waits on', true),
-				select('depends_on', items, p.depends_on_id ? String(p.depends_on_id) : '', 'That on the plan')];
+				select('on_item', items, p.depends_on_id ? String(p.depends_on_id) : '', 'That on the plan')];
 		case 'set_next_meeting':
 			return [input('due', 'date', p.due, 'Date'), input('time', 'time', p.time, 'Time'),
 				input('who', 'text', p.name, 'Who'), input('text', 'text', p.text, 'What for', true)];
@@ -1250,7 +1253,7 @@
 		df.addEventListener('submit', function (ev) {
 			ev.preventDefault();
 			var err = df.querySelector('.error');
-			var body = { item: Number(v(df, 'item')), depends_on: Number(v(df, 'depends_on')) };
+			var body = { item: Number(v(df, 'waiting_item')), depends_on: Number(v(df, 'on_item')) };
 			api('POST', dealApi(deal.name, 'dependencies'), body).then(function () {
 				showError(err, '');
 				notice('Added the dependency: #' + body.item + ' waits on #' + body.depends_on + '.', false);
