@@ -696,6 +696,9 @@ struct mk_query {
 	int has_from, has_to;       /* due date range */
 	struct mk_date from, to;
 	const char *text;           /* words in the action (all must appear); NULL: any */
+	/* the whole plan (issue 14): filters by deal, 0: off */
+	int no_next_meeting;        /* deals with no next meeting on or after as_of */
+	int past_go_live;           /* deals whose critical path ends after go-live (slack < 0, mk_plan_backward) */
 };
 
 struct mk_query_row {

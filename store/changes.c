@@ -1,7 +1,8 @@
 /*
  * changes.c: what changed on the plans across deals in a period (mk_store_changes): items
  * added, every revision of an item (due moved, status, owner, action), stakeholders and
- * risks approved; each with who decided, when, and the words of the call that caused it.
+ * risks approved, the plan's elements (goal, go-live, next meeting, criteria, dependencies,
+ * stances, phases); each with who decided, when, and the words of the call that caused it.
  * Read-only. A change is dated by the start of the call whose words caused it, or by when
  * it was decided (MK_CHANGES_BY_DECISION, and any change no call caused).
  * Invariant: every value the user gives is bound; the SQL is assembled from the constant
@@ -34,6 +35,13 @@
 	"	ELSE coalesce(p.name || coalesce(' (' || p.role || ')', ''), p.role, '') END,\n" \
 	"	p.decided_at, p.decided_by, m.label, m.start, p.ev_speaker, p.ev_start_ms, p.ev_quote,\n" \
 	"	+" sel ", 2, p.id\n"
+/* the plan's elements (issue 14): goal, go-live, next meeting, criterion, dependency, stance,
+ * phase; a phase and a dependency are about an item */
+#define CHANGES_ELEMENT(sel)                                                              \
+	"SELECT d.name, coalesce(ei.id, 0), ei.action, er.field, er.old_value, er.new_value, er.at,\n" \
+	"	er.\"by\", m.label, m.start, p.ev_speaker, p.ev_start_ms, p.ev_quote, +" sel ", 3, er.id\n"
+#define CHANGES_ELEMENT_JOINS                                                             \
+	"JOIN deals d ON d.id = er.deal_id\n" DB_ELEMENT_ITEM("er", "ei")
 /* unary +: the calls or the decision dates drive, not the index of every approved proposal */
 #define CHANGES_MAP_KINDS " AND +p.status = 'approved' AND +p.kind IN ('add_stakeholder', 'add_risk')"
 
@@ -58,6 +66,10 @@ static const struct changes_branch changes_by_call[] = {
 	{ CHANGES_MAP("m.start") "FROM meetings m JOIN proposals p ON p.meeting_id = m.id\n"
 	  "JOIN deals d ON d.id = p.deal_id\n"
 	  "WHERE (m.start IS NULL) = 0", "m.start", "m.deal_id", CHANGES_MAP_KINDS },
+	/* element_revisions has no index by call: its rows (of the deal) drive */
+	{ CHANGES_ELEMENT("m.start") "FROM element_revisions er LEFT JOIN proposals p ON p.id = er.proposal_id\n"
+	  "CROSS JOIN meetings m ON m.id = coalesce(er.meeting_id, p.meeting_id)\n" CHANGES_ELEMENT_JOINS
+	  "WHERE (m.start IS NULL) = 0", "m.start", "er.deal_id", "" },
 };
 
 /* Every change, found by when it was decided; `more` keeps to those no dated call caused
@@ -73,6 +85,9 @@ static const struct changes_branch changes_by_decision[] = {
 	{ CHANGES_MAP("p.decided_at") "FROM proposals p JOIN deals d ON d.id = p.deal_id\n"
 	  "LEFT JOIN meetings m ON m.id = p.meeting_id\n"
 	  "WHERE 1", "p.decided_at", "p.deal_id", CHANGES_MAP_KINDS },
+	{ CHANGES_ELEMENT("er.at") "FROM element_revisions er LEFT JOIN proposals p ON p.id = er.proposal_id\n"
+	  "LEFT JOIN meetings m ON m.id = coalesce(er.meeting_id, p.meeting_id)\n" CHANGES_ELEMENT_JOINS
+	  "WHERE 1", "er.at", "er.deal_id", "" },
 };
 
 #define CHANGES_NBRANCH (sizeof changes_by_call / sizeof changes_by_call[0])

@@ -182,4 +182,17 @@ enum mk_err el_apply(const struct el_write *w, const struct mk_proposal *p);
 enum mk_err el_undo(struct mk_store *st, int64_t decision, int64_t proposal, int64_t undone,
 		    const char *now, struct mk_diag *diag);
 
+/* The whole plan's reads (plan.c, issue 14). An item's phase from column col (plan_items.phase),
+ * else the one its action gives (mk_phase_guess). */
+void db_item_phase(sqlite3_stmt *s, int col, struct mk_item *it);
+/* Appends deal's plan to out inside the caller's read: whole, or (whole 0) only what working
+ * backward reads (items, goal / go-live / next meeting, dependencies). SQLite's code. */
+int db_plan_read(struct mk_store *st, int64_t deal, int whole, struct mk_plan *out);
+/* SQL joins: the plan item an element revision (er) is about, as alias it: a phase's item,
+ * a dependency's waiting item; none for the others (history, changes). */
+#define DB_ELEMENT_ITEM(er, it)                                                           \
+	"LEFT JOIN dependencies " it "_dep ON " er ".field = 'dependency' AND " it "_dep.id = " er ".ref_id\n" \
+	"LEFT JOIN plan_items " it " ON " it ".id = CASE " er ".field WHEN 'phase' THEN " er ".ref_id\n" \
+	"	ELSE " it "_dep.item_id END\n"
+
 #endif

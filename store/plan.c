@@ -1,8 +1,11 @@
 /*
- * plan.c: reading a deal's current plan (mk_store_plan): its items with how often each
- * changed and whether its due date slipped, the people on its map and its open risks.
- * Does not change anything (proposal.c does). Invariant: revision counts and slip marks
- * are computed from plan_revisions, never stored, so they cannot disagree with history.
+ * plan.c: reading a deal's current plan (mk_store_plan): its items (with how often each
+ * changed, whether its due date slipped, its phase), the people on its map (stance, met),
+ * its open risks, and the whole plan of issue 14: goal, go-live, criteria, dependencies,
+ * next meeting, the buyer's last acknowledgement and the plan's version. Does not change
+ * anything (proposal.c, elements.c do). Invariant: revision counts and slip marks are
+ * computed from plan_revisions, never stored, so they cannot disagree with history; the
+ * statements are kept per connection, so reading many deals' plans (health) prepares once.
  */
 #include "db.h"
 #include "util/util.h"
@@ -29,82 +32,186 @@ void db_item_read(sqlite3_stmt *s, struct mk_item *it)
 		it->said = db_column_dup(s, 10); /* the plan's read gives what promised it */
 }
 
-static int plan_items_read(struct mk_store *st, int64_t deal, struct mk_plan *p)
+void db_item_phase(sqlite3_stmt *s, int col, struct mk_item *it)
+{
+	enum mk_phase ph;
+
+	if (mk_phase_parse((const char *)sqlite3_column_text(s, col), &ph) == MK_OK)
+		it->phase = ph;
+	else
+		it->phase = mk_phase_guess(it->action ? it->action : "");
+}
+
+/* One of the plan's lists: each row of sql (?1 the deal) handed to fn. */
+typedef void plan_row_fn(sqlite3_stmt *s, struct mk_plan *p);
+
+static int plan_rows(struct mk_store *st, const char *sql, int64_t deal, plan_row_fn *fn,
+		     struct mk_plan *p)
 {
 	sqlite3_stmt *s = NULL;
-	int rc;
+	int rc = db_prepare_cached(st, sql, &s);
 
-	/* slipped: the due date moved from one date to another at least once */
-	rc = db_prepare(st,
-		"SELECT i.id, i.action, i.owner, i.side, i.due, i.status, i.updated_at,\n"
-		"	(SELECT count(*) FROM plan_revisions r WHERE r.item_id = i.id),\n"
-		"	EXISTS (SELECT 1 FROM plan_revisions r WHERE r.item_id = i.id\n"
-		"		AND r.field = 'due' AND r.old_value IS NOT NULL),\n"
-		"	EXISTS (SELECT 1 FROM meetings m WHERE m.id = i.meeting_id AND m.removed_at IS NOT NULL),\n"
-		"	(SELECT p.ev_quote FROM proposals p WHERE p.id = i.proposal_id)\n"
-		"FROM plan_items i WHERE i.deal_id = ?1\n"
-		"ORDER BY CASE i.side WHEN 'buyer' THEN 0 WHEN 'seller' THEN 1 ELSE 2 END,\n"
-		"	i.due IS NULL, i.due, i.id", &s);
 	if (rc == SQLITE_OK)
 		rc = db_bind(s, "i", deal);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct mk_item *it;
-
-		p->items = mk_grow(p->items, &p->capitems, p->nitems + 1, sizeof *p->items);
-		it = &p->items[p->nitems++];
-		db_item_read(s, it);
+		fn(s, p);
 		rc = SQLITE_OK;
 	}
-	sqlite3_finalize(s);
+	if (s)
+		sqlite3_reset(s); /* kept for the connection: it must not hold the read open */
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static int plan_people_read(struct mk_store *st, int64_t deal, struct mk_plan *p)
+/* slipped: the due date moved from one date to another at least once */
+static const char plan_items_sql[] =
+	"SELECT i.id, i.action, i.owner, i.side, i.due, i.status, i.updated_at,\n"
+	"	(SELECT count(*) FROM plan_revisions r WHERE r.item_id = i.id),\n"
+	"	EXISTS (SELECT 1 FROM plan_revisions r WHERE r.item_id = i.id\n"
+	"		AND r.field = 'due' AND r.old_value IS NOT NULL),\n"
+	"	EXISTS (SELECT 1 FROM meetings m WHERE m.id = i.meeting_id AND m.removed_at IS NOT NULL),\n"
+	"	(SELECT p.ev_quote FROM proposals p WHERE p.id = i.proposal_id), i.phase\n"
+	"FROM plan_items i WHERE i.deal_id = ?1\n"
+	"ORDER BY CASE i.side WHEN 'buyer' THEN 0 WHEN 'seller' THEN 1 ELSE 2 END,\n"
+	"	i.due IS NULL, i.due, i.id";
+
+static void plan_item_row(sqlite3_stmt *s, struct mk_plan *p)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
+	struct mk_item *it;
 
-	rc = db_prepare(st,
-		"SELECT name, role, side FROM people WHERE deal_id = ?1\n"
-		"ORDER BY CASE side WHEN 'buyer' THEN 0 WHEN 'seller' THEN 1 ELSE 2 END, id", &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind(s, "i", deal);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct mk_plan_person *pp;
-
-		p->people = mk_grow(p->people, &p->cappeople, p->npeople + 1, sizeof *p->people);
-		pp = &p->people[p->npeople++];
-		pp->name = db_column_dup(s, 0);
-		pp->role = db_column_dup(s, 1);
-		pp->side = db_column_side(s, 2);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	p->items = mk_grow(p->items, &p->capitems, p->nitems + 1, sizeof *p->items);
+	it = &p->items[p->nitems++];
+	db_item_read(s, it);
+	db_item_phase(s, 11, it);
 }
 
-static int plan_risks_read(struct mk_store *st, int64_t deal, struct mk_plan *p)
+static const char plan_people_sql[] =
+	"SELECT id, name, role, side, stance, met FROM people WHERE deal_id = ?1\n"
+	"ORDER BY CASE side WHEN 'buyer' THEN 0 WHEN 'seller' THEN 1 ELSE 2 END, id";
+
+static void plan_person_row(sqlite3_stmt *s, struct mk_plan *p)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
+	struct mk_plan_person *pp;
+	enum mk_stance stance = MK_STANCE_UNKNOWN;
 
-	rc = db_prepare(st,
-		"SELECT id, category, text FROM risks WHERE deal_id = ?1 AND status = 'open'\n"
-		"ORDER BY id", &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind(s, "i", deal);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct mk_plan_risk *r;
+	p->people = mk_grow(p->people, &p->cappeople, p->npeople + 1, sizeof *p->people);
+	pp = &p->people[p->npeople++];
+	memset(pp, 0, sizeof *pp);
+	pp->id = sqlite3_column_int64(s, 0);
+	pp->name = db_column_dup(s, 1);
+	pp->role = db_column_dup(s, 2);
+	pp->side = db_column_side(s, 3);
+	mk_stance_parse((const char *)sqlite3_column_text(s, 4), &stance);
+	pp->stance = stance;
+	pp->met = sqlite3_column_int(s, 5) != 0;
+}
 
-		p->risks = mk_grow(p->risks, &p->caprisks, p->nrisks + 1, sizeof *p->risks);
-		r = &p->risks[p->nrisks++];
-		r->id = sqlite3_column_int64(s, 0);
-		r->category = db_column_dup(s, 1);
-		r->text = db_column_dup(s, 2);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+static const char plan_risks_sql[] =
+	"SELECT id, category, text, shareable FROM risks WHERE deal_id = ?1 AND status = 'open'\n"
+	"ORDER BY id";
+
+static void plan_risk_row(sqlite3_stmt *s, struct mk_plan *p)
+{
+	struct mk_plan_risk *r;
+
+	p->risks = mk_grow(p->risks, &p->caprisks, p->nrisks + 1, sizeof *p->risks);
+	r = &p->risks[p->nrisks++];
+	r->id = sqlite3_column_int64(s, 0);
+	r->category = db_column_dup(s, 1);
+	r->text = db_column_dup(s, 2);
+	r->shareable = sqlite3_column_int(s, 3) != 0;
+}
+
+static const char plan_elements_sql[] =
+	"SELECT goal, go_live, go_live_kind, next_meeting, next_meeting_time, next_meeting_who,\n"
+	"	next_meeting_purpose FROM deal_plan WHERE deal_id = ?1";
+
+static void plan_elements_row(sqlite3_stmt *s, struct mk_plan *p)
+{
+	p->goal = db_column_dup(s, 0);
+	db_column_date(s, 1, &p->has_go_live, &p->go_live);
+	p->go_live_kind = p->has_go_live ? db_column_dup(s, 2) : NULL;
+	db_column_date(s, 3, &p->has_next_meeting, &p->next_meeting);
+	p->next_meeting_time = db_column_dup(s, 4);
+	p->next_meeting_who = db_column_dup(s, 5);
+	p->next_meeting_purpose = db_column_dup(s, 6);
+}
+
+/* every criterion on the plan came from an approved proposal or a hand edit: agreed */
+static const char plan_criteria_sql[] =
+	"SELECT id, text FROM criteria WHERE deal_id = ?1 AND removed_at IS NULL ORDER BY id";
+
+static void plan_criterion_row(sqlite3_stmt *s, struct mk_plan *p)
+{
+	struct mk_plan_criterion *c;
+
+	p->criteria = mk_grow(p->criteria, &p->capcriteria, p->ncriteria + 1, sizeof *p->criteria);
+	c = &p->criteria[p->ncriteria++];
+	c->id = sqlite3_column_int64(s, 0);
+	c->text = db_column_dup(s, 1);
+	c->agreed = 1;
+}
+
+/* an item's side of a dependency reads as its action now; the words said otherwise */
+static const char plan_deps_sql[] =
+	"SELECT dp.id, w.id, coalesce(w.action, dp.waiting), o.id, coalesce(o.action, dp.on_text)\n"
+	"FROM dependencies dp LEFT JOIN plan_items w ON w.id = dp.item_id\n"
+	"LEFT JOIN plan_items o ON o.id = dp.depends_on_id\n"
+	"WHERE dp.deal_id = ?1 AND dp.removed_at IS NULL ORDER BY dp.id";
+
+static void plan_dep_row(sqlite3_stmt *s, struct mk_plan *p)
+{
+	struct mk_plan_dependency *d;
+
+	p->deps = mk_grow(p->deps, &p->capdeps, p->ndeps + 1, sizeof *p->deps);
+	d = &p->deps[p->ndeps++];
+	d->id = sqlite3_column_int64(s, 0);
+	d->item_id = sqlite3_column_int64(s, 1);
+	d->waiting = db_column_dup(s, 2);
+	d->depends_on_id = sqlite3_column_int64(s, 3);
+	d->on = db_column_dup(s, 4);
+}
+
+static const char plan_ack_sql[] =
+	"SELECT at, name FROM buyer_acks WHERE deal_id = ?1 ORDER BY at DESC, id DESC LIMIT 1";
+
+static void plan_ack_row(sqlite3_stmt *s, struct mk_plan *p)
+{
+	p->has_ack = 1;
+	p->ack_at = db_column_dup(s, 0);
+	p->ack_by = db_column_dup(s, 1);
+}
+
+static const char plan_version_sql[] = "SELECT max(id) FROM decisions WHERE deal_id = ?1";
+
+static void plan_version_row(sqlite3_stmt *s, struct mk_plan *p)
+{
+	p->version = sqlite3_column_int64(s, 0);
+}
+
+/* The lists in the order they are read; the first three are what working backward needs. */
+static const struct plan_part {
+	const char *sql;
+	plan_row_fn *fn;
+} plan_parts[] = {
+	{ plan_items_sql, plan_item_row },
+	{ plan_elements_sql, plan_elements_row },
+	{ plan_deps_sql, plan_dep_row },
+	{ plan_people_sql, plan_person_row },
+	{ plan_risks_sql, plan_risk_row },
+	{ plan_criteria_sql, plan_criterion_row },
+	{ plan_ack_sql, plan_ack_row },
+	{ plan_version_sql, plan_version_row },
+};
+#define PLAN_BACKWARD_PARTS 3
+
+int db_plan_read(struct mk_store *st, int64_t deal, int whole, struct mk_plan *out)
+{
+	size_t nparts = whole ? sizeof plan_parts / sizeof plan_parts[0] : PLAN_BACKWARD_PARTS;
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; i < nparts && rc == SQLITE_OK; i++)
+		rc = plan_rows(st, plan_parts[i].sql, deal, plan_parts[i].fn, out);
+	return rc;
 }
 
 enum mk_err mk_store_plan(struct mk_store *st, const char *deal, struct mk_plan *out,
@@ -115,18 +222,14 @@ enum mk_err mk_store_plan(struct mk_store *st, const char *deal, struct mk_plan 
 	int rc;
 
 	mk_plan_init(out);
-	/* one read transaction: the three lists agree with each other */
+	/* one read transaction: the lists agree with each other */
 	rc = db_read_begin(st);
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc, diag);
 	err = db_deal_id(st, deal, &deal_id, diag);
 	if (err)
 		goto out;
-	rc = plan_items_read(st, deal_id, out);
-	if (rc == SQLITE_OK)
-		rc = plan_people_read(st, deal_id, out);
-	if (rc == SQLITE_OK)
-		rc = plan_risks_read(st, deal_id, out);
+	rc = db_plan_read(st, deal_id, 1, out);
 	if (rc != SQLITE_OK)
 		err = db_fail(st, rc, diag);
 out:

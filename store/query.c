@@ -79,15 +79,18 @@ static enum mk_err query_check(struct mk_store *st, const struct mk_query *q,
  * without sorting every match.
  */
 enum query_drive {
-	QUERY_DRIVE_DEAL, QUERY_DRIVE_OWNER, QUERY_DRIVE_TEXT, QUERY_DRIVE_STATUS, QUERY_DRIVE_DUE,
+	QUERY_DRIVE_DEAL, QUERY_DRIVE_DEALS, QUERY_DRIVE_OWNER, QUERY_DRIVE_TEXT, QUERY_DRIVE_STATUS, QUERY_DRIVE_DUE,
 	QUERY_DRIVE_SLIP, QUERY_DRIVE_SCAN, QUERY_DRIVE_ORDER
 };
 
 /* A question's filters, ready to bind: ?1 deal, ?2 owner, ?3 side, ?4 status, ?5 as_of,
- * ?6 from, ?7 to, ?8 limit, ?9 offset, ?10.. the words as LIKE patterns. */
+ * ?6 from, ?7 to, ?8 limit, ?9 offset, ?10.. the words as LIKE patterns, ?26 the deals
+ * past their go-live (a JSON array of ids). */
+#define QUERY_DEALS_PARAM (10 + QUERY_MAX_WORDS)
 struct query_filters {
 	const struct mk_query *q;
 	int64_t deal_id;
+	char *late_deals;               /* past_go_live: "[id,...]" of the deals past it */
 	char *owner;
 	char *words[QUERY_MAX_WORDS];   /* LIKE patterns, or the word itself when too long for one */
 	int plain[QUERY_MAX_WORDS];
@@ -105,7 +108,7 @@ static enum query_drive query_natural_drive(const struct query_filters *f)
 {
 	const struct mk_query *q = f->q;
 
-	return f->deal_id ? QUERY_DRIVE_DEAL : f->owner ? QUERY_DRIVE_OWNER :
+	return f->deal_id ? QUERY_DRIVE_DEAL : f->late_deals ? QUERY_DRIVE_DEALS : f->owner ? QUERY_DRIVE_OWNER :
 		f->nwords ? QUERY_DRIVE_TEXT : (q->status != -1 || q->overdue) ? QUERY_DRIVE_STATUS :
 		(q->has_from || q->has_to) ? QUERY_DRIVE_DUE : QUERY_DRIVE_SCAN;
 }
@@ -139,6 +142,12 @@ static void query_where(struct mk_buf *sql, const struct query_filters *f, enum 
 		mk_buf_addf(sql, " AND %si.due <= ?7", due);
 	if (q->slipped)
 		mk_buf_adds(sql, " AND i.slipped");
+	if (f->late_deals)
+		mk_buf_addf(sql, " AND %si.deal_id IN (SELECT value FROM json_each(?%d))",
+			    drive == QUERY_DRIVE_DEALS ? "" : "+", QUERY_DEALS_PARAM);
+	if (q->no_next_meeting)
+		mk_buf_adds(sql, " AND NOT EXISTS (SELECT 1 FROM deal_plan n WHERE n.deal_id = i.deal_id"
+			    " AND n.next_meeting >= ?5)");
 	if (q->slipped && drive == QUERY_DRIVE_SLIP) /* the same items, found by their revisions */
 		mk_buf_adds(sql, " AND i.id IN (SELECT r.item_id FROM plan_revisions r WHERE r.field = 'due'"
 			    " AND r.old_value IS NOT NULL AND r.new_value IS NOT NULL)");
@@ -161,8 +170,10 @@ static int query_bind(sqlite3_stmt *s, const struct query_filters *f, size_t lim
 		rc = db_bind_text(s, 3, mk_side_name((enum mk_side)q->side));
 	if (rc == SQLITE_OK && q->status != -1)
 		rc = db_bind_text(s, 4, mk_status_name((enum mk_status)q->status));
-	if (rc == SQLITE_OK && q->overdue)
+	if (rc == SQLITE_OK && (q->overdue || q->no_next_meeting))
 		rc = db_bind_date(s, 5, 1, q->as_of);
+	if (rc == SQLITE_OK && f->late_deals)
+		rc = db_bind_text(s, QUERY_DEALS_PARAM, f->late_deals);
 	if (rc == SQLITE_OK && q->has_from)
 		rc = db_bind_date(s, 6, 1, q->from);
 	if (rc == SQLITE_OK && q->has_to)
@@ -191,6 +202,62 @@ static char *query_like(const char *word)
 	}
 	mk_buf_addc(&b, '%');
 	return mk_buf_detach(&b);
+}
+
+/* ---- the whole plan: working backward from go-live (issue 14) ---- */
+
+/* Deal's plan worked backward from its go-live as of as_of (mk_plan_backward): *has is 0
+ * without a go-live or an open item with a date. SQLite's code. */
+static int query_deal_slack(struct mk_store *st, int64_t deal, struct mk_date as_of, int *has, int *days)
+{
+	struct mk_plan p;
+	struct mk_backward b;
+	int rc;
+
+	*has = 0;
+	*days = 0;
+	mk_plan_init(&p);
+	rc = db_plan_read(st, deal, 0, &p);
+	if (rc == SQLITE_OK) {
+		memset(&b, 0, sizeof b);
+		mk_plan_backward(&p, as_of, &b);
+		*has = b.has_slack;
+		*days = b.slack_days;
+		mk_backward_release(&b);
+	}
+	mk_plan_release(&p);
+	return rc;
+}
+
+/* The deals with a go-live (deal, or every one when 0), in id order: only they have a slack. */
+static const char query_go_live_deals[] =
+	"SELECT deal_id FROM deal_plan WHERE go_live IS NOT NULL AND (?1 IS NULL OR deal_id = ?1)\n"
+	"ORDER BY deal_id";
+
+/* *out: "[id,...]", the deals (of deal, or every one) whose critical path ends after their
+ * go-live as of as_of. */
+static int query_late_deals(struct mk_store *st, int64_t deal, struct mk_date as_of, char **out)
+{
+	sqlite3_stmt *s = NULL;
+	struct mk_buf ids;
+	int rc, has, days;
+
+	mk_buf_init(&ids);
+	mk_buf_addc(&ids, '[');
+	rc = db_prepare(st, query_go_live_deals, &s);
+	if (rc == SQLITE_OK)
+		rc = db_bind(s, "I", deal);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+
+		rc = query_deal_slack(st, id, as_of, &has, &days);
+		if (rc == SQLITE_OK && has && days < 0)
+			mk_buf_addf(&ids, "%s%lld", ids.len > 1 ? "," : "", (long long)id);
+	}
+	sqlite3_finalize(s);
+	mk_buf_addc(&ids, ']');
+	*out = mk_buf_detach(&ids);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 /* Reading the rows of few matches: slipped items alone are found by their revisions. */
@@ -323,6 +390,10 @@ enum mk_err mk_store_query_page(struct mk_store *st, const struct mk_query *q, s
 		if (err)
 			goto out;
 	}
+	if (q->past_go_live && (rc = query_late_deals(st, f.deal_id, q->as_of, &f.late_deals)) != SQLITE_OK) {
+		err = db_fail(st, rc, diag);
+		goto out;
+	}
 	f.owner = db_trim(q->owner);
 	f.nwords = query_words(q->text, words, QUERY_MAX_WORDS);
 	for (size_t w = 0; w < f.nwords; w++) {
@@ -343,6 +414,7 @@ enum mk_err mk_store_query_page(struct mk_store *st, const struct mk_query *q, s
 out:
 	db_rollback(st);
 	free(f.owner);
+	free(f.late_deals);
 	for (size_t w = 0; w < f.nwords; w++)
 		free(f.words[w]);
 	if (err) {
@@ -430,19 +502,48 @@ void mk_revisions_free(struct mk_revision *rows, size_t n)
 	"	c.at, c.\"by\", NULL, NULL, 0, NULL, 3, c.id, replace(c.kind, '_', ' '), c.id,\n" \
 	"	c.note, NULL\n"                                                                     \
 	"FROM decisions c JOIN deals d ON d.id = c.deal_id LEFT JOIN plan_items i ON i.id = c.item_id\n"
+/* the plan's elements (issue 14): an item's phase and a dependency are about an item */
+#define HISTORY_ELEMENT                                                                  \
+	"SELECT d.name, coalesce(ei.id, 0), ei.action, er.field, er.old_value, er.new_value, er.at,\n" \
+	"	er.\"by\", m.label, p.ev_speaker, p.ev_start_ms, p.ev_quote, 2, er.id,\n"        \
+	"	CASE WHEN er.decision_id IS NOT NULL THEN 'hand' WHEN m.removed_at IS NOT NULL\n"  \
+	"	THEN 'removed call' ELSE 'call' END,\n"                                           \
+	"	coalesce(er.decision_id, " HISTORY_APPROVAL("er.proposal_id") "), hd.note, er.proposal_id\n" \
+	"FROM element_revisions er JOIN deals d ON d.id = er.deal_id\n"                        \
+	DB_ELEMENT_ITEM("er", "ei")                                                             \
+	"LEFT JOIN proposals p ON p.id = er.proposal_id\n"                                       \
+	"LEFT JOIN meetings m ON m.id = coalesce(er.meeting_id, p.meeting_id)\n"                 \
+	"LEFT JOIN decisions hd ON hd.id = er.decision_id\n"
+/* what the buyer sent through a share link: by the name typed */
+#define HISTORY_ACK                                                                      \
+	"SELECT d.name, 0, NULL, 'buyer ack', NULL,\n"                                          \
+	"	a.name || ' agreed to the plan (version ' || a.plan_version || ')', a.at, a.name,\n" \
+	"	NULL, NULL, 0, NULL, 4, a.id, 'buyer', NULL, NULL, NULL\n"                        \
+	"FROM buyer_acks a JOIN deals d ON d.id = a.deal_id\n"
+#define HISTORY_COMMENT                                                                  \
+	"SELECT d.name, coalesce(ci.id, 0), ci.action, 'buyer comment', NULL, c.text, c.at, c.name,\n" \
+	"	NULL, NULL, 0, NULL, 5, c.id, 'buyer', NULL, 'on plan version ' || c.plan_version, NULL\n" \
+	"FROM buyer_comments c JOIN deals d ON d.id = c.deal_id\n"                               \
+	"LEFT JOIN plan_items ci ON ci.id = c.item_id\n"
+#define HISTORY_ITEM_DEAL "(SELECT x.deal_id FROM plan_items x WHERE x.id = ?1)"
 #define HISTORY_ORDER "ORDER BY 7, 13, 14"
 
 static const char history_by_item[] =
 	HISTORY_CREATED "WHERE i.id = ?1 AND (?2 IS NULL OR i.deal_id = ?2)\nUNION ALL\n"
 	HISTORY_EDITED "WHERE p.item_id = ?1 AND (?2 IS NULL OR p.deal_id = ?2)\nUNION ALL\n"
 	HISTORY_CHANGED "WHERE r.item_id = ?1 AND (?2 IS NULL OR i.deal_id = ?2)\nUNION ALL\n"
-	HISTORY_DECIDED "WHERE c.item_id = ?1 AND c.kind = 'undo' AND (?2 IS NULL OR c.deal_id = ?2)\n"
+	HISTORY_DECIDED "WHERE c.item_id = ?1 AND c.kind = 'undo' AND (?2 IS NULL OR c.deal_id = ?2)\nUNION ALL\n"
+	HISTORY_ELEMENT "WHERE er.deal_id = " HISTORY_ITEM_DEAL " AND ei.id = ?1\nUNION ALL\n"
+	HISTORY_COMMENT "WHERE c.deal_id = " HISTORY_ITEM_DEAL " AND c.item_id = ?1\n"
 	HISTORY_ORDER;
 static const char history_by_deal[] =
 	HISTORY_CREATED "WHERE i.deal_id = ?2\nUNION ALL\n"
 	HISTORY_EDITED "WHERE p.deal_id = ?2\nUNION ALL\n"
 	HISTORY_CHANGED "WHERE i.deal_id = ?2\nUNION ALL\n"
-	HISTORY_DECIDED "WHERE c.deal_id = ?2 AND c.kind IN ('undo', 'deal_rename', 'call_remove')\n"
+	HISTORY_DECIDED "WHERE c.deal_id = ?2 AND c.kind IN ('undo', 'deal_rename', 'call_remove')\nUNION ALL\n"
+	HISTORY_ELEMENT "WHERE er.deal_id = ?2\nUNION ALL\n"
+	HISTORY_ACK "WHERE a.deal_id = ?2\nUNION ALL\n"
+	HISTORY_COMMENT "WHERE c.deal_id = ?2\n"
 	HISTORY_ORDER;
 
 /* MK_ENOTFOUND when item is not an item (of deal, when deal is given). */
@@ -523,14 +624,19 @@ out:
 
 /* ---- health ---- */
 
+static void health_release(struct mk_health *h)
+{
+	free(h->deal);
+	free(h->next_step_action);
+	free(h->ack_at);
+}
+
 void mk_health_free(struct mk_health *rows, size_t n)
 {
 	if (!rows)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		free(rows[i].deal);
-		free(rows[i].next_step_action);
-	}
+	for (size_t i = 0; i < n; i++)
+		health_release(&rows[i]);
 	free(rows);
 }
 
@@ -562,11 +668,56 @@ void mk_health_free(struct mk_health *rows, size_t n)
 	"	AND i.status = 'open' AND i.due IS NOT NULL AND i.due >= ?2\n"                   \
 	"	ORDER BY i.due, i.id LIMIT 1) END"
 
-/* Open items due before as_of of one deal (deal > 0), or of every deal: their deal ids. */
-static const char health_overdue_deal[] =
-	"SELECT i.deal_id FROM plan_items i WHERE i.deal_id = ?2 AND +i.status = 'open' AND +i.due < ?1";
-static const char health_overdue_all[] =
-	"SELECT i.deal_id FROM plan_items i WHERE i.status = 'open' AND i.due < ?1";
+/*
+ * The passes after the deals' rows, each of one deal (?2) or of every deal, their rows led
+ * by a deal id: the open items due before as_of (?1); the plan's elements (deal_plan: the
+ * go-live, the next meeting); the criteria on the plan; the buyer's last acknowledgement.
+ * The tables of the whole plan hold rows only for the deals that have them.
+ */
+struct health_pass {
+	const char *deal, *all;
+	void (*fn)(struct mk_health *h, sqlite3_stmt *s, struct mk_date as_of);
+};
+
+static void health_overdue_row(struct mk_health *h, sqlite3_stmt *s, struct mk_date as_of)
+{
+	(void)s;
+	(void)as_of;
+	h->overdue++;
+}
+
+/* a next meeting before as_of is one that was missed: no next meeting */
+static void health_elements_row(struct mk_health *h, sqlite3_stmt *s, struct mk_date as_of)
+{
+	db_column_date(s, 1, &h->has_go_live, &h->go_live);
+	db_column_date(s, 2, &h->has_next_meeting, &h->next_meeting);
+	if (h->has_next_meeting && mk_date_cmp(h->next_meeting, as_of) < 0)
+		h->has_next_meeting = 0;
+}
+
+static void health_criteria_row(struct mk_health *h, sqlite3_stmt *s, struct mk_date as_of)
+{
+	(void)as_of;
+	h->criteria = (size_t)sqlite3_column_int64(s, 1);
+}
+
+static void health_ack_row(struct mk_health *h, sqlite3_stmt *s, struct mk_date as_of)
+{
+	(void)as_of;
+	h->has_ack = 1;
+	h->ack_at = db_column_dup(s, 1);
+}
+
+static const struct health_pass health_passes[] = {
+	{ "SELECT i.deal_id FROM plan_items i WHERE i.deal_id = ?2 AND +i.status = 'open' AND +i.due < ?1",
+	  "SELECT i.deal_id FROM plan_items i WHERE i.status = 'open' AND i.due < ?1", health_overdue_row },
+	{ "SELECT deal_id, go_live, next_meeting FROM deal_plan WHERE deal_id = ?2",
+	  "SELECT deal_id, go_live, next_meeting FROM deal_plan", health_elements_row },
+	{ "SELECT deal_id, count(*) FROM criteria WHERE deal_id = ?2 AND removed_at IS NULL GROUP BY deal_id",
+	  "SELECT deal_id, count(*) FROM criteria WHERE removed_at IS NULL GROUP BY deal_id", health_criteria_row },
+	{ "SELECT deal_id, max(at) FROM buyer_acks WHERE deal_id = ?2 GROUP BY deal_id",
+	  "SELECT deal_id, max(at) FROM buyer_acks GROUP BY deal_id", health_ack_row },
+};
 
 struct health_row {
 	int64_t deal;
@@ -622,25 +773,41 @@ static struct health_row *health_find(const struct health_index *x, int64_t deal
 	return bsearch(&key, x->rows, x->n, sizeof *x->rows, health_by_deal);
 }
 
-/* Adds each overdue item to its deal's row. */
-static int health_overdue(struct mk_store *st, int64_t deal, struct mk_date as_of,
-			  const struct health_index *x)
+/* Runs one pass, each of its rows into its deal's row. */
+static int health_pass_run(struct mk_store *st, const struct health_pass *ps, int64_t deal,
+			   struct mk_date as_of, const struct health_index *x)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	rc = db_prepare(st, deal ? health_overdue_deal : health_overdue_all, &s);
+	rc = db_prepare(st, deal ? ps->deal : ps->all, &s);
 	if (rc == SQLITE_OK)
 		rc = db_bind(s, "di", &as_of, deal); /* every deal's: no ?2 */
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct health_row *hit = health_find(x, sqlite3_column_int64(s, 0));
 
 		if (hit)
-			hit->h.overdue++;
+			ps->fn(&hit->h, s, as_of);
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Every pass, then the slack of each deal with a go-live: only those load their plan. */
+static int health_more(struct mk_store *st, int64_t deal, struct mk_date as_of, const struct health_index *x)
+{
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; rc == SQLITE_OK && i < sizeof health_passes / sizeof health_passes[0]; i++)
+		rc = health_pass_run(st, &health_passes[i], deal, as_of, x);
+	for (size_t i = 0; rc == SQLITE_OK && i < x->n; i++) {
+		struct health_row *r = &x->rows[i];
+
+		if (r->h.has_go_live)
+			rc = query_deal_slack(st, r->deal, as_of, &r->h.has_slack, &r->h.slack_days);
+	}
+	return rc;
 }
 
 /* "YYYY-MM-DD action" (HEALTH_NEXT_STEP) into h's next step; NULL: none. */
@@ -721,7 +888,7 @@ enum mk_err mk_store_health(struct mk_store *st, const char *deal, struct mk_dat
 		struct health_index x;
 
 		health_index_init(&x, rows, nrows);
-		rc = health_overdue(st, deal_id, as_of, &x);
+		rc = health_more(st, deal_id, as_of, &x);
 		if (rc == SQLITE_OK)
 			rc = SQLITE_DONE;
 		free(x.slot);
@@ -738,10 +905,8 @@ out:
 			(*out)[i] = rows[i].h;
 		*n = nrows;
 	} else {
-		for (size_t i = 0; i < nrows; i++) {
-			free(rows[i].h.deal);
-			free(rows[i].h.next_step_action);
-		}
+		for (size_t i = 0; i < nrows; i++)
+			health_release(&rows[i].h);
 	}
 	free(rows);
 	return err;

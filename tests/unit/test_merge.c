@@ -9,6 +9,7 @@
 #include "mapkeeper.h"
 #include "merge/words.h"
 #include "tap.h"
+#include "plan_build.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,51 +17,7 @@
 
 #define KEY "0123456789abcdef"
 
-static struct mk_date day(int y, int m, int d)
-{
-	struct mk_date r = { y, m, d };
-	return r;
-}
-
-static int day_eq(struct mk_date a, struct mk_date b)
-{
-	return a.y == b.y && a.m == b.m && a.d == b.d;
-}
-
-static char *dup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-static struct mk_evidence ev(const char *speaker, int64_t start_s, const char *quote)
-{
-	struct mk_evidence e;
-	memset(&e, 0, sizeof e);
-	e.speaker = dup(speaker);
-	e.start_ms = start_s * 1000;
-	e.end_ms = e.start_ms + 4000;
-	e.quote = dup(quote);
-	return e;
-}
-
 /* ---- building plans and findings ---- */
-
-static struct mk_item *plan_item(struct mk_plan *p, int64_t id, const char *action, const char *owner,
-				 enum mk_side side, struct mk_date due)
-{
-	struct mk_item *it;
-	p->items = realloc(p->items, (p->nitems + 1) * sizeof *p->items);
-	p->capitems = p->nitems + 1;
-	it = &p->items[p->nitems++];
-	memset(it, 0, sizeof *it);
-	it->id = id;
-	it->action = dup(action);
-	it->owner = dup(owner);
-	it->side = side;
-	it->has_due = due.y != 0;
-	it->due = due;
-	return it;
-}
 
 static void plan_person(struct mk_plan *p, const char *name, const char *role, enum mk_side side)
 {
@@ -120,20 +77,6 @@ static void add_update(struct mk_findings *f, const char *item, const char *chan
 	u->ev = e;
 }
 
-static void add_stakeholder(struct mk_findings *f, const char *name, const char *role,
-			    enum mk_side side, struct mk_evidence e)
-{
-	struct mk_stakeholder *s;
-	f->stakeholders = realloc(f->stakeholders, (f->nstakeholders + 1) * sizeof *f->stakeholders);
-	s = &f->stakeholders[f->nstakeholders++];
-	memset(s, 0, sizeof *s);
-	s->name = dup(name);
-	s->role = dup(role);
-	s->side = side;
-	s->rule = "test";
-	s->ev = e;
-}
-
 static void add_risk(struct mk_findings *f, const char *cat, const char *text, struct mk_evidence e)
 {
 	struct mk_risk *r;
@@ -172,14 +115,6 @@ static long merged_onto(struct mk_plan *p, struct mk_findings *f, enum mk_prop_k
 	mk_findings_release(f);
 	mk_plan_release(p);
 	return id;
-}
-
-static size_t count(const struct mk_proposals *ps, enum mk_prop_kind kind)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < ps->n; i++)
-		n += ps->v[i].kind == kind;
-	return n;
 }
 
 /* The deal of most tests: a plan after a first call. */
