@@ -173,4 +173,46 @@ void cli_json_print(json_t *o);
  * to 3 digits). */
 void cli_json_write(json_t *o, size_t flags);
 
+
+/* ---- the whole plan (issue 14): cli/json.c, cli/plan_md.c, cli/cmd_set.c ---------------- */
+
+/* The plan with its working backward (mk_plan_backward on b's day): cli_plan_json adds the
+ * goal, go-live, criteria, dependencies, next meeting, acknowledgement, version and
+ * "backward", and on each item its phase and finish, critical, late, held_by, past_go_live.
+ * cli_plan_json works backward from today. */
+json_t *cli_plan_json_backward(const char *deal, const struct mk_plan *p, const struct mk_backward *b);
+/* The item of b about item id, or NULL (a done or dropped item). */
+const struct mk_backward_item *cli_backward_item(const struct mk_backward *b, int64_t id);
+/* "12 days of slack before go-live 2027-03-01", "critical path ends 5 days after go-live
+ * 2027-03-01", "no go-live date yet", "no open item has a date yet". */
+void cli_slack_line(const struct mk_backward *b, char *out, size_t outlen);
+/* What changes says of item id, for its row: "new", "done", "blocked", "slipped from
+ * 2026-03-05" (the oldest due it had in changes), joined by ", "; "" when nothing. */
+void cli_change_mark(const struct mk_change *changes, size_t n, int64_t id, char *out, size_t outlen);
+/* The next meeting: "2027-01-14 at 10:00 with Farah Khan: walk through pricing", "none scheduled". */
+void cli_meeting_line(const struct mk_plan *p, char *out, size_t outlen);
+/* One change as a line of the "what changed" list ("Slipped: #4 ticket export: 2026-03-05 ->
+ * 2026-03-16"); 0 when it is not one to tell the buyer (an owner's spelling). */
+int cli_change_line(const struct mk_change *c, char *out, size_t outlen);
+/*
+ * The plan as Markdown (`plan --format md`; serve's copy button): goal, go-live and slack at
+ * the top, items by phase with their marks, criteria, stakeholders, dependencies, the next
+ * meeting, the buyer's acknowledgement. changes NULL: the plan as it stands (open risks
+ * too); else the refreshed plan to e-mail the buyer after a call: a "What changed" list
+ * first, each changed item marked, and only the risks marked shareable. Returns 0, or -1
+ * when out could not be written.
+ */
+int cli_plan_md(FILE *out, const char *deal, const struct mk_plan *p, const struct mk_backward *b,
+		const struct mk_change *changes, size_t nchanges);
+
+/* The hand setters of the plan's elements (cli/cmd_set.c). */
+int cmd_goal(int, char **);
+int cmd_go_live(int, char **);
+int cmd_criterion(int, char **);
+int cmd_depend(int, char **);
+int cmd_meeting(int, char **);
+int cmd_stance(int, char **);
+/* Is t a time of day written HH:MM (24-hour)? */
+int cli_parse_time(const char *t);
+
 #endif

@@ -6,7 +6,8 @@
  * is refused; --all-deals shows the count per deal and asks on a terminal (else it needs
  * --yes). Approving news about an item still waiting for review approves the item first.
  * `mapkeeper reject ID... [--reason TEXT]`: each in its own transaction; rejecting an item
- * withdraws the news tied to it. `mapkeeper edit ID [--owner] [--due] [--action]`.
+ * withdraws the news tied to it. `mapkeeper edit ID [--owner] [--due] [--action]` (the plan's
+ * elements: --text, --time, --who, --kind, --stance, --waiting, --item, --depends-on).
  * Each takes `--format text|json` (JSON: what was decided or changed) and records who
  * decided (--as, else the user) and when.
  */
@@ -485,37 +486,197 @@ static void edit_change(json_t *a, const char *field, const char *old_value, con
 	json_array_append_new(a, json_pack("{s:s, s:s?, s:s?}", "field", field, "old", old_value, "new", new_value));
 }
 
+/* The edit's flags: each a field of mk_store_edit (owner, due, action) or of
+ * mk_store_edit_element (the plan's elements, issue 14), with the kinds it applies to. */
+enum { E_OWNER, E_DUE, E_ACTION, E_TEXT, E_TIME, E_WHO, E_KIND, E_STANCE, E_WAITING, E_ITEM, E_DEPENDS, E_COUNT };
+static const struct {
+	const char *flag;           /* as typed */
+	const char *field;          /* mk_store_edit_element's field */
+	unsigned kinds;             /* 1 << enum mk_prop_kind it applies to */
+} edit_fields[E_COUNT] = {
+#define K(k) (1u << (k))
+#define OLD_KINDS (K(MK_PROP_SET_GOAL) - 1)
+	[E_OWNER] = { "--owner", NULL, OLD_KINDS },
+	[E_DUE] = { "--due", "due", OLD_KINDS | K(MK_PROP_SET_GO_LIVE) | K(MK_PROP_SET_NEXT_MEETING) },
+	[E_ACTION] = { "--action", NULL, OLD_KINDS },
+	[E_TEXT] = { "--text", "text", K(MK_PROP_SET_GOAL) | K(MK_PROP_ADD_CRITERION) | K(MK_PROP_ADD_DEPENDENCY) |
+					       K(MK_PROP_SET_NEXT_MEETING) },
+	[E_TIME] = { "--time", "time", K(MK_PROP_SET_NEXT_MEETING) },
+	[E_WHO] = { "--who", "who", K(MK_PROP_SET_NEXT_MEETING) },
+	[E_KIND] = { "--kind", "kind", K(MK_PROP_SET_GO_LIVE) },
+	[E_STANCE] = { "--stance", "stance", K(MK_PROP_SET_STANCE) },
+	[E_WAITING] = { "--waiting", "waiting", K(MK_PROP_ADD_DEPENDENCY) },
+	[E_ITEM] = { "--item", "item", K(MK_PROP_ADD_DEPENDENCY) },
+	[E_DEPENDS] = { "--depends-on", "depends_on", K(MK_PROP_ADD_DEPENDENCY) },
+#undef K
+#undef OLD_KINDS
+};
+
+/* What edit was asked: a value (or NULL) per field. */
+struct edit_args {
+	int64_t id;
+	const char *v[E_COUNT];
+	const char *as, *fmt;
+	char item[24], depends[24];
+};
+
+/* The flags that apply to kind, for a message: "--text, --due". */
+static void kind_flags(enum mk_prop_kind kind, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	for (int f = 0; f < E_COUNT; f++)
+		if (edit_fields[f].kinds & (1u << kind))
+			snprintf(out + strlen(out), outlen - strlen(out), "%s%s", out[0] ? ", " : "", edit_fields[f].flag);
+}
+
+/* Every flag given applies to p's kind: CLI_OK, else one line and CLI_USAGE. */
+static int edit_applies(const struct edit_args *a, const struct mk_proposal *p)
+{
+	char takes[160];
+	for (int f = 0; f < E_COUNT; f++)
+		if (a->v[f] && !(edit_fields[f].kinds & (1u << p->kind))) {
+			kind_flags(p->kind, takes, sizeof takes);
+			cli_error("edit: %s does not apply to a %s proposal (it takes %s)", edit_fields[f].flag,
+				  mk_prop_kind_name(p->kind), takes);
+			return CLI_USAGE;
+		}
+	return CLI_OK;
+}
+
+/* The element fields given, one mk_store_edit_element each, all or nothing. */
+static enum mk_err edit_elements(struct mk_store *st, const struct edit_args *a, struct mk_diag *d)
+{
+	enum mk_err err;
+	if ((err = mk_store_write_begin(st, d)))
+		return err;
+	for (int f = 0; !err && f < E_COUNT; f++)
+		if (a->v[f] && edit_fields[f].field)
+			err = mk_store_edit_element(st, a->id, edit_fields[f].field, a->v[f], cli_who(a->as), d);
+	if (err) {
+		struct mk_diag ignored;
+		mk_diag_clear(&ignored);
+		mk_store_write_end(st, 0, &ignored);
+		return err;
+	}
+	return mk_store_write_end(st, 1, d);
+}
+
+static const char *id_str(int64_t id, char *buf, size_t n)
+{
+	if (!id)
+		return NULL;
+	snprintf(buf, n, "%lld", (long long)id);
+	return buf;
+}
+
+/* The fields an edit changed, as `edit --format json` lists them. */
+static json_t *edit_changes(const struct mk_proposal *b, const struct mk_proposal *a)
+{
+	json_t *changes = json_array();
+	char x[24], y[24];
+	mk_date_format(b->due, x, sizeof x);
+	mk_date_format(a->due, y, sizeof y);
+	edit_change(changes, "owner", b->owner, a->owner);
+	edit_change(changes, "due", b->has_due ? x : NULL, a->has_due ? y : NULL);
+	edit_change(changes, "action", b->action, a->action);
+	edit_change(changes, "text", b->text, a->text);
+	edit_change(changes, "time", b->time, a->time);
+	if (b->kind >= MK_PROP_SET_GOAL) {
+		edit_change(changes, "name", b->name, a->name);
+		edit_change(changes, "category", b->category, a->category);
+	}
+	edit_change(changes, "item", id_str(b->item_id, x, sizeof x), id_str(a->item_id, y, sizeof y));
+	edit_change(changes, "depends_on", id_str(b->depends_on_id, x, sizeof x), id_str(a->depends_on_id, y, sizeof y));
+	return changes;
+}
+
 /* edit ID: the proposal edited as the flags say; JSON gives it with the fields changed. */
-static int edit_run(struct mk_store *st, int64_t id, const char *owner, const char *due, const char *action,
-		    const char *as, const char *fmt)
+static int edit_run(struct mk_store *st, const struct edit_args *a)
 {
 	struct mk_proposal before, after;
 	struct mk_diag d;
 	enum mk_err err;
+	int rc;
 
 	mk_diag_clear(&d);
 	memset(&before, 0, sizeof before);
 	memset(&after, 0, sizeof after);
-	if (!(err = mk_store_proposal_get(st, id, &before, &d)) &&
-	    !(err = mk_store_edit(st, id, owner, due, action, cli_who(as), &d)))
-		err = mk_store_proposal_get(st, id, &after, &d);
-	if (err) {
+	if ((err = mk_store_proposal_get(st, a->id, &before, &d))) {
 		cli_diag(&d, err);
-	} else if (!strcmp(fmt, "json")) {
-		json_t *changes = json_array();
-		char b[16], a[16];
-		mk_date_format(before.due, b, sizeof b);
-		mk_date_format(after.due, a, sizeof a);
-		edit_change(changes, "owner", before.owner, after.owner);
-		edit_change(changes, "due", before.has_due ? b : NULL, after.has_due ? a : NULL);
-		edit_change(changes, "action", before.action, after.action);
-		cli_json_print(json_pack("{s:o, s:o}", "edited", cli_proposal_json(&after), "changes", changes));
-	} else {
-		printf("edited proposal %lld\n", (long long)id);
+		return CLI_FAILED;
 	}
+	if ((rc = edit_applies(a, &before))) {
+		mk_proposal_release(&before);
+		return rc;
+	}
+	if (before.kind >= MK_PROP_SET_GOAL)
+		err = edit_elements(st, a, &d);
+	else
+		err = mk_store_edit(st, a->id, a->v[E_OWNER], a->v[E_DUE], a->v[E_ACTION], cli_who(a->as), &d);
+	if (!err)
+		err = mk_store_proposal_get(st, a->id, &after, &d);
+	if (err)
+		cli_diag(&d, err);
+	else if (!strcmp(a->fmt, "json"))
+		cli_json_print(json_pack("{s:o, s:o}", "edited", cli_proposal_json(&after), "changes",
+					 edit_changes(&before, &after)));
+	else
+		printf("edited proposal %lld\n", (long long)a->id);
 	mk_proposal_release(&before);
 	mk_proposal_release(&after);
 	return err ? CLI_FAILED : CLI_OK;
+}
+
+/* An id flag (--item, --depends-on): a number, "#N", or none/"" (no item). */
+static int edit_id_flag(struct edit_args *a, int f, char *buf, size_t n)
+{
+	const char *s = a->v[f];
+	if (!s || !strcmp(s, "none") || !s[0]) {
+		if (s)
+			a->v[f] = "";
+		return CLI_OK;
+	}
+	if (!cli_parse_id(s)) {
+		cli_error("edit: %s wants an item number (or none), not '%s'", edit_fields[f].flag, s);
+		return CLI_USAGE;
+	}
+	snprintf(buf, n, "%lld", (long long)cli_parse_id(s));
+	a->v[f] = buf;
+	return CLI_OK;
+}
+
+/* The values that can be checked before the store is opened. CLI_OK, else one line and CLI_USAGE. */
+static int edit_values(struct edit_args *a)
+{
+	struct mk_date x;
+	enum mk_stance stance;
+	const char *t = a->v[E_TIME];
+
+	if (a->v[E_DUE] && !strcmp(a->v[E_DUE], "none"))
+		a->v[E_DUE] = "";
+	if (a->v[E_DUE] && *a->v[E_DUE] && mk_date_parse(a->v[E_DUE], &x)) {
+		cli_error("edit: cannot read --due '%s' (YYYY-MM-DD, or none)", a->v[E_DUE]);
+		return CLI_USAGE;
+	}
+	if (t && *t && !cli_parse_time(t)) {
+		cli_error("edit: --time wants HH:MM (24-hour), not '%s'", t);
+		return CLI_USAGE;
+	}
+	if (a->v[E_KIND] && strcmp(a->v[E_KIND], "live") && strcmp(a->v[E_KIND], "signed")) {
+		cli_error("edit: --kind is live or signed, not '%s'", a->v[E_KIND]);
+		return CLI_USAGE;
+	}
+	if (a->v[E_STANCE] && mk_stance_parse(a->v[E_STANCE], &stance)) {
+		cli_error("edit: unknown stance '%s' (champion, supporter, neutral, skeptic, blocker or unknown)",
+			  a->v[E_STANCE]);
+		return CLI_USAGE;
+	}
+	if (a->v[E_ACTION] && !a->v[E_ACTION][strspn(a->v[E_ACTION], " \t")]) {
+		cli_error("edit: --action cannot be empty");
+		return CLI_USAGE;
+	}
+	return edit_id_flag(a, E_ITEM, a->item, sizeof a->item) ||
+	       edit_id_flag(a, E_DEPENDS, a->depends, sizeof a->depends) ? CLI_USAGE : CLI_OK;
 }
 
 int cmd_edit(int argc, char **argv)
@@ -524,45 +685,59 @@ int cmd_edit(int argc, char **argv)
 		{ "owner", required_argument, NULL, 'o' },
 		{ "due", required_argument, NULL, 'd' },
 		{ "action", required_argument, NULL, 'c' },
+		{ "text", required_argument, NULL, 't' },
+		{ "time", required_argument, NULL, 'T' },
+		{ "who", required_argument, NULL, 'w' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "stance", required_argument, NULL, 's' },
+		{ "waiting", required_argument, NULL, 'W' },
+		{ "item", required_argument, NULL, 'i' },
+		{ "depends-on", required_argument, NULL, 'n' },
 		CLI_OPT_AS,
 		CLI_OPT_DB,
 		CLI_OPT_FORMAT,
 		CLI_OPT_END,
 	};
 	static const char eusage[] =
-		"mapkeeper edit ID [--owner NAME] [--due YYYY-MM-DD|none] [--action TEXT] [--as WHO] [--format text|json] [--db PATH]";
+		"mapkeeper edit ID [--owner NAME] [--due YYYY-MM-DD|none] [--action TEXT] [--as WHO] [--format text|json] [--db PATH]\n"
+		"       mapkeeper edit ID [--text TEXT] [--due D|none] [--time HH:MM] [--who NAME] [--kind live|signed]\n"
+		"                         [--stance champion|supporter|neutral|skeptic|blocker] [--waiting TEXT]\n"
+		"                         [--item ID|none] [--depends-on ID|none]\n"
+		"\n"
+		"Changes a pending proposal before it is approved. The flags of the plan's elements: set_goal\n"
+		"and add_criterion take --text; set_go_live --due and --kind; add_dependency --waiting (the\n"
+		"step that waits), --text (what it waits on), --item and --depends-on (the plan items);\n"
+		"set_next_meeting --due, --time, --who and --text (what for); set_stance --stance (champion,\n"
+		"supporter, neutral, skeptic, blocker). A flag that does not apply to the proposal's kind is\n"
+		"refused (exit 2).";
+	static const char map[] = { 'o', 'd', 'c', 't', 'T', 'w', 'k', 's', 'W', 'i', 'n' };
 	struct cli_opts o = { .format = "text" };
-	const char *owner = NULL, *due = NULL, *action = NULL, *fmt;
+	struct edit_args a = { 0 };
 	struct mk_store *st;
-	struct mk_date x;
-	long long id;
-	int ch, rc;
+	int ch, rc, any = 0;
 
 	while ((ch = cli_getopt("edit", argc, argv, "h", longopts, eusage, &o)) > 0)
-		switch (ch) {
-		case 'o': owner = optarg; break;
-		case 'd': due = optarg; break;
-		case 'c': action = optarg; break;
-		}
+		for (int f = 0; f < E_COUNT; f++)
+			if (ch == map[f]) {
+				a.v[f] = optarg;
+				any = 1;
+			}
 	if (ch < 0)
 		return o.rc;
-	if (!(fmt = cli_format("edit", o.format, "text|json")))
+	if (!(a.fmt = cli_format("edit", o.format, "text|json")))
 		return CLI_USAGE;
-	if (optind + 1 != argc || !(owner || due || action))
+	if (optind + 1 != argc || !any)
 		return cli_usage(eusage);
-	if (!(id = parse_id(argv[optind]))) {
+	if (!(a.id = parse_id(argv[optind]))) {
 		cli_error("edit: '%s' is not a proposal id", argv[optind]);
 		return CLI_USAGE;
 	}
-	if (due && !strcmp(due, "none"))
-		due = "";
-	if (due && *due && mk_date_parse(due, &x)) {
-		cli_error("edit: cannot read --due '%s' (YYYY-MM-DD, or none)", due);
-		return CLI_USAGE;
-	}
+	if ((rc = edit_values(&a)))
+		return rc;
+	a.as = o.as;
 	if (!(st = cli_store_open(o.db)))
 		return CLI_FAILED;
-	rc = edit_run(st, id, owner, due, action, o.as, fmt);
+	rc = edit_run(st, &a);
 	mk_store_close(st);
 	return rc;
 }

@@ -13,13 +13,15 @@
 
 static const char usage[] =
 	"mapkeeper item add DEAL --action TEXT [--owner NAME] [--side buyer|seller] [--due DATE]\n"
-	"       mapkeeper item edit ID [--action TEXT] [--owner NAME] [--side S] [--due DATE|none]\n"
+	"       mapkeeper item edit ID [--action TEXT] [--owner NAME] [--side S] [--due DATE|none] [--phase PHASE]\n"
 	"       mapkeeper item done|drop|block|reopen ID [--note TEXT]\n"
 	"       mapkeeper item list DEAL\n"
 	"\n"
 	"Every form takes [--note TEXT] [--as WHO] [--db PATH] [--format text|json]. DATE is\n"
 	"YYYY-MM-DD or words (\"next friday\"), resolved against today; --owner \"\" clears the\n"
-	"owner. Each change is a decision in history; `mapkeeper undo` reverses it.";
+	"owner. PHASE is discovery, proof, business_case, procurement, signature or onboarding (an\n"
+	"item's phase is guessed from its words until set). Each change is a decision in history;\n"
+	"`mapkeeper undo` reverses it.";
 
 int64_t cli_parse_id(const char *s)
 {
@@ -69,8 +71,8 @@ static void print_item(const char *fmt, const char *deal, const struct mk_item *
 	mk_date_format(it->due, due, sizeof due);
 	printf("%s item #%lld of '%s' (decision %lld): %s\n", what, (long long)it->id, deal,
 	       (long long)decision, it->action ? it->action : "");
-	printf("  owner %s, side %s, due %s, status %s\n", it->owner ? it->owner : "-",
-	       mk_side_name(it->side), it->has_due ? due : "-", mk_status_name(it->status));
+	printf("  owner %s, side %s, due %s, status %s, phase %s\n", it->owner ? it->owner : "-",
+	       mk_side_name(it->side), it->has_due ? due : "-", mk_status_name(it->status), mk_phase_name(it->phase));
 }
 
 static int item_list(struct mk_store *st, const char *deal, const char *fmt)
@@ -146,6 +148,11 @@ static int item_values(struct item_args *a)
 {
 	const char *verb = a->verb;
 
+	if (a->c.phase && mk_phase_parse(a->c.phase, &(enum mk_phase){ 0 })) {
+		cli_error("item %s: unknown phase '%s' (discovery, proof, business_case, procurement, signature or onboarding)",
+			  verb, a->c.phase);
+		return CLI_USAGE;
+	}
 	if (a->side && (a->c.side = side_of(a->side)) < 0) {
 		cli_error("item %s: unknown side '%s' (buyer, seller or unknown)", verb, a->side);
 		return CLI_USAGE;
@@ -162,8 +169,8 @@ static int item_values(struct item_args *a)
 		cli_error("item %s: '%s' is not an item number", verb, a->arg);
 		return CLI_USAGE;
 	}
-	if (!strcmp(verb, "edit") && !a->c.action && !a->c.owner && !a->side && !a->due) {
-		cli_error("item edit: nothing to change (--action, --owner, --side or --due)");
+	if (!strcmp(verb, "edit") && !a->c.action && !a->c.owner && !a->side && !a->due && !a->c.phase) {
+		cli_error("item edit: nothing to change (--action, --owner, --side, --due or --phase)");
 		return CLI_USAGE;
 	}
 	return CLI_OK;
@@ -180,11 +187,11 @@ static int item_check(struct item_args *a)
 		cli_error("item: unknown action '%s' (add, edit, done, drop, block, reopen or list)", verb);
 		return CLI_USAGE;
 	}
-	if (c->status >= 0 && (c->action || c->owner || a->side || a->due)) {
+	if (c->status >= 0 && (c->action || c->owner || a->side || a->due || c->phase)) {
 		cli_error("item %s: only --note goes with it (change fields with 'item edit')", verb);
 		return CLI_USAGE;
 	}
-	if (!strcmp(verb, "list") && (c->action || c->owner || a->side || a->due || c->note)) {
+	if (!strcmp(verb, "list") && (c->action || c->owner || a->side || a->due || c->note || c->phase)) {
 		cli_error("item list: takes no changes");
 		return CLI_USAGE;
 	}
@@ -233,6 +240,7 @@ int cmd_item(int argc, char **argv)
 		{ "side", required_argument, NULL, 's' },
 		{ "due", required_argument, NULL, 'u' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "phase", required_argument, NULL, 'p' },
 		CLI_OPT_AS,
 		CLI_OPT_DB,
 		CLI_OPT_FORMAT,
@@ -250,6 +258,7 @@ int cmd_item(int argc, char **argv)
 		case 's': a.side = optarg; break;
 		case 'u': a.due = optarg; break;
 		case 'n': a.c.note = optarg; break;
+		case 'p': a.c.phase = optarg; break;
 		}
 	if (ch < 0)
 		return o.rc;

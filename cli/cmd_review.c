@@ -27,6 +27,53 @@ static void print_item(FILE *out, const struct mk_proposal *p)
 	fprintf(out, " \"%s\"", p->action ? p->action : "");
 }
 
+/* One side of a dependency: "#4 security review", "item of #12 (pending) NDA", or the words. */
+static void print_dep_end(FILE *out, int64_t id, const char *words)
+{
+	if (id > 0)
+		fprintf(out, "#%lld ", (long long)id);
+	else if (id < 0)
+		fprintf(out, "item of #%lld (pending) ", (long long)-id);
+	fprintf(out, "%s", words ? words : "");
+}
+
+/* The plan's elements (issue 14): "set go-live: live by 2027-03-01 (was 2027-02-15)". */
+static void print_element(FILE *out, const struct mk_proposal *p, const char *due, const char *old)
+{
+	switch (p->kind) {
+	case MK_PROP_SET_GOAL:
+		fprintf(out, "set goal: \"%s\"", p->text ? p->text : "");
+		break;
+	case MK_PROP_SET_GO_LIVE:
+		fprintf(out, "set go-live: %s by %s", p->category && !strcmp(p->category, "signed") ? "signed" : "live",
+			p->has_due ? due : "no date");
+		if (p->has_old_due)
+			fprintf(out, " (was %s)", old);
+		break;
+	case MK_PROP_ADD_CRITERION:
+		fprintf(out, "add criterion: \"%s\"", p->text ? p->text : "");
+		break;
+	case MK_PROP_ADD_DEPENDENCY:
+		fprintf(out, "add dependency: ");
+		print_dep_end(out, p->item_id, p->action);
+		fprintf(out, " waits on ");
+		print_dep_end(out, p->depends_on_id, p->text);
+		break;
+	case MK_PROP_SET_NEXT_MEETING:
+		fprintf(out, "set next meeting: %s", p->has_due ? due : "date not said");
+		if (p->time)
+			fprintf(out, " at %s", p->time);
+		if (p->name)
+			fprintf(out, " with %s", p->name);
+		if (p->text)
+			fprintf(out, ": %s", p->text);
+		break;
+	default: /* MK_PROP_SET_STANCE */
+		fprintf(out, "set stance: %s%s%s (%s) -> %s", p->name ? p->name : "", p->name && p->role ? ", " : "",
+			p->role ? p->role : "", mk_side_name(p->side), p->category ? p->category : "unknown");
+	}
+}
+
 /* One proposal as a rep reads it: what changes, then the words behind it. */
 static void print_proposal(FILE *out, const struct mk_proposal *p)
 {
@@ -37,7 +84,9 @@ static void print_proposal(FILE *out, const struct mk_proposal *p)
 	if (p->has_old_due)
 		mk_date_format(p->old_due, old, sizeof old);
 	fprintf(out, "#%-4lld %-15s ", (long long)p->id, mk_prop_kind_name(p->kind));
-	switch (p->kind) {
+	if (p->kind >= MK_PROP_SET_GOAL)
+		print_element(out, p, due, old);
+	else switch (p->kind) {
 	case MK_PROP_ADD_ITEM:
 		fprintf(out, "%s (%s): %s, due %s", p->owner ? p->owner : "?", mk_side_name(p->side),
 			p->action ? p->action : "", p->has_due ? due : "not set");
@@ -124,6 +173,10 @@ static int interactive(struct mk_store *st, struct mk_proposals *ps, const char 
 		else if (!strcmp(a, "n")) {
 			char *why = read_answer("reason (optional): ");
 			err = mk_store_decide(st, p->id, 0, who, why && *why ? why : NULL, &d);
+		} else if (!strcmp(a, "e") && p->kind >= MK_PROP_SET_GOAL) {
+			printf("edit it with: mapkeeper edit %lld --text|--due|--time|--who|--kind|--stance|--waiting|--item|--depends-on ...\n",
+			       (long long)p->id);
+			goto again;
 		} else if (!strcmp(a, "e")) {
 			char owner[256], due[64], action[400];
 			char *x = read_answer("owner (empty: keep): ");

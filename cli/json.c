@@ -37,14 +37,20 @@ json_t *cli_proposal_json(const struct mk_proposal *p)
 	json_object_set_new(o, "side", json_string(mk_side_name(p->side)));
 	json_object_set_new(o, "due", cli_date_json(p->has_due, p->due));
 	json_object_set_new(o, "old_due", cli_date_json(p->has_old_due, p->old_due));
-	if (p->kind == MK_PROP_ADD_STAKEHOLDER) {
+	/* the plan's elements (issue 14) use name, role, category and text as mapkeeper.h says */
+	if (p->kind == MK_PROP_ADD_STAKEHOLDER || p->kind >= MK_PROP_SET_GOAL) {
 		json_object_set_new(o, "name", p->name ? json_string(p->name) : json_null());
 		json_object_set_new(o, "role", p->role ? json_string(p->role) : json_null());
 	}
-	if (p->kind == MK_PROP_ADD_RISK) {
+	if (p->kind == MK_PROP_ADD_RISK || p->kind >= MK_PROP_SET_GOAL) {
 		json_object_set_new(o, "category", p->category ? json_string(p->category) : json_null());
 		json_object_set_new(o, "text", p->text ? json_string(p->text) : json_null());
 	}
+	json_object_set_new(o, "time", p->time ? json_string(p->time) : json_null());
+	json_object_set_new(o, "depends_on_id", p->depends_on_id > 0 ? json_integer((json_int_t)p->depends_on_id) : json_null());
+	/* a dependency on an item still waiting for review: the add_item proposal it is tied to */
+	if (p->depends_on_id < 0)
+		json_object_set_new(o, "depends_on_proposal_id", json_integer((json_int_t)-p->depends_on_id));
 	json_object_set_new(o, "confidence", json_real((double)(int)(p->confidence * 100 + 0.5) / 100));
 	json_object_set_new(o, "evidence",
 			    json_pack("{s:s?, s:s?, s:s, s:s?}", "meeting", p->meeting, "speaker", p->ev.speaker,
@@ -68,6 +74,8 @@ json_t *cli_item_json(const char *deal, const struct mk_item *it)
 	json_object_set_new(o, "status", json_string(mk_status_name(it->status)));
 	json_object_set_new(o, "revisions", json_integer(it->revisions));
 	json_object_set_new(o, "slipped", json_boolean(it->slipped));
+	json_object_set_new(o, "phase", json_string(mk_phase_name(it->phase)));
+	json_object_set_new(o, "phase_title", json_string(mk_phase_title(it->phase)));
 	if (it->from_removed_call)
 		json_object_set_new(o, "from_removed_call", json_true());
 	return o;
@@ -106,6 +114,10 @@ json_t *cli_health_json(const struct mk_health *h)
 	json_object_set_new(o, "next_step_action",
 			    h->has_next_step && h->next_step_action ? json_string(h->next_step_action) : json_null());
 	json_object_set_new(o, "next_meeting", cli_date_json(h->has_next_meeting, h->next_meeting));
+	json_object_set_new(o, "go_live", cli_date_json(h->has_go_live, h->go_live));
+	json_object_set_new(o, "slack_days", h->has_slack ? json_integer(h->slack_days) : json_null());
+	json_object_set_new(o, "acknowledged_at", h->has_ack && h->ack_at ? json_string(h->ack_at) : json_null());
+	json_object_set_new(o, "criteria", json_integer((json_int_t)h->criteria));
 	return o;
 }
 

@@ -49,6 +49,12 @@ static const struct command commands[] = {
 	{ "undo", cmd_undo, "undo a decision (approval, rejection, hand edit): undo [ID] | undo --list" },
 	{ "call", cmd_call, "a deal's stored calls: call list DEAL | call remove CALL-ID" },
 	{ "when", cmd_when, "resolve a spoken date expression against a reference date" },
+	{ "goal", cmd_goal, "set a deal's goal by hand: goal DEAL TEXT | goal DEAL --clear" },
+	{ "go-live", cmd_go_live, "set the date the buyer wants to be live (or signed) by: go-live DEAL DATE [--signed]" },
+	{ "criterion", cmd_criterion, "a deal's success criteria by hand: criterion add DEAL TEXT | criterion remove ID" },
+	{ "depend", cmd_depend, "one item waits on another: depend ITEM --on ITEM | depend remove ID" },
+	{ "meeting", cmd_meeting, "set the next meeting: meeting DEAL DATE [--time HH:MM] [--who ..] [--purpose ..]" },
+	{ "stance", cmd_stance, "set a stakeholder's stance: stance PERSON champion|supporter|neutral|skeptic|blocker" },
 };
 
 /* Commands whose first argument is a verb, one line each: `help COMMAND VERB` and the
@@ -62,6 +68,8 @@ static const struct {
 	{ "call", { "list", "remove" } },
 	{ "sync", { "zoom", "teams" } },
 	{ "rules", { "check" } },
+	{ "criterion", { "add", "remove" } },
+	{ "depend", { "remove" } },
 };
 
 void cli_error(const char *fmt, ...)

@@ -140,6 +140,11 @@ _mapkeeper() {
 		verb=${pos[0]}
 		pos=("${pos[@]:1}")
 	fi
+	# `stance PERSON STANCE`: the stances
+	if [[ $cmd == stance ]] && ((${#pos[@]} == 1)); then
+		_mapkeeper_reply champion supporter neutral skeptic blocker
+		return 0
+	fi
 	local head="mapkeeper $cmd${verb:+ $verb}"
 	if [[ $cmd == deal && -n $verb && $verb != add && $verb != list && ${#pos[@]} -eq 0 ]] ||
 		grep -qE -- "$head \\[?DEAL" <<<"$help" && ((${#pos[@]} == 0)); then
