@@ -1814,7 +1814,8 @@
 
 	/* ---------- search ---------- */
 
-	var ITEM_KEYS = ['deal', 'owner', 'side', 'status', 'due_from', 'due_to', 'text', 'overdue', 'slipped'];
+	var ITEM_KEYS = ['deal', 'owner', 'side', 'status', 'due_from', 'due_to', 'text', 'overdue', 'slipped',
+		'no_next_meeting', 'past_go_live'];
 	var SAID_KEYS = ['said', 'said_deal', 'speaker'];
 
 	/* The form's non-empty values as [name, value] pairs. */
