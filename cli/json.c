@@ -81,19 +81,131 @@ json_t *cli_item_json(const char *deal, const struct mk_item *it)
 	return o;
 }
 
+const struct mk_backward_item *cli_backward_item(const struct mk_backward *b, int64_t id)
+{
+	for (size_t i = 0; b && i < b->n; i++)
+		if (b->items[i].item_id == id)
+			return &b->items[i];
+	return NULL;
+}
+
+static json_t *opt_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *opt_id(int64_t id)
+{
+	return id > 0 ? json_integer((json_int_t)id) : json_null();
+}
+
+/* A plan item with what working backward says of it. */
+static json_t *plan_item_json(const struct mk_item *it, const struct mk_backward *b)
+{
+	const struct mk_backward_item *w = cli_backward_item(b, it->id);
+	json_t *o = cli_item_json(NULL, it);
+	json_object_set_new(o, "finish", w ? cli_date_json(w->has_finish, w->finish) : json_null());
+	json_object_set_new(o, "critical", json_boolean(w && w->critical));
+	json_object_set_new(o, "late", json_boolean(w && w->late));
+	json_object_set_new(o, "held_by", opt_id(w ? w->held_by : 0));
+	json_object_set_new(o, "past_go_live", json_boolean(w && w->past_go_live));
+	return o;
+}
+
+/* The plan's people and risks, as arrays. */
+static json_t *people_json(const struct mk_plan *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->npeople; i++) {
+		const struct mk_plan_person *x = &p->people[i];
+		json_array_append_new(a, json_pack("{s:I, s:s?, s:s?, s:s, s:s, s:b}", "id", (json_int_t)x->id, "name",
+						   x->name, "role", x->role, "side", mk_side_name(x->side), "stance",
+						   mk_stance_name(x->stance), "met", x->met));
+	}
+	return a;
+}
+
+static json_t *risks_json(const struct mk_plan *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->nrisks; i++)
+		json_array_append_new(a, json_pack("{s:I, s:s?, s:s?, s:b}", "id", (json_int_t)p->risks[i].id, "category",
+						   p->risks[i].category, "text", p->risks[i].text, "shareable",
+						   p->risks[i].shareable));
+	return a;
+}
+
+/* Criteria and dependencies, as arrays. */
+static json_t *criteria_json(const struct mk_plan *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->ncriteria; i++)
+		json_array_append_new(a, json_pack("{s:I, s:s}", "id", (json_int_t)p->criteria[i].id, "text",
+						   p->criteria[i].text ? p->criteria[i].text : ""));
+	return a;
+}
+
+static json_t *deps_json(const struct mk_plan *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->ndeps; i++) {
+		const struct mk_plan_dependency *d = &p->deps[i];
+		json_array_append_new(a, json_pack("{s:I, s:o, s:s, s:o, s:s}", "id", (json_int_t)d->id, "item_id",
+						   opt_id(d->item_id), "waiting", d->waiting ? d->waiting : "",
+						   "depends_on_id", opt_id(d->depends_on_id), "on", d->on ? d->on : ""));
+	}
+	return a;
+}
+
+/* The next meeting (null when nothing of it is known) and the buyer's last acknowledgement. */
+static json_t *meeting_json(const struct mk_plan *p)
+{
+	if (!p->has_next_meeting && !p->next_meeting_time && !p->next_meeting_who && !p->next_meeting_purpose)
+		return json_null();
+	return json_pack("{s:o, s:o, s:o, s:o}", "date", cli_date_json(p->has_next_meeting, p->next_meeting), "time",
+			 opt_str(p->next_meeting_time), "who", opt_str(p->next_meeting_who), "purpose",
+			 opt_str(p->next_meeting_purpose));
+}
+
+static json_t *backward_json(const struct mk_backward *b)
+{
+	json_t *path = json_array();
+	for (size_t i = 0; i < b->npath; i++)
+		json_array_append_new(path, json_integer((json_int_t)b->path[i]));
+	return json_pack("{s:o, s:o, s:o, s:o, s:b}", "go_live", cli_date_json(b->has_go_live, b->go_live), "end",
+			 cli_date_json(b->has_end, b->end), "slack_days",
+			 b->has_slack ? json_integer(b->slack_days) : json_null(), "path", path, "cycle", b->cycle);
+}
+
+json_t *cli_plan_json_backward(const char *deal, const struct mk_plan *p, const struct mk_backward *b)
+{
+	json_t *items = json_array(), *o;
+	for (size_t i = 0; i < p->nitems; i++)
+		json_array_append_new(items, plan_item_json(&p->items[i], b));
+	o = json_pack("{s:s, s:o, s:o, s:o}", "deal", deal, "items", items, "stakeholders", people_json(p), "risks",
+		      risks_json(p));
+	json_object_set_new(o, "goal", opt_str(p->goal));
+	json_object_set_new(o, "go_live", p->has_go_live ? json_pack("{s:o, s:s}", "date",
+			    cli_date_json(1, p->go_live), "kind", p->go_live_kind ? p->go_live_kind : "live")
+			    : json_null());
+	json_object_set_new(o, "criteria", criteria_json(p));
+	json_object_set_new(o, "dependencies", deps_json(p));
+	json_object_set_new(o, "next_meeting", meeting_json(p));
+	json_object_set_new(o, "acknowledged", p->has_ack ? json_pack("{s:s?, s:s?}", "at", p->ack_at, "by", p->ack_by)
+			    : json_null());
+	json_object_set_new(o, "version", json_integer((json_int_t)p->version));
+	json_object_set_new(o, "backward", backward_json(b));
+	return o;
+}
+
 json_t *cli_plan_json(const char *deal, const struct mk_plan *p)
 {
-	json_t *items = json_array(), *people = json_array(), *risks = json_array();
-	for (size_t i = 0; i < p->nitems; i++)
-		json_array_append_new(items, cli_item_json(NULL, &p->items[i]));
-	for (size_t i = 0; i < p->npeople; i++)
-		json_array_append_new(people, json_pack("{s:s?, s:s?, s:s}", "name", p->people[i].name, "role",
-							p->people[i].role, "side", mk_side_name(p->people[i].side)));
-	for (size_t i = 0; i < p->nrisks; i++)
-		json_array_append_new(risks, json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)p->risks[i].id,
-						       "category", p->risks[i].category, "text", p->risks[i].text));
-	return json_pack("{s:s, s:o, s:o, s:o}", "deal", deal, "items", items, "stakeholders", people, "risks",
-			 risks);
+	struct mk_backward b;
+	json_t *o;
+	mk_plan_backward(p, mk_today(), &b);
+	o = cli_plan_json_backward(deal, p, &b);
+	mk_backward_release(&b);
+	return o;
 }
 
 /* One deal's health, as `health --format json` and GET /api/deals give it. next_step: the

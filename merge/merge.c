@@ -3,11 +3,13 @@
  * commitment is a new item unless it restates an open one (side, owner, normalized words):
  * then it moves the due date or says nothing. News (done, blocked, dropped, new date) goes
  * to the item it most likely means (its words, speaker, people named, items talked about
- * around it), or nowhere when none fits well. New stakeholders and risks are added. Does
+ * around it), or nowhere when none fits well. New stakeholders and risks are added; the
+ * whole plan's elements (goal, go-live, criteria, ...) last, by merge/elements.c. Does
  * no I/O and keeps no state. Invariant: proposals follow the order of the findings, and
  * the same evidence always gives the same key.
  */
 #include "mapkeeper.h"
+#include "merge/elements.h"
 #include "merge/words.h"
 #include "util/util.h"
 
@@ -258,8 +260,8 @@ static double merge_clamp(double v)
 	return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
-static struct mk_proposal *merge_new(struct merge_state *st, enum mk_prop_kind kind,
-				     const struct mk_evidence *ev, double conf)
+struct mk_proposal *merge_new(struct merge_state *st, enum mk_prop_kind kind,
+			      const struct mk_evidence *ev, double conf)
 {
 	struct mk_proposals *out = st->out;
 	struct mk_proposal *p;
@@ -795,28 +797,17 @@ static int merge_news_target(const struct mk_item *it, enum mk_prop_kind kind, e
 	return kind != MK_PROP_UPDATE_DUE || merge_open(it);
 }
 
-/* Proposes what news changes; returns 1 when it found the item the news is about (even
- * if there is nothing to change), 0 when no item fits. */
-static int merge_news(struct merge_state *st, const struct merge_news *nw)
+/* The plan item news of this kind is about (its index in st->items), or -1 when none fits
+ * well enough; *best: how well it fits, *vague: the news names nothing of any item. */
+static long merge_news_find(struct merge_state *st, const struct merge_news *nw, enum mk_prop_kind kind,
+			    enum mk_status target, float *best, int *vague)
 {
 	struct merge_news_bags nb;
-	enum mk_status target;
-	enum mk_prop_kind kind;
-	float best = 0, second = 0, min, margin;
+	float second = 0, min, margin;
 	size_t bk = 0;
 	int found = 0;
-	struct merge_item *mi;
-	double conf;
 
-	st->news_item = -1;
-	if (!nw->change || !nw->ev || !nw->ev->quote)
-		return 0;
-	kind = merge_news_kind(nw->change, &target);
-	if (kind == MK_PROP_UPDATE_DUE && strcmp(nw->change, "new_due"))
-		return 0;
-	/* "the survey's done by then", "he'll sign it Friday": done later is not done */
-	if (kind == MK_PROP_MARK_DONE && merge_says_later(nw->ev->quote))
-		return 0;
+	*best = 0;
 	memset(&nb, 0, sizeof nb);
 	merge_bag_add_taper(st->lex, &nb.all, nw->ev->quote, 1, MERGE_TAPER);
 	merge_bag_add_taper(st->lex, &nb.all, nw->item, 1.5f, MERGE_TAPER);
@@ -862,28 +853,55 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 		if (!merge_news_target(it, kind, target))
 			continue;
 		sc = merge_news_score(st, nw, &nb, k);
-		if (sc > best) {
-			second = best;
-			best = sc;
+		if (sc > *best) {
+			second = *best;
+			*best = sc;
 			bk = k;
 			found = 1;
 		} else if (sc > second) {
 			second = sc;
 		}
 	}
+	*vague = nb.vague;
 	min = nw->inferred ? MERGE_INFER_MIN : nb.vague ? MERGE_VAGUE_NEWS_MIN : MERGE_UPDATE_MIN;
 	margin = nb.vague ? MERGE_VAGUE_NEWS_MARGIN : MERGE_UPDATE_MARGIN;
-	if (!found || best < min || best - second < margin)
+	if (!found || *best < min || *best - second < margin)
+		return -1;
+	return (long)bk;
+}
+
+/* Proposes what news changes; returns 1 when it found the item the news is about (even
+ * if there is nothing to change), 0 when no item fits. */
+static int merge_news(struct merge_state *st, const struct merge_news *nw)
+{
+	enum mk_status target;
+	enum mk_prop_kind kind;
+	float best;
+	int vague;
+	long bk;
+	struct merge_item *mi;
+	double conf;
+
+	st->news_item = -1;
+	if (!nw->change || !nw->ev || !nw->ev->quote)
+		return 0;
+	kind = merge_news_kind(nw->change, &target);
+	if (kind == MK_PROP_UPDATE_DUE && strcmp(nw->change, "new_due"))
+		return 0;
+	/* "the survey's done by then", "he'll sign it Friday": done later is not done */
+	if (kind == MK_PROP_MARK_DONE && merge_says_later(nw->ev->quote))
+		return 0;
+	if ((bk = merge_news_find(st, nw, kind, target, &best, &vague)) < 0)
 		return 0;
 	mi = &st->items[bk];
-	st->news_item = (long)bk;
+	st->news_item = bk;
 	if (mi->it->status == target && kind != MK_PROP_UPDATE_DUE)
 		return 1;
 	/* re-promised or blocked in this same call: it is not done (or dropped) */
 	if ((kind == MK_PROP_MARK_DONE || kind == MK_PROP_MARK_DROPPED) &&
 	    (mi->changed[MK_PROP_UPDATE_DUE] || mi->changed[MK_PROP_MARK_BLOCKED] || mi->slipped))
 		return 1;
-	conf = (nw->inferred || nb.vague ? MERGE_INFER_CONF : MERGE_UPDATE_CONF) * (best > 1 ? 1 : best);
+	conf = (nw->inferred || vague ? MERGE_INFER_CONF : MERGE_UPDATE_CONF) * (best > 1 ? 1 : best);
 	if (kind == MK_PROP_UPDATE_DUE && !nw->has_due) {
 		mi->slipped = 1; /* a slip with no new date: nothing to propose */
 		return 1;
@@ -898,6 +916,24 @@ static int merge_news(struct merge_state *st, const struct merge_news *nw)
 		merge_change(st, mi, kind, nw->ev, conf, best);
 	}
 	return 1;
+}
+
+/* The words alone ("security review"), not the sentence around them, which may name
+ * another item too ("security can't start until the NDA is signed"), nor its speaker. */
+const struct mk_item *merge_find_item(struct merge_state *st, const char *words,
+				      const struct mk_evidence *ev)
+{
+	struct mk_evidence alone = { .quote = (char *)words, .start_ms = ev ? ev->start_ms : 0,
+				     .end_ms = ev ? ev->end_ms : 0 };
+	struct merge_news nw = { words, "new_due", 0, { 0, 0, 0 }, &alone, 0, NULL, NULL };
+	float best;
+	int vague;
+	long k;
+
+	if (!words || !*words)
+		return NULL;
+	k = merge_news_find(st, &nw, MK_PROP_UPDATE_DUE, MK_STATUS_OPEN, &best, &vague);
+	return k < 0 ? NULL : st->items[k].it;
 }
 
 /* ---- commitments ---- */
@@ -1240,8 +1276,7 @@ static int merge_says_redated(const char *q)
 
 /* Someone the plan knows: by name (or first name), or, when no name is said, by role
  * ("our CFO" is Janet when Janet is the CFO). */
-static int merge_person_known(const char *name, const char *role, const char *pname,
-			      const char *prole)
+int merge_person_known(const char *name, const char *role, const char *pname, const char *prole)
 {
 	if (name && *name)
 		return merge_same_person(name, pname);
@@ -1380,6 +1415,7 @@ enum mk_err mk_merge(const struct mk_plan *plan, const struct mk_findings *f,
 			merge_news(&st, &nw);
 	}
 	merge_infer(&st);
+	merge_elements(&st, st.lex, plan, f, out);
 
 	free(st.update_done);
 	free(st.update_hit);

@@ -3,7 +3,8 @@
  * words of its action ("run the pilot" is proof of value, "send the signed NDA" procurement).
  * Does not read or change a plan, and keeps no state. Invariant: a phrase matches only whole
  * words, any case, with '-' '.' '/' read as spaces ("go-live" is "go live"); the most
- * specific phrase found wins (its weight, then the earliest); discovery when none is found.
+ * specific phrase found wins (its weight, then the earliest, then the first in the table);
+ * discovery when none is found.
  */
 #include "mapkeeper.h"
 
@@ -42,11 +43,18 @@ static const struct phase_phrase phase_phrases[] = {
 	{ "test environment", MK_PHASE_PROOF, 3 },
 	{ "exit criteria", MK_PHASE_PROOF, 3 },
 	{ "success criteria", MK_PHASE_PROOF, 3 },
+	{ "sign up", MK_PHASE_PROOF, 1 },    /* before "sign": the same place, this one wins */
 
 	{ "business case", MK_PHASE_BUSINESS_CASE, 3 },
 	{ "roi", MK_PHASE_BUSINESS_CASE, 3 },
 	{ "budget", MK_PHASE_BUSINESS_CASE, 1 },
 	{ "pricing", MK_PHASE_BUSINESS_CASE, 1 },
+	{ "quote", MK_PHASE_BUSINESS_CASE, 1 },
+	{ "proposal", MK_PHASE_BUSINESS_CASE, 1 },
+	{ "savings", MK_PHASE_BUSINESS_CASE, 1 },
+	{ "board", MK_PHASE_BUSINESS_CASE, 1 },
+	{ "committee", MK_PHASE_BUSINESS_CASE, 1 },
+	{ "trustee", MK_PHASE_BUSINESS_CASE, 1 },
 	{ "cfo", MK_PHASE_BUSINESS_CASE, 1 },
 	{ "sign off", MK_PHASE_BUSINESS_CASE, 1 },
 	{ "cfo approval", MK_PHASE_BUSINESS_CASE, 3 },
@@ -84,8 +92,28 @@ static const struct phase_phrase phase_phrases[] = {
 	{ "po", MK_PHASE_PROCUREMENT, 2 },
 	{ "p o", MK_PHASE_PROCUREMENT, 2 },
 	{ "purchase order", MK_PHASE_PROCUREMENT, 3 },
+	{ "payment terms", MK_PHASE_PROCUREMENT, 3 },
+	{ "baa", MK_PHASE_PROCUREMENT, 3 },
+	{ "hipaa", MK_PHASE_PROCUREMENT, 2 },
+	{ "subprocessor", MK_PHASE_PROCUREMENT, 2 },
+	{ "pen test", MK_PHASE_PROCUREMENT, 3 },
+	{ "penetration test", MK_PHASE_PROCUREMENT, 3 },
+	{ "risk assessment", MK_PHASE_PROCUREMENT, 2 },
+	{ "vendor risk", MK_PHASE_PROCUREMENT, 3 },
+	{ "third party risk", MK_PHASE_PROCUREMENT, 3 },
+	{ "supplier", MK_PHASE_PROCUREMENT, 2 },
+	{ "vendor setup", MK_PHASE_PROCUREMENT, 3 },
+	{ "insurance", MK_PHASE_PROCUREMENT, 2 },
+	{ "certificates of insurance", MK_PHASE_PROCUREMENT, 3 },
+	{ "addendum", MK_PHASE_PROCUREMENT, 2 },
+	{ "exhibit", MK_PHASE_PROCUREMENT, 1 },
+	{ "counsel", MK_PHASE_PROCUREMENT, 1 },
+	{ "liability", MK_PHASE_PROCUREMENT, 2 },
+	{ "indemnity", MK_PHASE_PROCUREMENT, 2 },
 
+	{ "sign", MK_PHASE_SIGNATURE, 1 },
 	{ "order form", MK_PHASE_SIGNATURE, 3 },
+	{ "contract signed", MK_PHASE_SIGNATURE, 3 },
 	{ "contract signature", MK_PHASE_SIGNATURE, 3 },
 	{ "sign the contract", MK_PHASE_SIGNATURE, 3 },
 	{ "signed contract", MK_PHASE_SIGNATURE, 3 },
@@ -113,6 +141,9 @@ static const struct phase_phrase phase_phrases[] = {
 	{ "data migration", MK_PHASE_ONBOARDING, 3 },
 	{ "migration", MK_PHASE_ONBOARDING, 2 },
 	{ "onboarding", MK_PHASE_ONBOARDING, 1 },
+	{ "onboard", MK_PHASE_ONBOARDING, 1 },
+	{ "saml", MK_PHASE_ONBOARDING, 2 },
+	{ "single sign on", MK_PHASE_ONBOARDING, 3 },
 };
 
 /* text, lower case, every run of other than letters, digits and apostrophes one space, with

@@ -1,13 +1,16 @@
 /*
  * plan.c: the in-memory mutual action plan and its proposals: names of statuses and
  * proposal kinds, the init/release lifecycle of struct mk_plan and struct mk_proposals,
- * and mk_plan_apply (what approving a proposal does, as the store does it in SQL).
+ * and mk_plan_apply (what approving a proposal does, as the store does it in SQL), the
+ * whole plan's elements (goal, go-live, criteria, dependencies, next meeting, stance) too.
  * Does not decide what to propose (merge.c) and does no I/O. Invariant: a plan or a
  * proposal list only holds strings it owns; release leaves it as after init.
  */
 #include "mapkeeper.h"
+#include "merge/elements.h"
 #include "util/util.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,9 +219,117 @@ static struct mk_item *plan_find_item(struct mk_plan *plan, int64_t id)
 	return NULL;
 }
 
+_Static_assert(offsetof(struct mk_plan_risk, id) == 0, "plan_next_id reads the id first");
+_Static_assert(offsetof(struct mk_plan_criterion, id) == 0, "plan_next_id reads the id first");
+_Static_assert(offsetof(struct mk_plan_dependency, id) == 0, "plan_next_id reads the id first");
+
+/* One more than the largest id of n records of size bytes each, an int64_t id first in
+ * each (risks, criteria, dependencies): what the next one added gets. */
+static int64_t plan_next_id(const void *v, size_t n, size_t size)
+{
+	int64_t max = 0, id;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(&id, (const char *)v + i * size, sizeof id);
+		if (id > max)
+			max = id;
+	}
+	return max + 1;
+}
+
 static int plan_date_eq(struct mk_date a, struct mk_date b)
 {
 	return a.y == b.y && a.m == b.m && a.d == b.d;
+}
+
+/* ---- the whole plan (issue 14) ---- */
+
+static void plan_set_text(char **field, const char *value)
+{
+	free(*field);
+	*field = plan_dup(value);
+}
+
+static void plan_add_criterion(struct mk_plan *plan, const char *text)
+{
+	int64_t id = plan_next_id(plan->criteria, plan->ncriteria, sizeof *plan->criteria);
+	plan->criteria = mk_grow(plan->criteria, &plan->capcriteria, plan->ncriteria + 1,
+				 sizeof *plan->criteria);
+	plan->criteria[plan->ncriteria].id = id;
+	plan->criteria[plan->ncriteria].text = mk_strdup(text ? text : "");
+	plan->criteria[plan->ncriteria].agreed = 1;
+	plan->ncriteria++;
+}
+
+/* A dependency between the items it names (each resolved to its action) or the words said;
+ * MK_ENOTFOUND when an item it names is not on the plan. */
+static enum mk_err plan_add_dependency(struct mk_plan *plan, const struct mk_proposal *p)
+{
+	const struct mk_item *waiting = p->item_id ? plan_find_item(plan, p->item_id) : NULL;
+	const struct mk_item *on = p->depends_on_id ? plan_find_item(plan, p->depends_on_id) : NULL;
+	struct mk_plan_dependency *d;
+	int64_t id = plan_next_id(plan->deps, plan->ndeps, sizeof *plan->deps);
+
+	if ((p->item_id && !waiting) || (p->depends_on_id && !on))
+		return MK_ENOTFOUND;
+	plan->deps = mk_grow(plan->deps, &plan->capdeps, plan->ndeps + 1, sizeof *plan->deps);
+	d = &plan->deps[plan->ndeps++];
+	d->id = id;
+	d->item_id = p->item_id;
+	d->waiting = mk_strdup(waiting ? waiting->action : p->action ? p->action : "");
+	d->depends_on_id = p->depends_on_id;
+	d->on = mk_strdup(on ? on->action : p->text ? p->text : "");
+	return MK_OK;
+}
+
+/* The person a set_stance is about: by name (or first name), or by role when it names
+ * nobody, as merge/ knows people. */
+static struct mk_plan_person *plan_find_person(struct mk_plan *plan, const char *name, const char *role)
+{
+	for (size_t i = 0; i < plan->npeople; i++)
+		if (merge_person_known(name, role, plan->people[i].name, plan->people[i].role))
+			return &plan->people[i];
+	return NULL;
+}
+
+/* Goal, go-live, criterion, dependency, next meeting, stance. MK_ENOTFOUND: an item or the
+ * person it names is not on the plan; MK_EFORMAT: a stance that is no stance. */
+static enum mk_err plan_apply_element(struct mk_plan *plan, const struct mk_proposal *p)
+{
+	struct mk_plan_person *who;
+	enum mk_stance stance;
+
+	switch (p->kind) {
+	case MK_PROP_SET_GOAL:
+		plan_set_text(&plan->goal, p->text);
+		return MK_OK;
+	case MK_PROP_SET_GO_LIVE:
+		plan->has_go_live = p->has_due;
+		plan->go_live = p->has_due ? p->due : (struct mk_date){ 0, 0, 0 };
+		plan_set_text(&plan->go_live_kind, p->category ? p->category : "live");
+		return MK_OK;
+	case MK_PROP_ADD_CRITERION:
+		plan_add_criterion(plan, p->text);
+		return MK_OK;
+	case MK_PROP_ADD_DEPENDENCY:
+		return plan_add_dependency(plan, p);
+	case MK_PROP_SET_NEXT_MEETING:
+		plan->has_next_meeting = p->has_due;
+		plan->next_meeting = p->has_due ? p->due : (struct mk_date){ 0, 0, 0 };
+		plan_set_text(&plan->next_meeting_time, p->time);
+		plan_set_text(&plan->next_meeting_who, p->name);
+		plan_set_text(&plan->next_meeting_purpose, p->text);
+		return MK_OK;
+	case MK_PROP_SET_STANCE:
+		/* not MK_EARG, which says the kind is unknown (the plan as it will be stops there) */
+		if (mk_stance_parse(p->category, &stance) != MK_OK)
+			return MK_EFORMAT;
+		if (!(who = plan_find_person(plan, p->name, p->role)))
+			return MK_ENOTFOUND;
+		who->stance = stance;
+		return MK_OK;
+	default:
+		return MK_EARG;
+	}
 }
 
 enum mk_err mk_plan_apply(struct mk_plan *plan, const struct mk_proposal *p, int64_t new_item_id)
@@ -241,6 +352,7 @@ enum mk_err mk_plan_apply(struct mk_plan *plan, const struct mk_proposal *p, int
 		if (p->has_due)
 			it->due = p->due;
 		it->status = MK_STATUS_OPEN;
+		it->phase = mk_phase_guess(it->action);
 		it->said = plan_dup(p->ev.quote);
 		return MK_OK;
 	case MK_PROP_UPDATE_DUE:
@@ -272,20 +384,17 @@ enum mk_err mk_plan_apply(struct mk_plan *plan, const struct mk_proposal *p, int
 		plan->npeople++;
 		return MK_OK;
 	case MK_PROP_ADD_RISK: {
-		int64_t id = 0;
-		for (size_t i = 0; i < plan->nrisks; i++)
-			if (plan->risks[i].id > id)
-				id = plan->risks[i].id;
+		int64_t id = plan_next_id(plan->risks, plan->nrisks, sizeof *plan->risks);
 		plan->risks = mk_grow(plan->risks, &plan->caprisks, plan->nrisks + 1,
 				      sizeof *plan->risks);
-		plan->risks[plan->nrisks].id = id + 1;
+		plan->risks[plan->nrisks].id = id;
 		plan->risks[plan->nrisks].category = mk_strdup(p->category ? p->category : "");
 		plan->risks[plan->nrisks].text = mk_strdup(p->text ? p->text : "");
 		plan->nrisks++;
 		return MK_OK;
 	}
 	default:
-		return MK_EARG;
+		return plan_apply_element(plan, p);
 	}
 }
 

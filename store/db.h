@@ -185,9 +185,12 @@ enum mk_err el_undo(struct mk_store *st, int64_t decision, int64_t proposal, int
 /* The whole plan's reads (plan.c, issue 14). An item's phase from column col (plan_items.phase),
  * else the one its action gives (mk_phase_guess). */
 void db_item_phase(sqlite3_stmt *s, int col, struct mk_item *it);
-/* Appends deal's plan to out inside the caller's read: whole, or (whole 0) only what working
- * backward reads (items, goal / go-live / next meeting, dependencies). SQLite's code. */
-int db_plan_read(struct mk_store *st, int64_t deal, int whole, struct mk_plan *out);
+/* Works the plan of each deal with a go-live (deal > 0: that one; else every one) backward as
+ * of today (mk_plan_backward), in deal id order, inside the caller's read: fn gets each deal's
+ * result, valid during the call. Three statements in all, whatever the number of deals.
+ * SQLite's code. */
+typedef void db_slack_fn(void *ctx, int64_t deal, const struct mk_backward *b);
+int db_plan_slacks(struct mk_store *st, int64_t deal, struct mk_date today, db_slack_fn *fn, void *ctx);
 /* SQL joins: the plan item an element revision (er) is about, as alias it: a phase's item,
  * a dependency's waiting item; none for the others (history, changes). */
 #define DB_ELEMENT_ITEM(er, it)                                                           \

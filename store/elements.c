@@ -311,8 +311,9 @@ static enum mk_err el_dependency_add(const struct el_write *w, int64_t item, con
 
 /* ---- stances ---- */
 
-/* The person of deal a set_stance is about: by name (any case), else by role and side
- * (any side when the proposal's is unknown). *stance gets their stance now. */
+/* The person of deal a set_stance is about: by name (any case; "Dana" is "Dana Reyes", the
+ * same name first), else by role and side (any side when the proposal's is unknown).
+ * *stance gets their stance now. */
 static enum mk_err el_person(struct mk_store *st, int64_t deal, const struct mk_proposal *p, int64_t *person,
 			     char **stance, struct mk_diag *diag)
 {
@@ -325,8 +326,9 @@ static enum mk_err el_person(struct mk_store *st, int64_t deal, const struct mk_
 		*stance = NULL;
 	err = db_row(st, diag, &s,
 		"SELECT id, stance FROM people WHERE deal_id = ?1 AND CASE WHEN ?2 IS NOT NULL\n"
-		"	THEN lower(name) = lower(?2) ELSE lower(role) = lower(?3) AND (?4 = 'unknown' OR side = ?4) END\n"
-		"ORDER BY id LIMIT 1", "ittt", deal, name, role, mk_side_name(p->side));
+		"	THEN " MK_SPEAKER_MATCHES("lower(?2)", "name") "\n"
+		"	ELSE lower(role) = lower(?3) AND (?4 = 'unknown' OR side = ?4) END\n"
+		"ORDER BY lower(name) IS NOT lower(?2), id LIMIT 1", "ittt", deal, name, role, mk_side_name(p->side));
 	if (!err) {
 		*person = sqlite3_column_int64(s, 0);
 		if (stance)
@@ -379,6 +381,23 @@ static int el_blank(const char *s)
 	return !s || !s[strspn(s, " \t\r\n")];
 }
 
+/* MK_EARG when item waiting on on would close a cycle: on waits on item already (through
+ * the dependencies on the plan). */
+static enum mk_err el_cycle(struct mk_store *st, int64_t item, int64_t on, struct mk_diag *diag)
+{
+	int64_t one;
+	enum mk_err err = db_int(st, diag, &one,
+		"WITH RECURSIVE up(id) AS (SELECT ?2 UNION SELECT d.depends_on_id FROM dependencies d\n"
+		"	JOIN up ON d.item_id = up.id WHERE d.removed_at IS NULL AND d.depends_on_id IS NOT NULL)\n"
+		"SELECT 1 FROM up WHERE id = ?1", "ii", item, on);
+
+	if (err)
+		return err == MK_ENOTFOUND ? MK_OK : err;
+	mk_diag_set(diag, st->path, 0, "item #%lld cannot wait on #%lld: #%lld waits on #%lld already",
+		    (long long)item, (long long)on, (long long)on, (long long)item);
+	return MK_EARG;
+}
+
 static enum mk_err el_dependency_ok(struct mk_store *st, const struct mk_proposal *p, int64_t deal,
 				    struct mk_diag *diag)
 {
@@ -400,6 +419,8 @@ static enum mk_err el_dependency_ok(struct mk_store *st, const struct mk_proposa
 		err = el_item_of(st, p->item_id, deal, p->id, diag);
 	if (!err && p->depends_on_id > 0)
 		err = el_item_of(st, p->depends_on_id, deal, p->id, diag);
+	if (!err && p->item_id > 0 && p->depends_on_id > 0)
+		err = el_cycle(st, p->item_id, p->depends_on_id, diag);
 	return err;
 }
 
@@ -425,7 +446,7 @@ enum mk_err el_approvable(struct mk_store *st, const struct mk_proposal *p, int6
 		return el_dependency_ok(st, p, deal, diag);
 	case MK_PROP_SET_NEXT_MEETING:
 		if (p->has_due || !el_blank(p->time) || !el_blank(p->name) || !el_blank(p->text))
-			return p->time ? el_time(st, p->time, diag) : MK_OK;
+			return el_blank(p->time) ? MK_OK : el_time(st, p->time, diag);
 		mk_diag_set(diag, st->path, 0, "proposal %lld says nothing of the meeting", (long long)p->id);
 		return MK_EARG;
 	case MK_PROP_SET_STANCE:
@@ -481,7 +502,8 @@ enum mk_err el_apply(const struct el_write *w, const struct mk_proposal *p)
 		err = el_apply_criterion(w, text);
 		break;
 	case MK_PROP_ADD_DEPENDENCY:
-		err = el_dependency_add(w, p->item_id > 0 ? p->item_id : 0, p->action,
+		d = db_trim(p->action);
+		err = el_dependency_add(w, p->item_id > 0 ? p->item_id : 0, d,
 					p->depends_on_id > 0 ? p->depends_on_id : 0, text, &id, &a);
 		break;
 	case MK_PROP_SET_NEXT_MEETING:
@@ -1021,7 +1043,7 @@ enum mk_err mk_store_dependency_add(struct mk_store *st, int64_t item, int64_t d
 		mk_diag_set(diag, st->path, 0, "item #%lld waits on #%lld already (dependency %lld)", (long long)item,
 			    (long long)depends_on, (long long)same);
 		err = MK_EARG;
-	} else if (err == MK_ENOTFOUND) {
+	} else if (err == MK_ENOTFOUND && !(err = el_cycle(st, item, depends_on, diag))) {
 		err = el_dependency_add(&w, item, NULL, depends_on, NULL, &did, &text);
 	}
 	if (err == MK_ENOTFOUND) {

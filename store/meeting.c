@@ -119,6 +119,51 @@ static int finding_insert(sqlite3_stmt *s, int64_t meeting, const struct finding
 			ev ? &ev->start_ms : NULL, ev ? &ev->end_ms : NULL, ev ? ev->quote : NULL);
 }
 
+/* The whole plan's findings (issue 14), in the columns nearest what each holds: goal and
+ * criterion: text; go_live: category (live|signed), due, due_text; dependency: action (what
+ * waits), text (on what); next_meeting: due, due_text, name (who), text (what for), change
+ * (the time, HH:MM); stance: name, role, side, category (the stance). */
+static int findings_insert_plan(sqlite3_stmt *s, int64_t meeting, const struct mk_findings *f)
+{
+	int rc = SQLITE_OK;
+
+	/* each row a compound literal: the columns not named are NULL */
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ngoals; i++)
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "goal", .rule = f->goals[i].rule,
+			.text = f->goals[i].text, .ev = &f->goals[i].ev });
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ngo_lives; i++) {
+		const struct mk_go_live *g = &f->go_lives[i];
+
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "go_live", .rule = g->rule,
+			.category = g->kind, .has_due = g->has_date, .due = g->date, .due_text = g->date_text,
+			.ev = &g->ev });
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ncriteria; i++)
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "criterion",
+			.rule = f->criteria[i].rule, .text = f->criteria[i].text, .ev = &f->criteria[i].ev });
+	for (size_t i = 0; rc == SQLITE_OK && i < f->ndependencies; i++) {
+		const struct mk_dependency *d = &f->dependencies[i];
+
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "dependency", .rule = d->rule,
+			.action = d->waiting, .text = d->on, .ev = &d->ev });
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nnext_meetings; i++) {
+		const struct mk_next_meeting *m = &f->next_meetings[i];
+
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "next_meeting", .rule = m->rule,
+			.has_due = m->has_date, .due = m->date, .due_text = m->date_text, .name = m->who,
+			.text = m->purpose, .change = m->time, .ev = &m->ev });
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nstances; i++) {
+		const struct mk_stance_finding *k = &f->stances[i];
+
+		rc = finding_insert(s, meeting, &(struct finding_row){ .kind = "stance", .rule = k->rule,
+			.name = k->name, .role = k->role, .side = mk_side_name(k->side),
+			.category = mk_stance_name(k->stance), .ev = &k->ev });
+	}
+	return rc;
+}
+
 static int findings_insert(struct mk_store *st, int64_t meeting, const struct mk_findings *f)
 {
 	sqlite3_stmt *s = NULL;
@@ -204,6 +249,8 @@ static int findings_insert(struct mk_store *st, int64_t meeting, const struct mk
 		r.ev = &d->ev;
 		rc = finding_insert(s, meeting, &r);
 	}
+	if (rc == SQLITE_OK)
+		rc = findings_insert_plan(s, meeting, f);
 	sqlite3_finalize(s);
 	return rc;
 }

@@ -3,13 +3,14 @@
  * changed, whether its due date slipped, its phase), the people on its map (stance, met),
  * its open risks, and the whole plan of issue 14: goal, go-live, criteria, dependencies,
  * next meeting, the buyer's last acknowledgement and the plan's version. Does not change
- * anything (proposal.c, elements.c do). Invariant: revision counts and slip marks are
- * computed from plan_revisions, never stored, so they cannot disagree with history; the
- * statements are kept per connection, so reading many deals' plans (health) prepares once.
+ * anything (proposal.c, elements.c do). Also works the plan of every deal with a go-live
+ * backward in one pass (db_plan_slacks: health, query). Invariant: revision counts and slip
+ * marks are computed from plan_revisions, never stored, so they cannot disagree with history.
  */
 #include "db.h"
 #include "util/util.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void db_item_read(sqlite3_stmt *s, struct mk_item *it)
@@ -188,7 +189,7 @@ static void plan_version_row(sqlite3_stmt *s, struct mk_plan *p)
 	p->version = sqlite3_column_int64(s, 0);
 }
 
-/* The lists in the order they are read; the first three are what working backward needs. */
+/* The lists in the order they are read. */
 static const struct plan_part {
 	const char *sql;
 	plan_row_fn *fn;
@@ -202,14 +203,11 @@ static const struct plan_part {
 	{ plan_ack_sql, plan_ack_row },
 	{ plan_version_sql, plan_version_row },
 };
-#define PLAN_BACKWARD_PARTS 3
-
-int db_plan_read(struct mk_store *st, int64_t deal, int whole, struct mk_plan *out)
+static int plan_read(struct mk_store *st, int64_t deal, struct mk_plan *out)
 {
-	size_t nparts = whole ? sizeof plan_parts / sizeof plan_parts[0] : PLAN_BACKWARD_PARTS;
 	int rc = SQLITE_OK;
 
-	for (size_t i = 0; i < nparts && rc == SQLITE_OK; i++)
+	for (size_t i = 0; i < sizeof plan_parts / sizeof plan_parts[0] && rc == SQLITE_OK; i++)
 		rc = plan_rows(st, plan_parts[i].sql, deal, plan_parts[i].fn, out);
 	return rc;
 }
@@ -229,7 +227,7 @@ enum mk_err mk_store_plan(struct mk_store *st, const char *deal, struct mk_plan 
 	err = db_deal_id(st, deal, &deal_id, diag);
 	if (err)
 		goto out;
-	rc = db_plan_read(st, deal_id, 1, out);
+	rc = plan_read(st, deal_id, out);
 	if (rc != SQLITE_OK)
 		err = db_fail(st, rc, diag);
 out:
@@ -237,4 +235,119 @@ out:
 	if (err)
 		mk_plan_release(out);
 	return err;
+}
+
+/* ---- working backward from go-live, deal after deal (health, query) ---- */
+
+/*
+ * The deals with a go-live (?1..?2: one deal, or every one), their items and their
+ * dependencies, each in deal order, read side by side: three statements for any number of
+ * deals, no plan read per deal. An item's order within its deal (by due date) does not
+ * change the slack.
+ */
+static const char slack_deals_sql[] =
+	"SELECT deal_id, go_live FROM deal_plan WHERE deal_id BETWEEN ?1 AND ?2 AND go_live IS NOT NULL\n"
+	"ORDER BY deal_id";
+static const char slack_items_sql[] =
+	"SELECT g.deal_id, i.id, i.due, i.status, i.slipped FROM deal_plan g\n"
+	"JOIN plan_items i ON i.deal_id = g.deal_id\n"
+	"WHERE g.deal_id BETWEEN ?1 AND ?2 AND g.go_live IS NOT NULL ORDER BY g.deal_id";
+static const char slack_deps_sql[] =
+	"SELECT g.deal_id, dp.item_id, dp.depends_on_id FROM deal_plan g\n"
+	"JOIN dependencies dp ON dp.deal_id = g.deal_id\n"
+	"WHERE g.deal_id BETWEEN ?1 AND ?2 AND g.go_live IS NOT NULL AND dp.removed_at IS NULL\n"
+	"ORDER BY g.deal_id";
+
+struct slack_cursor {
+	sqlite3_stmt *s;
+	int rc;                     /* of the last step: SQLITE_ROW while on a row */
+};
+
+static int slack_step(struct slack_cursor *c)
+{
+	c->rc = sqlite3_step(c->s);
+	return c->rc == SQLITE_ROW || c->rc == SQLITE_DONE ? SQLITE_OK : c->rc;
+}
+
+static int slack_open(struct mk_store *st, const char *sql, int64_t lo, int64_t hi, struct slack_cursor *c)
+{
+	int rc = db_prepare(st, sql, &c->s);
+
+	if (rc == SQLITE_OK)
+		rc = db_bind(c->s, "ii", lo, hi);
+	return rc == SQLITE_OK ? slack_step(c) : rc;
+}
+
+/* Is the cursor on a row of deal (skipping rows of deals before it)? */
+static int slack_on(struct slack_cursor *c, int64_t deal, int *rc)
+{
+	while (*rc == SQLITE_OK && c->rc == SQLITE_ROW && sqlite3_column_int64(c->s, 0) < deal)
+		*rc = slack_step(c);
+	return *rc == SQLITE_OK && c->rc == SQLITE_ROW && sqlite3_column_int64(c->s, 0) == deal;
+}
+
+/* Deal's items and dependencies from the cursors into p (emptied first). */
+static int slack_plan(struct slack_cursor *items, struct slack_cursor *deps, int64_t deal, struct mk_plan *p)
+{
+	int rc = SQLITE_OK;
+
+	p->nitems = p->ndeps = 0;
+	while (slack_on(items, deal, &rc)) {
+		struct mk_item *it;
+		enum mk_status status = MK_STATUS_OPEN;
+
+		p->items = mk_grow(p->items, &p->capitems, p->nitems + 1, sizeof *p->items);
+		it = &p->items[p->nitems++];
+		memset(it, 0, sizeof *it);
+		it->id = sqlite3_column_int64(items->s, 1);
+		db_column_date(items->s, 2, &it->has_due, &it->due);
+		mk_status_parse((const char *)sqlite3_column_text(items->s, 3), &status);
+		it->status = status;
+		it->slipped = sqlite3_column_int(items->s, 4) != 0;
+		rc = slack_step(items);
+	}
+	while (slack_on(deps, deal, &rc)) {
+		struct mk_plan_dependency *d;
+
+		p->deps = mk_grow(p->deps, &p->capdeps, p->ndeps + 1, sizeof *p->deps);
+		d = &p->deps[p->ndeps++];
+		memset(d, 0, sizeof *d);
+		d->item_id = sqlite3_column_int64(deps->s, 1);
+		d->depends_on_id = sqlite3_column_int64(deps->s, 2);
+		rc = slack_step(deps);
+	}
+	return rc;
+}
+
+int db_plan_slacks(struct mk_store *st, int64_t deal, struct mk_date today, db_slack_fn *fn, void *ctx)
+{
+	struct slack_cursor g = { NULL, 0 }, items = { NULL, 0 }, deps = { NULL, 0 };
+	int64_t lo = deal > 0 ? deal : INT64_MIN, hi = deal > 0 ? deal : INT64_MAX;
+	struct mk_plan p;
+	int rc;
+
+	mk_plan_init(&p);
+	rc = slack_open(st, slack_deals_sql, lo, hi, &g);
+	if (rc == SQLITE_OK)
+		rc = slack_open(st, slack_items_sql, lo, hi, &items);
+	if (rc == SQLITE_OK)
+		rc = slack_open(st, slack_deps_sql, lo, hi, &deps);
+	while (rc == SQLITE_OK && g.rc == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(g.s, 0);
+		struct mk_backward b;
+
+		db_column_date(g.s, 1, &p.has_go_live, &p.go_live);
+		rc = slack_plan(&items, &deps, id, &p);
+		if (rc != SQLITE_OK)
+			break;
+		mk_plan_backward(&p, today, &b);
+		fn(ctx, id, &b);
+		mk_backward_release(&b);
+		rc = slack_step(&g);
+	}
+	sqlite3_finalize(g.s);
+	sqlite3_finalize(items.s);
+	sqlite3_finalize(deps.s);
+	mk_plan_release(&p);
+	return rc;
 }

@@ -354,11 +354,11 @@ static enum mk_err item_on_plan(struct mk_store *st, const struct mk_proposal *p
 			   (long long)p->item_id, (long long)p->id);
 }
 
-/* Can pending-or-not p (of deal) be approved as it stands? MK_OK, or an error with diag
- * saying why; *needs_action: the proposal an action would make approvable, else 0. */
 static enum mk_err tied_approvable(struct mk_store *st, const struct mk_proposal *p, int64_t tied,
 				   int64_t *needs_action, struct mk_diag *diag);
 
+/* Can pending-or-not p (of deal) be approved as it stands? MK_OK, or an error with diag
+ * saying why; *needs_action: the proposal an action would make approvable, else 0. */
 static enum mk_err approvable(struct mk_store *st, const struct mk_proposal *p, int64_t deal,
 			      int64_t *needs_action, struct mk_diag *diag)
 {

@@ -1,8 +1,10 @@
 /*
  * query.c: the managers' questions, read-only: plan items across deals by owner, side,
- * status, due dates, slips and words (mk_store_query, a page of them: mk_store_query_page);
- * an item's or a deal's slip history with the evidence behind each change
- * (mk_store_history); and per-deal health numbers (mk_store_health). Changes nothing.
+ * status, due dates, slips and words, and by deal (no next meeting, past go-live)
+ * (mk_store_query, a page of them: mk_store_query_page); an item's or a deal's history
+ * with the evidence behind each change, the plan's elements and the buyer's acks and
+ * comments included (mk_store_history); and per-deal health numbers, go-live, slack and
+ * next meeting among them (mk_store_health). Changes nothing.
  * Invariant: every value the user gives is bound; SQL text is assembled only from the
  * constant fragments below, and each question runs in one read transaction.
  */
@@ -206,58 +208,27 @@ static char *query_like(const char *word)
 
 /* ---- the whole plan: working backward from go-live (issue 14) ---- */
 
-/* Deal's plan worked backward from its go-live as of as_of (mk_plan_backward): *has is 0
- * without a go-live or an open item with a date. SQLite's code. */
-static int query_deal_slack(struct mk_store *st, int64_t deal, struct mk_date as_of, int *has, int *days)
+/* Adds a deal whose critical path ends after its go-live to the JSON array ids. */
+static void query_late_deal(void *ctx, int64_t deal, const struct mk_backward *b)
 {
-	struct mk_plan p;
-	struct mk_backward b;
-	int rc;
+	struct mk_buf *ids = ctx;
 
-	*has = 0;
-	*days = 0;
-	mk_plan_init(&p);
-	rc = db_plan_read(st, deal, 0, &p);
-	if (rc == SQLITE_OK) {
-		memset(&b, 0, sizeof b);
-		mk_plan_backward(&p, as_of, &b);
-		*has = b.has_slack;
-		*days = b.slack_days;
-		mk_backward_release(&b);
-	}
-	mk_plan_release(&p);
-	return rc;
+	if (b->has_slack && b->slack_days < 0)
+		mk_buf_addf(ids, "%s%lld", ids->len > 1 ? "," : "", (long long)deal);
 }
 
-/* The deals with a go-live (deal, or every one when 0), in id order: only they have a slack. */
-static const char query_go_live_deals[] =
-	"SELECT deal_id FROM deal_plan WHERE go_live IS NOT NULL AND (?1 IS NULL OR deal_id = ?1)\n"
-	"ORDER BY deal_id";
-
-/* *out: "[id,...]", the deals (of deal, or every one) whose critical path ends after their
- * go-live as of as_of. */
+/* *out: "[id,...]", the deals (deal, or every one when 0) past their go-live as of as_of. */
 static int query_late_deals(struct mk_store *st, int64_t deal, struct mk_date as_of, char **out)
 {
-	sqlite3_stmt *s = NULL;
 	struct mk_buf ids;
-	int rc, has, days;
+	int rc;
 
 	mk_buf_init(&ids);
 	mk_buf_addc(&ids, '[');
-	rc = db_prepare(st, query_go_live_deals, &s);
-	if (rc == SQLITE_OK)
-		rc = db_bind(s, "I", deal);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
-
-		rc = query_deal_slack(st, id, as_of, &has, &days);
-		if (rc == SQLITE_OK && has && days < 0)
-			mk_buf_addf(&ids, "%s%lld", ids.len > 1 ? "," : "", (long long)id);
-	}
-	sqlite3_finalize(s);
+	rc = db_plan_slacks(st, deal, as_of, query_late_deal, &ids);
 	mk_buf_addc(&ids, ']');
 	*out = mk_buf_detach(&ids);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return rc;
 }
 
 /* Reading the rows of few matches: slipped items alone are found by their revisions. */
@@ -794,20 +765,24 @@ static int health_pass_run(struct mk_store *st, const struct health_pass *ps, in
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* Every pass, then the slack of each deal with a go-live: only those load their plan. */
+static void health_slack(void *ctx, int64_t deal, const struct mk_backward *b)
+{
+	struct health_row *hit = health_find(ctx, deal);
+
+	if (hit) {
+		hit->h.has_slack = b->has_slack;
+		hit->h.slack_days = b->slack_days;
+	}
+}
+
+/* Every pass, then the slack of the deals with a go-live (only theirs are read). */
 static int health_more(struct mk_store *st, int64_t deal, struct mk_date as_of, const struct health_index *x)
 {
 	int rc = SQLITE_OK;
 
 	for (size_t i = 0; rc == SQLITE_OK && i < sizeof health_passes / sizeof health_passes[0]; i++)
 		rc = health_pass_run(st, &health_passes[i], deal, as_of, x);
-	for (size_t i = 0; rc == SQLITE_OK && i < x->n; i++) {
-		struct health_row *r = &x->rows[i];
-
-		if (r->h.has_go_live)
-			rc = query_deal_slack(st, r->deal, as_of, &r->h.has_slack, &r->h.slack_days);
-	}
-	return rc;
+	return rc == SQLITE_OK ? db_plan_slacks(st, deal, as_of, health_slack, (void *)x) : rc;
 }
 
 /* "YYYY-MM-DD action" (HEALTH_NEXT_STEP) into h's next step; NULL: none. */
