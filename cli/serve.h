@@ -125,5 +125,8 @@ int serve_edit_route(struct server *sv, struct MHD_Connection *c, const char *p,
  * sent, or -1 when p is none of them. */
 int serve_plan_route(struct server *sv, struct MHD_Connection *c, const char *p, const char *method,
 		     const struct request *rq, const char *who);
+/* GET deals/NAME/plan.md[?since=last-call|YYYY-MM-DD]: the plan as Markdown (text/plain),
+ * with what changed since that day marked (the copy for the buyer). */
+enum MHD_Result serve_plan_md(struct server *sv, struct MHD_Connection *c, const char *name);
 
 #endif

@@ -322,13 +322,14 @@ static int review_route(struct server *sv, struct MHD_Connection *c, const char 
 	return 0;
 }
 
-/* GET /api/deals/NAME/plan|proposals|history; 0 when p is not one of them. */
+/* GET /api/deals/NAME/plan|plan.md|proposals|history; 0 when p is not one of them. */
 static int deal_route(struct server *sv, struct MHD_Connection *c, const char *p, int get, enum MHD_Result *ret)
 {
 	const char *slash;
 	char *name;
 	if (strncmp(p, "deals/", 6) || !(slash = strrchr(p + 6, '/')) || slash == p + 6 ||
-	    (strcmp(slash, "/plan") && strcmp(slash, "/proposals") && strcmp(slash, "/history")))
+	    (strcmp(slash, "/plan") && strcmp(slash, "/proposals") && strcmp(slash, "/history") &&
+	     strcmp(slash, "/plan.md")))
 		return 0;
 	if (!(name = strndup(p + 6, (size_t)(slash - (p + 6)))))
 		abort();
@@ -336,6 +337,8 @@ static int deal_route(struct server *sv, struct MHD_Connection *c, const char *p
 		*ret = serve_use(c, "GET");
 	else if (!strcmp(slash, "/history"))
 		*ret = get_history(sv, c, name);
+	else if (!strcmp(slash, "/plan.md"))
+		*ret = serve_plan_md(sv, c, name);
 	else
 		*ret = get_deal(sv, c, name, !strcmp(slash, "/plan"));
 	free(name);

@@ -2,10 +2,12 @@
  * serve_plan.c: the JSON API's hand edits of the whole plan (issue 14): a deal's goal,
  * go-live, criteria added and removed, dependencies added and removed, next meeting, and a
  * stakeholder's stance, each one store call (a decision, undoable) done as the session's
- * user and answered with the plan as it is now. It does not edit items (an item's phase
- * goes through PATCH /api/items/ID, serve_edit.c) or proposals. Every id in a path is
- * checked against the deal it names: another deal's criterion is "no such criterion in
- * this deal". Routed from serve_edit.c, past serve_api.c's door. See serve.h.
+ * user and answered with the plan as it is now; and the plan as Markdown for the buyer
+ * (GET deals/NAME/plan.md: cli_plan_md, the changes since a day or the last call marked).
+ * It does not edit items (an item's phase goes through PATCH /api/items/ID, serve_edit.c)
+ * or proposals. Every id in a path is checked against the deal it names: another deal's
+ * criterion is "no such criterion in this deal". Routed from serve_edit.c and serve_api.c,
+ * past serve_api.c's door. See serve.h.
  */
 #include "serve.h"
 
@@ -355,5 +357,92 @@ int serve_plan_route(struct server *sv, struct MHD_Connection *c, const char *p,
 	r = end ? plan_post(sv, c, name, end, rq, who) : plan_by_id(sv, c, name, thing, id, rq, who);
 	free(asked);
 	free(name);
+	return r;
+}
+
+/* ---- the plan for the buyer, as Markdown ---- */
+
+/* since=last-call: the day the deal's latest dated call started, into *day. 1, or 0 and an
+ * answer sent. */
+static int md_last_call(struct server *sv, struct MHD_Connection *c, const char *deal, struct mk_date *day)
+{
+	struct mk_call *calls = NULL;
+	struct mk_diag d;
+	enum mk_err err;
+	size_t n = 0, k;
+	mk_diag_clear(&d);
+	if ((err = mk_store_calls(sv->st, deal, &calls, &n, &d))) {
+		serve_store_error(c, err, &d);
+		return 0;
+	}
+	for (k = n; k > 0 && !calls[k - 1].start; k--)
+		;
+	if (!k || mk_date_parse(calls[k - 1].start, day)) {
+		mk_calls_free(calls, n);
+		serve_error(c, MHD_HTTP_BAD_REQUEST, "the deal has no dated call yet: give since=YYYY-MM-DD");
+		return 0;
+	}
+	mk_calls_free(calls, n);
+	return 1;
+}
+
+/* The Markdown of deal's plan p (with the changes since *since when since is not NULL) in
+ * a new string; NULL and an answer sent when it could not be made. */
+static char *md_text(struct server *sv, struct MHD_Connection *c, const char *deal, const struct mk_plan *p,
+		     const struct mk_date *since)
+{
+	static const struct mk_change none[1];
+	struct mk_changes_query q = { .deal = deal, .by = MK_CHANGES_BY_MEETING };
+	struct mk_change *ch = NULL;
+	struct mk_backward b;
+	struct mk_diag d;
+	enum mk_err err;
+	size_t nch = 0, len = 0;
+	char *text = NULL;
+	FILE *f;
+	int rc;
+	mk_diag_clear(&d);
+	if (since && (q.since = *since, err = mk_store_changes(sv->st, &q, &ch, &nch, &d))) {
+		serve_store_error(c, err, &d);
+		return NULL;
+	}
+	if (!(f = open_memstream(&text, &len)))
+		abort();
+	mk_plan_backward(p, mk_today(), &b);
+	rc = cli_plan_md(f, deal, p, &b, since ? (ch ? ch : none) : NULL, nch);
+	mk_backward_release(&b);
+	mk_changes_free(ch, nch);
+	if (fclose(f) || rc) {
+		free(text);
+		serve_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the plan could not be written as Markdown");
+		return NULL;
+	}
+	return text;
+}
+
+enum MHD_Result serve_plan_md(struct server *sv, struct MHD_Connection *c, const char *name)
+{
+	const char *v = serve_arg(c, "since");
+	struct mk_date since;
+	struct mk_plan p;
+	struct mk_diag d;
+	enum mk_err err;
+	enum MHD_Result r = MHD_YES;
+	char *deal, *text;
+	if (v && strcmp(v, "last-call") && mk_date_parse_day(v, &since))
+		return serve_error(c, MHD_HTTP_BAD_REQUEST, "since is last-call or a date YYYY-MM-DD");
+	if (!plan_deal(sv, c, name, &deal))
+		return MHD_YES;
+	mk_plan_init(&p);
+	mk_diag_clear(&d);
+	if ((err = mk_store_plan(sv->st, deal, &p, &d)))
+		r = serve_store_error(c, err, &d);
+	else if ((!v || strcmp(v, "last-call") || md_last_call(sv, c, deal, &since)) &&
+		 (text = md_text(sv, c, deal, &p, v ? &since : NULL))) {
+		r = serve_text(c, MHD_HTTP_OK, text);
+		free(text);
+	}
+	mk_plan_release(&p);
+	free(deal);
 	return r;
 }
