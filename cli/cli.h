@@ -45,6 +45,7 @@ int cmd_health(int, char **);
 int cmd_sync(int, char **);
 int cmd_serve(int, char **);
 int cmd_changes(int, char **);
+int cmd_share(int, char **);           /* the buyer's share links (cli/cmd_share.c) */
 
 /* "mapkeeper: <message>" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

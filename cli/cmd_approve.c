@@ -142,9 +142,10 @@ static int confirm_all_deals(const struct mk_proposals *ps, int yes)
 	return rc;
 }
 
-/* Checks every proposal of l before anything changes (inside the caller's transaction):
- * names each one that cannot be approved as it stands, with what to do; how many. */
-static size_t approve_refusals(struct mk_store *st, const struct ids *l, const char *deal)
+/* Checks every proposal of l not in done (inside the caller's transaction, before the rest
+ * changes anything): names each one that cannot be approved as it stands, with what to do;
+ * how many. */
+static size_t approve_refusals(struct mk_store *st, const struct ids *l, const struct ids *done, const char *deal)
 {
 	struct mk_diag d;
 	size_t refused = 0;
@@ -152,7 +153,7 @@ static size_t approve_refusals(struct mk_store *st, const struct ids *l, const c
 		int64_t needs = 0;
 		enum mk_err err;
 		mk_diag_clear(&d);
-		if (!(err = mk_store_approve_check(st, l->v[i], deal, &needs, &d)))
+		if (ids_has(done, l->v[i]) || !(err = mk_store_approve_check(st, l->v[i], deal, &needs, &d)))
 			continue;
 		refused++;
 		if (needs)
@@ -164,6 +165,28 @@ static size_t approve_refusals(struct mk_store *st, const struct ids *l, const c
 			cli_diag(&d, err);
 	}
 	return refused;
+}
+
+/* The people of l first (a stance said of someone approved with them needs them on the
+ * plan): each add_stakeholder of l that can be approved is, into done. */
+static enum mk_err approve_people(struct mk_store *st, const struct ids *l, const char *deal, const char *who,
+				  struct ids *done, struct mk_diag *d)
+{
+	enum mk_err err = MK_OK;
+	for (size_t i = 0; !err && i < l->n; i++) {
+		struct mk_proposal p;
+		int person;
+		if (mk_store_proposal_get(st, l->v[i], &p, d))
+			continue; /* approve_refusals names it */
+		person = p.kind == MK_PROP_ADD_STAKEHOLDER;
+		mk_proposal_release(&p);
+		if (!person || mk_store_approve_check(st, l->v[i], deal, NULL, d))
+			continue;
+		if (!(err = mk_store_decide(st, l->v[i], 1, who, NULL, d)))
+			ids_add(done, l->v[i]);
+	}
+	mk_diag_clear(d);
+	return err;
 }
 
 /* Approves l in one transaction, all or nothing; done gets what was approved, in order
@@ -180,8 +203,15 @@ static int approve_ids(struct mk_store *st, const struct ids *l, const char *dea
 		cli_diag(&d, err);
 		return CLI_FAILED;
 	}
-	if ((refused = approve_refusals(st, l, deal))) {
+	if ((err = approve_people(st, l, deal, who, done, &d))) {
 		mk_store_write_end(st, 0, &d);
+		cli_diag(&d, err);
+		done->n = 0;
+		return CLI_FAILED;
+	}
+	if ((refused = approve_refusals(st, l, done, deal))) {
+		mk_store_write_end(st, 0, &d);
+		done->n = 0;
 		if (l->n > 1)
 			cli_error("approve: nothing approved: %zu of the %zu proposals cannot be approved as %s stand%s",
 				  refused, l->n, refused == 1 ? "it" : "they", refused == 1 ? "s" : "");

@@ -58,8 +58,9 @@ int cli_parse_due(const char *s, int allow_none, char *out, size_t outlen)
 	return -1;
 }
 
+/* phase: the phase just set (mk_store_item_get reads the item's own fields only), or NULL. */
 static void print_item(const char *fmt, const char *deal, const struct mk_item *it, int64_t decision,
-		       const char *what)
+		       const char *what, const char *phase)
 {
 	char due[16];
 
@@ -71,8 +72,8 @@ static void print_item(const char *fmt, const char *deal, const struct mk_item *
 	mk_date_format(it->due, due, sizeof due);
 	printf("%s item #%lld of '%s' (decision %lld): %s\n", what, (long long)it->id, deal,
 	       (long long)decision, it->action ? it->action : "");
-	printf("  owner %s, side %s, due %s, status %s, phase %s\n", it->owner ? it->owner : "-",
-	       mk_side_name(it->side), it->has_due ? due : "-", mk_status_name(it->status), mk_phase_name(it->phase));
+	printf("  owner %s, side %s, due %s, status %s%s%s\n", it->owner ? it->owner : "-", mk_side_name(it->side),
+	       it->has_due ? due : "-", mk_status_name(it->status), phase ? ", phase " : "", phase ? phase : "");
 }
 
 static int item_list(struct mk_store *st, const char *deal, const char *fmt)
@@ -226,7 +227,7 @@ static int item_change(struct mk_store *st, struct item_args *a)
 	if (err)
 		cli_diag(&d, err);
 	else
-		print_item(a->fmt, deal, &it, decision, !strcmp(a->verb, "add") ? "added" : "changed");
+		print_item(a->fmt, deal, &it, decision, !strcmp(a->verb, "add") ? "added" : "changed", a->c.phase);
 	mk_item_release(&it);
 	free(deal);
 	return err ? CLI_FAILED : CLI_OK;

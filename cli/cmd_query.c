@@ -1,7 +1,8 @@
 /*
  * cmd_query.c: `mapkeeper query [filters] [--format text|json|csv] [--db PATH]`: a
  * manager's questions across deals. Without --said: plan items matching every filter
- * (owner, side, status, overdue as of a date, due range, slipped, words of the action).
+ * (owner, side, status, overdue as of a date, due range, slipped, words of the action) and
+ * of deals with no next meeting or whose critical path ends after go-live (issue 14).
  * With --said WORDS: the lines said on calls holding every word (--owner: by that speaker).
  */
 #include "cli.h"
@@ -16,11 +17,13 @@
 static const char usage[] =
 	"mapkeeper query [--deal NAME] [--owner NAME] [--side buyer|seller] [--status open|done|blocked|dropped]\n"
 	"       [--overdue] [--as-of YYYY-MM-DD] [--due-from D] [--due-to D] [--slipped] [--text WORDS]\n"
-	"       [--said WORDS] [--limit N] [--format text|json|csv] [--db PATH]\n"
+	"       [--no-next-meeting] [--past-go-live] [--said WORDS] [--limit N] [--format text|json|csv] [--db PATH]\n"
 	"\n"
 	"Without --said: plan items across deals matching every filter. --owner matches a full or\n"
 	"first name (any case); --overdue: open and due before --as-of (default today); --slipped:\n"
-	"the due date moved at least once; --text: every word appears in the action.\n"
+	"the due date moved at least once; --text: every word appears in the action;\n"
+	"--no-next-meeting: items of deals with no next meeting on or after --as-of; --past-go-live:\n"
+	"items of deals whose critical path ends after their go-live date.\n"
 	"With --said WORDS: lines said on the calls holding every word (with --deal, --owner as the\n"
 	"speaker, --limit; default 50 lines).";
 
@@ -223,7 +226,7 @@ static int run_items(struct mk_store *st, const struct mk_query *q, size_t limit
 }
 
 enum { O_DEAL = 256, O_OWNER, O_SIDE, O_STATUS, O_OVERDUE, O_ASOF, O_FROM, O_TO, O_SLIPPED, O_TEXT, O_SAID,
-       O_LIMIT };
+       O_LIMIT, O_NO_MEETING, O_PAST_GO_LIVE };
 
 /* What query was asked (the options of the command line). */
 struct query_args {
@@ -291,6 +294,8 @@ static int query_option(struct query_args *a, int ch, const char *arg)
 		return date_flag("--due-to", arg, &a->q.to) ? CLI_OK : CLI_USAGE;
 	case O_SLIPPED: a->q.slipped = 1; a->item_flag = "--slipped"; break;
 	case O_TEXT: a->q.text = arg; a->item_flag = "--text"; break;
+	case O_NO_MEETING: a->q.no_next_meeting = 1; a->item_flag = "--no-next-meeting"; break;
+	case O_PAST_GO_LIVE: a->q.past_go_live = 1; a->item_flag = "--past-go-live"; break;
 	case O_SAID: a->said = arg; break;
 	}
 	return CLI_OK;
@@ -311,6 +316,8 @@ int cmd_query(int argc, char **argv)
 		{ "text", required_argument, NULL, O_TEXT },
 		{ "said", required_argument, NULL, O_SAID },
 		{ "limit", required_argument, NULL, O_LIMIT },
+		{ "no-next-meeting", no_argument, NULL, O_NO_MEETING },
+		{ "past-go-live", no_argument, NULL, O_PAST_GO_LIVE },
 		CLI_OPT_FORMAT,
 		CLI_OPT_DB,
 		CLI_OPT_END,

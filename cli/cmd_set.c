@@ -278,6 +278,8 @@ int cmd_meeting(int argc, char **argv)
 	if (!(st = cli_store_open(a.o.db)))
 		return CLI_FAILED;
 	mk_diag_clear(&d);
+	if (a.clear) /* none scheduled: no time, people or purpose left either */
+		a.time = a.who = a.purpose = "";
 	rc = set_done(mk_store_set_next_meeting(st, argv[optind], day, a.time, a.who, a.purpose, cli_who(a.o.as), &d),
 		      &d, argv[optind]);
 	if (!rc && a.clear) {

@@ -55,6 +55,7 @@ static const struct command commands[] = {
 	{ "depend", cmd_depend, "one item waits on another: depend ITEM --on ITEM | depend remove ID" },
 	{ "meeting", cmd_meeting, "set the next meeting: meeting DEAL DATE [--time HH:MM] [--who ..] [--purpose ..]" },
 	{ "stance", cmd_stance, "set a stakeholder's stance: stance PERSON champion|supporter|neutral|skeptic|blocker" },
+	{ "share", cmd_share, "a read-only link to a deal's plan for the buyer: share DEAL | list | revoke | risk" },
 };
 
 /* Commands whose first argument is a verb, one line each: `help COMMAND VERB` and the
@@ -70,6 +71,7 @@ static const struct {
 	{ "rules", { "check" } },
 	{ "criterion", { "add", "remove" } },
 	{ "depend", { "remove" } },
+	{ "share", { "list", "revoke", "risk" } },
 };
 
 void cli_error(const char *fmt, ...)

@@ -129,4 +129,11 @@ int serve_plan_route(struct server *sv, struct MHD_Connection *c, const char *p,
  * with what changed since that day marked (the copy for the buyer). */
 enum MHD_Result serve_plan_md(struct server *sv, struct MHD_Connection *c, const char *name);
 
+/* ---- serve_share.c: the buyer's share links ------------------------------------------ */
+
+/* /share/...: the buyer's page of a share link and its API (the token in the path;
+ * rate-limited; no cookie, no other route). */
+enum MHD_Result serve_share(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
+			    const struct request *rq);
+
 #endif

@@ -239,6 +239,8 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, const 
 	struct session *ses;
 	if (!strncmp(url, "/api/", 5))
 		return serve_api(sv, c, url, method, rq);
+	if (!strncmp(url, "/share/", 7)) /* the buyer's links: serve_share.c */
+		return serve_share(sv, c, url, method, rq);
 	if (rq->too_big)
 		return serve_text(c, 413, "the request body is over 64 KiB\n");
 	/* the doors open to everyone: the login page and what it uses */

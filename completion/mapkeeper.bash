@@ -132,6 +132,10 @@ _mapkeeper() {
 		_mapkeeper_reply "${words[@]}"
 		return 0
 	fi
+	# share: a verb, or the deal to share
+	if [[ $cmd == share ]] && ((${#pos[@]} == 0)); then
+		mapfile -t -O ${#words[@]} words < <(_mapkeeper_deals "$mk" "$db")
+	fi
 	if ((${#words[@]})); then
 		if ((${#pos[@]} == 0)); then
 			_mapkeeper_reply "${words[@]}"

@@ -1346,6 +1346,10 @@ enum mk_err mk_store_share_resolve(struct mk_store *st, const char *token, char 
 				   struct mk_diag *diag);
 /* A risk is shown on the buyer's page only when marked shareable. */
 enum mk_err mk_store_risk_shareable(struct mk_store *st, int64_t risk, int shareable, struct mk_diag *diag);
+/* The ids of deal's risks marked shareable, in a new array (*ids NULL when none): what the
+ * buyer's page shows, asked of the store itself rather than of a plan's copy of the mark. */
+enum mk_err mk_store_share_risks(struct mk_store *st, const char *deal, int64_t **ids, size_t *n,
+				 struct mk_diag *diag);
 /* The buyer agrees to the plan as of its version (name: as typed); in history as "buyer ack". */
 enum mk_err mk_store_share_ack(struct mk_store *st, int64_t share, const char *name, int64_t version,
 			       struct mk_diag *diag);

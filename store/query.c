@@ -81,8 +81,8 @@ static enum mk_err query_check(struct mk_store *st, const struct mk_query *q,
  * without sorting every match.
  */
 enum query_drive {
-	QUERY_DRIVE_DEAL, QUERY_DRIVE_DEALS, QUERY_DRIVE_OWNER, QUERY_DRIVE_TEXT, QUERY_DRIVE_STATUS, QUERY_DRIVE_DUE,
-	QUERY_DRIVE_SLIP, QUERY_DRIVE_SCAN, QUERY_DRIVE_ORDER
+	QUERY_DRIVE_DEAL, QUERY_DRIVE_DEALS, QUERY_DRIVE_OWNER, QUERY_DRIVE_TEXT, QUERY_DRIVE_STATUS,
+	QUERY_DRIVE_DUE, QUERY_DRIVE_SLIP, QUERY_DRIVE_SCAN, QUERY_DRIVE_ORDER
 };
 
 /* A question's filters, ready to bind: ?1 deal, ?2 owner, ?3 side, ?4 status, ?5 as_of,
@@ -102,16 +102,18 @@ struct query_filters {
 #define QUERY_LIKE_MAX 1000  /* longer words are matched with instr(): LIKE caps its patterns */
 
 /*
- * The most selective filter given, in this order: deal, owner, words, status, due. Words
- * read the whole index of items in plan order, which holds every column a filter reads,
- * so counting them reads no item; side and slipped are columns of the (status, due) index.
+ * The most selective filter given, in this order: deal, the deals past their go-live, owner,
+ * words, status, due. Words read the whole index of items in plan order, which holds every
+ * column a filter reads, so counting them reads no item; side and slipped are columns of
+ * the (status, due) index.
  */
 static enum query_drive query_natural_drive(const struct query_filters *f)
 {
 	const struct mk_query *q = f->q;
 
-	return f->deal_id ? QUERY_DRIVE_DEAL : f->late_deals ? QUERY_DRIVE_DEALS : f->owner ? QUERY_DRIVE_OWNER :
-		f->nwords ? QUERY_DRIVE_TEXT : (q->status != -1 || q->overdue) ? QUERY_DRIVE_STATUS :
+	return f->deal_id ? QUERY_DRIVE_DEAL : f->late_deals ? QUERY_DRIVE_DEALS :
+		f->owner ? QUERY_DRIVE_OWNER : f->nwords ? QUERY_DRIVE_TEXT :
+		(q->status != -1 || q->overdue) ? QUERY_DRIVE_STATUS :
 		(q->has_from || q->has_to) ? QUERY_DRIVE_DUE : QUERY_DRIVE_SCAN;
 }
 
