@@ -3,7 +3,7 @@
  * and runs the server; cli/serve_http.c gathers each request, routes the pages and sends
  * every answer; cli/serve_session.c keeps the sessions, the login and the secrets;
  * cli/serve_api.c answers the JSON API's reads and routes it, cli/serve_edit.c its
- * writes. One polling thread serves every request, so the store and the session table
+ * writes (cli/serve_plan.c those of the whole plan: goal, go-live, criteria...). One polling thread serves every request, so the store and the session table
  * are used from one thread and need no lock. Read on in cmd_serve.c's header.
  */
 #ifndef MK_SERVE_H
@@ -117,6 +117,17 @@ enum MHD_Result serve_decide_all(struct server *sv, struct MHD_Connection *c, co
  * none of them. */
 int serve_edit_route(struct server *sv, struct MHD_Connection *c, const char *p, const char *method,
 		     const struct request *rq, const char *who);
+
+/* ---- serve_plan.c: the whole plan's hand edits (issue 14) ---------------------------- */
+
+/* deals/NAME/goal, go-live, next-meeting, criteria, dependencies (POST), criteria/ID and
+ * dependencies/ID (DELETE), people/ID/stance (POST); p: the path after "deals/". The answer
+ * sent, or -1 when p is none of them. */
+int serve_plan_route(struct server *sv, struct MHD_Connection *c, const char *p, const char *method,
+		     const struct request *rq, const char *who);
+/* GET deals/NAME/plan.md[?since=last-call|YYYY-MM-DD]: the plan as Markdown (text/plain),
+ * with what changed since that day marked (the copy for the buyer). */
+enum MHD_Result serve_plan_md(struct server *sv, struct MHD_Connection *c, const char *name);
 
 /* ---- serve_share.c: the buyer's share links ------------------------------------------ */
 

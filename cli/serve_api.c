@@ -123,8 +123,9 @@ static const char *query_filters(struct MHD_Connection *c, struct mk_query *q)
 	q->deal = serve_arg(c, "deal");
 	q->owner = serve_arg(c, "owner");
 	q->text = serve_arg(c, "text");
-	if (!flag_arg(c, "overdue", &q->overdue) || !flag_arg(c, "slipped", &q->slipped))
-		return "overdue and slipped are 1, 0, true or false";
+	if (!flag_arg(c, "overdue", &q->overdue) || !flag_arg(c, "slipped", &q->slipped) ||
+	    !flag_arg(c, "no_next_meeting", &q->no_next_meeting) || !flag_arg(c, "past_go_live", &q->past_go_live))
+		return "overdue, slipped, no_next_meeting and past_go_live are 1, 0, true or false";
 	if ((v = serve_arg(c, "side"))) {
 		if (strcmp(v, "buyer") && strcmp(v, "seller"))
 			return "side is buyer or seller";
@@ -175,8 +176,8 @@ static json_t *query_items(struct server *sv, const struct mk_query *q, size_t o
 	return json_pack("{s:o, s:I}", "items", arr, "more", (json_int_t)more);
 }
 
-/* GET /api/query?deal&owner&side&status&overdue&slipped&as_of&due_from&due_to&text
- * [&limit&offset] or ?said=WORDS. */
+/* GET /api/query?deal&owner&side&status&overdue&slipped&no_next_meeting&past_go_live&as_of
+ * &due_from&due_to&text[&limit&offset] or ?said=WORDS. */
 static enum MHD_Result get_query(struct server *sv, struct MHD_Connection *c)
 {
 	struct mk_query q;
@@ -321,13 +322,14 @@ static int review_route(struct server *sv, struct MHD_Connection *c, const char 
 	return 0;
 }
 
-/* GET /api/deals/NAME/plan|proposals|history; 0 when p is not one of them. */
+/* GET /api/deals/NAME/plan|plan.md|proposals|history; 0 when p is not one of them. */
 static int deal_route(struct server *sv, struct MHD_Connection *c, const char *p, int get, enum MHD_Result *ret)
 {
 	const char *slash;
 	char *name;
 	if (strncmp(p, "deals/", 6) || !(slash = strrchr(p + 6, '/')) || slash == p + 6 ||
-	    (strcmp(slash, "/plan") && strcmp(slash, "/proposals") && strcmp(slash, "/history")))
+	    (strcmp(slash, "/plan") && strcmp(slash, "/proposals") && strcmp(slash, "/history") &&
+	     strcmp(slash, "/plan.md")))
 		return 0;
 	if (!(name = strndup(p + 6, (size_t)(slash - (p + 6)))))
 		abort();
@@ -335,6 +337,8 @@ static int deal_route(struct server *sv, struct MHD_Connection *c, const char *p
 		*ret = serve_use(c, "GET");
 	else if (!strcmp(slash, "/history"))
 		*ret = get_history(sv, c, name);
+	else if (!strcmp(slash, "/plan.md"))
+		*ret = serve_plan_md(sv, c, name);
 	else
 		*ret = get_deal(sv, c, name, !strcmp(slash, "/plan"));
 	free(name);

@@ -1,10 +1,11 @@
 /*
  * serve_edit.c: the JSON API's writes (`mapkeeper serve`): a proposal approved, rejected
- * or edited, a deal's pending proposals decided all at once (or none), and the plan fixed
- * by hand: items added, changed and closed, a decision undone, the decisions listed, a
- * deal renamed or removed, its calls listed and one removed. Each write is one store call
- * under its lock, done as the user named by the session ("Maya (web)") or "api". Routed
- * from serve_api.c, which checks who may write. See serve.h.
+ * or edited (the issue-14 kinds' fields too), a deal's pending proposals decided all at
+ * once (or none), and the plan fixed by hand: items added, changed (their phase too) and
+ * closed, a decision undone, the decisions listed, a deal renamed or removed, its calls
+ * listed and one removed; the whole plan's elements are serve_plan.c's, routed from here.
+ * Each write is one store call under its lock, done as the user named by the session
+ * ("Maya (web)") or "api". Routed from serve_api.c, which checks who may write. See serve.h.
  */
 #include "serve.h"
 
@@ -20,8 +21,82 @@ static const char *article(const char *word)
 	return strchr("aeiu", word[0]) ? "an" : "a";
 }
 
-/* A proposal's edit from body: owner, due and action of an item's proposal, or name and
- * role of a stakeholder's, category and text of a risk's. */
+/* The fields an issue-14 proposal's edit takes (mk_store_edit_element), by kind from set_goal. */
+static const char *const element_fields[MK_PROP_KIND_COUNT - MK_PROP_SET_GOAL][5] = {
+	{ "text" },                                /* set_goal */
+	{ "due", "kind" },                         /* set_go_live */
+	{ "text" },                                /* add_criterion */
+	{ "waiting", "text", "item", "depends_on" }, /* add_dependency */
+	{ "due", "time", "who", "text" },          /* set_next_meeting */
+	{ "stance" },                              /* set_stance */
+};
+
+/* A field's value from the body as mk_store_edit_element takes it: a string, null as "",
+ * an item's number as its digits. NULL when it is none of these. */
+static const char *element_value(json_t *v, char *buf, size_t len)
+{
+	if (json_is_null(v))
+		return "";
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v) && json_integer_value(v) > 0) {
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+		return buf;
+	}
+	return NULL;
+}
+
+/* Which of kind's fields key is: its index, or -1. */
+static int element_field(enum mk_prop_kind kind, const char *key)
+{
+	const char *const *f = element_fields[kind - MK_PROP_SET_GOAL];
+	for (int i = 0; i < 5 && f[i]; i++)
+		if (!strcmp(f[i], key))
+			return i;
+	return -1;
+}
+
+/* An issue-14 proposal's edit: each field of body in turn, all in one write or none. */
+static enum mk_err element_edit(struct server *sv, const struct mk_proposal *was, json_t *body, const char *who,
+				struct mk_diag *d)
+{
+	const char *const *f = element_fields[was->kind - MK_PROP_SET_GOAL], *key, *kind = mk_prop_kind_name(was->kind);
+	enum mk_err err;
+	json_t *v;
+	char buf[32], takes[64] = "";
+	for (int i = 0; i < 5 && f[i]; i++)
+		snprintf(takes + strlen(takes), sizeof takes - strlen(takes), "%s%s", i ? ", " : "", f[i]);
+	if (!json_object_size(body)) {
+		mk_diag_set(d, "", 0, "nothing to change: give %s", takes);
+		return MK_EARG;
+	}
+	json_object_foreach(body, key, v) {
+		if (element_field(was->kind, key) < 0) {
+			mk_diag_set(d, "", 0, "%s %s proposal takes %s, not '%s'", article(kind), kind, takes, key);
+			return MK_EARG;
+		}
+		if (!element_value(v, buf, sizeof buf)) {
+			mk_diag_set(d, "", 0, "%s must be a string%s", key,
+				    !strcmp(key, "item") || !strcmp(key, "depends_on") ? " or an item's number" : "");
+			return MK_EARG;
+		}
+	}
+	if ((err = mk_store_write_begin(sv->st, d)))
+		return err;
+	for (int i = 0; !err && i < 5 && f[i]; i++)
+		if ((v = json_object_get(body, f[i])))
+			err = mk_store_edit_element(sv->st, was->id, f[i], element_value(v, buf, sizeof buf), who, d);
+	if (err) {
+		struct mk_diag ignore;
+		mk_diag_clear(&ignore);
+		mk_store_write_end(sv->st, 0, &ignore);
+		return err;
+	}
+	return mk_store_write_end(sv->st, 1, d);
+}
+
+/* A proposal's edit from body: owner, due and action of an item's proposal, name and role
+ * of a stakeholder's, category and text of a risk's, or an issue-14 kind's fields. */
 static enum mk_err proposal_edit(struct server *sv, int64_t id, json_t *body, const char *who, struct mk_diag *d)
 {
 	int bad = 0;
@@ -33,15 +108,15 @@ static enum mk_err proposal_edit(struct server *sv, int64_t id, json_t *body, co
 	struct mk_proposal was;
 	enum mk_err err;
 	memset(&was, 0, sizeof was);
-	if (bad) {
-		mk_diag_set(d, "", 0, "every field must be a string");
-		return MK_EARG;
-	}
 	if ((err = mk_store_proposal_get(sv->st, id, &was, d)))
 		return err;
 	kind = mk_prop_kind_name(was.kind);
 	err = MK_EARG;
-	if (was.kind == MK_PROP_ADD_STAKEHOLDER || was.kind == MK_PROP_ADD_RISK) {
+	if (was.kind >= MK_PROP_SET_GOAL)
+		err = element_edit(sv, &was, body, who, d);
+	else if (bad)
+		mk_diag_set(d, "", 0, "every field must be a string");
+	else if (was.kind == MK_PROP_ADD_STAKEHOLDER || was.kind == MK_PROP_ADD_RISK) {
 		int stake = was.kind == MK_PROP_ADD_STAKEHOLDER;
 		if (owner || due || action)
 			mk_diag_set(d, "", 0, "%s %s proposal takes %s, not owner, due or action", article(kind), kind,
@@ -192,7 +267,7 @@ static enum MHD_Result edit_send_item(struct server *sv, struct MHD_Connection *
 }
 
 /* Reads a body's item fields into ch (buffers in due): action, owner, side, due (null or ""
- * clears it where clear_ok), note. 0 and a 400 sent when one is not a string or not valid. */
+ * clears it where clear_ok), phase, note. 0 and a 400 sent when one is not a string or not valid. */
 static int edit_fields(struct MHD_Connection *c, json_t *body, struct mk_item_change *ch, char *due, size_t duelen,
 		       int clear_ok)
 {
@@ -203,8 +278,14 @@ static int edit_fields(struct MHD_Connection *c, json_t *body, struct mk_item_ch
 	side = serve_member(body, "side", 0, &bad);
 	when = serve_member(body, "due", clear_ok, &bad);
 	ch->note = serve_member(body, "note", 1, &bad);
+	ch->phase = serve_member(body, "phase", 0, &bad);
 	if (bad) {
-		serve_error(c, MHD_HTTP_BAD_REQUEST, "action, owner, side, due and note must be strings");
+		serve_error(c, MHD_HTTP_BAD_REQUEST, "action, owner, side, due, phase and note must be strings");
+		return 0;
+	}
+	if (ch->phase && mk_phase_parse(ch->phase, &(enum mk_phase){ 0 })) {
+		serve_error(c, MHD_HTTP_BAD_REQUEST,
+			    "phase is discovery, proof, business_case, procurement, signature or onboarding");
 		return 0;
 	}
 	if (ch->action && !ch->action[strspn(ch->action, " \t\r\n")]) {
@@ -250,10 +331,10 @@ static enum MHD_Result edit_item(struct server *sv, struct MHD_Connection *c, co
 		err = MK_EARG, mk_diag_set(&d, "", 0, "an item needs an action");
 	else if (deal)
 		err = mk_store_item_add(sv->st, deal, &ch, who, &id, &decision, &d);
-	else if (verb && (ch.action || ch.owner || ch.side >= 0 || ch.due))
+	else if (verb && (ch.action || ch.owner || ch.side >= 0 || ch.due || ch.phase))
 		err = MK_EARG, mk_diag_set(&d, "", 0, "only a note goes with %s: change fields with PATCH", verb);
-	else if (!verb && !ch.action && !ch.owner && ch.side < 0 && !ch.due)
-		err = MK_EARG, mk_diag_set(&d, "", 0, "nothing to change: give action, owner, side or due");
+	else if (!verb && !ch.action && !ch.owner && ch.side < 0 && !ch.due && !ch.phase)
+		err = MK_EARG, mk_diag_set(&d, "", 0, "nothing to change: give action, owner, side, due or phase");
 	else {
 		ch.status = !verb ? -1 : !strcmp(verb, "done") ? MK_STATUS_DONE : !strcmp(verb, "drop") ? MK_STATUS_DROPPED :
 			    !strcmp(verb, "block") ? MK_STATUS_BLOCKED : MK_STATUS_OPEN;
@@ -435,6 +516,7 @@ static int deal_route(struct server *sv, struct MHD_Connection *c, const char *p
 int serve_edit_route(struct server *sv, struct MHD_Connection *c, const char *p, const char *method,
 		     const struct request *rq, const char *who)
 {
+	int r;
 	if (!strcmp(p, "undo"))
 		return !strcmp(method, "POST") ? edit_undo(sv, c, rq, who) : serve_use(c, "POST");
 	if (!strcmp(p, "decisions"))
@@ -443,6 +525,8 @@ int serve_edit_route(struct server *sv, struct MHD_Connection *c, const char *p,
 		return item_route(sv, c, p + 6, method, rq, who);
 	if (!strncmp(p, "calls/", 6))
 		return call_remove(sv, c, p + 6, method, who);
+	if (!strncmp(p, "deals/", 6) && (r = serve_plan_route(sv, c, p + 6, method, rq, who)) >= 0)
+		return r;
 	if (!strncmp(p, "deals/", 6))
 		return deal_route(sv, c, p + 6, method, rq, who);
 	return -1;

@@ -191,6 +191,10 @@
 		pending: function (d) { return hnum(d, 'pending'); },
 		next_step: function (d) { return d.health && d.health.next_step ? d.health.next_step : null; },
 		next_meeting: function (d) { return d.health && d.health.next_meeting ? d.health.next_meeting : null; },
+		go_live: function (d) { return d.health && d.health.go_live ? d.health.go_live : null; },
+		slack: function (d) { return hnum(d, 'slack_days'); },
+		ack: function (d) { return d.health && d.health.acknowledged_at ? d.health.acknowledged_at : null; },
+		criteria: function (d) { return hnum(d, 'criteria'); },
 		open_items: function (d) { return hnum(d, 'open_items'); },
 		buyer_items: function (d) { return hnum(d, 'buyer_items'); },
 		overdue: function (d) { return hnum(d, 'overdue'); },
@@ -213,12 +217,15 @@
 		var overdue = n('overdue'), slipped = n('slipped'), pending = n('pending');
 		var last = h('td', { class: 'num' + (stale ? ' warn' : ''), 'data-field': 'days_since_change', 'data-label': 'Plan changed' },
 			changedText(days), stale ? h('span', { class: 'badge warn', text: 'stale' }) : null);
-		var warn = (overdue || 0) > 0 || (slipped || 0) > 0 || stale;
+		var warn = (overdue || 0) > 0 || (slipped || 0) > 0 || stale || past || meeting === 'none';
 		var next = hl && hl.next_step
 			? [h('span', { 'data-testid': 'next-step-date', text: hl.next_step }),
 				hl.next_step_action ? h('div', { class: 'muted small', text: hl.next_step_action }) : null]
 			: h('span', { class: hl && 'next_step' in hl ? 'warn' : 'muted', text: hl && 'next_step' in hl ? 'none' : '–' });
 		var meeting = hl && hl.next_meeting ? hl.next_meeting : hl && 'next_meeting' in hl ? 'none' : '–';
+		var slack = n('slack_days'), past = slack !== null && slack < 0;
+		var golive = hl && hl.go_live ? hl.go_live : hl && 'go_live' in hl ? 'none' : '–';
+		var ack = hl && hl.acknowledged_at ? when(hl.acknowledged_at) : hl && 'acknowledged_at' in hl ? 'never' : '–';
 		return h('tr', { 'data-testid': 'deal-row', 'data-name': d.name, class: warn ? 'needs-attention' : null },
 			h('td', { class: 'deal-cell', 'data-label': 'Deal' },
 				h('a', { href: dealUrl(d.name), class: 'deal-name', 'data-testid': 'deal-link', text: d.name }),
@@ -226,7 +233,13 @@
 			h('td', { 'data-label': 'Buyer', text: d.buyer_org || '–' }),
 			numCell('pending', show(pending), pending > 0, pending > 0 ? 'proposals waiting for review' : null, 'Pending'),
 			h('td', { 'data-field': 'next_step', 'data-label': 'Next step' }, next),
-			h('td', { 'data-field': 'next_meeting', 'data-label': 'Next meeting', class: meeting === 'none' ? 'muted' : null, text: meeting }),
+			h('td', { 'data-field': 'go_live', 'data-label': 'Go-live', class: golive === 'none' ? 'muted' : null, text: golive }),
+			h('td', { class: 'num' + (past ? ' past' : ''), 'data-field': 'slack', 'data-label': 'Slack',
+				title: past ? 'the critical path ends after go-live' : null },
+				slack === null ? '–' : String(slack), past ? h('span', { class: 'badge overdue', text: 'past go-live' }) : null),
+			h('td', { 'data-field': 'next_meeting', 'data-label': 'Next meeting', class: meeting === 'none' ? 'warn' : null, text: meeting }),
+			h('td', { 'data-field': 'ack', 'data-label': 'Buyer ack', class: ack === 'never' ? 'muted' : null, text: ack }),
+			numCell('criteria', show(n('criteria')), false, 'success criteria on the plan', 'Criteria'),
 			numCell('open_items', show(n('open_items')), false, null, 'Open items'),
 			numCell('buyer_items', hl ? n('buyer_items') + ' of ' + n('items') : '–', false, 'buyer items of all items', 'Buyer items'),
 			numCell('overdue', show(overdue), overdue > 0, overdue > 0 ? 'open items past their due date' : null, 'Overdue'),
@@ -237,7 +250,15 @@
 			last);
 	}
 
-	var list = { deals: [], key: 'name', dir: 1, filter: '' };
+	var list = { deals: [], key: 'name', dir: 1, filter: '', noMeeting: false, pastGoLive: false };
+
+	/* The health filters: no next meeting, a critical path past go-live. */
+	function healthMatches(d) {
+		var hl = d.health || {};
+		if (list.noMeeting && hl.next_meeting)
+			return false;
+		return !list.pastGoLive || (typeof hl.slack_days === 'number' && hl.slack_days < 0);
+	}
 
 	function sortDeals() {
 		var f = SORTS[list.key] || SORTS.name;
@@ -265,7 +286,8 @@
 	function drawDeals() {
 		var body = $('deal-rows');
 		var words = list.filter.toLowerCase().split(/\s+/).filter(Boolean);
-		var shown = sortDeals().filter(function (d) { return matches(d, words); });
+		var shown = sortDeals().filter(function (d) { return matches(d, words) && healthMatches(d); });
+		var filtered = words.length || list.noMeeting || list.pastGoLive;
 		clear(body);
 		shown.forEach(function (x) { body.appendChild(dealRow(x)); });
 		document.querySelectorAll('#deals th[data-sort]').forEach(function (th) {
@@ -275,7 +297,7 @@
 			b.setAttribute('aria-label', 'Sort by ' + b.textContent.trim().toLowerCase() +
 				(k === list.key ? (list.dir > 0 ? ', now ascending' : ', now descending') : ''));
 		});
-		$('deal-shown').textContent = words.length ? shown.length + ' of ' + plural(list.deals.length, 'deal', 'deals') + ' shown' : '';
+		$('deal-shown').textContent = filtered ? shown.length + ' of ' + plural(list.deals.length, 'deal', 'deals') + ' shown' : '';
 		$('no-match').hidden = !(list.deals.length && !shown.length);
 		$('deals').hidden = !shown.length;
 	}
@@ -286,7 +308,11 @@
 			list.key = params.get('sort');
 		list.dir = params.get('dir') === 'desc' ? -1 : 1;
 		list.filter = params.get('q') || '';
+		list.noMeeting = params.get('no_meeting') === '1';
+		list.pastGoLive = params.get('past_go_live') === '1';
 		$('deal-filter').value = list.filter;
+		$('filter-no-meeting').checked = list.noMeeting;
+		$('filter-past-go-live').checked = list.pastGoLive;
 		var keep = function () {
 			var q = new URLSearchParams();
 			if (list.key !== 'name')
@@ -295,6 +321,10 @@
 				q.set('dir', 'desc');
 			if (list.filter)
 				q.set('q', list.filter);
+			if (list.noMeeting)
+				q.set('no_meeting', '1');
+			if (list.pastGoLive)
+				q.set('past_go_live', '1');
 			var qs = q.toString();
 			window.history.replaceState(null, '', '/' + (qs ? '?' + qs : ''));
 		};
@@ -303,6 +333,13 @@
 				var k = b.parentNode.getAttribute('data-sort');
 				list.dir = list.key === k ? -list.dir : 1;
 				list.key = k;
+				keep();
+				drawDeals();
+			});
+		});
+		[['filter-no-meeting', 'noMeeting'], ['filter-past-go-live', 'pastGoLive']].forEach(function (x) {
+			$(x[0]).addEventListener('change', function () {
+				list[x[1]] = $(x[0]).checked;
 				keep();
 				drawDeals();
 			});
@@ -330,7 +367,27 @@
 		mark_blocked: ['Mark blocked', 'risk'],
 		mark_dropped: ['Drop item', 'risk'],
 		add_stakeholder: ['New stakeholder', 'person'],
-		add_risk: ['New risk', 'risk']
+		add_risk: ['New risk', 'risk'],
+		set_goal: ['Goal', 'plan'],
+		set_go_live: ['Go-live date', 'plan'],
+		add_criterion: ['Success criterion', 'plan'],
+		add_dependency: ['Dependency', 'plan'],
+		set_next_meeting: ['Next meeting', 'plan'],
+		set_stance: ['Stance', 'person']
+	};
+	/* The plan's phases (mk_phase_name, mk_phase_title) and the stances (mk_stance_name). */
+	var PHASES = [['discovery', 'Discovery and validation'], ['proof', 'Proof of value'],
+		['business_case', 'Business case and approval'], ['procurement', 'Procurement and legal'],
+		['signature', 'Signature and kickoff'], ['onboarding', 'Onboarding']];
+	var STANCES = ['unknown', 'champion', 'supporter', 'neutral', 'skeptic', 'blocker'];
+	/* The fields an issue-14 proposal's edit takes, by kind (PATCH /api/proposals/ID). */
+	var ELEMENT_FIELDS = {
+		set_goal: ['text'],
+		set_go_live: ['due', 'kind'],
+		add_criterion: ['text'],
+		add_dependency: ['waiting', 'text', 'item', 'depends_on'],
+		set_next_meeting: ['due', 'time', 'who', 'text'],
+		set_stance: ['stance']
 	};
 	var RISK_CATEGORIES = ['budget', 'timeline', 'competition', 'paper_process', 'stakeholder', 'technical', 'priority'];
 	var CONTEXT_LINES = 2;
@@ -350,6 +407,7 @@
 		editing: {},     /* plan item ids whose editor is open */
 		current: -1,     /* the card the keys act on */
 		undo: null,      /* { label, ids }: the proposals of the last decision made here */
+		plan: null,      /* the plan as last loaded (GET .../plan) */
 		features: { decisions: false, calls: false }
 	};
 
@@ -499,13 +557,77 @@
 	}
 
 	function editable(p) {
-		return p.kind === 'add_item' || p.kind === 'update_due' || p.kind === 'add_stakeholder' || p.kind === 'add_risk';
+		return p.kind === 'add_item' || p.kind === 'update_due' || p.kind === 'add_stakeholder' || p.kind === 'add_risk' ||
+			!!ELEMENT_FIELDS[p.kind];
+	}
+
+	/* "#12 send the MSA" for a plan item id, from the plan as loaded. */
+	function itemName(id) {
+		var it = deal.plan && (deal.plan.items || []).filter(function (x) { return x.id === id; })[0];
+		return '#' + id + (it ? ' ' + it.action : '');
+	}
+
+	function personName(p) {
+		return p.name || p.role || '(no name)';
+	}
+
+	/* "2026-05-14 10:00" of a proposal's or the plan's next meeting */
+	function meetingWhen(date, time) {
+		return (date || 'no date') + (time ? ' ' + time : '');
+	}
+
+	/* What an issue-14 proposal is about, in a few words. */
+	function elementWhat(p) {
+		switch (p.kind) {
+		case 'set_goal':
+		case 'add_criterion':
+			return p.text || '(nothing said)';
+		case 'set_go_live':
+			return (p.category === 'signed' ? 'signed by ' : 'live by ') + (p.due || 'no date');
+		case 'add_dependency':
+			return (p.action || '(a step)') + ' waits on ' + (p.text || '(another step)');
+		case 'set_next_meeting':
+			return meetingWhen(p.due, p.time) + (p.name ? ' with ' + p.name : '');
+		default:
+			return personName(p) + ': ' + (p.category || 'unknown');
+		}
+	}
+
+	/* The facts of an issue-14 proposal's card: what is on the plan now beside what it says. */
+	function elementFacts(p) {
+		var plan = deal.plan || {};
+		var facts = [];
+		if (p.kind === 'set_goal')
+			facts.push(fact('Goal now', plan.goal || 'none yet', 'now'));
+		else if (p.kind === 'set_go_live') {
+			facts.push(fact('By then', p.category === 'signed' ? 'signed (contract)' : 'live (in use)', 'go-live-kind'));
+			if (p.text)
+				facts.push(fact('Words', p.text, 'words'));
+			facts.push(fact('Go-live now', plan.go_live ? plan.go_live.date + ' (' + plan.go_live.kind + ')' : 'none yet', 'now'));
+		} else if (p.kind === 'add_dependency') {
+			facts.push(fact('Waiting', p.item_id ? itemName(p.item_id) : (p.action || '(not said)') + ' (not a plan item)', 'waiting'));
+			facts.push(fact('Waits on', p.depends_on_id ? itemName(p.depends_on_id) : p.depends_on_proposal_id
+				? (p.text || '') + ' (proposal #' + p.depends_on_proposal_id + ')' : (p.text || '(not said)') + ' (not a plan item)', 'on'));
+		} else if (p.kind === 'set_next_meeting') {
+			facts.push(fact('When', meetingWhen(p.due, p.time), 'when'));
+			facts.push(fact('Who', p.name || 'not said', 'who'));
+			facts.push(fact('What for', p.text || 'not said', 'purpose'));
+		} else if (p.kind === 'set_stance') {
+			var now = (plan.stakeholders || []).filter(function (x) {
+				return (p.name && x.name === p.name) || (!p.name && p.role && x.role === p.role);
+			})[0];
+			facts.push(fact('Role', p.role || 'not said', 'role'), fact('Side', p.side, 'side'));
+			facts.push(fact('Stance now', now ? now.stance : 'not on the plan yet', 'now'));
+		}
+		return facts;
 	}
 
 	/* What a proposal is about, in a few words, for the names of its buttons. */
 	function proposalWhat(p) {
 		var w;
-		if (p.kind === 'add_stakeholder')
+		if (ELEMENT_FIELDS[p.kind])
+			w = kindLabel(p.kind).toLowerCase() + ': ' + elementWhat(p);
+		else if (p.kind === 'add_stakeholder')
 			w = 'add stakeholder ' + (p.name || '(no name)');
 		else if (p.kind === 'add_risk')
 			w = riskLabel(p.category) + ' risk' + (p.text ? ', ' + p.text : '');
@@ -525,7 +647,10 @@
 		clear(card);
 		card.className = 'card' + (deal.proposals.indexOf(p) === deal.current ? ' current' : '');
 		card.setAttribute('aria-label', kindLabel(p.kind) + ': ' + about);
-		if (p.kind === 'add_stakeholder') {
+		if (ELEMENT_FIELDS[p.kind]) {
+			what = elementWhat(p);
+			facts = elementFacts(p);
+		} else if (p.kind === 'add_stakeholder') {
 			what = p.name || '(no name)';
 			facts = [fact('Role', p.role || 'not said', 'role'), fact('Side', p.side, 'side')];
 		} else if (p.kind === 'add_risk') {
@@ -607,7 +732,16 @@
 			initial[name] = f.value;
 			return h('label', { class: wide ? 'wide' : null }, label, f);
 		};
-		if (p.kind === 'add_stakeholder') {
+		var select = function (name, options, value, label) {
+			var f = h('select', { name: name, 'data-testid': 'edit-' + name },
+				options.map(function (o) { return h('option', { value: o[0], text: o[1] }); }));
+			f.value = value;
+			initial[name] = f.value;
+			return h('label', null, label, f);
+		};
+		if (ELEMENT_FIELDS[p.kind]) {
+			fields = elementEditorFields(p, input, select);
+		} else if (p.kind === 'add_stakeholder') {
 			fields = [input('name', 'text', p.name, 'Name'), input('role', 'text', p.role, 'Role')];
 		} else if (p.kind === 'add_risk') {
 			var sel = h('select', { name: 'category', 'data-testid': 'edit-category' },
@@ -632,9 +766,16 @@
 			ev.preventDefault();
 			err.hidden = true;
 			var change = {};
+			var element = !!ELEMENT_FIELDS[p.kind];
 			Object.keys(initial).forEach(function (k) {
 				var v = form.elements[k].value.trim();
-				if (v !== initial[k])
+				if (v === initial[k])
+					return;
+				if (element && ITEM_FIELDS[k])
+					change[ITEM_FIELDS[k]] = v ? Number(v) : null;
+				else if (element)
+					change[k] = v === '' && p.kind !== 'set_goal' && p.kind !== 'add_criterion' ? null : v;
+				else
 					change[k] = v === '' && (k === 'due' || k === 'role') ? null : v;
 			});
 			if (change.action === '' || change.name === '' || change.text === '') {
@@ -657,6 +798,35 @@
 			});
 		});
 		return form;
+	}
+
+	/* A dependency's items in its editor (not "item": a form's elements.item is a method). */
+	var ITEM_FIELDS = { waiting_item: 'item', on_item: 'depends_on' };
+
+	/* The editor's fields of an issue-14 proposal (ELEMENT_FIELDS says which). */
+	function elementEditorFields(p, input, select) {
+		var items = [['', '(not a plan item)']].concat(((deal.plan && deal.plan.items) || []).map(function (it) {
+			return [String(it.id), '#' + it.id + ' ' + (it.action.length > 60 ? it.action.slice(0, 59) + '…' : it.action)];
+		}));
+		switch (p.kind) {
+		case 'set_goal':
+			return [input('text', 'text', p.text, 'Goal', true)];
+		case 'add_criterion':
+			return [input('text', 'text', p.text, 'Criterion', true)];
+		case 'set_go_live':
+			return [input('due', 'date', p.due, 'Date'),
+				select('kind', [['live', 'live (in use)'], ['signed', 'signed (contract)']], p.category === 'signed' ? 'signed' : 'live', 'By then')];
+		case 'add_dependency':
+			return [input('waiting', 'text', p.action, 'The step that waits', true),
+				select('waiting_item', items, p.item_id ? String(p.item_id) : '', 'That step on the plan'),
+				input('text', 'text', p.text, 'What it waits on', true),
+				select('on_item', items, p.depends_on_id ? String(p.depends_on_id) : '', 'That on the plan')];
+		case 'set_next_meeting':
+			return [input('due', 'date', p.due, 'Date'), input('time', 'time', p.time, 'Time'),
+				input('who', 'text', p.name, 'Who'), input('text', 'text', p.text, 'What for', true)];
+		default:
+			return [select('stance', STANCES.map(function (x) { return [x, x]; }), p.category || 'unknown', 'Stance')];
+		}
 	}
 
 	function replaceProposal(np) {
@@ -869,7 +1039,8 @@
 				h('span', { 'data-testid': 'due', text: it.due || '–' }),
 				overdue ? h('span', { class: 'badge overdue', 'data-testid': 'overdue', text: 'overdue' }) : null,
 				it.slipped ? h('span', { class: 'badge slipped', 'data-testid': 'slipped', title: 'its due date moved later', text: 'slipped' }) : null),
-			h('td', { 'data-label': 'Status' }, statusBadge(it.status)),
+			h('td', { 'data-label': 'Status' }, statusBadge(it.status), itemMarks(it)),
+			h('td', { 'data-label': 'Phase' }, phaseSelect(it, label)),
 			h('td', { class: 'num', 'data-testid': 'revisions', 'data-label': 'Revisions', text: it.revisions }),
 			h('td', { class: 'nowrap controls' }, btn, edit));
 		tr.addEventListener('click', function (ev) {
@@ -880,6 +1051,41 @@
 		if (edit)
 			edit.addEventListener('click', function () { toggleItemEditor(tr, it, edit); });
 		return tr;
+	}
+
+	/* What working backward says of an item: critical, late, held up, past go-live. */
+	function itemMarks(it) {
+		var m = [];
+		if (it.critical)
+			m.push(h('span', { class: 'badge critical', 'data-testid': 'critical', title: 'on the critical path to go-live', text: 'critical' }));
+		if (it.late && !isOverdue(it) && !it.slipped)
+			m.push(h('span', { class: 'badge warn', 'data-testid': 'late', text: 'late' }));
+		if (it.held_by)
+			m.push(h('span', { class: 'badge held', 'data-testid': 'held-by', title: 'it waits on an item that is late or blocked',
+				text: 'held up by #' + it.held_by }));
+		if (it.past_go_live)
+			m.push(h('span', { class: 'badge overdue', 'data-testid': 'past-go-live', text: 'past go-live' }));
+		return m.length ? [' ', m] : null;
+	}
+
+	/* The item's phase, changed as soon as another is chosen. */
+	function phaseSelect(it, label) {
+		var sel = h('select', { 'data-testid': 'item-phase', 'aria-label': 'Phase of ' + label, disabled: !deal.features.decisions },
+			PHASES.map(function (ph) { return h('option', { value: ph[0], text: ph[1] }); }));
+		sel.value = it.phase || 'discovery';
+		sel.addEventListener('change', function () {
+			var to = sel.value;
+			sel.disabled = true;
+			api('PATCH', '/api/items/' + encodeURIComponent(it.id), { phase: to }).then(function () {
+				notice('Phase: ' + label + ' → ' + PHASES.filter(function (ph) { return ph[0] === to; })[0][1] + '.', false);
+				return refresh();
+			}, function (e) {
+				sel.value = it.phase || 'discovery';
+				sel.disabled = false;
+				flash('Phase not changed: ' + e.message);
+			});
+		});
+		return sel;
 	}
 
 	function toggleItemEditor(tr, it, btn) {
@@ -895,7 +1101,7 @@
 		deal.editing[it.id] = true;
 		btn.setAttribute('aria-expanded', 'true');
 		var row = h('tr', { class: 'item-editor', 'data-testid': 'item-editor', 'data-id': it.id },
-			h('td', { colspan: 6 }, itemEditor(it, function () { toggleItemEditor(tr, it, btn); })));
+			h('td', { colspan: 7 }, itemEditor(it, function () { toggleItemEditor(tr, it, btn); })));
 		tbody.insertBefore(row, tr.nextSibling);
 		var f = row.querySelector('input');
 		if (f)
@@ -970,6 +1176,135 @@
 		return form;
 	}
 
+	/* An edit button at the top that opens its form (filled from the plan by fill) and posts
+	 * body(form) to dealApi(what). */
+	function topForm(openId, formId, what, fill, body) {
+		var btn = $(openId), form = $(formId);
+		var err = form.querySelector('.error');
+		var close = function () {
+			form.hidden = true;
+			btn.setAttribute('aria-expanded', 'false');
+		};
+		btn.hidden = !deal.features.decisions;
+		btn.addEventListener('click', function () {
+			if (!form.hidden)
+				return close();
+			fill(form, deal.plan || {});
+			showError(err, '');
+			form.hidden = false;
+			btn.setAttribute('aria-expanded', 'true');
+			var first = form.querySelector('input, select');
+			if (first)
+				first.focus();
+		});
+		form.querySelector('button[type="button"]').addEventListener('click', close);
+		form.addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			var save = form.querySelector('button[type="submit"]');
+			save.disabled = true;
+			api('POST', dealApi(deal.name, what), body(form)).then(function (d) {
+				save.disabled = false;
+				close();
+				notice('Saved the ' + what.replace(/-/g, ' ') + '.', false);
+				if (d && d.plan)
+					renderPlan(d.plan);
+				return refresh();
+			}, function (e) {
+				save.disabled = false;
+				showError(err, 'Not saved: ' + e.message);
+			});
+		});
+	}
+
+	function planForms() {
+		var v = function (form, k) { return form.elements[k].value.trim(); };
+		topForm('goal-open', 'goal-form', 'goal', function (f, p) {
+			f.elements.goal.value = p.goal || '';
+		}, function (f) { return { goal: v(f, 'goal') || null }; });
+		topForm('go-live-open', 'go-live-form', 'go-live', function (f, p) {
+			f.elements.date.value = p.go_live ? p.go_live.date : '';
+			f.elements.kind.value = p.go_live && p.go_live.kind === 'signed' ? 'signed' : 'live';
+		}, function (f) { return { date: v(f, 'date') || null, kind: v(f, 'kind') }; });
+		topForm('meeting-open', 'meeting-form', 'next-meeting', function (f, p) {
+			var m = p.next_meeting || {};
+			f.elements.date.value = m.date || '';
+			f.elements.time.value = m.time || '';
+			f.elements.who.value = m.who || '';
+			f.elements.purpose.value = m.purpose || '';
+		}, function (f) {
+			return { date: v(f, 'date') || null, time: v(f, 'time') || null, who: v(f, 'who') || null, purpose: v(f, 'purpose') || null };
+		});
+		var cf = $('criterion-form'), df = $('dependency-form');
+		cf.hidden = !deal.features.decisions;
+		cf.addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			var text = v(cf, 'text'), err = cf.querySelector('.error');
+			if (!text)
+				return showError(err, 'Say what the buyer will judge by.');
+			api('POST', dealApi(deal.name, 'criteria'), { text: text }).then(function () {
+				cf.reset();
+				showError(err, '');
+				notice('Added the criterion: ' + text + '.', false);
+				return refresh();
+			}, function (e) {
+				showError(err, 'Not added: ' + e.message);
+			});
+		});
+		df.addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			var err = df.querySelector('.error');
+			var body = { item: Number(v(df, 'waiting_item')), depends_on: Number(v(df, 'on_item')) };
+			api('POST', dealApi(deal.name, 'dependencies'), body).then(function () {
+				showError(err, '');
+				notice('Added the dependency: #' + body.item + ' waits on #' + body.depends_on + '.', false);
+				return refresh();
+			}, function (e) {
+				showError(err, 'Not added: ' + e.message);
+			});
+		});
+		$('copy-plan').addEventListener('click', copyPlan);
+	}
+
+	/* The plan as Markdown (GET .../plan.md), on the clipboard, or in a text box to copy by hand. */
+	function copyPlan() {
+		var since = $('copy-since').value;
+		var status = $('copy-status'), box = $('copy-fallback'), text = $('copy-text');
+		var path = dealApi(deal.name, 'plan.md') + (since ? '?since=' + encodeURIComponent(since) : '');
+		status.textContent = 'Copying…';
+		fetch(path, { credentials: 'same-origin' }).then(function (r) {
+			return r.text().then(function (t) {
+				if (r.status === 401)
+					toLogin();
+				if (!r.ok) {
+					var msg;
+					try {
+						msg = JSON.parse(t).error;
+					} catch (e) {
+						msg = null;
+					}
+					throw new ApiError(msg || 'the server answered ' + r.status, r.status);
+				}
+				return t;
+			});
+		}).then(function (md) {
+			text.value = md;
+			var shown = function () {
+				box.hidden = false;
+				text.focus();
+				text.select();
+				status.textContent = 'Your browser did not let the page copy: select the text below and copy it.';
+			};
+			if (!navigator.clipboard || !navigator.clipboard.writeText)
+				return shown();
+			return navigator.clipboard.writeText(md).then(function () {
+				box.hidden = true;
+				status.textContent = 'Copied the plan (' + plural(md.split('\n').length, 'line', 'lines') + ') for the buyer.';
+			}, shown);
+		}).catch(function (e) {
+			status.textContent = 'Not copied: ' + (e && e.message ? e.message : e);
+		});
+	}
+
 	function addItemForm() {
 		var form = $('add-item');
 		var err = $('add-error');
@@ -1032,7 +1367,7 @@
 			delete deal.open[id];
 			return;
 		}
-		var cell = h('td', { colspan: 6 }, h('p', { class: 'muted', text: 'Loading history…' }));
+		var cell = h('td', { colspan: 7 }, h('p', { class: 'muted', text: 'Loading history…' }));
 		var row = h('tr', { class: 'history-row', 'data-testid': 'history-panel', 'data-id': id }, cell);
 		tr.parentNode.insertBefore(row, tr.nextSibling);
 		tr.classList.add('open');
@@ -1062,8 +1397,152 @@
 		table.hidden = items.length === 0;
 	}
 
+	/* ----- the whole plan: goal, go-live and slack, next meeting, acknowledgement ----- */
+
+	function slackText(b) {
+		if (!b || !b.go_live)
+			return '';
+		if (b.slack_days === null || b.slack_days === undefined)
+			return 'no open item has a date yet';
+		if (b.slack_days < 0)
+			return 'past go-live: the critical path ends ' + plural(-b.slack_days, 'day', 'days') + ' after it';
+		return plural(b.slack_days, 'day', 'days') + ' of slack';
+	}
+
+	function renderTop(plan) {
+		var g = $('goal'), gl = $('go-live'), sl = $('slack'), nm = $('next-meeting'), ack = $('ack');
+		var b = plan.backward || {};
+		var m = plan.next_meeting;
+		g.textContent = plan.goal || 'none yet';
+		g.className = plan.goal ? '' : 'muted';
+		gl.textContent = plan.go_live ? plan.go_live.date + (plan.go_live.kind === 'signed' ? ' (signed by)' : ' (live by)') : 'none yet';
+		gl.className = plan.go_live ? '' : 'muted';
+		sl.textContent = slackText(b);
+		sl.className = 'slack' + (typeof b.slack_days === 'number' && b.slack_days < 0 ? ' past' : '');
+		sl.setAttribute('data-slack', typeof b.slack_days === 'number' ? String(b.slack_days) : '');
+		nm.textContent = m && m.date ? meetingWhen(m.date, m.time) + (m.who ? ' with ' + m.who : '') + (m.purpose ? ': ' + m.purpose : '')
+			: 'none scheduled';
+		nm.className = m && m.date ? '' : 'warn';
+		ack.textContent = plan.acknowledged ? when(plan.acknowledged.at) + (plan.acknowledged.by ? ' by ' + plan.acknowledged.by : '') : 'never';
+		ack.className = plan.acknowledged ? '' : 'muted';
+	}
+
+	/* The items phase by phase, with the critical path (GET .../plan's "backward"). */
+	function renderPhases(plan) {
+		var box = $('phases'), items = plan.items || [], b = plan.backward || {};
+		clear(box);
+		PHASES.forEach(function (ph) {
+			var mine = items.filter(function (it) { return (it.phase || 'discovery') === ph[0]; });
+			if (!mine.length)
+				return;
+			box.appendChild(h('section', { class: 'phase', 'data-testid': 'phase-group', 'data-phase': ph[0] },
+				h('h4', { text: ph[1] + ' (' + mine.length + ')' }),
+				h('ul', { class: 'plain' }, mine.map(function (it) {
+					return h('li', { 'data-testid': 'phase-item', 'data-id': it.id, class: it.critical ? 'critical' : null },
+						h('span', { class: 'muted', text: '#' + it.id + ' ' }), h('span', { 'data-testid': 'action', text: it.action }),
+						h('span', { class: 'muted', text: ' · ' + (it.side || 'no side') + ' · ' + (it.finish ? 'finishes ' + it.finish : it.due || 'no date') }),
+						' ', statusBadge(it.status), itemMarks(it));
+				}))));
+		});
+		$('phases-empty').hidden = items.length !== 0;
+		var path = b.path || [];
+		$('critical-path').hidden = !path.length && !b.cycle;
+		$('critical-path').textContent = (path.length ? 'Critical path: ' + path.map(function (id) { return '#' + id; }).join(' → ') +
+			(b.end ? ', ending ' + b.end : '') : '') + (b.cycle ? ' (the dependencies hold a cycle; it is ignored)' : '');
+	}
+
+	/* A remove button that asks nothing: the removal is a decision, undone like the others. */
+	function removeButton(testid, label, path) {
+		var b = h('button', { type: 'button', class: 'link danger', 'data-testid': testid, 'aria-label': 'Remove ' + label, text: 'remove' });
+		b.hidden = !deal.features.decisions;
+		b.addEventListener('click', function () {
+			b.disabled = true;
+			api('DELETE', path).then(function () {
+				notice('Removed ' + label + '.', false);
+				return refresh();
+			}, function (e) {
+				b.disabled = false;
+				flash('Not removed: ' + e.message);
+			});
+		});
+		return b;
+	}
+
+	function renderCriteria(plan) {
+		var ul = $('criteria'), cs = plan.criteria || [];
+		clear(ul);
+		cs.forEach(function (c) {
+			ul.appendChild(h('li', { 'data-testid': 'criterion', 'data-id': c.id },
+				h('span', { 'data-testid': 'criterion-text', text: c.text }), ' ',
+				removeButton('criterion-remove', 'the criterion ' + c.text, dealApi(deal.name, 'criteria/' + c.id))));
+		});
+		ul.hidden = !cs.length;
+		$('no-criteria').hidden = !!cs.length;
+	}
+
+	function renderDeps(plan) {
+		var ul = $('dependencies'), ds = plan.dependencies || [], items = plan.items || [];
+		var byId = {};
+		items.forEach(function (it) { byId[it.id] = it; });
+		var onPath = {};
+		((plan.backward || {}).path || []).forEach(function (id) { onPath[id] = true; });
+		clear(ul);
+		ds.forEach(function (d) {
+			var w = d.item_id && byId[d.item_id];
+			var held = w && w.held_by;
+			var critical = d.item_id && d.depends_on_id && onPath[d.item_id] && onPath[d.depends_on_id];
+			var label = (d.waiting || '?') + ' waits on ' + (d.on || '?');
+			ul.appendChild(h('li', { 'data-testid': 'dependency', 'data-id': d.id, class: held ? 'held' : null },
+				h('span', { 'data-testid': 'waiting', text: (d.item_id ? '#' + d.item_id + ' ' : '') + (d.waiting || '?') }),
+				h('span', { class: 'muted', text: ' waits on ' }),
+				h('span', { 'data-testid': 'on', text: (d.depends_on_id ? '#' + d.depends_on_id + ' ' : '') + (d.on || '?') }),
+				held ? [' ', h('span', { class: 'badge held', 'data-testid': 'held-up', text: 'held up by #' + w.held_by })] : null,
+				critical ? [' ', h('span', { class: 'badge critical', 'data-testid': 'critical', text: 'critical path' })] : null,
+				' ', removeButton('dependency-remove', 'the dependency: ' + label, dealApi(deal.name, 'dependencies/' + d.id))));
+		});
+		ul.hidden = !ds.length;
+		$('no-dependencies').hidden = !!ds.length;
+		var open = items.filter(function (it) { return it.status === 'open' || it.status === 'blocked'; });
+		['dep-item', 'dep-on'].forEach(function (tid) {
+			var sel = document.querySelector('[data-testid="' + tid + '"]');
+			var was = sel.value;
+			clear(sel);
+			open.forEach(function (it) {
+				sel.appendChild(h('option', { value: it.id, text: '#' + it.id + ' ' + (it.action.length > 50 ? it.action.slice(0, 49) + '…' : it.action) }));
+			});
+			if (was)
+				sel.value = was;
+		});
+		$('dependency-form').hidden = !deal.features.decisions || open.length < 2;
+	}
+
+	function stanceSelect(s) {
+		var who = s.name || s.role || 'this stakeholder';
+		var sel = h('select', { 'data-testid': 'stance', 'aria-label': 'Stance of ' + who, disabled: !deal.features.decisions || !s.id },
+			STANCES.map(function (x) { return h('option', { value: x, text: x }); }));
+		sel.value = s.stance || 'unknown';
+		sel.addEventListener('change', function () {
+			var to = sel.value;
+			sel.disabled = true;
+			api('POST', dealApi(deal.name, 'people/' + s.id + '/stance'), { stance: to }).then(function () {
+				notice('Stance: ' + who + ' is ' + to + '.', false);
+				return refresh();
+			}, function (e) {
+				sel.value = s.stance || 'unknown';
+				sel.disabled = false;
+				flash('Stance not changed: ' + e.message);
+			});
+		});
+		return sel;
+	}
+
 	function renderPlan(plan) {
 		var items = plan.items || [];
+		deal.plan = plan;
+		renderTop(plan);
+		renderPhases(plan);
+		renderCriteria(plan);
+		renderDeps(plan);
 		var buyer = items.filter(function (i) { return i.side === 'buyer'; });
 		var seller = items.filter(function (i) { return i.side === 'seller'; });
 		var other = items.filter(function (i) { return i.side !== 'buyer' && i.side !== 'seller'; });
@@ -1077,10 +1556,12 @@
 		var people = $('stakeholders');
 		clear(people);
 		(plan.stakeholders || []).forEach(function (s) {
-			people.appendChild(h('li', { 'data-testid': 'stakeholder' },
+			people.appendChild(h('li', { 'data-testid': 'stakeholder', 'data-id': s.id, class: 'stance-' + (s.stance || 'unknown') },
 				h('strong', { text: s.name || '(no name)' }),
 				s.role ? h('span', { class: 'role', text: ', ' + s.role }) : null,
-				s.side ? h('span', { class: 'badge', text: s.side }) : null));
+				s.side ? h('span', { class: 'badge', text: s.side }) : null, ' ',
+				s.met === undefined ? null : h('span', { class: 'badge ' + (s.met ? 'done' : 'warn'), 'data-testid': 'met', text: s.met ? 'met' : 'not met' }), ' ',
+				s.stance !== undefined ? stanceSelect(s) : null));
 		});
 		people.hidden = !(plan.stakeholders || []).length;
 		$('no-stakeholders').hidden = !people.hidden;
@@ -1303,6 +1784,7 @@
 			return probe().then(function () {
 				dealTools();
 				addItemForm();
+				planForms();
 				return Promise.all([loadProposals(), refresh()]);
 			});
 		}, function (e) {
@@ -1332,7 +1814,8 @@
 
 	/* ---------- search ---------- */
 
-	var ITEM_KEYS = ['deal', 'owner', 'side', 'status', 'due_from', 'due_to', 'text', 'overdue', 'slipped'];
+	var ITEM_KEYS = ['deal', 'owner', 'side', 'status', 'due_from', 'due_to', 'text', 'overdue', 'slipped',
+		'no_next_meeting', 'past_go_live'];
 	var SAID_KEYS = ['said', 'said_deal', 'speaker'];
 
 	/* The form's non-empty values as [name, value] pairs. */

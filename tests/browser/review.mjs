@@ -12,16 +12,14 @@
 // Prints one TAP line per check ("ok - ..." / "not ok - ..."); exits non-zero only when
 // the harness itself cannot run (no browser, no BASE_URL). With SCREENSHOTS set to a
 // folder, saves login.png, deals.png, deal.png, search.png, deals-390.png and deal-390.png.
-import { chromium } from 'playwright-core';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { assert, check, eq, launch, oneLine, result } from './harness.mjs';
 
 const BASE = (process.env.BASE_URL || '').replace(/\/+$/, '');
 const TOKEN = process.env.TOKEN || '';
 const SHOTS = process.env.SCREENSHOTS || '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_MS = 10000; // one wait: a click, a navigation, an element showing up
-const CHECK_MS = 30000; // one whole check
 const XSS_DEAL = process.env.XSS_DEAL || 'Acme & Co <b>x</b>';
 const LONG_DEAL = process.env.LONG_DEAL || 'L'.repeat(3000);
 const SPARE_DEAL = process.env.SPARE_DEAL || 'Initech';
@@ -31,40 +29,7 @@ if (!BASE || !TOKEN) {
 	process.exit(2);
 }
 
-let failed = 0;
 const problems = []; // script errors and CSP refusals seen on any page
-
-function oneLine(s) {
-	return String(s).replace(/\s+/g, ' ').trim().slice(0, 400);
-}
-
-function assert(cond, msg) {
-	if (!cond) throw new Error(msg);
-}
-
-function eq(got, want, what) {
-	if (got !== want) throw new Error(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
-
-async function check(name, fn) {
-	let timer;
-	try {
-		await Promise.race([
-			fn(),
-			new Promise((_, reject) => {
-				timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_MS / 1000} s`)), CHECK_MS);
-			}),
-		]);
-		console.log(`ok - ${name}`);
-		return true;
-	} catch (e) {
-		failed++;
-		console.log(`not ok - ${name}: ${oneLine(e && e.message ? e.message : e)}`);
-		return false;
-	} finally {
-		clearTimeout(timer);
-	}
-}
 
 async function shot(page, file, fullPage = true) {
 	if (!SHOTS) return;
@@ -117,19 +82,7 @@ async function postForm(page, button, action, to) {
 }
 const dealApi = (name, what) => `/api/deals/${encodeURIComponent(name)}/${what}`;
 
-let browser;
-try {
-	browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		headless: true,
-		timeout: 30000,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-	});
-} catch (e) {
-	console.log(`not ok - harness: cannot start ${CHROMIUM}: ${oneLine(e.message)}`);
-	process.exit(1);
-}
-
+const browser = await launch();
 try {
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
 	const page = await context.newPage();
@@ -849,9 +802,9 @@ try {
 		assert(!problems.length, problems.join(' | '));
 	});
 } catch (e) {
-	failed++;
+	result.failed++;
 	console.log(`not ok - ${oneLine(e && e.message ? e.message : e)}`);
 } finally {
 	await browser.close().catch(() => {});
 }
-console.log(`# ${failed ? failed + ' failed' : 'all passed'}`);
+console.log(`# ${result.failed ? result.failed + ' failed' : 'all passed'}`);

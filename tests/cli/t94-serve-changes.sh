@@ -37,7 +37,10 @@ for r in rows:
     assert set(r) == keys, r
     assert r["deal"] == "Northwind" and r["by"] == "lead" and r["meeting"] == "northwind-call-01.vtt", r
 fields = {r["field"] for r in rows}
-assert fields == {"added", "stakeholder", "risk"}, fields' \
+# the items, people and risks of the call, and (issue 14) what it says of the whole plan
+assert {"added", "stakeholder", "risk"} <= fields, fields
+assert fields <= {"added", "stakeholder", "risk", "goal", "go_live", "criterion", "dependency", "next_meeting",
+                  "stance"}, fields' \
 	&& ok "GET changes: the approved call only, with the shape of the CLI" || bad "changes: $(cat "$tmp/b")"
 "$MK" changes --since 2026-03-01 --format json >"$tmp/cli.json"
 python3 -c '
