@@ -722,6 +722,17 @@ static void cand_look_ahead(struct pass *p, size_t i, struct meet_cand *m)
 	}
 }
 
+/* Does a meeting said in low[0..n) (lower case) wait for the other side: "first week of May
+ * ideally, if that works on your side"? */
+static int tentative(const char *low, size_t n)
+{
+	static const char *const ask[] = { "ideally", "if that works", "if that suits", "if that's ok", "does that work", NULL };
+	for (int k = 0; ask[k]; k++)
+		if (memmem(low, n, ask[k], strlen(ask[k])))
+			return 1;
+	return 0;
+}
+
 /* The meeting sentence i agrees through match m, into m's candidate; 0 when it does not hold. */
 static int meeting_holds(struct pass *p, size_t i, const struct rule_match *mt, struct meet_cand *m)
 {
@@ -729,7 +740,7 @@ static int meeting_holds(struct pass *p, size_t i, const struct rule_match *mt, 
 	enum meet_form form = meet_form(mt->rule);
 	size_t j;
 
-	if (p->s.question && form == MEET_FIRM)
+	if (form == MEET_FIRM && (p->s.question || tentative(p->low + mt->start, p->s.len - mt->start)))
 		form = MEET_ASK;
 	if (form == MEET_OK)
 		return 0;
