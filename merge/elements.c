@@ -210,17 +210,20 @@ static void elements_next_meeting(const struct elements *el, const struct mk_nex
 }
 
 /* The stance the plan (or this call's proposals) gives the person s is about: 1 and *now
- * when the plan or a stakeholder proposed in this call knows them, 0 when nobody does. */
+ * when the plan or a stakeholder proposed in this call knows them, 0 when nobody does.
+ * *who: the person on the plan, when it is the plan that knows them. */
 static int elements_stance_now(const struct elements *el, const struct mk_stance_finding *s,
-			       enum mk_stance *now)
+			       enum mk_stance *now, const struct mk_plan_person **who)
 {
 	const struct mk_proposals *out = el->out;
 	int known = 0;
 
 	for (size_t i = 0; i < el->plan->npeople && !known; i++) {
 		const struct mk_plan_person *pp = &el->plan->people[i];
-		if ((known = merge_person_known(s->name, s->role, pp->name, pp->role)))
+		if ((known = merge_person_known(s->name, s->role, pp->name, pp->role))) {
 			*now = pp->stance;
+			*who = pp;
+		}
 	}
 	for (size_t i = 0; i < out->n && !known; i++)
 		if (out->v[i].kind == MK_PROP_ADD_STAKEHOLDER &&
@@ -237,17 +240,26 @@ static int elements_stance_now(const struct elements *el, const struct mk_stance
 static void elements_stance(const struct elements *el, const struct mk_stance_finding *s)
 {
 	enum mk_stance now = MK_STANCE_UNKNOWN;
+	const struct mk_plan_person *who = NULL;
 	struct mk_proposal *p;
 
 	if (s->stance <= MK_STANCE_UNKNOWN || s->stance >= MK_STANCE_COUNT ||
 	    (elements_empty(s->name) && elements_empty(s->role)))
 		return;
-	if (!elements_stance_now(el, s, &now) || now == s->stance)
+	if (!elements_stance_now(el, s, &now, &who) || now == s->stance)
 		return;
 	p = merge_new(el->st, MK_PROP_SET_STANCE, &s->ev, ELEMENTS_STANCE_CONF);
-	p->name = elements_dup(elements_empty(s->name) ? NULL : s->name);
-	p->role = elements_dup(s->role);
-	p->side = s->side;
+	/* a person on the plan is named as the plan has them ("Farah" is Farah Khan, the
+	 * buyer's CFO, whatever side the sentence suggested) */
+	if (who && (who->name || !s->name)) {
+		p->name = elements_dup(who->name);
+		p->role = elements_dup(who->role);
+		p->side = who->side;
+	} else {
+		p->name = elements_dup(elements_empty(s->name) ? NULL : s->name);
+		p->role = elements_dup(s->role);
+		p->side = s->side;
+	}
 	p->category = mk_strdup(mk_stance_name(s->stance));
 }
 
