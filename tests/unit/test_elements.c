@@ -816,7 +816,8 @@ static void test_merge_stance(void)
 	plan_person(&p, "Dana Ortiz", "VP Operations", MK_SIDE_BUYER, MK_STANCE_UNKNOWN);
 	plan_person(&p, NULL, "CFO", MK_SIDE_BUYER, MK_STANCE_SKEPTIC);
 	mk_findings_init(&f);
-	add_stance(&f, "Dana", NULL, MK_SIDE_BUYER, MK_STANCE_CHAMPION,
+	/* the sentence's side is wrong ("Dana" read as the seller's): the plan's person wins */
+	add_stance(&f, "Dana", NULL, MK_SIDE_SELLER, MK_STANCE_CHAMPION,
 		   ev("Raj Patel", 10, "Dana's been pushing for this internally."));
 	add_stance(&f, NULL, "CFO", MK_SIDE_BUYER, MK_STANCE_SKEPTIC,
 		   ev("Raj Patel", 20, "Our CFO still isn't convinced the ROI is there."));
@@ -827,9 +828,10 @@ static void test_merge_stance(void)
 	/* Dana changed; the CFO did not; Priya is nobody the plan or the call names */
 	x = find(&ps, MK_PROP_SET_STANCE);
 	CHECK(ps.n == 1 && x->kind == MK_PROP_SET_STANCE);
-	CHECK_STR(x->name, "Dana");
+	CHECK_STR(x->name, "Dana Ortiz");
 	CHECK_STR(x->category, "champion");
-	CHECK(x->side == MK_SIDE_BUYER && x->role == NULL);
+	CHECK(x->side == MK_SIDE_BUYER);
+	CHECK_STR(x->role, "VP Operations");
 	check_keys(&ps);
 	mk_proposals_release(&ps);
 
