@@ -89,7 +89,7 @@ changes --since 2026-01-01 --format json
 changes --since 2026-01-01 --format csv
 item add Northwind --action ship --due 2026-04-01
 item edit 1 --owner Nina
-item done 2 --note done
+item done 1 --note done
 item list Northwind
 item list Northwind --format json
 undo --list
