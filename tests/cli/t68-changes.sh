@@ -3,8 +3,9 @@
 # calls (03-03 and 03-10, approved today) and a second deal: by meeting date (the default:
 # only the changes the calls of the period caused) and by decision date; --until, --deal;
 # every row with the deal, the item, old -> new, who decided and the words (meeting,
-# speaker, time, quote); stakeholders and risks once approved, never a pending or rejected
-# proposal; words for dates ("last monday"); table, JSON and CSV; the errors in one line.
+# speaker, time, quote); stakeholders, risks and the plan's elements (goal, go-live, next
+# meeting) once approved, never a pending or rejected proposal; words for dates ("last
+# monday"); table, JSON and CSV; the errors in one line.
 . "$TOP/tests/cli/lib.sh"
 export MAPKEEPER_DB="$tmp/c.db"
 today=$(date +%F)
@@ -53,6 +54,11 @@ assert ("due", "2026-03-04", "2026-03-16") in fields, fields
 assert ("status", "open", "done") in fields and ("status", "open", "blocked") in fields, fields
 added = [r for r in nw if r["field"] == "added"]
 assert {r["action"] for r in added} == {"sign the contract (if security clears it)", "update the plan and send it round"}, added
+# call 2's plan elements, once approved: the goal, the go-live, the next meeting moved
+el = {r["field"]: (r["old"], r["new"]) for r in nw if r["item_id"] is None}
+assert el.get("goal") == (None, "no customer waits more than a day for a first answer"), el
+assert el.get("go_live") == (None, "2026-06-01 (live)"), el
+assert el.get("next_meeting", ("", ""))[0] == "2026-03-20: a pricing review" and el["next_meeting"][1].startswith("2026-03-12 10:00"), el
 slip = [r for r in nw if r["field"] == "due"][0]
 assert slip["speaker"] == "Nina Patel" and slip["quote"] == "I'll send it over Monday, for real.", slip
 assert slip["start_ms"] == 11800 and isinstance(slip["item_id"], int), slip
@@ -67,18 +73,23 @@ assert starts == sorted(starts), starts
 PY
 
 "$MK" changes --since 2026-03-01 --until 2026-03-05 --format json >"$tmp/u.json" 2>"$tmp/e"
-python3 - "$tmp/u.json" <<'PY' && ok "--until: the first call's items, stakeholders and risks, once approved" || bad "until: $(head -c 1500 "$tmp/u.json") $(cat "$tmp/e")"
+python3 - "$tmp/u.json" <<'PY' && ok "--until: the first call's items, stakeholders, risks and next meeting, once approved" || bad "until: $(head -c 1500 "$tmp/u.json") $(cat "$tmp/e")"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["until"] == "2026-03-05"
 rows = d["changes"]
 assert rows and all(r["meeting"] == "northwind-call-01.vtt" and r["by"] == "lead" for r in rows), rows
 fields = {r["field"] for r in rows}
-assert fields == {"added", "stakeholder", "risk"}, fields
+assert fields == {"added", "stakeholder", "risk", "next_meeting"}, fields
+# the call's next meeting ("an invite for a pricing review on the twentieth"): a change of
+# the deal map, not of an item
+[m] = [r for r in rows if r["field"] == "next_meeting"]
+assert (m["old"], m["new"]) == (None, "2026-03-20: a pricing review") and m["item_id"] is None, m
+assert m["speaker"] == "Maya Brooks" and "pricing review on the twentieth" in m["quote"], m
 people = {r["new"] for r in rows if r["field"] == "stakeholder"}
 assert "Farah Khan (CFO)" in people, people
 for r in rows:
-    if r["field"] in ("stakeholder", "risk"):
+    if r["field"] in ("stakeholder", "risk", "next_meeting"):
         assert r["item_id"] is None and r["action"] is None and r["quote"], r
 risks = [r["new"] for r in rows if r["field"] == "risk"]
 assert any(x.startswith("budget: ") for x in risks), risks

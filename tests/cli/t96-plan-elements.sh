@@ -243,7 +243,7 @@ grep -q 'set_goal .*set goal: "no claim sits in a mailbox overnight"' "$tmp/r" &
 	grep -q "set_go_live .*set go-live: live by 2027-03-01" "$tmp/r" &&
 	grep -q 'add_criterion .*add criterion: "ninety percent of claims route themselves"' "$tmp/r" &&
 	grep -q "add_dependency .*add dependency: .* waits on .*NDA" "$tmp/r" &&
-	grep -q "set_next_meeting .*set next meeting: 2026-09-03.*walk through pricing" "$tmp/r" &&
+	grep -q "set_next_meeting .*set next meeting: 2026-09-03 at 10:00 with the CFO: walk through pricing" "$tmp/r" &&
 	grep -q "set_stance .*set stance: Dana Ortiz.* -> champion" "$tmp/r" \
 	&& ok "review shows the six new kinds in words" || bad "review: $(cat "$tmp/r" "$tmp/e")"
 eval "$(python3 - "$tmp/r.json" <<'PY'
@@ -269,7 +269,7 @@ PY
 import json, sys
 d = json.load(open(sys.argv[1]))
 ch = {c['field']: (c['old'], c['new']) for c in d['changes']}
-assert ch['time'] == (None, '11:00') and ch['name'][1] == 'Farah Khan', ch
+assert ch['time'] == ('10:00', '11:00') and ch['name'] == ('the CFO', 'Farah Khan'), ch
 assert d['edited']['time'] == '11:00', d['edited']" "$tmp/ej" \
 	&& ok "edit: --text, --due, --kind, --waiting, --time, --who, --stance on their kinds (JSON names the changes)" \
 	|| bad "edit elements: $(cat "$tmp/e" "$tmp/ej")"
