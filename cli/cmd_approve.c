@@ -405,7 +405,7 @@ int cmd_approve(int argc, char **argv)
 }
 
 /* Rejects id in its own transaction; tied gets the pending news about the item it proposed
- * (withdrawn with it). Prints the error. */
+ * and the dependencies on it (withdrawn with it, store/proposal.c). Prints the error. */
 static enum mk_err reject_one(struct mk_store *st, int64_t id, const char *who, const char *reason, struct ids *tied)
 {
 	struct mk_proposals pend;
@@ -419,7 +419,7 @@ static enum mk_err reject_one(struct mk_store *st, int64_t id, const char *who, 
 		if (!(err = mk_store_proposal_get(st, id, &p, &d))) {
 			if (p.kind == MK_PROP_ADD_ITEM && !(err = mk_store_pending(st, p.deal, &pend, &d)))
 				for (size_t k = 0; k < pend.n; k++)
-					if (pend.v[k].item_id == -id)
+					if (pend.v[k].item_id == -id || pend.v[k].depends_on_id == -id)
 						ids_add(tied, pend.v[k].id);
 			mk_proposal_release(&p);
 		}

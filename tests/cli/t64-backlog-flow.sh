@@ -98,11 +98,22 @@ ps = json.load(open(sys.argv[1]))["proposals"]
 text = open(sys.argv[2]).read()
 byid = {p["id"]: p for p in ps}
 tied = [p for p in ps if p.get("item_proposal_id")]
-assert sorted(p["kind"] for p in tied) == ["mark_blocked", "mark_done", "update_due"], [p["kind"] for p in tied]
+# call 2's news, and its "Tariq is waiting on legal to approve the template" (a dependency
+# of the pending questionnaire item)
+assert sorted(p["kind"] for p in tied) == ["add_dependency", "mark_blocked", "mark_done", "update_due"], [p["kind"] for p in tied]
 for p in tied:
     item = byid[p["item_proposal_id"]]
     assert item["kind"] == "add_item" and p["item_id"] is None and p["action"] == item["action"], p
-    assert re.search(r"#%d +%s +item of #%d \(pending\)" % (p["id"], p["kind"], item["id"]), text), p["id"]
+    lead = "add dependency: " if p["kind"] == "add_dependency" else ""
+    assert re.search(r"#%d +%s +%sitem of #%d \(pending\)" % (p["id"], p["kind"], lead, item["id"]), text), p["id"]
+# "the contract can't be signed until security clears the questionnaire": a dependency on
+# the pending questionnaire item, tied to its proposal too
+on = [p for p in ps if p.get("depends_on_proposal_id")]
+assert [p["kind"] for p in on] == ["add_dependency"], on
+for p in on:
+    item = byid[p["depends_on_proposal_id"]]
+    assert item["kind"] == "add_item" and p["depends_on_id"] is None and p["text"] == item["action"], p
+    assert re.search(r"#%d +add_dependency +add dependency: .* waits on item of #%d \(pending\)" % (p["id"], item["id"]), text), p["id"]
 # a person or a risk waiting for review is not proposed again by the second call
 names = [p["name"] for p in ps if p["kind"] == "add_stakeholder"]
 assert len(names) == len(set(names)), names

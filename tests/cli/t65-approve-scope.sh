@@ -130,9 +130,13 @@ set -- $(python3 -c "
 import json, sys
 ps = json.load(open(sys.argv[1]))['proposals']
 k = {p['kind']: p for p in ps if p.get('item_proposal_id')}
-print(k['mark_done']['id'], k['mark_done']['item_proposal_id'], k['mark_blocked']['id'], k['mark_blocked']['item_proposal_id'])
+q = k['mark_blocked']['item_proposal_id']
+# everything pending that rejecting the questionnaire's item must withdraw: the news about
+# it (mark_blocked, a dependency of it) and a dependency on it, from call 2
+tied = sorted(p['id'] for p in ps if q in (p.get('item_proposal_id'), p.get('depends_on_proposal_id')))
+print(k['mark_done']['id'], k['mark_done']['item_proposal_id'], k['mark_blocked']['id'], q, ','.join(map(str, tied)))
 " "$tmp/t.json")
-done_id=$1 roi=$2 blocked_id=$3 quest=$4
+done_id=$1 roi=$2 blocked_id=$3 quest=$4 quest_tied=$5
 "$MK" approve "$done_id" --deal Tied >"$tmp/o" 2>"$tmp/e" && grep -q "approved 2 proposals" "$tmp/o" &&
 	grep -q "#$roi approved first: it adds the item #$done_id changes" "$tmp/o" &&
 	"$MK" plan Tied --format json | python3 -c "
@@ -143,9 +147,15 @@ assert len(it) == 1 and it[0]['status'] == 'done', it
 "$MK" reject "$quest" --reason "not ours" --format json >"$tmp/o" 2>"$tmp/e" && python3 -c "
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert [p['id'] for p in d['rejected']] == [$quest] and [p['id'] for p in d['withdrawn']] == [$blocked_id], d
-assert d['withdrawn'][0]['status'] == 'rejected'
-" "$tmp/o" && ! "$MK" review --deal Tied --format json | grep -q "\"id\": $blocked_id," &&
+w = sorted(p['id'] for p in d['withdrawn'])
+assert [p['id'] for p in d['rejected']] == [$quest] and w == [$quest_tied] and $blocked_id in w, d
+assert {p['kind'] for p in d['withdrawn']} == {'mark_blocked', 'add_dependency'}, d
+assert all(p['status'] == 'rejected' for p in d['withdrawn']), d
+" "$tmp/o" && "$MK" review --deal Tied --format json | python3 -c "
+import json, sys
+left = {p['id'] for p in json.load(sys.stdin)['proposals']}
+assert not left & {$quest, $quest_tied}, left
+" &&
 	ok "rejecting an item withdraws the news about it (reject --format json names it)" || bad "withdraw: $(cat "$tmp/o" "$tmp/e")"
 "$MK" approve "$blocked_id" >"$tmp/o" 2>"$tmp/e"; [ $? -eq 1 ] && grep -q "already rejected" "$tmp/e" \
 	&& ok "withdrawn news cannot be approved" || bad "approve withdrawn: $(cat "$tmp/e")"
