@@ -378,6 +378,8 @@ enum mk_err mk_plan_apply(struct mk_plan *plan, const struct mk_proposal *p, int
 	case MK_PROP_ADD_STAKEHOLDER:
 		plan->people = mk_grow(plan->people, &plan->cappeople, plan->npeople + 1,
 				       sizeof *plan->people);
+		/* a person waiting for review: no id yet, no stance, not met (every field set) */
+		memset(&plan->people[plan->npeople], 0, sizeof *plan->people);
 		plan->people[plan->npeople].name = plan_dup(p->name);
 		plan->people[plan->npeople].role = plan_dup(p->role);
 		plan->people[plan->npeople].side = p->side;
@@ -387,6 +389,7 @@ enum mk_err mk_plan_apply(struct mk_plan *plan, const struct mk_proposal *p, int
 		int64_t id = plan_next_id(plan->risks, plan->nrisks, sizeof *plan->risks);
 		plan->risks = mk_grow(plan->risks, &plan->caprisks, plan->nrisks + 1,
 				      sizeof *plan->risks);
+		memset(&plan->risks[plan->nrisks], 0, sizeof *plan->risks); /* not shareable */
 		plan->risks[plan->nrisks].id = id;
 		plan->risks[plan->nrisks].category = mk_strdup(p->category ? p->category : "");
 		plan->risks[plan->nrisks].text = mk_strdup(p->text ? p->text : "");

@@ -172,6 +172,28 @@ static void test_phase_tricky(void)
 
 /* ---- mk_plan_apply of the whole plan's kinds ---- */
 
+/* A person or a risk waiting for review joins the plan as it will be with every field set:
+ * no stance, not met, not shareable, whatever the grown array held before (ingest -j 1 and
+ * -j 3 once proposed different stances from such leftovers). */
+static void test_apply_fresh_fields(void)
+{
+	struct mk_plan p;
+	struct mk_proposal add = { .kind = MK_PROP_ADD_STAKEHOLDER, .name = "Dana Okoro", .role = "CFO",
+				   .side = MK_SIDE_BUYER };
+	struct mk_proposal risk = { .kind = MK_PROP_ADD_RISK, .category = "budget", .text = "no budget" };
+
+	mk_plan_init(&p);
+	p.cappeople = p.caprisks = 8;
+	p.people = malloc(8 * sizeof *p.people);
+	p.risks = malloc(8 * sizeof *p.risks);
+	memset(p.people, 0xA5, 8 * sizeof *p.people);
+	memset(p.risks, 0xA5, 8 * sizeof *p.risks);
+	CHECK(mk_plan_apply(&p, &add, 0) == MK_OK && p.npeople == 1);
+	CHECK(p.people[0].stance == MK_STANCE_UNKNOWN && !p.people[0].met && p.people[0].id == 0);
+	CHECK(mk_plan_apply(&p, &risk, 0) == MK_OK && p.nrisks == 1 && !p.risks[0].shareable);
+	mk_plan_release(&p);
+}
+
 static void test_apply_elements(void)
 {
 	struct mk_plan p;
@@ -901,6 +923,7 @@ int main(void)
 {
 	RUN(test_phase_families);
 	RUN(test_phase_tricky);
+	RUN(test_apply_fresh_fields);
 	RUN(test_apply_elements);
 	RUN(test_backward_chain);
 	RUN(test_backward_diamond);
