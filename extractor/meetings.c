@@ -292,13 +292,13 @@ static const char *const cond_words[] = {
 	"perhaps", "probably", "might", "hopefully", "wonder", "whenever", "did", "didn't", "was",
 	"wasn't", "were", "when", NULL,
 };
-/* a stance said under a condition or a time: "I'm not opening a req until Graham is bought in" */
+/* a stance said under a condition or a time: "I'm not approving the budget until Sofia is on board" */
 static const char *const stance_cond[] = {
 	"if", "unless", "whether", "suppose", "supposing", "assuming", "say", "imagine", "maybe", "perhaps",
 	"probably", "might", "hopefully", "wonder", "whenever", "did", "didn't", "was", "wasn't", "were",
 	"when", "until", "till", "once", "before", "after", "used", NULL,
 };
-/* a meeting set under a condition: "once you're live, we'll do a usage review" */
+/* a meeting set under a condition: "once the pilot wraps up, we'll set up a readout" */
 static const char *const meet_cond[] = { "if", "unless", "once", "after", "whether", "maybe", "perhaps", NULL };
 /* inside a dependency's words: it is supposed, or it is about the meeting */
 static const char *const dep_not[] = { "if", "unless", "whether", "invite", "invites", "calendar", "meeting", NULL };
@@ -748,7 +748,7 @@ static int meeting_holds(struct pass *p, size_t i, const struct rule_match *mt, 
 		if (!sure(c, i) || c->vetoed(c->ctx, i, "negation") || words_in(p->s.text, 0, mt->start, meet_cond))
 			return 0;
 		cand_when(p, i, mt->start, m);
-		if (!m->has_date)   /* "2 to 4 on June 3rd, I'll send the Teams invite today" */
+		if (!m->has_date)   /* "10 to 11 on March 14th, I'll send the Zoom invite now" */
 			cand_when(p, i, 0, m);
 		if (!m->has_date)
 			cand_look_back(p, i, m);
