@@ -39,6 +39,10 @@ struct el_call {
 	/* 1 when a veto rule of kind veto ("question", "hedge", "negation", "hypothetical",
 	 * "past", "meeting"...) matches sentence i anywhere */
 	int (*vetoed)(void *ctx, size_t i, const char *veto);
+	/* 0 when no rule of kind (goal .. stance) can match sentence i (none of its needs: words
+	 * is there): the sentence's words are looked up once for the six kinds, and a finder
+	 * skips the sentence without scanning it again */
+	int (*may)(void *ctx, size_t i, enum rule_kind kind);
 	void *ctx;
 	struct mk_findings *f;            /* append here; commitments and stakeholders are in */
 };

@@ -78,6 +78,7 @@ struct ctx {
 	char *low;               /* a sentence ASCII-lower-cased, for the needs: words */
 	size_t caplow;
 	struct block *blk;       /* the matches of the sentences being worked on */
+	unsigned char *el_may;   /* per sentence, the element kinds that may match (el_may) */
 	char *textbuf;           /* every turn's text, one after another */
 	size_t *offs;            /* t->n utterance offsets in their turns */
 	char *said;              /* sentence said_sent as said (said_sentence) */
@@ -1511,15 +1512,41 @@ static int el_vetoed(void *vc, size_t i, const char *veto)
 	return 0;
 }
 
+/* Which of the six element kinds' rules may match sentence i: bit k - RK_GOAL, found once
+ * (EL_MAY_KNOWN set) from the sentence's needs: words. */
+#define EL_MAY_KNOWN 0x80u
+static int el_may(void *vc, size_t i, enum rule_kind kind)
+{
+	struct ctx *c = vc;
+	unsigned char *m = &c->el_may[i];
+
+	if (kind < RK_GOAL || kind > RK_STANCE)
+		return 1;
+	if (!(*m & EL_MAY_KNOWN)) {
+		const struct rules_scan *sc = scan(c, i);
+		*m = EL_MAY_KNOWN;
+		for (int k = RK_GOAL; k <= RK_STANCE; k++)
+			for (size_t j = 0; j < c->rs->by_kind_n[k]; j++)
+				if (rules_may_match(c->rs, &c->rs->r[c->rs->by_kind_start[k] + j], sc->may)) {
+					*m |= (unsigned char)(1u << (k - RK_GOAL));
+					break;
+				}
+	}
+	return (*m >> (kind - RK_GOAL)) & 1;
+}
+
 static void elements_pass(struct ctx *c)
 {
 	struct el_call ec = {
 		.rs = c->rs, .o = c->o, .md = c->md, .nsents = c->nsents, .sentence = el_sentence_of,
-		.evidence = el_evidence, .vetoed = el_vetoed, .ctx = c, .f = c->f,
+		.evidence = el_evidence, .vetoed = el_vetoed, .may = el_may, .ctx = c, .f = c->f,
 	};
 
+	c->el_may = mk_calloc(c->nsents ? c->nsents : 1, 1);
 	elements_goals(&ec);
 	elements_meetings(&ec);
+	free(c->el_may);
+	c->el_may = NULL;
 }
 
 void mk_findings_init(struct mk_findings *f)

@@ -369,6 +369,9 @@ void elements_goals(const struct el_call *c)
 	for (size_t i = 0; i < c->nsents; i++) {
 		struct el_sentence s;
 		int restated;
+		if (!c->may(c->ctx, i, RK_GOAL) && !c->may(c->ctx, i, RK_GO_LIVE) &&
+		    !c->may(c->ctx, i, RK_CRITERION))
+			continue; /* no rule of the three can match: no scan */
 		c->sentence(c->ctx, i, &s);
 		restated = s.side == MK_SIDE_SELLER;
 		if (restated ? !buyer_confirms(c, i, &s) : s.question)

@@ -268,6 +268,8 @@ static void matches_of(struct pass *p, size_t i, enum rule_kind kind, struct mat
 	ms->n = 0;
 	p->low = mk_grow(p->low, &p->caplow, p->s.len + 1, 1);
 	rules_lower(p->s.text, p->s.len, p->low);
+	if (!c->may(c->ctx, i, kind))
+		return; /* no rule of kind can match: no scan */
 	rules_scan_text(c->rs, &p->sc, p->low, p->s.len);
 	rules_match_kind(c->rs, kind, p->s.text, &p->sc, p->s.len, c->md, keep_match, ms);
 	for (size_t a = 1; a < ms->n; a++)   /* in the order said */
