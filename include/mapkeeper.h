@@ -1358,4 +1358,235 @@ enum mk_err mk_store_share_ack(struct mk_store *st, int64_t share, const char *n
 enum mk_err mk_store_share_comment(struct mk_store *st, int64_t share, int64_t item, const char *name,
 				   const char *text, int64_t version, int64_t *id, struct mk_diag *diag);
 
+/* ---- the CRMs: Salesforce and HubSpot both ways (issue 15: store/crm.c, crm/) ---------- */
+
+enum mk_crm { MK_CRM_SALESFORCE = 0, MK_CRM_HUBSPOT, MK_CRM_COUNT };
+const char *mk_crm_name(enum mk_crm c);                   /* "salesforce", "hubspot" */
+const char *mk_crm_title(enum mk_crm c);                  /* "Salesforce", "HubSpot" */
+enum mk_err mk_crm_parse(const char *s, enum mk_crm *out); /* MK_EARG on anything else */
+
+/*
+ * A deal's record in a CRM: the Salesforce Opportunity id (006...) or the HubSpot deal id.
+ * remote_id NULL unlinks. Recorded by who. MK_ENOTFOUND: no such deal; MK_EARG: an id that
+ * is empty, longer than 64 bytes or holds anything but letters, digits, '-' and '_'.
+ */
+enum mk_err mk_store_crm_link(struct mk_store *st, const char *deal, enum mk_crm crm, const char *remote_id,
+			      const char *who, struct mk_diag *diag);
+/* *remote_id: a new string, NULL when the deal is not linked. MK_ENOTFOUND: no such deal. */
+enum mk_err mk_store_crm_link_get(struct mk_store *st, const char *deal, enum mk_crm crm, char **remote_id,
+				  struct mk_diag *diag);
+/* The deals linked to crm, by name: names[i] and ids[i] new strings (mk_strv_free each). */
+enum mk_err mk_store_crm_linked(struct mk_store *st, enum mk_crm crm, char ***names, char ***ids, size_t *n,
+				struct mk_diag *diag);
+void mk_strv_free(char **v, size_t n);
+
+/* The fields of a task both sides hold: what was last pushed, or pulled (all may be NULL). */
+struct mk_crm_state {
+	char *subject;
+	char *due;                  /* "YYYY-MM-DD" */
+	char *status;               /* the CRM's own value ("Completed", "COMPLETED") */
+	char *owner;                /* the CRM's id of the person (WhoId, hubspot_owner_id) */
+};
+void mk_crm_state_release(struct mk_crm_state *s);
+
+enum mk_crm_item_state {
+	MK_CRM_NEW = 0,             /* never pushed */
+	MK_CRM_PENDING,             /* a create was sent and not confirmed (a crash, a lost reply) */
+	MK_CRM_SYNCED,              /* the task exists: remote_id */
+	MK_CRM_DELETED              /* the task was deleted in the CRM: reported, never re-created */
+};
+
+/* One plan item as a CRM gets it, and what mapkeeper knows of its task. */
+struct mk_crm_item {
+	struct mk_item item;        /* as on the plan (item.id: the plan item) */
+	int gone;                   /* the item left the plan (an undo) after its task was made:
+				       item holds only id and action (the subject last pushed) */
+	char *quote;                /* the words behind it (its add_item's evidence), or NULL */
+	char *speaker;
+	int64_t start_ms;
+	char *meeting;              /* that call's label, and its start as stored; or NULL */
+	char *meeting_start;
+	char *owner_email;          /* the owner's e-mail when the deal's people know it, or NULL */
+	char *key;                  /* the External ID / mapping key: "mk-<install>-<item id>",
+				       unique across databases (install: random, per database) */
+	enum mk_crm_item_state state;
+	char *remote_id;            /* the task, when SYNCED (or PENDING and known) */
+	char *pushed_hash;          /* what was last pushed (the engine's hash), or NULL */
+	struct mk_crm_state seen;   /* the task as last pushed or pulled */
+	char *remote_modified;      /* the CRM's last-modified stamp as last seen, or NULL */
+	char *pushed_at, *pulled_at;/* UTC ISO 8601, or NULL */
+};
+void mk_crm_items_free(struct mk_crm_item *v, size_t n);
+
+/* Every item of deal's plan (plan order) and every item that left it with a task in crm. */
+enum mk_err mk_store_crm_items(struct mk_store *st, const char *deal, enum mk_crm crm, struct mk_crm_item **out,
+			       size_t *n, struct mk_diag *diag);
+/* Before a create that is not idempotent by itself (HubSpot): the item is PENDING. */
+enum mk_err mk_store_crm_pending(struct mk_store *st, enum mk_crm crm, int64_t item, const char *remote_id,
+				 struct mk_diag *diag);
+/* After a create or update: SYNCED with remote_id, the hash and the state pushed, stamped now. */
+enum mk_err mk_store_crm_pushed(struct mk_store *st, enum mk_crm crm, int64_t item, const char *remote_id,
+				const char *hash, const struct mk_crm_state *state, const char *remote_modified,
+				struct mk_diag *diag);
+/* After a pull read the task: its state as seen, stamped now. */
+enum mk_err mk_store_crm_seen(struct mk_store *st, enum mk_crm crm, int64_t item, const struct mk_crm_state *state,
+			      const char *remote_modified, struct mk_diag *diag);
+/* The task is gone from the CRM: DELETED (kept so it is reported and never re-created). */
+enum mk_err mk_store_crm_deleted(struct mk_store *st, enum mk_crm crm, int64_t item, struct mk_diag *diag);
+/* Forgets the item's task (`crm push --recreate ITEM`): NEW again, the next push creates one. */
+enum mk_err mk_store_crm_forget(struct mk_store *st, enum mk_crm crm, int64_t item, struct mk_diag *diag);
+
+/*
+ * A change made in the CRM, as a proposal to review (`crm pull`): p->kind mark_done,
+ * update_due (due, old_due) or mark_blocked on p->item_id, p->ev.speaker the CRM's title
+ * ("Salesforce"), p->ev.quote what changed ("Task marked Completed in Salesforce"), p->key
+ * unique for that change (the same change is never proposed twice). Stored with no call
+ * (meeting_id NULL) and source crm: the proposal's meeting reads "salesforce" or "hubspot".
+ * *created 0 when that key was proposed before.
+ */
+enum mk_err mk_store_crm_propose(struct mk_store *st, const char *deal, enum mk_crm crm,
+				 const struct mk_proposal *p, int *created, struct mk_diag *diag);
+
+/*
+ * One push or pull at a time per CRM and database: the lock names its holder ("pid@host").
+ * *got 1 when taken (or taken over from a holder on this host whose process is gone, or one
+ * older than MK_CRM_LOCK_STALE_S); else 0 and *holder (a new string) says who has it.
+ */
+#define MK_CRM_LOCK_STALE_S 3600
+enum mk_err mk_store_crm_lock(struct mk_store *st, enum mk_crm crm, int *got, char **holder,
+			      struct mk_diag *diag);
+enum mk_err mk_store_crm_unlock(struct mk_store *st, enum mk_crm crm, struct mk_diag *diag);
+
+struct mk_crm_run {             /* one push or pull, as recorded */
+	int64_t id;
+	enum mk_crm crm;
+	char *kind;                 /* "push" or "pull" */
+	char *deal;                 /* or NULL: every linked deal */
+	char *started_at, *finished_at; /* UTC ISO 8601; finished_at NULL while running (or killed) */
+	char *result;               /* "running", "ok", "partial" (some items failed), "error" */
+	char *message;              /* the first error, or NULL */
+	int64_t created, updated, unchanged, proposed, deleted, errors;
+};
+void mk_crm_runs_free(struct mk_crm_run *v, size_t n);
+/* Starts a run (result "running", started now): *id. */
+enum mk_err mk_store_crm_run_start(struct mk_store *st, enum mk_crm crm, const char *kind, const char *deal,
+				   int64_t *id, struct mk_diag *diag);
+/* Ends run r->id with r's result, message and counts, finished now. */
+enum mk_err mk_store_crm_run_end(struct mk_store *st, const struct mk_crm_run *r, struct mk_diag *diag);
+/* The last push and the last pull (either NULL: none) touching deal (its own runs and the runs
+ * of every linked deal) in crm: new structs, mk_crm_runs_free(v, 1) each. */
+enum mk_err mk_store_crm_last(struct mk_store *st, const char *deal, enum mk_crm crm, struct mk_crm_run **push,
+			      struct mk_crm_run **pull, struct mk_diag *diag);
+
+/*
+ * Push and pull (crm/crm.c over crm/salesforce.c and crm/hubspot.c). Configuration as sync's
+ * (mk_source_open): the environment, then the file (--config or $MAPKEEPER_CONFIG, chmod 600).
+ */
+struct mk_crm_opts {
+	enum mk_crm crm;
+	const char *config;         /* a KEY=VALUE file, or NULL */
+	const char *deal;           /* one deal; NULL: every deal linked to crm */
+	const char *who;            /* recorded on the proposals' and links' history */
+	int wait_s;                 /* how long to wait for another run's lock (default 0: 120 s) */
+	int64_t recreate_item;      /* push: forget this item's deleted task first and make a new one */
+};
+
+struct mk_crm_line {            /* what a run did to one item (or the deal itself) */
+	char *deal;
+	int64_t item_id;            /* 0: the deal's record (next step, health) */
+	char *remote_id;            /* the task (or the CRM's deal), or NULL */
+	char *what;                 /* push: "created", "updated", "unchanged", "deleted in CRM",
+				       "closed (left the plan)", "next step"; pull: "proposed mark_done",
+				       "proposed update_due", "proposed mark_blocked", "edited in CRM",
+				       "deleted in CRM", "unchanged"; either: "error" */
+	char *detail;               /* the subject, the change, or the error's one line */
+};
+
+struct mk_crm_result {
+	enum mk_crm crm;
+	size_t deals, created, updated, unchanged, proposed, deleted, errors;
+	struct mk_crm_line *v;
+	size_t n;
+	int64_t run_id;
+};
+void mk_crm_result_release(struct mk_crm_result *r);
+
+/*
+ * Push: each item of each deal (linked) becomes or updates its task, idempotent (a task's
+ * External ID, or HubSpot's stored mapping made before the create); an unchanged item sends
+ * nothing; then the deal's next step (the next open item) and plan health. Pull: the tasks
+ * changed in the CRM since they were last seen become proposals (completed: mark_done;
+ * re-dated: update_due; waiting: mark_blocked); a deleted task is reported and marked,
+ * never re-created. MK_OK when the run went through (item failures are lines and errors);
+ * else a one-line error before or outside any item (no credentials, no link, the lock held
+ * past wait_s, the CRM refused the token). The run is recorded (mk_store_crm_last).
+ */
+enum mk_err mk_crm_push(struct mk_store *st, const struct mk_crm_opts *o, struct mk_crm_result *out,
+			struct mk_diag *diag);
+enum mk_err mk_crm_pull(struct mk_store *st, const struct mk_crm_opts *o, struct mk_crm_result *out,
+			struct mk_diag *diag);
+/*
+ * `deal link NAME --salesforce [ID]`: with an id, checks the record exists (MK_ENOTFOUND
+ * "salesforce: no Opportunity 006... (check the id)") and links it; without one, finds the
+ * record named like the deal: MK_ENOTFOUND when none, MK_EARG "... 3 Opportunities are named
+ * 'Acme': give the id (006..., 006...)" when more than one. *remote_id: the id linked.
+ */
+enum mk_err mk_crm_link(struct mk_store *st, const struct mk_crm_opts *o, const char *deal, const char *id,
+			char **remote_id, struct mk_diag *diag);
+/* The web address of a task or deal record in the CRM (for the web app and CLI), or NULL when
+ * the configuration cannot tell it (no domain, no portal id). A new string. */
+char *mk_crm_record_url(enum mk_crm crm, const char *config, const char *kind /* "task", "deal" */,
+			const char *remote_id);
+
+/* ---- notices: Slack (issue 15: store/notify.c, notify/slack.c) ---------------------------- */
+
+/* A call that produced proposals not yet announced on a channel ("slack"). */
+struct mk_notice_call {
+	int64_t meeting_id;
+	char *deal;
+	char *label;                /* the call's label */
+	char *start;                /* as stored, or NULL */
+	size_t counts[MK_PROP_KIND_COUNT]; /* its pending proposals, by kind */
+	struct mk_proposal *top;    /* up to three, the most confident first, with quotes */
+	size_t ntop;
+};
+void mk_notice_calls_free(struct mk_notice_call *v, size_t n);
+/*
+ * The calls with pending proposals not yet announced on channel, oldest first. A channel's
+ * first use starts it: calls ingested more than a day before are never announced.
+ */
+enum mk_err mk_store_notice_pending(struct mk_store *st, const char *channel, struct mk_notice_call **out,
+				    size_t *n, struct mk_diag *diag);
+/* Call meeting_id was announced on channel (once: a second mark changes nothing). */
+enum mk_err mk_store_notice_sent(struct mk_store *st, const char *channel, int64_t meeting_id,
+				 struct mk_diag *diag);
+/* The digest of day ("YYYY-MM-DD") on channel: *sent 1 when it went out before; mark records it. */
+enum mk_err mk_store_digest_sent(struct mk_store *st, const char *channel, const char *day, int *sent,
+				 struct mk_diag *diag);
+enum mk_err mk_store_digest_mark(struct mk_store *st, const char *channel, const char *day,
+				 struct mk_diag *diag);
+
+struct mk_notify_opts {
+	const char *config;         /* as mk_crm_opts' */
+	const char *deal;           /* only this deal's calls (or digest); NULL: every deal */
+	int digest;                 /* the daily digest instead of the calls */
+	int force;                  /* digest: send even if today's went out */
+	struct mk_date today;       /* the digest's day (overdue as of it) */
+};
+struct mk_notify_result {
+	size_t messages;            /* sent */
+	size_t calls;               /* announced */
+	size_t overdue, no_next_step; /* digest: buyer items overdue, deals without a next step */
+	int skipped;                /* digest: already sent today */
+};
+/*
+ * Announces each pending call (mk_store_notice_pending) in one Block Kit message with a
+ * plain-text fallback, through SLACK_WEBHOOK_URL or chat.postMessage (SLACK_BOT_TOKEN,
+ * SLACK_CHANNEL), marking each once Slack took it; or the digest. MK_OK, or a one-line error
+ * (no webhook or token, Slack refused: "slack: channel_not_found: invite the app to #x").
+ * A message never holds a secret.
+ */
+enum mk_err mk_notify_slack(struct mk_store *st, const struct mk_notify_opts *o, struct mk_notify_result *out,
+			    struct mk_diag *diag);
+
 #endif

@@ -189,6 +189,12 @@ static int retryable(CURLcode rc)
 	}
 }
 
+/* A failure before the request can have reached the server: safe to repeat even a create. */
+static int unsent(CURLcode rc)
+{
+	return rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT;
+}
+
 static void net_message(const struct http_opts *o, CURLcode rc, const char *errbuf,
 			struct mk_diag *diag)
 {
@@ -225,7 +231,7 @@ enum mk_err http_do(const struct http_opts *o, const struct http_req *r, long *s
 	char errbuf[CURL_ERROR_SIZE];
 	char *scheme = NULL, *host = NULL;
 	struct sink sink = { body, r->max_bytes, 0, -1 };
-	int post = r->method && !strcmp(r->method, "POST");
+	int post = r->method && strcmp(r->method, "GET") != 0;
 
 	*status = 0;
 	if ((err = http_check_url(o->service, r->url, diag)) != MK_OK)
@@ -258,6 +264,8 @@ enum mk_err http_do(const struct http_opts *o, const struct http_req *r, long *s
 	if (post) {
 		curl_easy_setopt(h, CURLOPT_POST, 1L);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+		if (strcmp(r->method, "POST") != 0)
+			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
 	} else {
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	}
@@ -271,6 +279,8 @@ enum mk_err http_do(const struct http_opts *o, const struct http_req *r, long *s
 		hdrs = curl_slist_append(hdrs, line);
 		free(line);
 	}
+	for (size_t i = 0; r->headers && r->headers[i]; i++)
+		hdrs = curl_slist_append(hdrs, r->headers[i]);
 	if (hdrs)
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	if (r->bearer) {
@@ -297,7 +307,7 @@ enum mk_err http_do(const struct http_opts *o, const struct http_req *r, long *s
 		}
 		if (rc == CURLE_OK) {
 			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-			int again = *status == 429 || *status >= 500;
+			int again = *status == 429 || (*status >= 500 && !r->once);
 			if (!again)
 				break;
 			if (attempt >= o->retries) {
@@ -317,7 +327,7 @@ enum mk_err http_do(const struct http_opts *o, const struct http_req *r, long *s
 			sleep_ms(wait);
 			continue;
 		}
-		if (!retryable(rc) || attempt >= o->retries) {
+		if (!retryable(rc) || (r->once && !unsent(rc)) || attempt >= o->retries) {
 			net_message(o, rc, errbuf, diag);
 			err = MK_ENET;
 			goto out;

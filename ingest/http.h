@@ -26,14 +26,18 @@ struct http_opts {
 void http_opts_init(struct http_opts *o);
 
 struct http_req {
-	const char *method;       /* "GET" (NULL means GET) or "POST" */
+	const char *method;       /* "GET" (NULL means GET), "POST", "PATCH", "PUT" or "DELETE" */
 	const char *url;
-	const char *body;         /* POST body, or NULL */
-	const char *content_type; /* of the POST body, or NULL */
+	const char *body;         /* POST/PATCH/PUT body, or NULL */
+	const char *content_type; /* of the body, or NULL */
 	const char *accept;       /* Accept header, or NULL */
 	const char *bearer;       /* Authorization: Bearer, or NULL */
 	const char *user, *pass;  /* HTTP Basic, or NULL */
 	size_t max_bytes;         /* hard cap of the response body */
+	const char *const *headers; /* more header lines ("Name: value"), NULL-ended, or NULL */
+	int once;                 /* not safe to repeat (a create): retried only when it cannot
+				     have reached the server (429, no connection), never on 5xx
+				     or a cut-short reply */
 };
 
 /*
@@ -47,8 +51,9 @@ int http_host_is_loopback(const char *host);
 
 /*
  * Performs the request, retrying as described above. MK_OK means an HTTP reply
- * arrived (any status but 429 and 5xx, which are retried): *status holds it and
- * body the reply (NUL-terminated). Otherwise MK_ENET with a one-line message.
+ * arrived (any status but 429 and 5xx, which are retried; with r->once a 5xx is
+ * returned as it is): *status holds it and body the reply (NUL-terminated).
+ * Otherwise MK_ENET with a one-line message.
  */
 enum mk_err http_do(const struct http_opts *o, const struct http_req *r, long *status,
 		    struct mk_buf *body, struct mk_diag *diag);

@@ -23,6 +23,15 @@
 #define REMOTE_ZOOM_OAUTH  "https://zoom.us/oauth/token"
 #define REMOTE_GRAPH_API   "https://graph.microsoft.com/v1.0"
 #define REMOTE_MS_LOGIN    "https://login.microsoftonline.com"
+/* the CRMs and Slack (issue 15: crm/, notify/) */
+#define REMOTE_SF_LOGIN       "https://login.salesforce.com"
+#define REMOTE_SF_API_VERSION "62.0"
+#define REMOTE_SF_EXTERNAL_ID "Mapkeeper_Id__c"
+#define REMOTE_SF_HEALTH      "Mapkeeper_Plan_Health__c"
+#define REMOTE_HS_API         "https://api.hubapi.com"
+#define REMOTE_HS_APP         "https://app.hubspot.com"
+#define REMOTE_HS_NEXT_STEP   "hs_next_step"
+#define REMOTE_SLACK_API      "https://slack.com/api"
 
 struct remote_token {          /* a cached access token */
 	char *value;
@@ -42,11 +51,35 @@ struct remote_config {
 	char *zoom_oauth;          /* MAPKEEPER_ZOOM_OAUTH, default REMOTE_ZOOM_OAUTH */
 	char *graph_api;           /* MAPKEEPER_GRAPH_API, default REMOTE_GRAPH_API */
 	char *ms_login;            /* MAPKEEPER_MS_LOGIN, default REMOTE_MS_LOGIN */
+	/* Salesforce (crm/salesforce.c): an External Client App */
+	char *sf_domain;           /* SF_DOMAIN: the org's My Domain URL, https://NAME.my.salesforce.com */
+	char *sf_client_id;        /* SF_CLIENT_ID: the app's consumer key */
+	char *sf_client_secret;    /* SF_CLIENT_SECRET: client credentials flow */
+	char *sf_username;         /* SF_USERNAME: JWT bearer flow, the user the app acts as */
+	char *sf_jwt_key_file;     /* SF_JWT_KEY_FILE: JWT bearer flow, the PEM private key (chmod 600) */
+	char *sf_login;            /* SF_LOGIN_URL: the JWT's audience, default REMOTE_SF_LOGIN */
+	char *sf_api_version;      /* SF_API_VERSION, default REMOTE_SF_API_VERSION ("62.0") */
+	char *sf_external_id;      /* SF_EXTERNAL_ID_FIELD on Task, default REMOTE_SF_EXTERNAL_ID */
+	char *sf_health_field;     /* SF_HEALTH_FIELD on Opportunity, default REMOTE_SF_HEALTH
+				      (written only when the org has it) */
+	/* HubSpot (crm/hubspot.c): a private app */
+	char *hs_token;            /* HUBSPOT_TOKEN: the private app's access token */
+	char *hs_api;              /* MAPKEEPER_HUBSPOT_API, default REMOTE_HS_API */
+	char *hs_app;              /* MAPKEEPER_HUBSPOT_APP (links), default REMOTE_HS_APP */
+	char *hs_portal_id;        /* HUBSPOT_PORTAL_ID: the account id, for links to records */
+	char *hs_next_step;        /* HUBSPOT_NEXT_STEP_PROPERTY, default REMOTE_HS_NEXT_STEP */
+	/* Slack (notify/slack.c): an incoming webhook, or a bot token and a channel */
+	char *slack_webhook;       /* SLACK_WEBHOOK_URL (a secret) */
+	char *slack_token;         /* SLACK_BOT_TOKEN (xoxb-..., a secret) */
+	char *slack_channel;       /* SLACK_CHANNEL: chat.postMessage's channel id or name */
+	char *slack_api;           /* MAPKEEPER_SLACK_API, default REMOTE_SLACK_API */
+	char *public_url;          /* MAPKEEPER_URL: where `serve` is reached (links), or NULL */
 	struct http_opts net;      /* timeouts and retries (service is set per client) */
 	size_t max_json_bytes;     /* default REMOTE_MAX_JSON_BYTES */
 	size_t max_transcript_bytes; /* default MK_MAX_TRANSCRIPT_BYTES */
 	int teams_details;         /* fetch each meeting's subject/start/attendees (default 1) */
-	struct remote_token zoom_token, ms_token;
+	struct remote_token zoom_token, ms_token, sf_token;
+	char *sf_instance;         /* the token reply's instance_url (the API's base), or NULL */
 };
 
 /* Defaults, no credentials. */
@@ -70,6 +103,9 @@ enum mk_err remote_config_parse(struct remote_config *cfg, const char *name, con
 /* The file at path over cfg: refused (MK_EARG) when group or others may read it; MK_EIO
  * when it cannot be read; else remote_config_parse. */
 enum mk_err remote_config_load(struct remote_config *cfg, const char *path, struct mk_diag *diag);
+/* What every client reads: the environment, then the file config (or $MAPKEEPER_CONFIG when
+ * config is NULL) over it. cfg must be released even on failure. */
+enum mk_err remote_config_open(struct remote_config *cfg, const char *config, struct mk_diag *diag);
 
 /* An OAuth token reply (access_token, expires_in) of source who into tok: renewed a minute
  * before it ends (expires_in capped at a day). MK_ENET and one line when there is none. */

@@ -35,6 +35,14 @@ void remote_config_init(struct remote_config *cfg)
 	cfg->zoom_oauth = mk_strdup(REMOTE_ZOOM_OAUTH);
 	cfg->graph_api = mk_strdup(REMOTE_GRAPH_API);
 	cfg->ms_login = mk_strdup(REMOTE_MS_LOGIN);
+	cfg->sf_login = mk_strdup(REMOTE_SF_LOGIN);
+	cfg->sf_api_version = mk_strdup(REMOTE_SF_API_VERSION);
+	cfg->sf_external_id = mk_strdup(REMOTE_SF_EXTERNAL_ID);
+	cfg->sf_health_field = mk_strdup(REMOTE_SF_HEALTH);
+	cfg->hs_api = mk_strdup(REMOTE_HS_API);
+	cfg->hs_app = mk_strdup(REMOTE_HS_APP);
+	cfg->hs_next_step = mk_strdup(REMOTE_HS_NEXT_STEP);
+	cfg->slack_api = mk_strdup(REMOTE_SLACK_API);
 	http_opts_init(&cfg->net);
 	cfg->max_json_bytes = REMOTE_MAX_JSON_BYTES;
 	cfg->max_transcript_bytes = MK_MAX_TRANSCRIPT_BYTES;
@@ -50,6 +58,11 @@ void remote_config_release(struct remote_config *cfg)
 		&cfg->zoom_user, &cfg->ms_tenant_id, &cfg->ms_client_id, &cfg->ms_client_secret,
 		&cfg->ms_user_id, &cfg->zoom_api, &cfg->zoom_oauth, &cfg->graph_api,
 		&cfg->ms_login, &cfg->zoom_token.value, &cfg->ms_token.value,
+		&cfg->sf_domain, &cfg->sf_client_id, &cfg->sf_client_secret, &cfg->sf_username,
+		&cfg->sf_jwt_key_file, &cfg->sf_login, &cfg->sf_api_version, &cfg->sf_external_id,
+		&cfg->sf_health_field, &cfg->hs_token, &cfg->hs_api, &cfg->hs_app, &cfg->hs_portal_id,
+		&cfg->hs_next_step, &cfg->slack_webhook, &cfg->slack_token, &cfg->slack_channel,
+		&cfg->slack_api, &cfg->public_url, &cfg->sf_token.value, &cfg->sf_instance,
 	};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		remote_config_set(fields[i], NULL);
@@ -63,7 +76,7 @@ struct config_key {
 	int env;
 };
 
-#define CONFIG_KEYS 12
+#define CONFIG_KEYS 31
 
 static void config_keys(struct remote_config *cfg, struct config_key k[CONFIG_KEYS])
 {
@@ -80,6 +93,25 @@ static void config_keys(struct remote_config *cfg, struct config_key k[CONFIG_KE
 		{ "MAPKEEPER_ZOOM_OAUTH", &cfg->zoom_oauth, 1 },
 		{ "MAPKEEPER_GRAPH_API", &cfg->graph_api, 1 },
 		{ "MAPKEEPER_MS_LOGIN", &cfg->ms_login, 1 },
+		{ "SF_DOMAIN", &cfg->sf_domain, 1 },
+		{ "SF_CLIENT_ID", &cfg->sf_client_id, 1 },
+		{ "SF_CLIENT_SECRET", &cfg->sf_client_secret, 1 },
+		{ "SF_USERNAME", &cfg->sf_username, 1 },
+		{ "SF_JWT_KEY_FILE", &cfg->sf_jwt_key_file, 1 },
+		{ "SF_LOGIN_URL", &cfg->sf_login, 1 },
+		{ "SF_API_VERSION", &cfg->sf_api_version, 1 },
+		{ "SF_EXTERNAL_ID_FIELD", &cfg->sf_external_id, 1 },
+		{ "SF_HEALTH_FIELD", &cfg->sf_health_field, 1 },
+		{ "HUBSPOT_TOKEN", &cfg->hs_token, 1 },
+		{ "MAPKEEPER_HUBSPOT_API", &cfg->hs_api, 1 },
+		{ "MAPKEEPER_HUBSPOT_APP", &cfg->hs_app, 1 },
+		{ "HUBSPOT_PORTAL_ID", &cfg->hs_portal_id, 1 },
+		{ "HUBSPOT_NEXT_STEP_PROPERTY", &cfg->hs_next_step, 1 },
+		{ "SLACK_WEBHOOK_URL", &cfg->slack_webhook, 1 },
+		{ "SLACK_BOT_TOKEN", &cfg->slack_token, 1 },
+		{ "SLACK_CHANNEL", &cfg->slack_channel, 1 },
+		{ "MAPKEEPER_SLACK_API", &cfg->slack_api, 1 },
+		{ "MAPKEEPER_URL", &cfg->public_url, 1 },
 	};
 	memcpy(k, all, sizeof all);
 }
@@ -508,6 +540,14 @@ int mk_source_known(const char *name)
 	return source_named(name) != NULL;
 }
 
+enum mk_err remote_config_open(struct remote_config *cfg, const char *config, struct mk_diag *diag)
+{
+	remote_config_from_env(cfg);
+	if (!config && getenv("MAPKEEPER_CONFIG") && *getenv("MAPKEEPER_CONFIG"))
+		config = getenv("MAPKEEPER_CONFIG");
+	return config ? remote_config_load(cfg, config, diag) : MK_OK;
+}
+
 enum mk_err mk_source_open(const char *name, const char *config, struct mk_source **out,
 			   struct mk_diag *diag)
 {
@@ -521,10 +561,7 @@ enum mk_err mk_source_open(const char *name, const char *config, struct mk_sourc
 	}
 	src = mk_calloc(1, sizeof *src);
 	src->impl = impl;
-	remote_config_from_env(&src->cfg);
-	if (!config && getenv("MAPKEEPER_CONFIG") && *getenv("MAPKEEPER_CONFIG"))
-		config = getenv("MAPKEEPER_CONFIG");
-	if (config && (err = remote_config_load(&src->cfg, config, diag)) != MK_OK) {
+	if ((err = remote_config_open(&src->cfg, config, diag)) != MK_OK) {
 		mk_source_close(src);
 		return err;
 	}

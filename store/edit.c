@@ -529,6 +529,11 @@ static const char *const deal_remove_sql[] = {
 	"DELETE FROM buyer_comments WHERE deal_id = ?1",
 	"DELETE FROM buyer_acks WHERE deal_id = ?1",
 	"DELETE FROM share_links WHERE deal_id = ?1",
+	/* the CRMs and Slack (issue 15): the records in the CRMs stay there */
+	"DELETE FROM crm_items WHERE deal_id = ?1",
+	"DELETE FROM crm_links WHERE deal_id = ?1",
+	"DELETE FROM crm_runs WHERE deal_id = ?1",
+	"DELETE FROM notices WHERE meeting_id IN (SELECT id FROM meetings WHERE deal_id = ?1)",
 	"DELETE FROM proposal_edits WHERE proposal_id IN (SELECT id FROM proposals WHERE deal_id = ?1)",
 	"DELETE FROM plan_revisions WHERE item_id IN (SELECT id FROM plan_items WHERE deal_id = ?1)",
 	"DELETE FROM decisions WHERE deal_id = ?1",

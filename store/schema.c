@@ -632,6 +632,93 @@ static const char migration_13[] =
 	"		coalesce(new.decided_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));\n"
 	"END;\n";
 
+
+/*
+ * 14: the CRMs and Slack (issue 15: store/crm.c, store/notify.c).
+ * - crm_meta: this database's random install id ('install'), the prefix of every External ID
+ *   it writes, so two databases pushing to one org never share a key;
+ * - crm_links: a deal's record in a CRM (Opportunity, HubSpot deal);
+ * - crm_items: an item's task in a CRM and what was last pushed and seen of it. item_id has
+ *   no foreign key: an item undone off the plan keeps its row, so push can close its task;
+ * - crm_runs: every push and pull (the web app's "last push"); crm_locks: one run at a time;
+ * - proposals.source: 'salesforce' or 'hubspot' for a proposal a pull made (no meeting);
+ * - notices, notice_channels, digests: what Slack was told (each call once; a channel's
+ *   first use is its start; one digest a day).
+ */
+#define MK_CRMS "'salesforce', 'hubspot'"
+static const char migration_14[] =
+	"CREATE TABLE crm_meta (\n"
+	"	key TEXT PRIMARY KEY,\n"
+	"	value TEXT NOT NULL\n"
+	");\n"
+	"CREATE TABLE crm_links (\n"
+	"	deal_id INTEGER NOT NULL REFERENCES deals(id),\n"
+	"	crm TEXT NOT NULL CHECK (crm IN (" MK_CRMS ")),\n"
+	"	remote_id TEXT NOT NULL,\n"
+	"	linked_at TEXT NOT NULL,\n"
+	"	linked_by TEXT,\n"
+	"	PRIMARY KEY (deal_id, crm)\n"
+	");\n"
+	"CREATE TABLE crm_items (\n"
+	"	item_id INTEGER NOT NULL,\n"
+	"	crm TEXT NOT NULL CHECK (crm IN (" MK_CRMS ")),\n"
+	"	deal_id INTEGER NOT NULL REFERENCES deals(id),\n"
+	"	key TEXT NOT NULL,\n"
+	"	state TEXT NOT NULL CHECK (state IN ('pending', 'synced', 'deleted')),\n"
+	"	remote_id TEXT,\n"
+	"	pushed_hash TEXT,\n"
+	"	subject TEXT,\n"
+	"	due TEXT,\n"
+	"	status TEXT,\n"
+	"	owner TEXT,\n"
+	"	remote_modified TEXT,\n"
+	"	pushed_at TEXT,\n"
+	"	pulled_at TEXT,\n"
+	"	PRIMARY KEY (item_id, crm),\n"
+	"	UNIQUE (crm, key)\n"
+	");\n"
+	"CREATE INDEX crm_items_deal ON crm_items(deal_id, crm);\n"
+	"CREATE TABLE crm_runs (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	crm TEXT NOT NULL CHECK (crm IN (" MK_CRMS ")),\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('push', 'pull')),\n"
+	"	deal_id INTEGER REFERENCES deals(id),\n"
+	"	started_at TEXT NOT NULL,\n"
+	"	finished_at TEXT,\n"
+	"	result TEXT NOT NULL CHECK (result IN ('running', 'ok', 'partial', 'error')),\n"
+	"	message TEXT,\n"
+	"	created INTEGER NOT NULL DEFAULT 0,\n"
+	"	updated INTEGER NOT NULL DEFAULT 0,\n"
+	"	unchanged INTEGER NOT NULL DEFAULT 0,\n"
+	"	proposed INTEGER NOT NULL DEFAULT 0,\n"
+	"	deleted INTEGER NOT NULL DEFAULT 0,\n"
+	"	errors INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE INDEX crm_runs_deal ON crm_runs(crm, kind, deal_id, id);\n"
+	"CREATE TABLE crm_locks (\n"
+	"	crm TEXT PRIMARY KEY,\n"
+	"	pid INTEGER NOT NULL,\n"
+	"	host TEXT NOT NULL,\n"
+	"	at TEXT NOT NULL\n"
+	");\n"
+	"ALTER TABLE proposals ADD COLUMN source TEXT;\n"
+	"CREATE TABLE notice_channels (\n"
+	"	channel TEXT PRIMARY KEY,\n"
+	"	started_at TEXT NOT NULL\n"
+	");\n"
+	"CREATE TABLE notices (\n"
+	"	channel TEXT NOT NULL,\n"
+	"	meeting_id INTEGER NOT NULL REFERENCES meetings(id),\n"
+	"	sent_at TEXT NOT NULL,\n"
+	"	PRIMARY KEY (channel, meeting_id)\n"
+	");\n"
+	"CREATE TABLE digests (\n"
+	"	channel TEXT NOT NULL,\n"
+	"	day TEXT NOT NULL,\n"
+	"	sent_at TEXT NOT NULL,\n"
+	"	PRIMARY KEY (channel, day)\n"
+	");\n";
+
 const struct db_widen db_widens[] = {
 	{ 11, "proposals", "'add_stakeholder', 'add_risk')",
 	  "'add_stakeholder', 'add_risk', 'set_goal', 'set_go_live', 'add_criterion',\n"
@@ -657,6 +744,7 @@ const char *const db_migrations[] = {
 	migration_11,
 	migration_12,
 	migration_13,
+	migration_14,
 };
 
 const int db_schema_version = (int)(sizeof db_migrations / sizeof db_migrations[0]);
