@@ -482,6 +482,10 @@ static const char crm_deleted_sql[] =
 	"INSERT INTO crm_items (item_id, crm, deal_id, key, state) VALUES (?1, ?2, ?3, ?4, 'deleted')\n"
 	"ON CONFLICT (item_id, crm) DO UPDATE SET state = 'deleted'";
 static const char crm_forget_sql[] = "DELETE FROM crm_items WHERE item_id = ?1 AND crm = ?2";
+/* no new item ever takes the id (and so the key) of one that had a task (DB_NEW_ITEM_ID) */
+static const char crm_floor_sql[] =
+	"INSERT INTO crm_meta (key, value) VALUES ('item_floor', ?1)\n"
+	"ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))";
 
 /* One write of item's task in crm (sql: one of the above), in its own transaction. */
 static enum mk_err crm_item_write(struct mk_store *st, const char *sql, enum mk_crm crm, int64_t item,
@@ -505,6 +509,8 @@ static enum mk_err crm_item_write(struct mk_store *st, const char *sql, enum mk_
 	if (!err)
 		rc = db_run(st, sql, "itit" "tt" "tttt" "tt", item, mk_crm_name(crm), deal, key, remote_id, hash,
 			    x->subject, x->due, x->status, x->owner, modified, now);
+	if (!err && rc == SQLITE_OK && sql != crm_forget_sql && sql != crm_seen_sql)
+		rc = db_run(st, crm_floor_sql, "i", item); /* a row may be new */
 	if (!err && rc == SQLITE_OK && sql == crm_seen_sql && !sqlite3_changes(st->db)) {
 		mk_diag_set(diag, st->path, 0, "plan item %lld has no %s task", (long long)item, mk_crm_name(crm));
 		err = MK_ENOTFOUND;

@@ -439,6 +439,25 @@ static int history_has(struct mk_store *st, int64_t item, const char *field, con
 	return found;
 }
 
+/* Changes by decision date (a pull's changes have no call) include item's new status, with the
+ * CRM as their meeting. */
+static int changes_has(struct mk_store *st, int64_t item, const char *field, const char *new_value)
+{
+	struct mk_changes_query q = { .deal = "Acme", .since = { 2000, 1, 1 }, .by = MK_CHANGES_BY_DECISION };
+	struct mk_change *v = NULL;
+	struct mk_diag dg;
+	size_t n = 0;
+	int found = 0;
+
+	CHECK(mk_store_changes(st, &q, &v, &n, &dg) == MK_OK);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].item_id == item && !strcmp(v[i].field, field) && v[i].new_value &&
+		    !strcmp(v[i].new_value, new_value) && v[i].meeting && !strcmp(v[i].meeting, SF) && !v[i].meeting_start)
+			found = 1;
+	mk_changes_free(v, n);
+	return found;
+}
+
 static void test_propose(void)
 {
 	struct mk_store *st = setup();
@@ -469,6 +488,7 @@ static void test_propose(void)
 	mk_item_release(&it);
 	free(deal);
 	CHECK(history_has(st, item_send, "status", "done"));
+	CHECK(changes_has(st, item_send, "status", "done"));
 	mk_proposal_release(&got);
 
 	/* a new due date */
@@ -718,8 +738,9 @@ static void test_deal_remove(void)
 {
 	struct mk_store *st = setup();
 	struct mk_crm_state s = { .subject = "Send the security questionnaire" };
+	struct mk_item_change c = { .action = "Sign the order form", .side = MK_SIDE_BUYER, .status = -1 };
 	struct mk_diag dg;
-	int64_t run;
+	int64_t run, id = 0;
 
 	CHECK(mk_store_crm_link(st, "Acme", MK_CRM_SALESFORCE, "0061", "sam", &dg) == MK_OK);
 	CHECK(mk_store_crm_pushed(st, MK_CRM_SALESFORCE, item_send, "00T1", "h", &s, NULL, &dg) == MK_OK);
@@ -727,6 +748,9 @@ static void test_deal_remove(void)
 	CHECK(mk_store_deal_remove(st, "Acme", &dg) == MK_OK);
 	CHECK(q_int(st, "SELECT (SELECT count(*) FROM crm_links) + (SELECT count(*) FROM crm_items)\n"
 		    "	+ (SELECT count(*) FROM crm_runs)") == 0);
+	/* a new item never takes the id of one that had a task */
+	CHECK(mk_store_item_add(st, "Globex", &c, "sam", &id, NULL, &dg) == MK_OK && id > item_send);
+	CHECK(q_int(st, "SELECT max(id) FROM plan_items") == id);
 	mk_store_close(st);
 }
 
