@@ -661,6 +661,30 @@ static void test_gone_item_closed_once(void)
 	mk_crm_result_release(&r);
 }
 
+/* An item added right after one was undone off the plan gets a task of its own. */
+static void test_undo_then_add_makes_a_new_task(void)
+{
+	struct mk_crm_result r;
+	struct mk_decision dec;
+	struct mk_diag d;
+	int64_t decision = 0, gone = add_item("Draft the pilot plan", NULL, NULL, &decision), item;
+	char task[32];
+
+	CHECK(push_deal(&r) == MK_OK);
+	mk_crm_result_release(&r);
+	snprintf(task, sizeof task, "%s", item_task(gone));
+	mk_diag_clear(&d);
+	CHECK(mk_store_undo(st, decision, NULL, "rep", &dec, &d) == MK_OK);
+	mk_decision_release(&dec);
+	item = add_item("Book the security review", NULL, NULL, NULL);
+	CHECK(item != gone);
+	CHECK(push_deal(&r) == MK_OK);
+	CHECK(r.created == 1 && r.updated == 1 && line_of(&r, gone, "closed (left the plan)") != NULL);
+	CHECK(line_of(&r, item, "created") != NULL && strcmp(item_task(item), task) != 0);
+	CHECK(mock_by_id(task) && !strcmp(mock_by_id(task)->status, "Deferred"));
+	mk_crm_result_release(&r);
+}
+
 static void test_item_failure_is_a_line(void)
 {
 	struct mk_crm_result r;
@@ -877,6 +901,7 @@ int main(void)
 	RUN(test_review_then_push);
 	RUN(test_description_from_a_call);
 	RUN(test_gone_item_closed_once);
+	RUN(test_undo_then_add_makes_a_new_task);
 	RUN(test_item_failure_is_a_line);
 	RUN(test_listing_failure_stops_the_run);
 	RUN(test_lock_held_by_another);
