@@ -56,6 +56,7 @@ static const struct command commands[] = {
 	{ "meeting", cmd_meeting, "set the next meeting: meeting DEAL DATE [--time HH:MM] [--who ..] [--purpose ..]" },
 	{ "stance", cmd_stance, "set a stakeholder's stance: stance PERSON champion|supporter|neutral|skeptic|blocker" },
 	{ "share", cmd_share, "a read-only link to a deal's plan for the buyer: share DEAL | list | revoke | risk" },
+	{ "notify", cmd_notify, "tell Slack of new calls' proposals, or send the daily digest: notify slack [--digest]" },
 };
 
 /* Commands whose first argument is a verb, one line each: `help COMMAND VERB` and the
@@ -72,6 +73,7 @@ static const struct {
 	{ "criterion", { "add", "remove" } },
 	{ "depend", { "remove" } },
 	{ "share", { "list", "revoke", "risk" } },
+	{ "notify", { "slack" } },
 };
 
 void cli_error(const char *fmt, ...)
