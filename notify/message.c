@@ -186,7 +186,8 @@ static void plan_line(struct mk_buf *b, const struct mk_proposal *p)
 	mk_buf_addc(b, ':');
 	if (p->kind == MK_PROP_ADD_DEPENDENCY)
 		add_part(b, " %s waits on", p->action);
-	add_due(b, " %s", p->has_due, p->due);
+	if (p->kind == MK_PROP_SET_GO_LIVE || p->kind == MK_PROP_SET_NEXT_MEETING)
+		add_due(b, " %s", p->has_due, p->due);
 	add_part(b, " at %s", p->time);
 	if (p->kind == MK_PROP_SET_NEXT_MEETING)
 		add_part(b, " with %s", p->name);
