@@ -22,7 +22,8 @@ Retry-After: 1, then ok); 500 (every request HTTP 500); second500 (the second re
 the others ok).
 
 Control, under /_fake/: GET /_fake/state (every scenario's requests, the messages it took
-with their payloads, the Authorization headers it saw), POST /_fake/reset.
+with their payloads, the Authorization headers it saw), /_fake/state/<scenario> (one of
+them), /_fake/count/<scenario>/messages|requests (a number, as text); POST /_fake/reset.
 """
 import json
 import os
@@ -99,9 +100,16 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
-        if self.path.split("?")[0] == "/_fake/state":
+        path = self.path.split("?")[0].split("/")[1:]  # '_fake', what, ...
+        if path[:2] == ["_fake", "state"]:
             with LOCK:
+                if len(path) == 3:  # one scenario
+                    return self.send(200, STATE.get(path[2], {"requests": 0, "messages": [], "auth": []}))
                 return self.send(200, {"scenarios": STATE})
+        if path[:2] == ["_fake", "count"] and len(path) == 4 and path[3] in ("requests", "messages"):
+            with LOCK:
+                v = STATE.get(path[2], {}).get(path[3], 0)
+                return self.send(200, "%d\n" % (len(v) if isinstance(v, list) else v), "text/plain")
         return self.send(404, "not found", "text/plain")
 
     def do_POST(self):
