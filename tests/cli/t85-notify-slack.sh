@@ -275,6 +275,24 @@ took=$(( $(date +%s) - start ))
 [ $rc -eq 0 ] && [ "$(fake 429 requests)" = 2 ] && [ "$(fake 429)" = 1 ] && [ $took -ge 1 ] \
 	&& ok "429 with Retry-After: 1 is waited for and sent once (${took}s)" || bad "429: rc=$rc took=$took $(cat "$tmp/l.out" "$tmp/l.err")"
 
+# ---- sync --notify slack: the calls it fetched, announced ----------------------------------
+python3 tests/fake/fake_api.py --lifetime 600 >"$tmp/zport" 2>/dev/null &
+zoom=$!
+trap 'kill $fake $zoom 2>/dev/null; rm -rf "$tmp"' EXIT
+i=0
+while [ ! -s "$tmp/zport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+zbase="http://127.0.0.1:$(head -n 1 "$tmp/zport")/s/ok"
+webhook synced
+ZOOM_ACCOUNT_ID=acct-1 ZOOM_CLIENT_ID=zoom-client ZOOM_CLIENT_SECRET=zoom-s3cret-XYZ \
+	MAPKEEPER_ZOOM_API="$zbase/zoom/v2" MAPKEEPER_ZOOM_OAUTH="$zbase/zoom/oauth/token" \
+	"$MK" sync zoom --deal Northwind --notify slack --format json >"$tmp/s.out" 2>"$tmp/s.err"
+rc=$?
+[ $rc -eq 0 ] && python3 - "$tmp/s.out" "$(fake synced)" <<'PY' && ok "sync --notify slack announces each call it ingested" || bad "sync notify: rc=$rc $(cat "$tmp/s.out" "$tmp/s.err")"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["ingested"] >= 1 and o["notify"]["calls"] == o["ingested"] == int(sys.argv[2]), (o, sys.argv[2])
+PY
+
 # ---- the config file, usage ------------------------------------------------------------
 unset SLACK_WEBHOOK_URL
 printf 'SLACK_WEBHOOK_URL=http://127.0.0.1:%s/s/conf/%s\n' "$port" "$HOOK" >"$tmp/slack.conf"
