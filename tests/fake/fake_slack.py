@@ -27,10 +27,11 @@ them), /_fake/count/<scenario>/messages|requests (a number, as text); POST /_fak
 """
 import json
 import os
-import signal
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fake_api  # noqa: E402 (beside this file)
 
 HOOK = "services/T0FAKE/B0FAKE/whSECRETabc123"
 TOKEN = "xoxb-fake-T0KEN-s3cret"
@@ -81,23 +82,8 @@ def message_error(msg):
     return None
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def send(self, code, body, ctype="application/json", headers=None):
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body)
-        body = body.encode()
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
+class Handler(fake_api.Handler):
+    """fake_api's handler (HTTP/1.1, quiet, send()) with Slack's routes."""
 
     def do_GET(self):
         path = self.path.split("?")[0].split("/")[1:]  # '_fake', what, ...
@@ -187,30 +173,10 @@ class Handler(BaseHTTPRequestHandler):
                                "message": {"type": "message", "text": msg.get("text", "")}})
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass
-
-
 def main():
-    lifetime = 120.0
-    args = sys.argv[1:]
-    port = 0
-    if "--lifetime" in args:
-        i = args.index("--lifetime")
-        lifetime = float(args[i + 1])
-        del args[i:i + 2]
-    if args:
-        port = int(args[0])
-    srv = Server(("127.0.0.1", port), Handler)
-    signal.signal(signal.SIGTERM, lambda *a: os._exit(0))
-    t = threading.Timer(lifetime, lambda: os._exit(0))
-    t.daemon = True
-    t.start()
-    print(srv.server_address[1], flush=True)
-    srv.serve_forever()
+    """fake_api.py's server loop (the port, --lifetime, SIGTERM) with this handler."""
+    fake_api.Handler = Handler
+    fake_api.main()
 
 
 if __name__ == "__main__":
