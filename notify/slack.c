@@ -154,7 +154,11 @@ static enum mk_err slack_post(struct remote_config *cfg, json_t *msg, struct mk_
 
 	if (!cfg->slack_webhook) {
 		json_object_set_new(msg, "channel", json_string(cfg->slack_channel));
-		url = mk_sprintf("%s/chat.postMessage", cfg->slack_api);
+		const char *api = cfg->slack_api ? cfg->slack_api : REMOTE_SLACK_API;
+		size_t n = strlen(api);
+		while (n && api[n - 1] == '/')
+			n--;
+		url = mk_sprintf("%.*s/chat.postMessage", (int)n, api);
 		r.bearer = cfg->slack_token;
 	}
 	r.url = url ? url : cfg->slack_webhook;
