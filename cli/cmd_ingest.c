@@ -5,7 +5,8 @@
  * second call does not propose them again), and store it all in one transaction. The
  * same transcript (by sha256, whatever its name) ingested again changes nothing. The work
  * is the library's (mk_calls_ingest, pipeline/batch.c); this file parses the options and
- * prints a line (or a JSON member) per call and the progress line.
+ * prints a line (or a JSON member) per call and the progress line. --notify slack then
+ * announces the new calls (cli_notify_calls, cmd_notify.c); its failure is exit 1, the calls stay.
  *
  * The meeting's date: --date, else the date in the file (its header or its name); a call
  * with neither is refused with how to give one (never today by default). One --date for

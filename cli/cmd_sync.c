@@ -3,7 +3,8 @@
  * (mk_sync_open, mk_sync_run: the calls recorded since the source's cursor, each one's
  * deal, ingested as `ingest` does) and prints what became of each call, as text or JSON.
  * Does not talk to the network or parse the config file or deal map itself (pipeline/
- * sync.c, ingest/source.c do). Invariant: exit 1 when any call failed, 2 on a usage error.
+ * sync.c, ingest/source.c do). --notify slack then announces the new calls (cmd_notify.c).
+ * Invariant: exit 1 when any call failed (or Slack refused), 2 on a usage error.
  */
 #include "cli.h"
 
