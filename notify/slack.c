@@ -20,7 +20,12 @@
 static enum mk_err slack_open(struct remote_config *cfg, const char *config, struct mk_diag *diag)
 {
 	enum mk_err err = remote_config_open(cfg, config, diag);
+	char msg[sizeof diag->msg];
 
+	if (err && !strncmp(diag->msg, "sync: ", 6)) { /* the loader is sync's; this is Slack's config */
+		snprintf(msg, sizeof msg, "slack: %s", diag->msg + 6);
+		memcpy(diag->msg, msg, sizeof msg);
+	}
 	if (err)
 		return err;
 	cfg->net.service = "slack";

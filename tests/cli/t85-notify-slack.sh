@@ -299,6 +299,11 @@ printf 'SLACK_WEBHOOK_URL=http://127.0.0.1:%s/s/conf/%s\n' "$port" "$HOOK" >"$tm
 chmod 600 "$tmp/slack.conf"
 "$MK" notify slack --digest --today 2026-03-23 --config "$tmp/slack.conf" >"$tmp/c.out" 2>&1
 [ $? -eq 0 ] && [ "$(fake conf)" = 1 ] && ok "--config FILE gives the webhook" || bad "config: $(cat "$tmp/c.out")"
+chmod 644 "$tmp/slack.conf"
+"$MK" notify slack --config "$tmp/slack.conf" >"$tmp/c.out" 2>"$tmp/c.err"
+[ $? -eq 1 ] && grep -q "^mapkeeper: slack: config '.*slack.conf' is readable by group or others: refused (chmod 600 it)$" "$tmp/c.err" \
+	&& secretless "$tmp/c.err" && ok "a config file others may read is refused, its values unsaid" || bad "config mode: $(cat "$tmp/c.out" "$tmp/c.err")"
+chmod 600 "$tmp/slack.conf"
 usage() { # WORDS ARGS...: exit 2 with one line holding WORDS
 	w=$1
 	shift
