@@ -200,7 +200,7 @@ static void proposal_line(struct mk_buf *b, const struct mk_proposal *p)
 	switch (p->kind) {
 	case MK_PROP_ADD_ITEM:
 		mk_buf_adds(b, "New item: ");
-		add_part(b, "%s", p->owner ? p->owner : "nobody named");
+		mk_buf_adds(b, p->owner && p->owner[0] ? p->owner : "nobody named");
 		if (p->side != MK_SIDE_UNKNOWN)
 			add_part(b, " (%s)", mk_side_name(p->side));
 		mk_buf_adds(b, ": ");
@@ -279,7 +279,8 @@ static void add_context(json_t *blocks, const char *raw)
 						plain(raw, SLACK_SECTION_MAX)));
 }
 
-/* A section linking to url: "<URL|words>" in mrkdwn, the URL's & < > | made harmless. */
+/* A section linking to url: "<URL|words>" in mrkdwn, the URL's & < > | made harmless; none
+ * when that is over Slack's limit. */
 static void add_link(json_t *blocks, const char *url, const char *words)
 {
 	struct mk_buf b;
@@ -289,13 +290,14 @@ static void add_link(json_t *blocks, const char *url, const char *words)
 	for (const char *s = url; *s; s++) {
 		if (*s == '&')
 			mk_buf_adds(&b, "&amp;");
-		else if (strchr("<>| \"", *s) || (unsigned char)*s < 0x20)
+		else if (strchr("<>| \"", *s) || (unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
 			mk_buf_addf(&b, "%%%02X", (unsigned char)*s);
 		else
 			mk_buf_addc(&b, *s);
 	}
 	mk_buf_addf(&b, "|%s>", words);
-	json_array_append_new(blocks, json_pack("{s:s, s:{s:s, s:s}}", "type", "section", "text", "type", "mrkdwn",
+	if (b.len <= SLACK_SECTION_MAX) /* a link cut short would lead nowhere: none then */
+		json_array_append_new(blocks, json_pack("{s:s, s:{s:s, s:s}}", "type", "section", "text", "type", "mrkdwn",
 						"text", b.s));
 	mk_buf_release(&b);
 }
