@@ -217,4 +217,13 @@ int cmd_stance(int, char **);
 /* Is t a time of day written HH:MM (24-hour)? */
 int cli_parse_time(const char *t);
 
+/* Slack notices (issue 15: cli/cmd_notify.c). */
+int cmd_notify(int, char **);
+/* --notify VALUE of ingest and sync: 1 when it is "slack", else 0 after one line. */
+int cli_notify_option(const char *cmd, const char *value);
+/* After ingest or sync stored their calls (--notify slack): announces the new ones (of deal,
+ * NULL: every deal) with mk_notify_slack; says what was sent in a line, or as the member
+ * "notify" of json when not NULL. CLI_OK, or CLI_FAILED after one line; what was stored stays. */
+int cli_notify_calls(struct mk_store *st, const char *deal, const char *config, json_t *json);
+
 #endif

@@ -5,7 +5,8 @@
  * second call does not propose them again), and store it all in one transaction. The
  * same transcript (by sha256, whatever its name) ingested again changes nothing. The work
  * is the library's (mk_calls_ingest, pipeline/batch.c); this file parses the options and
- * prints a line (or a JSON member) per call and the progress line.
+ * prints a line (or a JSON member) per call and the progress line. --notify slack then
+ * announces the new calls (cli_notify_calls, cmd_notify.c); its failure is exit 1, the calls stay.
  *
  * The meeting's date: --date, else the date in the file (its header or its name); a call
  * with neither is refused with how to give one (never today by default). One --date for
@@ -22,13 +23,15 @@
 
 static const char usage[] =
 	"mapkeeper ingest FILE... --deal NAME [--date WHEN [--date-from-name]] [-j N] [--db PATH] [--format text|json]\n"
-	"                 [--rules DIR] [--progress]\n"
+	"                 [--rules DIR] [--progress] [--notify slack]\n"
 	"\n"
 	"The meeting's date: --date, else the date the file gives (a Zoom start, a date in its\n"
 	"name such as call-2026-03-10.vtt); a call with neither is refused. With several files,\n"
 	"--date needs --date-from-name: each file's own date wins, --date dates the others.\n"
 	"-j N: extract on N threads (1 to 64; default 1); one writer stores the calls in the\n"
-	"order given, so the result is the same as without -j.";
+	"order given, so the result is the same as without -j.\n"
+	"--notify slack: then announce the new calls in Slack (mapkeeper notify slack); a failure\n"
+	"there is one line and exit 1, and the calls stay stored.";
 
 /* What one run prints: text lines as calls are stored, or one JSON object at the end. */
 struct ingest_out {
@@ -107,6 +110,7 @@ struct ingest_args {
 	const char *deal, *date, *db, *fmt, *rules_dir;
 	int from_name;
 	unsigned threads;
+	int notify;                 /* --notify slack */
 };
 
 /* Parses the options into a; -1 to go on, else the exit code. */
@@ -120,6 +124,7 @@ static int ingest_options(int argc, char **argv, struct ingest_args *a)
 		CLI_OPT_FORMAT,
 		{ "rules", required_argument, NULL, 'r' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "notify", required_argument, NULL, 'n' },
 		CLI_OPT_END,
 	};
 	struct cli_opts o = { .format = "text" };
@@ -143,6 +148,11 @@ static int ingest_options(int argc, char **argv, struct ingest_args *a)
 		case 'd': a->date = optarg; break;
 		case 'N': a->from_name = 1; break;
 		case 'r': a->rules_dir = optarg; break;
+		case 'n':
+			if (!cli_notify_option("ingest", optarg))
+				return CLI_USAGE;
+			a->notify = 1;
+			break;
 		}
 	}
 	a->db = o.db;
@@ -183,6 +193,7 @@ static int ingest_run(const struct ingest_args *a, const char *const *files, siz
 	struct mk_deal deal;
 	struct mk_diag diag;
 	char *dir = NULL;
+	json_t *json = NULL;
 	enum mk_err err;
 	memset(&deal, 0, sizeof deal);
 	mk_diag_clear(&diag);
@@ -208,7 +219,11 @@ static int ingest_run(const struct ingest_args *a, const char *const *files, siz
 	mk_calls_ingest(st, rs, &deal, files, n, &o);
 	term_progress_end();
 	if (out.calls)
-		cli_json_print(json_pack("{s:O}", "calls", out.calls));
+		json = json_pack("{s:O}", "calls", out.calls);
+	if (a->notify && cli_notify_calls(st, a->deal, NULL, json) > out.rc)
+		out.rc = CLI_FAILED;
+	if (json)
+		cli_json_print(json);
 out:
 	json_decref(out.calls);
 	free(dir);

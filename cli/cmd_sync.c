@@ -3,7 +3,8 @@
  * (mk_sync_open, mk_sync_run: the calls recorded since the source's cursor, each one's
  * deal, ingested as `ingest` does) and prints what became of each call, as text or JSON.
  * Does not talk to the network or parse the config file or deal map itself (pipeline/
- * sync.c, ingest/source.c do). Invariant: exit 1 when any call failed, 2 on a usage error.
+ * sync.c, ingest/source.c do). --notify slack then announces the new calls (cmd_notify.c).
+ * Invariant: exit 1 when any call failed (or Slack refused), 2 on a usage error.
  */
 #include "cli.h"
 
@@ -14,7 +15,7 @@
 
 static const char usage[] =
 	"mapkeeper sync zoom|teams [--since YYYY-MM-DD] [--deal NAME | --deal-map FILE] "
-	"[--format text|json] [--db PATH] [--config FILE] [--rules DIR]";
+	"[--format text|json] [--db PATH] [--config FILE] [--rules DIR] [--notify slack]";
 
 static void print_text(const char *source, const struct mk_sync_result *r)
 {
@@ -26,7 +27,7 @@ static void print_text(const char *source, const struct mk_sync_result *r)
 	printf("%s: %zu fetched, %zu ingested, %zu skipped\n", source, r->fetched, r->ingested, r->skipped);
 }
 
-static void print_json(const char *source, const struct mk_sync_result *r)
+static json_t *sync_json(const char *source, const struct mk_sync_result *r)
 {
 	json_t *meetings = json_array();
 	for (size_t i = 0; i < r->n; i++) {
@@ -37,6 +38,11 @@ static void print_json(const char *source, const struct mk_sync_result *r)
 	}
 	json_t *o = json_pack("{s:I, s:I, s:I, s:o}", "fetched", (json_int_t)r->fetched, "ingested",
 			      (json_int_t)r->ingested, "skipped", (json_int_t)r->skipped, "meetings", meetings);
+	return o;
+}
+
+static void print_json(json_t *o)
+{
 	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	printf("%s\n", s);
 	free(s);
@@ -47,6 +53,7 @@ static void print_json(const char *source, const struct mk_sync_result *r)
 struct sync_args {
 	struct mk_sync_opts o;
 	const char *fmt, *db;
+	int notify;                 /* --notify slack */
 };
 
 /* Options into a; an exit code when the command should end here (-1: go on). */
@@ -60,6 +67,7 @@ static int sync_options(int argc, char **argv, struct sync_args *a)
 		CLI_OPT_DB,
 		{ "config", required_argument, NULL, 'c' },
 		{ "rules", required_argument, NULL, 'r' },
+		{ "notify", required_argument, NULL, 'n' },
 		CLI_OPT_END,
 	};
 	struct cli_opts o = { .db = a->db, .format = a->fmt };
@@ -71,6 +79,11 @@ static int sync_options(int argc, char **argv, struct sync_args *a)
 		case 'm': a->o.deal_map = optarg; break;
 		case 'c': a->o.config = optarg; break;
 		case 'r': a->o.rules_dir = optarg; break;
+		case 'n':
+			if (!cli_notify_option("sync", optarg))
+				return CLI_USAGE;
+			a->notify = 1;
+			break;
 		}
 	}
 	a->db = o.db;
@@ -130,11 +143,14 @@ int cmd_sync(int argc, char **argv)
 	}
 	if (r.cursor_err)
 		cli_diag(&diag, r.cursor_err);
-	if (!strcmp(a.fmt, "json"))
-		print_json(a.o.source, &r);
-	else
+	json_t *json = !strcmp(a.fmt, "json") ? sync_json(a.o.source, &r) : NULL;
+	if (!json)
 		print_text(a.o.source, &r);
 	rc = r.errors ? CLI_FAILED : CLI_OK;
+	if (a.notify && cli_notify_calls(st, a.o.deal, a.o.config, json))
+		rc = CLI_FAILED;
+	if (json)
+		print_json(json);
 out:
 	mk_sync_result_release(&r);
 	mk_sync_close(s);

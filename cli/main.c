@@ -57,6 +57,7 @@ static const struct command commands[] = {
 	{ "stance", cmd_stance, "set a stakeholder's stance: stance PERSON champion|supporter|neutral|skeptic|blocker" },
 	{ "share", cmd_share, "a read-only link to a deal's plan for the buyer: share DEAL | list | revoke | risk" },
 	{ "crm", cmd_crm, "the plan to Salesforce or HubSpot tasks and back: crm push|pull salesforce|hubspot | status" },
+	{ "notify", cmd_notify, "tell Slack of new calls' proposals, or send the daily digest: notify slack [--digest]" },
 };
 
 /* Commands whose first argument is a verb, one line each: `help COMMAND VERB` and the
@@ -74,6 +75,7 @@ static const struct {
 	{ "depend", { "remove" } },
 	{ "share", { "list", "revoke", "risk" } },
 	{ "crm", { "push", "pull", "status" } },
+	{ "notify", { "slack" } },
 };
 
 void cli_error(const char *fmt, ...)

@@ -108,6 +108,7 @@ _mapkeeper() {
 			PATH | FILE) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
 			DIR) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
 			*[a-z]\|[a-z]*) IFS='|' read -r -a words <<<"$opt"; _mapkeeper_reply "${words[@]}" ;;
+			[a-z]*) _mapkeeper_reply "$opt" ;; # one value only: --notify slack
 			esac
 			;;
 		esac
