@@ -433,7 +433,8 @@ static int history_has(struct mk_store *st, int64_t item, const char *field, con
 	for (size_t i = 0; i < n; i++)
 		if (v[i].item_id == item && !strcmp(v[i].field, field) && v[i].new_value &&
 		    !strcmp(v[i].new_value, new_value) && v[i].meeting && !strcmp(v[i].meeting, SF) && v[i].quote &&
-		    strstr(v[i].quote, "in Salesforce") && v[i].speaker && !strcmp(v[i].speaker, "Salesforce"))
+		    strstr(v[i].quote, "in Salesforce") && v[i].speaker && !strcmp(v[i].speaker, "Salesforce") &&
+		    v[i].source && !strcmp(v[i].source, SF))
 			found = 1;
 	mk_revisions_free(v, n);
 	return found;
