@@ -237,7 +237,6 @@ enum mk_err mk_store_crm_linked(struct mk_store *st, enum mk_crm crm, char ***na
 #define CRM_ITEM_COLUMNS                                                                  \
 	"c.state, c.remote_id, c.pushed_hash, c.subject, c.due, c.status, c.owner,\n"         \
 	"	c.remote_modified, c.pushed_at, c.pulled_at, c.key"
-#define CRM_ITEM_NCOLUMNS 11
 
 static enum mk_crm_item_state crm_state_parse(const char *s)
 {
@@ -250,7 +249,7 @@ static enum mk_crm_item_state crm_state_parse(const char *s)
 	return MK_CRM_DELETED;
 }
 
-/* What mapkeeper knows of it's task from columns col.. (CRM_ITEM_COLUMNS); the key is the
+/* What mapkeeper knows of an item's task from columns col.. (CRM_ITEM_COLUMNS); the key is the
  * stored one, else made from install. */
 static void crm_item_task(sqlite3_stmt *s, int col, const char *install, struct mk_crm_item *c)
 {
@@ -283,7 +282,7 @@ static const char crm_extra_sql[] =
 	"FROM plan_items i LEFT JOIN proposals p ON p.id = i.proposal_id\n"
 	"LEFT JOIN meetings m ON m.id = coalesce(p.meeting_id, i.meeting_id)\n"
 	"LEFT JOIN crm_items c ON c.item_id = i.id AND c.crm = ?2\n"
-	"WHERE i.deal_id = ?1 ORDER BY i.id";
+	"WHERE i.deal_id = ?1";
 
 /* The items of v[0..n) sorted by id (ix: their indexes), for finding one by id. */
 static int crm_by_id(const void *a, const void *b, void *v)

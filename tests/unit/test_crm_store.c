@@ -433,7 +433,8 @@ static int history_has(struct mk_store *st, int64_t item, const char *field, con
 	for (size_t i = 0; i < n; i++)
 		if (v[i].item_id == item && !strcmp(v[i].field, field) && v[i].new_value &&
 		    !strcmp(v[i].new_value, new_value) && v[i].meeting && !strcmp(v[i].meeting, SF) && v[i].quote &&
-		    strstr(v[i].quote, "in Salesforce") && v[i].speaker && !strcmp(v[i].speaker, "Salesforce"))
+		    strstr(v[i].quote, "in Salesforce") && v[i].speaker && !strcmp(v[i].speaker, "Salesforce") &&
+		    v[i].source && !strcmp(v[i].source, SF))
 			found = 1;
 	mk_revisions_free(v, n);
 	return found;
@@ -616,6 +617,71 @@ static void test_lock(void)
 	mk_store_close(st);
 }
 
+/* In a child: opens the store, takes the lock and makes the install id at once with its
+ * siblings, reports "y" or "n" and the install on up, then holds on until down closes. */
+static void race_child(int up, int down)
+{
+	struct mk_store *cs = NULL;
+	struct mk_crm_item *v = NULL;
+	struct mk_diag dg;
+	char msg[16] = "n--------", *h = NULL, c;
+	size_t n = 0;
+	int got = 0;
+
+	if (mk_store_open(&cs, db_path, &dg) == MK_OK) {
+		if (mk_store_crm_lock(cs, MK_CRM_HUBSPOT, &got, &h, &dg) == MK_OK && got)
+			msg[0] = 'y';
+		if (mk_store_crm_items(cs, "Acme", MK_CRM_HUBSPOT, &v, &n, &dg) == MK_OK && n)
+			memcpy(msg + 1, v[0].key + 3, 8);
+	}
+	if (write(up, msg, 9) != 9)
+		_exit(2);
+	while (read(down, &c, 1) > 0)
+		;
+	_exit(0);
+}
+
+/* Processes at once: one takes the lock, and all read the one install id made. */
+static void test_races(void)
+{
+	enum { NCHILD = 4 };
+	struct mk_store *st = setup();
+	char msg[10], install[9] = "";
+	int up[2], down[2], taken = 0, same = 1;
+	pid_t kids[NCHILD];
+
+	CHECK(q_int(st, "SELECT count(*) FROM crm_meta") == 0);
+	mk_store_close(st);
+	CHECK(pipe(up) == 0 && pipe(down) == 0);
+	for (int i = 0; i < NCHILD; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0) {
+			close(up[0]);
+			close(down[1]);
+			race_child(up[1], down[0]);
+		}
+	}
+	close(up[1]);
+	close(down[0]);
+	for (int i = 0; i < NCHILD; i++) {
+		msg[9] = '\0';
+		if (read(up[0], msg, 9) != 9) {
+			CHECK(0);
+			break;
+		}
+		taken += msg[0] == 'y';
+		if (!install[0])
+			memcpy(install, msg + 1, 9);
+		same &= !strncmp(install, msg + 1, 8) && strspn(msg + 1, "0123456789abcdef") == 8;
+	}
+	close(down[1]);
+	for (int i = 0; i < NCHILD; i++)
+		CHECK(waitpid(kids[i], NULL, 0) == kids[i]);
+	close(up[0]);
+	CHECK(taken == 1);
+	CHECK(same);
+}
+
 static void test_runs(void)
 {
 	struct mk_store *st = setup();
@@ -770,6 +836,7 @@ int main(void)
 	RUN(test_gone_id_not_reused);
 	RUN(test_propose);
 	RUN(test_lock);
+	RUN(test_races);
 	RUN(test_runs);
 	RUN(test_link);
 	RUN(test_deal_remove);
