@@ -20,7 +20,7 @@ SAN="address,undefined -fno-sanitize-recover=all"
 
 mkdir -p "$out/obj" "$out/artifacts" || exit 1
 rm -f "$out/obj/"*.o "$out/libfuzzlib.a"
-for src in util/*.c ingest/*.c extractor/*.c merge/*.c store/*.c pipeline/*.c; do
+for src in util/*.c ingest/*.c extractor/*.c merge/*.c store/*.c pipeline/*.c crm/*.c; do
 	[ -f "$src" ] || continue
 	obj=$out/obj/$(printf '%s' "$src" | tr / _ | sed 's/\.c$/.o/')
 	if ! $CC $CFLAGS -fsanitize=fuzzer-no-link,$SAN -c -o "$obj" "$src"; then
