@@ -71,6 +71,17 @@ static enum mk_err check_credentials(const struct remote_config *cfg, int jwt, s
 {
 	const char *miss[4];
 	size_t n = 0;
+	if (!jwt && (cfg->sf_username || cfg->sf_jwt_key_file)) {
+		mk_diag_set(diag, "", 0, SF ": %s is set but not %s: set both for the JWT bearer flow",
+			    cfg->sf_username ? "SF_USERNAME" : "SF_JWT_KEY_FILE",
+			    cfg->sf_username ? "SF_JWT_KEY_FILE" : "SF_USERNAME");
+		return MK_EARG;
+	}
+	if (jwt && !cfg->sf_client_id) {
+		mk_diag_set(diag, "", 0, SF ": credentials missing: set SF_CLIENT_ID (the External Client App's "
+			    "consumer key) for the JWT bearer flow");
+		return MK_EARG;
+	}
 	if (!cfg->sf_client_id)
 		miss[n++] = "SF_CLIENT_ID";
 	if (!jwt && !cfg->sf_domain)

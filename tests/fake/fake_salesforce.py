@@ -26,7 +26,8 @@ Control (JSON bodies), not part of Salesforce:
   GET  /_fake/state                   {"tasks": [every task, deleted too], "opportunities",
                                       "counts": {"token", "api", "writes", "GET", "PATCH", ...}}
   POST /_fake/config                  {"page_size", "delay_ms", "no_external_id",
-                                      "not_external", "no_health"} merged into the org's setup
+                                      "not_external", "no_health", "refuse_tokens" (every API
+                                      call 401)} merged into the org's setup
   POST /_fake/fail                    {"count", "status", "retry_after", "errorCode", "message",
                                       "method"}: the next count API requests (of method) fail so
   POST /_fake/expire                  every token issued so far is refused (one 401 each)
@@ -63,7 +64,7 @@ OPP_FIELDS = ("Id", "Name", "AccountId", "NextStep", "StageName", "IsDeleted")
 LOCK = threading.Lock()
 ARGS = None
 CONFIG = {"page_size": 2000, "delay_ms": 0, "no_external_id": False, "not_external": False,
-          "no_health": False}
+          "no_health": False, "refuse_tokens": False}
 FAULTS = []          # [{"count", "status", ...}]
 TOKENS = {}          # token -> valid
 COUNTS = {}
@@ -239,7 +240,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(404, err("NOT_FOUND", "The requested resource does not exist"))
         auth = self.headers.get("Authorization", "")
         with LOCK:
-            ok = TOKENS.get(auth[len("Bearer "):] if auth.startswith("Bearer ") else "")
+            tok = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+            ok = TOKENS.get(tok) and not CONFIG["refuse_tokens"]
             bump("api")
             bump(method)
             fault = self.take_fault(method)

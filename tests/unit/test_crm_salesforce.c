@@ -477,6 +477,10 @@ static void test_open(void)
 	CHECK(crm_salesforce.open(&cfg, &ctx, &d) == MK_EARG);
 	CHECK_STR(d.msg, "salesforce: SF_API_VERSION 'v62' is not a version like 62.0");
 	remote_config_set(&cfg.sf_api_version, "62.0");
+	remote_config_set(&cfg.sf_username, USERNAME);
+	CHECK(crm_salesforce.open(&cfg, &ctx, &d) == MK_EARG);
+	CHECK_STR(d.msg, "salesforce: SF_USERNAME is set but not SF_JWT_KEY_FILE: set both for the JWT bearer flow");
+	remote_config_set(&cfg.sf_username, NULL);
 	CHECK(crm_salesforce.open(&cfg, &ctx, &d) == MK_OK && ctx);
 	crm_salesforce.close(ctx);
 
@@ -690,6 +694,15 @@ static void test_faults(void)
 	CHECK_STR(name, "Acme Rollout");
 	free(name);
 	CHECK(count_of(0, "token") == tokens + 1);
+	/* a token refused again after its renewal: one line, no loop */
+	json_decref(ctl(0, "config", "{\"refuse_tokens\": true}"));
+	tokens = count_of(0, "token");
+	mk_diag_clear(&d);
+	CHECK(crm_salesforce.deal_get(ctx, ACME, &name, &d) == MK_ENET && !name);
+	CHECK_STR(d.msg, "salesforce: access token refused (HTTP 401, INVALID_SESSION_ID) after renewal: check the "
+			 "app's OAuth scopes (api)");
+	CHECK(count_of(0, "token") == tokens + 1);
+	json_decref(ctl(0, "config", "{\"refuse_tokens\": false}"));
 	/* two 500s, then a 429 with Retry-After: retried */
 	json_decref(ctl(0, "fail", "{\"count\": 2, \"status\": 500}"));
 	CHECK(crm_salesforce.deal_get(ctx, ACME, &name, &d) == MK_OK);
