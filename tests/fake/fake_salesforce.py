@@ -25,9 +25,12 @@ Errors are arrays of {"message", "errorCode", "fields"}; a bad token is 401 INVA
 Control (JSON bodies), not part of Salesforce:
   GET  /_fake/state                   {"tasks": [every task, deleted too], "opportunities",
                                       "counts": {"token", "api", "writes", "GET", "PATCH", ...}}
+  GET  /_fake/count?name=N, ?what=ID  plain text: counter N, or the live tasks of an Opportunity
+  GET  /_fake/key?subject=S           plain text: the External ID of the task with subject S
   POST /_fake/config                  {"page_size", "delay_ms", "no_external_id",
                                       "not_external", "no_health", "refuse_tokens" (every API
-                                      call 401)} merged into the org's setup
+                                      call 401), "delay_method" (delay_ms only for it)} merged
+                                      into the org's setup
   POST /_fake/fail                    {"count", "status", "retry_after", "errorCode", "message",
                                       "method"}: the next count API requests (of method) fail so
   POST /_fake/expire                  every token issued so far is refused (one 401 each)
@@ -64,7 +67,7 @@ OPP_FIELDS = ("Id", "Name", "AccountId", "NextStep", "StageName", "IsDeleted")
 LOCK = threading.Lock()
 ARGS = None
 CONFIG = {"page_size": 2000, "delay_ms": 0, "no_external_id": False, "not_external": False,
-          "no_health": False, "refuse_tokens": False}
+          "no_health": False, "refuse_tokens": False, "delay_method": None}
 FAULTS = []          # [{"count", "status", ...}]
 TOKENS = {}          # token -> valid
 COUNTS = {}
@@ -207,6 +210,14 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def send_text(self, text):
+        data = text.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def body(self):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n).decode() if n else ""
@@ -245,7 +256,7 @@ class Handler(BaseHTTPRequestHandler):
             bump("api")
             bump(method)
             fault = self.take_fault(method)
-            delay = CONFIG["delay_ms"]
+            delay = CONFIG["delay_ms"] if CONFIG["delay_method"] in (None, method) else 0
         if not ok:
             with LOCK:
                 bump("api_401")
@@ -503,6 +514,17 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_fake/state":
             return self.send(200, {"tasks": TASKS, "opportunities": OPPS, "contacts": CONTACTS,
                                    "counts": COUNTS, "config": CONFIG})
+        if path == "/_fake/count":  # plain text, for shell tests: a counter, or live tasks of what
+            q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            if "what" in q:
+                v = len([t for t in TASKS if t["WhatId"] == q["what"][0] and not t["IsDeleted"]])
+            else:
+                v = COUNTS.get(q.get("name", [""])[0], 0)
+            return self.send_text(str(v))
+        if path == "/_fake/key":  # plain text: the External ID of the task with that subject
+            q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            found = [t.get(EXT) for t in TASKS if t["Subject"] == q.get("subject", [""])[0]]
+            return self.send_text(found[0] if found else "")
         if path == "/_fake/config":
             CONFIG.update(data)
             return self.send(200, CONFIG)
