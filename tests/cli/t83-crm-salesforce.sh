@@ -138,13 +138,18 @@ k1=$(key_of "Send the security questionnaire")
 k2=$(key_of "send an invite for a pricing review")
 fake task "{\"key\": \"$k1\", \"set\": {\"Status\": \"Completed\"}}" >/dev/null
 fake task "{\"key\": \"$k2\", \"set\": {\"ActivityDate\": \"2026-04-30\"}}" >/dev/null
+k3=$(key_of "turn the questionnaire around")
+k4=$(key_of "walk Farah Khan through the ROI model")
+fake task "{\"key\": \"$k3\", \"set\": {\"Status\": \"Waiting on someone else\"}}" >/dev/null
+fake task "{\"key\": \"$k4\", \"set\": {\"Subject\": \"Walk Farah through the ROI model (v2)\"}}" >/dev/null
 pull --deal "Acme Rollout"
 rc=$?
 keep
-check "pull: the completed Task proposes mark_done, the re-dated one update_due" "
-assert $rc == 0 and R['proposed'] == 2, R
+check "pull: completed proposes mark_done, re-dated update_due, waiting mark_blocked; a new subject is a line" "
+assert $rc == 0 and R['proposed'] == 3, R
 whats = sorted(l['what'] for l in R['lines'] if l['what'].startswith('proposed'))
-assert whats == ['proposed mark_done', 'proposed update_due'], whats
+assert whats == ['proposed mark_blocked', 'proposed mark_done', 'proposed update_due'], whats
+assert [l for l in R['lines'] if l['what'] == 'edited in CRM'], R['lines']
 "
 pull --deal "Acme Rollout"
 cp "$tmp/o" "$tmp/o2"

@@ -631,6 +631,24 @@ static void test_tasks(void)
 	CHECK(crm_salesforce.tasks(ctx, GLOBEX, NULL, 0, &tv, &n, &d) == MK_OK && n == 0);
 	free(tv);
 
+	/* a subject longer than Salesforce's 255 characters is cut on a character boundary */
+	char longsub[700];
+	size_t at = 0;
+	for (int i = 0; i < 300; i++) {
+		memcpy(longsub + at, "\xc3\xa9", 2); /* e-acute: 2 bytes, 1 character */
+		at += 2;
+	}
+	longsub[at] = '\0';
+	struct mk_crm_item it3 = item_of(10, "mk-test-10", NULL, MK_SIDE_SELLER);
+	struct crm_want w3 = { &it3, GLOBEX, { longsub, NULL, (char *)"Not Started", NULL }, "d" };
+	char *id3 = NULL;
+	CHECK(crm_salesforce.upsert(ctx, &w3, &id3, &mod, &d) == MK_OK && id3);
+	t = task_in_fake(0, "mk-test-10");
+	const char *sub = json_string_value(json_object_get(t, "Subject"));
+	CHECK(sub && strlen(sub) == 510 && !strncmp(sub, longsub, 510));
+	json_decref(t);
+	free(id3);
+
 	/* a validation rule's refusal is one line */
 	w.st.subject = (char *)"FAIL VALIDATION";
 	mk_diag_clear(&d);
