@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #define CRM_REMOTE_ID_MAX 64        /* a record id, in bytes */
@@ -86,26 +85,6 @@ static enum mk_err crm_check(struct mk_store *st, enum mk_crm crm, struct mk_dia
 	return MK_EARG;
 }
 
-/* 4 random bytes as 8 lower-case hex digits; 0 when the kernel gave none. */
-static int crm_new_install(char out[9])
-{
-	unsigned char raw[4];
-	size_t got = 0;
-
-	while (got < sizeof raw) {
-		ssize_t r = getrandom(raw + got, sizeof raw - got, 0);
-		if (r <= 0)
-			return 0;
-		got += (size_t)r;
-	}
-	for (size_t i = 0; i < sizeof raw; i++) {
-		out[2 * i] = "0123456789abcdef"[raw[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];
-	}
-	out[8] = '\0';
-	return 1;
-}
-
 /* This database's install id (a new string), made the first time inside a write of its own:
  * two processes that race both read the one that was stored first. */
 static enum mk_err crm_install(struct mk_store *st, char **out, struct mk_diag *diag)
@@ -123,7 +102,7 @@ static enum mk_err crm_install(struct mk_store *st, char **out, struct mk_diag *
 	sqlite3_finalize(s);
 	if (err != MK_ENOTFOUND)
 		return err;
-	if (!crm_new_install(fresh)) {
+	if (!db_random_hex(fresh, 4)) {
 		mk_diag_set(diag, st->path, 0, "cannot read random bytes for the CRM install id");
 		return MK_EIO;
 	}

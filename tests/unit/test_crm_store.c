@@ -357,6 +357,36 @@ static void test_gone(void)
 	mk_store_close(st);
 }
 
+/* The newest item undone off the plan: a new item never takes its id (and so its task). */
+static void test_gone_id_not_reused(void)
+{
+	struct mk_store *st = setup();
+	struct mk_crm_state pushed = { .subject = "Share the rollout plan", .status = "Not Started" };
+	struct mk_item_change c = { .action = "Send the order form", .side = MK_SIDE_SELLER, .status = -1 };
+	struct mk_crm_item *v = NULL, *gone, *fresh;
+	struct mk_diag dg;
+	size_t n = 0;
+	int64_t dec, id = 0, id2 = 0;
+	char sql[128];
+
+	CHECK(q_int(st, "SELECT max(id) FROM plan_items") == item_hand);
+	CHECK(mk_store_crm_pushed(st, MK_CRM_HUBSPOT, item_hand, "501", "h", &pushed, NULL, &dg) == MK_OK);
+	snprintf(sql, sizeof sql, "SELECT id FROM decisions WHERE kind = 'item_add' AND item_id = %lld",
+		 (long long)item_hand);
+	dec = q_int(st, sql);
+	CHECK(dec > 0 && mk_store_undo(st, dec, "Acme", "sam", NULL, &dg) == MK_OK);
+	CHECK(mk_store_item_add(st, "Acme", &c, "sam", &id, NULL, &dg) == MK_OK && id > item_hand);
+	gone = item_now(st, MK_CRM_HUBSPOT, item_hand, &v, &n);
+	fresh = find(v, n, id);
+	CHECK(gone && gone->gone && gone->remote_id && !strcmp(gone->remote_id, "501"));
+	CHECK(fresh && !fresh->gone && fresh->state == MK_CRM_NEW && !fresh->remote_id);
+	CHECK(gone && fresh && strcmp(gone->key, fresh->key) != 0);
+	mk_crm_items_free(v, n);
+	/* an approval's item likewise; with no task left behind, ids go on as SQLite gives them */
+	CHECK(mk_store_item_add(st, "Acme", &c, "sam", &id2, NULL, &dg) == MK_OK && id2 == id + 1);
+	mk_store_close(st);
+}
+
 /* A proposal as a pull makes it. */
 static void crm_prop(struct mk_proposal *p, enum mk_prop_kind kind, int64_t item, const char *key, const char *quote)
 {
@@ -456,6 +486,24 @@ static void test_propose(void)
 	mk_item_release(&it);
 	free(deal);
 	CHECK(history_has(st, item_send, "due", "2026-03-27"));
+	/* and undone like any other: the date is back, the proposal pending again */
+	{
+		char sql[128];
+		int64_t dec;
+
+		snprintf(sql, sizeof sql, "SELECT id FROM decisions WHERE kind = 'approve' AND proposal_id = %lld",
+			 (long long)got.id);
+		dec = q_int(st, sql);
+		CHECK(dec > 0 && mk_store_undo(st, dec, "Acme", "sam", NULL, &dg) == MK_OK);
+		CHECK(mk_store_item_get(st, item_send, &deal, &it, &dg) == MK_OK && it.has_due && it.due.d == 20);
+		mk_item_release(&it);
+		free(deal);
+		CHECK(mk_store_proposal_get(st, got.id, &one, &dg) == MK_OK);
+		CHECK_STR(one.status, "pending");
+		CHECK_STR(one.meeting, SF);
+		mk_proposal_release(&one);
+		CHECK(mk_store_decide(st, got.id, 1, "sam", NULL, &dg) == MK_OK);
+	}
 	mk_proposal_release(&got);
 	/* the same key once approved is still never proposed again */
 	CHECK(mk_store_crm_propose(st, "Acme", MK_CRM_SALESFORCE, &p, &created, &dg) == MK_OK && created == 0);
@@ -695,6 +743,7 @@ int main(void)
 	RUN(test_items_evidence);
 	RUN(test_lifecycle);
 	RUN(test_gone);
+	RUN(test_gone_id_not_reused);
 	RUN(test_propose);
 	RUN(test_lock);
 	RUN(test_runs);
