@@ -302,6 +302,23 @@ fake config '{"no_external_id": false}' >/dev/null
 [ $rc -ne 0 ] && grep -q "salesforce: the Task field Mapkeeper_Id__c does not exist or is not an External ID: create it (docs/crm.md)" "$tmp/o" "$tmp/e" \
 	&& ok "no External ID field: the one-line error, exit $rc" || bad "no field: exit $rc: $(cat "$tmp/o" "$tmp/e")"
 
+# ---- the configuration from a chmod-600 file, as sync's ----
+printf 'SF_DOMAIN=%s\nSF_CLIENT_ID=3MVG9fake.client.id\nSF_CLIENT_SECRET=%s\nSF_API_VERSION=61.0\n' "$base" "$SECRET" \
+	>"$tmp/mk.conf"
+chmod 644 "$tmp/mk.conf"
+env -u SF_DOMAIN -u SF_CLIENT_ID -u SF_CLIENT_SECRET "$MK" crm pull salesforce --config "$tmp/mk.conf" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+keep
+[ $rc -ne 0 ] && grep -q "is readable by group or others: refused (chmod 600 it)" "$tmp/e" \
+	&& ok "a config file others may read is refused" || bad "config mode: exit $rc: $(cat "$tmp/o" "$tmp/e")"
+chmod 600 "$tmp/mk.conf"
+env -u SF_DOMAIN -u SF_CLIENT_ID -u SF_CLIENT_SECRET "$MK" crm pull salesforce --config "$tmp/mk.conf" \
+	--format json >"$tmp/o" 2>"$tmp/e"
+rc=$?
+keep
+[ $rc -eq 0 ] && [ "$(counter v61.0)" -gt 0 ] && ok "SF_* from the config file (API version 61.0): pull runs" \
+	|| bad "config file: exit $rc: $(cat "$tmp/o" "$tmp/e")"
+
 # ---- refused credentials; the JWT bearer flow ----
 SF_CLIENT_SECRET=wrong-$SECRET "$MK" crm push salesforce >"$tmp/o" 2>"$tmp/e"
 rc=$?

@@ -255,6 +255,7 @@ class Handler(BaseHTTPRequestHandler):
             ok = TOKENS.get(tok) and not CONFIG["refuse_tokens"]
             bump("api")
             bump(method)
+            bump("v" + m.group(1))
             fault = self.take_fault(method)
             delay = CONFIG["delay_ms"] if CONFIG["delay_method"] in (None, method) else 0
         if not ok:
