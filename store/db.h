@@ -193,12 +193,13 @@ enum mk_err el_apply(const struct el_write *w, const struct mk_proposal *p);
 enum mk_err el_undo(struct mk_store *st, int64_t decision, int64_t proposal, int64_t undone,
 		    const char *now, struct mk_diag *diag);
 
-/* SQL: the id of a new plan item. Above every item's, and above every id a CRM task was made
- * for (crm_items keeps the row of an item undone off the plan, crm.c): SQLite would give the
- * largest id again after an undo, and the new item would take over the old one's task. */
+/* SQL: the id of a new plan item. Above every item's, and above every item a CRM task was
+ * ever made for (crm_meta 'item_floor', crm.c): SQLite would give the largest id again after
+ * an undo or a deal's removal, and the new item would take over the old one's task (its key
+ * is made of the id). */
 #define DB_NEW_ITEM_ID                                                                    \
 	"(SELECT max(coalesce((SELECT max(id) FROM plan_items), 0),\n"                      \
-	"	coalesce((SELECT max(item_id) FROM crm_items), 0)) + 1)"
+	"	coalesce((SELECT CAST(value AS INTEGER) FROM crm_meta WHERE key = 'item_floor'), 0)) + 1)"
 
 /* The whole plan's reads (plan.c, issue 14). An item's phase from column col (plan_items.phase),
  * else the one its action gives (mk_phase_guess). */
