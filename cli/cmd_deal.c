@@ -63,6 +63,10 @@ static int deal_link(int nargs, char **args, const struct deal_link_opts *l, con
 	mk_store_close(st);
 	if (err) {
 		free(rid);
+		if (err == MK_ENOTFOUND && d.msg[0]) { /* the CRM has no such record: its line */
+			cli_diag(&d, err);
+			return CLI_FAILED;
+		}
 		return cli_store_failed(err, &d, args[1]);
 	}
 	if (!l->off)
