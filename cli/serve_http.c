@@ -237,6 +237,9 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, const 
 {
 	int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
 	struct session *ses;
+	enum MHD_Result ret;
+	if (serve_crm_resumed(sv, c, &ret)) /* a CRM run is over: its answer */
+		return ret;
 	if (!strncmp(url, "/api/", 5))
 		return serve_api(sv, c, url, method, rq);
 	if (!strncmp(url, "/share/", 7)) /* the buyer's links: serve_share.c */

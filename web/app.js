@@ -1675,22 +1675,22 @@
 	}
 
 	function crmPanel(crm, title, c) {
-		var busy = !!deal.crmBusy[crm];
+		var busy = deal.crmBusy[crm] || '';   /* 'push', 'pull', 'link' or '' */
 		var url = webAddress(c.url);
 		var record = c.linked
 			? h('p', { 'data-testid': 'crm-record' }, 'Linked to ',
 				url ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'crm-record-link', text: c.remote_id })
 					: h('span', { 'data-testid': 'crm-record-id', text: c.remote_id }), ' ',
-				h('button', { type: 'button', class: 'link', 'data-testid': 'crm-unlink', disabled: busy, text: 'unlink' }))
+				h('button', { type: 'button', class: 'link', 'data-testid': 'crm-unlink', disabled: !!busy, text: 'unlink' }))
 			: h('p', { class: 'muted', 'data-testid': 'crm-record', text: 'Not linked to a ' + title + ' record.' });
-		var push = h('button', { type: 'button', class: 'primary', 'data-testid': 'crm-push', disabled: busy || !c.linked,
+		var push = h('button', { type: 'button', class: 'primary', 'data-testid': 'crm-push', disabled: !!busy || !c.linked,
 			'aria-label': 'Push the plan to ' + title, text: busy === 'push' ? 'Pushing…' : 'Push' });
-		var pull = h('button', { type: 'button', 'data-testid': 'crm-pull', disabled: busy || !c.linked,
+		var pull = h('button', { type: 'button', 'data-testid': 'crm-pull', disabled: !!busy || !c.linked,
 			'aria-label': 'Pull the changes from ' + title, text: busy === 'pull' ? 'Pulling…' : 'Pull' });
 		var res = deal.crmResult[crm] || {};
 		var panel = h('section', { class: 'panel crm-panel', 'data-testid': 'crm-panel', 'data-crm': crm, 'aria-label': title },
 			h('h3', { text: title }), record,
-			c.linked ? null : crmLinkForm(crm, title, busy),
+			c.linked ? null : crmLinkForm(crm, title, !!busy),
 			h('dl', null,
 				h('dt', { text: 'Last push' }), h('dd', { 'data-testid': 'crm-last-push', text: runLine(c.last_push) }),
 				h('dt', { text: 'Last pull' }), h('dd', { 'data-testid': 'crm-last-pull', text: runLine(c.last_pull) })),
