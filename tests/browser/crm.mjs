@@ -1,7 +1,7 @@
 // crm.mjs: the CRMs (issue 15) on `mapkeeper serve`'s deal page, in headless Chromium, as a
 // rep would see them: the Salesforce panel of a linked deal (the record's link, the last push
 // with its time, result, counts and message, never a pull), Push and Pull (disabled while a
-// run is on, its refusal shown in a line), each plan item's link to its task; the HubSpot
+// run is on, then what it did or its refusal in a line), each plan item's link to its task; the HubSpot
 // panel of a deal not linked there (a form to link by id or by name, the server's one-line
 // refusal shown); unlinking. Text from the store is shown as text, never as markup.
 //
@@ -17,7 +17,8 @@ const TOKEN = process.env.TOKEN || '';
 const SHOTS = process.env.SCREENSHOTS || '';
 const DEAL = process.env.DEAL || 'Northwind';
 const ITEM = process.env.ITEM || '';
-const URLS = process.env.URLS !== '0'; // the build makes the records' addresses (has the backend)
+const URLS = process.env.URLS !== '0'; // the build has the Salesforce backend: addresses, a push
+const ORG = process.env.ORG || 'https://acme.my.salesforce.com'; // the org (its fake with URLS)
 const OPPORTUNITY = '006000000000001AAA';
 const TASK = '00T000000000001AAA';
 const STEP_MS = 10000;
@@ -59,7 +60,7 @@ try {
 			eq(await text(sf.locator('[data-testid="crm-record-id"]')), OPPORTUNITY, 'the id shown');
 			return;
 		}
-		assert(d.salesforce.url && d.salesforce.url.startsWith('https://acme.my.salesforce.com/') &&
+		assert(d.salesforce.url && d.salesforce.url.startsWith(`${ORG}/`) &&
 			d.salesforce.url.includes(OPPORTUNITY), `API url: ${d.salesforce.url}`);
 		const a = sf.locator('[data-testid="crm-record-link"]');
 		eq(await text(a), OPPORTUNITY, 'the link text');
@@ -101,7 +102,8 @@ try {
 		}
 	});
 
-	await check('Push: disabled while it runs, then the refusal in one line (no Salesforce credentials)', async () => {
+	await check(URLS ? 'Push: disabled while it runs, then what it did; the last push and the items\' links follow'
+		: 'Push: disabled while it runs, then the refusal in one line (no Salesforce backend)', async () => {
 		let release;
 		const held = new Promise((r) => { release = r; });
 		await page.route('**/crm/salesforce/push', async (route) => { await held; await route.continue(); });
@@ -115,13 +117,34 @@ try {
 		assert(await sf.locator('[data-testid="crm-pull"]').isDisabled(), 'Pull is enabled while a push runs');
 		release();
 		const res = sf.locator('[data-testid="crm-result"]');
-		await page.waitForFunction(() => {
+		await page.waitForFunction((ok) => {
 			const p = document.querySelector('[data-crm="salesforce"] [data-testid="crm-result"]');
-			return p && /^Not pushed: ./.test(p.textContent);
-		});
-		assert(/\berror\b/.test(await res.getAttribute('class')), 'the refusal is not shown as an error');
-		assert(await push.isEnabled(), 'Push stays disabled after the run');
+			const b = document.querySelector('[data-crm="salesforce"] [data-testid="crm-push"]');
+			return p && b && !b.disabled && (ok ? /^Pushed to Salesforce: \d+ created/ : /^Not pushed: ./).test(p.textContent);
+		}, URLS);
 		await page.unroute('**/crm/salesforce/push');
+		if (!URLS) {
+			assert(/\berror\b/.test(await res.getAttribute('class')), 'the refusal is not shown as an error');
+			return;
+		}
+		const d = await crm(page);
+		const r = d.salesforce.last_push;
+		assert(r.result === 'ok' && r.created > 0 && r.finished_at > '2026-03-05', `API last push: ${JSON.stringify(r)}`);
+		const last = await text(sf.locator('[data-testid="crm-last-push"]'));
+		assert(last.startsWith(r.finished_at.slice(0, 10) + ' ' + r.finished_at.slice(11, 16)) && last.includes(' · ok · ') &&
+			last.includes(`${r.created} created`), `last push shown: "${last}"`);
+		// the task the store had for ITEM is not in the org: deleted in Salesforce, not re-created
+		const synced = d.salesforce.items.filter((x) => x.url && x.state === 'synced');
+		const links = page.locator('[data-testid="crm-task-link"]');
+		eq(await links.count(), synced.length, 'task links after the push');
+		assert(synced.length === r.created && r.deleted === 1, `items after the push: ${JSON.stringify(d.salesforce.items)}`);
+		eq(await text(page.locator(`[data-testid="plan-item"][data-id="${ITEM}"] [data-testid="crm-task-deleted"]`)),
+			'deleted in Salesforce', 'the item whose task is gone');
+		for (const t of synced)
+			eq(await page.locator(`[data-testid="plan-item"][data-id="${t.item}"] [data-testid="crm-task-link"]`).getAttribute('href'),
+				t.url, `item #${t.item}'s link`);
+		if (SHOTS)
+			await page.locator('[data-testid="crm"]').screenshot({ path: join(SHOTS, 'crm-pushed.png') });
 	});
 
 	await check('HubSpot, not linked: a form to link by id or name; a bad id refused in one line', async () => {

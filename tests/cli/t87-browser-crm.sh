@@ -3,13 +3,15 @@
 # (tests/browser/crm.mjs, playwright-core from npm, as t91 installs it): a deal linked to a
 # Salesforce Opportunity with one item pushed as a task (put in the store as a push leaves
 # them) shows its Salesforce panel with the record's link, the last push's time, result and
-# counts, and the item's link to its task; the HubSpot panel, not linked, offers to link by
-# id or by name and shows the server's one-line refusal; no text from the store becomes
-# markup. Needs chromium, node and sqlite3. The server runs on a free loopback port.
+# counts, and the item's link to its task; Push pushes the plan to tests/fake/fake_salesforce.py
+# and shows what it did; the HubSpot panel, not linked, offers to link by id or by name and
+# shows the server's one-line refusal; no text from the store becomes markup. Needs chromium,
+# node and sqlite3. The server and the fake run on free loopback ports.
 . "$TOP/tests/cli/lib.sh"
 db="$tmp/crm.db"
 token=t0ken-for-the-crm
-trap 'serve_stop; rm -rf "$tmp"' EXIT
+fake_pid=""
+trap 'serve_stop; [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 unset MAPKEEPER_CONFIG HUBSPOT_TOKEN HUBSPOT_PORTAL_ID SF_CLIENT_ID SF_CLIENT_SECRET SF_USERNAME 2>/dev/null
 
 browser_ready || exit 0
@@ -37,13 +39,22 @@ mk deal add Northwind --seller "Maya Brooks" &&
 	&& ok "a database: Northwind linked to Salesforce, item #$item pushed, one push recorded" \
 	|| { bad "setup: $(cat "$tmp/e")"; exit 0; }
 
-# The Salesforce org the links point at; with no client id or secret a push is refused
-# before any request.
+# The Salesforce org: tests/fake/fake_salesforce.py (it has Opportunity 006000000000001AAA)
+# when this build has the backend; Push from the page then pushes the plan there.
+org=https://acme.my.salesforce.com
+if [ "$urls" = 1 ]; then
+	python3 tests/fake/fake_salesforce.py --lifetime 600 >"$tmp/port" 2>"$tmp/fake.err" &
+	fake_pid=$!
+	i=0
+	while [ $i -lt 50 ] && ! [ -s "$tmp/port" ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$tmp/port" ] || { bad "the fake Salesforce did not start: $(cat "$tmp/fake.err")"; exit 0; }
+	org="http://127.0.0.1:$(head -n 1 "$tmp/port")"
+fi
 SERVE_ARGS="--db $db"
-serve_start MAPKEEPER_TOKEN=$token SF_DOMAIN=https://acme.my.salesforce.com && ok "serve prints its URL" \
-	|| { bad "serve did not start: $(cat "$tmp/serve.out" "$tmp/serve.err")"; exit 0; }
+serve_start MAPKEEPER_TOKEN=$token SF_DOMAIN="$org" SF_CLIENT_ID=3MVG9fake.client.id SF_CLIENT_SECRET=sf-s3cret-XYZ \
+	&& ok "serve prints its URL" || { bad "serve did not start: $(cat "$tmp/serve.out" "$tmp/serve.err")"; exit 0; }
 
-browser_run crm.mjs BASE_URL="$base" TOKEN=$token DEAL=Northwind ITEM="$item" URLS=$urls SCREENSHOTS="${SCREENSHOTS:-}"
+browser_run crm.mjs BASE_URL="$base" TOKEN=$token DEAL=Northwind ITEM="$item" URLS=$urls ORG="$org" SCREENSHOTS="${SCREENSHOTS:-}"
 
 serve_stop
 [ "$serve_rc" -eq 0 ] && ! grep -Eq 'Sanitizer|runtime error' "$tmp/serve.err" && ok "serve stops cleanly on SIGTERM" \
