@@ -140,6 +140,8 @@ try {
 		assert(synced.length === r.created && r.deleted === 1, `items after the push: ${JSON.stringify(d.salesforce.items)}`);
 		eq(await text(page.locator(`[data-testid="plan-item"][data-id="${ITEM}"] [data-testid="crm-task-deleted"]`)),
 			'deleted in Salesforce', 'the item whose task is gone');
+		const lines = await text(sf.locator('[data-testid="crm-lines"]'));
+		assert(lines.startsWith(`#${ITEM} deleted in CRM`), `the run's lines: "${lines}"`);
 		for (const t of synced)
 			eq(await page.locator(`[data-testid="plan-item"][data-id="${t.item}"] [data-testid="crm-task-link"]`).getAttribute('href'),
 				t.url, `item #${t.item}'s link`);
@@ -167,6 +169,22 @@ try {
 		eq(await text(sf.locator('[data-testid="crm-record"]')), 'Not linked to a Salesforce record.', 'the record line');
 		assert(await sf.locator('[data-testid="crm-push"]').isDisabled(), 'Push is enabled with no link');
 		eq((await crm(page)).salesforce.linked, false, 'linked in the API');
+	});
+
+	await check(URLS ? 'link again by id from the form: linked, Push on again' : 'link by id from the form: refused in one line', async () => {
+		await sf.locator('[data-testid="crm-link-id"]').fill(OPPORTUNITY);
+		await sf.locator('[data-testid="crm-link"]').click();
+		if (!URLS) {
+			await page.waitForFunction(() => {
+				const p = document.querySelector('[data-crm="salesforce"] [data-testid="crm-result"]');
+				return p && /^Not linked: ./.test(p.textContent) && /\berror\b/.test(p.className);
+			});
+			return;
+		}
+		await sf.locator('[data-testid="crm-record-link"]').waitFor();
+		eq(await text(sf.locator('[data-testid="crm-result"]')), `Linked to ${OPPORTUNITY}.`, 'the result line');
+		assert(await sf.locator('[data-testid="crm-push"]').isEnabled(), 'Push is disabled once linked');
+		eq((await crm(page)).salesforce.remote_id, OPPORTUNITY, 'linked in the API');
 	});
 
 	await check('no script errors and no Content-Security-Policy refusals', async () => {
