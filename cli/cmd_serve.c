@@ -141,7 +141,7 @@ static int serve_run(struct server *sv, struct sockaddr_in *addr, const char *li
 	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
 				  NULL, serve_handle, sv,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)addr, MHD_OPTION_NOTIFY_COMPLETED,
-				  serve_request_done, NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+				  serve_request_done, sv, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
 	if (!daemon) {
 		cli_error("serve: cannot listen on %s", listen);

@@ -85,7 +85,7 @@ json_t *serve_body(struct MHD_Connection *c, const struct request *rq);
  * (null is "" when null_ok). */
 const char *serve_member(json_t *o, const char *key, int null_ok, int *bad);
 
-/* libmicrohttpd's access handler and completion callback (cls: the struct server). */
+/* libmicrohttpd's access handler and completion callback (cls: the struct server for both). */
 enum MHD_Result serve_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			     const char *version, const char *upload, size_t *upload_size, void **con_cls);
 void serve_request_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t);
@@ -154,6 +154,8 @@ int serve_crm_route(struct server *sv, struct MHD_Connection *c, const char *p, 
 		    const struct request *rq, const char *who);
 /* 1 and *ret when c is a request whose run is over (resumed): its answer sent. */
 int serve_crm_resumed(struct server *sv, struct MHD_Connection *c, enum MHD_Result *ret);
+/* Frees the answer of c's run when c ended before it was sent (the client went away). */
+void serve_crm_drop(struct server *sv, struct MHD_Connection *c);
 /* Before the daemon starts: no runs. serve_crm_wait: until no run's thread is left (before
  * the daemon stops); serve_crm_end: the answers never sent freed (after it stopped). */
 void serve_crm_init(struct server *sv);

@@ -255,7 +255,8 @@ static enum MHD_Result crm_start(struct server *sv, struct MHD_Connection *c, co
 	return MHD_YES;
 }
 
-int serve_crm_resumed(struct server *sv, struct MHD_Connection *c, enum MHD_Result *ret)
+/* The run of request c that is over, taken off the list; NULL when there is none. */
+static struct crm_job *crm_job_take(struct server *sv, struct MHD_Connection *c)
 {
 	struct crm_job **at, *job = NULL;
 	pthread_mutex_lock(&sv->jobs_lock);
@@ -267,6 +268,17 @@ int serve_crm_resumed(struct server *sv, struct MHD_Connection *c, enum MHD_Resu
 		}
 	}
 	pthread_mutex_unlock(&sv->jobs_lock);
+	return job;
+}
+
+void serve_crm_drop(struct server *sv, struct MHD_Connection *c)
+{
+	crm_job_free(crm_job_take(sv, c));
+}
+
+int serve_crm_resumed(struct server *sv, struct MHD_Connection *c, enum MHD_Result *ret)
+{
+	struct crm_job *job = crm_job_take(sv, c);
 	if (!job)
 		return 0;
 	*ret = serve_json(c, job->status, job->reply);

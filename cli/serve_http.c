@@ -299,7 +299,9 @@ enum MHD_Result serve_handle(void *cls, struct MHD_Connection *c, const char *ur
 void serve_request_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
 {
 	struct request *rq = *con_cls;
-	(void)cls, (void)c, (void)t;
+	(void)t;
+	if (cls)
+		serve_crm_drop(cls, c); /* a CRM run's answer its client left before */
 	if (rq) {
 		free(rq->body);
 		free(rq);
