@@ -138,9 +138,10 @@ static int serve_run(struct server *sv, struct sockaddr_in *addr, const char *li
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, serve_handle, sv,
+	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
+				  NULL, serve_handle, sv,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)addr, MHD_OPTION_NOTIFY_COMPLETED,
-				  serve_request_done, NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+				  serve_request_done, sv, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
 	if (!daemon) {
 		cli_error("serve: cannot listen on %s", listen);
@@ -157,6 +158,7 @@ static int serve_run(struct server *sv, struct sockaddr_in *addr, const char *li
 	fflush(stdout);
 	while (sigwait(&sigs, &sig) != 0)
 		;
+	serve_crm_wait(sv); /* a CRM run ends first: its request is suspended */
 	MHD_stop_daemon(daemon);
 	return CLI_OK;
 }
@@ -195,7 +197,10 @@ int cmd_serve(int argc, char **argv)
 		return rc;
 	if (!(sv.st = cli_store_open(db)))
 		return CLI_FAILED;
+	sv.db = db;
+	serve_crm_init(&sv);
 	rc = serve_run(&sv, &addr, listen, env && *env);
+	serve_crm_end(&sv);
 	mk_store_close(sv.st);
 	if (rc == CLI_OK)
 		fprintf(stderr, "mapkeeper: stopped\n");

@@ -3,7 +3,8 @@
  * and runs the server; cli/serve_http.c gathers each request, routes the pages and sends
  * every answer; cli/serve_session.c keeps the sessions, the login and the secrets;
  * cli/serve_api.c answers the JSON API's reads and routes it, cli/serve_edit.c its
- * writes (cli/serve_plan.c those of the whole plan: goal, go-live, criteria...). One polling thread serves every request, so the store and the session table
+ * writes (cli/serve_plan.c those of the whole plan: goal, go-live, criteria...; cli/serve_crm.c
+ * the CRMs' links, pushes and pulls, each run on a thread of its own). One polling thread serves every request, so the store and the session table
  * are used from one thread and need no lock. Read on in cmd_serve.c's header.
  */
 #ifndef MK_SERVE_H
@@ -13,6 +14,7 @@
 
 #include <microhttpd.h>
 
+#include <pthread.h>
 #include <time.h>
 
 #define SERVE_MAX_BODY (64u * 1024u)
@@ -35,6 +37,13 @@ struct server {
 	struct session sessions[SERVE_SESSIONS];
 	time_t fail_window;         /* the minute the failed logins are counted in */
 	unsigned fails;
+	/* the CRM runs (serve_crm.c): each on a thread of its own with a store handle of its
+	 * own on db, its request suspended meanwhile */
+	const char *db;             /* the database as given to serve (NULL: the default) */
+	pthread_mutex_t jobs_lock;  /* guards jobs and running */
+	pthread_cond_t jobs_cond;   /* signalled when running drops */
+	struct crm_job *jobs;       /* the runs whose request is suspended or not yet answered */
+	unsigned running;           /* the runs whose thread is not over */
 };
 
 struct request {                /* one request's body, gathered across calls */
@@ -76,7 +85,7 @@ json_t *serve_body(struct MHD_Connection *c, const struct request *rq);
  * (null is "" when null_ok). */
 const char *serve_member(json_t *o, const char *key, int null_ok, int *bad);
 
-/* libmicrohttpd's access handler and completion callback (cls: the struct server). */
+/* libmicrohttpd's access handler and completion callback (cls: the struct server for both). */
 enum MHD_Result serve_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			     const char *version, const char *upload, size_t *upload_size, void **con_cls);
 void serve_request_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t);
@@ -135,5 +144,22 @@ enum MHD_Result serve_plan_md(struct server *sv, struct MHD_Connection *c, const
  * rate-limited; no cookie, no other route). */
 enum MHD_Result serve_share(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
 			    const struct request *rq);
+
+/* ---- serve_crm.c: the CRMs (issue 15) ----------------------------------------------- */
+
+/* GET deals/NAME/crm (the deal in each CRM: link, last push and pull, items' tasks), POST
+ * deals/NAME/crm/CRM/link|push|pull; p: the path after "deals/". The answer sent (or the
+ * request suspended while a run goes on), or -1 when p is none of them. */
+int serve_crm_route(struct server *sv, struct MHD_Connection *c, const char *p, const char *method,
+		    const struct request *rq, const char *who);
+/* 1 and *ret when c is a request whose run is over (resumed): its answer sent. */
+int serve_crm_resumed(struct server *sv, struct MHD_Connection *c, enum MHD_Result *ret);
+/* Frees the answer of c's run when c ended before it was sent (the client went away). */
+void serve_crm_drop(struct server *sv, struct MHD_Connection *c);
+/* Before the daemon starts: no runs. serve_crm_wait: until no run's thread is left (before
+ * the daemon stops); serve_crm_end: the answers never sent freed (after it stopped). */
+void serve_crm_init(struct server *sv);
+void serve_crm_wait(struct server *sv);
+void serve_crm_end(struct server *sv);
 
 #endif

@@ -416,6 +416,8 @@ enum MHD_Result serve_api(struct server *sv, struct MHD_Connection *c, const cha
 		return ret;
 	if (!strncmp(p, "proposals/", 10) && (r = proposal_route(sv, c, p + 10, method, rq, who)) >= 0)
 		return (enum MHD_Result)r;
+	if (!strncmp(p, "deals/", 6) && (r = serve_crm_route(sv, c, p + 6, method, rq, who)) >= 0)
+		return (enum MHD_Result)r;
 	if ((r = serve_edit_route(sv, c, p, method, rq, who)) >= 0)
 		return (enum MHD_Result)r;
 	return serve_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint");

@@ -237,6 +237,9 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, const 
 {
 	int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
 	struct session *ses;
+	enum MHD_Result ret;
+	if (serve_crm_resumed(sv, c, &ret)) /* a CRM run is over: its answer */
+		return ret;
 	if (!strncmp(url, "/api/", 5))
 		return serve_api(sv, c, url, method, rq);
 	if (!strncmp(url, "/share/", 7)) /* the buyer's links: serve_share.c */
@@ -296,7 +299,9 @@ enum MHD_Result serve_handle(void *cls, struct MHD_Connection *c, const char *ur
 void serve_request_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
 {
 	struct request *rq = *con_cls;
-	(void)cls, (void)c, (void)t;
+	(void)t;
+	if (cls)
+		serve_crm_drop(cls, c); /* a CRM run's answer its client left before */
 	if (rq) {
 		free(rq->body);
 		free(rq);

@@ -408,6 +408,9 @@
 		current: -1,     /* the card the keys act on */
 		undo: null,      /* { label, ids }: the proposals of the last decision made here */
 		plan: null,      /* the plan as last loaded (GET .../plan) */
+		crm: null,       /* the deal in the CRMs as last loaded (GET .../crm) */
+		crmBusy: {},     /* CRM name -> 'push', 'pull' or 'link' while one runs */
+		crmResult: {},   /* CRM name -> { text, error, lines }: what the last run here did */
 		features: { decisions: false, calls: false }
 	};
 
@@ -1552,6 +1555,7 @@
 		$('buyer-empty').hidden = buyer.length !== 0;
 		$('seller-empty').hidden = seller.length !== 0;
 		$('other-block').hidden = other.length === 0;
+		paintCrmLinks();
 
 		var people = $('stakeholders');
 		clear(people);
@@ -1624,6 +1628,167 @@
 			});
 			ul.hidden = !calls.length;
 			$('no-calls').hidden = !!calls.length;
+		});
+	}
+
+	/* ----- the CRMs: the deal's record, the last push and pull, each item's task ----- */
+
+	var CRMS = [['salesforce', 'Salesforce'], ['hubspot', 'HubSpot']];
+
+	/* An address from the server that a link may take: http(s) only. */
+	function webAddress(u) {
+		return typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null;
+	}
+
+	/* "2 created, 1 updated, ..." of a run or a recorded run (the counts that are not zero). */
+	function runCounts(r) {
+		var parts = [];
+		['created', 'updated', 'unchanged', 'proposed', 'deleted', 'errors'].forEach(function (k) {
+			if (r[k])
+				parts.push(r[k] + ' ' + (k === 'errors' && r[k] === 1 ? 'error' : k));
+		});
+		return parts.length ? parts.join(', ') : 'nothing to do';
+	}
+
+	/* The last push or pull as one line: when, how it ended, what it did. */
+	function runLine(r) {
+		if (!r)
+			return 'never';
+		var at = r.finished_at || r.started_at;
+		return when(at) + ' · ' + (r.result || 'running') + ' · ' + runCounts(r) + (r.message ? ' · ' + r.message : '');
+	}
+
+	/* The link form: by id, or (empty) the record named like the deal. */
+	function crmLinkForm(crm, title, busy) {
+		var input = h('input', { type: 'text', name: 'id', 'data-testid': 'crm-link-id', autocomplete: 'off',
+			'aria-label': title + ' record id (empty: find the record named like the deal)',
+			placeholder: crm === 'salesforce' ? '006… (empty: find by the deal\'s name)' : 'deal id (empty: find by the deal\'s name)' });
+		var form = h('form', { class: 'inline-form', 'data-testid': 'crm-link-form' },
+			h('label', null, 'Link to the ' + title + ' record ', input),
+			h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-testid': 'crm-link', disabled: busy, text: 'Link' })));
+		form.addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			var id = input.value.trim();
+			crmAct(crm, 'link', 'Linking…', { id: id || null });
+		});
+		return form;
+	}
+
+	function crmPanel(crm, title, c) {
+		var busy = deal.crmBusy[crm] || '';   /* 'push', 'pull', 'link' or '' */
+		var url = webAddress(c.url);
+		var record = c.linked
+			? h('p', { 'data-testid': 'crm-record' }, 'Linked to ',
+				url ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'crm-record-link', text: c.remote_id })
+					: h('span', { 'data-testid': 'crm-record-id', text: c.remote_id }), ' ',
+				h('button', { type: 'button', class: 'link', 'data-testid': 'crm-unlink', disabled: !!busy, text: 'unlink' }))
+			: h('p', { class: 'muted', 'data-testid': 'crm-record', text: 'Not linked to a ' + title + ' record.' });
+		var push = h('button', { type: 'button', class: 'primary', 'data-testid': 'crm-push', disabled: !!busy || !c.linked,
+			'aria-label': 'Push the plan to ' + title, text: busy === 'push' ? 'Pushing…' : 'Push' });
+		var pull = h('button', { type: 'button', 'data-testid': 'crm-pull', disabled: !!busy || !c.linked,
+			'aria-label': 'Pull the changes from ' + title, text: busy === 'pull' ? 'Pulling…' : 'Pull' });
+		var res = deal.crmResult[crm] || {};
+		var panel = h('section', { class: 'panel crm-panel', 'data-testid': 'crm-panel', 'data-crm': crm, 'aria-label': title },
+			h('h3', { text: title }), record,
+			c.linked ? null : crmLinkForm(crm, title, !!busy),
+			h('dl', null,
+				h('dt', { text: 'Last push' }), h('dd', { 'data-testid': 'crm-last-push', text: runLine(c.last_push) }),
+				h('dt', { text: 'Last pull' }), h('dd', { 'data-testid': 'crm-last-pull', text: runLine(c.last_pull) })),
+			h('div', { class: 'actions' }, push, pull),
+			h('p', { class: res.error ? 'error' : 'muted', 'data-testid': 'crm-result', role: 'status', 'aria-live': 'polite',
+				hidden: !res.text, text: res.text || '' }),
+			res.lines && res.lines.length ? h('ul', { class: 'crm-lines', 'data-testid': 'crm-lines' }, res.lines.map(function (l) {
+				return h('li', { text: (l.item ? '#' + l.item + ' ' : '') + l.what + (l.detail ? ': ' + l.detail : '') });
+			})) : null);
+		push.addEventListener('click', function () { crmAct(crm, 'push', 'Pushing the plan to ' + title + '…'); });
+		pull.addEventListener('click', function () { crmAct(crm, 'pull', 'Pulling the changes from ' + title + '…'); });
+		var unlink = panel.querySelector('[data-testid="crm-unlink"]');
+		if (unlink)
+			unlink.addEventListener('click', function () { crmAct(crm, 'link', 'Unlinking…', { off: true }); });
+		return panel;
+	}
+
+	function renderCrm() {
+		var box = $('crm-panels');
+		clear(box);
+		CRMS.forEach(function (x) {
+			if (deal.crm && deal.crm[x[0]])
+				box.appendChild(crmPanel(x[0], x[1], deal.crm[x[0]]));
+		});
+		paintCrmLinks();
+	}
+
+	/* What a push or pull did, in a line; its failed items and the items it proposed below. */
+	function crmDone(crm, what, r) {
+		var title = CRMS.filter(function (x) { return x[0] === crm; })[0][1];
+		var lines = (r.lines || []).filter(function (l) { return l.what === 'error' || /^proposed|deleted|edited/.test(l.what || ''); });
+		deal.crmResult[crm] = {
+			text: (what === 'push' ? 'Pushed to ' : 'Pulled from ') + title + ': ' + runCounts(r) + '.',
+			error: r.errors > 0,
+			lines: lines.slice(0, 20)
+		};
+	}
+
+	/* POST .../crm/CRM/link|push|pull, the panel busy meanwhile; then the panels again (and the
+	 * proposals after a pull). */
+	function crmAct(crm, what, busyText, body) {
+		deal.crmBusy[crm] = what;
+		deal.crmResult[crm] = { text: busyText };
+		renderCrm();
+		var after = what === 'pull' ? loadProposals : function () { return null; };
+		return api('POST', dealApi(deal.name, 'crm/' + crm + '/' + what), body || {}).then(function (r) {
+			if (what === 'link')
+				deal.crmResult[crm] = { text: r[crm] && r[crm].linked ? 'Linked to ' + r[crm].remote_id + '.' : 'Unlinked.' };
+			else
+				crmDone(crm, what, r);
+			return after();
+		}, function (e) {
+			deal.crmResult[crm] = { text: (what === 'link' ? 'Not linked: ' : what === 'push' ? 'Not pushed: ' : 'Not pulled: ') + e.message, error: true };
+		}).then(function () {
+			delete deal.crmBusy[crm];
+			return loadCrm();
+		});
+	}
+
+	/* Each plan item's task in the CRMs, as a small link beside its action. */
+	function paintCrmLinks() {
+		var tasks = {};
+		CRMS.forEach(function (x) {
+			var c = deal.crm && deal.crm[x[0]];
+			((c && c.items) || []).forEach(function (t) {
+				(tasks[t.item] = tasks[t.item] || []).push({ title: x[1], crm: x[0], t: t });
+			});
+		});
+		document.querySelectorAll('tr[data-testid="plan-item"]').forEach(function (tr) {
+			var cell = tr.querySelector('td[data-testid="action"]');
+			if (!cell)
+				return;
+			cell.querySelectorAll('.crm-task').forEach(function (e) { e.parentNode.removeChild(e); });
+			(tasks[tr.getAttribute('data-id')] || []).forEach(function (x) {
+				var url = webAddress(x.t.url);
+				if (x.t.state === 'deleted')
+					cell.appendChild(h('span', { class: 'badge warn crm-task', 'data-testid': 'crm-task-deleted', 'data-crm': x.crm,
+						text: 'deleted in ' + x.title }));
+				else if (url)
+					cell.appendChild(h('a', { class: 'crm-task', href: url, target: '_blank', rel: 'noopener noreferrer',
+						'data-testid': 'crm-task-link', 'data-crm': x.crm, title: x.title + ' task ' + (x.t.remote_id || ''),
+						text: x.title + ' task' }));
+			});
+		});
+	}
+
+	/* GET .../crm; a server without it (an older one) hides the section. */
+	function loadCrm() {
+		return api('GET', dealApi(deal.name, 'crm')).then(function (d) {
+			deal.crm = d;
+			$('crm-section').hidden = false;
+			renderCrm();
+		}, function (e) {
+			if (e.status === 404 && /no such endpoint/.test(e.message)) {
+				$('crm-section').hidden = true;
+				return;
+			}
+			flash('The CRM links could not be loaded: ' + e.message);
 		});
 	}
 
@@ -1785,7 +1950,7 @@
 				dealTools();
 				addItemForm();
 				planForms();
-				return Promise.all([loadProposals(), refresh()]);
+				return Promise.all([loadProposals(), refresh(), loadCrm()]);
 			});
 		}, function (e) {
 			if (e.status !== 404)

@@ -55,3 +55,38 @@ export async function launch() {
 		process.exit(1);
 	}
 }
+
+// A page of a new context (width x height, en-US) whose steps time out after ms, recording in
+// problems every script error and console error (not "Failed to load resource": an answer
+// with an error status, which the checks expect).
+export async function newPage(browser, problems, ms, width = 1280, height = 900) {
+	const context = await browser.newContext({ viewport: { width, height }, locale: 'en-US' });
+	const page = await context.newPage();
+	page.setDefaultTimeout(ms);
+	page.setDefaultNavigationTimeout(ms);
+	page.on('pageerror', (e) => problems.push(`script error on ${page.url()}: ${e.message}`));
+	page.on('console', (m) => {
+		if (m.type() === 'error' && !/^Failed to load resource/.test(m.text()))
+			problems.push(`console error on ${page.url()}: ${m.text()}`);
+	});
+	return page;
+}
+
+// Logs in at base with token as name, and waits for the deals page.
+export async function logIn(page, base, token, name) {
+	await page.goto(`${base}/login`);
+	await page.fill('input[name="token"]', token);
+	await page.fill('input[name="name"]', name);
+	await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.click('[data-testid="login-submit"]')]);
+	await page.locator('[data-testid="deal-row"]').first().waitFor();
+}
+
+// GET path with the page's session: the JSON answer (a status other than 200 throws).
+export async function apiGet(page, path) {
+	const r = await page.evaluate(async (p) => {
+		const res = await fetch(p, { credentials: 'same-origin' });
+		return { status: res.status, body: await res.json() };
+	}, path);
+	eq(r.status, 200, `GET ${path}`);
+	return r.body;
+}

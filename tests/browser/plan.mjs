@@ -12,7 +12,7 @@
 // Prints one TAP line per check ("ok - ..." / "not ok - ..."); exits non-zero only when the
 // harness itself cannot run.
 import { join } from 'node:path';
-import { assert, check, eq, launch, oneLine, result } from './harness.mjs';
+import { apiGet, assert, check, eq, launch, logIn, newPage, oneLine, result } from './harness.mjs';
 
 const BASE = (process.env.BASE_URL || '').replace(/\/+$/, '');
 const TOKEN = process.env.TOKEN || '';
@@ -27,15 +27,6 @@ if (!BASE || !TOKEN) {
 }
 
 const problems = [];
-
-async function apiGet(page, path) {
-	const r = await page.evaluate(async (p) => {
-		const res = await fetch(p, { credentials: 'same-origin' });
-		return { status: res.status, body: await res.json() };
-	}, path);
-	eq(r.status, 200, `GET ${path}`);
-	return r.body;
-}
 
 const dealApi = (name, what) => `/api/deals/${encodeURIComponent(name)}/${what}`;
 const plan = (page) => apiGet(page, dealApi(DEAL, 'plan'));
@@ -53,24 +44,9 @@ async function until(fn, what) {
 
 const browser = await launch();
 try {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-	await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
-	const page = await context.newPage();
-	page.setDefaultTimeout(STEP_MS);
-	page.setDefaultNavigationTimeout(STEP_MS);
-	page.on('pageerror', (e) => problems.push(`script error on ${page.url()}: ${e.message}`));
-	page.on('console', (m) => {
-		if (m.type() === 'error' && !/^Failed to load resource/.test(m.text()))
-			problems.push(`console error on ${page.url()}: ${m.text()}`);
-	});
-
-	const loggedIn = await check('log in with the token', async () => {
-		await page.goto(`${BASE}/login`);
-		await page.fill('input[name="token"]', TOKEN);
-		await page.fill('input[name="name"]', 'Maya');
-		await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.click('[data-testid="login-submit"]')]);
-		await page.locator('[data-testid="deal-row"]').first().waitFor();
-	});
+	const page = await newPage(browser, problems, STEP_MS);
+	await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+	const loggedIn = await check('log in with the token', () => logIn(page, BASE, TOKEN, 'Maya'));
 	if (!loggedIn) throw new Error('cannot log in: the other checks need a session');
 
 	await page.goto(`${BASE}/deal?name=${encodeURIComponent(DEAL)}`);

@@ -14,7 +14,7 @@
 // folder, saves login.png, deals.png, deal.png, search.png, deals-390.png and deal-390.png.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, check, eq, launch, oneLine, result } from './harness.mjs';
+import { assert, check, eq, launch, newPage, oneLine, result } from './harness.mjs';
 
 const BASE = (process.env.BASE_URL || '').replace(/\/+$/, '');
 const TOKEN = process.env.TOKEN || '';
@@ -84,16 +84,9 @@ const dealApi = (name, what) => `/api/deals/${encodeURIComponent(name)}/${what}`
 
 const browser = await launch();
 try {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-	const page = await context.newPage();
-	page.setDefaultTimeout(STEP_MS);
-	page.setDefaultNavigationTimeout(STEP_MS);
-	page.on('pageerror', (e) => problems.push(`script error on ${page.url()}: ${e.message}`));
-	page.on('console', (m) => {
-		// failed requests are expected (the 401 and 403 checks); anything else is not
-		if (m.type() === 'error' && !/^Failed to load resource/.test(m.text()))
-			problems.push(`console error on ${page.url()}: ${m.text()}`);
-	});
+	// failed requests are expected (the 401 and 403 checks); anything else is not
+	const page = await newPage(browser, problems, STEP_MS, 1280, 800);
+	const context = page.context();
 
 	let loginResponse = null;
 	await check('GET / without a session lands on the login page', async () => {
