@@ -3,13 +3,20 @@
  * of HubSpot's error replies (401, 403 MISSING_SCOPES, 400 VALIDATION_ERROR, 404, 409, 5xx,
  * bodies that are not JSON), a search page of tasks (ids, keys, due days, statuses, paging),
  * the key in a body, the due timestamp sent and read back, and the backend's configuration
- * checks, status values and record links. No network (the CLI test t84 drives the fake).
+ * checks, status values and record links; then the backend itself against
+ * tests/fake/fake_hubspot.py on 127.0.0.1 (deals, owners, tasks created, updated, found by
+ * key, listed over pages, a lost reply, 429 and 500 retried, a missing scope, a refused token,
+ * next step and health). The engine over it is tests/cli/t84-crm-hubspot.sh's.
  */
 #include "crm/hubspot.h"
 #include "tap.h"
 
+#include <jansson.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void line_of(long status, const char *body, const char *scope, char *out, size_t n)
 {
@@ -227,6 +234,371 @@ static void test_backend(void)
 	remote_config_release(&cfg);
 }
 
+/* ---- the backend against the fake portal --------------------------------------------- */
+
+#define TOKEN "pat-na1-fake-0000-token"
+
+static pid_t fake_pid = -1;
+static int fake_port;
+
+static int fake_start(void)
+{
+	int fd[2];
+	if (pipe(fd))
+		return -1;
+	fake_pid = fork();
+	if (fake_pid < 0)
+		return -1;
+	if (fake_pid == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		close(fd[1]);
+		execlp("python3", "python3", "tests/fake/fake_hubspot.py", "--lifetime", "120", "--page-size", "2",
+		       (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	FILE *f = fdopen(fd[0], "r");
+	if (!f || fscanf(f, "%d", &fake_port) != 1)
+		fake_port = 0;
+	if (f)
+		fclose(f);
+	return fake_port > 0 ? 0 : -1;
+}
+
+static void fake_stop(void)
+{
+	if (fake_pid > 0) {
+		kill(fake_pid, SIGTERM);
+		waitpid(fake_pid, NULL, 0);
+	}
+}
+
+/* METHOD /_fake/what with body: the reply as JSON (NULL when none). */
+static json_t *fake(const char *method, const char *what, const char *body)
+{
+	struct http_opts o;
+	struct mk_buf b;
+	struct mk_diag d;
+	long status = 0;
+	json_t *j = NULL;
+	char *url = mk_sprintf("http://127.0.0.1:%d/_fake/%s", fake_port, what);
+	struct http_req r = { .method = method, .url = url, .body = body,
+			      .content_type = body ? "application/json" : NULL, .max_bytes = 1 << 22 };
+	http_opts_init(&o);
+	mk_buf_init(&b);
+	if (http_do(&o, &r, &status, &b, &d) == MK_OK && status == 200)
+		j = json_loads(b.s, 0, NULL);
+	mk_buf_release(&b);
+	free(url);
+	return j;
+}
+
+static void fake_do(const char *what, const char *body)
+{
+	json_decref(fake("POST", what, body));
+}
+
+/* The fake's count of requests "METHOD /path/{id}". */
+static long fake_count(const char *key)
+{
+	json_t *j = fake("GET", "state", NULL);
+	long v = (long)json_integer_value(json_object_get(json_object_get(j, "counts"), key));
+	json_decref(j);
+	return v;
+}
+
+/* A property of task id in the fake (a new string, or NULL). */
+static char *fake_task_prop(const char *id, const char *prop)
+{
+	json_t *j = fake("GET", "state", NULL);
+	json_t *t = json_object_get(json_object_get(j, "tasks"), id);
+	char *v = remote_json_str(json_object_get(t, "properties"), prop);
+	if (!strcmp(prop, "deals") && json_array_size(json_object_get(t, "deals")) == 1)
+		v = mk_strdup(json_string_value(json_array_get(json_object_get(t, "deals"), 0)));
+	json_decref(j);
+	return v;
+}
+
+static void cfg_fake(struct remote_config *cfg)
+{
+	char *api = mk_sprintf("http://127.0.0.1:%d", fake_port);
+	remote_config_init(cfg);
+	remote_config_set(&cfg->hs_token, TOKEN);
+	remote_config_set(&cfg->hs_api, api);
+	cfg->net.retries = 2;
+	cfg->net.backoff_ms = 10;
+	cfg->net.backoff_max_ms = 40;
+	free(api);
+}
+
+static void check_line(const struct mk_diag *d)
+{
+	CHECK(d->msg[0] && !strchr(d->msg, '\n') && !strstr(d->msg, TOKEN));
+}
+
+static void test_fake_deals(void)
+{
+	struct remote_config cfg;
+	struct mk_diag d;
+	void *c = NULL;
+	char *name = NULL, **ids = NULL;
+	size_t n = 0;
+	cfg_fake(&cfg);
+	CHECK(crm_hubspot.open(&cfg, &c, &d) == MK_OK);
+	CHECK(crm_hubspot.deal_get(c, "1001", &name, &d) == MK_OK);
+	CHECK_STR(name, "Northwind");
+	free(name);
+	CHECK(crm_hubspot.deal_get(c, "999", &name, &d) == MK_ENOTFOUND && name == NULL);
+	CHECK_STR(d.msg, "hubspot: no deal 999 (check the id)");
+	CHECK(crm_hubspot.deal_find(c, "acme", &ids, &n, &d) == MK_OK && n == 2);
+	if (n == 2)
+		CHECK(!strcmp(ids[0], "1002") && !strcmp(ids[1], "1003"));
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	CHECK(crm_hubspot.deal_find(c, "Nobody", &ids, &n, &d) == MK_OK && n == 0);
+	free(ids);
+	crm_hubspot.close(c);
+	remote_config_release(&cfg);
+}
+
+static void item_of(struct mk_crm_item *it, int64_t id, char *key)
+{
+	memset(it, 0, sizeof *it);
+	it->item.id = id;
+	it->item.side = MK_SIDE_SELLER;
+	it->owner_email = "ana@routewise.example";
+	it->key = key;
+}
+
+static void test_fake_owner(void)
+{
+	struct remote_config cfg;
+	struct mk_diag d;
+	struct mk_crm_item it;
+	void *c = NULL;
+	char *o;
+	cfg_fake(&cfg);
+	CHECK(crm_hubspot.open(&cfg, &c, &d) == MK_OK);
+	item_of(&it, 1, "mk-t-1");
+	long before = fake_count("GET /crm/v3/owners");
+	CHECK_STR(o = crm_hubspot.owner_of(c, "1001", &it), "41");
+	free(o);
+	CHECK_STR(o = crm_hubspot.owner_of(c, "1001", &it), "41");
+	free(o);
+	CHECK(fake_count("GET /crm/v3/owners") == before + 1); /* asked once a run */
+	it.owner_email = "nobody@routewise.example";
+	CHECK(crm_hubspot.owner_of(c, "1001", &it) == NULL);
+	it.owner_email = "ana@routewise.example";
+	it.item.side = MK_SIDE_BUYER;
+	CHECK(crm_hubspot.owner_of(c, "1001", &it) == NULL);
+	crm_hubspot.close(c);
+	remote_config_release(&cfg);
+}
+
+/* Creates item id's task on deal: its id (a new string) or NULL. */
+static char *create(void *c, int64_t id, const char *deal, const char *due, struct mk_diag *d)
+{
+	struct mk_crm_item it;
+	char key[32], desc[96], subject[32], *rid = NULL, *mod = NULL;
+	snprintf(key, sizeof key, "mk-t-%lld", (long long)id);
+	snprintf(desc, sizeof desc, "Added by hand in mapkeeper.\nmapkeeper item #%lld (key %s)", (long long)id, key);
+	snprintf(subject, sizeof subject, "Action %lld", (long long)id);
+	item_of(&it, id, key);
+	struct crm_want w = { .it = &it, .deal_id = deal, .st = { subject, (char *)due, "NOT_STARTED", "41" },
+			      .description = desc };
+	if (crm_hubspot.upsert(c, &w, &rid, &mod, d) != MK_OK)
+		return NULL;
+	CHECK(mod != NULL);
+	free(mod);
+	return rid;
+}
+
+static void test_fake_tasks(void)
+{
+	struct remote_config cfg;
+	struct mk_diag d;
+	struct mk_crm_item it;
+	void *c = NULL;
+	char *id1, *id2, *id3, *other, *v, *rid = NULL, *mod = NULL;
+	cfg_fake(&cfg);
+	fake_do("reset", NULL);
+	CHECK(crm_hubspot.open(&cfg, &c, &d) == MK_OK);
+	id1 = create(c, 1, "1001", "2026-12-10", &d);
+	id2 = create(c, 2, "1001", NULL, &d);
+	id3 = create(c, 12, "1001", "2026-12-11", &d);
+	other = create(c, 4, "1004", "2026-12-12", &d); /* on another deal */
+	CHECK(id1 && id2 && id3 && other);
+	if (!id1 || !id2 || !id3 || !other)
+		goto out;
+	CHECK_STR(v = fake_task_prop(id1, "hs_timestamp"), "2026-12-10T12:00:00Z");
+	free(v);
+	CHECK_STR(v = fake_task_prop(id1, "hs_task_type"), "TODO");
+	free(v);
+	CHECK_STR(v = fake_task_prop(id1, "hubspot_owner_id"), "41");
+	free(v);
+	CHECK_STR(v = fake_task_prop(id1, "deals"), "1001");
+	free(v);
+	CHECK(v = fake_task_prop(id2, "hs_task_body"));
+	CHECK(v && strstr(v, "(key mk-t-2)") && strstr(v, HS_NO_DUE));
+	free(v);
+
+	/* find_by_key: the whole key only (mk-t-1 is not mk-t-12) */
+	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-1", &rid, &d) == MK_OK);
+	CHECK_STR(rid, id1);
+	free(rid);
+	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-99", &rid, &d) == MK_OK && rid == NULL);
+	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-4", &rid, &d) == MK_OK && rid == NULL);
+
+	/* tasks: every page (2 a page), plus an item's task on another deal, read by id */
+	struct mk_crm_item items[3];
+	item_of(&items[0], 1, "mk-t-1");
+	items[0].remote_id = id1;
+	item_of(&items[1], 4, "mk-t-4");
+	items[1].remote_id = other;
+	item_of(&items[2], 5, "mk-t-5");
+	items[2].remote_id = "8999999"; /* deleted long ago */
+	struct hs_tasks got = { 0 };
+	long reads = fake_count("POST /crm/v3/objects/tasks/batch/read");
+	CHECK(crm_hubspot.tasks(c, "1001", items, 3, &got.v, &got.n, &d) == MK_OK);
+	CHECK(got.n == 4);
+	CHECK(fake_count("POST /crm/v3/objects/tasks/batch/read") == reads + 1);
+	for (size_t i = 0; i < got.n; i++) {
+		CHECK(strcmp(got.v[i].id, "8999999") != 0);
+		if (!strcmp(got.v[i].id, id2))
+			CHECK(got.v[i].st.due == NULL && !strcmp(got.v[i].key, "mk-t-2"));
+		if (!strcmp(got.v[i].id, id3))
+			CHECK(!strcmp(got.v[i].st.due, "2026-12-11") && !strcmp(got.v[i].st.status, "NOT_STARTED"));
+	}
+	hs_tasks_release(&got);
+
+	/* a user completes and re-dates a task: the list says so */
+	char *ctl = mk_sprintf("task/%s", id3);
+	fake_do(ctl, "{\"properties\":{\"hs_task_status\":\"COMPLETED\",\"hs_timestamp\":\"2026-12-20T08:00:00Z\"}}");
+	CHECK(crm_hubspot.tasks(c, "1001", items, 1, &got.v, &got.n, &d) == MK_OK);
+	for (size_t i = 0; i < got.n; i++)
+		if (!strcmp(got.v[i].id, id3))
+			CHECK(got.v[i].done && !strcmp(got.v[i].st.due, "2026-12-20"));
+	hs_tasks_release(&got);
+
+	/* update, then a task deleted in HubSpot: MK_ENOTFOUND */
+	item_of(&it, 12, "mk-t-12");
+	it.remote_id = id3;
+	struct crm_want w = { .it = &it, .deal_id = "1001", .st = { "Action 12 (new words)", "2026-12-21", "WAITING", NULL },
+			      .description = "x\nmapkeeper item #12 (key mk-t-12)" };
+	CHECK(crm_hubspot.upsert(c, &w, &rid, &mod, &d) == MK_OK);
+	CHECK_STR(rid, id3);
+	free(rid);
+	free(mod);
+	CHECK_STR(v = fake_task_prop(id3, "hs_task_subject"), "Action 12 (new words)");
+	free(v);
+	CHECK_STR(v = fake_task_prop(id3, "hubspot_owner_id"), "41"); /* no owner now: left as it was */
+	free(v);
+	json_decref(fake("DELETE", ctl, NULL));
+	CHECK(crm_hubspot.upsert(c, &w, &rid, &mod, &d) == MK_ENOTFOUND && rid == NULL);
+	check_line(&d);
+	free(ctl);
+out:
+	free(id1);
+	free(id2);
+	free(id3);
+	free(other);
+	crm_hubspot.close(c);
+	remote_config_release(&cfg);
+}
+
+static void test_fake_faults(void)
+{
+	struct remote_config cfg;
+	struct mk_diag d;
+	void *c = NULL;
+	char *id, *rid = NULL;
+	cfg_fake(&cfg);
+	fake_do("reset", NULL);
+	CHECK(crm_hubspot.open(&cfg, &c, &d) == MK_OK);
+
+	/* the create's reply is lost: not repeated; the task is there and found by its key */
+	fake_do("lost", "{\"count\":1}");
+	CHECK(create(c, 7, "1001", "2026-12-10", &d) == NULL);
+	CHECK(strstr(d.msg, "HTTP 500") && strstr(d.msg, "the next push looks for it"));
+	check_line(&d);
+	CHECK(fake_count("POST /crm/v3/objects/tasks") == 1);
+	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-7", &rid, &d) == MK_OK && rid != NULL);
+	free(rid);
+
+	/* 429 with Retry-After and 500 on a search: retried */
+	fake_do("fault", "{\"status\":429,\"count\":1,\"retry_after\":1,\"match\":\"POST /crm/v3/objects/tasks\"}");
+	CHECK((id = create(c, 8, "1001", NULL, &d)) != NULL);
+	free(id);
+	CHECK(fake_count("POST /crm/v3/objects/tasks") == 3);
+	fake_do("fault", "{\"status\":500,\"count\":1,\"match\":\"POST /crm/v3/objects/tasks/search\"}");
+	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-8", &rid, &d) == MK_OK && rid != NULL);
+	free(rid);
+	/* 500 on a create: not repeated */
+	fake_do("fault", "{\"status\":503,\"count\":3,\"match\":\"POST /crm/v3/objects/tasks\"}");
+	long creates = fake_count("POST /crm/v3/objects/tasks");
+	CHECK(create(c, 9, "1001", NULL, &d) == NULL);
+	CHECK(fake_count("POST /crm/v3/objects/tasks") == creates + 1);
+	fake_do("fault", "{\"status\":503,\"count\":0,\"match\":\"\"}");
+	fake_do("reset", NULL);
+
+	/* rate limited past the retries: one line */
+	fake_do("fault", "{\"status\":429,\"count\":9,\"retry_after\":0,\"match\":\"GET\"}");
+	char *name = NULL;
+	CHECK(crm_hubspot.deal_get(c, "1001", &name, &d) == MK_ENET && name == NULL);
+	CHECK(strstr(d.msg, "429") != NULL);
+	check_line(&d);
+	fake_do("reset", NULL);
+
+	/* a scope taken away: named */
+	fake_do("scopes", "{\"remove\":[\"crm.objects.contacts.write\"]}");
+	CHECK(create(c, 10, "1001", NULL, &d) == NULL);
+	CHECK_STR(d.msg, "hubspot: the private app lacks a scope (HTTP 403): give it crm.objects.contacts.write");
+	fake_do("scopes", "{\"all\":true}");
+	crm_hubspot.close(c);
+
+	/* a refused token */
+	remote_config_set(&cfg.hs_token, "pat-na1-wrong-SECRET");
+	CHECK(crm_hubspot.open(&cfg, &c, &d) == MK_OK);
+	CHECK(crm_hubspot.deal_get(c, "1001", &name, &d) == MK_ENET);
+	CHECK_STR(d.msg, "hubspot: the access token was refused (HTTP 401): check HUBSPOT_TOKEN");
+	crm_hubspot.close(c);
+	remote_config_release(&cfg);
+}
+
+static void test_fake_next_step(void)
+{
+	struct remote_config cfg;
+	struct mk_diag d;
+	void *c = NULL;
+	cfg_fake(&cfg);
+	fake_do("reset", NULL);
+	CHECK(crm_hubspot.open(&cfg, &c, &d) == MK_OK);
+	CHECK(crm_hubspot.next_step(c, "1001", "Ana: send the proposal (due 2026-12-10)", "0% done, 0 overdue, 0 slipped",
+				    &d) == MK_OK);
+	json_t *j = fake("GET", "state", NULL), *deal = json_object_get(json_object_get(j, "deals"), "1001");
+	CHECK_STR(json_string_value(json_object_get(deal, "hs_next_step")), "Ana: send the proposal (due 2026-12-10)");
+	CHECK(json_object_get(deal, "mapkeeper_plan_health") == NULL); /* the portal lacks it */
+	json_decref(j);
+	CHECK(crm_hubspot.next_step(c, "999", "x", NULL, &d) == MK_ENOTFOUND);
+	CHECK_STR(d.msg, "hubspot: no deal 999 (check the id)");
+	crm_hubspot.close(c);
+
+	fake_do("health", "{\"on\":true}");
+	CHECK(crm_hubspot.open(&cfg, &c, &d) == MK_OK);
+	CHECK(crm_hubspot.next_step(c, "1001", NULL, "50% done, 1 overdue, 0 slipped", &d) == MK_OK);
+	CHECK(crm_hubspot.next_step(c, "1002", NULL, "0% done, 0 overdue, 0 slipped", &d) == MK_OK);
+	CHECK(fake_count("GET /crm/v3/properties/deals/mapkeeper_plan_health") == 2); /* once a run */
+	j = fake("GET", "state", NULL);
+	deal = json_object_get(json_object_get(j, "deals"), "1001");
+	CHECK_STR(json_string_value(json_object_get(deal, "mapkeeper_plan_health")), "50% done, 1 overdue, 0 slipped");
+	CHECK_STR(json_string_value(json_object_get(deal, "hs_next_step")), "Ana: send the proposal (due 2026-12-10)");
+	json_decref(j);
+	crm_hubspot.close(c);
+	remote_config_release(&cfg);
+}
+
 int main(void)
 {
 	RUN(test_error_401);
@@ -238,5 +610,17 @@ int main(void)
 	RUN(test_due);
 	RUN(test_sent);
 	RUN(test_backend);
+	if (fake_start() != 0) {
+		printf("not ok %d - cannot start tests/fake/fake_hubspot.py\n", ++tap_n);
+		tap_failed++;
+		fake_stop();
+		return tap_done();
+	}
+	RUN(test_fake_deals);
+	RUN(test_fake_owner);
+	RUN(test_fake_tasks);
+	RUN(test_fake_faults);
+	RUN(test_fake_next_step);
+	fake_stop();
 	return tap_done();
 }
