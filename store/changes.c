@@ -27,7 +27,8 @@
 	"	m.label, m.start, p.ev_speaker, p.ev_start_ms, p.ev_quote, +" sel ", 0, i.id\n"
 #define CHANGES_REVISION(sel)                                                             \
 	"SELECT d.name, i.id, i.action, r.field, r.old_value, r.new_value, r.at, r.\"by\",\n" \
-	"	m.label, m.start, p.ev_speaker, p.ev_start_ms, p.ev_quote, +" sel ", 1, r.id\n"
+	"	coalesce(m.label, p.source), m.start, p.ev_speaker, p.ev_start_ms, p.ev_quote,\n" \
+	"	+" sel ", 1, r.id\n"
 /* a stakeholder: "Name (role)", the name or the role alone; a risk: "category: text" */
 #define CHANGES_MAP(sel)                                                                  \
 	"SELECT d.name, 0, NULL, CASE p.kind WHEN 'add_risk' THEN 'risk' ELSE 'stakeholder' END,\n" \

@@ -139,6 +139,12 @@ char *db_trim(const char *s);
 	"(" spk " = lower(" name ") OR substr(" spk ", 1, length(" name ") + 1) = lower(" name \
 	") || ' ' OR substr(lower(" name "), 1, length(" spk ") + 1) = " spk " || ' ')"
 
+/* Stores proposals v[0..n) of deal not seen before (a key already stored is skipped),
+ * from call meeting (0: none) or source (a CRM's name, or NULL): *added counts them.
+ * Inside the caller's write; SQLite's code (meeting.c: an ingest; crm.c: a pull). */
+int db_proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting, const char *source,
+			const struct mk_proposal *v, size_t n, const char *now, size_t *added);
+
 /* BEGIN, or a savepoint inside a transaction already open (store_write_begin) */
 int db_read_begin(struct mk_store *st);
 /* A rep's edit of one field of a pending proposal (proposal.c): the new value and a

@@ -255,9 +255,8 @@ static int findings_insert(struct mk_store *st, int64_t meeting, const struct mk
 	return rc;
 }
 
-/* Adds ps's proposals not seen before; *added counts them. */
-static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
-			    const struct mk_proposals *ps, const char *now, size_t *added)
+int db_proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting, const char *source,
+			const struct mk_proposal *v, size_t n, const char *now, size_t *added)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
@@ -266,22 +265,22 @@ static int proposals_insert(struct mk_store *st, int64_t deal, int64_t meeting,
 		"INSERT INTO proposals (deal_id, meeting_id, kind, item_id, action, owner, side,\n"
 		"	due, old_due, name, role, category, text, confidence, ev_speaker, ev_start_ms,\n"
 		"	ev_end_ms, ev_quote, key, created_at, target_proposal_id, time, depends_on_id,\n"
-		"	depends_on_proposal_id)\n"
+		"	depends_on_proposal_id, source)\n"
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,\n"
-		"	?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)\n"
+		"	?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)\n"
 		"ON CONFLICT (deal_id, key) DO NOTHING", &s);
-	for (size_t i = 0; rc == SQLITE_OK && i < ps->n; i++) {
-		const struct mk_proposal *p = &ps->v[i];
+	for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+		const struct mk_proposal *p = &v[i];
 
 		/* item -P (?21; a dependency's depends_on -P: ?24): the item pending add_item
 		 * proposal P will add (mapkeeper.h) */
-		rc = db_rerun(s, "iitIttt" "ddttttf" "tiitttI" "tII", deal, meeting, mk_prop_kind_name(p->kind),
+		rc = db_rerun(s, "iItIttt" "ddttttf" "tiitttI" "tIIt", deal, meeting, mk_prop_kind_name(p->kind),
 			      p->item_id > 0 ? p->item_id : 0, p->action, p->owner, mk_side_name(p->side),
 			      p->has_due ? &p->due : NULL, p->has_old_due ? &p->old_due : NULL, p->name,
 			      p->role, p->category, p->text, p->confidence, p->ev.speaker, p->ev.start_ms,
 			      p->ev.end_ms, p->ev.quote, p->key, now, p->item_id < 0 ? -p->item_id : 0,
 			      p->time, p->depends_on_id > 0 ? p->depends_on_id : 0,
-			      p->depends_on_id < 0 ? -p->depends_on_id : 0);
+			      p->depends_on_id < 0 ? -p->depends_on_id : 0, source);
 		if (rc == SQLITE_OK)
 			*added += (size_t)sqlite3_changes(st->db);
 	}
@@ -395,7 +394,7 @@ enum mk_err mk_store_ingest(struct mk_store *st, const char *deal, const struct 
 		err = proposals_check_items(st, deal_id, ps, diag);
 		if (err)
 			goto out;
-		rc = proposals_insert(st, deal_id, meeting, ps, now, &out->nproposals);
+		rc = db_proposals_insert(st, deal_id, meeting, NULL, ps->v, ps->n, now, &out->nproposals);
 		if (rc != SQLITE_OK) {
 			err = db_fail(st, rc, diag);
 			goto out;

@@ -17,7 +17,8 @@
 	"p.id, p.kind, coalesce(p.item_id, -p.target_proposal_id), p.action, p.owner,"   \
 	" p.side, p.due, p.old_due, p.name,"                                             \
 	" p.role, p.category, p.text, p.confidence, p.ev_speaker, p.ev_start_ms,"        \
-	" p.ev_end_ms, p.ev_quote, m.label, p.key, p.status, p.deal_id, p.meeting_id,"   \
+	" p.ev_end_ms, p.ev_quote, coalesce(m.label, p.source), p.key, p.status,"       \
+	" p.deal_id, p.meeting_id,"                                                      \
 	" d.name, p.time, coalesce(p.depends_on_id, -p.depends_on_proposal_id)"          \
 	" FROM proposals p LEFT JOIN meetings m ON m.id = p.meeting_id"                  \
 	" JOIN deals d ON d.id = p.deal_id"

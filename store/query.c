@@ -455,13 +455,14 @@ void mk_revisions_free(struct mk_revision *rows, size_t n)
 	"LEFT JOIN decisions hd ON hd.kind = 'item_add' AND hd.item_id = i.id\n"
 #define HISTORY_EDITED                                                                   \
 	"SELECT d.name, coalesce(p.item_id, 0), coalesce(p.action, p.name, p.role, p.text, ''),\n" \
-	"	e.field, e.old_value, e.new_value, e.at, e.\"by\", m.label, p.ev_speaker,\n"     \
-	"	p.ev_start_ms, p.ev_quote, 1, e.id, 'proposal edit', NULL, NULL, p.id\n"         \
+	"	e.field, e.old_value, e.new_value, e.at, e.\"by\", coalesce(m.label, p.source),\n" \
+	"	p.ev_speaker, p.ev_start_ms, p.ev_quote, 1, e.id, 'proposal edit', NULL, NULL, p.id\n" \
 	"FROM proposal_edits e JOIN proposals p ON p.id = e.proposal_id\n"                      \
 	"JOIN deals d ON d.id = p.deal_id LEFT JOIN meetings m ON m.id = p.meeting_id\n"
 #define HISTORY_CHANGED                                                                  \
 	"SELECT d.name, i.id, i.action, r.field, r.old_value, r.new_value, r.at, r.\"by\",\n"   \
-	"	m.label, p.ev_speaker, p.ev_start_ms, p.ev_quote, 2 AS rank, r.id AS seq,\n"     \
+	"	coalesce(m.label, p.source), p.ev_speaker, p.ev_start_ms, p.ev_quote, 2 AS rank,\n" \
+	"	r.id AS seq,\n"                                                                  \
 	"	CASE WHEN r.decision_id IS NOT NULL THEN 'hand' WHEN m.removed_at IS NOT NULL\n"  \
 	"	THEN 'removed call' ELSE 'call' END,\n"                                           \
 	"	coalesce(r.decision_id, " HISTORY_APPROVAL("r.proposal_id") "), hd.note, r.proposal_id\n" \
