@@ -569,21 +569,33 @@ static char *hs_owner_of(void *ctx, const char *deal_id, const struct mk_crm_ite
 
 /* ---- tasks --------------------------------------------------------------------------- */
 
-/* The properties of the item's task as sent (create: with the type). */
+/*
+ * The properties of the item's task as sent. A create sends them all (and the type); an
+ * update leaves what the engine did not give (a gone item's subject alone), and sends the
+ * date with the body so that the no-due line and the date never disagree.
+ */
 static json_t *task_props_of(const struct crm_want *w, int create)
 {
 	int has_due = w->st.due && remote_day_ok(w->st.due);
-	char *ts = hs_timestamp_of(has_due ? w->st.due : NULL, time(NULL));
-	char *body = hs_body_of(w->description, has_due);
-	json_t *p = json_pack("{s:s,s:s,s:s,s:s}", "hs_task_subject", w->st.subject ? w->st.subject : "",
-			      "hs_task_body", body, "hs_timestamp", ts, "hs_task_status",
-			      w->st.status ? w->st.status : "NOT_STARTED");
+	json_t *p = json_object();
+	if (create || w->st.subject)
+		json_object_set_new(p, "hs_task_subject", json_string(w->st.subject ? w->st.subject : ""));
+	if (create || w->description) {
+		char *body = hs_body_of(w->description, has_due);
+		json_object_set_new(p, "hs_task_body", json_string(body));
+		free(body);
+	}
+	if (create || w->description || has_due) {
+		char *ts = hs_timestamp_of(has_due ? w->st.due : NULL, time(NULL));
+		json_object_set_new(p, "hs_timestamp", json_string(ts));
+		free(ts);
+	}
+	if (create || w->st.status)
+		json_object_set_new(p, "hs_task_status", json_string(w->st.status ? w->st.status : "NOT_STARTED"));
 	if (create)
 		json_object_set_new(p, "hs_task_type", json_string("TODO"));
 	if (w->st.owner && *w->st.owner)
 		json_object_set_new(p, "hubspot_owner_id", json_string(w->st.owner));
-	free(ts);
-	free(body);
 	return p;
 }
 

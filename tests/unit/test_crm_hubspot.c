@@ -495,6 +495,17 @@ static void test_fake_tasks(void)
 	free(v);
 	CHECK_STR(v = fake_task_prop(id3, "hubspot_owner_id"), "41"); /* no owner now: left as it was */
 	free(v);
+	/* a gone item's closing: the status alone; the body (its key) and date stay */
+	struct crm_want gone = { .it = &it, .deal_id = "1001", .st = { "Action 12 (new words)", NULL, "DEFERRED", NULL } };
+	CHECK(crm_hubspot.upsert(c, &gone, &rid, &mod, &d) == MK_OK);
+	free(rid);
+	free(mod);
+	CHECK_STR(v = fake_task_prop(id3, "hs_task_status"), "DEFERRED");
+	free(v);
+	CHECK_STR(v = fake_task_prop(id3, "hs_timestamp"), "2026-12-21T12:00:00Z");
+	free(v);
+	CHECK((v = fake_task_prop(id3, "hs_task_body")) && strstr(v, "(key mk-t-12)"));
+	free(v);
 	json_decref(fake("DELETE", ctl, NULL));
 	CHECK(crm_hubspot.upsert(c, &w, &rid, &mod, &d) == MK_ENOTFOUND && rid == NULL);
 	check_line(&d);
