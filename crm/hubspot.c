@@ -700,16 +700,32 @@ static enum mk_err task_search(struct hs_ctx *c, const char *const *f, int limit
 	return err;
 }
 
+/* The id of the task in t whose body holds key (a new string), or NULL. */
+static char *task_with_key(const struct hs_tasks *t, const char *key)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].key && !strcmp(t->v[i].key, key))
+			return mk_strdup(t->v[i].id);
+	return NULL;
+}
+
+/*
+ * The key as a token of the body among the deal's tasks; when the search tokenizes the key
+ * otherwise than we do and finds none, every task of the deal, read for the key. Asked only
+ * for an item left pending, so the listing is rare.
+ */
 static enum mk_err hs_find_by_key(void *ctx, const char *deal_id, const char *key, char **remote_id,
 				  struct mk_diag *diag)
 {
 	const char *f[] = { "hs_task_body", "CONTAINS_TOKEN", key, "associations.deal", "EQ", deal_id, NULL };
 	struct hs_tasks found = { 0 };
 	enum mk_err err = task_search(ctx, f, 10, 0, &found, diag);
-	*remote_id = NULL;
-	for (size_t i = 0; err == MK_OK && i < found.n && !*remote_id; i++)
-		if (found.v[i].key && !strcmp(found.v[i].key, key))
-			*remote_id = mk_strdup(found.v[i].id);
+	*remote_id = err == MK_OK ? task_with_key(&found, key) : NULL;
+	if (err == MK_OK && !*remote_id) {
+		hs_tasks_release(&found);
+		err = task_search(ctx, f + 3, HS_PAGE_LIMIT, 1, &found, diag);
+		*remote_id = err == MK_OK ? task_with_key(&found, key) : NULL;
+	}
 	hs_tasks_release(&found);
 	return err;
 }

@@ -23,7 +23,8 @@ Control, /_fake/ (no token): GET state (deals, tasks, owners, request counts); P
 POST scopes {"remove": [...]} or {"all": true}; POST fault {"status": 500|429, "count": N,
 "retry_after": S, "match": "POST /crm/v3/objects/tasks"} (the next N matching requests);
 POST lost {"count": N} (the next N task creates are stored, then answered 500: a lost reply);
-POST delay {"ms": N} (every API request waits); POST health {"on": true} (the deal property
+POST delay {"ms": N} (every API request waits); POST tokens {"on": false} (CONTAINS_TOKEN
+finds nothing, as when the index splits a key otherwise); POST health {"on": true} (the deal property
 mapkeeper_plan_health exists); POST deal {"id", "dealname"}; POST owner {"id", "email"};
 POST task/{id} {"properties": {...}} (a user's edit: complete, re-date...); DELETE task/{id}
 (a user deletes it).
@@ -63,7 +64,7 @@ def reset():
         "owners": [{"id": "41", "email": "ana@routewise.example", "firstName": "Ana", "lastName": "Lima"},
                    {"id": "42", "email": "raj@routewise.example", "firstName": "Raj", "lastName": "Rao"}],
         "next_id": 9000001, "scopes": list(SCOPES_ALL), "faults": [], "lost": 0, "delay_ms": 0,
-        "health": False, "counts": {}, "log": [],
+        "health": False, "counts": {}, "log": [], "tokens": True,
     })
 
 
@@ -118,7 +119,7 @@ def matches(f, props, deals):
     if op == "NEQ":
         return have is None or str(have).lower() != str(value).lower()
     if op == "CONTAINS_TOKEN":
-        return token_match(have, str(value))
+        return S["tokens"] and token_match(have, str(value))
     raise ValueError("operator %s" % op)
 
 
@@ -192,6 +193,8 @@ class Handler(BaseHTTPRequestHandler):
             S["lost"] = int(body.get("count", 1))
         elif what == "delay":
             S["delay_ms"] = int(body.get("ms", 0))
+        elif what == "tokens":
+            S["tokens"] = bool(body.get("on"))
         elif what == "health":
             S["health"] = bool(body.get("on"))
         elif what == "deal":

@@ -450,6 +450,13 @@ static void test_fake_tasks(void)
 	free(rid);
 	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-99", &rid, &d) == MK_OK && rid == NULL);
 	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-4", &rid, &d) == MK_OK && rid == NULL);
+	/* a search that does not find the key as a token: the deal's tasks are read for it */
+	fake_do("tokens", "{\"on\":false}");
+	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-12", &rid, &d) == MK_OK);
+	CHECK_STR(rid, id3);
+	free(rid);
+	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-4", &rid, &d) == MK_OK && rid == NULL);
+	fake_do("tokens", "{\"on\":true}");
 
 	/* tasks: every page (2 a page), plus an item's task on another deal, read by id */
 	struct mk_crm_item items[3];
