@@ -46,6 +46,7 @@ int cmd_sync(int, char **);
 int cmd_serve(int, char **);
 int cmd_changes(int, char **);
 int cmd_share(int, char **);           /* the buyer's share links (cli/cmd_share.c) */
+int cmd_crm(int, char **);             /* crm push|pull|status (cli/cmd_crm.c, issue 15) */
 
 /* "mapkeeper: <message>" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

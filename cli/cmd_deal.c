@@ -2,6 +2,8 @@
  * cmd_deal.c: `mapkeeper deal add NAME --seller "A,B" [--seller-domain D] [--seller-org S]
  * [--buyer-org B] [--buyer-domain D]`, `deal list`, `deal show NAME` (each with [--db PATH] [--format
  * text|json]). A deal names its selling team so extraction knows each speaker's side.
+ * `deal link NAME --salesforce [ID] | --hubspot [ID] [--off]` ties it to its CRM record
+ * (mk_crm_link checks the record, or finds the one named like the deal).
  */
 #include "cli.h"
 
@@ -18,7 +20,66 @@ static const char usage[] =
 	"                      [--buyer-domain y.com]\n"
 	"       mapkeeper deal list | show NAME   [--db PATH] [--format text|json]\n"
 	"       mapkeeper deal rename OLD NEW [--as WHO]\n"
-	"       mapkeeper deal remove NAME [--yes]   (deletes its calls, plan and history)";
+	"       mapkeeper deal remove NAME [--yes]   (deletes its calls, plan and history)\n"
+	"       mapkeeper deal link NAME --salesforce [ID] | --hubspot [ID] [--off] [--config FILE] [--as WHO]";
+
+/* ---- deal link (issue 15) ---------------------------------------------------------- */
+
+/* What `deal link` reads of the options. */
+struct deal_link_opts {
+	int salesforce, hubspot, off;
+	const char *config;
+};
+
+/* deal link NAME [ID]: args[0] is the verb. */
+static int deal_link(int nargs, char **args, const struct deal_link_opts *l, const char *db, const char *as,
+		     const char *fmt)
+{
+	struct mk_crm_opts o = { .config = l->config, .who = cli_who(as) };
+	const char *id = nargs == 3 ? args[2] : NULL;
+	char *rid = NULL, *url = NULL;
+	struct mk_store *st;
+	struct mk_diag d;
+	enum mk_err err;
+
+	if (nargs < 2 || nargs > 3)
+		return cli_usage(usage);
+	if (l->salesforce + l->hubspot != 1) {
+		cli_error("deal link: give one CRM: --salesforce [ID] or --hubspot [ID]");
+		return CLI_USAGE;
+	}
+	if (l->off && id) {
+		cli_error("deal link: --off takes no id (deal link NAME --%s --off)", l->hubspot ? "hubspot" : "salesforce");
+		return CLI_USAGE;
+	}
+	o.crm = l->hubspot ? MK_CRM_HUBSPOT : MK_CRM_SALESFORCE;
+	if (!(st = cli_store_open(db)))
+		return CLI_FAILED;
+	mk_diag_clear(&d);
+	if (l->off && !(err = mk_store_crm_link_get(st, args[1], o.crm, &rid, &d)) && rid)
+		err = mk_store_crm_link(st, args[1], o.crm, NULL, o.who, &d);
+	else if (!l->off)
+		err = mk_crm_link(st, &o, args[1], id, &rid, &d);
+	mk_store_close(st);
+	if (err) {
+		free(rid);
+		return cli_store_failed(err, &d, args[1]);
+	}
+	if (!l->off)
+		url = mk_crm_record_url(o.crm, l->config, "deal", rid);
+	if (!strcmp(fmt, "json"))
+		cli_json_print(json_pack("{s:s, s:s, s:s?, s:s?}", "deal", args[1], "crm", mk_crm_name(o.crm),
+					 "remote_id", l->off ? NULL : rid, "url", url));
+	else if (l->off)
+		printf(rid ? "unlinked deal '%s' from %s\n" : "deal '%s' was not linked to %s\n", args[1],
+		       mk_crm_title(o.crm));
+	else
+		printf("linked deal '%s' to %s %s%s%s\n", args[1], mk_crm_title(o.crm), rid, url ? " " : "",
+		       url ? url : "");
+	free(rid);
+	free(url);
+	return CLI_OK;
+}
 
 static json_t *deal_json(const struct mk_deal *d)
 {
@@ -237,9 +298,14 @@ int cmd_deal(int argc, char **argv)
 		CLI_OPT_FORMAT,
 		CLI_OPT_AS,
 		{ "yes", no_argument, NULL, 'Y' },
+		{ "salesforce", no_argument, NULL, 'F' },
+		{ "hubspot", no_argument, NULL, 'H' },
+		{ "off", no_argument, NULL, 'O' },
+		{ "config", required_argument, NULL, 'c' },
 		CLI_OPT_END,
 	};
 	struct cli_opts o = { .format = "text" };
+	struct deal_link_opts link = { 0, 0, 0, NULL };
 	const char *fmt, *verb;
 	struct mk_deal deal;
 	int ch, yes = 0;
@@ -253,6 +319,10 @@ int cmd_deal(int argc, char **argv)
 		case 'B': deal.buyer_org = optarg; break;
 		case 'y': deal.buyer_domain = optarg[0] == '@' ? optarg + 1 : optarg; break;
 		case 'Y': yes = 1; break;
+		case 'F': link.salesforce = 1; break;
+		case 'H': link.hubspot = 1; break;
+		case 'O': link.off = 1; break;
+		case 'c': link.config = optarg; break;
 		}
 	if (ch < 0)
 		return o.rc;
@@ -271,6 +341,8 @@ int cmd_deal(int argc, char **argv)
 		return deal_read(verb, argc - optind, argv + optind, o.db, fmt);
 	if (!strcmp(verb, "rename") || !strcmp(verb, "remove"))
 		return deal_change(verb, argc - optind, argv + optind, o.db, o.as, yes, fmt);
-	cli_error("deal: unknown action '%s' (add, list, show, rename or remove)", verb);
+	if (!strcmp(verb, "link"))
+		return deal_link(argc - optind, argv + optind, &link, o.db, o.as, fmt);
+	cli_error("deal: unknown action '%s' (add, list, show, rename, remove or link)", verb);
 	return CLI_USAGE;
 }

@@ -56,6 +56,7 @@ static const struct command commands[] = {
 	{ "meeting", cmd_meeting, "set the next meeting: meeting DEAL DATE [--time HH:MM] [--who ..] [--purpose ..]" },
 	{ "stance", cmd_stance, "set a stakeholder's stance: stance PERSON champion|supporter|neutral|skeptic|blocker" },
 	{ "share", cmd_share, "a read-only link to a deal's plan for the buyer: share DEAL | list | revoke | risk" },
+	{ "crm", cmd_crm, "the plan to Salesforce or HubSpot tasks and back: crm push|pull salesforce|hubspot | status" },
 };
 
 /* Commands whose first argument is a verb, one line each: `help COMMAND VERB` and the
@@ -64,7 +65,7 @@ static const struct {
 	const char *command;
 	const char *verbs[8];       /* up to the first NULL */
 } command_verbs[] = {
-	{ "deal", { "add", "list", "show", "rename", "remove" } },
+	{ "deal", { "add", "list", "show", "rename", "remove", "link" } },
 	{ "item", { "add", "edit", "done", "drop", "block", "reopen", "list" } },
 	{ "call", { "list", "remove" } },
 	{ "sync", { "zoom", "teams" } },
@@ -72,6 +73,7 @@ static const struct {
 	{ "criterion", { "add", "remove" } },
 	{ "depend", { "remove" } },
 	{ "share", { "list", "revoke", "risk" } },
+	{ "crm", { "push", "pull", "status" } },
 };
 
 void cli_error(const char *fmt, ...)

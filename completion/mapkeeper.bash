@@ -144,6 +144,11 @@ _mapkeeper() {
 		verb=${pos[0]}
 		pos=("${pos[@]:1}")
 	fi
+	# `crm push|pull CRM`: the CRMs
+	if [[ $cmd == crm && ($verb == push || $verb == pull) ]] && ((${#pos[@]} == 0)); then
+		_mapkeeper_reply salesforce hubspot
+		return 0
+	fi
 	# `stance PERSON STANCE`: the stances
 	if [[ $cmd == stance ]] && ((${#pos[@]} == 1)); then
 		_mapkeeper_reply champion supporter neutral skeptic blocker

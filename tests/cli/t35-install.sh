@@ -114,7 +114,7 @@ if command -v bash >/dev/null 2>&1; then
 		case " $all " in *" $c "*) ;; *) lacking="$lacking $c" ;; esac
 	done
 	if [ $rc -eq 0 ] && [ "$reg" = "complete -F _mapkeeper mapkeeper" ] && [ "$in" = ingest ] &&
-		[ "$verbs" = "add list show rename remove" ] && [ "$formats" = "text json csv md" ] &&
+		[ "$verbs" = "add list show rename remove link" ] && [ "$formats" = "text json csv md" ] &&
 		[ "$opts" = "--date --date-from-name --db --deal" ] && [ "$he" = "help health" ] && [ -z "$lacking" ]; then
 		ok "the bash completion registers (complete -p) and offers commands, verbs, flags and --format values"
 	else bad "bash completion: rc=$rc lacking:$lacking $(cat "$tmp/o" "$tmp/e" | tr '\n' '|')"; fi
@@ -156,7 +156,7 @@ if command -v zsh >/dev/null 2>&1; then
 		read -r dirs
 	} <"$tmp/o"
 	case " $all " in *" ingest "*" help "* | *" help "*" ingest "*) has=1 ;; *) has=0 ;; esac
-	if [ $rc -eq 0 ] && [ $has = 1 ] && [ "$verbs" = "add list show rename remove" ] && [ "$formats" = "text json csv md" ] &&
+	if [ $rc -eq 0 ] && [ $has = 1 ] && [ "$verbs" = "add list show rename remove link" ] && [ "$formats" = "text json csv md" ] &&
 		[ "$deals" = "North Wind" ] && [ "$dirs" = "files -/" ]; then
 		ok "the zsh completion offers commands, verbs, --format values, deal names and folders"
 	else bad "zsh completion: rc=$rc $(cat "$tmp/o" "$tmp/e" | tr '\n' '|')"; fi
