@@ -43,6 +43,9 @@ FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 HEADERS  = include/mapkeeper.h $(foreach d,$(LIB_DIRS) cli tests/unit,$(wildcard $(d)/*.h))
 LIB      = $(BUILD)/libmapkeeper.a
+# crm/names.c refers to crm_hubspot weakly until issue 15's integration: pull the HubSpot
+# backend out of the archive all the same (harmless once the reference is strong)
+LDFLAGS += -Wl,--undefined=crm_hubspot
 
 .SECONDARY:
 .PHONY: all deps test check demo fuzz bench clean units

@@ -63,6 +63,11 @@ static int deal_link(int nargs, char **args, const struct deal_link_opts *l, con
 	mk_store_close(st);
 	if (err) {
 		free(rid);
+		/* the CRM has no such record: its own line (h4), not the store's "no deal" */
+		if (err == MK_ENOTFOUND && !strncmp(d.msg, mk_crm_name(o.crm), strlen(mk_crm_name(o.crm)))) {
+			cli_diag(&d, err);
+			return CLI_FAILED;
+		}
 		return cli_store_failed(err, &d, args[1]);
 	}
 	if (!l->off)
