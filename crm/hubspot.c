@@ -203,6 +203,27 @@ enum mk_err hs_parse_tasks(const char *body, size_t len, struct hs_tasks *out, c
 	return MK_OK;
 }
 
+enum mk_err hs_parse_assoc(const char *body, size_t len, char ***ids, size_t *n, char **after,
+			   struct mk_diag *diag)
+{
+	json_t *j = NULL, *o;
+	size_t i;
+	enum mk_err err = parse_object(body, len, &j, diag);
+	*after = NULL;
+	if (err != MK_OK)
+		return err;
+	json_array_foreach(json_object_get(j, "results"), i, o) {
+		char *id = id_of(json_object_get(o, "toObjectId"));
+		if (id) {
+			*ids = mk_realloc(*ids, (*n + 1) * sizeof **ids);
+			(*ids)[(*n)++] = id;
+		}
+	}
+	*after = id_of(json_object_get(json_object_get(json_object_get(j, "paging"), "next"), "after"));
+	json_decref(j);
+	return MK_OK;
+}
+
 /* ---- pure: the one-line errors ------------------------------------------------------- */
 
 /* s as one line of at most HS_MSG_MAX bytes (cut on a UTF-8 boundary) appended to b. */
@@ -452,6 +473,13 @@ static void strv_push(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = mk_strdup(s);
 }
 
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 /* One page of a deal search: the ids named name (any case) appended; *after the next. */
 static void deal_page(json_t *j, const char *name, char ***ids, size_t *n, char **after)
 {
@@ -490,9 +518,7 @@ static enum mk_err hs_deal_find(void *ctx, const char *name, char ***ids, size_t
 	}
 	free(after);
 	if (err != MK_OK) {
-		for (size_t i = 0; i < *n; i++)
-			free((*ids)[i]);
-		free(*ids);
+		strv_free(*ids, *n);
 		*ids = NULL;
 		*n = 0;
 	}
@@ -700,6 +726,98 @@ static enum mk_err task_search(struct hs_ctx *c, const char *const *f, int limit
 	return err;
 }
 
+static int has_task(const struct hs_tasks *t, const char *id)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i].id, id))
+			return 1;
+	return 0;
+}
+
+/* The tasks ids[0..n) by id, in batches, appended to t; an id HubSpot does not have (a task
+ * deleted) is left out. */
+static enum mk_err read_ids(struct hs_ctx *c, char *const *ids, size_t n, struct hs_tasks *t, struct mk_diag *diag)
+{
+	enum mk_err err = MK_OK;
+	for (size_t i = 0; i < n && err == MK_OK;) {
+		json_t *inputs = json_array(), *names = json_array();
+		for (; i < n && json_array_size(inputs) < HS_BATCH; i++)
+			json_array_append_new(inputs, json_pack("{s:s}", "id", ids[i]));
+		for (size_t k = 0; task_props[k]; k++)
+			json_array_append_new(names, json_string(task_props[k]));
+		json_t *req = json_pack("{s:o,s:o}", "properties", names, "inputs", inputs);
+		struct mk_buf reply;
+		long status = 0;
+		mk_buf_init(&reply);
+		err = hs_call(c, "POST", "/crm/v3/objects/tasks/batch/read", req, 0, &status, &reply, diag);
+		if (err == MK_OK && (status == 200 || status == 207)) {
+			err = hs_parse_tasks(reply.s, reply.len, t, NULL, diag);
+		} else if (err == MK_OK && status != 404) {
+			char line[512];
+			hs_error_line(status, reply.s, reply.len, SCOPE_TASKS_READ, line, sizeof line);
+			mk_diag_set(diag, "", 0, "%s", line);
+			err = MK_ENET;
+		}
+		mk_buf_release(&reply);
+		json_decref(req);
+	}
+	return err;
+}
+
+/*
+ * The items' tasks a search did not list (the search index lags behind a write by seconds):
+ * read by id; an id missing from the reply is a task deleted in HubSpot.
+ */
+static enum mk_err read_missing(struct hs_ctx *c, const struct mk_crm_item *items, size_t n, struct hs_tasks *t,
+				struct mk_diag *diag)
+{
+	char **ids = NULL;
+	size_t nids = 0;
+	enum mk_err err;
+	for (size_t i = 0; i < n; i++)
+		if (items[i].remote_id && *items[i].remote_id && !has_task(t, items[i].remote_id))
+			strv_push(&ids, &nids, items[i].remote_id);
+	err = read_ids(c, ids, nids, t, diag);
+	strv_free(ids, nids);
+	return err;
+}
+
+/* The ids of the deal's tasks from its associations (read from the records, not the search
+ * index), every page. */
+static enum mk_err deal_task_ids(struct hs_ctx *c, const char *deal_id, char ***ids, size_t *n,
+				 struct mk_diag *diag)
+{
+	char *id = http_escape(deal_id), *after = NULL;
+	enum mk_err err = MK_OK;
+	for (int page = 0; err == MK_OK && page < HS_MAX_PAGES; page++) {
+		char *a = after ? http_escape(after) : NULL;
+		char *path = mk_sprintf("/crm/v4/objects/deals/%s/associations/tasks?limit=500%s%s", id,
+					a ? "&after=" : "", a ? a : "");
+		struct mk_buf reply;
+		long status = 0;
+		mk_buf_init(&reply);
+		free(after);
+		after = NULL;
+		err = hs_call(c, "GET", path, NULL, 0, &status, &reply, diag);
+		if (err == MK_OK && (status < 200 || status > 299)) {
+			char line[512];
+			hs_error_line(status, reply.s, reply.len, SCOPE_DEALS_READ, line, sizeof line);
+			mk_diag_set(diag, "", 0, "%s", line);
+			err = MK_ENET;
+		} else if (err == MK_OK) {
+			err = hs_parse_assoc(reply.s, reply.len, ids, n, &after, diag);
+		}
+		mk_buf_release(&reply);
+		free(path);
+		free(a);
+		if (!after)
+			break;
+	}
+	free(after);
+	free(id);
+	return err;
+}
+
 /* The id of the task in t whose body holds key (a new string), or NULL. */
 static char *task_with_key(const struct hs_tasks *t, const char *key)
 {
@@ -710,66 +828,27 @@ static char *task_with_key(const struct hs_tasks *t, const char *key)
 }
 
 /*
- * The key as a token of the body among the deal's tasks; when the search tokenizes the key
- * otherwise than we do and finds none, every task of the deal, read for the key. Asked only
- * for an item left pending, so the listing is rare.
+ * The key as a token of the body among the deal's tasks; when the search finds none (its
+ * index lags a create by seconds, or splits the key otherwise), every task associated to the
+ * deal, read by id. Asked only for an item left pending, so the second way is rare.
  */
 static enum mk_err hs_find_by_key(void *ctx, const char *deal_id, const char *key, char **remote_id,
 				  struct mk_diag *diag)
 {
 	const char *f[] = { "hs_task_body", "CONTAINS_TOKEN", key, "associations.deal", "EQ", deal_id, NULL };
 	struct hs_tasks found = { 0 };
+	char **ids = NULL;
+	size_t n = 0;
 	enum mk_err err = task_search(ctx, f, 10, 0, &found, diag);
 	*remote_id = err == MK_OK ? task_with_key(&found, key) : NULL;
 	if (err == MK_OK && !*remote_id) {
 		hs_tasks_release(&found);
-		err = task_search(ctx, f + 3, HS_PAGE_LIMIT, 1, &found, diag);
+		if ((err = deal_task_ids(ctx, deal_id, &ids, &n, diag)) == MK_OK)
+			err = read_ids(ctx, ids, n, &found, diag);
 		*remote_id = err == MK_OK ? task_with_key(&found, key) : NULL;
 	}
+	strv_free(ids, n);
 	hs_tasks_release(&found);
-	return err;
-}
-
-static int has_task(const struct hs_tasks *t, const char *id)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (!strcmp(t->v[i].id, id))
-			return 1;
-	return 0;
-}
-
-/*
- * The items' tasks a search did not list (the search index lags behind a write by seconds):
- * read by id, in batches; an id missing from the reply is a task deleted in HubSpot.
- */
-static enum mk_err read_missing(struct hs_ctx *c, const struct mk_crm_item *items, size_t n, struct hs_tasks *t,
-				struct mk_diag *diag)
-{
-	enum mk_err err = MK_OK;
-	for (size_t i = 0; i < n && err == MK_OK;) {
-		json_t *inputs = json_array(), *names = json_array();
-		for (; i < n && json_array_size(inputs) < HS_BATCH; i++)
-			if (items[i].remote_id && *items[i].remote_id && !has_task(t, items[i].remote_id))
-				json_array_append_new(inputs, json_pack("{s:s}", "id", items[i].remote_id));
-		for (size_t k = 0; task_props[k]; k++)
-			json_array_append_new(names, json_string(task_props[k]));
-		json_t *req = json_pack("{s:o,s:o}", "properties", names, "inputs", inputs);
-		struct mk_buf reply;
-		long status = 0;
-		mk_buf_init(&reply);
-		if (json_array_size(inputs) > 0)
-			err = hs_call(c, "POST", "/crm/v3/objects/tasks/batch/read", req, 0, &status, &reply, diag);
-		if (err == MK_OK && (status == 200 || status == 207)) {
-			err = hs_parse_tasks(reply.s, reply.len, t, NULL, diag);
-		} else if (err == MK_OK && status && status != 404) {
-			char line[512];
-			hs_error_line(status, reply.s, reply.len, SCOPE_TASKS_READ, line, sizeof line);
-			mk_diag_set(diag, "", 0, "%s", line);
-			err = MK_ENET;
-		}
-		mk_buf_release(&reply);
-		json_decref(req);
-	}
 	return err;
 }
 

@@ -37,6 +37,14 @@ void hs_error_line(long status, const char *body, size_t len, const char *scope,
 enum mk_err hs_parse_tasks(const char *body, size_t len, struct hs_tasks *out, char **after,
 			   struct mk_diag *diag);
 
+/*
+ * A page of a record's associations (GET /crm/v4/objects/deals/{id}/associations/tasks:
+ * {"results": [{"toObjectId"}], "paging": {"next": {"after"}}}): appends each id to *ids
+ * (*n of them, new strings); *after the next page's cursor or NULL.
+ */
+enum mk_err hs_parse_assoc(const char *body, size_t len, char ***ids, size_t *n, char **after,
+			   struct mk_diag *diag);
+
 /* The mapping key in a task's body ("... (key mk-...)"), a new string, or NULL. */
 char *hs_body_key(const char *body);
 

@@ -14,6 +14,7 @@ The API, after HubSpot's documented shapes:
   POST  /crm/v3/objects/tasks        {"properties", "associations"}   201
   PATCH /crm/v3/objects/tasks/{id}   {"properties"}                   200, 404 when deleted
   POST  /crm/v3/objects/tasks/batch/read {"inputs":[{"id"}], "properties"}  200, or 207 with errors
+  GET   /crm/v4/objects/deals/{id}/associations/tasks?limit=N&after=A   the deal's task ids
   GET   /crm/v3/owners?email=...
   GET   /crm/v3/properties/deals/{name}                  404 when the portal lacks it
 Each call needs its documented scope; a scope taken away (/_fake/scopes) gives 403
@@ -24,7 +25,8 @@ POST scopes {"remove": [...]} or {"all": true}; POST fault {"status": 500|429, "
 "retry_after": S, "match": "POST /crm/v3/objects/tasks"} (the next N matching requests);
 POST lost {"count": N} (the next N task creates are stored, then answered 500: a lost reply);
 POST delay {"ms": N} (every API request waits); POST tokens {"on": false} (CONTAINS_TOKEN
-finds nothing, as when the index splits a key otherwise); POST health {"on": true} (the deal property
+finds nothing, as when the index splits a key otherwise); POST lag {"seconds": N} (a search
+does not see a task for N seconds after it was made, as HubSpot's index lags); POST health {"on": true} (the deal property
 mapkeeper_plan_health exists); POST deal {"id", "dealname"}; POST owner {"id", "email"};
 POST task/{id} {"properties": {...}} (a user's edit: complete, re-date...); DELETE task/{id}
 (a user deletes it).
@@ -64,7 +66,7 @@ def reset():
         "owners": [{"id": "41", "email": "ana@routewise.example", "firstName": "Ana", "lastName": "Lima"},
                    {"id": "42", "email": "raj@routewise.example", "firstName": "Raj", "lastName": "Rao"}],
         "next_id": 9000001, "scopes": list(SCOPES_ALL), "faults": [], "lost": 0, "delay_ms": 0,
-        "health": False, "counts": {}, "log": [], "tokens": True,
+        "health": False, "counts": {}, "log": [], "tokens": True, "lag": 0,
     })
 
 
@@ -193,6 +195,8 @@ class Handler(BaseHTTPRequestHandler):
             S["lost"] = int(body.get("count", 1))
         elif what == "delay":
             S["delay_ms"] = int(body.get("ms", 0))
+        elif what == "lag":
+            S["lag"] = float(body.get("seconds", 0))
         elif what == "tokens":
             S["tokens"] = bool(body.get("on"))
         elif what == "health":
@@ -249,6 +253,7 @@ class Handler(BaseHTTPRequestHandler):
             ("POST", r"/crm/v3/objects/tasks/batch/read", self.task_batch_read, "crm.objects.contacts.read"),
             ("POST", r"/crm/v3/objects/tasks", self.task_create, "crm.objects.contacts.write"),
             ("PATCH", r"/crm/v3/objects/tasks/[^/]+", self.task_patch, "crm.objects.contacts.write"),
+            ("GET", r"/crm/v4/objects/deals/[^/]+/associations/tasks", self.deal_tasks, "crm.objects.deals.read"),
             ("GET", r"/crm/v3/owners/?", self.owners, "crm.objects.owners.read"),
             ("GET", r"/crm/v3/properties/deals/[^/]+", self.deal_property, "crm.schemas.deals.read"),
         ]
@@ -319,8 +324,23 @@ class Handler(BaseHTTPRequestHandler):
         props = body.get("properties") or ["dealname"]
         return self.search(rows, body, lambda did: deal_object(did, S["deals"][did], props))
 
+    def deal_tasks(self, path, q, body):
+        did = path.split("/")[5]
+        if did not in S["deals"]:
+            return self.send(404, err("OBJECT_NOT_FOUND", "resource not found"))
+        ids = [tid for tid, t in sorted(S["tasks"].items()) if not t["archived"] and did in t["deals"]]
+        limit = min(int((q.get("limit") or ["500"])[0]), 500, PAGE_SIZE)
+        start = int((q.get("after") or ["0"])[0])
+        out = {"results": [{"toObjectId": int(i), "associationTypes": [
+            {"category": "HUBSPOT_DEFINED", "typeId": 216, "label": None}]} for i in ids[start:start + limit]]}
+        if start + limit < len(ids):
+            out["paging"] = {"next": {"after": str(start + limit), "link": None}}
+        return self.send(200, out)
+
     def task_search(self, path, q, body):
-        rows = [(tid, t["properties"], t["deals"]) for tid, t in sorted(S["tasks"].items()) if not t["archived"]]
+        seen = time.time() - S["lag"]
+        rows = [(tid, t["properties"], t["deals"]) for tid, t in sorted(S["tasks"].items())
+                if not t["archived"] and t["made"] <= seen]
         props = body.get("properties")
         return self.search(rows, body, lambda tid: task_object(tid, S["tasks"][tid], props))
 
@@ -377,7 +397,7 @@ class Handler(BaseHTTPRequestHandler):
         stamp = now_iso()
         props.update({"hs_createdate": stamp, "hs_lastmodifieddate": stamp, "hs_object_id": tid})
         props.setdefault("hs_task_status", "NOT_STARTED")
-        S["tasks"][tid] = {"properties": props, "deals": deals, "archived": False}
+        S["tasks"][tid] = {"properties": props, "deals": deals, "archived": False, "made": time.time()}
         if S["lost"] > 0:
             S["lost"] -= 1
             return self.send(500, err("INTERNAL_ERROR", "internal error"))

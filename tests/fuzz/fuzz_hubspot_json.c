@@ -1,7 +1,7 @@
 /*
  * fuzz_hubspot_json.c: libFuzzer target for the HubSpot backend's reply readers
  * (crm/hubspot.h): the same bytes as a search page or batch read (twice, as two pages of one
- * listing), as an error reply under each status the backend words, and as a task's body and
+ * listing), as a page of a deal's associations, as an error reply under each status the backend words, and as a task's body and
  * hs_timestamp. A page must fail with one "hubspot" message or give tasks with an id, a key
  * starting "mk-" or none, a real due day or none, done and waiting never both; an error line
  * is one line starting "hubspot: ". Seeds: corpus/fuzz_hubspot_json/ (replies as HubSpot
@@ -54,6 +54,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			      sizeof line);
 		FUZZ_ASSERT(!strncmp(line, "hubspot: ", 9) && !strchr(line, '\n'));
 	}
+
+	char **ids = NULL;
+	size_t n = 0;
+	for (int page = 0; page < 2; page++) {
+		size_t before = n;
+		mk_diag_clear(&d);
+		if (hs_parse_assoc((const char *)data, size, &ids, &n, &after, &d)) {
+			fuzz_check_failed(MK_ENET, &d, "hubspot");
+			FUZZ_ASSERT(after == NULL && n == before);
+		}
+		free(after);
+		after = NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		FUZZ_ASSERT(fuzz_len(ids[i]) > 0);
+		free(ids[i]);
+	}
+	free(ids);
 
 	char *s = mk_strndup((const char *)data, size), *k = hs_body_key(s);
 	FUZZ_ASSERT(!k || !strncmp(k, "mk-", 3));

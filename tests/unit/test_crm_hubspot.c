@@ -146,6 +146,30 @@ static void test_page(void)
 	CHECK(hs_parse_tasks("{\"results\":{\"id\":1}}", 20, &t, NULL, &d) == MK_OK && t.n == 0);
 }
 
+static void test_assoc(void)
+{
+	static const char page[] = "{\"results\":[{\"toObjectId\":9000001,\"associationTypes\":[{\"category\":"
+				   "\"HUBSPOT_DEFINED\",\"typeId\":216,\"label\":null}]},{\"toObjectId\":\"9000002\"},"
+				   "{\"toObjectId\":null},{}],\"paging\":{\"next\":{\"after\":\"MjAw\"}}}";
+	struct mk_diag d;
+	char **ids = NULL, *after = NULL;
+	size_t n = 0;
+	CHECK(hs_parse_assoc(page, strlen(page), &ids, &n, &after, &d) == MK_OK);
+	CHECK(n == 2);
+	if (n == 2) {
+		CHECK_STR(ids[0], "9000001");
+		CHECK_STR(ids[1], "9000002");
+	}
+	CHECK_STR(after, "MjAw");
+	free(after);
+	CHECK(hs_parse_assoc("{\"results\":[{\"toObjectId\":3}]}", 30, &ids, &n, &after, &d) == MK_OK);
+	CHECK(n == 3 && after == NULL);
+	CHECK(hs_parse_assoc("nope", 4, &ids, &n, &after, &d) == MK_ENET && n == 3 && after == NULL);
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
 static void test_key(void)
 {
 	char *k;
@@ -457,6 +481,14 @@ static void test_fake_tasks(void)
 	free(rid);
 	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-4", &rid, &d) == MK_OK && rid == NULL);
 	fake_do("tokens", "{\"on\":true}");
+	/* a search index that has not caught up yet: the deal's associations, every page, by id */
+	fake_do("lag", "{\"seconds\":60}");
+	long assoc = fake_count("GET /crm/v4/objects/deals/{id}/associations/tasks");
+	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-2", &rid, &d) == MK_OK);
+	CHECK_STR(rid, id2);
+	free(rid);
+	CHECK(fake_count("GET /crm/v4/objects/deals/{id}/associations/tasks") == assoc + 2); /* 3 tasks, 2 a page */
+	fake_do("lag", "{\"seconds\":0}");
 
 	/* tasks: every page (2 a page), plus an item's task on another deal, read by id */
 	struct mk_crm_item items[3];
@@ -624,6 +656,7 @@ int main(void)
 	RUN(test_error_others);
 	RUN(test_error_long);
 	RUN(test_page);
+	RUN(test_assoc);
 	RUN(test_key);
 	RUN(test_due);
 	RUN(test_sent);
