@@ -80,7 +80,8 @@ one_line() { [ "$(wc -l <"$1")" -eq 1 ]; }
 
 # ---- deal link --------------------------------------------------------------------------
 "$MK" deal link Northwind --hubspot 1001 >"$tmp/l1.out" 2>"$tmp/l1.err"
-[ $? -eq 0 ] && grep -q 1001 "$tmp/l1.out" && ok "deal link --hubspot ID checks the deal and links it" \
+[ $? -eq 0 ] && grep -q "https://app.hubspot.com/contacts/4455/record/0-3/1001" "$tmp/l1.out" \
+	&& ok "deal link --hubspot ID checks the deal and links it (with its link in HubSpot)" \
 	|| bad "link by id: $(cat "$tmp/l1.out" "$tmp/l1.err")"
 "$MK" deal link Globex --hubspot 999 >"$tmp/l2.out" 2>"$tmp/l2.err"
 rc=$?
@@ -114,6 +115,9 @@ and all("mapkeeper item #" in p["hs_task_body"] for p in tasks_of("1001").values
 	|| bad "task properties"
 check 'deals["1001"].get("hs_next_step") == "Raj Rao: Loop in legal" and "mapkeeper_plan_health" not in deals["1001"]' \
 	&& ok "the deal's next step is the first open item; no health property: none written" || bad "next step"
+"$MK" crm status Northwind --format json >"$tmp/st.out" 2>"$tmp/st.err"
+[ "$(grep -c 'https://app.hubspot.com/contacts/4455/record/0-27/900000[123]' "$tmp/st.out")" -ge 3 ] \
+	&& ok "crm status links each task in HubSpot" || bad "status: $(head -c 900 "$tmp/st.out") $(cat "$tmp/st.err")"
 grep -q '"run_id"' "$tmp/p1.out" && grep -q '"lines"' "$tmp/p1.out" && ok "the run's JSON has run_id and lines" \
 	|| bad "json: $(cat "$tmp/p1.out")"
 
