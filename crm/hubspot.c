@@ -355,6 +355,15 @@ static enum mk_err hs_call(struct hs_ctx *c, const char *method, const char *pat
 	return err;
 }
 
+/* The one line of a reply that is not 2xx into diag: MK_ENET. */
+static enum mk_err reply_failed(long status, const struct mk_buf *reply, const char *scope, struct mk_diag *diag)
+{
+	char line[512];
+	hs_error_line(status, reply->s, reply->len, scope, line, sizeof line);
+	mk_diag_set(diag, "", 0, "%s", line);
+	return MK_ENET;
+}
+
 /*
  * hs_call, then the reply: a 2xx JSON object into *out (when out); else one line and
  * MK_ENET (MK_ENOTFOUND on a 404, for the caller to say what was not found).
@@ -369,10 +378,9 @@ static enum mk_err hs_json(struct hs_ctx *c, const char *method, const char *pat
 	mk_buf_init(&reply);
 	err = hs_call(c, method, path, req, once, status, &reply, diag);
 	if (err == MK_OK && (*status < 200 || *status > 299)) {
-		char line[512];
-		hs_error_line(*status, reply.s, reply.len, scope, line, sizeof line);
-		mk_diag_set(diag, "", 0, "%s", line);
-		err = *status == 404 ? MK_ENOTFOUND : MK_ENET;
+		err = reply_failed(*status, &reply, scope, diag);
+		if (*status == 404)
+			err = MK_ENOTFOUND;
 	} else if (err == MK_OK && out) {
 		err = remote_parse_json(HS, &reply, out, diag);
 	}
@@ -711,10 +719,7 @@ static enum mk_err task_search(struct hs_ctx *c, const char *const *f, int limit
 		free(after);
 		after = NULL;
 		if (err == MK_OK && (status < 200 || status > 299)) {
-			char line[512];
-			hs_error_line(status, reply.s, reply.len, SCOPE_TASKS_READ, line, sizeof line);
-			mk_diag_set(diag, "", 0, "%s", line);
-			err = MK_ENET;
+			err = reply_failed(status, &reply, SCOPE_TASKS_READ, diag);
 		} else if (err == MK_OK) {
 			err = hs_parse_tasks(reply.s, reply.len, out, all ? &after : NULL, diag);
 		}
@@ -753,10 +758,7 @@ static enum mk_err read_ids(struct hs_ctx *c, char *const *ids, size_t n, struct
 		if (err == MK_OK && (status == 200 || status == 207)) {
 			err = hs_parse_tasks(reply.s, reply.len, t, NULL, diag);
 		} else if (err == MK_OK && status != 404) {
-			char line[512];
-			hs_error_line(status, reply.s, reply.len, SCOPE_TASKS_READ, line, sizeof line);
-			mk_diag_set(diag, "", 0, "%s", line);
-			err = MK_ENET;
+			err = reply_failed(status, &reply, SCOPE_TASKS_READ, diag);
 		}
 		mk_buf_release(&reply);
 		json_decref(req);
@@ -800,10 +802,7 @@ static enum mk_err deal_task_ids(struct hs_ctx *c, const char *deal_id, char ***
 		after = NULL;
 		err = hs_call(c, "GET", path, NULL, 0, &status, &reply, diag);
 		if (err == MK_OK && (status < 200 || status > 299)) {
-			char line[512];
-			hs_error_line(status, reply.s, reply.len, SCOPE_DEALS_READ, line, sizeof line);
-			mk_diag_set(diag, "", 0, "%s", line);
-			err = MK_ENET;
+			err = reply_failed(status, &reply, SCOPE_DEALS_READ, diag);
 		} else if (err == MK_OK) {
 			err = hs_parse_assoc(reply.s, reply.len, ids, n, &after, diag);
 		}
