@@ -23,7 +23,8 @@ MISSING_SCOPES with errors[].context.requiredGranularScopes.
 Control, /_fake/ (no token): GET state (deals, tasks, owners, request counts); POST reset;
 POST scopes {"remove": [...]} or {"all": true}; POST fault {"status": 500|429, "count": N,
 "retry_after": S, "match": "POST /crm/v3/objects/tasks"} (the next N matching requests);
-POST lost {"count": N} (the next N task creates are stored, then answered 500: a lost reply);
+POST lost {"count": N, "cut": false} (the next N task creates are stored, then answered 500,
+or with "cut" the connection drops with no reply: a lost reply);
 POST delay {"ms": N} (every API request waits); POST tokens {"on": false} (CONTAINS_TOKEN
 finds nothing, as when the index splits a key otherwise); POST lag {"seconds": N} (a search
 does not see a task for N seconds after it was made, as HubSpot's index lags); POST health {"on": true} (the deal property
@@ -193,6 +194,7 @@ class Handler(BaseHTTPRequestHandler):
                                 "retry_after": body.get("retry_after"), "match": body.get("match", "")})
         elif what == "lost":
             S["lost"] = int(body.get("count", 1))
+            S["lost_cut"] = bool(body.get("cut"))
         elif what == "delay":
             S["delay_ms"] = int(body.get("ms", 0))
         elif what == "lag":
@@ -400,6 +402,9 @@ class Handler(BaseHTTPRequestHandler):
         S["tasks"][tid] = {"properties": props, "deals": deals, "archived": False, "made": time.time()}
         if S["lost"] > 0:
             S["lost"] -= 1
+            if S.get("lost_cut"):  # the connection drops before any reply
+                self.close_connection = True
+                return None
             return self.send(500, err("INTERNAL_ERROR", "internal error"))
         return self.send(201, task_object(tid, S["tasks"][tid]))
 

@@ -577,11 +577,20 @@ static void test_fake_faults(void)
 	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-7", &rid, &d) == MK_OK && rid != NULL);
 	free(rid);
 
+	/* the connection drops after the create: not repeated either */
+	fake_do("lost", "{\"count\":1,\"cut\":true}");
+	CHECK(create(c, 11, "1001", NULL, &d) == NULL);
+	CHECK(strstr(d.msg, "cut short") && strstr(d.msg, "the next push looks for it"));
+	check_line(&d);
+	CHECK(fake_count("POST /crm/v3/objects/tasks") == 2);
+	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-11", &rid, &d) == MK_OK && rid != NULL);
+	free(rid);
+
 	/* 429 with Retry-After and 500 on a search: retried */
 	fake_do("fault", "{\"status\":429,\"count\":1,\"retry_after\":1,\"match\":\"POST /crm/v3/objects/tasks\"}");
 	CHECK((id = create(c, 8, "1001", NULL, &d)) != NULL);
 	free(id);
-	CHECK(fake_count("POST /crm/v3/objects/tasks") == 3);
+	CHECK(fake_count("POST /crm/v3/objects/tasks") == 4);
 	fake_do("fault", "{\"status\":500,\"count\":1,\"match\":\"POST /crm/v3/objects/tasks/search\"}");
 	CHECK(crm_hubspot.find_by_key(c, "1001", "mk-t-8", &rid, &d) == MK_OK && rid != NULL);
 	free(rid);
