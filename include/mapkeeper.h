@@ -758,6 +758,7 @@ struct mk_revision {            /* one change of a plan item, with what caused i
 	/* where it came from: "call", "removed call" (its call was removed), "hand" (an item
 	 * edit), "proposal edit" (field old -> new of proposal_id before it was decided), or a
 	 * decision: "undo", "deal rename", "call remove" (new_value: what it did) */
+	/* (issue 15) or the CRM whose change, pulled, was approved: "salesforce", "hubspot" */
 	char *source;
 	int64_t decision_id;        /* the decision behind it (undo DECISION-ID), or 0 */
 	char *note;                 /* the note given with it, or NULL */

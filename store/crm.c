@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #define CRM_REMOTE_ID_MAX 64        /* a record id, in bytes */
@@ -86,26 +85,6 @@ static enum mk_err crm_check(struct mk_store *st, enum mk_crm crm, struct mk_dia
 	return MK_EARG;
 }
 
-/* 4 random bytes as 8 lower-case hex digits; 0 when the kernel gave none. */
-static int crm_new_install(char out[9])
-{
-	unsigned char raw[4];
-	size_t got = 0;
-
-	while (got < sizeof raw) {
-		ssize_t r = getrandom(raw + got, sizeof raw - got, 0);
-		if (r <= 0)
-			return 0;
-		got += (size_t)r;
-	}
-	for (size_t i = 0; i < sizeof raw; i++) {
-		out[2 * i] = "0123456789abcdef"[raw[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];
-	}
-	out[8] = '\0';
-	return 1;
-}
-
 /* This database's install id (a new string), made the first time inside a write of its own:
  * two processes that race both read the one that was stored first. */
 static enum mk_err crm_install(struct mk_store *st, char **out, struct mk_diag *diag)
@@ -123,7 +102,7 @@ static enum mk_err crm_install(struct mk_store *st, char **out, struct mk_diag *
 	sqlite3_finalize(s);
 	if (err != MK_ENOTFOUND)
 		return err;
-	if (!crm_new_install(fresh)) {
+	if (!db_random_hex(fresh, 4)) {
 		mk_diag_set(diag, st->path, 0, "cannot read random bytes for the CRM install id");
 		return MK_EIO;
 	}
@@ -258,7 +237,6 @@ enum mk_err mk_store_crm_linked(struct mk_store *st, enum mk_crm crm, char ***na
 #define CRM_ITEM_COLUMNS                                                                  \
 	"c.state, c.remote_id, c.pushed_hash, c.subject, c.due, c.status, c.owner,\n"         \
 	"	c.remote_modified, c.pushed_at, c.pulled_at, c.key"
-#define CRM_ITEM_NCOLUMNS 11
 
 static enum mk_crm_item_state crm_state_parse(const char *s)
 {
@@ -271,7 +249,7 @@ static enum mk_crm_item_state crm_state_parse(const char *s)
 	return MK_CRM_DELETED;
 }
 
-/* What mapkeeper knows of it's task from columns col.. (CRM_ITEM_COLUMNS); the key is the
+/* What mapkeeper knows of an item's task from columns col.. (CRM_ITEM_COLUMNS); the key is the
  * stored one, else made from install. */
 static void crm_item_task(sqlite3_stmt *s, int col, const char *install, struct mk_crm_item *c)
 {
@@ -304,7 +282,7 @@ static const char crm_extra_sql[] =
 	"FROM plan_items i LEFT JOIN proposals p ON p.id = i.proposal_id\n"
 	"LEFT JOIN meetings m ON m.id = coalesce(p.meeting_id, i.meeting_id)\n"
 	"LEFT JOIN crm_items c ON c.item_id = i.id AND c.crm = ?2\n"
-	"WHERE i.deal_id = ?1 ORDER BY i.id";
+	"WHERE i.deal_id = ?1";
 
 /* The items of v[0..n) sorted by id (ix: their indexes), for finding one by id. */
 static int crm_by_id(const void *a, const void *b, void *v)
@@ -503,6 +481,10 @@ static const char crm_deleted_sql[] =
 	"INSERT INTO crm_items (item_id, crm, deal_id, key, state) VALUES (?1, ?2, ?3, ?4, 'deleted')\n"
 	"ON CONFLICT (item_id, crm) DO UPDATE SET state = 'deleted'";
 static const char crm_forget_sql[] = "DELETE FROM crm_items WHERE item_id = ?1 AND crm = ?2";
+/* no new item ever takes the id (and so the key) of one that had a task (DB_NEW_ITEM_ID) */
+static const char crm_floor_sql[] =
+	"INSERT INTO crm_meta (key, value) VALUES ('item_floor', ?1)\n"
+	"ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))";
 
 /* One write of item's task in crm (sql: one of the above), in its own transaction. */
 static enum mk_err crm_item_write(struct mk_store *st, const char *sql, enum mk_crm crm, int64_t item,
@@ -526,6 +508,8 @@ static enum mk_err crm_item_write(struct mk_store *st, const char *sql, enum mk_
 	if (!err)
 		rc = db_run(st, sql, "itit" "tt" "tttt" "tt", item, mk_crm_name(crm), deal, key, remote_id, hash,
 			    x->subject, x->due, x->status, x->owner, modified, now);
+	if (!err && rc == SQLITE_OK && sql != crm_forget_sql && sql != crm_seen_sql)
+		rc = db_run(st, crm_floor_sql, "i", item); /* a row may be new */
 	if (!err && rc == SQLITE_OK && sql == crm_seen_sql && !sqlite3_changes(st->db)) {
 		mk_diag_set(diag, st->path, 0, "plan item %lld has no %s task", (long long)item, mk_crm_name(crm));
 		err = MK_ENOTFOUND;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -379,6 +380,28 @@ enum mk_side db_column_side(sqlite3_stmt *s, int i)
 	if (t && !strcmp(t, "seller"))
 		return MK_SIDE_SELLER;
 	return MK_SIDE_UNKNOWN;
+}
+
+int db_random_hex(char *out, size_t n)
+{
+	unsigned char raw[DB_RANDOM_MAX];
+	size_t got = 0;
+
+	if (n > sizeof raw)
+		return 0;
+	while (got < n) {
+		ssize_t r = getrandom(raw + got, n - got, 0);
+		if (r <= 0)
+			return 0;
+		got += (size_t)r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = "0123456789abcdef"[raw[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];
+	}
+	out[2 * n] = '\0';
+	memset(raw, 0, sizeof raw);
+	return 1;
 }
 
 void db_now(char *out, size_t outlen)

@@ -113,6 +113,11 @@ char *db_column_dup(sqlite3_stmt *s, int i);
 void db_column_date(sqlite3_stmt *s, int i, int *has, struct mk_date *d);
 enum mk_side db_column_side(sqlite3_stmt *s, int i);
 
+/* n random bytes as 2n lower-case hex digits and a NUL in out (2n + 1 bytes); 0 when the
+ * kernel gave none. The bytes themselves are wiped. */
+#define DB_RANDOM_MAX 64
+int db_random_hex(char *out, size_t n);
+
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (out: at least 21 bytes). */
 void db_now(char *out, size_t outlen);
 
@@ -187,6 +192,14 @@ enum mk_err el_apply(const struct el_write *w, const struct mk_proposal *p);
  * that changed the same element (undone: the decision being undone, for the message). */
 enum mk_err el_undo(struct mk_store *st, int64_t decision, int64_t proposal, int64_t undone,
 		    const char *now, struct mk_diag *diag);
+
+/* SQL: the id of a new plan item. Above every item's, and above every item a CRM task was
+ * ever made for (crm_meta 'item_floor', crm.c): SQLite would give the largest id again after
+ * an undo or a deal's removal, and the new item would take over the old one's task (its key
+ * is made of the id). */
+#define DB_NEW_ITEM_ID                                                                    \
+	"(SELECT max(coalesce((SELECT max(id) FROM plan_items), 0),\n"                      \
+	"	coalesce((SELECT CAST(value AS INTEGER) FROM crm_meta WHERE key = 'item_floor'), 0)) + 1)"
 
 /* The whole plan's reads (plan.c, issue 14). An item's phase from column col (plan_items.phase),
  * else the one its action gives (mk_phase_guess). */

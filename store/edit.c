@@ -219,8 +219,8 @@ enum mk_err mk_store_item_add(struct mk_store *st, const char *deal, const struc
 	if ((err = db_deal_id(st, deal, &deal_id, diag)))
 		goto out;
 	rc = db_run(st,
-		"INSERT INTO plan_items (deal_id, action, owner, side, due, status, created_at, updated_at,\n"
-		"	phase) VALUES (?1, ?2, ?3, ?4, nullif(?5, ''), ?6, ?7, ?7, ?8)",
+		"INSERT INTO plan_items (id, deal_id, action, owner, side, due, status, created_at, updated_at,\n"
+		"	phase) VALUES (" DB_NEW_ITEM_ID ", ?1, ?2, ?3, ?4, nullif(?5, ''), ?6, ?7, ?7, ?8)",
 		"ittttt" "tt", deal_id, n.action, n.owner, n.side ? n.side : "unknown", n.due,
 		n.status ? n.status : "open", now, n.phase);
 	if (rc == SQLITE_OK) {

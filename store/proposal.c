@@ -158,9 +158,9 @@ static const char decide_revision_sql[] =
 	"	proposal_id, \"by\")\n"
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 static const char decide_item_sql[] =
-	"INSERT INTO plan_items (deal_id, action, owner, side, due, status, meeting_id,\n"
+	"INSERT INTO plan_items (id, deal_id, action, owner, side, due, status, meeting_id,\n"
 	"	proposal_id, created_at, updated_at)\n"
-	"VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?8)";
+	"VALUES (" DB_NEW_ITEM_ID ", ?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?8)";
 static const char decide_due_sql[] =
 	"UPDATE plan_items SET due = ?1, updated_at = ?2 WHERE id = ?3";
 static const char decide_status_sql[] =

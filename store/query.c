@@ -463,8 +463,8 @@ void mk_revisions_free(struct mk_revision *rows, size_t n)
 	"SELECT d.name, i.id, i.action, r.field, r.old_value, r.new_value, r.at, r.\"by\",\n"   \
 	"	coalesce(m.label, p.source), p.ev_speaker, p.ev_start_ms, p.ev_quote, 2 AS rank,\n" \
 	"	r.id AS seq,\n"                                                                  \
-	"	CASE WHEN r.decision_id IS NOT NULL THEN 'hand' WHEN m.removed_at IS NOT NULL\n"  \
-	"	THEN 'removed call' ELSE 'call' END,\n"                                           \
+	"	CASE WHEN r.decision_id IS NOT NULL THEN 'hand' WHEN p.source IS NOT NULL THEN p.source\n" \
+	"	WHEN m.removed_at IS NOT NULL THEN 'removed call' ELSE 'call' END,\n"            \
 	"	coalesce(r.decision_id, " HISTORY_APPROVAL("r.proposal_id") "), hd.note, r.proposal_id\n" \
 	"FROM plan_revisions r JOIN plan_items i ON i.id = r.item_id\n"                         \
 	"JOIN deals d ON d.id = i.deal_id\n"                                                     \

@@ -11,7 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #define SHARE_TOKEN_BYTES 32
@@ -38,27 +37,6 @@ static void share_after_days(int days, char *out, size_t outlen)
 
 	gmtime_r(&t, &tm);
 	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* 32 random bytes as 64 lower-case hex digits; 0 when the kernel gave none. */
-static int share_new_token(char token[65])
-{
-	unsigned char raw[SHARE_TOKEN_BYTES];
-	size_t got = 0;
-
-	while (got < sizeof raw) {
-		ssize_t r = getrandom(raw + got, sizeof raw - got, 0);
-		if (r <= 0)
-			return 0;
-		got += (size_t)r;
-	}
-	for (size_t i = 0; i < sizeof raw; i++) {
-		token[2 * i] = "0123456789abcdef"[raw[i] >> 4];
-		token[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];
-	}
-	token[64] = '\0';
-	memset(raw, 0, sizeof raw);
-	return 1;
 }
 
 /* Is s a token's form: 64 lower-case hex digits? */
@@ -88,7 +66,7 @@ enum mk_err mk_store_share_create(struct mk_store *st, const char *deal, int day
 	}
 	if ((err = db_deal_id(st, deal, &deal_id, diag)))
 		return err;
-	if (!share_new_token(token)) {
+	if (!db_random_hex(token, SHARE_TOKEN_BYTES)) {
 		mk_diag_set(diag, st->path, 0, "cannot read random bytes for a share token");
 		return MK_EIO;
 	}

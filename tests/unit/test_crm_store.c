@@ -357,6 +357,36 @@ static void test_gone(void)
 	mk_store_close(st);
 }
 
+/* The newest item undone off the plan: a new item never takes its id (and so its task). */
+static void test_gone_id_not_reused(void)
+{
+	struct mk_store *st = setup();
+	struct mk_crm_state pushed = { .subject = "Share the rollout plan", .status = "Not Started" };
+	struct mk_item_change c = { .action = "Send the order form", .side = MK_SIDE_SELLER, .status = -1 };
+	struct mk_crm_item *v = NULL, *gone, *fresh;
+	struct mk_diag dg;
+	size_t n = 0;
+	int64_t dec, id = 0, id2 = 0;
+	char sql[128];
+
+	CHECK(q_int(st, "SELECT max(id) FROM plan_items") == item_hand);
+	CHECK(mk_store_crm_pushed(st, MK_CRM_HUBSPOT, item_hand, "501", "h", &pushed, NULL, &dg) == MK_OK);
+	snprintf(sql, sizeof sql, "SELECT id FROM decisions WHERE kind = 'item_add' AND item_id = %lld",
+		 (long long)item_hand);
+	dec = q_int(st, sql);
+	CHECK(dec > 0 && mk_store_undo(st, dec, "Acme", "sam", NULL, &dg) == MK_OK);
+	CHECK(mk_store_item_add(st, "Acme", &c, "sam", &id, NULL, &dg) == MK_OK && id > item_hand);
+	gone = item_now(st, MK_CRM_HUBSPOT, item_hand, &v, &n);
+	fresh = find(v, n, id);
+	CHECK(gone && gone->gone && gone->remote_id && !strcmp(gone->remote_id, "501"));
+	CHECK(fresh && !fresh->gone && fresh->state == MK_CRM_NEW && !fresh->remote_id);
+	CHECK(gone && fresh && strcmp(gone->key, fresh->key) != 0);
+	mk_crm_items_free(v, n);
+	/* an approval's item likewise; with no task left behind, ids go on as SQLite gives them */
+	CHECK(mk_store_item_add(st, "Acme", &c, "sam", &id2, NULL, &dg) == MK_OK && id2 == id + 1);
+	mk_store_close(st);
+}
+
 /* A proposal as a pull makes it. */
 static void crm_prop(struct mk_proposal *p, enum mk_prop_kind kind, int64_t item, const char *key, const char *quote)
 {
@@ -403,9 +433,29 @@ static int history_has(struct mk_store *st, int64_t item, const char *field, con
 	for (size_t i = 0; i < n; i++)
 		if (v[i].item_id == item && !strcmp(v[i].field, field) && v[i].new_value &&
 		    !strcmp(v[i].new_value, new_value) && v[i].meeting && !strcmp(v[i].meeting, SF) && v[i].quote &&
-		    strstr(v[i].quote, "in Salesforce") && v[i].speaker && !strcmp(v[i].speaker, "Salesforce"))
+		    strstr(v[i].quote, "in Salesforce") && v[i].speaker && !strcmp(v[i].speaker, "Salesforce") &&
+		    v[i].source && !strcmp(v[i].source, SF))
 			found = 1;
 	mk_revisions_free(v, n);
+	return found;
+}
+
+/* Changes by decision date (a pull's changes have no call) include item's new status, with the
+ * CRM as their meeting. */
+static int changes_has(struct mk_store *st, int64_t item, const char *field, const char *new_value)
+{
+	struct mk_changes_query q = { .deal = "Acme", .since = { 2000, 1, 1 }, .by = MK_CHANGES_BY_DECISION };
+	struct mk_change *v = NULL;
+	struct mk_diag dg;
+	size_t n = 0;
+	int found = 0;
+
+	CHECK(mk_store_changes(st, &q, &v, &n, &dg) == MK_OK);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].item_id == item && !strcmp(v[i].field, field) && v[i].new_value &&
+		    !strcmp(v[i].new_value, new_value) && v[i].meeting && !strcmp(v[i].meeting, SF) && !v[i].meeting_start)
+			found = 1;
+	mk_changes_free(v, n);
 	return found;
 }
 
@@ -439,6 +489,7 @@ static void test_propose(void)
 	mk_item_release(&it);
 	free(deal);
 	CHECK(history_has(st, item_send, "status", "done"));
+	CHECK(changes_has(st, item_send, "status", "done"));
 	mk_proposal_release(&got);
 
 	/* a new due date */
@@ -456,6 +507,24 @@ static void test_propose(void)
 	mk_item_release(&it);
 	free(deal);
 	CHECK(history_has(st, item_send, "due", "2026-03-27"));
+	/* and undone like any other: the date is back, the proposal pending again */
+	{
+		char sql[128];
+		int64_t dec;
+
+		snprintf(sql, sizeof sql, "SELECT id FROM decisions WHERE kind = 'approve' AND proposal_id = %lld",
+			 (long long)got.id);
+		dec = q_int(st, sql);
+		CHECK(dec > 0 && mk_store_undo(st, dec, "Acme", "sam", NULL, &dg) == MK_OK);
+		CHECK(mk_store_item_get(st, item_send, &deal, &it, &dg) == MK_OK && it.has_due && it.due.d == 20);
+		mk_item_release(&it);
+		free(deal);
+		CHECK(mk_store_proposal_get(st, got.id, &one, &dg) == MK_OK);
+		CHECK_STR(one.status, "pending");
+		CHECK_STR(one.meeting, SF);
+		mk_proposal_release(&one);
+		CHECK(mk_store_decide(st, got.id, 1, "sam", NULL, &dg) == MK_OK);
+	}
 	mk_proposal_release(&got);
 	/* the same key once approved is still never proposed again */
 	CHECK(mk_store_crm_propose(st, "Acme", MK_CRM_SALESFORCE, &p, &created, &dg) == MK_OK && created == 0);
@@ -546,6 +615,71 @@ static void test_lock(void)
 	CHECK(mk_store_crm_unlock(st, MK_CRM_HUBSPOT, &dg) == MK_OK);
 	CHECK(q_int(st, "SELECT count(*) FROM crm_locks") == 0);
 	mk_store_close(st);
+}
+
+/* In a child: opens the store, takes the lock and makes the install id at once with its
+ * siblings, reports "y" or "n" and the install on up, then holds on until down closes. */
+static void race_child(int up, int down)
+{
+	struct mk_store *cs = NULL;
+	struct mk_crm_item *v = NULL;
+	struct mk_diag dg;
+	char msg[16] = "n--------", *h = NULL, c;
+	size_t n = 0;
+	int got = 0;
+
+	if (mk_store_open(&cs, db_path, &dg) == MK_OK) {
+		if (mk_store_crm_lock(cs, MK_CRM_HUBSPOT, &got, &h, &dg) == MK_OK && got)
+			msg[0] = 'y';
+		if (mk_store_crm_items(cs, "Acme", MK_CRM_HUBSPOT, &v, &n, &dg) == MK_OK && n)
+			memcpy(msg + 1, v[0].key + 3, 8);
+	}
+	if (write(up, msg, 9) != 9)
+		_exit(2);
+	while (read(down, &c, 1) > 0)
+		;
+	_exit(0);
+}
+
+/* Processes at once: one takes the lock, and all read the one install id made. */
+static void test_races(void)
+{
+	enum { NCHILD = 4 };
+	struct mk_store *st = setup();
+	char msg[10], install[9] = "";
+	int up[2], down[2], taken = 0, same = 1;
+	pid_t kids[NCHILD];
+
+	CHECK(q_int(st, "SELECT count(*) FROM crm_meta") == 0);
+	mk_store_close(st);
+	CHECK(pipe(up) == 0 && pipe(down) == 0);
+	for (int i = 0; i < NCHILD; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0) {
+			close(up[0]);
+			close(down[1]);
+			race_child(up[1], down[0]);
+		}
+	}
+	close(up[1]);
+	close(down[0]);
+	for (int i = 0; i < NCHILD; i++) {
+		msg[9] = '\0';
+		if (read(up[0], msg, 9) != 9) {
+			CHECK(0);
+			break;
+		}
+		taken += msg[0] == 'y';
+		if (!install[0])
+			memcpy(install, msg + 1, 9);
+		same &= !strncmp(install, msg + 1, 8) && strspn(msg + 1, "0123456789abcdef") == 8;
+	}
+	close(down[1]);
+	for (int i = 0; i < NCHILD; i++)
+		CHECK(waitpid(kids[i], NULL, 0) == kids[i]);
+	close(up[0]);
+	CHECK(taken == 1);
+	CHECK(same);
 }
 
 static void test_runs(void)
@@ -670,8 +804,9 @@ static void test_deal_remove(void)
 {
 	struct mk_store *st = setup();
 	struct mk_crm_state s = { .subject = "Send the security questionnaire" };
+	struct mk_item_change c = { .action = "Sign the order form", .side = MK_SIDE_BUYER, .status = -1 };
 	struct mk_diag dg;
-	int64_t run;
+	int64_t run, id = 0;
 
 	CHECK(mk_store_crm_link(st, "Acme", MK_CRM_SALESFORCE, "0061", "sam", &dg) == MK_OK);
 	CHECK(mk_store_crm_pushed(st, MK_CRM_SALESFORCE, item_send, "00T1", "h", &s, NULL, &dg) == MK_OK);
@@ -679,6 +814,9 @@ static void test_deal_remove(void)
 	CHECK(mk_store_deal_remove(st, "Acme", &dg) == MK_OK);
 	CHECK(q_int(st, "SELECT (SELECT count(*) FROM crm_links) + (SELECT count(*) FROM crm_items)\n"
 		    "	+ (SELECT count(*) FROM crm_runs)") == 0);
+	/* a new item never takes the id of one that had a task */
+	CHECK(mk_store_item_add(st, "Globex", &c, "sam", &id, NULL, &dg) == MK_OK && id > item_send);
+	CHECK(q_int(st, "SELECT max(id) FROM plan_items") == id);
 	mk_store_close(st);
 }
 
@@ -695,8 +833,10 @@ int main(void)
 	RUN(test_items_evidence);
 	RUN(test_lifecycle);
 	RUN(test_gone);
+	RUN(test_gone_id_not_reused);
 	RUN(test_propose);
 	RUN(test_lock);
+	RUN(test_races);
 	RUN(test_runs);
 	RUN(test_link);
 	RUN(test_deal_remove);
