@@ -281,7 +281,9 @@ static void status_crm_text(const struct status_crm *s)
 	for (size_t i = 0; i < s->n; i++) {
 		const struct mk_crm_item *it = &s->items[i];
 		printf("    #%lld %s%s%s%s%s: %s\n", (long long)it->item.id,
-		       it->state == MK_CRM_DELETED ? "deleted in CRM" : it->remote_id ? "task" : "not pushed yet",
+		       it->state == MK_CRM_DELETED ? "deleted in CRM" : it->remote_id ? "task" :
+		       it->state == MK_CRM_PENDING ? "pending (a create not confirmed: the next push finds it)" :
+						     "not pushed yet",
 		       it->remote_id ? " " : "", it->remote_id ? it->remote_id : "", s->urls[i] ? " " : "",
 		       s->urls[i] ? s->urls[i] : "", it->item.action ? it->item.action : "");
 	}

@@ -661,6 +661,30 @@ static void test_gone_item_closed_once(void)
 	mk_crm_result_release(&r);
 }
 
+/* An item added right after one was undone off the plan gets a task of its own. */
+static void test_undo_then_add_makes_a_new_task(void)
+{
+	struct mk_crm_result r;
+	struct mk_decision dec;
+	struct mk_diag d;
+	int64_t decision = 0, gone = add_item("Draft the pilot plan", NULL, NULL, &decision), item;
+	char task[32];
+
+	CHECK(push_deal(&r) == MK_OK);
+	mk_crm_result_release(&r);
+	snprintf(task, sizeof task, "%s", item_task(gone));
+	mk_diag_clear(&d);
+	CHECK(mk_store_undo(st, decision, NULL, "rep", &dec, &d) == MK_OK);
+	mk_decision_release(&dec);
+	item = add_item("Book the security review", NULL, NULL, NULL);
+	CHECK(item != gone);
+	CHECK(push_deal(&r) == MK_OK);
+	CHECK(r.created == 1 && r.updated == 1 && line_of(&r, gone, "closed (left the plan)") != NULL);
+	CHECK(line_of(&r, item, "created") != NULL && strcmp(item_task(item), task) != 0);
+	CHECK(mock_by_id(task) && !strcmp(mock_by_id(task)->status, "Deferred"));
+	mk_crm_result_release(&r);
+}
+
 static void test_item_failure_is_a_line(void)
 {
 	struct mk_crm_result r;
@@ -685,6 +709,68 @@ static void test_item_failure_is_a_line(void)
 	CHECK(push_deal(&r) == MK_OK); /* the failed one goes now */
 	CHECK(r.updated == 1 && line_of(&r, item_soc, "updated") != NULL && M.next_steps == 1);
 	mk_crm_result_release(&r);
+}
+
+/* An item approved from a call: its task's description quotes the words, speaker, time and call. */
+static void test_description_from_a_call(void)
+{
+	struct mk_transcript t;
+	struct mk_proposals ps, pend;
+	struct mk_findings f;
+	struct mk_ingest_result res;
+	struct mk_crm_result r;
+	struct mk_diag d;
+	struct mock_task *task;
+	struct mk_proposal *p;
+	int64_t item = 0;
+	char want[400];
+
+	mk_transcript_init(&t);
+	t.path = mk_strdup("acme-call-02.vtt");
+	t.format = MK_FMT_ZOOM_VTT;
+	mk_sha256_hex("acme-call-02", 12, t.sha256);
+	t.utt = mk_grow(t.utt, &t.cap, 1, sizeof *t.utt);
+	t.utt[0] = (struct mk_utterance){ mk_strdup("Sam Patel"), 754000, 759000,
+					  mk_strdup("I'll send the pricing sheet by Friday."), 1 };
+	t.n = 1;
+	mk_proposals_init(&ps);
+	ps.v = mk_grow(ps.v, &ps.cap, 1, sizeof *ps.v);
+	p = &ps.v[ps.n++];
+	memset(p, 0, sizeof *p);
+	p->kind = MK_PROP_ADD_ITEM;
+	p->key = mk_strdup("call-02-pricing");
+	p->action = mk_strdup("Send the pricing sheet");
+	p->owner = mk_strdup("Sam Patel");
+	p->side = MK_SIDE_SELLER;
+	p->confidence = 0.9;
+	p->ev.speaker = mk_strdup("Sam Patel");
+	p->ev.start_ms = 754000;
+	p->ev.end_ms = 759000;
+	p->ev.quote = mk_strdup("I'll send the pricing sheet by Friday.");
+	mk_findings_init(&f);
+	mk_diag_clear(&d);
+	CHECK(mk_store_ingest(st, "Acme", &t, "2025-03-03T10:00:00-05:00", &f, &ps, &res, &d) == MK_OK);
+	CHECK(mk_store_pending(st, "Acme", &pend, &d) == MK_OK);
+	for (size_t i = 0; i < pend.n; i++)
+		if (pend.v[i].key && !strcmp(pend.v[i].key, "call-02-pricing"))
+			CHECK(mk_store_decide(st, pend.v[i].id, 1, "rep", NULL, &d) == MK_OK);
+	mk_proposals_release(&pend);
+	CHECK(push_deal(&r) == MK_OK);
+	CHECK(r.created == 1);
+	for (size_t i = 0; i < r.n; i++)
+		if (!strcmp(r.v[i].what, "created"))
+			item = r.v[i].item_id;
+	task = task_of(item);
+	snprintf(want, sizeof want,
+		 "\"I'll send the pricing sheet by Friday.\" - Sam Patel at 12:34 on acme-call-02.vtt "
+		 "(2025-03-03T10:00:00-05:00)\nmapkeeper item #%lld (key ", (long long)item);
+	CHECK(task && !strncmp(task->desc, want, strlen(want)));
+	if (task)
+		printf("#   description: %s\n", task->desc);
+	mk_crm_result_release(&r);
+	mk_findings_release(&f);
+	mk_proposals_release(&ps);
+	mk_transcript_release(&t);
 }
 
 static void test_listing_failure_stops_the_run(void)
@@ -813,7 +899,9 @@ int main(void)
 	RUN(test_pull_proposes_once);
 	RUN(test_push_waits_for_review);
 	RUN(test_review_then_push);
+	RUN(test_description_from_a_call);
 	RUN(test_gone_item_closed_once);
+	RUN(test_undo_then_add_makes_a_new_task);
 	RUN(test_item_failure_is_a_line);
 	RUN(test_listing_failure_stops_the_run);
 	RUN(test_lock_held_by_another);
