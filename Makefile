@@ -27,9 +27,6 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -Iinclude -I. -D_GNU_SOURCE
 CFLAGS_ALL = -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
-# crm/names.c refers to the backends weakly until issue 15's integration: pull the Salesforce
-# backend out of the archive all the same (harmless once the reference is strong)
-LDFLAGS += -Wl,--undefined=crm_salesforce
 ifneq ($(SANITIZE),)
 CFLAGS_ALL += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS    += -fsanitize=$(SANITIZE)

@@ -63,7 +63,8 @@ static int deal_link(int nargs, char **args, const struct deal_link_opts *l, con
 	mk_store_close(st);
 	if (err) {
 		free(rid);
-		if (err == MK_ENOTFOUND && d.msg[0]) { /* the CRM has no such record: its line */
+		/* the CRM has no such record: its own line, not the store's "no deal" */
+		if (err == MK_ENOTFOUND && !strncmp(d.msg, mk_crm_name(o.crm), strlen(mk_crm_name(o.crm)))) {
 			cli_diag(&d, err);
 			return CLI_FAILED;
 		}

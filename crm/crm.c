@@ -430,12 +430,12 @@ out:
 
 /* ---- the public face -------------------------------------------------------------- */
 
-/* The backend of crm, or NULL after a line saying it is not in this build. */
+/* The backend of crm, or NULL after a line saying it is not one. */
 static const struct crm_backend *crm_backend_built(enum mk_crm crm, struct mk_diag *diag)
 {
 	const struct crm_backend *b = (unsigned)crm < MK_CRM_COUNT ? crm_backend_of(crm) : NULL;
 	if (!b)
-		mk_diag_set(diag, "", 0, "crm: %s support is not built in", mk_crm_name(crm));
+		mk_diag_set(diag, "", 0, "crm: unknown CRM (salesforce or hubspot)");
 	return b;
 }
 

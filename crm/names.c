@@ -31,10 +31,6 @@ enum mk_err mk_crm_parse(const char *s, enum mk_crm *out)
 	return MK_EARG;
 }
 
-/* weak until both backends are linked in (issue 15's integration removes the attribute) */
-extern const struct crm_backend crm_salesforce __attribute__((weak));
-extern const struct crm_backend crm_hubspot __attribute__((weak));
-
 const struct crm_backend *crm_backend_of(enum mk_crm crm)
 {
 	return crm == MK_CRM_HUBSPOT ? &crm_hubspot : &crm_salesforce;

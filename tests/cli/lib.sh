@@ -86,9 +86,3 @@ browser_run() {
 	[ "$_rc" -eq 0 ] || bad "$_script exited $_rc: $(tail -n 5 "$tmp/browser.err" | tr '\n' ' ')"
 }
 
-# crm_built_in CRM: 0 when $MK has CRM's backend (until issue 15's integration a branch may
-# lack one: `crm push` then says "support is not built in").
-crm_built_in() {
-	MAPKEEPER_DB="$tmp/crm-probe.db" "$MK" deal add Probe --seller x >/dev/null 2>&1
-	! MAPKEEPER_DB="$tmp/crm-probe.db" "$MK" crm push "$1" 2>&1 | grep -q "support is not built in"
-}

@@ -93,11 +93,6 @@ s=$(curl -s -o "$tmp/b" -w '%{http_code}' -X POST -H "Cookie: $cookie" -H "X-CSR
 serve_stop
 
 # ---- against a fake Salesforce org ----
-if ! crm_built_in salesforce; then
-	ok "# SKIP push and pull against the fake org: this build has no Salesforce backend"
-	echo "1..$n"
-	exit 0
-fi
 python3 tests/fake/fake_salesforce.py --lifetime 600 >"$tmp/port" 2>"$tmp/fake.err" &
 fake_pid=$!
 i=0

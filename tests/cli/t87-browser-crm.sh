@@ -15,10 +15,7 @@ trap 'serve_stop; [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; rm -rf "$t
 unset MAPKEEPER_CONFIG HUBSPOT_TOKEN HUBSPOT_PORTAL_ID SF_CLIENT_ID SF_CLIENT_SECRET SF_USERNAME 2>/dev/null
 
 browser_ready || exit 0
-# Without the Salesforce backend (a branch before issue 15's integration) nothing makes the
-# records' addresses: the panel shows the ids as text and no item has a link.
 urls=1
-crm_built_in salesforce || { urls=0; echo "# no Salesforce backend in this build: the links' checks are the ids' as text"; }
 
 mk() { MAPKEEPER_DB="$db" "$MK" "$@" >/dev/null 2>>"$tmp/e"; }
 # Northwind: the demo call approved, linked to Opportunity 006000000000001AAA, its first item
