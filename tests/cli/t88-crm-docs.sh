@@ -189,6 +189,67 @@ miss = [w for w in whats if "`%s`" % w not in crm_md]
 res("BAD" if miss or len(whats) < 8 else "OK", "every 'what' of a run line in mapkeeper.h (%d) is explained in docs/crm.md%s"
     % (len(whats), (": missing " + ", ".join(miss)) if miss else ""))
 
+# ---- the defaults the table gives are remote.h's ------------------------------------------------
+remote = open("ingest/remote.h", encoding="utf-8").read()
+for var, define in (("SF_API_VERSION", "REMOTE_SF_API_VERSION"), ("SF_EXTERNAL_ID_FIELD", "REMOTE_SF_EXTERNAL_ID"),
+                    ("SF_HEALTH_FIELD", "REMOTE_SF_HEALTH"), ("HUBSPOT_NEXT_STEP_PROPERTY", "REMOTE_HS_NEXT_STEP"),
+                    ("SF_LOGIN_URL", "REMOTE_SF_LOGIN")):
+    m = re.search(r'#define %s\s+"([^"]+)"' % define, remote)
+    row = [r for r in conf.split("\n") if r.startswith("| `%s`" % var)]
+    ok_ = m and row and ("`%s`" % m.group(1)) in row[0]
+    res("OK" if ok_ else "BAD", "docs/crm.md gives %s's default as remote.h does (%s)" % (var, m.group(1) if m else "?"))
+
+# ---- the error messages are the program's ------------------------------------------------------
+def c_formats():
+    """Every string literal of the C sources (adjacent ones joined), as a regex of what it prints."""
+    pats = []
+    for top in ("crm", "notify", "cli", "ingest", "store", "pipeline"):
+        if not os.path.isdir(top):
+            continue
+        for f in sorted(os.listdir(top)):
+            if not f.endswith(".c"):
+                continue
+            text = open(os.path.join(top, f), encoding="utf-8", errors="replace").read()
+            for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"(?:\s*"(?:[^"\\\n]|\\.)*")*', text):
+                lit = "".join(re.findall(r'"((?:[^"\\\n]|\\.)*)"', m.group(0)))
+                if "%" not in lit and len(lit) < 12:
+                    continue
+                rx, i, lits = "", 0, 0
+                while i < len(lit):
+                    c = lit[i]
+                    if c == "%" and i + 1 < len(lit):
+                        mm = re.match(r"%[-+ #0]*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t)?([sdiuxXcfgp%])", lit[i:])
+                        if mm:
+                            rx += "%" if mm.group(5) == "%" else ".+?"
+                            i += len(mm.group(0))
+                            continue
+                    if c == "\\" and i + 1 < len(lit):
+                        rx += re.escape({"n": "\n", "t": "\t"}.get(lit[i + 1], lit[i + 1]))
+                        i += 2
+                        continue
+                    rx += re.escape(c)
+                    lits += 1
+                    i += 1
+                pats.append((re.compile(rx + r"\Z"), lits))
+    return pats
+
+errs = crm_md[crm_md.index("## Errors and what to fix"):]
+errs = errs[:errs.index("\n## ", 3)]
+msgs = [re.match(r"^\| `([^`]+)`", r).group(1) for r in errs.split("\n") if re.match(r"^\| `", r)]
+owner = {"salesforce": "crm/salesforce.c", "hubspot": "crm/hubspot.c", "crm": "crm/crm.c", "slack": "notify/slack.c"}
+pats = c_formats()
+for msg in msgs:
+    who = msg.split(":")[0]
+    need = owner.get(who, "ingest/http.c")
+    if not os.path.exists(need):
+        res("SKIP", "the message '%s' (%s is not here yet)" % (msg, need))
+        continue
+    probe = msg.replace("SERVICE", "salesforce").replace("HOLDER", "4711@host")
+    # a format of mostly placeholders ("%s: %s") would match anything: it must spell out
+    # about half of the message itself
+    hit = any(n * 20 >= len(probe) * 9 and p.match(probe) for p, n in pats)
+    res("OK" if hit else "BAD", "the message '%s' is one the program prints%s" % (msg, "" if hit else ": no format string in crm/, notify/, cli/, ingest/, store/ or pipeline/ prints it"))
+
 # ---- README points at it -----------------------------------------------------------------------
 need = ["docs/crm.md", "crm push", "crm pull", "crm status", "deal link", "notify slack", "--notify slack", "--digest"]
 miss = [w for w in need if w not in readme]
