@@ -240,7 +240,7 @@ msgs = [re.match(r"^\| `([^`]+)`", r).group(1) for r in errs.split("\n") if re.m
 owner = {"salesforce": "crm/salesforce.c", "hubspot": "crm/hubspot.c", "crm": "crm/crm.c", "slack": "notify/slack.c"}
 pats = c_formats()
 for msg in msgs:
-    who = msg.split(":")[0]
+    who = msg.split(":")[0].split()[0]
     need = owner.get(who, "ingest/http.c")
     if not os.path.exists(need):
         res("SKIP", "the message '%s' (%s is not here yet)" % (msg, need))
