@@ -183,6 +183,15 @@ for col, path, prefixes in ((2, "crm/salesforce.c", ("salesforce", "sf")), (3, "
     res("BAD" if miss else "OK", "the statuses docs/crm.md gives are %s's (its crm/ files) (%s)%s"
         % (path, ", ".join(vals), (": not there: " + ", ".join(miss)) if miss else ""))
 
+# HubSpot's rule for an item with no due date: the line its task gets is the one the doc quotes
+if os.path.exists("crm/hubspot.h"):
+    m = re.search(r'#define HS_NO_DUE\s+"([^"]+)"', open("crm/hubspot.h", encoding="utf-8").read())
+    res("OK" if m and "`%s`" % m.group(1) in re.sub(r"\s+", " ", crm_md) else "BAD",
+        "docs/crm.md quotes the line a HubSpot task with no due date gets (crm/hubspot.h HS_NO_DUE: %s)"
+        % (m.group(1) if m else "not found"))
+else:
+    res("SKIP", "crm/hubspot.h is not here yet: the no-due-date line")
+
 block = header[header.index("struct mk_crm_line {"):]
 block = block[block.index("char *what;"):block.index("char *detail;")]
 whats = re.findall(r'"([^"]+)"', block)
