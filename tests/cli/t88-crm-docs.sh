@@ -224,24 +224,30 @@ def c_formats():
                 lit = "".join(re.findall(r'"((?:[^"\\\n]|\\.)*)"', m.group(0)))
                 if "%" not in lit and len(lit) < 12:
                     continue
-                rx, i, lits = "", 0, 0
-                while i < len(lit):
-                    c = lit[i]
-                    if c == "%" and i + 1 < len(lit):
-                        mm = re.match(r"%[-+ #0]*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t)?([sdiuxXcfgp%])", lit[i:])
-                        if mm:
-                            rx += "%" if mm.group(5) == "%" else ".*?"
-                            i += len(mm.group(0))
-                            continue
-                    if c == "\\" and i + 1 < len(lit):
-                        rx += re.escape({"n": "\n", "t": "\t"}.get(lit[i + 1], lit[i + 1]))
-                        i += 2
-                        continue
-                    rx += re.escape(c)
-                    lits += 1
-                    i += 1
-                pats.append((re.compile(rx), lits))
+                # the configuration's messages are sync's; crm and slack say them as their own
+                for lit in ([lit, "%s: " + lit[6:]] if lit.startswith("sync: ") else [lit]):
+                    pats.append(c_format(lit))
     return pats
+
+def c_format(lit):
+    """A printf format as (a regex of what it prints, how many literal characters it has)."""
+    rx, i, lits = "", 0, 0
+    while i < len(lit):
+        c = lit[i]
+        if c == "%" and i + 1 < len(lit):
+            mm = re.match(r"%[-+ #0]*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t)?([sdiuxXcfgp%])", lit[i:])
+            if mm:
+                rx += "%" if mm.group(5) == "%" else ".*?"
+                i += len(mm.group(0))
+                continue
+        if c == "\\" and i + 1 < len(lit):
+            rx += re.escape({"n": "\n", "t": "\t"}.get(lit[i + 1], lit[i + 1]))
+            i += 2
+            continue
+        rx += re.escape(c)
+        lits += 1
+        i += 1
+    return re.compile(rx), lits
 
 errs = crm_md[crm_md.index("## Errors and what to fix"):]
 errs = errs[:errs.index("\n## ", 3)]
