@@ -17,14 +17,19 @@
 #define CRM_WAIT_DEFAULT_S 120
 #define CRM_WAIT_POLL_MS   250
 
+void crm_task_release(struct crm_task *t)
+{
+	free(t->id);
+	free(t->key);
+	mk_crm_state_release(&t->st);
+	free(t->modified);
+	memset(t, 0, sizeof *t);
+}
+
 void crm_tasks_free(struct crm_task *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++) {
-		free(v[i].id);
-		free(v[i].key);
-		mk_crm_state_release(&v[i].st);
-		free(v[i].modified);
-	}
+	for (size_t i = 0; v && i < n; i++)
+		crm_task_release(&v[i]);
 	free(v);
 }
 

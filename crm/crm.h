@@ -22,6 +22,8 @@ struct crm_task {
 	int waiting;                /* the CRM's status says it waits on someone */
 	char *modified;             /* the CRM's last-modified stamp */
 };
+/* Frees a task's strings and zeroes it; crm_tasks_free frees an array of them. */
+void crm_task_release(struct crm_task *t);
 void crm_tasks_free(struct crm_task *v, size_t n);
 
 /* What the engine asks a backend to write for one item. */

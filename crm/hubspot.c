@@ -33,24 +33,12 @@ static const char *const task_props[] = { "hs_task_subject", "hs_task_body", "hs
 
 /* ---- pure: tasks, keys, dates, bodies ------------------------------------------------ */
 
-static void task_release(struct crm_task *t)
-{
-	free(t->id);
-	free(t->key);
-	free(t->st.subject);
-	free(t->st.due);
-	free(t->st.status);
-	free(t->st.owner);
-	free(t->modified);
-	memset(t, 0, sizeof *t);
-}
-
 void hs_tasks_release(struct hs_tasks *t)
 {
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->n; i++)
-		task_release(&t->v[i]);
+		crm_task_release(&t->v[i]);
 	free(t->v);
 	memset(t, 0, sizeof *t);
 }

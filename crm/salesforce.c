@@ -633,7 +633,7 @@ static void add_task(void *arg, json_t *rec)
 	struct crm_task t;
 	sf_task_from_json(rec, l->ext, &t);
 	if (!t.id) {
-		sf_task_release(&t);
+		crm_task_release(&t);
 		return;
 	}
 	l->v = mk_realloc(l->v, (l->n + 1) * sizeof *l->v);
@@ -664,7 +664,7 @@ static enum mk_err sf_tasks(void *ctx, const char *deal_id, const struct mk_crm_
 	free(soql);
 	if (err) {
 		for (size_t i = 0; i < l.n; i++)
-			sf_task_release(&l.v[i]);
+			crm_task_release(&l.v[i]);
 		free(l.v);
 		return err;
 	}

@@ -50,7 +50,6 @@ enum mk_err sf_parse_query(const struct mk_buf *body, struct json_t **records, c
 
 /* One record of the Task query into t (zeroed first); ext names the External ID field. */
 void sf_task_from_json(struct json_t *rec, const char *ext, struct crm_task *t);
-void sf_task_release(struct crm_task *t);
 
 /* A describe reply: *exists 1 when fields[] has field (exact name), *external 1 when it is an
  * External ID too. */

@@ -225,18 +225,6 @@ enum mk_err sf_parse_query(const struct mk_buf *body, json_t **records, char **n
 	return MK_OK;
 }
 
-void sf_task_release(struct crm_task *t)
-{
-	free(t->id);
-	free(t->key);
-	free(t->st.subject);
-	free(t->st.due);
-	free(t->st.status);
-	free(t->st.owner);
-	free(t->modified);
-	memset(t, 0, sizeof *t);
-}
-
 void sf_task_from_json(json_t *rec, const char *ext, struct crm_task *t)
 {
 	memset(t, 0, sizeof *t);

@@ -59,7 +59,7 @@ static void query(const struct mk_buf *b)
 		struct crm_task t;
 		sf_task_from_json(rec, "Mapkeeper_Id__c", &t);
 		FUZZ_ASSERT(!t.waiting || !strcmp(t.st.status, SF_STATUS_WAITING));
-		sf_task_release(&t);
+		crm_task_release(&t);
 	}
 	json_decref(recs);
 	free(next);

@@ -198,14 +198,14 @@ static void test_task_record(void)
 	CHECK_STR(t.st.status, "Waiting on someone else");
 	CHECK(!t.st.owner && t.waiting && !t.done);
 	CHECK_STR(t.modified, "2025-03-01T10:00:00.000+0000");
-	sf_task_release(&t);
+	crm_task_release(&t);
 	json_decref(j);
 	j = json_loads("{\"Id\":\"00T2\",\"Status\":\"Completed\",\"IsClosed\":true,\"WhoId\":\"003x\","
 		       "\"ActivityDate\":null}", 0, NULL);
 	sf_task_from_json(j, "Other__c", &t);
 	CHECK(t.done && !t.waiting && !t.key && !t.st.due);
 	CHECK_STR(t.st.owner, "003x");
-	sf_task_release(&t);
+	crm_task_release(&t);
 	json_decref(j);
 }
 
@@ -618,7 +618,7 @@ static void test_tasks(void)
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(tv[i].id, id))
 			CHECK(tv[i].done && !strcmp(tv[i].key, "mk-test-7") && !tv[i].st.due);
-		sf_task_release(&tv[i]);
+		crm_task_release(&tv[i]);
 	}
 	free(tv);
 	json_decref(ctl(0, "task/archive", "{\"key\":\"mk-test-7\"}"));
@@ -626,7 +626,7 @@ static void test_tasks(void)
 	CHECK(crm_salesforce.tasks(ctx, ACME, NULL, 0, &tv, &n, &d) == MK_OK && n == 1);
 	CHECK(n == 1 && !strcmp(tv[0].id, id));
 	for (size_t i = 0; i < n; i++)
-		sf_task_release(&tv[i]);
+		crm_task_release(&tv[i]);
 	free(tv);
 	CHECK(crm_salesforce.tasks(ctx, GLOBEX, NULL, 0, &tv, &n, &d) == MK_OK && n == 0);
 	free(tv);
