@@ -6,8 +6,9 @@
 # under it in README.md; the command lines themselves are kept as written (a "# ..."
 # after a command is a comment for the reader). With --check it changes nothing and exits
 # 1 with a diff when README shows anything else (tests/cli/t15-readme.sh). The minute a
-# decision was recorded (history's "2026-03-10 09:12" headings) is the only thing that
-# differs from run to run; --check ignores it.
+# decision was recorded (history's "2026-03-10 09:12" headings, and the day in changes'
+# "(decided by maya on 2026-03-10)") is the only thing that differs from run to run;
+# --check ignores it.
 #
 #   scripts/readme-example.sh            regenerate README.md's examples (after changing output)
 #   MK=/path/to/mapkeeper scripts/readme-example.sh --check
@@ -25,6 +26,7 @@ readme = args[0] if args else os.path.join(os.environ["TOP"], "README.md")
 mk = os.environ["MK"]
 SECTIONS = ("## A rep's session", "## A manager's session")
 STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d  ")
+DECIDED = re.compile(r"\(decided by ([^)]*) on \d{4}-\d\d-\d\d\)")
 
 lines = open(readme, encoding="utf-8").read().split("\n")
 
@@ -73,7 +75,8 @@ finally:
     shutil.rmtree(scratch)
 
 if check:
-    norm = lambda ls: [STAMP.sub("YYYY-MM-DD HH:MM  ", l[4:]) if l.startswith("    ") else l for l in ls]
+    norm = lambda ls: [DECIDED.sub(r"(decided by \1 on YYYY-MM-DD)", STAMP.sub("YYYY-MM-DD HH:MM  ", l[4:]))
+                       if l.startswith("    ") else l for l in ls]
     bad = 0
     for first, end, block in new:
         if norm(lines[first:end]) != norm(block):
