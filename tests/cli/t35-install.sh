@@ -135,7 +135,10 @@ fi
 if command -v zsh >/dev/null 2>&1; then
 	zsh -n "$root/usr/share/zsh/site-functions/_mapkeeper" 2>"$tmp/e" && ok "the zsh completion parses (zsh -n)" ||
 		bad "zsh -n: $(cat "$tmp/e")"
-	PATH="$root/usr/bin:$PATH" zsh -f -c '
+	# detect_leaks=0: LeakSanitizer's stop-the-world at exit can hang for good when zsh runs
+	# the sanitizer binary in $(...) (its tracer waits on a tracee that never stops: seen on
+	# this machine 1 run in 15); the binary's leaks are checked by every other [san] test.
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" PATH="$root/usr/bin:$PATH" zsh -f -c '
 		compadd() { local -a out; while (( $# )); do case $1 in -a) shift; out+=(${(P)1}) ;; --) shift; out+=("$@"); break ;; -*) ;; *) out+=("$1") ;; esac; shift; done; print -r -- "${out[*]}"; }
 		_describe() { print -r -- "${(@)${(P)4}%%:*}"; }
 		_files() { print -r -- "files $*"; }
